@@ -1,0 +1,3 @@
+from xeploai.cli import main
+
+main()

@@ -1,0 +1,22 @@
+"""The ``xeploai`` console script: Django's manage.py with our commands.
+
+``xeploai check FILE.xlsx`` runs the offline checker of a proposals workbook; plain
+``xeploai check`` (no file) is still Django's system check.
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xeploai.settings")
+    if len(argv) > 2 and argv[1] == "check" and argv[2].lower().endswith((".xlsx", ".xlsm")):
+        argv[1] = "check_workbook"
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()
