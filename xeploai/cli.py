@@ -11,6 +11,8 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xeploai.settings")
+    if len(argv) > 1 and "-" in argv[1] and not argv[1].startswith("-"):
+        argv[1] = argv[1].replace("-", "_")  # `xeploai seed-demo` runs the seed_demo command
     if len(argv) > 2 and argv[1] == "check" and argv[2].lower().endswith((".xlsx", ".xlsm")):
         argv[1] = "check_workbook"
     from django.core.management import execute_from_command_line

@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 # Public on purpose: only ever used outside production (see settings.PRODUCTION).
-_DEVELOPMENT_KEY = "django-insecure-xeploai-development-key-do-not-use-in-production"  # noqa: S105
+_DEVELOPMENT_KEY = "django-insecure-xeploai-development-key-do-not-use-in-production"
 
 
 def _raw(name: str) -> str | None:
@@ -37,7 +37,9 @@ def boolean(name: str, default: bool) -> bool:
         return True
     if value.lower() in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name}={value!r}: expected one of 1/0, true/false, yes/no, on/off.")
+    raise ImproperlyConfigured(
+        f"{name}={value!r}: expected one of 1/0, true/false, yes/no, on/off."
+    )
 
 
 def integer(name: str, default: int) -> int:
@@ -117,6 +119,4 @@ def database(name: str, default: str) -> dict[str, object]:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }
-    raise ImproperlyConfigured(
-        f"{name}={url!r}: expected a sqlite:/// or postgres:// address."
-    )
+    raise ImproperlyConfigured(f"{name}={url!r}: expected a sqlite:/// or postgres:// address.")

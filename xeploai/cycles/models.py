@@ -1,0 +1,142 @@
+"""Evaluation periods (đợt kiểm điểm, đánh giá, xếp loại) and their deadlines."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from xeploai.org.models import OrgUnit
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "nam", _("Hằng năm")
+    QUARTER = "quy", _("Hằng quý")
+    TERM = "nhiem_ky", _("Nhiệm kỳ")
+
+
+class RuleSetKey(models.TextChoices):
+    QD132 = "132-2018", _("Quy định 132-QĐ/TW (2018) và Hướng dẫn 21-HD/BTCTW")
+    QD124 = "124-2023", _("Quy định 124-QĐ/TW (2023) và Hướng dẫn 25-HD/BTCTW")
+    QD366 = "366-2025", _("Quy định 366-QĐ/TW (2025) và Hướng dẫn 43-HD/BTCTW")
+
+    @classmethod
+    def for_year(cls, year: int) -> RuleSetKey:
+        """The central rule set in force for an evaluation year (rules.md §0)."""
+        if year >= 2025:
+            return cls.QD366
+        if year >= 2023:
+            return cls.QD124
+        return cls.QD132
+
+
+class PeriodStatus(models.TextChoices):
+    DRAFT = "nhap", _("Đang chuẩn bị")
+    OPEN = "dang_dien_ra", _("Đang diễn ra")
+    CLOSED = "da_ket_thuc", _("Đã kết thúc")
+
+
+class PeriodQuerySet(models.QuerySet["Period"]):
+    def covering(self, unit: OrgUnit) -> PeriodQuerySet:
+        """Periods whose scope root is ``unit`` or one of its ancestors."""
+        return self.filter(scope_root__path__in=[*unit.ancestor_paths(), unit.path])
+
+
+class Period(models.Model):
+    name = models.CharField(_("tên đợt"), max_length=150)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    kind = models.CharField(
+        _("loại đợt"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.YEAR
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quý"), default=0, help_text=_("1 đến 4 cho đợt hằng quý; 0 cho các đợt khác.")
+    )
+    ruleset = models.CharField(_("quy định áp dụng"), max_length=10, choices=RuleSetKey.choices)
+    scope_root = models.ForeignKey(
+        OrgUnit, verbose_name=_("phạm vi (tổ chức gốc)"), on_delete=models.PROTECT, related_name="+"
+    )
+    evaluation_date = models.DateField(
+        _("thời điểm đánh giá"),
+        help_text=_(
+            "Mốc tính 6 tháng (mới kết nạp, mới bổ nhiệm) và các điều kiện theo thời gian."
+        ),
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=15, choices=PeriodStatus.choices, default=PeriodStatus.DRAFT
+    )
+    small_unit_exception = models.BooleanField(
+        _("áp dụng ngoại lệ đơn vị dưới 5 (chọn 01 HTXSNV)"),
+        default=True,
+        help_text=_("Theo hướng dẫn của cấp trên (ví dụ Công văn 154-CV/ĐU năm 2024)."),
+    )
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đợt đánh giá")
+        verbose_name_plural = _("đợt đánh giá")
+        ordering = ["-year", "kind", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope_root", "year", "kind", "quarter"],
+                name="period_unique_per_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="quy", quarter__gte=1, quarter__lte=4)
+                | (~Q(kind="quy") & Q(quarter=0)),
+                name="period_quarter_only_for_quarterly",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.year and self.evaluation_date and abs(self.evaluation_date.year - self.year) > 1:
+            raise ValidationError(
+                {
+                    "evaluation_date": _("Thời điểm đánh giá phải thuộc năm {year}.").format(
+                        year=self.year
+                    )
+                }
+            )
+
+    def previous(self) -> Period | None:
+        """The period of the same kind one year earlier covering the same scope (for YoY)."""
+        return (
+            Period.objects.filter(kind=self.kind, quarter=self.quarter, year=self.year - 1)
+            .covering(self.scope_root)
+            .order_by("-scope_root__depth")
+            .first()
+        )
+
+
+class Step(models.TextChoices):
+    SELF_REVIEW = "tu_kiem_diem", _("Đảng viên nộp bản tự kiểm điểm")
+    COMMENTS = "nhan_xet", _("Thu thập nhận xét (nơi cư trú, chi bộ tạm thời, đơn vị cũ)")
+    CELL_MEETING = "hop_chi_bo", _("Chi bộ họp, bỏ phiếu, đề xuất")
+    CELL_SUBMIT = "gui_ho_so", _("Chi bộ gửi hồ sơ lên đảng ủy cơ sở")
+    GRASSROOTS_DECISION = "dang_uy_quyet_dinh", _("Đảng ủy cơ sở quyết định xếp loại")
+    UPPER_DECISION = "cap_tren_quyet_dinh", _("Cấp trên quyết định xếp loại tổ chức cơ sở đảng")
+    REPORT = "bao_cao", _("Báo cáo kết quả lên cấp trên")
+
+
+class Deadline(models.Model):
+    period = models.ForeignKey(
+        Period, verbose_name=_("đợt"), on_delete=models.CASCADE, related_name="deadlines"
+    )
+    step = models.CharField(_("bước"), max_length=25, choices=Step.choices)
+    due = models.DateField(_("hạn"))
+
+    class Meta:
+        verbose_name = _("thời hạn")
+        verbose_name_plural = _("thời hạn")
+        ordering = ["period", "due"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "step"], name="deadline_one_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_step_display()}: {self.due:%d/%m/%Y}"

@@ -1,0 +1,152 @@
+"""Opening and closing evaluation periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from xeploai.audit.services import audit_record, snapshot
+from xeploai.cycles.models import Deadline, Period, PeriodStatus
+from xeploai.org.models import SEGMENT, OrgUnit, Person, PersonStatus, Position, UnitKind
+from xeploai.reviews import subjects
+from xeploai.reviews.eligibility import member_not_rated_reason, org_not_rated_reason
+from xeploai.reviews.formcodes import form_code_for
+from xeploai.reviews.models import Evaluation, SubjectKind
+
+
+@transaction.atomic
+def period_create(
+    *, actor: Any, deadlines: dict[str, dt.date] | None = None, **fields: Any
+) -> Period:
+    period = Period(**fields)
+    period.full_clean()
+    period.save()
+    for step, due in (deadlines or {}).items():
+        deadline = Deadline(period=period, step=step, due=due)
+        deadline.full_clean()
+        deadline.save()
+    audit_record(
+        actor=actor,
+        action="period_create",
+        obj=period,
+        unit_path=period.scope_root.path,
+        after={
+            **snapshot(period),
+            "deadlines": {k: v.isoformat() for k, v in (deadlines or {}).items()},
+        },
+    )
+    return period
+
+
+def _org_subjects(units: list[OrgUnit]) -> list[tuple[str, OrgUnit]]:
+    """(subject kind, unit) for every organization subject in the scope (rules.md §1.4)."""
+    result: list[tuple[str, OrgUnit]] = []
+    for unit in units:
+        if unit.kind == UnitKind.CELL:
+            result.append((SubjectKind.CELL, unit))
+        elif unit.is_grassroots:
+            result.append((SubjectKind.GRASSROOTS, unit))
+            if unit.has_committee:
+                result.append((SubjectKind.COMMITTEE, unit))
+    return result
+
+
+@transaction.atomic
+def period_open(*, actor: Any, period: Period) -> int:
+    """Create the evaluation of every subject in the period's scope; return how many were new.
+
+    Safe to run again (after new members or units were added): existing evaluations are kept.
+    """
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status == PeriodStatus.CLOSED:
+        raise ValidationError(_("Đợt đánh giá đã kết thúc, không thể mở lại."))
+    on = period.evaluation_date
+    units = list(
+        OrgUnit.objects.in_subtree(period.scope_root.path)
+        .filter(Q(dissolved__isnull=True) | Q(dissolved__gt=on))
+        .filter(Q(established__isnull=True) | Q(established__lte=on))
+    )
+    # A unit counts only if its whole chain up to the scope root does (e.g. not yet founded).
+    by_path: dict[str, OrgUnit] = {}
+    for unit in sorted(units, key=lambda u: u.path):
+        if unit.path == period.scope_root.path or unit.path[:-SEGMENT] in by_path:
+            by_path[unit.path] = unit
+    units = list(by_path.values())
+    existing_people = set(
+        Evaluation.objects.filter(period=period, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    existing_orgs = set(
+        Evaluation.objects.filter(period=period, person__isnull=True).values_list("kind", "unit_id")
+    )
+    new: list[Evaluation] = []
+    for kind, unit in _org_subjects(units):
+        if (kind, unit.pk) in existing_orgs:
+            continue
+        decider = (
+            subjects.cell_decider(unit, by_path)
+            if kind == SubjectKind.CELL
+            else subjects.grassroots_decider(unit, by_path)
+        )
+        reason = org_not_rated_reason(unit, on)
+        new.append(
+            Evaluation(
+                period=period,
+                kind=kind,
+                unit=unit,
+                decider=decider,
+                group=kind,
+                form_code=form_code_for(period.ruleset, kind=kind),
+                not_rated_reason=reason,
+            )
+        )
+    cells = {u.pk: u for u in units if u.is_cell}
+    positions: dict[int, list[tuple[str, dt.date, dt.date | None]]] = defaultdict(list)
+    for person_id, group, start, end in Position.objects.filter(
+        person__unit__in=list(cells)
+    ).values_list("person_id", "group", "appointed", "ended"):
+        positions[person_id].append((group, start, end))
+    people = Person.objects.filter(
+        unit__in=list(cells), status__in=PersonStatus.present(), admission_date__lte=on
+    ).only("id", "unit_id", "status", "admission_date", "in_political_system")
+    for person in people.iterator(chunk_size=5000):
+        if person.pk in existing_people:
+            continue
+        cell = cells[person.unit_id]
+        group = subjects.member_group(positions.get(person.pk, []), on)
+        new.append(
+            Evaluation(
+                period=period,
+                kind=SubjectKind.MEMBER,
+                person=person,
+                unit=cell,
+                decider=subjects.member_decider(cell, by_path),
+                group=group,
+                form_code=form_code_for(
+                    period.ruleset,
+                    kind=SubjectKind.MEMBER,
+                    has_post=group != "khong_chuc_vu",
+                    in_political_system=person.in_political_system,
+                ),
+                not_rated_reason=member_not_rated_reason(person, on, period.ruleset),
+            )
+        )
+    Evaluation.objects.bulk_create(new, batch_size=2000)
+    if period.status == PeriodStatus.DRAFT:
+        period.status = PeriodStatus.OPEN
+        period.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="period_open",
+        obj=period,
+        unit_path=period.scope_root.path,
+        after={"created_evaluations": len(new), "status": period.status},
+    )
+    return len(new)

@@ -1,0 +1,82 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live test server.
+
+Screenshots of every main screen land in ``test-artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls it makes through the
+# live server are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("XEPLOAI_CHROMIUM", "/usr/bin/chromium")
+SHOTS = Path(os.environ.get("XEPLOAI_SCREENSHOTS", "test-artifacts/screenshots"))
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class Screen:
+    """One browser tab with helpers to log in and keep screenshots."""
+
+    def __init__(self, page: Page, base_url: str, device: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.device = device
+        self.console_errors: list[str] = []
+        page.on("console", self._on_console)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def go(self, path: str) -> None:
+        self.page.goto(self.base_url + path)
+
+    def login(self, username: str, password: str = "pw-for-tests-1") -> None:
+        self.go("/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.page.click("button.primary")
+
+    def shot(self, name: str) -> Path:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{name}-{self.device}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def screen(request: pytest.FixtureRequest, browser: Browser, live_server: Any) -> Iterator[Screen]:
+    viewport = DESKTOP if request.param == "desktop" else PHONE
+    context = browser.new_context(viewport=viewport, locale="vi-VN")  # type: ignore[arg-type]
+    page = context.new_page()
+    yield Screen(page, live_server.url, request.param)
+    context.close()

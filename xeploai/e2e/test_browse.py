@@ -1,0 +1,34 @@
+"""A board member logs in, browses the tree, searches a member — on a desktop and a phone."""
+
+import pytest
+
+from xeploai.testing import make_cast
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_browse_the_tree_and_find_a_member(screen):
+    make_cast()
+    screen.login("upper")
+    page = screen.page
+    assert page.url.endswith("/units/ROOT/")
+    assert page.locator("h1").inner_text() == "Đảng bộ Khối thử"
+    screen.shot("unit-tree")
+    page.click("text=Đảng bộ A")
+    assert page.locator(".breadcrumbs").inner_text().startswith("Đảng bộ Khối thử")
+    screen.shot("unit-grassroots")
+    screen.go("/people/")
+    page.fill("#q", "tran thi")
+    page.wait_for_selector("#results td a:has-text('Trần Thị Lan')")
+    screen.shot("person-search")
+    page.click("text=Trần Thị Lan")
+    assert "Trần Thị Lan" in page.locator("h1").inner_text()
+    screen.shot("person-detail")
+    assert screen.console_errors == []
+
+
+def test_an_outsider_gets_not_found_for_another_organization(screen):
+    make_cast()
+    screen.login("outsider")
+    screen.go("/units/A/")
+    assert "404" in screen.page.title() or "Not Found" in screen.page.content()

@@ -1,0 +1,31 @@
+"""Numbers the Vietnamese way: thousands with ".", decimals with ",", percentages half-up."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def vn_int(value: int) -> str:
+    """6102 → "6.102"."""
+    return f"{value:,}".replace(",", ".")
+
+
+def percent(numerator: int, denominator: int) -> Decimal | None:
+    """numerator/denominator × 100 rounded half-up to 2 decimals; None when there is no base."""
+    if denominator == 0:
+        return None
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+def vn_decimal(value: Decimal, *, trim: bool = False) -> str:
+    """Decimal("94.37") → "94,37"; with ``trim`` trailing zeros go: "19,40" → "19,4"."""
+    text = f"{value:,.2f}"
+    whole, _, frac = text.partition(".")
+    whole = whole.replace(",", ".")
+    if trim:
+        frac = frac.rstrip("0")
+    return whole + ("," + frac if frac else "")
+
+
+def vn_percent(value: Decimal | None, *, trim: bool = False) -> str:
+    return "—" if value is None else vn_decimal(value, trim=trim) + "%"

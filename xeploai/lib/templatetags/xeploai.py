@@ -1,0 +1,24 @@
+"""Filters every template may use (registered as a builtin in settings.TEMPLATES)."""
+
+from decimal import Decimal
+
+from django import template
+
+from xeploai.lib.numbers import vn_int, vn_percent
+
+register = template.Library()
+
+
+@register.filter
+def vnint(value: int | None) -> str:
+    return "" if value is None else vn_int(int(value))
+
+
+@register.filter
+def vnpct(value: Decimal | None) -> str:
+    return vn_percent(value)
+
+
+@register.filter
+def get_item(mapping: dict[object, object], key: object) -> object:
+    return mapping.get(key)

@@ -1,0 +1,115 @@
+"""Who may see and do what: every object fetch in a view goes through here.
+
+A role assignment on a unit covers that unit's whole subtree. Outside it, objects do not exist
+for the user (404); inside it, a user who may only read gets 403 on actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from xeploai.org.models import READER_ROLES, OrgUnit, Person, Role, RoleAssignment
+
+_CACHE = "_xeploai_assignments"
+
+
+def _assignments(user: Any) -> list[tuple[str, str]]:
+    """(role, unit path) pairs of the user, read once per request."""
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        if not getattr(user, "is_authenticated", False):
+            cached = []
+        else:
+            cached = list(
+                RoleAssignment.objects.filter(user=user).values_list("role", "unit__path")
+            )
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def forget(user: Any) -> None:
+    """Drop the per-request cache (after role changes in the same request or test)."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def _minimal(paths: Iterable[str]) -> list[str]:
+    """Drop every path already covered by a shorter one."""
+    result: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(kept) for kept in result):
+            result.append(path)
+    return result
+
+
+def is_global_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False) and getattr(user, "is_active", False))
+
+
+def scope_paths(user: Any, roles: Iterable[str] = READER_ROLES) -> list[str]:
+    """Roots of the subtrees where ``user`` holds one of ``roles``; [""] means everything."""
+    if is_global_admin(user):
+        return [""]
+    wanted = set(roles)
+    return _minimal(path for role, path in _assignments(user) if role in wanted)
+
+
+def roles_at(user: Any, unit: OrgUnit) -> set[str]:
+    """The roles ``user`` holds over ``unit`` (on it or on one of its ancestors)."""
+    if is_global_admin(user):
+        return {Role.ADMIN}
+    return {role for role, path in _assignments(user) if unit.path.startswith(path)}
+
+
+def can_read_unit(user: Any, unit: OrgUnit) -> bool:
+    return any(unit.path.startswith(path) for path in scope_paths(user))
+
+
+def visible_units(user: Any) -> Any:
+    return OrgUnit.objects.in_any_subtree(scope_paths(user))
+
+
+def visible_people(user: Any) -> Any:
+    return Person.objects.in_any_subtree(scope_paths(user))
+
+
+def get_unit(user: Any, code: str) -> OrgUnit:
+    """The unit with ``code`` if the user may read it, else 404 (never 403: no existence leak)."""
+    unit = OrgUnit.objects.filter(code=code).select_related("parent").first()
+    if unit is None or not can_read_unit(user, unit):
+        raise Http404
+    return unit
+
+
+def get_person(user: Any, pk: int) -> Person:
+    """A person the user may read: anyone in their subtree, or themselves. Else 404."""
+    person = Person.objects.filter(pk=pk).select_related("unit").first()
+    if person is None:
+        raise Http404
+    if person.user_id is not None and person.user_id == getattr(user, "pk", None):
+        return person
+    if not can_read_unit(user, person.unit):
+        raise Http404
+    return person
+
+
+def require_role(user: Any, unit: OrgUnit, roles: Iterable[str]) -> None:
+    """403 unless the user holds one of ``roles`` over ``unit`` (call after a scoped fetch)."""
+    held = roles_at(user, unit)
+    if Role.ADMIN in held or held & set(roles):
+        return
+    raise PermissionDenied
+
+
+def default_unit(user: Any) -> OrgUnit | None:
+    """Where the user's screens open: the highest unit of their widest reading role."""
+    paths = scope_paths(user)
+    if not paths:
+        return None
+    if paths == [""]:
+        return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+    return OrgUnit.objects.filter(path=paths[0]).first()

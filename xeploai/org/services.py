@@ -1,0 +1,267 @@
+"""Writes to the org tree and to people. Every function: one transaction, validation, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from xeploai.audit.services import audit_record, snapshot
+from xeploai.lib.text import clean_text
+from xeploai.org.models import (
+    SEGMENT,
+    SEGMENT_WIDTH,
+    Membership,
+    MembershipKind,
+    OrgUnit,
+    Person,
+)
+
+Actor = AbstractBaseUser | AnonymousUser | None
+UNIT_FIELDS = ("code", "name", "kind", "org_type", "established", "dissolved", "has_committee")
+
+
+def segment(pk: int) -> str:
+    """The fixed-width base-36 path segment of one unit: 42 → "000016/"."""
+    digits = ""
+    number = pk
+    while number:
+        number, rest = divmod(number, 36)
+        digits = "0123456789abcdefghijklmnopqrstuvwxyz"[rest] + digits
+    if len(digits) > SEGMENT_WIDTH:
+        raise ValueError(f"unit id {pk} does not fit in a path segment")
+    return digits.rjust(SEGMENT_WIDTH, "0") + "/"
+
+
+def path_for(pk: int, parent_path: str) -> str:
+    return parent_path + segment(pk)
+
+
+@transaction.atomic
+def unit_create(*, actor: Actor, parent: OrgUnit | None, **fields: Any) -> OrgUnit:
+    """Create a unit under ``parent`` (or a new root) with its path."""
+    fields["name"] = clean_text(fields.get("name", ""))
+    unit = OrgUnit(parent=parent, **fields)
+    # A placeholder path that cannot collide, replaced once the id is known.
+    unit.path = "tmp-" + fields.get("code", "")
+    unit.full_clean()
+    unit.save()
+    unit.path = path_for(unit.pk, parent.path if parent else "")
+    unit.depth = len(unit.path) // SEGMENT - 1
+    unit.save(update_fields=["path", "depth"])
+    audit_record(
+        actor=actor,
+        action="unit_create",
+        obj=unit,
+        unit_path=unit.path,
+        after=snapshot(unit, (*UNIT_FIELDS, "parent", "path")),
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: Actor, unit: OrgUnit, **fields: Any) -> OrgUnit:
+    """Change a unit's own fields (not its place in the tree: see ``unit_move``)."""
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    before = snapshot(unit, UNIT_FIELDS)
+    for name, value in fields.items():
+        if name not in UNIT_FIELDS:
+            raise ValueError(f"unit_update cannot change {name!r}")
+        setattr(unit, name, clean_text(value) if name == "name" else value)
+    unit.full_clean()
+    unit.save()
+    audit_record(
+        actor=actor,
+        action="unit_update",
+        obj=unit,
+        unit_path=unit.path,
+        before=before,
+        after=snapshot(unit, UNIT_FIELDS),
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit | None) -> OrgUnit:
+    """Move ``unit`` and its whole subtree under ``new_parent``, rewriting every path.
+
+    Refuses a move into the unit itself or into its own subtree (a cycle), and a move that
+    breaks the kind rules (e.g. a cell under an upper committee).
+    """
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    if new_parent is not None:
+        new_parent = OrgUnit.objects.get(pk=new_parent.pk)
+        if new_parent.path.startswith(unit.path):
+            raise ValidationError(
+                {"parent": _("Không thể chuyển một tổ chức vào chính nó hoặc cấp dưới của nó.")}
+            )
+    old_path = unit.path
+    old_parent_id = unit.parent_id
+    unit.parent = new_parent
+    unit.full_clean()
+    new_path = path_for(unit.pk, new_parent.path if new_parent else "")
+    depth_change = (len(new_path) - len(old_path)) // SEGMENT
+    # One UPDATE for the whole subtree; Concat/Substr work the same on SQLite and PostgreSQL.
+    OrgUnit.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    unit.refresh_from_db()
+    audit_record(
+        actor=actor,
+        action="unit_move",
+        obj=unit,
+        unit_path=unit.path,
+        before={"parent": old_parent_id, "path": old_path},
+        after={"parent": unit.parent_id, "path": unit.path},
+    )
+    return unit
+
+
+PERSON_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "citizen_id",
+    "party_card_number",
+    "admission_date",
+    "official_date",
+    "status",
+    "status_since",
+    "is_civil_servant",
+    "in_political_system",
+    "residence_exemption",
+)
+
+
+@transaction.atomic
+def person_create(*, actor: Actor, unit: OrgUnit, joined: dt.date, **fields: Any) -> Person:
+    """Create a member active in ``unit`` from ``joined``, with the opening membership."""
+    for key in ("citizen_id", "party_card_number"):
+        if fields.get(key) == "":
+            fields[key] = None
+    person = Person(unit=unit, **fields)
+    person.full_clean()
+    person.save()
+    membership = Membership(person=person, unit=unit, kind=MembershipKind.OFFICIAL, start=joined)
+    membership.full_clean()
+    membership.save()
+    audit_record(
+        actor=actor,
+        action="person_create",
+        obj=person,
+        unit_path=unit.path,
+        after=snapshot(person, (*PERSON_FIELDS, "unit")),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    before = snapshot(person, PERSON_FIELDS)
+    for name, value in fields.items():
+        if name not in PERSON_FIELDS:
+            raise ValueError(f"person_update cannot change {name!r}")
+        if name in ("citizen_id", "party_card_number") and value == "":
+            value = None
+        setattr(person, name, value)
+    person.full_clean()
+    person.save()
+    audit_record(
+        actor=actor,
+        action="person_update",
+        obj=person,
+        unit_path=person.unit.path,
+        before=before,
+        after=snapshot(person, PERSON_FIELDS),
+    )
+    return person
+
+
+@transaction.atomic
+def person_transfer(*, actor: Actor, person: Person, to_unit: OrgUnit, on: dt.date) -> Membership:
+    """Close the open official membership the day before ``on`` and open one in ``to_unit``."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not to_unit.is_cell:
+        raise ValidationError({"unit": _("Chỉ chuyển sinh hoạt đến một chi bộ.")})
+    if to_unit.pk == person.unit_id:
+        raise ValidationError({"unit": _("Đảng viên đã sinh hoạt ở chi bộ này.")})
+    current = person.memberships.filter(kind=MembershipKind.OFFICIAL, end__isnull=True).first()
+    if current is not None:
+        if on <= current.start:
+            raise ValidationError(
+                {"start": _("Ngày chuyển phải sau ngày bắt đầu sinh hoạt ở chi bộ hiện tại.")}
+            )
+        current.end = on - dt.timedelta(days=1)
+        current.save(update_fields=["end"])
+    membership = Membership(person=person, unit=to_unit, kind=MembershipKind.OFFICIAL, start=on)
+    membership.full_clean()
+    membership.save()
+    old_unit_id = person.unit_id
+    person.unit = to_unit
+    person.save(update_fields=["unit"])
+    audit_record(
+        actor=actor,
+        action="person_transfer",
+        obj=person,
+        unit_path=to_unit.path,
+        before={"unit": old_unit_id},
+        after={"unit": to_unit.pk, "start": on},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_add_temporary(
+    *, actor: Actor, person: Person, unit: OrgUnit, start: dt.date, end: dt.date | None
+) -> Membership:
+    """Record temporary party activity (sinh hoạt tạm thời) in another cell."""
+    membership = Membership(
+        person=person, unit=unit, kind=MembershipKind.TEMPORARY, start=start, end=end
+    )
+    membership.full_clean()
+    membership.save()
+    audit_record(
+        actor=actor,
+        action="membership_add_temporary",
+        obj=membership,
+        unit_path=unit.path,
+        after=snapshot(membership),
+    )
+    return membership
+
+
+def units_bulk_create(units: list[OrgUnit], parents: list[OrgUnit | None]) -> list[OrgUnit]:
+    """Insert many units at once (demo, generator, imports) with their paths.
+
+    ``parents[i]`` is the parent of ``units[i]`` and must already be saved or appear earlier in
+    the list. Units are inserted one tree level at a time, then their paths are written.
+    Callers validate and audit; this is the bulk path, not a per-row service.
+    """
+    pending = list(zip(units, parents, strict=True))
+    done: list[OrgUnit] = []
+    while pending:
+        ready = [(u, p) for u, p in pending if p is None or p.pk is not None]
+        if not ready:
+            raise ValueError("a parent is neither saved nor in the list")
+        for unit, parent in ready:
+            unit.parent = parent
+            unit.path = "tmp-" + unit.code
+        OrgUnit.objects.bulk_create([u for u, _ in ready], batch_size=2000)
+        for unit, parent in ready:
+            unit.path = path_for(unit.pk, parent.path if parent else "")
+            unit.depth = len(unit.path) // SEGMENT - 1
+        OrgUnit.objects.bulk_update([u for u, _ in ready], ["path", "depth"], batch_size=2000)
+        ids = {id(u) for u, _ in ready}
+        pending = [(u, p) for u, p in pending if id(u) not in ids]
+        done.extend(u for u, _ in ready)
+    return done

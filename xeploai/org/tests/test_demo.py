@@ -1,0 +1,86 @@
+"""seed-demo: deterministic from its seed, idempotent, realistic enough to exercise the rules."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from xeploai.cycles.models import Period, PeriodStatus
+from xeploai.org.demo import ROOT_CODE, seed_demo
+from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person, Position, UnitKind
+from xeploai.reviews.models import Evaluation, NotRatedReason
+
+pytestmark = pytest.mark.django_db
+
+
+class _Rollback(Exception):
+    pass
+
+
+def fingerprint() -> tuple:
+    units = tuple(
+        OrgUnit.objects.order_by("code").values_list("code", "name", "kind", "parent__code")
+    )
+    people = tuple(
+        Person.objects.order_by("party_card_number").values_list(
+            "party_card_number",
+            "citizen_id",
+            "full_name",
+            "date_of_birth",
+            "admission_date",
+            "status",
+            "unit__code",
+        )
+    )
+    levels = tuple(
+        Evaluation.objects.filter(period__year=2025)
+        .order_by("kind", "unit__code", "person__party_card_number")
+        .values_list("kind", "unit__code", "person__party_card_number", "level", "not_rated_reason")
+    )
+    return units, people, levels
+
+
+def test_the_same_seed_builds_the_same_bloc():
+    with pytest.raises(_Rollback), transaction.atomic():
+        seed_demo(seed=7, members=400, log=lambda _: None)
+        first = fingerprint()
+        raise _Rollback
+    seed_demo(seed=7, members=400, log=lambda _: None)
+    assert fingerprint() == first
+    assert Person.objects.count() == 400
+
+
+def test_running_it_again_changes_nothing(capsys):
+    call_command("seed_demo", members=300)
+    before = fingerprint(), Membership.objects.count(), Evaluation.objects.count()
+    call_command("seed_demo", members=300)
+    assert (fingerprint(), Membership.objects.count(), Evaluation.objects.count()) == before
+    output = capsys.readouterr().out
+    assert "không thay đổi" in output and "bithu" in output and "dangvien" in output
+
+
+def test_the_bloc_has_what_the_round_needs():
+    result = seed_demo(members=1200, log=lambda _: None)
+    assert result.created and result.root.code == ROOT_CODE
+    kinds = set(OrgUnit.objects.values_list("kind", flat=True))
+    assert {UnitKind.GRASSROOTS_COMMITTEE, UnitKind.GRASSROOTS_CELL, UnitKind.CELL} <= kinds
+    assert Membership.objects.filter(kind=MembershipKind.TEMPORARY).exists()
+    assert Membership.objects.filter(end__isnull=False, kind=MembershipKind.OFFICIAL).exists()
+    assert Position.objects.filter(is_head=True).exists()
+    previous = Period.objects.get(year=2025)
+    assert previous.status == PeriodStatus.CLOSED
+    decided = Evaluation.objects.filter(period=previous).exclude(level="")
+    assert decided.count() > 1000
+    current = Period.objects.get(year=2026)
+    assert current.status == PeriodStatus.OPEN
+    new_members = Evaluation.objects.filter(
+        period=current, not_rated_reason=NotRatedReason.NEW_MEMBER
+    )
+    assert new_members.exists()
+
+
+def test_it_refuses_nonsense_arguments():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--members"):
+        call_command("seed_demo", members=5)
+    assert not OrgUnit.objects.exists()

@@ -1,0 +1,83 @@
+"""Decided results for the demo's previous year: plausible shares, quotas respected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections import defaultdict
+
+from django.utils import timezone
+
+from xeploai.cycles.models import Period
+from xeploai.org.models import Discipline, Level
+from xeploai.reviews.models import Evaluation, LedgerStage, Proposal, Stage, SubjectKind
+
+
+def decide_previous_year(period: Period, *, rng: random.Random) -> int:
+    evaluations = list(Evaluation.objects.filter(period=period).order_by("pk"))
+    disciplined = set(
+        Discipline.objects.filter(decision_date__year=period.year).values_list(
+            "person_id", flat=True
+        )
+    )
+    pools: dict[tuple[int, str, str], list[Evaluation]] = defaultdict(list)
+    for evaluation in evaluations:
+        evaluation.reviewed = evaluation.not_rated_reason == ""
+        if evaluation.not_rated_reason:
+            continue
+        if evaluation.person_id in disciplined:
+            evaluation.level = Level.KHTNV if rng.random() < 0.5 else Level.HTNV
+            continue
+        member = evaluation.kind == SubjectKind.MEMBER
+        roll = rng.random()
+        if roll < (0.0015 if member else 0.01):
+            evaluation.level = Level.KHTNV
+        elif roll < (0.012 if member else 0.055):
+            evaluation.level = Level.HTNV
+        else:
+            pools[(evaluation.decider_id, evaluation.kind, evaluation.group)].append(evaluation)
+    for pool in pools.values():
+        rated_good = len(pool)
+        allowed = math.floor(0.2 * rated_good)
+        share = rng.uniform(0.12, 0.2)
+        excellent = min(allowed, round(share * rated_good))
+        if allowed == 0 and rated_good and rng.random() < 0.3:
+            excellent = 1  # the small-unit exception: one HTXSNV where all are HTTNV or above
+        chosen = set(rng.sample(range(rated_good), excellent))
+        for index, evaluation in enumerate(pool):
+            evaluation.level = Level.HTXSNV if index in chosen else Level.HTTNV
+    decided_at = timezone.make_aware(dt.datetime(period.year, 12, 20, 9, 0))
+    ledger: list[Proposal] = []
+    for evaluation in evaluations:
+        stage = (
+            LedgerStage.GRASSROOTS
+            if evaluation.kind in (SubjectKind.MEMBER, SubjectKind.CELL)
+            else LedgerStage.UPPER
+        )
+        ledger.append(
+            Proposal(
+                evaluation=evaluation,
+                stage=stage,
+                level=evaluation.level,
+                not_rated_reason=evaluation.not_rated_reason,
+                reason="Dữ liệu mẫu",
+                at=decided_at,
+            )
+        )
+    # One UPDATE per level (bulk_update's CASE expressions are far slower at this size).
+    by_level: dict[str, list[int]] = defaultdict(list)
+    for evaluation in evaluations:
+        by_level[evaluation.level].append(evaluation.pk)
+    for level, ids in by_level.items():
+        for start in range(0, len(ids), 10_000):
+            Evaluation.objects.filter(pk__in=ids[start : start + 10_000]).update(
+                level=level,
+                self_level=level,
+                cell_level=level,
+                stage=Stage.DECIDED,
+                reviewed=level != "",
+                decided_at=decided_at,
+            )
+    Proposal.objects.bulk_create(ledger, batch_size=2000)
+    return len(evaluations)

@@ -1,0 +1,110 @@
+"""Small ``make_*`` helpers for tests: real rows through the real services, a fixed cast.
+
+The cast (see ``Cast``): one bloc with two grassroots committees (A and B), each with two cells,
+plus a grassroots cell; a member, a cell secretary, a clerk and a committee of A, an upper
+board and an inspector at the root, an outsider with a role only in B, and an administrator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+
+from xeploai.org import services
+from xeploai.org.models import OrgUnit, Person, Role, RoleAssignment, UnitKind
+
+_counter = itertools.count(1)
+
+
+def make_unit(kind: str, parent: OrgUnit | None = None, **fields: Any) -> OrgUnit:
+    n = next(_counter)
+    fields.setdefault("code", f"U{n:05d}")
+    fields.setdefault("name", f"{UnitKind(kind).label} {n}")
+    return services.unit_create(actor=None, parent=parent, kind=kind, **fields)
+
+
+def make_person(unit: OrgUnit, **fields: Any) -> Person:
+    n = next(_counter)
+    fields.setdefault("full_name", f"Nguyễn Văn Thử {n}")
+    fields.setdefault("admission_date", dt.date(2010, 5, 19))
+    fields.setdefault("official_date", dt.date(2011, 5, 19))
+    fields.setdefault("date_of_birth", dt.date(1985, 1, 1))
+    fields.setdefault("party_card_number", f"{84000000 + n}")
+    fields.setdefault("citizen_id", f"{84000000000 + n:012d}")
+    joined = fields.pop("joined", fields["admission_date"])
+    return services.person_create(actor=None, unit=unit, joined=joined, **fields)
+
+
+def make_user(
+    username: str | None = None,
+    *,
+    role: str | None = None,
+    unit: OrgUnit | None = None,
+    **fields: Any,
+) -> User:
+    user_model = get_user_model()
+    username = username or f"user{next(_counter)}"
+    user = user_model.objects.create_user(username=username, password="pw-for-tests-1", **fields)
+    if role is not None:
+        assert unit is not None
+        RoleAssignment.objects.create(user=user, role=role, unit=unit)
+    return user
+
+
+@dataclass
+class Cast:
+    root: OrgUnit
+    org_a: OrgUnit
+    cell_a1: OrgUnit
+    cell_a2: OrgUnit
+    org_b: OrgUnit
+    cell_b1: OrgUnit
+    grassroots_cell: OrgUnit
+    member_a1: Person
+    member_b1: Person
+    member: User
+    secretary: User
+    clerk: User
+    committee: User
+    upper_board: User
+    inspector: User
+    outsider: User
+    admin: User
+
+
+def make_cast() -> Cast:
+    root = make_unit(UnitKind.UPPER, code="ROOT", name="Đảng bộ Khối thử")
+    org_a = make_unit(UnitKind.GRASSROOTS_COMMITTEE, root, code="A", name="Đảng bộ A")
+    cell_a1 = make_unit(UnitKind.CELL, org_a, code="A1", name="Chi bộ A1")
+    cell_a2 = make_unit(UnitKind.CELL, org_a, code="A2", name="Chi bộ A2")
+    org_b = make_unit(UnitKind.GRASSROOTS_COMMITTEE, root, code="B", name="Đảng bộ B")
+    cell_b1 = make_unit(UnitKind.CELL, org_b, code="B1", name="Chi bộ B1")
+    grassroots_cell = make_unit(UnitKind.GRASSROOTS_CELL, root, code="C", name="Chi bộ cơ sở C")
+    member = make_user("member")
+    member_a1 = make_person(cell_a1, full_name="Trần Thị Lan", user=member)
+    member_b1 = make_person(cell_b1, full_name="Lê Văn Bình")
+    RoleAssignment.objects.create(user=member, role=Role.MEMBER, unit=cell_a1)
+    return Cast(
+        root=root,
+        org_a=org_a,
+        cell_a1=cell_a1,
+        cell_a2=cell_a2,
+        org_b=org_b,
+        cell_b1=cell_b1,
+        grassroots_cell=grassroots_cell,
+        member_a1=member_a1,
+        member_b1=member_b1,
+        member=member,
+        secretary=make_user("secretary", role=Role.CELL_SECRETARY, unit=cell_a1),
+        clerk=make_user("clerk", role=Role.CLERK, unit=org_a),
+        committee=make_user("committee", role=Role.COMMITTEE, unit=org_a),
+        upper_board=make_user("upper", role=Role.UPPER_BOARD, unit=root),
+        inspector=make_user("inspector", role=Role.INSPECTOR, unit=root),
+        outsider=make_user("outsider", role=Role.CLERK, unit=org_b),
+        admin=make_user("admin", is_superuser=True, is_staff=True),
+    )

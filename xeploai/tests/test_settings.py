@@ -1,0 +1,102 @@
+"""Settings fail loudly on a bad value instead of guessing."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from xeploai.lib import env
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "reader"),
+    [
+        ("X_BOOL", "maybe", lambda: env.boolean("X_BOOL", False)),
+        ("X_INT", "ten", lambda: env.integer("X_INT", 1)),
+        ("X_INT", "-5", lambda: env.integer("X_INT", 1)),
+        (
+            "X_CHOICE",
+            "staging",
+            lambda: env.choice("X_CHOICE", ("development", "production"), "development"),
+        ),
+        ("X_DB", "mysql://localhost/x", lambda: env.database("X_DB", "sqlite:///x.sqlite3")),
+        ("X_DB", "postgres://localhost:notaport/x", lambda: env.database("X_DB", "sqlite:///x")),
+        ("X_DB", "postgres://localhost/", lambda: env.database("X_DB", "sqlite:///x")),
+    ],
+)
+def test_a_malformed_value_raises_naming_the_variable(monkeypatch, variable, value, reader):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ImproperlyConfigured, match=variable):
+        reader()
+
+
+def test_zero_configuration_means_sqlite(monkeypatch):
+    monkeypatch.delenv("X_DB", raising=False)
+    assert env.database("X_DB", "sqlite:///var/x.sqlite3")["ENGINE"] == "django.db.backends.sqlite3"
+
+
+def test_database_url_switches_to_postgresql(monkeypatch):
+    monkeypatch.setenv("X_DB", "postgres://me:s%40cret@db.example:5433/xeploai?sslmode=require")
+    config = env.database("X_DB", "sqlite:///x")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["USER"], config["PASSWORD"], config["HOST"], config["PORT"], config["NAME"]) == (
+        "me",
+        "s@cret",
+        "db.example",
+        "5433",
+        "xeploai",
+    )
+    assert config["OPTIONS"] == {"sslmode": "require"}
+
+
+def _start(**variables: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **variables}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env={**environment, "DJANGO_SETTINGS_MODULE": "xeploai.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _start(XEPLOAI_ENV="production", XEPLOAI_SECRET_KEY="")
+    assert result.returncode != 0
+    assert "XEPLOAI_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = _start(XEPLOAI_ENV="production", XEPLOAI_SECRET_KEY="k" * 50, XEPLOAI_DEBUG="1")
+    assert result.returncode != 0 and "XEPLOAI_DEBUG" in result.stderr
+
+
+def test_production_starts_with_a_key_and_secure_cookies():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "assert s.SESSION_COOKIE_SECURE and s.CSRF_COOKIE_SECURE and s.SECURE_HSTS_SECONDS > 0; "
+        "assert not s.DEBUG; print('ok')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "xeploai.settings",
+            "XEPLOAI_ENV": "production",
+            "XEPLOAI_SECRET_KEY": "k" * 50,
+            "XEPLOAI_ALLOWED_HOSTS": "xeploai.example",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_time_zone_and_language_defaults():
+    from django.conf import settings
+
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh" and settings.USE_TZ
+    assert settings.LANGUAGE_CODE == "vi"
