@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from xeploai.audit.services import audit_record, snapshot
 from xeploai.cycles.models import Deadline, Period, PeriodStatus
 from xeploai.org.models import SEGMENT, OrgUnit, Person, PersonStatus, Position, UnitKind
+from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews import subjects
 from xeploai.reviews.eligibility import member_not_rated_reason, org_not_rated_reason
 from xeploai.reviews.formcodes import form_code_for
@@ -139,6 +140,7 @@ def period_open(*, actor: Any, period: Period) -> int:
             )
         )
     Evaluation.objects.bulk_create(new, batch_size=2000)
+    stats_rebuild(period)
     if period.status == PeriodStatus.DRAFT:
         period.status = PeriodStatus.OPEN
         period.save(update_fields=["status"])

@@ -44,6 +44,7 @@ from xeploai.org.models import (
     UnitKind,
 )
 from xeploai.org.services import units_bulk_create
+from xeploai.reports.stats import stats_rebuild
 
 ROOT_CODE = "DEMO"
 DEMO_PASSWORD = "xeploai-demo"  # noqa: S105 — printed on purpose: it is the demo's login
@@ -575,6 +576,7 @@ def seed_demo(
         )
         period_open(actor=None, period=previous)
         decided = decide_previous_year(previous, rng=builder.rng)
+        stats_rebuild(previous)
         Period.objects.filter(pk=previous.pk).update(status=PeriodStatus.CLOSED)
         current = period_create(
             actor=None,

@@ -1,0 +1,68 @@
+"""The statistics tables follow every move and always equal a full recount."""
+
+import datetime as dt
+
+import pytest
+
+from xeploai.cycles.models import PeriodKind, RuleSetKey
+from xeploai.cycles.services import period_create, period_open
+from xeploai.org.models import Level
+from xeploai.reports.models import PENDING, PoolStat, UnitStat
+from xeploai.reports.stats import bucket_of, stats_differences, stats_move
+from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.testing import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def period(cast):
+    make_person(cast.cell_a1)
+    make_person(cast.cell_a2, admission_date=dt.date(2026, 10, 1), official_date=None)
+    period = period_create(
+        actor=None, name="Năm 2026", year=2026, kind=PeriodKind.YEAR, ruleset=RuleSetKey.QD366,
+        scope_root=cast.root, evaluation_date=dt.date(2026, 12, 10),
+    )
+    period_open(actor=None, period=period)
+    return period
+
+
+def n(period, unit, block, bucket):
+    row = UnitStat.objects.filter(period=period, path=unit.path, block=block, bucket=bucket).first()
+    return row.n if row else 0
+
+
+def test_opening_a_period_counts_every_subject_in_every_ancestor(period, cast):
+    assert n(period, cast.root, SubjectKind.MEMBER, PENDING) == 3  # member_a1, member_b1, one more
+    assert n(period, cast.org_a, SubjectKind.MEMBER, PENDING) == 2
+    assert n(period, cast.org_a, SubjectKind.MEMBER, "NR:MOI_KET_NAP_DUOI_6T") == 1
+    assert n(period, cast.root, SubjectKind.CELL, PENDING) == 3
+    assert stats_differences(period) == []
+
+
+def test_a_move_shows_in_every_ancestor_at_once(period, cast):
+    evaluation = Evaluation.objects.select_related("unit", "decider").get(
+        period=period, person=cast.member_a1
+    )
+    evaluation.level = Level.HTXSNV
+    evaluation.save()
+    stats_move(evaluation, PENDING, Level.HTXSNV)
+    for unit in (cast.root, cast.org_a, cast.cell_a1):
+        assert n(period, unit, SubjectKind.MEMBER, Level.HTXSNV) == 1
+    assert n(period, cast.org_b, SubjectKind.MEMBER, Level.HTXSNV) == 0
+    assert n(period, cast.root, SubjectKind.MEMBER, PENDING) == 2
+    pool = PoolStat.objects.get(period=period, decider=cast.org_a, bucket=Level.HTXSNV)
+    assert pool.n == 1
+    assert stats_differences(period) == []
+
+
+def test_the_recount_catches_a_change_made_behind_the_services_back(period, cast):
+    Evaluation.objects.filter(period=period, person=cast.member_a1).update(level=Level.HTNV)
+    differences = stats_differences(period)
+    assert {d["key"][2] for d in differences if d["table"] == "unit"} == {PENDING, Level.HTNV}
+
+
+def test_buckets():
+    assert bucket_of("HTTNV", "") == "HTTNV"
+    assert bucket_of("", "MIEN_SINH_HOAT") == "NR:MIEN_SINH_HOAT"
+    assert bucket_of("", "") == PENDING
