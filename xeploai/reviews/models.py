@@ -263,3 +263,40 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} — {self.evaluation}"
+
+
+class FollowUpStatus(models.TextChoices):
+    NOT_STARTED = "chua_thuc_hien", _("Chưa thực hiện")
+    IN_PROGRESS = "dang_thuc_hien", _("Đang khắc phục")
+    DONE = "da_khac_phuc", _("Đã khắc phục")
+
+
+class FollowUp(models.Model):
+    """The plan to help a member or a unit rated HTNV/KHTNV fix its shortcomings (rules.md §8.2)."""
+
+    evaluation = models.OneToOneField(
+        Evaluation, verbose_name=_("đánh giá"), on_delete=models.CASCADE, related_name="follow_up"
+    )
+    plan = models.TextField(_("kế hoạch giúp đỡ, khắc phục"))
+    assignee = models.CharField(_("người được phân công theo dõi"), max_length=200, blank=True)
+    status = models.CharField(
+        _("tình trạng"),
+        max_length=20,
+        choices=FollowUpStatus.choices,
+        default=FollowUpStatus.NOT_STARTED,
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người cập nhật"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("kế hoạch khắc phục")
+        verbose_name_plural = _("kế hoạch khắc phục")
+
+    def __str__(self) -> str:
+        return f"{self.evaluation}: {self.get_status_display()}"
