@@ -1,0 +1,559 @@
+"""The standard statistics report (rules.md §7), computed once into frozen dataclasses.
+
+Only the statistics tables are read (``UnitStat`` for the blocks and the drill-down, ``PoolStat``
+for the quota findings), so the number of queries is the same for a cell and for a province:
+``compute_report`` runs ``QUERIES`` queries whatever the size of the subtree.
+
+Every renderer (html, json, xlsx, docx, pdf) takes the ``Report`` built here; a snapshot stores
+``to_payload(report)`` and rebuilds the same ``Report`` with ``from_payload``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import Q
+
+from xeploai.cycles.models import Deadline, Period, Step
+from xeploai.lib.numbers import percent
+from xeploai.org.models import Level, OrgUnit, UnitKind
+from xeploai.reports.models import NOT_RATED_PREFIX, PENDING, PoolStat, UnitStat
+from xeploai.reviews.models import SubjectKind
+
+SCHEMA_VERSION = 1
+QUERIES = 6  # what compute_report costs, pinned by tests/test_compute.py
+
+# The four blocks in the order of the official report (rules.md §7.2).
+BLOCKS: tuple[str, ...] = (
+    SubjectKind.COMMITTEE,
+    SubjectKind.GRASSROOTS,
+    SubjectKind.CELL,
+    SubjectKind.MEMBER,
+)
+LEVELS: tuple[str, ...] = (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)
+TARGET_BLOCKS: tuple[str, ...] = (SubjectKind.GRASSROOTS, SubjectKind.MEMBER)  # rules.md §4.9
+TARGET_RATE = Decimal(90)  # "trên 90%" rated HTTNV or above
+QUOTA_RATIO = (1, 5)  # HTXSNV ≤ 20 % of the base, as a fraction kept exact
+SMALL_POOL = 5  # the small-unit exception: fewer than 5 subjects, all HTTNV or above → one HTXSNV
+SINGLE_GROUP_MIN = 5  # heuristic: a body with this many members rated in one group only
+
+
+class Denominator(StrEnum):
+    """Bases for the HTXSNV share (rules.md §7.1); the default is the one seed 004 prints."""
+
+    TT_PLUS = "tt_plus"  # n_xs / (n_xs + n_tt): "so với số HTTNV" (HTTNV trở lên)
+    RATED = "rated"  # n_xs / N: of all rated
+    TT_ONLY = "tt_only"  # n_xs / n_tt: of HTTNV alone
+
+
+class QuotaBase(StrEnum):
+    """The base of the 20 % cap (rules.md §4.1 ``quota_base``)."""
+
+    TT_PLUS = "tt_plus"  # HTXSNV ≤ 20 % × (HTXSNV + HTTNV)  (default)
+    TT_ONLY = "tt_only"  # HTXSNV ≤ 20 % × HTTNV
+
+
+@dataclass(frozen=True)
+class Options:
+    denominator: Denominator = Denominator.TT_PLUS
+    quota_base: QuotaBase = QuotaBase.TT_PLUS
+
+
+@dataclass(frozen=True)
+class Counts:
+    """One population's buckets (``N_total`` … ``n_k`` of rules.md §7.1)."""
+
+    total: int = 0
+    pending: int = 0
+    not_rated: tuple[tuple[str, int], ...] = ()  # (reason code, n), reasons sorted
+    xs: int = 0
+    tt: int = 0
+    ht: int = 0
+    k: int = 0
+
+    @classmethod
+    def from_buckets(cls, buckets: dict[str, int]) -> Counts:
+        reasons = sorted(
+            (bucket.removeprefix(NOT_RATED_PREFIX), n)
+            for bucket, n in buckets.items()
+            if bucket.startswith(NOT_RATED_PREFIX) and n
+        )
+        return cls(
+            total=sum(buckets.values()),
+            pending=buckets.get(PENDING, 0),
+            not_rated=tuple(reasons),
+            xs=buckets.get(Level.HTXSNV, 0),
+            tt=buckets.get(Level.HTTNV, 0),
+            ht=buckets.get(Level.HTNV, 0),
+            k=buckets.get(Level.KHTNV, 0),
+        )
+
+    @property
+    def rated(self) -> int:
+        """Subjects with a decided level (``N``); pending ones are neither rated nor excused."""
+        return self.xs + self.tt + self.ht + self.k
+
+    @property
+    def not_rated_total(self) -> int:
+        return sum(n for _, n in self.not_rated)
+
+    @property
+    def tt_plus(self) -> int:
+        return self.xs + self.tt
+
+    @property
+    def rated_share(self) -> Decimal | None:
+        return percent(self.rated, self.total)
+
+    @property
+    def not_rated_share(self) -> Decimal | None:
+        return percent(self.not_rated_total, self.total)
+
+    @property
+    def tt_plus_rate(self) -> Decimal | None:
+        return percent(self.tt_plus, self.rated)
+
+    @property
+    def ht_rate(self) -> Decimal | None:
+        return percent(self.ht, self.rated)
+
+    @property
+    def k_rate(self) -> Decimal | None:
+        return percent(self.k, self.rated)
+
+    def xs_share(self, denominator: Denominator = Denominator.TT_PLUS) -> Decimal | None:
+        base = {
+            Denominator.TT_PLUS: self.tt_plus,
+            Denominator.RATED: self.rated,
+            Denominator.TT_ONLY: self.tt,
+        }[denominator]
+        return percent(self.xs, base)
+
+    def level_count(self, level: str) -> int:
+        by_level: dict[str, int] = {
+            Level.HTXSNV: self.xs,
+            Level.HTTNV: self.tt,
+            Level.HTNV: self.ht,
+            Level.KHTNV: self.k,
+        }
+        return by_level[level]
+
+
+def change(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    """Percentage points between two printed rates (rules.md §7: ``rate_Y − rate_{Y−1}``).
+
+    A rate with no base (nothing rated) counts as 0 when the other year has one, as the
+    seed's "không có … (giảm 1,33% so với năm 2022)" does; None when neither year has a base.
+    """
+    if current is None and previous is None:
+        return None
+    return (current or Decimal(0)) - (previous or Decimal(0))
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str
+    current: Counts
+    previous: Counts | None = None
+
+    def _change(self, rate: str) -> Decimal | None:
+        if self.previous is None:
+            return None
+        return change(getattr(self.current, rate), getattr(self.previous, rate))
+
+    @property
+    def tt_plus_change(self) -> Decimal | None:
+        return self._change("tt_plus_rate")
+
+    @property
+    def ht_change(self) -> Decimal | None:
+        return self._change("ht_rate")
+
+    @property
+    def k_change(self) -> Decimal | None:
+        return self._change("k_rate")
+
+    @property
+    def label(self) -> str:
+        return str(SubjectKind(self.kind).label)
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    code: str
+    name: str
+    kind: str
+
+    @property
+    def kind_label(self) -> str:
+        return str(UnitKind(self.kind).label) if self.kind in UnitKind.values else self.kind
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    unit: UnitRef
+    blocks: tuple[Block, ...]
+
+    def block(self, kind: str) -> Block:
+        return next(b for b in self.blocks if b.kind == kind)
+
+
+@dataclass(frozen=True)
+class QuotaFinding:
+    """A deciding body's pool whose HTXSNV exceeds the cap (rules.md §4.1)."""
+
+    decider: UnitRef
+    block: str
+    group: str
+    xs: int
+    tt: int
+    rated: int
+    base: int
+    allowed: int
+    small_unit: bool
+
+    @property
+    def share(self) -> Decimal | None:
+        return percent(self.xs, self.base)
+
+
+@dataclass(frozen=True)
+class GroupFinding:
+    """A body that did not apply the three member groups (see ``_group_findings``)."""
+
+    decider: UnitRef
+    reason: str  # "single_group" | "pooled"
+    groups: tuple[tuple[str, int, int], ...]  # (group, HTXSNV, rated)
+
+
+@dataclass(frozen=True)
+class UnratedUnit:
+    """An organization subject without a level: pending, or not rated with a reason."""
+
+    unit: UnitRef
+    block: str
+    reason: str  # "" = pending (not decided yet), else the NotRatedReason code
+
+
+@dataclass(frozen=True)
+class DeciderProgress:
+    unit: UnitRef
+    pending: int
+    due: dt.date | None
+
+    @property
+    def done(self) -> bool:
+        return self.pending == 0
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How many deciding bodies in the subtree have no decision left to make."""
+
+    as_of: dt.date
+    deciders: tuple[DeciderProgress, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.deciders)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for d in self.deciders if d.done)
+
+    @property
+    def share(self) -> Decimal | None:
+        return percent(self.done, self.total)
+
+    @property
+    def overdue(self) -> tuple[DeciderProgress, ...]:
+        return tuple(
+            d for d in self.deciders if not d.done and d.due is not None and d.due < self.as_of
+        )
+
+    @property
+    def open(self) -> tuple[DeciderProgress, ...]:
+        return tuple(d for d in self.deciders if not d.done)
+
+
+@dataclass(frozen=True)
+class Target:
+    block: str
+    rate: Decimal | None
+
+    @property
+    def met(self) -> bool:
+        return self.rate is not None and self.rate > TARGET_RATE
+
+
+@dataclass(frozen=True)
+class PeriodRef:
+    year: int
+    name: str
+    previous_year: int | None
+
+
+@dataclass(frozen=True)
+class Report:
+    unit: UnitRef
+    period: PeriodRef
+    as_of: dt.date
+    options: Options
+    blocks: tuple[Block, ...]
+    children: tuple[ChildRow, ...] = ()
+    quota_findings: tuple[QuotaFinding, ...] = ()
+    group_findings: tuple[GroupFinding, ...] = ()
+    unrated_units: tuple[UnratedUnit, ...] = ()
+    progress: Progress | None = None
+    version: int = SCHEMA_VERSION
+
+    def block(self, kind: str) -> Block:
+        return next(b for b in self.blocks if b.kind == kind)
+
+    @property
+    def targets(self) -> tuple[Target, ...]:
+        return tuple(Target(kind, self.block(kind).current.tt_plus_rate) for kind in TARGET_BLOCKS)
+
+
+# ---- computation ----------------------------------------------------------------------------
+
+
+def _stat_rows(period: Period | None, unit: OrgUnit) -> list[tuple[Any, ...]]:
+    """UnitStat rows of ``unit`` and of its children: one query on (period, depth, path)."""
+    if period is None:
+        return []
+    return list(
+        UnitStat.objects.filter(
+            period=period,
+            path__startswith=unit.path,
+            depth__in=[unit.depth, unit.depth + 1],
+        ).values_list("path", "block", "bucket", "n", "unit__code", "unit__name", "unit__kind")
+    )
+
+
+def _by_path(rows: list[tuple[Any, ...]]) -> dict[str, dict[str, dict[str, int]]]:
+    result: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for path, block, bucket, n, *_ in rows:
+        result[path][block][bucket] = n
+    return result
+
+
+def _blocks(
+    current: dict[str, dict[str, int]], previous: dict[str, dict[str, int]] | None
+) -> tuple[Block, ...]:
+    """The four blocks; a block the previous year did not have gets no comparison."""
+    result = []
+    for kind in BLOCKS:
+        before = Counts.from_buckets((previous or {}).get(kind, {}))
+        result.append(
+            Block(
+                kind=kind,
+                current=Counts.from_buckets(current.get(kind, {})),
+                previous=before if before.total else None,
+            )
+        )
+    return tuple(result)
+
+
+def _allowed(xs: int, tt: int, ht: int, k: int, base: int, small_exception: bool) -> int:
+    allowed = base * QUOTA_RATIO[0] // QUOTA_RATIO[1]  # floor: "không vượt quá" means ≤
+    rated = xs + tt + ht + k
+    if small_exception and allowed == 0 and 0 < rated < SMALL_POOL and ht + k == 0:
+        return 1
+    return allowed
+
+
+def _pool_allowed(buckets: dict[str, int], quota_base: QuotaBase, small_exception: bool) -> int:
+    xs, tt = buckets.get(Level.HTXSNV, 0), buckets.get(Level.HTTNV, 0)
+    ht, k = buckets.get(Level.HTNV, 0), buckets.get(Level.KHTNV, 0)
+    base = xs + tt if quota_base == QuotaBase.TT_PLUS else tt
+    return _allowed(xs, tt, ht, k, base, small_exception)
+
+
+def _group_findings(
+    member_pools: dict[int, dict[str, dict[str, int]]],
+    refs: dict[int, UnitRef],
+    quota_base: QuotaBase,
+    small_exception: bool,
+) -> list[GroupFinding]:
+    """Bodies that did not apply the three member groups (rules.md §4.1, seed 004).
+
+    Heuristic, from the quota pools only:
+    - ``single_group``: every member subject of the body sits in one group (or none was
+      recorded) while the body has at least ``SINGLE_GROUP_MIN`` rated members — a body that
+      size always has someone holding a post, so the groups were not used;
+    - ``pooled``: the body's HTXSNV fit 20 % of its members taken together, yet some group
+      exceeds its own cap — the cap was applied over the whole body, not group by group.
+    """
+    findings: list[GroupFinding] = []
+    for decider_id, groups in sorted(member_pools.items(), key=lambda kv: refs[kv[0]].code):
+        summary = tuple(
+            sorted(
+                (
+                    group,
+                    buckets.get(Level.HTXSNV, 0),
+                    sum(buckets.get(level, 0) for level in LEVELS),
+                )
+                for group, buckets in groups.items()
+            )
+        )
+        rated = sum(r for _, _, r in summary)
+        if len(groups) == 1 and rated >= SINGLE_GROUP_MIN:
+            findings.append(GroupFinding(refs[decider_id], "single_group", summary))
+            continue
+        if len(groups) < 2:
+            continue
+        pooled: dict[str, int] = defaultdict(int)
+        for buckets in groups.values():
+            for bucket, n in buckets.items():
+                pooled[bucket] += n
+        pooled_ok = pooled[Level.HTXSNV] <= _pool_allowed(pooled, quota_base, small_exception)
+        some_group_over = any(
+            b.get(Level.HTXSNV, 0) > _pool_allowed(b, quota_base, small_exception)
+            for b in groups.values()
+        )
+        if pooled_ok and some_group_over:
+            findings.append(GroupFinding(refs[decider_id], "pooled", summary))
+    return findings
+
+
+def compute_report(
+    unit: OrgUnit, period: Period, *, as_of: dt.date, options: Options | None = None
+) -> Report:
+    """The report of ``unit``'s subtree for ``period``, compared with ``period.previous()``.
+
+    ``as_of`` is the date the progress is judged at (deadlines passed or not).
+    """
+    options = options or Options()
+    previous = period.previous()  # query 1
+    current_rows = _stat_rows(period, unit)  # query 2
+    previous_rows = _stat_rows(previous, unit)  # query 3 (none without a previous period)
+    current = _by_path(current_rows)
+    before = _by_path(previous_rows) if previous is not None else None
+
+    blocks = _blocks(current.get(unit.path, {}), None if before is None else before[unit.path])
+    child_refs = {
+        path: UnitRef(code, name, kind)
+        for path, _, _, _, code, name, kind in current_rows
+        if path != unit.path
+    }
+    children = tuple(
+        ChildRow(
+            unit=ref,
+            blocks=_blocks(current[path], None if before is None else before.get(path, {})),
+        )
+        for path, ref in sorted(child_refs.items(), key=lambda kv: (kv[1].name, kv[1].code))
+    )
+
+    # query 4: every quota pool decided by a body in the subtree
+    pools = list(
+        PoolStat.objects.filter(period=period, decider_path__startswith=unit.path)
+        .values_list(
+            "decider_id",
+            "decider__code",
+            "decider__name",
+            "decider__kind",
+            "block",
+            "group",
+            "bucket",
+            "n",
+        )
+        .order_by("decider_path", "block", "group", "bucket")
+    )
+    refs: dict[int, UnitRef] = {}
+    by_pool: dict[tuple[int, str, str], dict[str, int]] = defaultdict(dict)
+    for decider_id, code, name, kind, block, group, bucket, n in pools:
+        refs[decider_id] = UnitRef(code, name, kind)
+        by_pool[(decider_id, block, group)][bucket] = n
+
+    quota_findings: list[QuotaFinding] = []
+    member_pools: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    pending_by_decider: dict[int, int] = defaultdict(int)
+    for (decider_id, block, group), buckets in by_pool.items():
+        pending_by_decider[decider_id] += buckets.get(PENDING, 0)
+        if block == SubjectKind.MEMBER:
+            member_pools[decider_id][group] = buckets
+        xs, tt = buckets.get(Level.HTXSNV, 0), buckets.get(Level.HTTNV, 0)
+        ht, k = buckets.get(Level.HTNV, 0), buckets.get(Level.KHTNV, 0)
+        base = xs + tt if options.quota_base == QuotaBase.TT_PLUS else tt
+        allowed = _allowed(xs, tt, ht, k, base, period.small_unit_exception)
+        if xs > allowed:
+            quota_findings.append(
+                QuotaFinding(
+                    decider=refs[decider_id],
+                    block=block,
+                    group=group,
+                    xs=xs,
+                    tt=tt,
+                    rated=xs + tt + ht + k,
+                    base=base,
+                    allowed=allowed,
+                    small_unit=allowed == 1 and base * QUOTA_RATIO[0] // QUOTA_RATIO[1] == 0,
+                )
+            )
+
+    # query 5: organization subjects in the subtree with no level (their own stats rows)
+    own_row = (Q(block=SubjectKind.CELL) & Q(unit__kind=UnitKind.CELL)) | (
+        Q(block__in=[SubjectKind.GRASSROOTS, SubjectKind.COMMITTEE])
+        & Q(unit__kind__in=UnitKind.grassroots())
+    )
+    unrated = tuple(
+        UnratedUnit(
+            unit=UnitRef(code, name, kind),
+            block=block,
+            reason="" if bucket == PENDING else bucket.removeprefix(NOT_RATED_PREFIX),
+        )
+        for code, name, kind, block, bucket in UnitStat.objects.filter(
+            own_row,
+            period=period,
+            path__startswith=unit.path,
+            n__gt=0,
+        )
+        .exclude(bucket__in=LEVELS)
+        .values_list("unit__code", "unit__name", "unit__kind", "block", "bucket")
+        .order_by("bucket", "path", "block")
+    )
+
+    # query 6: the deadlines of the decisions
+    due = dict(
+        Deadline.objects.filter(
+            period=period, step__in=[Step.GRASSROOTS_DECISION, Step.UPPER_DECISION]
+        ).values_list("step", "due")
+    )
+    grassroots_due = due.get(Step.GRASSROOTS_DECISION)
+    upper_due = due.get(Step.UPPER_DECISION, grassroots_due)
+    progress = Progress(
+        as_of=as_of,
+        deciders=tuple(
+            DeciderProgress(
+                unit=ref,
+                pending=pending_by_decider[decider_id],
+                due=upper_due if ref.kind == UnitKind.UPPER else grassroots_due,
+            )
+            for decider_id, ref in sorted(refs.items(), key=lambda kv: kv[1].code)
+        ),
+    )
+
+    return Report(
+        unit=UnitRef(unit.code, unit.name, unit.kind),
+        period=PeriodRef(
+            year=period.year,
+            name=period.name,
+            previous_year=previous.year if previous is not None else None,
+        ),
+        as_of=as_of,
+        options=options,
+        blocks=blocks,
+        children=children,
+        quota_findings=tuple(quota_findings),
+        group_findings=tuple(
+            _group_findings(member_pools, refs, options.quota_base, period.small_unit_exception)
+        ),
+        unrated_units=unrated,
+        progress=progress,
+    )

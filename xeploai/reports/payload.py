@@ -1,0 +1,242 @@
+"""The report as JSON (schema in docs/report-json.md) and back.
+
+``to_payload`` writes the counts the report was computed from *and* the figures derived from
+them (for consumers); ``from_payload`` rebuilds the ``Report`` from the counts alone, so a
+stored snapshot renders exactly as it did when it was sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from xeploai.reports.compute import (
+    Block,
+    ChildRow,
+    Counts,
+    DeciderProgress,
+    Denominator,
+    GroupFinding,
+    Options,
+    PeriodRef,
+    Progress,
+    QuotaBase,
+    QuotaFinding,
+    Report,
+    UnitRef,
+    UnratedUnit,
+)
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _unit(ref: UnitRef) -> dict[str, Any]:
+    return {"code": ref.code, "name": ref.name, "kind": ref.kind}
+
+
+def _counts(counts: Counts, denominator: Denominator) -> dict[str, Any]:
+    return {
+        "total": counts.total,
+        "pending": counts.pending,
+        "not_rated": dict(counts.not_rated),
+        "levels": {"HTXSNV": counts.xs, "HTTNV": counts.tt, "HTNV": counts.ht, "KHTNV": counts.k},
+        "derived": {
+            "rated": counts.rated,
+            "not_rated_total": counts.not_rated_total,
+            "tt_plus": counts.tt_plus,
+            "rated_share": _dec(counts.rated_share),
+            "not_rated_share": _dec(counts.not_rated_share),
+            "tt_plus_rate": _dec(counts.tt_plus_rate),
+            "ht_rate": _dec(counts.ht_rate),
+            "k_rate": _dec(counts.k_rate),
+            "xs_share": _dec(counts.xs_share(denominator)),
+            "xs_share_by_base": {d.value: _dec(counts.xs_share(d)) for d in Denominator},
+        },
+    }
+
+
+def _block(block: Block, denominator: Denominator) -> dict[str, Any]:
+    return {
+        "kind": block.kind,
+        "current": _counts(block.current, denominator),
+        "previous": None if block.previous is None else _counts(block.previous, denominator),
+        "change": {
+            "tt_plus_rate": _dec(block.tt_plus_change),
+            "ht_rate": _dec(block.ht_change),
+            "k_rate": _dec(block.k_change),
+        },
+    }
+
+
+def to_payload(report: Report) -> dict[str, Any]:
+    denominator = report.options.denominator
+    progress = report.progress
+    return {
+        "schema": "xeploai.report",
+        "version": report.version,
+        "unit": _unit(report.unit),
+        "period": {
+            "year": report.period.year,
+            "name": report.period.name,
+            "previous_year": report.period.previous_year,
+        },
+        "as_of": report.as_of.isoformat(),
+        "options": {
+            "denominator": report.options.denominator.value,
+            "quota_base": report.options.quota_base.value,
+        },
+        "blocks": [_block(b, denominator) for b in report.blocks],
+        "targets": [{"block": t.block, "rate": _dec(t.rate), "met": t.met} for t in report.targets],
+        "children": [
+            {"unit": _unit(c.unit), "blocks": [_block(b, denominator) for b in c.blocks]}
+            for c in report.children
+        ],
+        "quota_findings": [
+            {
+                "decider": _unit(f.decider),
+                "block": f.block,
+                "group": f.group,
+                "HTXSNV": f.xs,
+                "HTTNV": f.tt,
+                "rated": f.rated,
+                "base": f.base,
+                "allowed": f.allowed,
+                "share": _dec(f.share),
+                "small_unit": f.small_unit,
+            }
+            for f in report.quota_findings
+        ],
+        "group_findings": [
+            {
+                "decider": _unit(f.decider),
+                "reason": f.reason,
+                "groups": [{"group": g, "HTXSNV": xs, "rated": rated} for g, xs, rated in f.groups],
+            }
+            for f in report.group_findings
+        ],
+        "unrated_units": [
+            {"unit": _unit(u.unit), "block": u.block, "reason": u.reason}
+            for u in report.unrated_units
+        ],
+        "progress": None
+        if progress is None
+        else {
+            "deciders": [
+                {
+                    "unit": _unit(d.unit),
+                    "pending": d.pending,
+                    "due": d.due.isoformat() if d.due else None,
+                }
+                for d in progress.deciders
+            ],
+            "total": progress.total,
+            "done": progress.done,
+            "share": _dec(progress.share),
+            "overdue": [d.unit.code for d in progress.overdue],
+        },
+    }
+
+
+# ---- back from JSON -------------------------------------------------------------------------
+
+
+def _ref(data: dict[str, Any]) -> UnitRef:
+    return UnitRef(code=data["code"], name=data["name"], kind=data["kind"])
+
+
+def _counts_from(data: dict[str, Any]) -> Counts:
+    levels = data["levels"]
+    return Counts(
+        total=data["total"],
+        pending=data["pending"],
+        not_rated=tuple(sorted((reason, n) for reason, n in data["not_rated"].items())),
+        xs=levels["HTXSNV"],
+        tt=levels["HTTNV"],
+        ht=levels["HTNV"],
+        k=levels["KHTNV"],
+    )
+
+
+def _block_from(data: dict[str, Any]) -> Block:
+    return Block(
+        kind=data["kind"],
+        current=_counts_from(data["current"]),
+        previous=None if data["previous"] is None else _counts_from(data["previous"]),
+    )
+
+
+def _date(text: str | None) -> dt.date | None:
+    return None if text is None else dt.date.fromisoformat(text)
+
+
+def from_payload(data: dict[str, Any]) -> Report:
+    as_of = dt.date.fromisoformat(data["as_of"])
+    progress = data.get("progress")
+    return Report(
+        version=data["version"],
+        unit=_ref(data["unit"]),
+        period=PeriodRef(
+            year=data["period"]["year"],
+            name=data["period"]["name"],
+            previous_year=data["period"]["previous_year"],
+        ),
+        as_of=as_of,
+        options=Options(
+            denominator=Denominator(data["options"]["denominator"]),
+            quota_base=QuotaBase(data["options"]["quota_base"]),
+        ),
+        blocks=tuple(_block_from(b) for b in data["blocks"]),
+        children=tuple(
+            ChildRow(unit=_ref(c["unit"]), blocks=tuple(_block_from(b) for b in c["blocks"]))
+            for c in data["children"]
+        ),
+        quota_findings=tuple(
+            QuotaFinding(
+                decider=_ref(f["decider"]),
+                block=f["block"],
+                group=f["group"],
+                xs=f["HTXSNV"],
+                tt=f["HTTNV"],
+                rated=f["rated"],
+                base=f["base"],
+                allowed=f["allowed"],
+                small_unit=f["small_unit"],
+            )
+            for f in data["quota_findings"]
+        ),
+        group_findings=tuple(
+            GroupFinding(
+                decider=_ref(f["decider"]),
+                reason=f["reason"],
+                groups=tuple((g["group"], g["HTXSNV"], g["rated"]) for g in f["groups"]),
+            )
+            for f in data["group_findings"]
+        ),
+        unrated_units=tuple(
+            UnratedUnit(unit=_ref(u["unit"]), block=u["block"], reason=u["reason"])
+            for u in data["unrated_units"]
+        ),
+        progress=None
+        if progress is None
+        else Progress(
+            as_of=as_of,
+            deciders=tuple(
+                DeciderProgress(unit=_ref(d["unit"]), pending=d["pending"], due=_date(d["due"]))
+                for d in progress["deciders"]
+            ),
+        ),
+    )
+
+
+def dumps(payload: dict[str, Any]) -> str:
+    """The canonical text of a payload: what is stored, hashed and served as JSON."""
+    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def sha256(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(dumps(payload).encode("utf-8")).hexdigest()

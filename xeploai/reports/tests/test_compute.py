@@ -1,0 +1,314 @@
+"""compute_report: the §7.1 figures from the statistics tables, in a constant number of queries."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from xeploai.org.models import ExcellenceGroup, UnitKind
+from xeploai.reports.compute import (
+    QUERIES,
+    Block,
+    Counts,
+    Denominator,
+    Options,
+    QuotaBase,
+    change,
+    compute_report,
+)
+from xeploai.reports.stats import stats_rebuild
+from xeploai.reports.tests.factories import evaluate, make_people, make_period
+from xeploai.reports.wording import change_text, count, pct
+from xeploai.reviews.models import SubjectKind
+from xeploai.testing import make_unit
+
+AS_OF = dt.date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        # nothing at all: no base, no percentage
+        (Counts(), dict(rated_share=None, tt_plus_rate=None, ht_rate=None, xs_tt_plus=None)),
+        # everything excused: rated 0 %, rates without a base
+        (
+            Counts(total=3, not_rated=(("MOI_THANH_LAP", 3),)),
+            dict(rated_share=Decimal("0.00"), tt_plus_rate=None, ht_rate=None, xs_tt_plus=None),
+        ),
+        # seed 004, members
+        (
+            Counts(
+                total=6102, not_rated=(("MOI_KET_NAP_DUOI_6T", 132),), xs=847, tt=5041, ht=67, k=15
+            ),
+            dict(
+                rated_share=Decimal("97.84"),
+                tt_plus_rate=Decimal("98.63"),
+                ht_rate=Decimal("1.12"),
+                xs_tt_plus=Decimal("14.39"),
+            ),
+        ),
+        # 3879 / 20000 = 19.395 % → 19.40 (printed "19,4%"); 3877 / 20000 = 19.385 % → 19.39
+        # (half-up: banker's rounding would give 19.38); 1 / 800 = 0.125 % → 0.13
+        (Counts(total=20000, xs=3879, tt=16121), dict(xs_tt_plus=Decimal("19.40"))),
+        (Counts(total=20000, xs=3877, tt=16123), dict(xs_tt_plus=Decimal("19.39"))),
+        (Counts(total=800, tt=799, k=1), dict(ht_rate=Decimal("0.00"), k_rate=Decimal("0.13"))),
+        (Counts(total=3, xs=1, tt=1, ht=1), dict(tt_plus_rate=Decimal("66.67"))),
+    ],
+)
+def test_counts_give_the_rates_of_rules_7_1(counts, expected):
+    actual = {
+        "rated_share": counts.rated_share,
+        "tt_plus_rate": counts.tt_plus_rate,
+        "ht_rate": counts.ht_rate,
+        "k_rate": counts.k_rate,
+        "xs_tt_plus": counts.xs_share(Denominator.TT_PLUS),
+    }
+    assert {key: actual[key] for key in expected} == expected
+
+
+def test_the_htxsnv_share_has_three_labelled_bases():
+    counts = Counts(total=5970, xs=847, tt=5041, ht=67, k=15)
+    assert counts.xs_share(Denominator.TT_PLUS) == Decimal("14.39")
+    assert counts.xs_share(Denominator.RATED) == Decimal("14.19")
+    assert counts.xs_share(Denominator.TT_ONLY) == Decimal("16.80")
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "text"),
+    [
+        ("5.63", "4.00", "tăng 1,63%"),
+        ("94.37", "94.67", "giảm 0,3%"),
+        ("0.25", "0.41", "giảm 0,16%"),
+        ("0", "0", "không thay đổi"),
+        (None, "1.33", "giảm 1,33%"),
+    ],
+)
+def test_changes_are_percentage_points_in_words(now, before, text):
+    points = change(Decimal(now) if now else None, Decimal(before))
+    assert change_text(points) == text
+
+
+def test_numbers_are_written_the_vietnamese_way():
+    assert pct(Decimal("19.40")) == "19,4%"
+    assert pct(Decimal("94.37")) == "94,37%"
+    assert pct(None) == "—"
+    assert count(4) == "04"
+    assert count(6102) == "6.102"
+    assert count(0) == "0"
+
+
+def test_a_block_without_a_previous_year_has_no_change():
+    block = Block(kind=SubjectKind.MEMBER, current=Counts(total=1, tt=1))
+    assert block.tt_plus_change is None
+    assert change_text(block.tt_plus_change) == ""
+
+
+@pytest.fixture
+def periods(cast):
+    """2025 and 2026 for the cast: members, cells, grassroots and committees."""
+    before, now = make_period(cast.root, 2025), make_period(cast.root, 2026)
+    people_a1 = make_people(cast.cell_a1, 10)
+    people_b1 = make_people(cast.cell_b1, 5)
+    evaluate(
+        before,
+        SubjectKind.MEMBER,
+        cast.cell_a1,
+        cast.org_a,
+        {"HTTNV": 8, "HTNV": 2},
+        people=people_a1,
+    )
+    evaluate(before, SubjectKind.MEMBER, cast.cell_b1, cast.org_b, {"HTTNV": 5}, people=people_b1)
+    evaluate(
+        now,
+        SubjectKind.MEMBER,
+        cast.cell_a1,
+        cast.org_a,
+        {"HTXSNV": 3, "HTTNV": 6, "NR:MOI_KET_NAP_DUOI_6T": 1},
+        people=people_a1,
+    )
+    evaluate(
+        now,
+        SubjectKind.MEMBER,
+        cast.cell_b1,
+        cast.org_b,
+        {"HTTNV": 4, "PENDING": 1},
+        people=people_b1,
+    )
+    for period, cell_bucket in ((before, "HTTNV"), (now, "HTXSNV")):
+        evaluate(period, SubjectKind.CELL, cast.cell_a1, cast.org_a, {cell_bucket: 1})
+        evaluate(period, SubjectKind.CELL, cast.cell_a2, cast.org_a, {"HTTNV": 1})
+        evaluate(period, SubjectKind.CELL, cast.cell_b1, cast.org_b, {"HTNV": 1})
+        evaluate(period, SubjectKind.GRASSROOTS, cast.org_a, cast.root, {"HTTNV": 1})
+        evaluate(period, SubjectKind.GRASSROOTS, cast.org_b, cast.root, {"HTTNV": 1})
+        evaluate(period, SubjectKind.COMMITTEE, cast.org_a, cast.root, {"HTTNV": 1})
+    evaluate(now, SubjectKind.GRASSROOTS, cast.grassroots_cell, cast.root, {"NR:MOI_THANH_LAP": 1})
+    stats_rebuild(before)
+    stats_rebuild(now)
+    return before, now
+
+
+def test_the_report_counts_the_whole_subtree(periods, cast):
+    _, now = periods
+    report = compute_report(cast.root, now, as_of=AS_OF)
+    members = report.block(SubjectKind.MEMBER).current
+    assert (members.total, members.rated, members.pending, members.not_rated_total) == (
+        15,
+        13,
+        1,
+        1,
+    )
+    assert (members.xs, members.tt, members.ht, members.k) == (3, 10, 0, 0)
+    assert members.tt_plus_rate == Decimal("100.00")
+    assert members.xs_share() == Decimal("23.08")  # 3 / 13
+    grassroots = report.block(SubjectKind.GRASSROOTS).current
+    assert (grassroots.total, grassroots.rated, grassroots.not_rated) == (
+        3,
+        2,
+        (("MOI_THANH_LAP", 1),),
+    )
+    assert report.period.previous_year == 2025
+
+
+def test_the_report_compares_with_the_previous_year(periods, cast):
+    _, now = periods
+    members = compute_report(cast.root, now, as_of=AS_OF).block(SubjectKind.MEMBER)
+    assert members.previous.tt_plus_rate == Decimal("86.67")  # 13 / 15
+    assert members.tt_plus_change == Decimal("13.33")
+    assert members.ht_change == Decimal("-13.33")
+    assert members.k_change == Decimal("0.00")
+    assert change_text(members.k_change) == "không thay đổi"
+
+
+def test_the_drill_down_has_one_row_per_child_with_the_same_figures(periods, cast):
+    _, now = periods
+    report = compute_report(cast.root, now, as_of=AS_OF)
+    rows = {row.unit.code: row for row in report.children}
+    assert set(rows) == {"A", "B", "C"}
+    a_members = rows["A"].block(SubjectKind.MEMBER)
+    assert (a_members.current.xs, a_members.current.tt, a_members.current.total) == (3, 6, 10)
+    assert a_members.previous.ht == 2
+    assert rows["C"].block(SubjectKind.GRASSROOTS).current.not_rated == (("MOI_THANH_LAP", 1),)
+    assert sum(r.block(SubjectKind.MEMBER).current.total for r in report.children) == 15
+
+
+def test_a_unit_sees_only_its_subtree(periods, cast):
+    _, now = periods
+    report = compute_report(cast.org_a, now, as_of=AS_OF)
+    assert report.block(SubjectKind.MEMBER).current.total == 10
+    assert [row.unit.code for row in report.children] == ["A1", "A2"]
+
+
+def test_quota_findings_name_the_body_and_its_numbers(periods, cast):
+    _, now = periods
+    report = compute_report(cast.root, now, as_of=AS_OF)
+    [finding] = report.quota_findings
+    assert (finding.decider.code, finding.block, finding.xs, finding.base) == (
+        "A",
+        "dang_vien",
+        3,
+        9,
+    )
+    assert finding.allowed == 1 and finding.share == Decimal("33.33")
+    # Cells of A: 1 HTXSNV of 2 HTTNV-or-above, but fewer than 5 all rated HTTNV+: allowed
+    assert all(f.block != SubjectKind.CELL for f in report.quota_findings)
+
+
+def test_the_stricter_quota_base_counts_httnv_only(cast):
+    period = make_period(cast.root, 2026)
+    evaluate(period, SubjectKind.MEMBER, cast.cell_a1, cast.org_a, {"HTXSNV": 2, "HTTNV": 8})
+    stats_rebuild(period)
+    lenient = compute_report(cast.root, period, as_of=AS_OF)
+    strict = compute_report(
+        cast.root, period, as_of=AS_OF, options=Options(quota_base=QuotaBase.TT_ONLY)
+    )
+    assert lenient.quota_findings == ()  # 2 ≤ 20 % × 10
+    [finding] = strict.quota_findings  # 2 > 20 % × 8 = 1,6
+    assert (finding.base, finding.allowed) == (8, 1)
+
+
+def test_small_units_may_have_one_htxsnv_only_when_all_are_httnv_or_above(cast):
+    period = make_period(cast.root, 2026)
+    evaluate(period, SubjectKind.MEMBER, cast.cell_a1, cast.org_a, {"HTXSNV": 1, "HTTNV": 3})
+    evaluate(
+        period, SubjectKind.MEMBER, cast.cell_b1, cast.org_b, {"HTXSNV": 1, "HTTNV": 2, "HTNV": 1}
+    )
+    stats_rebuild(period)
+    report = compute_report(cast.root, period, as_of=AS_OF)
+    assert [f.decider.code for f in report.quota_findings] == ["B"]
+
+
+def test_bodies_that_did_not_apply_the_three_groups_are_found(cast):
+    period = make_period(cast.root, 2026)
+    # A: six members all in one group
+    evaluate(period, SubjectKind.MEMBER, cast.cell_a1, cast.org_a, {"HTXSNV": 1, "HTTNV": 5})
+    # B: 2 of 10 overall (within 20 %), but both leaders' group: 2 of 2
+    evaluate(
+        period,
+        SubjectKind.MEMBER,
+        cast.cell_b1,
+        cast.org_b,
+        {"HTXSNV": 2},
+        group=ExcellenceGroup.LEADER,
+    )
+    evaluate(
+        period,
+        SubjectKind.MEMBER,
+        cast.cell_b1,
+        cast.org_b,
+        {"HTTNV": 8},
+        group=ExcellenceGroup.NONE,
+    )
+    stats_rebuild(period)
+    report = compute_report(cast.root, period, as_of=AS_OF)
+    assert {(f.decider.code, f.reason) for f in report.group_findings} == {
+        ("A", "single_group"),
+        ("B", "pooled"),
+    }
+
+
+def test_unrated_units_and_progress(periods, cast):
+    _, now = periods
+    report = compute_report(cast.root, now, as_of=dt.date(2026, 12, 1))
+    assert [(u.unit.code, u.block, u.reason) for u in report.unrated_units] == [
+        ("C", SubjectKind.GRASSROOTS, "MOI_THANH_LAP")
+    ]
+    progress = report.progress
+    assert {d.unit.code: d.pending for d in progress.deciders} == {"ROOT": 0, "A": 0, "B": 1}
+    assert (progress.done, progress.total, progress.share) == (2, 3, Decimal("66.67"))
+    assert progress.overdue == ()  # the deadline (15/12) has not passed on 1/12
+    late = compute_report(cast.root, now, as_of=dt.date(2026, 12, 16)).progress
+    assert [d.unit.code for d in late.overdue] == ["B"]
+
+
+def test_the_target_is_more_than_90_percent(periods, cast):
+    _, now = periods
+    targets = {t.block: t for t in compute_report(cast.root, now, as_of=AS_OF).targets}
+    assert targets[SubjectKind.MEMBER].met and targets[SubjectKind.GRASSROOTS].met
+    assert not Counts(total=10, tt=9, ht=1).tt_plus_rate > 90
+
+
+def test_an_empty_subtree_gives_empty_blocks(cast):
+    period = make_period(cast.root, 2026)
+    stats_rebuild(period)
+    report = compute_report(cast.cell_a2, period, as_of=AS_OF)
+    assert all(b.current.total == 0 and b.previous is None for b in report.blocks)
+    assert report.children == () and report.quota_findings == ()
+
+
+def test_the_number_of_queries_does_not_grow_with_the_tree(periods, cast):
+    _, now = periods
+    with CaptureQueriesContext(connection) as small:
+        compute_report(cast.root, now, as_of=AS_OF)
+    for n in range(3):
+        org = make_unit(UnitKind.GRASSROOTS_COMMITTEE, cast.root)
+        for _ in range(3):
+            cell = make_unit(UnitKind.CELL, org)
+            evaluate(now, SubjectKind.MEMBER, cell, org, {"HTTNV": 4 + n, "HTNV": 1})
+            evaluate(now, SubjectKind.CELL, cell, org, {"HTTNV": 1})
+    stats_rebuild(now)
+    with CaptureQueriesContext(connection) as large:
+        report = compute_report(cast.root, now, as_of=AS_OF)
+    assert len(report.children) == 6
+    assert len(small) == len(large) == QUERIES
