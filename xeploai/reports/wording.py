@@ -69,9 +69,9 @@ def level_label(code: str) -> str:
 
 
 DENOMINATOR_LABELS: dict[str, StrOrPromise] = {
-    Denominator.TT_PLUS: gettext_lazy("so với số HTTNV trở lên (HTXSNV + HTTNV)"),
-    Denominator.RATED: gettext_lazy("so với tổng số được xếp loại"),
-    Denominator.TT_ONLY: gettext_lazy("so với riêng số HTTNV"),
+    Denominator.TT_PLUS: gettext_lazy("so với số hoàn thành tốt nhiệm vụ trở lên"),
+    Denominator.RATED: gettext_lazy("so với tổng số được đánh giá, xếp loại"),
+    Denominator.TT_ONLY: gettext_lazy("so với riêng số hoàn thành tốt nhiệm vụ"),
 }
 QUOTA_BASE_LABELS: dict[str, StrOrPromise] = {
     QuotaBase.TT_PLUS: gettext_lazy("HTXSNV+HTTNV"),
@@ -184,12 +184,18 @@ def block_sentence(block: Block, report: Report) -> str:
         result_label = _("Số {noun} hoàn thành tốt nhiệm vụ trở lên").format(noun=noun)
     if counts.rated == 0:
         return head + intro
-    xs_clause = _("trong đó {xs}{unit} hoàn thành xuất sắc nhiệm vụ, đạt {share} {base}").format(
-        xs=count(counts.xs) if counts.xs else _("không có"),
-        unit=unit_word,
-        share=pct(counts.xs_share(report.options.denominator)),
-        base=DENOMINATOR_LABELS[report.options.denominator],
-    )
+    if counts.xs:
+        xs_clause = _(
+            "trong đó số {noun} hoàn thành xuất sắc nhiệm vụ là {xs}{unit}, đạt {share} {base}"
+        ).format(
+            noun=noun,
+            xs=count(counts.xs),
+            unit=unit_word,
+            share=pct(counts.xs_share(report.options.denominator)),
+            base=DENOMINATOR_LABELS[report.options.denominator],
+        )
+    else:
+        xs_clause = _("trong đó không có {noun} hoàn thành xuất sắc nhiệm vụ").format(noun=noun)
     tt_text = pct(counts.tt_plus_rate)
     if block.tt_plus_change is not None and year is not None:
         tt_text = _("{rate} ({change} so với năm {year}, {xs})").format(

@@ -31,30 +31,38 @@ AS_OF = dt.date(2026, 12, 31)
     ("counts", "expected"),
     [
         # nothing at all: no base, no percentage
-        (Counts(), dict(rated_share=None, tt_plus_rate=None, ht_rate=None, xs_tt_plus=None)),
+        (
+            Counts(),
+            {"rated_share": None, "tt_plus_rate": None, "ht_rate": None, "xs_tt_plus": None},
+        ),
         # everything excused: rated 0 %, rates without a base
         (
             Counts(total=3, not_rated=(("MOI_THANH_LAP", 3),)),
-            dict(rated_share=Decimal("0.00"), tt_plus_rate=None, ht_rate=None, xs_tt_plus=None),
+            {
+                "rated_share": Decimal("0.00"),
+                "tt_plus_rate": None,
+                "ht_rate": None,
+                "xs_tt_plus": None,
+            },
         ),
         # seed 004, members
         (
             Counts(
                 total=6102, not_rated=(("MOI_KET_NAP_DUOI_6T", 132),), xs=847, tt=5041, ht=67, k=15
             ),
-            dict(
-                rated_share=Decimal("97.84"),
-                tt_plus_rate=Decimal("98.63"),
-                ht_rate=Decimal("1.12"),
-                xs_tt_plus=Decimal("14.39"),
-            ),
+            {
+                "rated_share": Decimal("97.84"),
+                "tt_plus_rate": Decimal("98.63"),
+                "ht_rate": Decimal("1.12"),
+                "xs_tt_plus": Decimal("14.39"),
+            },
         ),
         # 3879 / 20000 = 19.395 % → 19.40 (printed "19,4%"); 3877 / 20000 = 19.385 % → 19.39
         # (half-up: banker's rounding would give 19.38); 1 / 800 = 0.125 % → 0.13
-        (Counts(total=20000, xs=3879, tt=16121), dict(xs_tt_plus=Decimal("19.40"))),
-        (Counts(total=20000, xs=3877, tt=16123), dict(xs_tt_plus=Decimal("19.39"))),
-        (Counts(total=800, tt=799, k=1), dict(ht_rate=Decimal("0.00"), k_rate=Decimal("0.13"))),
-        (Counts(total=3, xs=1, tt=1, ht=1), dict(tt_plus_rate=Decimal("66.67"))),
+        (Counts(total=20000, xs=3879, tt=16121), {"xs_tt_plus": Decimal("19.40")}),
+        (Counts(total=20000, xs=3877, tt=16123), {"xs_tt_plus": Decimal("19.39")}),
+        (Counts(total=800, tt=799, k=1), {"ht_rate": Decimal("0.00"), "k_rate": Decimal("0.13")}),
+        (Counts(total=3, xs=1, tt=1, ht=1), {"tt_plus_rate": Decimal("66.67")}),
     ],
 )
 def test_counts_give_the_rates_of_rules_7_1(counts, expected):
