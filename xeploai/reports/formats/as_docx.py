@@ -1,0 +1,89 @@
+"""docx (python-docx) in the layout of the official report: heading, the numbered block
+sentences "(1) …", then the tables and the inspection findings."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+
+from xeploai.reports.compute import Report
+from xeploai.reports.formats import tables
+from xeploai.reports.formats.ooxml import document_time, reproducible
+
+FONT = "Times New Roman"  # the font of official party documents
+
+
+def _table(document: DocxDocument, table: tables.Table) -> None:
+    document.add_paragraph(table.title, style="Heading 3")
+    grid = document.add_table(rows=1, cols=len(table.columns))
+    grid.style = "Table Grid"
+    for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
+        cell.text = column.title
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+            run.font.size = Pt(8)
+    for values in table.rows:
+        cells = grid.add_row().cells
+        for cell, value, column in zip(cells, values, table.columns, strict=True):
+            cell.text = tables.cell_text(value, column.kind)
+            paragraph = cell.paragraphs[0]
+            if column.kind != "text":
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            for run in paragraph.runs:
+                run.font.size = Pt(8)
+
+
+def render(report: Report) -> bytes:
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = FONT
+    style.font.size = Pt(13)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
+
+    unit = document.add_paragraph(report.unit.name.upper())
+    unit.runs[0].bold = True
+    heading = document.add_paragraph(tables.title(report).upper())
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.runs[0].bold = True
+    document.add_paragraph(
+        _(
+            "Kết quả đánh giá, xếp loại chất lượng tập thể cấp ủy cơ sở, tổ chức đảng, "
+            "đảng viên năm {year} như sau:"
+        ).format(year=report.period.year)
+    )
+    for paragraph in tables.sentences(report):
+        block = document.add_paragraph(paragraph)
+        block.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        block.paragraph_format.first_line_indent = Cm(1)
+
+    _table(document, tables.summary_table(report))
+    _table(document, tables.alternative_shares_table(report))
+    for table in tables.children_tables(report):
+        _table(document, table)
+    for title, lines in tables.finding_lines(report):
+        document.add_paragraph(title, style="Heading 3")
+        for line in lines:
+            document.add_paragraph(line, style="List Bullet")
+
+    properties = document.core_properties
+    stamp = document_time(report.as_of)
+    properties.author = "xeploai"
+    properties.last_modified_by = "xeploai"
+    properties.title = tables.title(report)
+    properties.created = stamp
+    properties.modified = stamp
+    properties.last_printed = stamp
+    properties.revision = 1
+    out = io.BytesIO()
+    document.save(out)
+    return reproducible(out.getvalue(), report.as_of)

@@ -1,0 +1,10 @@
+"""JSON: the payload itself (schema in docs/report-json.md)."""
+
+from __future__ import annotations
+
+from xeploai.reports.compute import Report
+from xeploai.reports.payload import dumps, to_payload
+
+
+def render(report: Report) -> bytes:
+    return dumps(to_payload(report)).encode("utf-8")

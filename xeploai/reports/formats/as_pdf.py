@@ -1,0 +1,116 @@
+"""PDF (reportlab) with the DejaVu Sans fonts shipped in ``reports/fonts`` (Vietnamese
+diacritics need a Unicode TrueType font; nothing is fetched at run time). ``invariant`` keeps
+the bytes the same for the same report."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+from xeploai.reports.compute import Report
+from xeploai.reports.formats import tables
+
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+
+
+@cache
+def register_fonts() -> None:
+    pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(
+        REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
+    )
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=13, spaceAfter=5)
+    return {
+        "body": body,
+        "title": ParagraphStyle(
+            "title", parent=body, fontName=BOLD, fontSize=13, leading=17, alignment=1
+        ),
+        "unit": ParagraphStyle("unit", parent=body, fontName=BOLD),
+        "h": ParagraphStyle("h", parent=body, fontName=BOLD, fontSize=10.5, spaceBefore=8),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=6.5, leading=8, spaceAfter=0),
+        "head": ParagraphStyle(
+            "head", parent=body, fontName=BOLD, fontSize=6.5, leading=8, spaceAfter=0
+        ),
+        "num": ParagraphStyle(
+            "num", parent=body, fontSize=6.5, leading=8, spaceAfter=0, alignment=2
+        ),
+    }
+
+
+def _table(table: tables.Table, styles: dict[str, ParagraphStyle], width: float) -> list[object]:
+    head = [Paragraph(escape(c.title), styles["head"]) for c in table.columns]
+    body = [
+        [
+            Paragraph(
+                escape(tables.cell_text(value, column.kind)),
+                styles["cell" if column.kind == "text" else "num"],
+            )
+            for value, column in zip(values, table.columns, strict=True)
+        ]
+        for values in table.rows
+    ]
+    text_columns = sum(1 for c in table.columns if c.kind == "text")
+    narrow = (width * 0.62) / max(1, len(table.columns) - text_columns)
+    wide = (width - narrow * (len(table.columns) - text_columns)) / max(1, text_columns)
+    widths = [wide if c.kind == "text" else narrow for c in table.columns]
+    grid = LongTable([head, *body], colWidths=widths, repeatRows=1)
+    grid.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return [Paragraph(escape(table.title), styles["h"]), grid]
+
+
+def render(report: Report) -> bytes:
+    register_fonts()
+    styles = _styles()
+    out = io.BytesIO()
+    title = tables.title(report)
+    document = SimpleDocTemplate(
+        out,
+        pagesize=landscape(A4),
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+        title=title,
+        author="xeploai",
+        creator="xeploai",
+        invariant=1,
+    )
+    story: list[object] = [
+        Paragraph(escape(report.unit.name.upper()), styles["unit"]),
+        Paragraph(escape(title.upper()), styles["title"]),
+        Spacer(1, 0.3 * cm),
+    ]
+    story += [Paragraph(escape(p), styles["body"]) for p in tables.sentences(report)]
+    width = document.width
+    story += _table(tables.summary_table(report), styles, width)
+    story += _table(tables.alternative_shares_table(report), styles, width)
+    for table in tables.children_tables(report):
+        story += _table(table, styles, width)
+    for heading, lines in tables.finding_lines(report):
+        story.append(Paragraph(escape(heading), styles["h"]))
+        story += [Paragraph("• " + escape(line), styles["body"]) for line in lines]
+    document.build(story)
+    return out.getvalue()

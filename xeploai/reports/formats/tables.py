@@ -1,0 +1,228 @@
+"""The report's tables and findings as plain rows, shared by every file format.
+
+Cells are ``int``, ``Decimal`` (a percentage or a change in points), ``None`` (no base) or
+``str``; ``cell_text`` writes one the Vietnamese way for documents, xlsx keeps the numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from xeploai.lib.numbers import vn_int
+from xeploai.reports.compute import BLOCKS, Block, Report
+from xeploai.reports.wording import (
+    DENOMINATOR_LABELS,
+    block_sentence,
+    group_label,
+    pct,
+    quota_numbers,
+    reason_label,
+    signed_points,
+)
+from xeploai.reviews.models import SubjectKind
+
+Cell = int | Decimal | str | None
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: str = "int"  # "int" | "pct" | "points" | "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def cell_text(value: Cell, kind: str) -> str:
+    if kind == "pct":
+        return pct(value if isinstance(value, Decimal) else None)
+    if kind == "points":
+        return signed_points(value if isinstance(value, Decimal) else None)
+    if isinstance(value, int):
+        return vn_int(value)
+    return "" if value is None else str(value)
+
+
+def not_rated_text(block: Block) -> str:
+    return "; ".join(
+        f"{reason_label(reason)}: {vn_int(n)}" for reason, n in block.current.not_rated
+    )
+
+
+def _metric_columns(report: Report) -> tuple[Column, ...]:
+    return (
+        Column(_("Tổng số")),
+        Column(_("Được xếp loại")),
+        Column(_("Tỉ lệ được xếp loại"), "pct"),
+        Column(_("Chưa xếp loại"), "text"),
+        Column(_("Chưa quyết định")),
+        Column(_("HTTNV trở lên")),
+        Column(_("Tỉ lệ HTTNV trở lên"), "pct"),
+        Column(_("Tăng/giảm (điểm %)"), "points"),
+        Column(_("Trong đó HTXSNV")),
+        Column(
+            _("Tỉ lệ HTXSNV ({base})").format(base=DENOMINATOR_LABELS[report.options.denominator]),
+            "pct",
+        ),
+        Column(_("HTNV")),
+        Column(_("Tỉ lệ HTNV"), "pct"),
+        Column(_("Tăng/giảm (điểm %)"), "points"),
+        Column(_("KHTNV")),
+        Column(_("Tỉ lệ KHTNV"), "pct"),
+        Column(_("Tăng/giảm (điểm %)"), "points"),
+    )
+
+
+def _metric_cells(block: Block, report: Report) -> tuple[Cell, ...]:
+    c = block.current
+    return (
+        c.total,
+        c.rated,
+        c.rated_share,
+        not_rated_text(block),
+        c.pending,
+        c.tt_plus,
+        c.tt_plus_rate,
+        block.tt_plus_change,
+        c.xs,
+        c.xs_share(report.options.denominator),
+        c.ht,
+        c.ht_rate,
+        block.ht_change,
+        c.k,
+        c.k_rate,
+        block.k_change,
+    )
+
+
+def summary_table(report: Report) -> Table:
+    return Table(
+        title=_("Tổng hợp kết quả năm {year}").format(year=report.period.year)
+        + (
+            _(" (so sánh với năm {year})").format(year=report.period.previous_year)
+            if report.period.previous_year
+            else ""
+        ),
+        columns=(Column(_("Đối tượng"), "text"), *_metric_columns(report)),
+        rows=tuple((b.label, *_metric_cells(b, report)) for b in report.blocks),
+    )
+
+
+def children_table(report: Report, kind: str) -> Table:
+    return Table(
+        title=_("{block} — theo tổ chức trực thuộc").format(block=SubjectKind(kind).label),
+        columns=(Column(_("Mã"), "text"), Column(_("Tổ chức"), "text"), *_metric_columns(report)),
+        rows=tuple(
+            (row.unit.code, row.unit.name, *_metric_cells(row.block(kind), report))
+            for row in report.children
+            if row.block(kind).current.total
+        ),
+    )
+
+
+def children_tables(report: Report) -> list[Table]:
+    return [t for t in (children_table(report, kind) for kind in BLOCKS) if t.rows]
+
+
+def alternative_shares_table(report: Report) -> Table:
+    from xeploai.reports.compute import Denominator
+
+    return Table(
+        title=_("Tỉ lệ HTXSNV theo các cách tính"),
+        columns=(
+            Column(_("Đối tượng"), "text"),
+            *(Column(str(DENOMINATOR_LABELS[d]), "pct") for d in Denominator),
+        ),
+        rows=tuple((b.label, *(b.current.xs_share(d) for d in Denominator)) for b in report.blocks),
+    )
+
+
+def sentences(report: Report) -> list[str]:
+    """The numbered paragraphs "(1) …" of the official report."""
+    return [f"({i}) {block_sentence(b, report)}" for i, b in enumerate(report.blocks, start=1)]
+
+
+def finding_lines(report: Report) -> list[tuple[str, list[str]]]:
+    """(heading, lines) for the inspection findings, in the order of the report."""
+    base = report.options.quota_base
+    quota = [
+        _("{unit} — {block}, nhóm {group}: {numbers}, vượt 20% (tối đa {allowed})").format(
+            unit=f.decider.name,
+            block=SubjectKind(f.block).label,
+            group=group_label(f.group),
+            numbers=quota_numbers(f.xs, f.base, base, f.share),
+            allowed=vn_int(f.allowed),
+        )
+        for f in report.quota_findings
+    ]
+    groups = [
+        (
+            _("{unit}: mọi đảng viên được xếp loại cùng một nhóm ({groups})")
+            if f.reason == "single_group"
+            else _("{unit}: tỉ lệ 20% tính chung, không theo từng nhóm ({groups})")
+        ).format(
+            unit=f.decider.name,
+            groups="; ".join(
+                _("{group}: {xs} HTXSNV / {rated} được xếp loại").format(
+                    group=group_label(g), xs=vn_int(xs), rated=vn_int(rated)
+                )
+                for g, xs, rated in f.groups
+            ),
+        )
+        for f in report.group_findings
+    ]
+    unrated = [
+        _("{unit} ({block}): {reason}").format(
+            unit=u.unit.name, block=SubjectKind(u.block).label, reason=reason_label(u.reason)
+        )
+        for u in report.unrated_units
+    ]
+    progress_lines: list[str] = []
+    progress = report.progress
+    if progress is not None and progress.total:
+        progress_lines.append(
+            _("{done}/{total} cấp quyết định đã xếp loại xong ({share}).").format(
+                done=vn_int(progress.done), total=vn_int(progress.total), share=pct(progress.share)
+            )
+        )
+        for d in progress.open:
+            late = d.due is not None and d.due < progress.as_of
+            progress_lines.append(
+                (
+                    _("{unit}: còn {n} chưa xếp loại — quá hạn {due}")
+                    if late
+                    else _("{unit}: còn {n} chưa xếp loại (hạn {due})")
+                ).format(
+                    unit=d.unit.name,
+                    n=vn_int(d.pending),
+                    due=d.due.strftime("%d/%m/%Y") if d.due else "—",
+                )
+            )
+    targets = [
+        _("{block}: {rate} HTTNV trở lên — {verdict}").format(
+            block=SubjectKind(t.block).label,
+            rate=pct(t.rate),
+            verdict=_("đạt chỉ tiêu trên 90%") if t.met else _("chưa đạt chỉ tiêu trên 90%"),
+        )
+        for t in report.targets
+    ]
+    return [
+        (_("Chỉ tiêu trên 90% HTTNV trở lên (Nghị quyết 21-NQ/TW)"), targets),
+        (_("Cấp quyết định có tỉ lệ HTXSNV vượt 20%"), quota or [_("Không có.")]),
+        (_("Chưa xếp loại HTXSNV theo 03 nhóm đối tượng"), groups or [_("Không có.")]),
+        (_("Tổ chức chưa được xếp loại"), unrated or [_("Không có.")]),
+        (_("Tiến độ xếp loại"), progress_lines or [_("Không có cấp quyết định trong phạm vi.")]),
+    ]
+
+
+def title(report: Report) -> str:
+    return _(
+        "Báo cáo kết quả đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên năm {year}"
+    ).format(year=report.period.year)

@@ -1,0 +1,132 @@
+"""Every format renders the same report, opens in its own library, and is reproducible."""
+
+import datetime as dt
+import io
+import json
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from xeploai.reports.compute import Denominator, Options, compute_report
+from xeploai.reports.formats import FORMATS, filename, render
+from xeploai.reports.payload import from_payload, to_payload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def report(periods, cast):
+    _, now = periods
+    return compute_report(cast.root, now, as_of=dt.date(2026, 12, 16))
+
+
+def test_the_payload_round_trips(report):
+    payload = to_payload(report)
+    assert from_payload(json.loads(json.dumps(payload))) == report
+    assert payload["version"] == 1 and payload["schema"] == "xeploai.report"
+
+
+def test_json_has_counts_and_derived_figures(report):
+    data = json.loads(render(report, "json"))
+    members = next(b for b in data["blocks"] if b["kind"] == "dang_vien")
+    assert members["current"]["levels"] == {"HTXSNV": 3, "HTTNV": 10, "HTNV": 0, "KHTNV": 0}
+    assert members["current"]["derived"]["tt_plus_rate"] == "100.00"
+    assert members["change"]["tt_plus_rate"] == "13.33"
+    assert data["progress"]["overdue"] == ["B"]
+
+
+def test_the_denominator_option_is_kept(report, periods, cast):
+    _, now = periods
+    other = compute_report(
+        cast.root, now, as_of=report.as_of, options=Options(denominator=Denominator.RATED)
+    )
+    data = json.loads(render(other, "json"))
+    assert data["options"]["denominator"] == "rated"
+    members = next(b for b in data["blocks"] if b["kind"] == "dang_vien")
+    assert members["current"]["derived"]["xs_share"] == "23.08"  # 3 / 13 rated
+
+
+def test_xlsx_opens_with_the_numbers(report):
+    workbook = load_workbook(io.BytesIO(render(report, "xlsx")))
+    summary = workbook.worksheets[0]
+    values = [cell for row in summary.iter_rows(values_only=True) for cell in row]
+    assert "Đảng viên" in values
+    assert any("Báo cáo kết quả" in str(v) for v in values)
+    assert "Phát hiện" in workbook.sheetnames
+
+
+def test_docx_reads_like_the_official_report(report):
+    document = Document(io.BytesIO(render(report, "docx")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "(4) Đánh giá, xếp loại chất lượng đảng viên: Tổng số đảng viên" in text
+    assert "bằng 100% (tăng 13,33% so với năm 2025" in text
+    assert document.tables, "the tables follow the sentences"
+
+
+def test_pdf_is_a_pdf_with_vietnamese_text(report):
+    data = render(report, "pdf")
+    assert data.startswith(b"%PDF-")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "Đảng viên" in text and "xếp loại" in text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+def test_pdftotext_finds_the_diacritics(report, tmp_path):
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(render(report, "pdf"))
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "Đảng viên" in text and "xếp loại" in text
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_every_format_is_byte_identical_when_rendered_again(report, name):
+    first = render(report, name)
+    again = render(from_payload(to_payload(report)), name)
+    assert first == again
+
+
+@pytest.mark.parametrize("name", ["xlsx", "docx"])
+def test_office_files_carry_the_report_date_not_the_save_time(report, name):
+    archive = zipfile.ZipFile(io.BytesIO(render(report, name)))
+    core = archive.read("docProps/core.xml").decode()
+    assert "2026-12-16T00:00:00Z" in core
+    assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_file_names_carry_unit_and_year(report):
+    assert filename(report, "docx") == "bao-cao-ROOT-2026.docx"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_converts_the_docx_and_xlsx_to_pdf(report, tmp_path):
+    sources = []
+    for name in ("docx", "xlsx"):
+        path = tmp_path / f"report-{name}.{name}"
+        path.write_bytes(render(report, name))
+        sources.append(str(path))
+    subprocess.run(
+        [
+            "libreoffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "out"),
+            *sources,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    for name in ("report-docx.pdf", "report-xlsx.pdf"):
+        produced = tmp_path / "out" / name
+        assert produced.read_bytes().startswith(b"%PDF-"), name
