@@ -147,12 +147,12 @@ class Counts:
 def change(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
     """Percentage points between two printed rates (rules.md §7: ``rate_Y − rate_{Y−1}``).
 
-    A rate with no base (nothing rated) counts as 0 when the other year has one, as the
-    seed's "không có … (giảm 1,33% so với năm 2022)" does; None when neither year has a base.
+    None when either year has no base (nothing rated yet): there is nothing to compare.
+    A zero count is a rate of 0,00 % and compares normally ("không có … (giảm 1,33%)").
     """
-    if current is None and previous is None:
+    if current is None or previous is None:
         return None
-    return (current or Decimal(0)) - (previous or Decimal(0))
+    return current - previous
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,9 @@ def _table(table: tables.Table, styles: dict[str, ParagraphStyle], width: float)
         for values in table.rows
     ]
     text_columns = sum(1 for c in table.columns if c.kind == "text")
-    narrow = (width * 0.62) / max(1, len(table.columns) - text_columns)
-    wide = (width - narrow * (len(table.columns) - text_columns)) / max(1, text_columns)
+    numeric = len(table.columns) - text_columns
+    wide = min(4.2 * cm, width / max(1, text_columns)) if numeric else width / text_columns
+    narrow = (width - wide * text_columns) / max(1, numeric)
     widths = [wide if c.kind == "text" else narrow for c in table.columns]
     grid = LongTable([head, *body], colWidths=widths, repeatRows=1)
     grid.setStyle(

@@ -90,7 +90,8 @@ def test_the_htxsnv_share_has_three_labelled_bases():
         ("94.37", "94.67", "giảm 0,3%"),
         ("0.25", "0.41", "giảm 0,16%"),
         ("0", "0", "không thay đổi"),
-        (None, "1.33", "giảm 1,33%"),
+        ("0.00", "1.33", "giảm 1,33%"),
+        (None, "1.33", ""),  # nothing rated yet this year: no comparison
     ],
 )
 def test_changes_are_percentage_points_in_words(now, before, text):
