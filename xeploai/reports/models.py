@@ -89,6 +89,7 @@ class ReportSnapshot(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("người gửi"),
         null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from xeploai.reports.tests.factories import cast_period, cast_snapshot
 from xeploai.testing import Cast
 
 PERSONAS = [
@@ -49,12 +50,40 @@ NOT_APPLICABLE = {
     "set_language": "choosing a language is allowed to everyone",
 }
 
+REPORT_READERS_ONLY = {"member": 404, "outsider": 404}
+
 RULES: dict[str, Rule] = {
     "home": Rule(default=302),
     "unit_list": Rule(),
     "unit_detail": Rule(args=lambda c: [c.cell_a1.code], expect={"member": 404, "outsider": 404}),
     "person_search": Rule(),
     "person_detail": Rule(args=lambda c: [c.member_a1.pk], expect={"outsider": 404}),
+    # reports: read by every reading role in scope; sending upward needs clerk/committee/board
+    "report_home": Rule(default=302, expect={"member": 200}),
+    **{
+        name: Rule(args=lambda c: [cast_period(c) and c.cell_a1.code], expect=REPORT_READERS_ONLY)
+        for name in ("report_detail", "report_compare", "report_drilldown", "snapshot_list")
+    },
+    "report_download": Rule(
+        args=lambda c: [c.cell_a1.code, cast_period(c).year, "json"], expect=REPORT_READERS_ONLY
+    ),
+    "report_send": Rule(
+        args=lambda c: [c.org_a.code, cast_period(c).year],
+        method="post",
+        default=302,
+        expect={"inspector": 403, "secretary": 404, "outsider": 404, "member": 404},
+    ),
+    "snapshot_detail": Rule(args=lambda c: [cast_snapshot(c).pk], expect=REPORT_READERS_ONLY),
+    "snapshot_download": Rule(
+        args=lambda c: [cast_snapshot(c).pk, "pdf"], expect=REPORT_READERS_ONLY
+    ),
+    **{
+        name: Rule(
+            args=lambda c: [c.cell_a1.code, cast_period(c).year, "csv"],
+            expect=REPORT_READERS_ONLY,
+        )
+        for name in ("export_results", "export_rewards", "export_follow_ups")
+    },
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils import translation
 
 from xeploai.reports.compute import Report
-from xeploai.reports.formats import as_docx, as_json, as_pdf, as_xlsx
+from xeploai.reports.formats import as_docx, as_html, as_json, as_pdf, as_xlsx
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ FORMATS: dict[str, Format] = {
             as_docx.render,
         ),
         Format("pdf", "pdf", "application/pdf", as_pdf.render),
+        Format("html", "html", "text/html; charset=utf-8", as_html.render),
     )
 }
 

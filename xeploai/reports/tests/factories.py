@@ -92,3 +92,22 @@ def evaluate(
             )
         )
     return Evaluation.objects.bulk_create(rows, batch_size=2000)
+
+
+def cast_period(cast: object) -> Period:
+    """The cast's 2026 period (created once), for pages that need one."""
+    root = cast.root  # type: ignore[attr-defined]
+    return Period.objects.filter(scope_root=root, year=2026).first() or make_period(root, 2026)
+
+
+def cast_snapshot(cast: object) -> object:
+    from xeploai.reports.compute import Options
+    from xeploai.reports.services import snapshot_send
+
+    return snapshot_send(
+        actor=None,
+        unit=cast.cell_a1,  # type: ignore[attr-defined]
+        period=cast_period(cast),
+        options=Options(),
+        as_of=dt.date(2026, 12, 31),
+    )
