@@ -291,10 +291,16 @@ RULES: Mapping[str, RuleText] = {
         "Disciplined ({form}, {decided_on}) but self-detected and remedied: not counted",
     ),
     "khtnv.mitigation": RuleText(
-        "Tự phát hiện, khắc phục vi phạm ({form}, {decided_on}): cấp có thẩm quyền xem xét, "
-        "quyết định từng trường hợp",
-        "Self-detected and remedied ({form}, {decided_on}): the competent level decides case "
+        "{rule}: có tình tiết giảm nhẹ ({circumstance_vi}); cấp có thẩm quyền xem xét, quyết "
+        "định từng trường hợp",
+        "{rule}: mitigating circumstance ({circumstance_en}); the competent level decides case "
         "by case",
+    ),
+    "khtnv.unrelated_to_remit": RuleText(
+        "Vi phạm ({form}, {decided_on}) không liên quan chức trách, thẩm quyền của tập thể: "
+        "không tính",
+        "The violation ({form}, {decided_on}) is unrelated to the collective's remit: not "
+        "counted",
     ),
     "khtnv.discipline_not_duty": RuleText(
         "Kỷ luật {form} ngày {decided_on} không liên quan chức trách, công vụ: cần xem xét có "

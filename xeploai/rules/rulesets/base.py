@@ -200,12 +200,14 @@ class Test:
 @dataclass(frozen=True, slots=True)
 class Trigger:
     """A fact that forces "không hoàn thành nhiệm vụ" for ``roles`` when all ``tests`` hold,
-    unless the flag ``unless`` is set on the subject."""
+    unless the flag ``unless`` is set on the subject; when the flag ``mitigable_by`` is set,
+    the case goes to the competent level instead."""
 
     key: str
     roles: frozenset[Role]
     tests: tuple[Test, ...]
     unless: str | None = None
+    mitigable_by: str | None = None  # a flag that leaves the case to the competent level
 
 
 class FormPurpose(StrEnum):

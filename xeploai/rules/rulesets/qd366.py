@@ -79,6 +79,7 @@ CLAUSES = {
     "khtnv.tasks_not_done_over_50": "QĐ 366 Đ.11 k.4.3",
     "khtnv.mitigation": "QĐ 366 Đ.11 k.4 (lưu ý)",
     "khtnv.discipline_not_duty": "366.md §3.5 [I]",
+    "khtnv.unrelated_to_remit": "QĐ 366 Đ.11 k.4.1 (ngoại trừ)",
     "khtnv.other_unit": "QĐ 366 Đ.11 (một số trường hợp cần lưu ý)",
     "note.sick_maternity": "HD 43 §7.5",
     "gap.needs_decision": "QĐ 366 Đ.11 k.3–4; Đ.13",
@@ -184,13 +185,23 @@ RULESET = RuleSet(
     triggers=(
         Trigger("khtnv.disunity", COLLECTIVE, (Test("disunity", "is"),)),
         Trigger("khtnv.degraded_member", COLLECTIVE, (Test("degraded_member", "is"),)),
-        Trigger("khtnv.collective_tasks_below_70", COLLECTIVE, (Test("tasks_done_pct", "<", 70),)),
+        Trigger(
+            "khtnv.collective_tasks_below_70",
+            COLLECTIVE,
+            (Test("tasks_done_pct", "<", 70),),
+            mitigable_by="force_majeure",
+        ),
         Trigger(
             "khtnv.basic_targets_missed",
             COLLECTIVE_OR_LEADER,
             (Test("basic_targets_missed", "is"),),
         ),
-        Trigger("khtnv.leader_unit_below_70", LEADER, (Test("led_unit_tasks_done_pct", "<", 70),)),
+        Trigger(
+            "khtnv.leader_unit_below_70",
+            LEADER,
+            (Test("led_unit_tasks_done_pct", "<", 70),),
+            mitigable_by="force_majeure",
+        ),
         Trigger("khtnv.led_units_khtnv", LEADER, (Test("led_units_khtnv_pct", ">", 50),)),
         Trigger("khtnv.low_confidence", LEADER, (Test("low_confidence_pct", ">", 50),)),
         Trigger("khtnv.corruption_disciplined", LEADER, (Test("corruption_disciplined", "is"),)),
