@@ -38,8 +38,7 @@ RULES: Mapping[str, RuleText] = {
         "before the suspension) and rated at the cell",
     ),
     "elig.new_member": RuleText(
-        "Kết nạp ngày {admitted_on}, chưa đủ {months} tháng đến ngày đánh giá {on}: "
-        "{policy_vi}",
+        "Kết nạp ngày {admitted_on}, chưa đủ {months} tháng đến ngày đánh giá {on}: {policy_vi}",
         "Admitted on {admitted_on}, less than {months} months before the evaluation date {on}: "
         "{policy_en}",
     ),
@@ -127,8 +126,8 @@ RULES: Mapping[str, RuleText] = {
         "No score given: only conditions and forcing cases are checked",
     ),
     "cond.not_checked": RuleText(
-        "Chưa có số liệu, chưa kiểm tra được điều kiện: {metrics}",
-        "No data, conditions not checked: {metrics}",
+        "Chưa có số liệu, chưa kiểm tra được điều kiện: {metrics_vi}",
+        "No data, conditions not checked: {metrics_en}",
     ),
     "cond.tasks_all_done": RuleText(
         "{level} cần hoàn thành 100% nhiệm vụ; thực tế {value}%",
@@ -227,8 +226,7 @@ RULES: Mapping[str, RuleText] = {
         "The collective completed {value}% of planned tasks (< 70%): failure",
     ),
     "khtnv.leader_unit_below_70": RuleText(
-        "Đơn vị trực tiếp lãnh đạo hoàn thành {value}% nhiệm vụ (< 70%): không hoàn thành "
-        "nhiệm vụ",
+        "Đơn vị trực tiếp lãnh đạo hoàn thành {value}% nhiệm vụ (< 70%): không hoàn thành nhiệm vụ",
         "The unit led completed {value}% of planned tasks (< 70%): failure",
     ),
     "khtnv.basic_targets_missed": RuleText(
@@ -270,8 +268,7 @@ RULES: Mapping[str, RuleText] = {
     "khtnv.leadership_member_disciplined": RuleText(
         "Thành viên tập thể lãnh đạo bị kỷ luật {form} ngày {decided_on} (từ {min_form} trở "
         "lên): không hoàn thành nhiệm vụ",
-        "A leadership member was disciplined ({form}, {decided_on}; {min_form} or above): "
-        "failure",
+        "A leadership member was disciplined ({form}, {decided_on}; {min_form} or above): failure",
     ),
     "khtnv.subordinate_case": RuleText(
         "Tổ chức trực thuộc có vụ việc vi phạm đã bị xử lý kỷ luật ({form}, {decided_on}): "
@@ -299,8 +296,7 @@ RULES: Mapping[str, RuleText] = {
     "khtnv.unrelated_to_remit": RuleText(
         "Vi phạm ({form}, {decided_on}) không liên quan chức trách, thẩm quyền của tập thể: "
         "không tính",
-        "The violation ({form}, {decided_on}) is unrelated to the collective's remit: not "
-        "counted",
+        "The violation ({form}, {decided_on}) is unrelated to the collective's remit: not counted",
     ),
     "khtnv.discipline_not_duty": RuleText(
         "Kỷ luật {form} ngày {decided_on} không liên quan chức trách, công vụ: cần xem xét có "
@@ -360,6 +356,14 @@ RULES: Mapping[str, RuleText] = {
         "Quyết định {decided} cao hơn mức tối đa {ceiling} mà các tiêu chí, điều kiện cho phép",
         "Decided {decided}, above the ceiling {ceiling} that the criteria and conditions allow",
     ),
+    "facts.invalid": RuleText(
+        "Dữ liệu không hợp lệ: {detail_vi}",
+        "Invalid facts: {detail_en}",
+    ),
+    "facts.duplicate": RuleText(
+        "Có {count} quyết định cho cùng đối tượng {subject_id}",
+        "{count} decisions for the same subject {subject_id}",
+    ),
     # -- quota --
     "quota.exceeded": RuleText(
         "{n_xs} HTXSNV > {ratio_pct}% × {base} = {allowed} (nhóm {group}): vượt tỉ lệ hoàn "
@@ -375,8 +379,7 @@ RULES: Mapping[str, RuleText] = {
     "quota.group_missing": RuleText(
         "Đảng viên xếp loại HTXSNV chưa được xác định nhóm (lãnh đạo đơn vị / quản lý cấp "
         "phòng / không giữ chức vụ)",
-        "A member rated HTXSNV has no excellence group (leaders / department managers / no "
-        "post)",
+        "A member rated HTXSNV has no excellence group (leaders / department managers / no post)",
     ),
     "quota.outstanding_unavailable": RuleText(
         "Bộ quy định {ruleset} không có tỉ lệ 25% cho đơn vị xuất sắc, nổi trội: áp dụng "
@@ -395,8 +398,7 @@ RULES: Mapping[str, RuleText] = {
         "after {on})",
     ),
     "order.collective_before_head": RuleText(
-        "Tập thể {other} phải được xếp loại trước người đứng đầu (ngày {other_on} sau ngày "
-        "{on})",
+        "Tập thể {other} phải được xếp loại trước người đứng đầu (ngày {other_on} sau ngày {on})",
         "The collective {other} must be rated before its head ({other_on} is after {on})",
     ),
     "order.lower_before_upper": RuleText(
@@ -406,8 +408,7 @@ RULES: Mapping[str, RuleText] = {
         "is after {on})",
     ),
     "order.members_before_org": RuleText(
-        "Đảng viên {other} phải được xếp loại trước tổ chức đảng (ngày {other_on} sau ngày "
-        "{on})",
+        "Đảng viên {other} phải được xếp loại trước tổ chức đảng (ngày {other_on} sau ngày {on})",
         "Member {other} must be rated before the party organisation ({other_on} is after {on})",
     ),
     "order.committee_before_org": RuleText(
@@ -452,6 +453,37 @@ RULES: Mapping[str, RuleText] = {
         "No level reached {threshold} of the valid ballots ({valid} ballots)",
     ),
 }
+
+
+METRICS: Mapping[str, tuple[str, str]] = {
+    "tasks_done_pct": ("tỉ lệ nhiệm vụ hoàn thành", "share of tasks completed"),
+    "tasks_exceeded_pct": ("tỉ lệ nhiệm vụ vượt mức", "share of tasks exceeded"),
+    "tasks_late_pct": ("tỉ lệ nhiệm vụ chậm tiến độ", "share of tasks late"),
+    "shortcomings_fixed_pct": ("tỉ lệ hạn chế đã khắc phục", "share of shortcomings fixed"),
+    "led_unit_tasks_done_pct": (
+        "tỉ lệ nhiệm vụ đơn vị lãnh đạo hoàn thành",
+        "share of the led units' tasks completed",
+    ),
+    "led_unit_exceeded_pct": (
+        "tỉ lệ nhiệm vụ đơn vị lãnh đạo vượt mức",
+        "share of the led units' tasks exceeded",
+    ),
+    "led_unit_late_pct": (
+        "tỉ lệ nhiệm vụ đơn vị lãnh đạo chậm",
+        "share of the led units' tasks late",
+    ),
+    "led_units_khtnv_pct": ("tỉ lệ đơn vị phụ trách KHTNV", "share of units in charge rated KHTNV"),
+    "low_confidence_pct": ("tỉ lệ phiếu tín nhiệm thấp", "share of low-confidence votes"),
+    "collective_discipline_count": ("số trường hợp bị kỷ luật", "discipline cases"),
+}
+
+
+def metric_label(metric: str, lang: str) -> str:
+    """The words for a fact (``tasks_done_pct`` → "tỉ lệ nhiệm vụ hoàn thành")."""
+    labels = METRICS.get(metric)
+    if labels is None:
+        return metric
+    return labels[0] if lang == "vi" else labels[1]
 
 
 class _Numbers(dict[str, str]):

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from xeploai.rules.catalog import metric_label
 from xeploai.rules.errors import InvalidFacts
 from xeploai.rules.explain import Explanation, Number, Severity
 from xeploai.rules.facts import (
@@ -238,7 +239,15 @@ def _score_top(b: _Builder, role: Role) -> Level:
     for level, floor in ruleset.score_bands:
         if score >= floor:
             if level < Level.HTXSNV:
-                b.limit(level, "score.band", level=level, score=score, common=common, tasks=tasks, floor=floor)
+                b.limit(
+                    level,
+                    "score.band",
+                    level=level,
+                    score=score,
+                    common=common,
+                    tasks=tasks,
+                    floor=floor,
+                )
             return level
     b.limit(Level.KHTNV, "khtnv.score_below_50", score=score)
     return Level.KHTNV
@@ -445,11 +454,13 @@ def ceiling(
     forced = any(limit.level == Level.KHTNV for limit in b.limits)
     if gap and not forced:
         reason_vi = "; ".join(
-            f"{c.metric} = {_metric(subject, c.metric, year)} (cần {c.op} {c.value:g})"
+            f"{metric_label(c.metric, 'vi')} {_metric(subject, c.metric, year)}% "
+            f"(HTNV cần {c.op} {c.value:g}%), không có trường hợp buộc KHTNV"
             for c in gap
         )
         reason_en = "; ".join(
-            f"{c.metric} = {_metric(subject, c.metric, year)} (needs {c.op} {c.value:g})"
+            f"{metric_label(c.metric, 'en')} {_metric(subject, c.metric, year)}% "
+            f"(HTNV needs {c.op} {c.value:g}%), nothing forces KHTNV"
             for c in gap
         )
         policy = ruleset.settings.gap_policy
@@ -465,7 +476,13 @@ def ceiling(
     if subject.sick_or_maternity:
         b.note("note.sick_maternity")
     if b.unchecked:
-        b.note("cond.not_checked", metrics=tuple(sorted(b.unchecked)))
+        names = sorted(b.unchecked)
+        b.note(
+            "cond.not_checked",
+            metrics=tuple(names),
+            metrics_vi=", ".join(metric_label(n, "vi") for n in names),
+            metrics_en=", ".join(metric_label(n, "en") for n in names),
+        )
 
     final = min([top, *(limit.level for limit in b.limits)])
     forced = any(limit.level == Level.KHTNV for limit in b.limits)

@@ -77,25 +77,33 @@ def eligibility(subject: Subject, ruleset: RuleSet, on: dt.date) -> Eligibility:
         if subject.status is MemberStatus.SUSPENDED:
             note("elig.suspended")
             return result(False, NotRatedReason.DINH_CHI_SINH_HOAT)
-    if subject.kind is SubjectKind.DANG_VIEN and subject.admitted_on is not None:
-        if less_than_months(subject.admitted_on, on, months):
-            reviewed = settings.new_member_policy is NewMemberPolicy.REVIEWED_NOT_RATED
-            note(
-                "elig.new_member",
-                admitted_on=subject.admitted_on,
-                months=months,
-                on=on,
-                policy=settings.new_member_policy,
-                policy_vi="vẫn kiểm điểm nhưng không xếp loại"
-                if reviewed
-                else "không kiểm điểm, không xếp loại",
-                policy_en="reviewed but not rated" if reviewed else "neither reviewed nor rated",
-            )
-            return result(reviewed, NotRatedReason.MOI_KET_NAP_DUOI_6T)
-    if subject.kind is SubjectKind.CN_LDQL and subject.appointed_on is not None:
-        if less_than_months(subject.appointed_on, on, months):
-            note("elig.new_leader", appointed_on=subject.appointed_on, months=months, on=on)
-            return result(True, NotRatedReason.MOI_BO_NHIEM_DUOI_6T)
+    admitted = subject.admitted_on
+    if (
+        subject.kind is SubjectKind.DANG_VIEN
+        and admitted
+        and less_than_months(admitted, on, months)
+    ):
+        reviewed = settings.new_member_policy is NewMemberPolicy.REVIEWED_NOT_RATED
+        note(
+            "elig.new_member",
+            admitted_on=subject.admitted_on,
+            months=months,
+            on=on,
+            policy=settings.new_member_policy,
+            policy_vi="vẫn kiểm điểm nhưng không xếp loại"
+            if reviewed
+            else "không kiểm điểm, không xếp loại",
+            policy_en="reviewed but not rated" if reviewed else "neither reviewed nor rated",
+        )
+        return result(reviewed, NotRatedReason.MOI_KET_NAP_DUOI_6T)
+    appointed = subject.appointed_on
+    if (
+        subject.kind is SubjectKind.CN_LDQL
+        and appointed
+        and less_than_months(appointed, on, months)
+    ):
+        note("elig.new_leader", appointed_on=subject.appointed_on, months=months, on=on)
+        return result(True, NotRatedReason.MOI_BO_NHIEM_DUOI_6T)
     if subject.kind in COLLECTIVE_KINDS:
         if subject.established_on is not None and less_than_months(
             subject.established_on, on, months
@@ -138,7 +146,7 @@ def required_comments(
         return ()
     out: list[str] = []
 
-    def need(comment: str, key: str, **numbers: Number) -> None:
+    def need(comment: str, key: str, /, **numbers: Number) -> None:
         out.append(comment)
         if notes is not None:
             notes.append(Explanation(key, ruleset.clause(key), numbers, subject.id))

@@ -21,7 +21,9 @@ from enum import Enum, StrEnum
 from fractions import Fraction
 from typing import Any
 
-type Number = int | float | Decimal | Fraction | str | bool | dt.date | Enum | tuple[Any, ...] | None
+type Number = (
+    int | float | Decimal | Fraction | str | bool | dt.date | Enum | tuple[Any, ...] | None
+)
 
 
 class Severity(StrEnum):

@@ -7,7 +7,6 @@ from __future__ import annotations
 from xeploai.rules.facts import Role, SubjectKind
 from xeploai.rules.levels import Grade, Level
 from xeploai.rules.rulesets.base import (
-    ALL_ROLES,
     INDIVIDUAL_ROLES,
     CivilServiceLink,
     Condition,
@@ -141,6 +140,7 @@ CLAUSES = {
     "khtnv.subordinates_disciplined_share": "QĐ 124 Đ.12 k.4 (K3)",
     "khtnv.self_remedied": "QĐ 124 Đ.12 k.2–4",
     "khtnv.other_unit": "HD 25 §4",
+    "khtnv.mitigation": "quy định địa phương (chặt hơn QĐ 124 Đ.12)",
     "note.sick_maternity": "CV 154-CV/ĐU 2024 [S000]",
     "gap.needs_decision": "QĐ 124 Đ.13",
     "gap.fallback": "QĐ 124 Đ.13",
