@@ -319,12 +319,16 @@ RULES: Mapping[str, RuleText] = {
     ),
     # -- gaps --
     "gap.needs_decision": RuleText(
-        "Quy định không xác định mức: {reason_vi}. Cần cấp có thẩm quyền xem xét, quyết định",
-        "The regulation gives no level: {reason_en}. Needs a decision by the competent level",
+        "Quy định không xác định mức: {metric_label} {value}% (HTNV cần {op} {threshold}%) "
+        "nhưng không có trường hợp buộc KHTNV. Cần cấp có thẩm quyền xem xét, quyết định",
+        "The regulation gives no level: {metric_label} {value}% (HTNV needs {op} "
+        "{threshold}%) yet nothing forces KHTNV. Needs a decision by the competent level",
     ),
     "gap.fallback": RuleText(
-        "Quy định không xác định mức ({reason_vi}); theo cài đặt, áp dụng {level}",
-        "The regulation gives no level ({reason_en}); by setting, {level} applies",
+        "Quy định không xác định mức ({metric_label} {value}%, HTNV cần {op} {threshold}%); "
+        "theo cài đặt, áp dụng {level}",
+        "The regulation gives no level ({metric_label} {value}%, HTNV needs {op} "
+        "{threshold}%); by setting, {level} applies",
     ),
     # -- caps between subjects --
     "cap.civil_service": RuleText(
@@ -501,6 +505,9 @@ def render(key: str, numbers: Mapping[str, Number], lang: str) -> str:
     if text is None:
         return key
     values = _Numbers({name: format_number(value, lang) for name, value in numbers.items()})
+    metric = numbers.get("metric")
+    if isinstance(metric, str):
+        values["metric_label"] = metric_label(metric, lang)
     sentence = (text.vi if lang == "vi" else text.en).format_map(values)
     if "decided" in numbers and "ceiling" in numbers and not key.startswith("ceiling."):
         if lang == "vi":

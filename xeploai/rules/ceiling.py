@@ -102,9 +102,7 @@ _DERIVED: dict[str, Callable[[Subject, int], float | None]] = {
 
 def _metric(subject: Subject, name: str, year: int) -> object:
     derived = _DERIVED.get(name)
-    if derived is not None:
-        return derived(subject, year)
-    return getattr(subject, name)
+    return getattr(subject, name) if derived is None else derived(subject, year)
 
 
 def _compare(value: float, op: str, threshold: float) -> bool:
@@ -133,7 +131,10 @@ def _test(subject: Subject, test: Test, year: int) -> bool | None:
 class _Builder:
     """Collects limits and explanations while one ceiling is computed."""
 
-    def __init__(self, subject: Subject, ruleset: RuleSet) -> None:
+    __slots__ = ("decisions", "limits", "notes", "quiet", "ruleset", "soft", "subject", "unchecked")
+
+    def __init__(self, subject: Subject, ruleset: RuleSet, quiet: bool = False) -> None:
+        self.quiet = quiet
         self.subject = subject
         self.ruleset = ruleset
         self.limits: list[Limit] = []
@@ -155,6 +156,8 @@ class _Builder:
         self.decisions.append(self.explain(key, Severity.WARNING, numbers))
 
     def note(self, key: str, severity: Severity = Severity.INFO, /, **numbers: Number) -> None:
+        if self.quiet:
+            return
         self.notes.append(self.explain(key, severity, numbers))
 
 
@@ -308,6 +311,7 @@ def _triggers(b: _Builder, role: Role, year: int) -> None:
         b.limit(Level.KHTNV, trigger.key, value=value)  # type: ignore[arg-type]
 
 
+_BELOW = {Level.HTXSNV: Level.HTTNV, Level.HTTNV: Level.HTNV, Level.HTNV: Level.KHTNV}
 _FORM_RANK = {form.value: form.rank for form in DisciplineForm}
 
 
@@ -415,12 +419,15 @@ def ceiling(
     *,
     year: int | None = None,
     related: Related | None = None,
+    notes: bool = True,
 ) -> Ceiling:
     """The highest level ``subject`` can be rated under ``ruleset``, evaluated on ``on`` for
     evaluation year ``year`` (default: the year of ``on``), with every rule that limits it.
 
     ``related`` gives the levels of the organisation (for a committee collective) and of the
-    committee collective (for its head), when the caps between them are on.
+    committee collective (for its head), when the caps between them are on. With
+    ``notes=False`` the context notes are skipped (limits and decisions are kept): the set
+    check uses that to stay fast.
 
     >>> from xeploai.rules.rulesets import get_ruleset
     >>> s = Subject("dv1", SubjectKind.DANG_VIEN, score_common=28, score_tasks=62,
@@ -431,51 +438,46 @@ def ceiling(
     """
     year = on.year if year is None else year
     role = subject.role
-    b = _Builder(subject, ruleset)
+    b = _Builder(subject, ruleset, quiet=not notes)
     top = _grade_top(b, role) if ruleset.scale is Scale.GRADES else _score_top(b, role)
     _triggers(b, role, year)
     _disciplines(b, role, year)
 
-    conditions = ruleset.conditions_for(role)
     level = top
     gap: list[Condition] = []
     while level > Level.KHTNV:
-        failed = _failing(b, tuple(c for c in conditions if c.level == level), year)
+        failed = _failing(b, ruleset.conditions_for(role, level), year)
         if not failed:
             break
         if level == Level.HTNV:
             gap = failed
             break
-        below = Level(level - 1)
+        below = _BELOW[level]
         for cond in failed:
             b.limit(below, cond.key, level=cond.level, **_cond_numbers(b, cond, year))
         level = below
 
-    forced = any(limit.level == Level.KHTNV for limit in b.limits)
+    forced = any(limit.level is Level.KHTNV for limit in b.limits)
     if gap and not forced:
-        reason_vi = "; ".join(
-            f"{metric_label(c.metric, 'vi')} {_metric(subject, c.metric, year)}% "
-            f"(HTNV cần {c.op} {c.value:g}%), không có trường hợp buộc KHTNV"
-            for c in gap
-        )
-        reason_en = "; ".join(
-            f"{metric_label(c.metric, 'en')} {_metric(subject, c.metric, year)}% "
-            f"(HTNV needs {c.op} {c.value:g}%), nothing forces KHTNV"
-            for c in gap
-        )
         policy = ruleset.settings.gap_policy
-        nums: dict[str, Number] = {"reason_vi": reason_vi, "reason_en": reason_en}
-        if policy is GapPolicy.NEEDS_DECISION:
-            b.decide("gap.needs_decision", level=Level.HTNV, **nums)
-        elif policy is GapPolicy.FALLBACK_KHTNV:
-            b.limit(Level.KHTNV, "gap.fallback", **nums)
-        else:
-            b.note("gap.fallback", Severity.WARNING, level=Level.HTNV, **nums)
+        for cond in gap:
+            nums: dict[str, Number] = {
+                "metric": cond.metric,
+                "value": getattr(subject, cond.metric),
+                "op": cond.op,
+                "threshold": cond.value,
+            }
+            if policy is GapPolicy.NEEDS_DECISION:
+                b.decide("gap.needs_decision", **nums)
+            elif policy is GapPolicy.FALLBACK_KHTNV:
+                b.limit(Level.KHTNV, "gap.fallback", level=Level.KHTNV, **nums)
+            else:
+                b.note("gap.fallback", Severity.WARNING, level=Level.HTNV, **nums)
 
     _caps(b, role, related)
     if subject.sick_or_maternity:
         b.note("note.sick_maternity")
-    if b.unchecked:
+    if b.unchecked and not b.quiet:
         names = sorted(b.unchecked)
         b.note(
             "cond.not_checked",
@@ -484,8 +486,11 @@ def ceiling(
             metrics_en=", ".join(metric_label(n, "en") for n in names),
         )
 
-    final = min([top, *(limit.level for limit in b.limits)])
-    forced = any(limit.level == Level.KHTNV for limit in b.limits)
+    final = top
+    for limit in b.limits:
+        if limit.level < final:
+            final = limit.level
+    forced = final is Level.KHTNV and any(limit.level is Level.KHTNV for limit in b.limits)
     status = (
         CeilingStatus.NEEDS_DECISION if b.decisions and not forced else CeilingStatus.DETERMINED
     )

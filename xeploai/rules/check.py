@@ -165,7 +165,7 @@ def _check_one(
     subject = decision.subject
     sid = subject.id
     level = decision.level
-    elig = eligibility(subject, ruleset, on)
+    elig = eligibility(subject, ruleset, on, notes=False)
     if level is None:
         if elig.reason is NotRatedReason.VANG_MAT_CHUA_XL:
             if elig.pending_until is not None and on > elig.pending_until:
@@ -201,7 +201,7 @@ def _check_one(
         else None,
     )
     try:
-        result = ceiling(subject, ruleset, on, year=year, related=related)
+        result = ceiling(subject, ruleset, on, year=year, related=related, notes=False)
     except InvalidFacts as error:
         out.add(
             "facts.invalid",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -14,7 +15,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    last = _DAYS[month - 1]
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        last = 29
+    return dt.date(year, month, day.day if day.day <= last else last)
 
 
 def less_than_months(start: dt.date, on: dt.date, months: int) -> bool:

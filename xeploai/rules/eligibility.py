@@ -48,9 +48,12 @@ def comment_rule_key(comment: str) -> str:
     return _COMMENT_KEYS.get(comment, "comment.local_extra")
 
 
-def eligibility(subject: Subject, ruleset: RuleSet, on: dt.date) -> Eligibility:
+def eligibility(
+    subject: Subject, ruleset: RuleSet, on: dt.date, *, notes: bool = True
+) -> Eligibility:
     """Is ``subject`` reviewed and rated under ``ruleset`` on date ``on``, and which comments
-    are required before the rating.
+    are required before the rating. With ``notes=False`` no explanations are built (the set
+    check uses that to stay fast).
 
     >>> from xeploai.rules.rulesets import get_ruleset
     >>> s = Subject("dv1", SubjectKind.DANG_VIEN, admitted_on=dt.date(2024, 8, 1))
@@ -58,15 +61,16 @@ def eligibility(subject: Subject, ruleset: RuleSet, on: dt.date) -> Eligibility:
     >>> (e.reviewed, e.rated, e.reason)
     (False, False, <NotRatedReason.MOI_KET_NAP_DUOI_6T: 'MOI_KET_NAP_DUOI_6T'>)
     """
-    notes: list[Explanation] = []
+    found: list[Explanation] = []
 
     def note(key: str, severity: Severity = Severity.INFO, **numbers: Number) -> None:
-        notes.append(Explanation(key, ruleset.clause(key), numbers, subject.id, severity))
+        if notes:
+            found.append(Explanation(key, ruleset.clause(key), numbers, subject.id, severity))
 
     def result(
         reviewed: bool, reason: NotRatedReason, pending: dt.date | None = None
     ) -> Eligibility:
-        return Eligibility(reviewed, False, reason, pending, (), tuple(notes))
+        return Eligibility(reviewed, False, reason, pending, (), tuple(found))
 
     settings = ruleset.settings
     months = settings.new_unit_months
@@ -118,7 +122,7 @@ def eligibility(subject: Subject, ruleset: RuleSet, on: dt.date) -> Eligibility:
     if subject.committee_suspended:
         note("elig.committee_suspended")
 
-    required = required_comments(subject, ruleset, notes)
+    required = required_comments(subject, ruleset, found if notes else None)
     if subject.absent:
         deadline = settings.absent_deadline.on(on.year) if settings.absent_deadline else None
         note(
@@ -129,9 +133,9 @@ def eligibility(subject: Subject, ruleset: RuleSet, on: dt.date) -> Eligibility:
             deadline_en=f"by {deadline.isoformat()}" if deadline else "as soon as possible",
         )
         return Eligibility(
-            False, False, NotRatedReason.VANG_MAT_CHUA_XL, deadline, required, tuple(notes)
+            False, False, NotRatedReason.VANG_MAT_CHUA_XL, deadline, required, tuple(found)
         )
-    return Eligibility(True, True, None, None, required, tuple(notes))
+    return Eligibility(True, True, None, None, required, tuple(found))
 
 
 def required_comments(

@@ -132,6 +132,6 @@ class Violation(Explanation):
     severity: Severity = Severity.ERROR
 
     def sort_key(self) -> tuple[str, str, str, str]:
-        """Order-independent sort key: subject, rule key, clause, rendered numbers."""
-        nums = repr(sorted((k, repr(v)) for k, v in self.numbers.items()))
+        """Order-independent sort key: subject, rule key, clause, the numbers' values."""
+        nums = "|".join(f"{name}={value}" for name, value in sorted(self.numbers.items()))
         return (self.subject or "", self.key, self.clause, nums)

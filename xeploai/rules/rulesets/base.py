@@ -308,7 +308,8 @@ class RuleSet:
                 if role in c.roles and (c.when is None or getattr(self.settings, c.when))
             )
             trigs = tuple(t for t in self.triggers if role in t.roles)
-            compiled[role] = (conds, trigs)
+            by_level = {lv: tuple(c for c in conds if c.level == lv) for lv in Level}
+            compiled[role] = (conds, trigs, by_level)
         object.__setattr__(self, "_by_role", compiled)
 
     def clause(self, key: str) -> str:
@@ -319,10 +320,13 @@ class RuleSet:
         """True when rule ``key`` is part of this rule set."""
         return key in self.clauses
 
-    def conditions_for(self, role: Role) -> tuple[Condition, ...]:
-        """The level conditions that apply to ``role``."""
+    def conditions_for(self, role: Role, level: Level | None = None) -> tuple[Condition, ...]:
+        """The level conditions that apply to ``role`` (for ``level`` only, if given)."""
         conds: tuple[Condition, ...] = self._by_role[role][0]
-        return conds
+        if level is None:
+            return conds
+        by_level: dict[Level, tuple[Condition, ...]] = self._by_role[role][2]
+        return by_level.get(level, ())
 
     def triggers_for(self, role: Role) -> tuple[Trigger, ...]:
         """The forced-KHTNV triggers that apply to ``role``."""
