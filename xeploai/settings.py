@@ -76,6 +76,8 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "xeploai.cycles.context.notices",
+                "xeploai.org.context.navigation",
             ],
             "builtins": ["xeploai.lib.templatetags.xeploai"],
         },

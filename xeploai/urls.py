@@ -16,4 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("xeploai.org.urls")),
+    path("", include("xeploai.reviews.urls")),
+    path("", include("xeploai.cycles.urls")),
+    path("", include("xeploai.ballots.urls")),
 ]
