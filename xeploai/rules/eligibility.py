@@ -130,9 +130,11 @@ def eligibility(
 
     required = required_comments(subject, ruleset, found if notes else None)
     if subject.absent:
-        deadline = settings.absent_deadline.on(
-            on.year if year is None else year
-        ) if settings.absent_deadline else None
+        deadline = (
+            settings.absent_deadline.on(on.year if year is None else year)
+            if settings.absent_deadline
+            else None
+        )
         note(
             "elig.absent",
             Severity.WARNING,
