@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xeploai.rules import (  # noqa: E402
+from xeploai.rules import (
     Decision,
     ExcellenceGroup,
     Level,
