@@ -203,20 +203,18 @@ def _read_table(
             continue
         record: dict[str, Any] = {}
         for column in columns:
-            index = positions.get(column.header)
-            value = raw[index] if index is not None and index < len(raw) else None
+            pos = positions.get(column.header)
+            value = raw[pos] if pos is not None and pos < len(raw) else None
             try:
                 record[column.field] = _parse(column, value)
             except _CellError as error:
                 errors.append(
-                    InputError(sheet, offset, column_letter(index or 0), column.header, str(error))
+                    InputError(sheet, offset, column_letter(pos or 0), column.header, str(error))
                 )
                 record[column.field] = None
             if column.required and record[column.field] in (None, ""):
                 errors.append(
-                    InputError(
-                        sheet, offset, column_letter(index or 0), column.header, "ô bắt buộc"
-                    )
+                    InputError(sheet, offset, column_letter(pos or 0), column.header, "ô bắt buộc")
                 )
         out.append((offset, record))
     return out
