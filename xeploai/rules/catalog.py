@@ -100,10 +100,6 @@ RULES: Mapping[str, RuleText] = {
         "Quy định của {issuer} yêu cầu thêm nhận xét: {comment}",
         "The rules of {issuer} also require the comment: {comment}",
     ),
-    "comment.missing": RuleText(
-        "Thiếu nhận xét bắt buộc trước khi xếp loại: {comment}",
-        "A comment required before rating is missing: {comment}",
-    ),
     # -- criteria and scores --
     "grade.rule": RuleText(
         "Mức tiêu chí thấp nhất {min_all}, tiêu chí kết quả nhiệm vụ thấp nhất {min_task}: tối "
@@ -172,10 +168,6 @@ RULES: Mapping[str, RuleText] = {
         "trong năm; có {value} trường hợp",
         "{level} needs no subordinate organisation and no leadership member disciplined in the "
         "year; there are {value}",
-    ),
-    "cond.civil_service_htxsnv": RuleText(
-        "{level} cần xếp loại cán bộ, công chức, viên chức cũng là HTXSNV; thực tế {value}",
-        "{level} needs the civil-servant rating to be HTXSNV too; it is {value}",
     ),
     # -- forcing "không hoàn thành nhiệm vụ" --
     "khtnv.grade_kem": RuleText(
@@ -356,10 +348,6 @@ RULES: Mapping[str, RuleText] = {
         "giới hạn theo tập thể",
         "The head newly arrived, unrelated to the collective's rating: no cap by the collective",
     ),
-    "ceiling.exceeded": RuleText(
-        "Quyết định {decided} cao hơn mức tối đa {ceiling} mà các tiêu chí, điều kiện cho phép",
-        "Decided {decided}, above the ceiling {ceiling} that the criteria and conditions allow",
-    ),
     "facts.invalid": RuleText(
         "Dữ liệu không hợp lệ: {detail_vi}",
         "Invalid facts: {detail_en}",
@@ -509,7 +497,7 @@ def render(key: str, numbers: Mapping[str, Number], lang: str) -> str:
     if isinstance(metric, str):
         values["metric_label"] = metric_label(metric, lang)
     sentence = (text.vi if lang == "vi" else text.en).format_map(values)
-    if "decided" in numbers and "ceiling" in numbers and not key.startswith("ceiling."):
+    if "decided" in numbers and "ceiling" in numbers:
         if lang == "vi":
             sentence += f" — quyết định {values['decided']} vượt mức tối đa {values['ceiling']}"
         else:

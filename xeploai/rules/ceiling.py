@@ -11,6 +11,7 @@ competent level" (or a fallback, by setting) — never a silent guess.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -105,18 +106,20 @@ def _metric(subject: Subject, name: str, year: int) -> object:
     return getattr(subject, name) if derived is None else derived(subject, year)
 
 
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    "==": operator.eq,
+    "<": operator.lt,
+    ">": operator.gt,
+}
+
+
 def _compare(value: float, op: str, threshold: float) -> bool:
-    if op == ">=":
-        return value >= threshold
-    if op == "<=":
-        return value <= threshold
-    if op == "==":
-        return value == threshold
-    if op == "<":
-        return value < threshold
-    if op == ">":
-        return value > threshold
-    raise InvalidFacts(f"Phép so sánh không hợp lệ {op!r}", f"Unknown comparison {op!r}")
+    compare = _OPS.get(op)
+    if compare is None:
+        raise InvalidFacts(f"Phép so sánh không hợp lệ {op!r}", f"Unknown comparison {op!r}")
+    return compare(value, threshold)
 
 
 def _test(subject: Subject, test: Test, year: int) -> bool | None:
@@ -396,13 +399,15 @@ def _disciplines(b: _Builder, role: Role, year: int) -> None:
 
 def _failing(b: _Builder, conditions: tuple[Condition, ...], year: int) -> list[Condition]:
     failed = []
+    subject = b.subject
     for cond in conditions:
-        value = _metric(b.subject, cond.metric, year)
+        derived = _DERIVED.get(cond.metric)
+        value = getattr(subject, cond.metric) if derived is None else derived(subject, year)
         if value is None:
             if not cond.vacuous_if_missing:
                 b.unchecked.add(cond.metric)
             continue
-        if not _compare(float(value), cond.op, cond.value):  # type: ignore[arg-type]
+        if not _OPS[cond.op](value, cond.value):
             failed.append(cond)
     return failed
 

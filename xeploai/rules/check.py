@@ -165,7 +165,7 @@ def _check_one(
     subject = decision.subject
     sid = subject.id
     level = decision.level
-    elig = eligibility(subject, ruleset, on, notes=False)
+    elig = eligibility(subject, ruleset, on, year=year, notes=False)
     if level is None:
         if elig.reason is NotRatedReason.VANG_MAT_CHUA_XL:
             if elig.pending_until is not None and on > elig.pending_until:

@@ -49,11 +49,17 @@ def comment_rule_key(comment: str) -> str:
 
 
 def eligibility(
-    subject: Subject, ruleset: RuleSet, on: dt.date, *, notes: bool = True
+    subject: Subject,
+    ruleset: RuleSet,
+    on: dt.date,
+    *,
+    year: int | None = None,
+    notes: bool = True,
 ) -> Eligibility:
     """Is ``subject`` reviewed and rated under ``ruleset`` on date ``on``, and which comments
-    are required before the rating. With ``notes=False`` no explanations are built (the set
-    check uses that to stay fast).
+    are required before the rating. ``year`` is the evaluation year (default: the year of
+    ``on``); an absent member's deadline falls in it. With ``notes=False`` no explanations
+    are built (the set check uses that to stay fast).
 
     >>> from xeploai.rules.rulesets import get_ruleset
     >>> s = Subject("dv1", SubjectKind.DANG_VIEN, admitted_on=dt.date(2024, 8, 1))
@@ -124,7 +130,11 @@ def eligibility(
 
     required = required_comments(subject, ruleset, found if notes else None)
     if subject.absent:
-        deadline = settings.absent_deadline.on(on.year) if settings.absent_deadline else None
+        deadline = (
+            settings.absent_deadline.on(on.year if year is None else year)
+            if settings.absent_deadline
+            else None
+        )
         note(
             "elig.absent",
             Severity.WARNING,

@@ -312,6 +312,9 @@ class RuleSet:
             compiled[role] = (conds, trigs, by_level)
         object.__setattr__(self, "_by_role", compiled)
 
+    def __hash__(self) -> int:
+        return hash((self.key, self.base_key, self.settings))
+
     def clause(self, key: str) -> str:
         """The clause that ``key`` comes from in this rule set ("" if the rule does not apply)."""
         return self.clauses.get(key, "")
