@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "xeploai.ballots",
     "xeploai.reports",
     "xeploai.imports",
+    "xeploai.checker",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -49,10 +49,15 @@ NOT_APPLICABLE = {
 }
 
 READERS_404 = {"member": 404, "outsider": 404}
-CELL_ACTORS = {"member": 404, "outsider": 404, "clerk": 403, "committee": 403, "upper_board": 403,
-               "inspector": 403}
-DECIDERS = {"member": 403, "secretary": 403, "upper_board": 403, "inspector": 403,
-            "outsider": 404}
+CELL_ACTORS = {
+    "member": 404,
+    "outsider": 404,
+    "clerk": 403,
+    "committee": 403,
+    "upper_board": 403,
+    "inspector": 403,
+}
+DECIDERS = {"member": 403, "secretary": 403, "upper_board": 403, "inspector": 403, "outsider": 404}
 GRASSROOTS_READERS = {"member": 404, "secretary": 404, "outsider": 404}
 
 RULES: dict[str, Rule] = {
@@ -66,53 +71,80 @@ RULES: dict[str, Rule] = {
     "my_history": Rule(default=404, expect={"member": 200}),
     "review_detail": Rule(args=lambda c, r: [r.evaluation.pk], expect={"outsider": 404}),
     "review_save": Rule(
-        args=lambda c, r: [r.evaluation.pk], method="post", default=403,
+        args=lambda c, r: [r.evaluation.pk],
+        method="post",
+        default=403,
         expect={"member": 400, "secretary": 400, "admin": 400, "outsider": 404},
     ),
     "review_submit": Rule(
-        args=lambda c, r: [r.evaluation.pk], method="post", default=403,
+        args=lambda c, r: [r.evaluation.pk],
+        method="post",
+        default=403,
         expect={"member": 400, "secretary": 400, "admin": 400, "outsider": 404},
     ),
     "review_return": Rule(
-        args=lambda c, r: [r.evaluation.pk], method="post", default=403,
+        args=lambda c, r: [r.evaluation.pk],
+        method="post",
+        default=403,
         expect={"secretary": 302, "admin": 302, "outsider": 404},
     ),
     "comment_add": Rule(
-        args=lambda c, r: [r.evaluation.pk], default=200,
+        args=lambda c, r: [r.evaluation.pk],
+        default=200,
         expect={"member": 403, "upper_board": 403, "inspector": 403, "outsider": 404},
     ),
     "comment_scan": Rule(args=lambda c, r: [r.comment.pk], expect={"outsider": 404}),
     "propose": Rule(
-        args=lambda c, r: [r.evaluation.pk], method="post", default=403,
+        args=lambda c, r: [r.evaluation.pk],
+        method="post",
+        default=403,
         expect={"secretary": 302, "admin": 302, "outsider": 404},
     ),
-    "decide": Rule(args=lambda c, r: [r.evaluation.pk], method="post", default=302, expect=DECIDERS),
-    "reopen": Rule(args=lambda c, r: [r.evaluation.pk], method="post", default=302, expect=DECIDERS),
+    "decide": Rule(
+        args=lambda c, r: [r.evaluation.pk], method="post", default=302, expect=DECIDERS
+    ),
+    "reopen": Rule(
+        args=lambda c, r: [r.evaluation.pk], method="post", default=302, expect=DECIDERS
+    ),
     "round_page": Rule(args=lambda c, r: [c.cell_a1.code], expect=READERS_404),
     "file_send": Rule(
-        args=lambda c, r: [c.cell_a1.code], method="post", default=302,
+        args=lambda c, r: [c.cell_a1.code],
+        method="post",
+        default=302,
         expect={"member": 404, "outsider": 404, "upper_board": 403, "inspector": 403},
     ),
     "board": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
     "board_accept": Rule(
-        args=lambda c, r: [c.org_a.code], method="post", default=302,
+        args=lambda c, r: [c.org_a.code],
+        method="post",
+        default=302,
         expect={**GRASSROOTS_READERS, "upper_board": 403, "inspector": 403},
     ),
     "ledger_report": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
     "progress": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
     "remind": Rule(
-        args=lambda c, r: [c.org_a.code], method="post", default=302,
+        args=lambda c, r: [c.org_a.code],
+        method="post",
+        default=302,
         expect={**GRASSROOTS_READERS, "inspector": 403},
     ),
     "notice_read": Rule(args=lambda c, r: [r.notice.pk], method="post", default=302),
     # ballots
     "ballot_list": Rule(args=lambda c, r: [c.cell_a1.code], expect=READERS_404),
-    "ballot_create": Rule(args=lambda c, r: [c.cell_a1.code], method="post", default=302, expect=CELL_ACTORS),
+    "ballot_create": Rule(
+        args=lambda c, r: [c.cell_a1.code], method="post", default=302, expect=CELL_ACTORS
+    ),
     "ballot_detail": Rule(args=lambda c, r: [r.ballot.pk], expect=READERS_404),
     "paper_entry": Rule(args=lambda c, r: [r.ballot.pk, 1], expect=CELL_ACTORS),
-    "paper_accept": Rule(args=lambda c, r: [r.ballot.pk], method="post", default=302, expect=CELL_ACTORS),
-    "codes_print": Rule(args=lambda c, r: [r.ballot.pk], method="post", default=302, expect=CELL_ACTORS),
-    "room_close": Rule(args=lambda c, r: [r.ballot.pk], method="post", default=302, expect=CELL_ACTORS),
+    "paper_accept": Rule(
+        args=lambda c, r: [r.ballot.pk], method="post", default=302, expect=CELL_ACTORS
+    ),
+    "codes_print": Rule(
+        args=lambda c, r: [r.ballot.pk], method="post", default=302, expect=CELL_ACTORS
+    ),
+    "room_close": Rule(
+        args=lambda c, r: [r.ballot.pk], method="post", default=302, expect=CELL_ACTORS
+    ),
     "ballot_minutes": Rule(args=lambda c, r: [r.closed_ballot.pk], expect=READERS_404),
     "ballot_published": Rule(args=lambda c, r: [r.closed_ballot.pk], expect=READERS_404),
     "vote": Rule(expect={"anonymous": 200}),

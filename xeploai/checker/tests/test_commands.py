@@ -29,7 +29,7 @@ SCRIPT = textwrap.dedent(
 
 def test_template_and_check_commands(tmp_path: Path):
     target = tmp_path / "mau.xlsx"
-    result = subprocess.run(  # noqa: S603 - our own interpreter and script
+    result = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(target)],
         capture_output=True,
         text=True,
