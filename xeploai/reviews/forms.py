@@ -61,7 +61,7 @@ class SelfReviewForm(forms.Form):
                 max_length=TEXT_LIMIT,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
-            if section.graded:
+            if section.graded and not definition.scored:
                 self.fields[f"grade_{section.key}"] = forms.ChoiceField(
                     label=_("Tự đánh giá mức độ"), choices=GRADES, required=False
                 )
@@ -126,7 +126,7 @@ class SelfReviewForm(forms.Form):
 
     def require_complete(self) -> None:
         """On submit, everything the rules read must be there (errors name each field)."""
-        for section in self.definition.graded_sections:
+        for section in () if self.definition.scored else self.definition.graded_sections:
             if section.key == "previous" and not self.previous_items:
                 continue
             if not self.cleaned_data.get(f"grade_{section.key}"):
@@ -147,7 +147,7 @@ class SelfReviewForm(forms.Form):
         content: dict[str, Any] = {"form": self.definition.code, "sections": {}}
         for section in self.definition.sections:
             entry: dict[str, Any] = {"text": data.get(f"text_{section.key}", "")}
-            if section.graded:
+            if section.graded and not self.definition.scored:
                 entry["grade"] = data.get(f"grade_{section.key}", "")
             content["sections"][section.key] = entry
         content["shortcomings"] = [

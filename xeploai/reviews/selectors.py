@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from xeploai import rules
 from xeploai.cycles.models import Period
-from xeploai.org.models import OrgUnit
+from xeploai.org.models import ExcellenceGroup, OrgUnit
 from xeploai.reviews import engine
 from xeploai.reviews.models import Comment, Evaluation, Stage, SubjectKind
 
@@ -50,12 +50,22 @@ def collective_evaluation(evaluation: Evaluation) -> Evaluation | None:
     ).first()
 
 
+GROUP_LABELS = {
+    **dict(ExcellenceGroup.choices),
+    **dict(SubjectKind.choices),
+}
+
+
 @dataclass
 class Row:
     evaluation: Evaluation
     missing_comments: list[str] = field(default_factory=list)
     ceiling: rules.Ceiling | None = None
     messages: list[str] = field(default_factory=list)
+
+    @property
+    def group_label(self) -> str:
+        return str(GROUP_LABELS.get(self.evaluation.group, self.evaluation.group))
 
     @property
     def ceiling_level(self) -> str:
@@ -73,11 +83,13 @@ def _rows(period: Period, evaluations: list[Evaluation], with_ceiling: bool) -> 
     for evaluation in evaluations:
         subject = facts.subject(evaluation)
         required = rules.required_comments(subject, ruleset)
-        missing = [
-            _COMMENT_LABELS.get(c, c) for c in required if c not in subject.comments_received
-        ]
+        missing = (
+            []
+            if evaluation.not_rated_reason
+            else [_COMMENT_LABELS.get(c, c) for c in required if c not in subject.comments_received]
+        )
         row = Row(evaluation=evaluation, missing_comments=missing)
-        if with_ceiling and not evaluation.not_rated_reason:
+        if with_ceiling and evaluation.reviewed and not evaluation.not_rated_reason:
             row.ceiling = rules.ceiling(subject, ruleset, period.evaluation_date, year=period.year)
             row.messages = [
                 engine.message(e)

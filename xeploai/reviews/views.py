@@ -86,7 +86,7 @@ def _render_review(
         (
             section,
             form[f"text_{section.key}"],
-            form[f"grade_{section.key}"] if section.graded else None,
+            form[f"grade_{section.key}"] if f"grade_{section.key}" in form.fields else None,
         )
         for section in form.definition.sections
     ]
@@ -283,10 +283,13 @@ def round_page(request: HttpRequest, code: str) -> HttpResponse:
     rows = selectors.round_rows(unit, period)
     roles = org_access.roles_at(request.user, unit)
     can_act = bool(roles & {Role.CELL_SECRETARY, Role.CLERK, Role.COMMITTEE, Role.ADMIN})
-    submitted = sum(
-        1 for r in rows if r.evaluation.reviewed and r.evaluation.kind == SubjectKind.MEMBER
-    )
-    members = sum(1 for r in rows if r.evaluation.kind == SubjectKind.MEMBER)
+    rated_members = [
+        r
+        for r in rows
+        if r.evaluation.kind == SubjectKind.MEMBER and not r.evaluation.not_rated_reason
+    ]
+    submitted = sum(1 for r in rated_members if r.evaluation.reviewed)
+    members = len(rated_members)
     return render(
         request,
         "reviews/round.html",
@@ -330,14 +333,26 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     roles = org_access.roles_at(request.user, unit)
     deciders = access.GRASSROOTS_DECIDERS if unit.is_grassroots else access.UPPER_DECIDERS
     summaries = engine.pool_summaries([r.evaluation for r in rows], period)
+    show = request.GET.get("show", "all")
+    shown = {
+        "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
+        "decided": [r for r in rows if r.evaluation.stage == Stage.DECIDED],
+    }.get(show, rows)
+    filters = [
+        ("all", _("Tất cả")),
+        ("pending", _("Chờ quyết định")),
+        ("decided", _("Đã quyết định")),
+    ]
     return render(
         request,
         "reviews/board.html",
         {
             "unit": unit,
             "period": period,
-            "rows": rows,
+            "rows": shown,
             "summaries": summaries,
+            "show": show if show in ("pending", "decided") else "all",
+            "filters": filters,
             "can_decide": bool(roles & {*deciders, Role.ADMIN}),
             "decide_form": DecideForm(),
             "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
