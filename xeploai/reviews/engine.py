@@ -328,7 +328,9 @@ def decision_problems(
         elif peer.level:
             decisions.append(facts.decision(peer))
         elif peer.cell_level and not peer.not_rated_reason:
-            decisions.append(facts.decision(peer, level=peer.cell_level))
+            # An undecided proposal counts in the quota's base, never as a decided HTXSNV.
+            provisional = "HTTNV" if peer.cell_level == "HTXSNV" else peer.cell_level
+            decisions.append(facts.decision(peer, level=provisional))
     report = rules.check_decisions(decisions, ruleset, on, year=period.year)
     target_group = (
         quota_group(target_decision, ruleset).label if target_decision and level else None

@@ -127,7 +127,7 @@ def _review_write(request: HttpRequest, pk: int, *, submit: bool) -> HttpRespons
         access.deny()
     form = _review_form(evaluation, request.POST)
     valid = form.is_valid()
-    if valid and submit:
+    if submit:  # report what is missing together with what is wrong, all at once
         form.require_complete()
         valid = not form.errors
     if not valid:
