@@ -108,3 +108,81 @@ def make_cast() -> Cast:
         outsider=make_user("outsider", role=Role.CLERK, unit=org_b),
         admin=make_user("admin", is_superuser=True, is_staff=True),
     )
+
+
+@dataclass
+class Round:
+    """An open 2026 period over the cast's bloc, with the things the round's pages act on."""
+
+    period: Any
+    evaluation: Any  # member_a1's evaluation
+    cell_evaluation: Any
+    comment: Any
+    ballot: Any  # an open paper ballot in cell A1
+    closed_ballot: Any  # a closed in-room ballot in cell A1
+    notice: Any
+
+
+def make_round(cast: Cast) -> Round:
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from xeploai.ballots import services as ballots
+    from xeploai.ballots.models import BallotMode
+    from xeploai.cycles.models import Notice, PeriodKind, RuleSetKey
+    from xeploai.cycles.services import period_create, period_open
+    from xeploai.reviews.models import Comment, CommentSource, Evaluation, SubjectKind
+
+    make_person(cast.cell_a1, full_name="Phạm Văn Hai")
+    period = period_create(
+        actor=None,
+        name="Năm 2026",
+        year=2026,
+        kind=PeriodKind.YEAR,
+        ruleset=RuleSetKey.QD366,
+        scope_root=cast.root,
+        evaluation_date=dt.date(2026, 12, 10),
+    )
+    period_open(actor=None, period=period)
+    evaluation = Evaluation.objects.get(period=period, person=cast.member_a1)
+    cell_evaluation = Evaluation.objects.get(
+        period=period, kind=SubjectKind.CELL, unit=cast.cell_a1
+    )
+    comment = Comment(
+        evaluation=evaluation,
+        source=CommentSource.RESIDENCE,
+        text="Tốt",
+        author="Chi bộ khu phố 3",
+        received_on=dt.date(2026, 11, 20),
+        recorded_by=cast.secretary,
+        recorded_at=timezone.now(),
+    )
+    comment.scan.save("nhan-xet.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    comment.save()
+    members = list(
+        Evaluation.objects.filter(period=period, unit=cast.cell_a1, kind=SubjectKind.MEMBER)
+    )
+    ballot = ballots.ballot_create(
+        actor=cast.secretary,
+        period=period,
+        unit=cast.cell_a1,
+        mode=BallotMode.PAPER,
+        title="Phiếu giấy",
+        present=2,
+        evaluations=members,
+    )
+    closed = ballots.ballot_create(
+        actor=cast.secretary,
+        period=period,
+        unit=cast.cell_a1,
+        mode=BallotMode.ROOM,
+        title="Tại chỗ",
+        present=2,
+        evaluations=members,
+    )
+    codes = ballots.codes_issue(actor=cast.secretary, ballot=closed)
+    ballots.vote_cast(code=codes[0], choices={str(e.pk): "HTTNV" for e in members})
+    ballots.room_close(actor=cast.secretary, ballot=closed)
+    notice = Notice.objects.create(user=cast.member, text="Nhắc", created_at=timezone.now())
+    evaluation.refresh_from_db()
+    return Round(period, evaluation, cell_evaluation, comment, ballot, closed, notice)

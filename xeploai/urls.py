@@ -17,4 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("xeploai.reports.urls")),
     path("", include("xeploai.org.urls")),
+    path("", include("xeploai.reviews.urls")),
+    path("", include("xeploai.cycles.urls")),
+    path("", include("xeploai.ballots.urls")),
 ]

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -96,7 +97,7 @@ def period_open(*, actor: Any, period: Period) -> int:
             if kind == SubjectKind.CELL
             else subjects.grassroots_decider(unit, by_path)
         )
-        reason = org_not_rated_reason(unit, on)
+        reason = org_not_rated_reason(unit, on, period.ruleset)
         new.append(
             Evaluation(
                 period=period,
@@ -152,3 +153,41 @@ def period_open(*, actor: Any, period: Period) -> int:
         after={"created_evaluations": len(new), "status": period.status},
     )
     return len(new)
+
+
+@transaction.atomic
+def reminders_send(*, actor: Any, unit: OrgUnit, period: Period, today: dt.date) -> int:
+    """Remind every member whose self-review is late: on screen, and by e-mail when known."""
+    from django.core.mail import send_mass_mail
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from xeploai.cycles.models import Notice
+    from xeploai.cycles.progress import late_members
+
+    late = late_members(unit, period, today)
+    notices: list[Notice] = []
+    mails: list[tuple[str, str, str, list[str]]] = []
+    subject = _("Nhắc nộp bản kiểm điểm — {period}").format(period=period.name)
+    for evaluation in late:
+        person = evaluation.person
+        if person is None or person.user is None:
+            continue
+        text = _("Đồng chí chưa nộp bản kiểm điểm {period}; hạn đã qua.").format(period=period.name)
+        link = reverse("review_detail", args=[evaluation.pk])
+        notices.append(Notice(user=person.user, text=text, link=link, created_at=timezone.now()))
+        if person.user.email:
+            mails.append(
+                (subject, f"{text}\n{link}", settings.DEFAULT_FROM_EMAIL, [person.user.email])
+            )
+    Notice.objects.bulk_create(notices)
+    if mails:
+        send_mass_mail(mails, fail_silently=False)
+    audit_record(
+        actor=actor,
+        action="reminders_send",
+        obj=period,
+        unit_path=unit.path,
+        after={"unit": unit.code, "late": len(late), "notices": len(notices), "emails": len(mails)},
+    )
+    return len(notices)

@@ -502,8 +502,16 @@ class _Builder:
             )
             RoleAssignment.objects.create(user=user, role=role, unit=unit)
             logins.append(Login(role=str(Role(role).label), username=username, unit=unit.name))
-        # Every member of the demo cell gets an account, so a whole round can be played.
-        members = list(Person.objects.filter(unit=cell, status=PersonStatus.ACTIVE).order_by("pk"))
+        # Every member of the demo cell gets an account, so a whole round can be played; the
+        # secretary and "dangvien" are full members admitted long ago (rated, able to vote).
+        members = sorted(
+            Person.objects.filter(unit=cell, status=PersonStatus.ACTIVE),
+            key=lambda p: (
+                p.official_date is None
+                or p.admission_date > self.on.replace(year=self.on.year - 2),
+                p.pk,
+            ),
+        )
         secretary = user_model.objects.get(username="bithu")
         for number, person in enumerate(members):
             if number == 0:
@@ -553,7 +561,11 @@ def seed_demo(
     existing = OrgUnit.objects.filter(code=ROOT_CODE).first()
     if existing is not None:
         return DemoResult(created=False, root=existing, logins=find_logins())
-    from xeploai.reviews.demo import decide_previous_year
+    from xeploai.reviews.demo import (
+        advance_current_round,
+        decide_previous_year,
+        give_previous_shortcomings,
+    )
 
     builder = _Builder(seed=seed, members=members, year=year, log=log)
     with transaction.atomic():
@@ -589,6 +601,9 @@ def seed_demo(
             deadlines=deadlines(year),
         )
         opened = period_open(actor=None, period=current)
+        demo_cell = Person.objects.get(user__username="dangvien").unit_id
+        give_previous_shortcomings(previous, demo_cell, rng=builder.rng)
+        advance_current_round(current, demo_cell, rng=builder.rng)
         counts.update(
             units=len(units), people=len(people), decided_previous=decided, opened_current=opened
         )

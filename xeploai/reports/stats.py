@@ -200,14 +200,14 @@ def stats_differences(period: Period) -> list[dict[str, Any]]:
                     "recount": rolled.get(key, 0),
                 }
             )
-    for key in set(pools) | set(kept_pools):
-        if pools.get(key, 0) != kept_pools.get(key, 0):
+    for pool in set(pools) | set(kept_pools):
+        if pools.get(pool, 0) != kept_pools.get(pool, 0):
             differences.append(
                 {
                     "table": "pool",
-                    "key": key,
-                    "kept": kept_pools.get(key, 0),
-                    "recount": pools.get(key, 0),
+                    "key": pool,
+                    "kept": kept_pools.get(pool, 0),
+                    "recount": pools.get(pool, 0),
                 }
             )
     return differences

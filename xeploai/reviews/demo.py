@@ -81,3 +81,74 @@ def decide_previous_year(period: Period, *, rng: random.Random) -> int:
             )
     Proposal.objects.bulk_create(ledger, batch_size=2000)
     return len(evaluations)
+
+
+SHORTCOMINGS = [
+    "Có lúc chưa chủ động nghiên cứu, học tập nghị quyết của Đảng",
+    "Tham gia sinh hoạt chi bộ có lúc chưa đều",
+    "Chất lượng tham mưu một số việc chưa cao",
+    "Chưa mạnh dạn đấu tranh phê bình trong sinh hoạt",
+    "Một số nhiệm vụ hoàn thành còn chậm so với kế hoạch",
+    "Việc cập nhật kiến thức chuyên môn, ngoại ngữ, tin học còn hạn chế",
+]
+
+
+def give_previous_shortcomings(period: Period, cell_id: int, *, rng: random.Random) -> None:
+    """Last year's listed shortcomings for the demo cell, so members report progress on each."""
+    for evaluation in Evaluation.objects.filter(period=period, unit_id=cell_id).exclude(level=""):
+        items = rng.sample(SHORTCOMINGS, rng.randint(1, 2))
+        Evaluation.objects.filter(pk=evaluation.pk).update(
+            content={"form": evaluation.form_code, "sections": {}, "shortcomings": items}
+        )
+
+
+def advance_current_round(period: Period, keep_cell_id: int, *, rng: random.Random) -> None:
+    """Put the rest of the bloc part-way through the round, as it looks in late November:
+    most members have submitted, some cells have proposed or sent their file. The demo cell
+    (``keep_cell_id``) stays untouched so that a whole round can be played on it."""
+    now = timezone.now()
+    cells = set(
+        Evaluation.objects.filter(period=period, kind=SubjectKind.MEMBER)
+        .exclude(unit_id=keep_cell_id)
+        .values_list("unit_id", flat=True)
+    )
+    ledger: list[Proposal] = []
+    stages: dict[str, list[int]] = defaultdict(list)
+    for cell_id in sorted(cells):
+        progress = rng.random()
+        members = list(
+            Evaluation.objects.filter(
+                period=period, unit_id=cell_id, kind=SubjectKind.MEMBER
+            ).values_list("pk", "not_rated_reason")
+        )
+        for pk, reason in members:
+            if reason:
+                continue
+            if progress < 0.25 and rng.random() < 0.5:
+                continue  # not started yet
+            level = "HTXSNV" if rng.random() < 0.15 else "HTTNV"
+            stage = Stage.SUBMITTED
+            if progress > 0.85:
+                stage = Stage.SENT
+            elif progress > 0.6:
+                stage = Stage.PROPOSED
+            stages[f"{stage}:{level}"].append(pk)
+            ledger.append(Proposal(evaluation_id=pk, stage=LedgerStage.SELF, level=level, at=now))
+            if stage != Stage.SUBMITTED:
+                ledger.append(
+                    Proposal(evaluation_id=pk, stage=LedgerStage.CELL, level=level, at=now)
+                )
+    for key, ids in stages.items():
+        stage, level = key.split(":")
+        fields = {
+            "stage": stage,
+            "self_level": level,
+            "reviewed": True,
+            "submitted_at": now,
+            "content": {"self_level": level, "sections": {}},
+        }
+        if stage != Stage.SUBMITTED:
+            fields["cell_level"] = level
+        for start in range(0, len(ids), 10_000):
+            Evaluation.objects.filter(pk__in=ids[start : start + 10_000]).update(**fields)
+    Proposal.objects.bulk_create(ledger, batch_size=2000)

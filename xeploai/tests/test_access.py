@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from xeploai.reports.tests.factories import cast_period, cast_snapshot
-from xeploai.testing import Cast
+from xeploai.reports.tests.factories import cast_snapshot
+from xeploai.testing import Cast, Round, make_round
 
 PERSONAS = [
     "anonymous",
@@ -31,9 +31,8 @@ LOGIN = 302  # anonymous users are sent to the login page
 
 @dataclass
 class Rule:
-    args: Callable[[Cast], list[Any]] = lambda c: []
+    args: Callable[[Cast, Round], list[Any]] = lambda c, r: []
     method: str = "get"
-    data: Callable[[Cast], dict[str, Any]] = lambda c: {}
     expect: dict[str, int] = field(default_factory=dict)
     default: int = 200
 
@@ -50,40 +49,128 @@ NOT_APPLICABLE = {
     "set_language": "choosing a language is allowed to everyone",
 }
 
-REPORT_READERS_ONLY = {"member": 404, "outsider": 404}
+READERS_404 = {"member": 404, "outsider": 404}
+CELL_ACTORS = {
+    "member": 404,
+    "outsider": 404,
+    "clerk": 403,
+    "committee": 403,
+    "upper_board": 403,
+    "inspector": 403,
+}
+DECIDERS = {"member": 403, "secretary": 403, "upper_board": 403, "inspector": 403, "outsider": 404}
+GRASSROOTS_READERS = {"member": 404, "secretary": 404, "outsider": 404}
 
 RULES: dict[str, Rule] = {
     "home": Rule(default=302),
     "unit_list": Rule(),
-    "unit_detail": Rule(args=lambda c: [c.cell_a1.code], expect={"member": 404, "outsider": 404}),
+    "unit_detail": Rule(args=lambda c, r: [c.cell_a1.code], expect=READERS_404),
     "person_search": Rule(),
-    "person_detail": Rule(args=lambda c: [c.member_a1.pk], expect={"outsider": 404}),
+    "person_detail": Rule(args=lambda c, r: [c.member_a1.pk], expect={"outsider": 404}),
+    # the round
+    "my_review": Rule(default=404, expect={"member": 302}),
+    "my_history": Rule(default=404, expect={"member": 200}),
+    "review_detail": Rule(args=lambda c, r: [r.evaluation.pk], expect={"outsider": 404}),
+    "review_save": Rule(
+        args=lambda c, r: [r.evaluation.pk],
+        method="post",
+        default=403,
+        expect={"member": 400, "secretary": 400, "admin": 400, "outsider": 404},
+    ),
+    "review_submit": Rule(
+        args=lambda c, r: [r.evaluation.pk],
+        method="post",
+        default=403,
+        expect={"member": 400, "secretary": 400, "admin": 400, "outsider": 404},
+    ),
+    "review_return": Rule(
+        args=lambda c, r: [r.evaluation.pk],
+        method="post",
+        default=403,
+        expect={"secretary": 302, "admin": 302, "outsider": 404},
+    ),
+    "comment_add": Rule(
+        args=lambda c, r: [r.evaluation.pk],
+        default=200,
+        expect={"member": 403, "upper_board": 403, "inspector": 403, "outsider": 404},
+    ),
+    "comment_scan": Rule(args=lambda c, r: [r.comment.pk], expect={"outsider": 404}),
+    "propose": Rule(
+        args=lambda c, r: [r.evaluation.pk],
+        method="post",
+        default=403,
+        expect={"secretary": 302, "admin": 302, "outsider": 404},
+    ),
+    "decide": Rule(
+        args=lambda c, r: [r.evaluation.pk], method="post", default=302, expect=DECIDERS
+    ),
+    "reopen": Rule(
+        args=lambda c, r: [r.evaluation.pk], method="post", default=302, expect=DECIDERS
+    ),
+    "round_page": Rule(args=lambda c, r: [c.cell_a1.code], expect=READERS_404),
+    "file_send": Rule(
+        args=lambda c, r: [c.cell_a1.code],
+        method="post",
+        default=302,
+        expect={"member": 404, "outsider": 404, "upper_board": 403, "inspector": 403},
+    ),
+    "board": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
+    "board_accept": Rule(
+        args=lambda c, r: [c.org_a.code],
+        method="post",
+        default=302,
+        expect={**GRASSROOTS_READERS, "upper_board": 403, "inspector": 403},
+    ),
+    "ledger_report": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
+    "progress": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
+    "remind": Rule(
+        args=lambda c, r: [c.org_a.code],
+        method="post",
+        default=302,
+        expect={**GRASSROOTS_READERS, "inspector": 403},
+    ),
+    "notice_read": Rule(args=lambda c, r: [r.notice.pk], method="post", default=302),
+    # ballots
+    "ballot_list": Rule(args=lambda c, r: [c.cell_a1.code], expect=READERS_404),
+    "ballot_create": Rule(
+        args=lambda c, r: [c.cell_a1.code], method="post", default=302, expect=CELL_ACTORS
+    ),
+    "ballot_detail": Rule(args=lambda c, r: [r.ballot.pk], expect=READERS_404),
+    "paper_entry": Rule(args=lambda c, r: [r.ballot.pk, 1], expect=CELL_ACTORS),
+    "paper_accept": Rule(
+        args=lambda c, r: [r.ballot.pk], method="post", default=302, expect=CELL_ACTORS
+    ),
+    "codes_print": Rule(
+        args=lambda c, r: [r.ballot.pk], method="post", default=302, expect=CELL_ACTORS
+    ),
+    "room_close": Rule(
+        args=lambda c, r: [r.ballot.pk], method="post", default=302, expect=CELL_ACTORS
+    ),
+    "ballot_minutes": Rule(args=lambda c, r: [r.closed_ballot.pk], expect=READERS_404),
+    "ballot_published": Rule(args=lambda c, r: [r.closed_ballot.pk], expect=READERS_404),
     # reports: read by every reading role in scope; sending upward needs clerk/committee/board
     "report_home": Rule(default=302, expect={"member": 200}),
     **{
-        name: Rule(args=lambda c: [cast_period(c) and c.cell_a1.code], expect=REPORT_READERS_ONLY)
+        name: Rule(args=lambda c, r: [c.cell_a1.code], expect=READERS_404)
         for name in ("report_detail", "report_compare", "report_drilldown", "snapshot_list")
     },
     "report_download": Rule(
-        args=lambda c: [c.cell_a1.code, cast_period(c).year, "json"], expect=REPORT_READERS_ONLY
+        args=lambda c, r: [c.cell_a1.code, r.period.year, "json"], expect=READERS_404
     ),
     "report_send": Rule(
-        args=lambda c: [c.org_a.code, cast_period(c).year],
+        args=lambda c, r: [c.org_a.code, r.period.year],
         method="post",
         default=302,
         expect={"inspector": 403, "secretary": 404, "outsider": 404, "member": 404},
     ),
-    "snapshot_detail": Rule(args=lambda c: [cast_snapshot(c).pk], expect=REPORT_READERS_ONLY),
-    "snapshot_download": Rule(
-        args=lambda c: [cast_snapshot(c).pk, "pdf"], expect=REPORT_READERS_ONLY
-    ),
+    "snapshot_detail": Rule(args=lambda c, r: [cast_snapshot(c).pk], expect=READERS_404),
+    "snapshot_download": Rule(args=lambda c, r: [cast_snapshot(c).pk, "pdf"], expect=READERS_404),
     **{
-        name: Rule(
-            args=lambda c: [c.cell_a1.code, cast_period(c).year, "csv"],
-            expect=REPORT_READERS_ONLY,
-        )
+        name: Rule(args=lambda c, r: [c.cell_a1.code, r.period.year, "csv"], expect=READERS_404)
         for name in ("export_results", "export_rewards", "export_follow_ups")
     },
+    "vote": Rule(expect={"anonymous": 200}),
+    "vote_check": Rule(expect={"anonymous": 200}),
 }
 
 
@@ -110,15 +197,17 @@ def test_every_url_has_an_access_rule():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(RULES))
-def test_access_matrix(client, cast, name):
+def test_access_matrix(client, cast, name, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    round_ = make_round(cast)
     rule = RULES[name]
-    url = reverse(name, args=rule.args(cast))
+    url = reverse(name, args=rule.args(cast, round_))
     failures = []
     for persona in PERSONAS:
         client.logout()
         if persona != "anonymous":
             client.force_login(getattr(cast, persona))
-        response = getattr(client, rule.method)(url, rule.data(cast))
+        response = getattr(client, rule.method)(url)
         if response.status_code != rule.status_for(persona):
             failures.append(f"{persona}: {response.status_code} != {rule.status_for(persona)}")
         if persona == "anonymous" and response.status_code == LOGIN:

@@ -22,7 +22,7 @@ def test_it_prints_json_by_default(cast, capsys):
 def test_it_writes_files(cast, tmp_path, fmt, magic):
     cast_period(cast)
     out = tmp_path / f"r.{fmt}"
-    main(["xeploai", "report", "--unit", "ROOT", "--period", "2026", "--format", fmt, "--out", str(out)])  # noqa: E501  # fmt: skip
+    main(["xeploai", "report", "--unit", "ROOT", "--period", "2026", "--format", fmt, "--out", str(out)])  # fmt: skip
     assert out.read_bytes().startswith(magic)
 
 

@@ -125,10 +125,10 @@ def report():
 # block, population, rated, HTTNV+ (rate, change), HTXSNV (share), HTNV (rate, change),
 # KHTNV (rate, change) — rules.md §7.2
 GOLDEN = [
-    (SubjectKind.COMMITTEE, 71, 71, 67, "94.37", "-0.30", 13, "19.40", 4, "5.63", "1.63", 0, None, "-1.33"),  # noqa: E501
-    (SubjectKind.GRASSROOTS, 83, 81, 76, "93.83", "0.89", 15, "19.74", 5, "6.17", "0.29", 0, None, "-1.18"),  # noqa: E501
-    (SubjectKind.CELL, 286, 282, 274, "97.16", "1.75", 54, "19.71", 8, "2.84", "-1.75", 0, None, "0.00"),  # noqa: E501
-    (SubjectKind.MEMBER, 6102, 5970, 5888, "98.63", "-0.01", 847, "14.39", 67, "1.12", "0.17", 15, "0.25", "-0.16"),  # noqa: E501
+    (SubjectKind.COMMITTEE, 71, 71, 67, "94.37", "-0.30", 13, "19.40", 4, "5.63", "1.63", 0, None, "-1.33"),
+    (SubjectKind.GRASSROOTS, 83, 81, 76, "93.83", "0.89", 15, "19.74", 5, "6.17", "0.29", 0, None, "-1.18"),
+    (SubjectKind.CELL, 286, 282, 274, "97.16", "1.75", 54, "19.71", 8, "2.84", "-1.75", 0, None, "0.00"),
+    (SubjectKind.MEMBER, 6102, 5970, 5888, "98.63", "-0.01", 847, "14.39", 67, "1.12", "0.17", 15, "0.25", "-0.16"),
 ]  # fmt: skip
 
 

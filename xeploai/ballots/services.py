@@ -1,0 +1,372 @@
+"""Running a secret ballot: create, key the paper tally twice, print codes, vote, close.
+
+Secrecy: codes are random, printed once and stored only as SHA-256 hashes in a shuffled order;
+a cast ballot updates its code's row (no insert, no time, no user). Nothing here writes who
+voted, and the audit events of this module carry counts, never codes or choices.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xeploai import rules
+from xeploai.audit.services import audit_record
+from xeploai.ballots.models import (
+    Ballot,
+    BallotCode,
+    BallotMode,
+    BallotStatus,
+    BallotSubject,
+    PaperEntry,
+    Tally,
+)
+from xeploai.cycles.models import Period
+from xeploai.org.models import OrgUnit, Person, PersonStatus
+from xeploai.reviews import services as review_services
+from xeploai.reviews.engine import ruleset_of
+from xeploai.reviews.models import Evaluation
+
+LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+COUNT_FIELDS = ("issued", "returned", "valid")
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on phones
+CODE_LENGTH = 10  # 32^10 ≈ 10^15 codes
+
+
+def full_members(unit: OrgUnit) -> int:
+    """Full (official) members active in the cell: probationary members do not vote."""
+    return Person.objects.filter(
+        unit=unit, status=PersonStatus.ACTIVE, official_date__isnull=False
+    ).count()
+
+
+def normalize_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def code_hash(code: str) -> str:
+    return hashlib.sha256(("xeploai-ballot:" + normalize_code(code)).encode()).hexdigest()
+
+
+@transaction.atomic
+def ballot_create(
+    *,
+    actor: Any,
+    period: Period,
+    unit: OrgUnit,
+    mode: str,
+    title: str,
+    present: int,
+    evaluations: list[Evaluation],
+) -> Ballot:
+    members = full_members(unit)
+    if present < 1 or present > members:
+        raise ValidationError(
+            {
+                "present": _(
+                    "Số có mặt phải từ 1 đến {n} (số đảng viên chính thức của chi bộ)."
+                ).format(n=members)
+            }
+        )
+    if not evaluations:
+        raise ValidationError(_("Chưa chọn đối tượng nào để biểu quyết."))
+    ballot = Ballot(
+        period=period,
+        unit=unit,
+        mode=mode,
+        title=title,
+        full_members=members,
+        present=present,
+        created_by=actor,
+        created_at=timezone.now(),
+    )
+    ballot.full_clean()
+    ballot.save()
+    BallotSubject.objects.bulk_create(
+        [BallotSubject(ballot=ballot, evaluation=e, position=i) for i, e in enumerate(evaluations)]
+    )
+    audit_record(
+        actor=actor,
+        action="ballot_create",
+        obj=ballot,
+        unit_path=unit.path,
+        after={
+            "mode": mode,
+            "present": present,
+            "full_members": members,
+            "subjects": len(evaluations),
+        },
+    )
+    return ballot
+
+
+def _subject_ids(ballot: Ballot) -> list[int]:
+    return list(ballot.subjects.values_list("evaluation_id", flat=True))
+
+
+def validate_paper_data(ballot: Ballot, data: dict[str, dict[str, int]]) -> list[str]:
+    """Check one keying: whole numbers, votes ≤ valid ≤ returned ≤ issued ≤ present."""
+    errors: list[str] = []
+    names = {
+        s.evaluation_id: s.evaluation.subject_name
+        for s in ballot.subjects.select_related("evaluation__person", "evaluation__unit")
+    }
+    for evaluation_id in _subject_ids(ballot):
+        row = data.get(str(evaluation_id))
+        name = names[evaluation_id]
+        if row is None:
+            errors.append(_("{name}: thiếu số liệu.").format(name=name))
+            continue
+        votes = sum(row.get(level, 0) for level in LEVELS)
+        if any(row.get(f, 0) < 0 for f in (*LEVELS, *COUNT_FIELDS)):
+            errors.append(_("{name}: số phiếu không được âm.").format(name=name))
+        if row["issued"] > ballot.present:
+            errors.append(
+                _("{name}: số phiếu phát ra ({a}) lớn hơn số có mặt ({b}).").format(
+                    name=name, a=row["issued"], b=ballot.present
+                )
+            )
+        if row["returned"] > row["issued"]:
+            errors.append(
+                _("{name}: số phiếu thu vào ({a}) lớn hơn số phát ra ({b}).").format(
+                    name=name, a=row["returned"], b=row["issued"]
+                )
+            )
+        if row["valid"] > row["returned"]:
+            errors.append(
+                _("{name}: số phiếu hợp lệ ({a}) lớn hơn số thu vào ({b}).").format(
+                    name=name, a=row["valid"], b=row["returned"]
+                )
+            )
+        if votes != row["valid"]:
+            errors.append(
+                _("{name}: tổng số phiếu theo các mức ({a}) khác số phiếu hợp lệ ({b}).").format(
+                    name=name, a=votes, b=row["valid"]
+                )
+            )
+    return errors
+
+
+@transaction.atomic
+def paper_entry_save(
+    *, actor: Any, ballot: Ballot, entry_no: int, data: dict[str, dict[str, int]]
+) -> PaperEntry:
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if ballot.mode != BallotMode.PAPER or not ballot.is_open:
+        raise ValidationError(_("Cuộc bỏ phiếu đã kết thúc hoặc không phải phiếu giấy."))
+    errors = validate_paper_data(ballot, data)
+    if errors:
+        raise ValidationError(errors)
+    ballot.entries.filter(entry_no=entry_no, superseded=False).update(superseded=True)
+    entry = PaperEntry.objects.create(
+        ballot=ballot, entry_no=entry_no, data=data, entered_by=actor, entered_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action="paper_entry_save",
+        obj=ballot,
+        unit_path=ballot.unit.path,
+        after={"entry_no": entry_no},
+    )
+    return entry
+
+
+def paper_mismatches(ballot: Ballot) -> list[tuple[int, str, int, int]] | None:
+    """(evaluation id, field, entry 1, entry 2) where the two current keyings differ;
+    None while one of them is missing."""
+    current = {e.entry_no: e.data for e in ballot.entries.filter(superseded=False)}
+    if set(current) != {1, 2}:
+        return None
+    result = []
+    for evaluation_id in _subject_ids(ballot):
+        one, two = current[1].get(str(evaluation_id), {}), current[2].get(str(evaluation_id), {})
+        for field in (*LEVELS, *COUNT_FIELDS):
+            if one.get(field) != two.get(field):
+                result.append((evaluation_id, field, one.get(field, 0), two.get(field, 0)))
+    return result
+
+
+def _record_tallies(actor: Any, ballot: Ballot, rows: dict[int, dict[str, int]]) -> list[Tally]:
+    ruleset = ruleset_of(ballot.period)
+    tallies = []
+    evaluations = {
+        e.pk: e
+        for e in Evaluation.objects.filter(pk__in=rows).select_related(
+            "unit", "person", "period", "decider"
+        )
+    }
+    for evaluation_id, row in rows.items():
+        count = rules.BallotCount(
+            votes={rules.Level[level]: row.get(level, 0) for level in LEVELS},
+            present=ballot.present,
+            full_members=ballot.full_members,
+            invalid=row["returned"] - row["valid"],
+        )
+        result = rules.tally(count, ruleset, subject=str(evaluation_id))
+        explanation = " ".join(e.message_vi for e in result.explanations)
+        level = result.level.name if result.level else ""
+        tallies.append(
+            Tally(
+                ballot=ballot,
+                evaluation_id=evaluation_id,
+                votes={level_: row.get(level_, 0) for level_ in LEVELS},
+                issued=row["issued"],
+                returned=row["returned"],
+                valid=row["valid"],
+                level=level,
+                explanation=explanation,
+            )
+        )
+        if level:
+            review_services.ballot_result_record(
+                actor=actor,
+                evaluation=evaluations[evaluation_id],
+                level=level,
+                note=_("Bỏ phiếu kín: {votes}").format(
+                    votes=", ".join(f"{k} {row.get(k, 0)}" for k in LEVELS)
+                ),
+            )
+    Tally.objects.bulk_create(tallies)
+    return tallies
+
+
+@transaction.atomic
+def paper_accept(*, actor: Any, ballot: Ballot) -> list[Tally]:
+    """Accept the paper tally: only when both keyings exist and agree field by field."""
+    ballot = Ballot.objects.select_for_update().select_related("period", "unit").get(pk=ballot.pk)
+    if not ballot.is_open:
+        raise ValidationError(_("Kết quả đã được chấp nhận trước đó."))
+    mismatches = paper_mismatches(ballot)
+    if mismatches is None:
+        raise ValidationError(_("Cần nhập kết quả kiểm phiếu đủ hai lần độc lập."))
+    if mismatches:
+        raise ValidationError(
+            _("Hai lần nhập chưa khớp ở {n} ô; hãy kiểm tra lại phiếu và nhập lại.").format(
+                n=len(mismatches)
+            )
+        )
+    data = ballot.entries.get(entry_no=1, superseded=False).data
+    rows = {int(k): v for k, v in data.items()}
+    tallies = _record_tallies(actor, ballot, rows)
+    ballot.status = BallotStatus.CLOSED
+    ballot.closed_at = timezone.now()
+    ballot.save(update_fields=["status", "closed_at"])
+    audit_record(
+        actor=actor,
+        action="paper_accept",
+        obj=ballot,
+        unit_path=ballot.unit.path,
+        after={"subjects": len(tallies)},
+    )
+    return tallies
+
+
+@transaction.atomic
+def codes_issue(*, actor: Any, ballot: Ballot) -> list[str]:
+    """Create one code per full member present. Returns the plain codes — the only time they
+    exist outside the printed slips; a second call is refused."""
+    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+    if ballot.mode != BallotMode.ROOM or not ballot.is_open:
+        raise ValidationError(_("Cuộc bỏ phiếu đã kết thúc hoặc không phải bỏ phiếu tại chỗ."))
+    if ballot.codes_issued:
+        raise ValidationError(
+            _("Mã đã được in một lần; không thể in lại. Nếu mất phiếu, hãy hủy và tổ chức lại.")
+        )
+    codes = [
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        for _ in range(ballot.present)
+    ]
+    rows = [BallotCode(ballot=ballot, code_hash=code_hash(code)) for code in codes]
+    secrets.SystemRandom().shuffle(rows)
+    BallotCode.objects.bulk_create(rows)
+    ballot.codes_issued = len(codes)
+    ballot.save(update_fields=["codes_issued"])
+    audit_record(
+        actor=actor,
+        action="codes_issue",
+        obj=ballot,
+        unit_path=ballot.unit.path,
+        after={"codes": len(codes)},
+    )
+    return codes
+
+
+def find_code(code: str) -> BallotCode | None:
+    return (
+        BallotCode.objects.select_related("ballot", "ballot__unit")
+        .filter(code_hash=code_hash(code))
+        .first()
+    )
+
+
+@transaction.atomic
+def vote_cast(*, code: str, choices: dict[str, str]) -> BallotCode:
+    """Cast the ballot of ``code``: one choice (a level or blank) per subject. No user, no time."""
+    found = find_code(code)
+    if found is None:
+        raise ValidationError(_("Mã không đúng."))
+    row = BallotCode.objects.select_for_update().select_related("ballot").get(pk=found.pk)
+    if not row.ballot.is_open:
+        raise ValidationError(_("Cuộc bỏ phiếu đã kết thúc."))
+    if row.choices is not None:
+        raise ValidationError(_("Mã này đã được dùng để bỏ phiếu."))
+    subjects = {str(i) for i in _subject_ids(row.ballot)}
+    if set(choices) != subjects or any(v not in ("", *LEVELS) for v in choices.values()):
+        raise ValidationError(_("Phiếu không hợp lệ."))
+    row.choices = choices
+    row.save(update_fields=["choices"])
+    return row
+
+
+def ballot_digest(ballot: Ballot) -> str:
+    """SHA-256 over the sorted (code hash, choices) pairs: printed in the minutes, so anyone with
+    the published list can check that the set of ballots was not changed."""
+    lines = sorted(
+        f"{h}:{','.join(f'{k}={v}' for k, v in sorted((c or {}).items()))}"
+        for h, c in ballot.codes.values_list("code_hash", "choices")
+    )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+@transaction.atomic
+def room_close(*, actor: Any, ballot: Ballot) -> list[Tally]:
+    """Close an in-room ballot: count, propose levels, publish, fix the digest."""
+    ballot = Ballot.objects.select_for_update().select_related("period", "unit").get(pk=ballot.pk)
+    if ballot.mode != BallotMode.ROOM or not ballot.is_open:
+        raise ValidationError(_("Cuộc bỏ phiếu đã kết thúc hoặc không phải bỏ phiếu tại chỗ."))
+    if not ballot.codes_issued:
+        raise ValidationError(_("Chưa in mã bỏ phiếu."))
+    cast = [c for c in ballot.codes.values_list("choices", flat=True) if c is not None]
+    rows: dict[int, dict[str, int]] = {}
+    for evaluation_id in _subject_ids(ballot):
+        votes = dict.fromkeys(LEVELS, 0)
+        for choice in cast:
+            value = choice.get(str(evaluation_id), "")
+            if value in votes:
+                votes[value] += 1
+        valid = sum(votes.values())
+        rows[evaluation_id] = {
+            **votes,
+            "issued": ballot.codes_issued,
+            "returned": len(cast),
+            "valid": valid,
+        }
+    tallies = _record_tallies(actor, ballot, rows)
+    ballot.status = BallotStatus.CLOSED
+    ballot.closed_at = timezone.now()
+    ballot.digest = ballot_digest(ballot)
+    ballot.save(update_fields=["status", "closed_at", "digest"])
+    audit_record(
+        actor=actor,
+        action="room_close",
+        obj=ballot,
+        unit_path=ballot.unit.path,
+        after={"cast": len(cast), "codes": ballot.codes_issued, "digest": ballot.digest},
+    )
+    return tallies

@@ -1,0 +1,237 @@
+"""Secret ballots: paper double entry, in-room codes, secrecy of what is stored."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+
+from xeploai.audit.models import AuditEvent
+from xeploai.ballots import services
+from xeploai.ballots.models import Ballot, BallotCode, BallotMode, PaperEntry
+from xeploai.reviews.models import Evaluation, LedgerStage, SubjectKind
+from xeploai.testing import make_person, make_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    for n in range(4):
+        make_person(cast.cell_a1, full_name=f"Đảng viên {n}")
+    return make_round(cast)
+
+
+def members(round_):
+    return list(
+        Evaluation.objects.filter(
+            period=round_.period,
+            unit=round_.evaluation.unit,
+            kind=SubjectKind.MEMBER,
+            not_rated_reason="",
+        ).order_by("pk")
+    )
+
+
+def tally_data(evaluations, xs=1, tt=4, ht=0, k=0, issued=6, returned=6, valid=5):
+    return {
+        str(e.pk): {
+            "HTXSNV": xs,
+            "HTTNV": tt,
+            "HTNV": ht,
+            "KHTNV": k,
+            "issued": issued,
+            "returned": returned,
+            "valid": valid,
+        }
+        for e in evaluations
+    }
+
+
+def test_paper_results_are_accepted_only_when_both_entries_agree(cast, round_):
+    evaluations = members(round_)
+    ballot = services.ballot_create(
+        actor=cast.secretary,
+        period=round_.period,
+        unit=cast.cell_a1,
+        mode=BallotMode.PAPER,
+        title="Phiếu",
+        present=6,
+        evaluations=evaluations,
+    )
+    services.paper_entry_save(
+        actor=cast.secretary, ballot=ballot, entry_no=1, data=tally_data(evaluations)
+    )
+    with pytest.raises(ValidationError, match="hai lần"):
+        services.paper_accept(actor=cast.secretary, ballot=ballot)
+    wrong = tally_data(evaluations)
+    wrong[str(evaluations[0].pk)].update(HTXSNV=2, HTTNV=3)
+    services.paper_entry_save(actor=cast.clerk, ballot=ballot, entry_no=2, data=wrong)
+    mismatches = services.paper_mismatches(ballot)
+    assert {(m[0], m[1]) for m in mismatches} == {
+        (evaluations[0].pk, "HTXSNV"),
+        (evaluations[0].pk, "HTTNV"),
+    }
+    with pytest.raises(ValidationError, match="chưa khớp"):
+        services.paper_accept(actor=cast.secretary, ballot=ballot)
+    services.paper_entry_save(
+        actor=cast.clerk, ballot=ballot, entry_no=2, data=tally_data(evaluations)
+    )
+    tallies = services.paper_accept(actor=cast.secretary, ballot=ballot)
+    assert {t.level for t in tallies} == {"HTTNV"}  # 4 of 5 valid ballots, more than half
+    assert PaperEntry.objects.filter(ballot=ballot).count() == 3  # the re-keyed entry is kept
+    first = Evaluation.objects.get(pk=evaluations[0].pk)
+    assert first.ballot_level == "HTTNV"
+    assert first.ledger.filter(stage=LedgerStage.BALLOT, level="HTTNV").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"issued": 7, "returned": 7}, "lớn hơn số có mặt"),
+        ({"returned": 7}, "lớn hơn số phát ra"),
+        ({"valid": 6}, "khác số phiếu hợp lệ"),
+        ({"HTXSNV": -1, "HTTNV": 6}, "không được âm"),
+    ],
+)
+def test_an_impossible_tally_is_refused_naming_the_subject(cast, round_, change, message):
+    evaluations = members(round_)
+    ballot = services.ballot_create(
+        actor=cast.secretary,
+        period=round_.period,
+        unit=cast.cell_a1,
+        mode=BallotMode.PAPER,
+        title="Phiếu",
+        present=6,
+        evaluations=evaluations,
+    )
+    data = tally_data(evaluations)
+    data[str(evaluations[0].pk)].update(change)
+    with pytest.raises(ValidationError) as error:
+        services.paper_entry_save(actor=cast.secretary, ballot=ballot, entry_no=1, data=data)
+    assert any(message in m and evaluations[0].subject_name in m for m in error.value.messages)
+    assert not PaperEntry.objects.filter(ballot=ballot).exists()
+
+
+def test_only_full_members_present_vote(cast, round_):
+    with pytest.raises(ValidationError, match="chính thức"):
+        services.ballot_create(
+            actor=cast.secretary,
+            period=round_.period,
+            unit=cast.cell_a1,
+            mode=BallotMode.ROOM,
+            title="x",
+            present=99,
+            evaluations=members(round_),
+        )
+
+
+def test_an_in_room_ballot_counts_codes_and_publishes_a_digest(cast, round_):
+    evaluations = members(round_)
+    ballot = services.ballot_create(
+        actor=cast.secretary,
+        period=round_.period,
+        unit=cast.cell_a1,
+        mode=BallotMode.ROOM,
+        title="Tại chỗ",
+        present=5,
+        evaluations=evaluations,
+    )
+    codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
+    assert len(codes) == 5 and len(set(codes)) == 5
+    with pytest.raises(ValidationError, match="một lần"):
+        services.codes_issue(actor=cast.secretary, ballot=ballot)
+    choices = [
+        {str(e.pk): level for e in evaluations}
+        for level in ("HTXSNV", "HTTNV", "HTTNV", "HTTNV", "")
+    ]
+    for code, choice in zip(codes, choices, strict=True):
+        services.vote_cast(code=code.lower(), choices=choice)
+    with pytest.raises(ValidationError, match="đã được dùng"):
+        services.vote_cast(code=codes[0], choices=choices[0])
+    tallies = services.room_close(actor=cast.secretary, ballot=ballot)
+    ballot.refresh_from_db()
+    assert {t.level for t in tallies} == {"HTTNV"}
+    assert ballot.digest == services.ballot_digest(ballot) and len(ballot.digest) == 64
+    with pytest.raises(ValidationError, match="kết thúc"):
+        services.vote_cast(code=codes[4], choices=choices[0])
+
+
+def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(cast, round_):
+    """Read every table after an in-room ballot: no column of the code table points to a user or
+    a person, and no row anywhere (audit included) carries a code or its hash."""
+    evaluations = members(round_)
+    ballot = services.ballot_create(
+        actor=cast.secretary,
+        period=round_.period,
+        unit=cast.cell_a1,
+        mode=BallotMode.ROOM,
+        title="Tại chỗ",
+        present=3,
+        evaluations=evaluations,
+    )
+    codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
+    for code in codes:
+        services.vote_cast(code=code, choices={str(e.pk): "HTTNV" for e in evaluations})
+    services.room_close(actor=cast.secretary, ballot=ballot)
+    columns = {f.column for f in BallotCode._meta.get_fields() if hasattr(f, "column")}
+    assert columns == {"id", "ballot_id", "code_hash", "choices"}
+    hashes = set(BallotCode.objects.filter(ballot=ballot).values_list("code_hash", flat=True))
+    secrets_ = {*codes, *hashes, *(h[:10].upper() for h in hashes)}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            if table == BallotCode._meta.db_table:
+                continue
+            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 — table names from introspection
+            for row in cursor.fetchall():
+                text = " ".join(str(value) for value in row)
+                assert not any(secret in text for secret in secrets_), table
+    assert not AuditEvent.objects.filter(action__in=["vote_cast"]).exists()
+
+
+def test_results_stay_hidden_until_closed_and_small_groups_get_a_warning(client, cast, round_):
+    evaluations = members(round_)[:1]
+    ballot = services.ballot_create(
+        actor=cast.secretary,
+        period=round_.period,
+        unit=cast.cell_a1,
+        mode=BallotMode.ROOM,
+        title="Tại chỗ",
+        present=3,
+        evaluations=evaluations,
+    )
+    codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
+    services.vote_cast(code=codes[0], choices={str(evaluations[0].pk): "HTXSNV"})
+    client.force_login(cast.secretary)
+    page = client.get(reverse("ballot_detail", args=[ballot.pk])).content.decode()
+    assert "Đã bỏ phiếu: 1/3" in page and "HTXSNV</td>" not in page
+    services.room_close(actor=cast.secretary, ballot=ballot)
+    page = client.get(reverse("ballot_detail", args=[ballot.pk])).content.decode()
+    assert "có thể làm lộ người bỏ phiếu" in page and '<th class="num">HTXSNV</th>' not in page
+    revealed = client.get(
+        reverse("ballot_detail", args=[ballot.pk]), {"reveal": "1"}
+    ).content.decode()
+    assert '<th class="num">HTXSNV</th>' in revealed
+
+
+def test_voting_on_a_phone_needs_only_the_code(client, cast, round_):
+    evaluations = members(round_)[:2]
+    ballot = services.ballot_create(
+        actor=cast.secretary,
+        period=round_.period,
+        unit=cast.cell_a1,
+        mode=BallotMode.ROOM,
+        title="Tại chỗ",
+        present=2,
+        evaluations=evaluations,
+    )
+    code = services.codes_issue(actor=cast.secretary, ballot=ballot)[0]
+    page = client.post(reverse("vote"), {"code": code}).content.decode()
+    assert evaluations[0].subject_name in page
+    data = {"code": code, "cast": "1", **{f"s{e.pk}": "HTTNV" for e in evaluations}}
+    done = client.post(reverse("vote"), data)
+    assert "Đã gửi phiếu" in done.content.decode() and "no-store" in done["Cache-Control"]
+    again = client.post(reverse("vote"), {"code": code}).content.decode()
+    assert "đã được dùng" in again
+    assert client.post(reverse("vote"), {"code": "WRONGCODE1"}).status_code == 200
+    assert Ballot.objects.get(pk=ballot.pk).is_open

@@ -1,0 +1,499 @@
+"""Read a proposals workbook, check it with the rule engine, print the result.
+
+``check_workbook(path, ruleset_key=None) -> Report`` does the work; ``main(argv) -> int``
+prints it (text, or JSON with ``--json``) and returns the exit code: 0 no error (warnings
+allowed), 1 violations, 2 unreadable input. Problems in the workbook are reported with the
+sheet, the Excel row number and the column letter and header — never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from xeploai.checker.template import (
+    INFO_ROWS,
+    MEMBER_COLUMNS,
+    ORG_COLUMNS,
+    SHEET_INFO,
+    SHEET_MEMBERS,
+    SHEET_ORGS,
+    Column,
+)
+from xeploai.rules import (
+    CheckReport,
+    Decision,
+    Discipline,
+    DisciplineForm,
+    DisciplineTarget,
+    ExcellenceGroup,
+    Grade,
+    Level,
+    MemberStatus,
+    NotRatedReason,
+    ResidenceExemption,
+    RuleError,
+    RuleSet,
+    Severity,
+    Subject,
+    SubjectKind,
+    check_decisions,
+    get_ruleset,
+    ruleset_for_year,
+)
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class InputError:
+    """A problem in the workbook itself."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    header: str | None
+    message_vi: str
+
+    def __str__(self) -> str:
+        where = self.sheet
+        if self.row is not None:
+            where += f", dòng {self.row}"
+        if self.column is not None:
+            where += f", cột {self.column}"
+        if self.header:
+            where += f" ({self.header})"
+        return f"{where}: {self.message_vi}"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The result of checking one workbook. ``rows`` maps each subject id to its (sheet,
+    row); ``errors`` are problems reading the workbook (then ``check`` is ``None``)."""
+
+    path: str
+    ruleset: RuleSet | None
+    on: dt.date | None
+    check: CheckReport | None
+    rows: dict[str, tuple[str, int]] = field(default_factory=dict)
+    errors: tuple[InputError, ...] = ()
+
+    @property
+    def exit_code(self) -> int:
+        """0 no error, 1 violations, 2 unreadable input."""
+        if self.errors or self.check is None:
+            return EXIT_UNREADABLE
+        return EXIT_OK if self.check.ok else EXIT_VIOLATIONS
+
+
+def column_letter(index: int) -> str:
+    """Excel column letter of a 0-based index (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class _CellError(Exception):
+    pass
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse(column: Column, value: Any) -> Any:
+    """Read one cell as ``column.kind``; raises _CellError with a Vietnamese message."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return False if column.kind == "flag" else None
+    kind = column.kind
+    if kind == "text":
+        return _text(value)
+    if kind == "flag":
+        text = _text(value).lower()
+        if text in {"x", "có", "co", "1", "true", "yes"} or value is True:
+            return True
+        if text in {"không", "khong", "0", "false", "no"} or value is False:
+            return False
+        raise _CellError(f"giá trị {value!r} không hợp lệ: ghi x hoặc để trống")
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = _text(value)
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise _CellError(f"ngày {value!r} không hợp lệ (dd/mm/yyyy)")
+    if kind in ("int", "number"):
+        if isinstance(value, bool):
+            raise _CellError(f"cần một số, không phải {value!r}")
+        try:
+            number = float(_text(value).replace(",", "."))
+        except ValueError:
+            raise _CellError(f"cần một số, không phải {value!r}") from None
+        if kind == "int":
+            if not number.is_integer():
+                raise _CellError(f"cần số nguyên, không phải {value!r}")
+            return int(number)
+        if number < 0:
+            raise _CellError(f"số {value!r} không được âm")
+        return number
+    if kind == "level":
+        try:
+            return Level.parse(_text(value))
+        except RuleError as error:
+            raise _CellError(error.message_vi) from None
+    if kind == "grade":
+        try:
+            return Grade.parse(_text(value))
+        except RuleError as error:
+            raise _CellError(error.message_vi) from None
+    if kind == "list":
+        return frozenset(part.strip().upper() for part in _text(value).split(",") if part.strip())
+    if kind.startswith("choice:"):
+        choices = kind.split(":", 1)[1].split("|")
+        text = _text(value).upper()
+        if text not in choices:
+            raise _CellError(
+                f"giá trị {value!r} không hợp lệ; chọn một trong: {', '.join(choices)}"
+            )
+        return text
+    raise _CellError(f"kiểu cột không rõ {kind}")  # pragma: no cover - template bug
+
+
+def _read_table(
+    rows: list[list[Any]], sheet: str, columns: Sequence[Column], errors: list[InputError]
+) -> list[tuple[int, dict[str, Any]]]:
+    if not rows:
+        errors.append(InputError(sheet, 1, None, None, "thiếu dòng tiêu đề"))
+        return []
+    header = [_text(cell).rstrip(" *") for cell in rows[0]]
+    positions: dict[str, int] = {}
+    for index, text in enumerate(header):
+        if text:
+            positions.setdefault(text, index)
+    known = {c.header for c in columns}
+    for index, text in enumerate(header):
+        if text and text not in known:
+            errors.append(
+                InputError(sheet, 1, column_letter(index), text, "cột không có trong mẫu")
+            )
+    missing = [c for c in columns if c.required and c.header not in positions]
+    for column in missing:
+        errors.append(InputError(sheet, 1, None, column.header, "thiếu cột bắt buộc"))
+    if missing:
+        return []
+    out = []
+    for offset, raw in enumerate(rows[1:], start=2):
+        if not any(_text(cell) for cell in raw if cell is not None):
+            continue
+        record: dict[str, Any] = {}
+        for column in columns:
+            pos = positions.get(column.header)
+            value = raw[pos] if pos is not None and pos < len(raw) else None
+            try:
+                record[column.field] = _parse(column, value)
+            except _CellError as error:
+                errors.append(
+                    InputError(sheet, offset, column_letter(pos or 0), column.header, str(error))
+                )
+                record[column.field] = None
+            if column.required and record[column.field] in (None, ""):
+                errors.append(
+                    InputError(sheet, offset, column_letter(pos or 0), column.header, "ô bắt buộc")
+                )
+        out.append((offset, record))
+    return out
+
+
+_SUBJECT_FIELDS = set(Subject.__dataclass_fields__)
+_ENUM_FIELDS: dict[str, Any] = {
+    "excellence_group": ExcellenceGroup,
+    "status": MemberStatus,
+    "residence_exemption": ResidenceExemption,
+}
+
+
+def _subject(record: dict[str, Any], kind: SubjectKind, year: int) -> Subject:
+    facts = {k: v for k, v in record.items() if k in _SUBJECT_FIELDS and v is not None}
+    facts.pop("kind", None)
+    disciplines = []
+    when = record.get("discipline_on") or dt.date(year, 1, 1)
+    remedied = bool(record.get("self_detected_remedied"))
+    if record.get("discipline_form"):
+        disciplines.append(
+            Discipline(
+                DisciplineForm(record["discipline_form"]),
+                when,
+                related_to_duty=not record.get("discipline_not_duty"),
+                self_detected_remedied=remedied,
+            )
+        )
+    for name, target in (
+        ("self_discipline_form", DisciplineTarget.SELF),
+        ("member_discipline_form", DisciplineTarget.LEADERSHIP_MEMBER),
+    ):
+        if record.get(name):
+            disciplines.append(
+                Discipline(
+                    DisciplineForm(record[name]),
+                    when,
+                    target=target,
+                    self_detected_remedied=remedied,
+                )
+            )
+    for name, enum in _ENUM_FIELDS.items():
+        if facts.get(name) is not None:
+            facts[name] = enum(facts[name])
+    if record.get("outside_system"):
+        facts["in_political_system"] = False
+    if record.get("head_of"):
+        facts["collective_id"] = record["head_of"]
+        facts["is_head"] = True
+    facts["disciplines"] = tuple(disciplines)
+    return Subject(kind=kind, **facts)
+
+
+def _read_info(rows: list[list[Any]], errors: list[InputError]) -> dict[str, Any]:
+    info: dict[str, Any] = {}
+    labels = {label: (name, hint) for label, name, hint in INFO_ROWS}
+    for offset, raw in enumerate(rows, start=1):
+        if not raw or _text(raw[0]) not in labels:
+            continue
+        name, _hint = labels[_text(raw[0])]
+        value = raw[1] if len(raw) > 1 else None
+        kind = {"year": "int", "on": "date"}.get(name, "text")
+        try:
+            info[name] = _parse(Column(_text(raw[0]), name, kind), value)
+        except _CellError as error:
+            errors.append(InputError(SHEET_INFO, offset, "B", _text(raw[0]), str(error)))
+    return info
+
+
+def _load_rows(path: Path) -> dict[str, list[list[Any]]]:
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_path(str(path))
+    return {name: workbook.get_sheet_by_name(name).to_python() for name in workbook.sheet_names}
+
+
+def _open_error(path: Path, error: Exception) -> str:
+    try:
+        head = path.read_bytes()[:8]
+    except OSError:
+        return f"không đọc được tệp {path}"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return (
+            "tệp được bảo vệ bằng mật khẩu hoặc là định dạng .xls cũ: hãy bỏ mật khẩu và lưu "
+            "lại dưới dạng .xlsx"
+        )
+    if not head.startswith(b"PK"):
+        return "tệp không phải bảng tính .xlsx"
+    return f"tệp .xlsx bị hỏng hoặc không đầy đủ ({type(error).__name__})"
+
+
+def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
+    """Read the workbook at ``path`` and check its decisions under ``ruleset_key`` (default:
+    the ThongTin sheet's rule set, else the one for its evaluation year)."""
+    source = Path(path)
+    errors: list[InputError] = []
+    if not source.is_file():
+        return Report(
+            str(path),
+            None,
+            None,
+            None,
+            errors=(InputError(source.name, None, None, None, "không tìm thấy tệp"),),
+        )
+    try:
+        sheets = _load_rows(source)
+    except Exception as error:  # calamine raises many kinds; all mean "unreadable"
+        message = _open_error(source, error)
+        return Report(
+            str(path),
+            None,
+            None,
+            None,
+            errors=(InputError(source.name, None, None, None, message),),
+        )
+    for required in (SHEET_INFO, SHEET_MEMBERS, SHEET_ORGS):
+        if required not in sheets:
+            errors.append(InputError(required, None, None, None, "thiếu trang tính này"))
+    if errors:
+        return Report(str(path), None, None, None, errors=tuple(errors))
+    info = _read_info(sheets[SHEET_INFO], errors)
+    on = info.get("on")
+    year = info.get("year") or (on.year if on else None)
+    if year is None:
+        errors.append(
+            InputError(SHEET_INFO, None, "B", "Năm đánh giá", "thiếu năm hoặc ngày đánh giá")
+        )
+        return Report(str(path), None, None, None, errors=tuple(errors))
+    on = on or dt.date(year, 12, 31)
+    try:
+        key = ruleset_key or info.get("ruleset")
+        ruleset = get_ruleset(key) if key else ruleset_for_year(year)
+    except RuleError as error:
+        errors.append(InputError(SHEET_INFO, None, "B", "Bộ quy định", error.message_vi))
+        return Report(str(path), None, on, None, errors=tuple(errors))
+    decisions: list[Decision] = []
+    rows: dict[str, tuple[str, int]] = {}
+    for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS)):
+        for row, record in _read_table(sheets[sheet], sheet, columns, errors):
+            if not record.get("id") or not record.get("deciding_body"):
+                continue
+            kind = SubjectKind.DANG_VIEN if sheet == SHEET_MEMBERS else SubjectKind(record["kind"])
+            reason = record.get("not_rated_reason")
+            try:
+                subject = _subject(record, kind, year)
+                reason_code = NotRatedReason(reason) if reason else None
+            except (ValueError, TypeError) as error:
+                errors.append(InputError(sheet, row, None, None, f"dữ liệu không hợp lệ: {error}"))
+                continue
+            rows.setdefault(subject.id, (sheet, row))
+            decisions.append(
+                Decision(
+                    subject,
+                    record.get("level"),
+                    record["deciding_body"],
+                    not_rated_reason=reason_code,
+                    reviewed=not record.get("not_reviewed"),
+                    reviewed_on=record.get("reviewed_on"),
+                    decided_on=record.get("decided_on"),
+                    override_reason=record.get("override_reason"),
+                )
+            )
+    if errors:
+        return Report(str(path), ruleset, on, None, rows, tuple(errors))
+    outstanding = {
+        part.strip() for part in str(info.get("outstanding") or "").split(",") if part.strip()
+    }
+    report = check_decisions(decisions, ruleset, on, year=year, outstanding_bodies=outstanding)
+    return Report(str(path), ruleset, on, report, rows)
+
+
+_SEVERITY_VI = {Severity.ERROR: "LỖI", Severity.WARNING: "CẢNH BÁO", Severity.INFO: "GHI CHÚ"}
+
+
+def _where(report: Report, subject: str | None, key: str, numbers: Any) -> tuple[str, int | None]:
+    if subject and subject in report.rows:
+        return report.rows[subject]
+    group = str(numbers.get("group", ""))
+    sheet = SHEET_MEMBERS if "/ DANG_VIEN /" in group or "/ CN_LDQL /" in group else SHEET_ORGS
+    return sheet, None
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    """The machine-readable form of ``report``."""
+    out: dict[str, Any] = {
+        "file": report.path,
+        "ruleset": report.ruleset.key if report.ruleset else None,
+        "evaluation_date": report.on.isoformat() if report.on else None,
+        "exit_code": report.exit_code,
+        "input_errors": [
+            {
+                "sheet": e.sheet,
+                "row": e.row,
+                "column": e.column,
+                "header": e.header,
+                "message_vi": e.message_vi,
+            }
+            for e in report.errors
+        ],
+        "violations": [],
+        "quotas": [],
+    }
+    if report.check is None:
+        return out
+    for v in report.check.violations:
+        sheet, row = _where(report, v.subject, v.key, v.numbers)
+        out["violations"].append({"sheet": sheet, "row": row, **v.as_dict()})
+    for q in report.check.quotas:
+        out["quotas"].append(
+            {
+                "deciding_body": q.group.deciding_body,
+                "kind": q.group.kind,
+                "group": q.group.group,
+                "rated": q.rated,
+                "HTXSNV": q.n_xs,
+                "HTTNV": q.n_tt,
+                "HTNV": q.n_ht,
+                "KHTNV": q.n_k,
+                "base": q.base,
+                "ratio_pct": q.ratio_pct,
+                "allowed": q.allowed,
+                "small_unit": q.small_unit,
+                "ok": q.ok,
+            }
+        )
+    return out
+
+
+def as_text(report: Report) -> str:
+    """The human-readable (Vietnamese) form of ``report``."""
+    lines = [f"Tệp: {report.path}"]
+    if report.errors:
+        lines.append("Không đọc được bảng tính:")
+        lines.extend(f"  {error}" for error in report.errors)
+        return "\n".join(lines)
+    assert report.check is not None and report.ruleset is not None and report.on is not None
+    lines.append(
+        f"Bộ quy định: {report.ruleset.key} ({report.ruleset.title_vi}); "
+        f"ngày đánh giá {report.on:%d/%m/%Y}"
+    )
+    for v in report.check.violations:
+        if v.severity is Severity.INFO:
+            continue
+        sheet, row = _where(report, v.subject, v.key, v.numbers)
+        place = f"{sheet} dòng {row}" if row else sheet
+        who = f" ({v.subject})" if v.subject else ""
+        lines.append(
+            f"{_SEVERITY_VI[v.severity]:9} {place}{who} [{v.key}] {v.clause}: {v.message_vi}"
+        )
+    lines.append("Tỉ lệ HTXSNV theo nhóm:")
+    for q in report.check.quotas:
+        mark = "đạt" if q.ok else "VƯỢT"
+        small = ", ngoại lệ đơn vị nhỏ" if q.small_unit else ""
+        lines.append(
+            f"  {q.label}: xếp loại {q.rated}; HTXSNV {q.n_xs}, HTTNV {q.n_tt}, HTNV {q.n_ht}, "
+            f"KHTNV {q.n_k}; tối đa {q.allowed} ({q.ratio_pct}% × {q.base}{small}) — {mark}"
+        )
+    errors, warnings = len(report.check.errors), len(report.check.warnings)
+    lines.append(f"Kết quả: {errors} lỗi, {warnings} cảnh báo.")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``xeploai check PROPOSALS.xlsx [--ruleset KEY] [--json]``: print and return the exit
+    code (0 no error, 1 violations, 2 unreadable input)."""
+    parser = argparse.ArgumentParser(
+        prog="xeploai check", description="Kiểm tra bảng đề xuất xếp loại chất lượng (.xlsx)"
+    )
+    parser.add_argument("path", help="tệp .xlsx theo mẫu (xeploai template check)")
+    parser.add_argument("--ruleset", help="132-2018, 124-2023 hoặc 366-2025")
+    parser.add_argument("--json", action="store_true", help="kết quả dạng JSON")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    try:
+        report = check_workbook(args.path, args.ruleset)
+    except RuleError as error:  # a rule set that cannot be used
+        print(f"Lỗi: {error.message_vi}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if args.json:
+        print(json.dumps(as_json(report), ensure_ascii=False, indent=2))
+    else:
+        print(as_text(report))
+    return report.exit_code

@@ -1,0 +1,423 @@
+"""The bridge to the rule engine: model rows → frozen facts, engine answers → screen messages.
+
+``xeploai.rules`` knows nothing of Django; this module reads what it needs in a constant number
+of queries per deciding body (``Facts.load``) and maps it to ``rules.Subject``/``Decision``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from xeploai import rules
+from xeploai.cycles.models import Period
+from xeploai.lib.numbers import percent, vn_percent
+from xeploai.org.models import (
+    CivilServiceRating,
+    Discipline,
+    Membership,
+    MembershipKind,
+    PersonStatus,
+    Position,
+)
+from xeploai.reviews.formdefs import form_def
+from xeploai.reviews.models import CommentSource, Evaluation, SubjectKind
+from xeploai.rules.quota import quota_group
+
+_KIND = {
+    SubjectKind.MEMBER: rules.SubjectKind.DANG_VIEN,
+    SubjectKind.CELL: rules.SubjectKind.CHI_BO,
+    SubjectKind.GRASSROOTS: rules.SubjectKind.TCCSD,
+    SubjectKind.COMMITTEE: rules.SubjectKind.TT_CAP_UY,
+}
+_GROUP = {
+    "lanh_dao_don_vi": rules.ExcellenceGroup.LANH_DAO_DON_VI,
+    "quan_ly_cap_phong": rules.ExcellenceGroup.QUAN_LY_CAP_PHONG,
+    "khong_chuc_vu": rules.ExcellenceGroup.KHONG_CHUC_VU,
+}
+_STATUS = {
+    PersonStatus.EXEMPT: rules.MemberStatus.EXEMPT,
+    PersonStatus.SUSPENDED: rules.MemberStatus.SUSPENDED,
+}
+_COMMENT: dict[str, rules.CommentKind] = {
+    CommentSource.RESIDENCE: rules.CommentKind.NOI_CU_TRU,
+    CommentSource.TEMPORARY_CELL: rules.CommentKind.CHI_BO_TAM_THOI,
+    CommentSource.PREVIOUS_UNIT: rules.CommentKind.DON_VI_CU,
+}
+_RESIDENCE = {
+    "luc_luong_vu_trang": rules.ResidenceExemption.LUC_LUONG_VU_TRANG_DOANH_TRAI,
+    "luu_dong": rules.ResidenceExemption.CONG_TAC_XA_LUU_DONG,
+    "hoc_tap_tap_trung": rules.ResidenceExemption.HOC_TAP_TAP_TRUNG,
+    "sinh_vien_xa_nha": rules.ResidenceExemption.HOC_SINH_SINH_VIEN,
+    "mien_sinh_hoat_cu_tru": rules.ResidenceExemption.MIEN_SINH_HOAT_NOI_CU_TRU,
+}
+_DISCIPLINE = {
+    "khien_trach": rules.DisciplineForm.KHIEN_TRACH,
+    "canh_cao": rules.DisciplineForm.CANH_CAO,
+    "cach_chuc": rules.DisciplineForm.CACH_CHUC,
+    "khai_tru": rules.DisciplineForm.KHAI_TRU,
+}
+
+
+def ruleset_of(period: Period) -> rules.RuleSet:
+    ruleset = rules.get_ruleset(period.ruleset)
+    if not period.small_unit_exception and ruleset.settings.small_unit_exception:
+        ruleset = rules.layer(
+            ruleset,
+            rules.LocalRuleSet(
+                key=f"{period.ruleset}-no-small-unit",
+                issuer=str(period),
+                base_key=period.ruleset,
+                small_unit_exception=False,
+            ),
+        )
+    return ruleset
+
+
+def level_of(code: str) -> rules.Level | None:
+    return rules.Level[code] if code else None
+
+
+def subject_id(evaluation: Evaluation) -> str:
+    prefix = {
+        SubjectKind.MEMBER: "m",
+        SubjectKind.CELL: "c",
+        SubjectKind.GRASSROOTS: "g",
+        SubjectKind.COMMITTEE: "k",
+    }[SubjectKind(evaluation.kind)]
+    return f"{prefix}{evaluation.person_id if evaluation.person_id else evaluation.unit_id}"
+
+
+def _months(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + (end.day >= start.day) - 1
+
+
+def _pct(part: Any, whole: Any) -> float | None:
+    if part is None or not whole:
+        return None
+    return 100.0 * float(part) / float(whole)
+
+
+@dataclass
+class Facts:
+    """What the engine needs about the evaluations of one deciding body, read in bulk."""
+
+    period: Period
+    evaluations: list[Evaluation]
+    positions: dict[int, list[Position]] = field(default_factory=lambda: defaultdict(list))
+    disciplines: dict[int, list[Discipline]] = field(default_factory=lambda: defaultdict(list))
+    memberships: dict[int, list[Membership]] = field(default_factory=lambda: defaultdict(list))
+    civil: dict[int, CivilServiceRating] = field(default_factory=dict)
+    comments: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    @classmethod
+    def load(cls, period: Period, evaluations: list[Evaluation]) -> Facts:
+        facts = cls(period=period, evaluations=evaluations)
+        people = [e.person_id for e in evaluations if e.person_id]
+        for position in Position.objects.filter(person_id__in=people):
+            facts.positions[position.person_id].append(position)
+        for discipline in Discipline.objects.filter(person_id__in=people):
+            facts.disciplines[discipline.person_id].append(discipline)
+        for membership in Membership.objects.filter(person_id__in=people):
+            facts.memberships[membership.person_id].append(membership)
+        for rating in CivilServiceRating.objects.filter(person_id__in=people, year=period.year):
+            facts.civil[rating.person_id] = rating
+        from xeploai.reviews.models import Comment
+
+        for evaluation_id, source in Comment.objects.filter(
+            evaluation__in=[e.pk for e in evaluations]
+        ).values_list("evaluation_id", "source"):
+            if source in _COMMENT:
+                facts.comments[evaluation_id].add(_COMMENT[source])
+        return facts
+
+    def subject(self, evaluation: Evaluation) -> rules.Subject:
+        on = self.period.evaluation_date
+        year_start = dt.date(self.period.year, 1, 1)
+        content = evaluation.content or {}
+        definition = form_def(evaluation.form_code)
+        grades = {
+            key: rules.Grade[entry["grade"]]
+            for key, entry in content.get("sections", {}).items()
+            if entry.get("grade")
+        }
+        task_keys = {s.key for s in definition.sections if s.task_results}
+        task_grades = [grade for key, grade in grades.items() if key in task_keys]
+        previous = content.get("previous", [])
+        fixed = sum(1 for item in previous if item.get("status") == "da_khac_phuc")
+        total = content.get("tasks_total")
+        common: dict[str, Any] = {
+            "id": subject_id(evaluation),
+            "kind": _KIND[SubjectKind(evaluation.kind)],
+            "name": evaluation.subject_name,
+            "grade_all_min": min(grades.values()) if grades else None,
+            "grade_task_min": min(task_grades) if task_grades else None,
+            "score_common": content.get("score_common"),
+            "score_tasks": content.get("score_tasks"),
+            "tasks_done_pct": _pct(content.get("tasks_done"), total),
+            "tasks_exceeded_pct": _pct(content.get("tasks_exceeded"), total),
+            "tasks_late_pct": _pct(content.get("tasks_late"), total),
+            "shortcomings_fixed_pct": _pct(fixed, len(previous)) if previous else 100.0,
+            "comments_received": frozenset(self.comments.get(evaluation.pk, set())),
+            "degradation": bool(content.get("flag_degradation")),
+            "violated_prohibitions": bool(content.get("flag_prohibitions")),
+        }
+        if evaluation.kind != SubjectKind.MEMBER:
+            unit = evaluation.unit
+            parent = None
+            if evaluation.kind in (SubjectKind.CELL, SubjectKind.COMMITTEE):
+                parent = (
+                    f"g{evaluation.decider_id if evaluation.kind == SubjectKind.CELL else unit.pk}"
+                )
+            return rules.Subject(
+                parent_id=parent,
+                established_on=unit.established,
+                peer_group=evaluation.group or None,
+                **common,
+            )
+        person = evaluation.person
+        assert person is not None
+        held = [
+            p
+            for p in self.positions.get(person.pk, [])
+            if p.appointed <= on and (p.ended is None or p.ended >= on)
+        ]
+        official = sorted(
+            (m for m in self.memberships.get(person.pk, []) if m.kind == MembershipKind.OFFICIAL),
+            key=lambda m: m.start,
+        )
+        transfer_months = None
+        previous_stay = official[-2] if len(official) >= 2 else None
+        if previous_stay is not None and previous_stay.end and previous_stay.end >= year_start:
+            # time spent at the old unit (21-HD II.6: a comment is needed after ≥ 6 months)
+            transfer_months = _months(previous_stay.start, previous_stay.end)
+        temporary = any(
+            m.kind == MembershipKind.TEMPORARY
+            and m.start <= on
+            and (m.end is None or m.end >= year_start)
+            for m in self.memberships.get(person.pk, [])
+        )
+        civil = self.civil.get(person.pk)
+        cell = evaluation.unit
+        return rules.Subject(
+            parent_id=f"c{cell.pk}" if cell.kind == "chi_bo" else f"g{cell.pk}",
+            admitted_on=person.admission_date,
+            status=_STATUS.get(PersonStatus(person.status), rules.MemberStatus.ACTIVE),
+            has_post=any(p.group != "khong_chuc_vu" for p in held),
+            excellence_group=_GROUP.get(evaluation.group),
+            in_political_system=person.in_political_system,
+            civil_servant=person.is_civil_servant,
+            civil_service_level=level_of(civil.level) if civil else None,
+            civil_service_rated_on=civil.rated_on if civil else None,
+            transfer_months_at_old_unit=transfer_months,
+            temporary_activity=temporary,
+            residence_exemption=_RESIDENCE.get(person.residence_exemption),
+            unit_id=f"u{cell.pk}",
+            disciplines=tuple(
+                rules.Discipline(
+                    form=_DISCIPLINE[d.form],
+                    decided_on=d.decision_date,
+                    violation_unit=f"u{d.violation_unit_id}" if d.violation_unit_id else None,
+                    related_to_duty=d.related_to_public_duty,
+                    self_detected_remedied=d.self_detected_remedied,
+                )
+                for d in self.disciplines.get(person.pk, [])
+            ),
+            **common,
+        )
+
+    def decision(
+        self,
+        evaluation: Evaluation,
+        *,
+        level: str | None = None,
+        not_rated_reason: str | None = None,
+        override_reason: str = "",
+    ) -> rules.Decision:
+        level = evaluation.level if level is None else level
+        reason = evaluation.not_rated_reason if not_rated_reason is None else not_rated_reason
+        return rules.Decision(
+            subject=self.subject(evaluation),
+            level=level_of(level),
+            deciding_body=f"u{evaluation.decider_id}",
+            not_rated_reason=rules.NotRatedReason(reason) if reason and not level else None,
+            reviewed=evaluation.reviewed,
+            decided_on=evaluation.decided_at.date() if evaluation.decided_at else None,
+            override_reason=override_reason or None,
+        )
+
+
+def message(explanation: rules.Explanation) -> str:
+    text = explanation.message_en if get_language() == "en" else explanation.message_vi
+    return f"{text} ({explanation.clause})" if explanation.clause else text
+
+
+def decider_evaluations(evaluation: Evaluation) -> list[Evaluation]:
+    return list(
+        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
+        .select_related("unit", "person", "period")
+        .order_by("pk")
+    )
+
+
+def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.RuleSet) -> list[str]:
+    """Subjects that must be decided before this one (366 Đ.12 k.2; 124 Đ.11): the members of a
+    cell before the cell; the committee collective, cells and members of a grassroots
+    organization before the organization."""
+    if evaluation.kind == SubjectKind.MEMBER:
+        return []
+    if evaluation.kind == SubjectKind.CELL:
+        scope = [
+            p for p in peers if p.kind == SubjectKind.MEMBER and p.unit_id == evaluation.unit_id
+        ]
+        key = "order.members_before_org"
+    elif evaluation.kind == SubjectKind.GRASSROOTS:
+        path = evaluation.unit.path
+        scope = list(
+            Evaluation.objects.filter(period=evaluation.period_id, unit__path__startswith=path)
+            .exclude(pk=evaluation.pk)
+            .select_related("unit", "person")
+        )
+        key = "order.committee_before_org"
+    else:
+        return []
+    waiting = [p for p in scope if not p.level and not p.not_rated_reason]
+    if not waiting:
+        return []
+    names = ", ".join(p.subject_name for p in waiting[:5]) + ("…" if len(waiting) > 5 else "")
+    text = _("Chưa thể quyết định: còn {n} đối tượng phải được xếp loại trước ({names}).").format(
+        n=len(waiting), names=names
+    )
+    clause = ruleset.clause(key)
+    return [f"{text} ({clause})" if clause else text]
+
+
+def decision_problems(
+    evaluation: Evaluation, *, level: str, not_rated_reason: str, on: dt.date, override_reason: str
+) -> list[str]:
+    """Why the rules refuse this decision (empty: it may be recorded).
+
+    Checked together with the deciding body's other subjects — decided ones at their decided
+    level, undecided ones at their proposal — for the ceiling and forcing cases, the quota of
+    the group, required comments and ordering. Warnings (cases the regulation leaves to the
+    competent level) pass only with an override reason; errors never do.
+    """
+    period = evaluation.period
+    ruleset = ruleset_of(period)
+    peers = decider_evaluations(evaluation)
+    problems = blockers(evaluation, peers, ruleset)
+    facts = Facts.load(period, peers)
+    target_id = subject_id(evaluation)
+    decisions: list[rules.Decision] = []
+    target_decision = None
+    for peer in peers:
+        if peer.pk == evaluation.pk:
+            target_decision = facts.decision(
+                peer,
+                level=level,
+                not_rated_reason=not_rated_reason,
+                override_reason=override_reason,
+            )
+            decisions.append(target_decision)
+        elif peer.level:
+            decisions.append(facts.decision(peer))
+        elif peer.cell_level and not peer.not_rated_reason:
+            # An undecided proposal counts in the quota's base, never as a decided HTXSNV.
+            provisional = "HTTNV" if peer.cell_level == "HTXSNV" else peer.cell_level
+            decisions.append(facts.decision(peer, level=provisional))
+    report = rules.check_decisions(decisions, ruleset, on, year=period.year)
+    target_group = (
+        quota_group(target_decision, ruleset).label if target_decision and level else None
+    )
+    for violation in report.violations:
+        about_target = violation.subject == target_id or (
+            violation.key == "quota.exceeded"
+            and level == "HTXSNV"
+            and violation.numbers.get("group") == target_group
+        )
+        if not about_target or violation.severity == rules.Severity.INFO:
+            continue
+        if violation.severity == rules.Severity.ERROR or not override_reason:
+            problems.append(message(violation))
+    return problems
+
+
+@dataclass(frozen=True)
+class Meter:
+    """One quota group on the decision board: "HTXSNV 13 / (HTXSNV+HTTNV) 67 = 19,4% ≤ 20%"."""
+
+    label: str
+    n_xs: int
+    base: int
+    base_label: str
+    allowed: int
+    ratio_pct: int
+    ok: bool
+    small_unit: bool
+
+    @property
+    def share_text(self) -> str:
+        if not self.base:
+            return "—"
+        share = percent(self.n_xs, self.base)
+        return vn_percent(share, trim=True)
+
+
+_GROUP_LABELS = {
+    rules.SubjectKind.DANG_VIEN.value: _l("Đảng viên"),
+    rules.SubjectKind.CHI_BO.value: _l("Chi bộ trực thuộc"),
+    rules.SubjectKind.TCCSD.value: _l("Tổ chức cơ sở đảng"),
+    rules.SubjectKind.TT_CAP_UY.value: _l("Tập thể cấp ủy"),
+}
+_MEMBER_GROUP_LABELS = {
+    rules.ExcellenceGroup.LANH_DAO_DON_VI.value: _l("lãnh đạo cơ quan, đơn vị"),
+    rules.ExcellenceGroup.QUAN_LY_CAP_PHONG.value: _l("quản lý cấp phòng"),
+    rules.ExcellenceGroup.KHONG_CHUC_VU.value: _l("không giữ chức vụ"),
+}
+
+
+def _meter_label(summary: rules.QuotaSummary) -> str:
+    group = summary.group
+    kind = str(_GROUP_LABELS.get(group.kind, group.kind))
+    member_group = _MEMBER_GROUP_LABELS.get(group.group)
+    return f"{kind} — {member_group}" if member_group else kind
+
+
+def pool_summaries(evaluations: list[Evaluation], period: Period) -> list[Meter]:
+    """The live quota meter of a deciding body: decided levels, else proposals."""
+    ruleset = ruleset_of(period)
+    facts = Facts.load(period, evaluations)
+    decisions = [
+        facts.decision(e, level=e.level or e.cell_level)
+        for e in evaluations
+        if (e.level or e.cell_level) and not e.not_rated_reason
+    ]
+    base_label = (
+        "HTTNV" if ruleset.settings.quota_base == rules.QuotaBase.TTNV_ONLY else "(HTXSNV+HTTNV)"
+    )
+    return [
+        Meter(
+            label=_meter_label(s),
+            n_xs=s.n_xs,
+            base=s.base,
+            base_label=base_label,
+            allowed=s.allowed,
+            ratio_pct=s.ratio_pct,
+            ok=s.ok,
+            small_unit=s.small_unit,
+        )
+        for s in rules.quota_summaries(decisions, ruleset)
+    ]
+
+
+def ceiling_of(facts: Facts, evaluation: Evaluation) -> rules.Ceiling:
+    ruleset = ruleset_of(facts.period)
+    return rules.ceiling(
+        facts.subject(evaluation), ruleset, facts.period.evaluation_date, year=facts.period.year
+    )

@@ -1,0 +1,270 @@
+"""Django forms of the round: the self-review built from the form definitions, and the rest."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from xeploai.lib.text import nfc
+from xeploai.org.models import Level
+from xeploai.reviews.formdefs import FormDef
+from xeploai.reviews.models import CommentSource, NotRatedReason
+
+GRADES = [
+    ("", "—"),
+    ("XS", _("Xuất sắc")),
+    ("TOT", _("Tốt")),
+    ("TB", _("Trung bình")),
+    ("KEM", _("Kém")),
+]
+LEVELS = [("", "—"), *Level.choices]
+FIX_STATUS = [
+    ("", "—"),
+    ("da_khac_phuc", _("Đã khắc phục")),
+    ("dang_khac_phuc", _("Đang khắc phục")),
+    ("chua_khac_phuc", _("Chưa khắc phục")),
+]
+TEXT_LIMIT = 20_000
+
+
+class NfcCharField(forms.CharField):
+    """Vietnamese text is stored composed (NFC), whatever the keyboard sent."""
+
+    def to_python(self, value: Any) -> str:
+        return nfc(super().to_python(value) or "")
+
+
+class SelfReviewForm(forms.Form):
+    """One form for every variant: the fields come from the form definition."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        definition: FormDef,
+        previous_items: list[str],
+        civil_servant: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.definition = definition
+        self.previous_items = previous_items
+        for section in definition.sections:
+            self.fields[f"text_{section.key}"] = NfcCharField(
+                label=section.label,
+                required=False,
+                max_length=TEXT_LIMIT,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            if section.graded and not definition.scored:
+                self.fields[f"grade_{section.key}"] = forms.ChoiceField(
+                    label=_("Tự đánh giá mức độ"), choices=GRADES, required=False
+                )
+        for index, item in enumerate(previous_items):
+            self.fields[f"prev_{index}"] = forms.ChoiceField(
+                label=item, choices=FIX_STATUS, required=False
+            )
+        if definition.scored:
+            self.fields["score_common"] = forms.DecimalField(
+                label=_("Nhóm tiêu chí chung (tối đa 30 điểm)"),
+                required=False,
+                min_value=Decimal(0),
+                max_value=Decimal(30),
+                decimal_places=1,
+            )
+            self.fields["score_tasks"] = forms.DecimalField(
+                label=_("Nhóm tiêu chí về kết quả thực hiện nhiệm vụ (tối đa 70 điểm)"),
+                required=False,
+                min_value=Decimal(0),
+                max_value=Decimal(70),
+                decimal_places=1,
+            )
+            self.fields["annex"] = NfcCharField(
+                label=_("Phụ lục: sản phẩm, tiến độ, chất lượng các nhiệm vụ được giao"),
+                required=False,
+                max_length=TEXT_LIMIT,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+        if not definition.collective:
+            for name, label in (
+                ("tasks_total", _("Số nhiệm vụ được giao trong năm")),
+                ("tasks_done", _("Số nhiệm vụ hoàn thành")),
+                ("tasks_exceeded", _("trong đó hoàn thành vượt mức")),
+                ("tasks_late", _("Số nhiệm vụ chậm tiến độ")),
+            ):
+                self.fields[name] = forms.IntegerField(
+                    label=label, required=False, min_value=0, max_value=10_000
+                )
+        if civil_servant:
+            self.fields["civil_level"] = forms.ChoiceField(
+                label=_("Tự nhận mức xếp loại cán bộ, công chức, viên chức"),
+                choices=LEVELS,
+                required=False,
+            )
+        self.fields["self_level"] = forms.ChoiceField(
+            label=_("Tự nhận mức xếp loại chất lượng"), choices=LEVELS, required=False
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        total, done = data.get("tasks_total"), data.get("tasks_done")
+        exceeded, late = data.get("tasks_exceeded"), data.get("tasks_late")
+        if total is not None and done is not None and done > total:
+            self.add_error(
+                "tasks_done", _("Số nhiệm vụ hoàn thành không thể lớn hơn số được giao.")
+            )
+        if done is not None and exceeded is not None and exceeded > done:
+            self.add_error("tasks_exceeded", _("Số vượt mức không thể lớn hơn số hoàn thành."))
+        if total is not None and late is not None and late > total:
+            self.add_error("tasks_late", _("Số chậm tiến độ không thể lớn hơn số được giao."))
+        return data
+
+    def require_complete(self) -> None:
+        """On submit, everything the rules read must be there (errors name each field)."""
+        for section in () if self.definition.scored else self.definition.graded_sections:
+            if section.key == "previous" and not self.previous_items:
+                continue
+            if not self.cleaned_data.get(f"grade_{section.key}"):
+                self.add_error(f"grade_{section.key}", _("Cần tự đánh giá mức độ trước khi nộp."))
+        if self.definition.scored:
+            for name in ("score_common", "score_tasks"):
+                if self.cleaned_data.get(name) is None:
+                    self.add_error(name, _("Cần chấm điểm trước khi nộp."))
+        for index in range(len(self.previous_items)):
+            if not self.cleaned_data.get(f"prev_{index}"):
+                self.add_error(f"prev_{index}", _("Cần cho biết kết quả khắc phục."))
+        if not self.cleaned_data.get("self_level"):
+            self.add_error("self_level", _("Cần tự nhận mức xếp loại trước khi nộp."))
+
+    def content(self) -> dict[str, Any]:
+        """The cleaned data as the JSON stored on the evaluation."""
+        data = self.cleaned_data
+        content: dict[str, Any] = {"form": self.definition.code, "sections": {}}
+        for section in self.definition.sections:
+            entry: dict[str, Any] = {"text": data.get(f"text_{section.key}", "")}
+            if section.graded and not self.definition.scored:
+                entry["grade"] = data.get(f"grade_{section.key}", "")
+            content["sections"][section.key] = entry
+        content["shortcomings"] = [
+            line.strip(" -•\t")
+            for line in data.get("text_shortcomings", "").splitlines()
+            if line.strip(" -•\t")
+        ]
+        content["previous"] = [
+            {"text": item, "status": data.get(f"prev_{index}", "")}
+            for index, item in enumerate(self.previous_items)
+        ]
+        for name in ("score_common", "score_tasks"):
+            if data.get(name) is not None:
+                content[name] = float(data[name])
+        for name in ("annex", "civil_level"):
+            if data.get(name):
+                content[name] = data[name]
+        for name in ("tasks_total", "tasks_done", "tasks_exceeded", "tasks_late"):
+            if data.get(name) is not None:
+                content[name] = data[name]
+        content["self_level"] = data.get("self_level", "")
+        return content
+
+    @staticmethod
+    def initial_from(content: dict[str, Any], version: int) -> dict[str, Any]:
+        initial: dict[str, Any] = {"version": version}
+        for key, entry in content.get("sections", {}).items():
+            initial[f"text_{key}"] = entry.get("text", "")
+            initial[f"grade_{key}"] = entry.get("grade", "")
+        for index, item in enumerate(content.get("previous", [])):
+            initial[f"prev_{index}"] = item.get("status", "")
+        for name in (
+            "score_common",
+            "score_tasks",
+            "annex",
+            "civil_level",
+            "self_level",
+            "tasks_total",
+            "tasks_done",
+            "tasks_exceeded",
+            "tasks_late",
+        ):
+            if name in content:
+                initial[name] = content[name]
+        return initial
+
+
+class ReasonForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = NfcCharField(
+        label=_("Lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CommentForm(forms.Form):
+    source = forms.ChoiceField(label=_("Nguồn nhận xét"), choices=CommentSource.choices)
+    author = NfcCharField(label=_("Nơi, người nhận xét"), max_length=200, required=False)
+    text = NfcCharField(
+        label=_("Nội dung nhận xét"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    scan = forms.FileField(label=_("Bản quét (PDF, ảnh)"), required=False)
+    received_on = forms.DateField(
+        label=_("Ngày nhận"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    ALLOWED = (".pdf", ".jpg", ".jpeg", ".png")
+    MAX_BYTES = 10 * 1024 * 1024
+
+    def clean_scan(self) -> Any:
+        scan = self.cleaned_data.get("scan")
+        if scan:
+            if not scan.name.lower().endswith(self.ALLOWED):
+                raise ValidationError(_("Chỉ nhận tệp PDF, JPG hoặc PNG."))
+            if scan.size > self.MAX_BYTES:
+                raise ValidationError(_("Tệp quá lớn (tối đa 10 MB)."))
+        return scan
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("text") and not data.get("scan"):
+            raise ValidationError(_("Cần nhập nội dung nhận xét hoặc tải lên bản quét."))
+        return data
+
+
+class ProposeForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    level = forms.ChoiceField(label=_("Mức đề xuất"), choices=LEVELS, required=False)
+    not_rated_reason = forms.ChoiceField(
+        label=_("Hoặc: chưa xếp loại vì"),
+        choices=[("", "—"), *NotRatedReason.choices],
+        required=False,
+    )
+    reason = NfcCharField(
+        label=_("Lý do, căn cứ"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("level")) == bool(data.get("not_rated_reason")):
+            raise ValidationError(_("Chọn một mức xếp loại, hoặc một lý do chưa xếp loại."))
+        return data
+
+
+class DecideForm(ProposeForm):
+    override = forms.BooleanField(
+        label=_("Cấp có thẩm quyền quyết định khác gợi ý của quy tắc (ghi rõ lý do)"),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("override") and not data.get("reason"):
+            self.add_error("reason", _("Cần ghi rõ lý do khi quyết định khác gợi ý của quy tắc."))
+        return data

@@ -1,0 +1,153 @@
+"""Reads for the round's pages: constant queries per page, rule answers computed in bulk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from xeploai import rules
+from xeploai.cycles.models import Period
+from xeploai.org.models import ExcellenceGroup, OrgUnit
+from xeploai.reviews import engine
+from xeploai.reviews.models import Comment, Evaluation, Stage, SubjectKind
+
+_COMMENT_LABELS: dict[str, str] = {
+    rules.CommentKind.NOI_CU_TRU: "noi_cu_tru",
+    rules.CommentKind.DON_VI_CU: "don_vi_cu",
+    rules.CommentKind.CHI_BO_TAM_THOI: "chi_bo_tam_thoi",
+}
+
+
+def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
+    """The same subject's evaluation in the previous period of the same kind."""
+    previous = evaluation.period.previous()
+    if previous is None:
+        return None
+    found = Evaluation.objects.filter(period=previous, kind=evaluation.kind)
+    if evaluation.person_id:
+        return found.filter(person=evaluation.person_id).first()
+    return found.filter(unit=evaluation.unit_id).first()
+
+
+def previous_items(evaluation: Evaluation) -> list[str]:
+    """Last year's listed shortcomings, to report progress on each (section III of the form)."""
+    previous = previous_evaluation(evaluation)
+    if previous is None:
+        return []
+    items = previous.content.get("shortcomings", []) if previous.content else []
+    return [item if isinstance(item, str) else str(item.get("text", "")) for item in items][:30]
+
+
+def collective_evaluation(evaluation: Evaluation) -> Evaluation | None:
+    """The collective's review a member reads before writing their own: their cell's."""
+    if evaluation.kind != SubjectKind.MEMBER:
+        return None
+    kind = SubjectKind.CELL if evaluation.unit.kind == "chi_bo" else SubjectKind.GRASSROOTS
+    return Evaluation.objects.filter(
+        period=evaluation.period_id, kind=kind, unit=evaluation.unit_id
+    ).first()
+
+
+GROUP_LABELS = {
+    **dict(ExcellenceGroup.choices),
+    **dict(SubjectKind.choices),
+}
+
+
+@dataclass
+class Row:
+    evaluation: Evaluation
+    missing_comments: list[str] = field(default_factory=list)
+    ceiling: rules.Ceiling | None = None
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def group_label(self) -> str:
+        return str(GROUP_LABELS.get(self.evaluation.group, self.evaluation.group))
+
+    @property
+    def ceiling_level(self) -> str:
+        return self.ceiling.level.name if self.ceiling else ""
+
+    @property
+    def needs_decision(self) -> bool:
+        return bool(self.ceiling and self.ceiling.status == rules.CeilingStatus.NEEDS_DECISION)
+
+
+def _rows(period: Period, evaluations: list[Evaluation], with_ceiling: bool) -> list[Row]:
+    facts = engine.Facts.load(period, evaluations)
+    ruleset = engine.ruleset_of(period)
+    rows = []
+    for evaluation in evaluations:
+        subject = facts.subject(evaluation)
+        required = rules.required_comments(subject, ruleset)
+        missing = (
+            []
+            if evaluation.not_rated_reason
+            else [_COMMENT_LABELS.get(c, c) for c in required if c not in subject.comments_received]
+        )
+        row = Row(evaluation=evaluation, missing_comments=missing)
+        if with_ceiling and evaluation.reviewed and not evaluation.not_rated_reason:
+            row.ceiling = rules.ceiling(subject, ruleset, period.evaluation_date, year=period.year)
+            row.messages = [
+                engine.message(e)
+                for e in (
+                    *(limit.explanation for limit in row.ceiling.limits),
+                    *(limit.explanation for limit in row.ceiling.soft_limits),
+                    *row.ceiling.decisions,
+                )
+            ]
+        rows.append(row)
+    return rows
+
+
+def round_rows(unit: OrgUnit, period: Period) -> list[Row]:
+    """What the unit prepares: a cell its members and itself; a grassroots organization
+    itself and its committee collective (and its members, for a grassroots cell)."""
+    evaluations = list(
+        Evaluation.objects.filter(period=period, unit=unit)
+        .select_related("person", "unit", "decider", "period")
+        .order_by("kind", "person__name_folded", "pk")
+    )
+    return _rows(period, evaluations, with_ceiling=False)
+
+
+def board_rows(decider: OrgUnit, period: Period) -> list[Row]:
+    evaluations = list(
+        Evaluation.objects.filter(period=period, decider=decider)
+        .select_related("person", "unit", "decider", "period")
+        .order_by("kind", "unit__path", "person__name_folded", "pk")
+    )
+    return _rows(period, evaluations, with_ceiling=True)
+
+
+def comments_of(evaluation: Evaluation) -> list[Comment]:
+    return list(evaluation.comments.select_related("recorded_by").order_by("recorded_at"))
+
+
+def is_done(evaluation: Evaluation) -> bool:
+    return evaluation.stage == Stage.DECIDED or bool(evaluation.not_rated_reason)
+
+
+def history_of(person_id: int) -> list[Evaluation]:
+    return list(
+        Evaluation.objects.filter(person=person_id)
+        .select_related("period", "unit")
+        .order_by("-period__year", "-pk")
+    )
+
+
+def ledger_differences(decider: OrgUnit, period: Period) -> dict[str, list[Any]]:
+    """Decisions two or more levels from the self-proposal, and overturned cell proposals."""
+    order = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
+    decided = list(
+        Evaluation.objects.filter(period=period, decider=decider, stage=Stage.DECIDED)
+        .exclude(level="")
+        .filter(~Q(self_level="") | ~Q(cell_level=""))
+        .select_related("person", "unit")
+    )
+    far = [e for e in decided if e.self_level and abs(order[e.self_level] - order[e.level]) >= 2]
+    overturned = [e for e in decided if e.cell_level and e.cell_level != e.level]
+    return {"far": far, "overturned": overturned}

@@ -1,0 +1,479 @@
+"""Every state change of the round: one transaction, a version check, an audit event.
+
+``expected_version`` is the version the user's screen showed; if someone else changed the
+evaluation since, the change is refused with "changed by someone else" (optimistic locking).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xeploai.audit.services import audit_record
+from xeploai.cycles.models import PeriodStatus
+from xeploai.org.models import OrgUnit
+from xeploai.reports.stats import bucket_of, stats_move
+from xeploai.reviews import engine
+from xeploai.reviews.models import (
+    Comment,
+    Evaluation,
+    FollowUp,
+    LedgerStage,
+    Proposal,
+    Stage,
+    SubjectKind,
+)
+
+EDITABLE = (Stage.PENDING, Stage.DRAFT, Stage.RETURNED)
+STATE_FIELDS = ("stage", "level", "not_rated_reason", "self_level", "ballot_level", "cell_level")
+
+
+class ConcurrentChange(ValidationError):
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Hồ sơ này vừa được người khác thay đổi. Vui lòng tải lại trang để xem nội dung"
+                " mới nhất rồi thực hiện lại."
+            ),
+            code="concurrent",
+        )
+
+
+def _state(evaluation: Evaluation) -> dict[str, Any]:
+    return {name: getattr(evaluation, name) for name in STATE_FIELDS}
+
+
+def _lock(evaluation: Evaluation, expected_version: int | None) -> Evaluation:
+    locked = (
+        Evaluation.objects.select_for_update()
+        .select_related("period", "unit", "decider", "person")
+        .get(pk=evaluation.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentChange
+    if locked.period.status == PeriodStatus.CLOSED:
+        raise ValidationError(_("Đợt đánh giá đã kết thúc; không thể thay đổi."))
+    return locked
+
+
+def _save(evaluation: Evaluation, fields: Iterable[str]) -> None:
+    """Save with a bumped version, guarded by the version read under the row lock."""
+    expected = evaluation.version
+    evaluation.version = expected + 1
+    names = [*fields, "version"]
+    updated = Evaluation.objects.filter(pk=evaluation.pk, version=expected).update(
+        **{name: getattr(evaluation, name) for name in names}
+    )
+    if updated != 1:  # pragma: no cover — the row lock makes this a belt-and-braces check
+        raise ConcurrentChange
+
+
+def _ledger(
+    evaluation: Evaluation,
+    stage: str,
+    actor: Any,
+    *,
+    level: str = "",
+    not_rated_reason: str = "",
+    reason: str = "",
+    override: bool = False,
+) -> Proposal:
+    proposal = Proposal(
+        evaluation=evaluation,
+        stage=stage,
+        level=level,
+        not_rated_reason=not_rated_reason,
+        reason=reason,
+        override=override,
+        actor=actor if getattr(actor, "pk", None) else None,
+        at=timezone.now(),
+    )
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
+def _audit(
+    actor: Any, action: str, evaluation: Evaluation, before: dict[str, Any], **extra: Any
+) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=evaluation,
+        unit_path=evaluation.unit.path,
+        before=before,
+        after={**_state(evaluation), "version": evaluation.version, **extra},
+    )
+
+
+@transaction.atomic
+def review_save(
+    *,
+    actor: Any,
+    evaluation: Evaluation,
+    content: dict[str, Any],
+    expected_version: int,
+    on_behalf: bool = False,
+) -> Evaluation:
+    """Save the self-review as a draft (member, or the secretary on the member's behalf)."""
+    evaluation = _lock(evaluation, expected_version)
+    if evaluation.stage not in EDITABLE:
+        raise ValidationError(_("Bản kiểm điểm đã nộp; chỉ sửa được khi bí thư trả lại."))
+    before = _state(evaluation)
+    evaluation.content = content
+    evaluation.self_level = content.get("self_level", "")
+    evaluation.stage = Stage.DRAFT
+    fields = ["content", "self_level", "stage"]
+    if on_behalf:
+        evaluation.on_behalf_by, evaluation.on_behalf_at = actor, timezone.now()
+        fields += ["on_behalf_by", "on_behalf_at"]
+    _save(evaluation, fields)
+    _audit(actor, "review_save", evaluation, before, on_behalf=on_behalf)
+    return evaluation
+
+
+@transaction.atomic
+def review_submit(
+    *,
+    actor: Any,
+    evaluation: Evaluation,
+    content: dict[str, Any],
+    expected_version: int,
+    on_behalf: bool = False,
+) -> Evaluation:
+    """Submit the self-review: it becomes read-only and the self-proposal enters the ledger."""
+    evaluation = _lock(evaluation, expected_version)
+    if evaluation.stage not in EDITABLE:
+        raise ValidationError(_("Bản kiểm điểm đã được nộp."))
+    if not content.get("self_level"):
+        raise ValidationError({"self_level": _("Cần tự nhận mức xếp loại trước khi nộp.")})
+    before = _state(evaluation)
+    evaluation.content = content
+    evaluation.self_level = content["self_level"]
+    evaluation.stage = Stage.SUBMITTED
+    evaluation.reviewed = True
+    evaluation.submitted_at = timezone.now()
+    evaluation.returned_reason = ""
+    fields = ["content", "self_level", "stage", "reviewed", "submitted_at", "returned_reason"]
+    if on_behalf:
+        evaluation.on_behalf_by, evaluation.on_behalf_at = actor, timezone.now()
+        fields += ["on_behalf_by", "on_behalf_at"]
+    _save(evaluation, fields)
+    _ledger(
+        evaluation,
+        LedgerStage.SELF,
+        actor,
+        level=evaluation.self_level,
+        reason=_("Nhập thay đảng viên") if on_behalf else "",
+    )
+    _audit(actor, "review_submit", evaluation, before, on_behalf=on_behalf)
+    return evaluation
+
+
+@transaction.atomic
+def review_return(
+    *, actor: Any, evaluation: Evaluation, reason: str, expected_version: int
+) -> Evaluation:
+    """The secretary returns a submitted review to its author, with the reason."""
+    evaluation = _lock(evaluation, expected_version)
+    if evaluation.stage not in (Stage.SUBMITTED, Stage.PROPOSED):
+        raise ValidationError(_("Chỉ trả lại được bản kiểm điểm đã nộp và chưa gửi lên cấp trên."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Cần ghi lý do trả lại.")})
+    before = _state(evaluation)
+    evaluation.stage = Stage.RETURNED
+    evaluation.returned_reason = reason
+    evaluation.cell_level = ""
+    _save(evaluation, ["stage", "returned_reason", "cell_level"])
+    _audit(actor, "review_return", evaluation, before, reason=reason)
+    return evaluation
+
+
+@transaction.atomic
+def comment_record(
+    *,
+    actor: Any,
+    evaluation: Evaluation,
+    source: str,
+    received_on: dt.date,
+    text: str = "",
+    author: str = "",
+    scan: UploadedFile | None = None,
+) -> Comment:
+    evaluation = _lock(evaluation, None)
+    if evaluation.is_locked:
+        raise ValidationError(_("Đã quyết định xếp loại; không thể bổ sung nhận xét."))
+    comment = Comment(
+        evaluation=evaluation,
+        source=source,
+        author=author,
+        text=text,
+        received_on=received_on,
+        recorded_by=actor,
+        recorded_at=timezone.now(),
+    )
+    if scan is not None:
+        comment.scan = scan
+    comment.full_clean()
+    comment.save()
+    _save(evaluation, [])
+    audit_record(
+        actor=actor,
+        action="comment_record",
+        obj=comment,
+        unit_path=evaluation.unit.path,
+        after={
+            "evaluation": evaluation.pk,
+            "source": source,
+            "author": author,
+            "has_scan": bool(scan),
+            "received_on": received_on,
+        },
+    )
+    return comment
+
+
+@transaction.atomic
+def ballot_result_record(
+    *, actor: Any, evaluation: Evaluation, level: str, note: str
+) -> Evaluation:
+    """The cell meeting's secret-ballot result for one subject (called by the ballots app)."""
+    evaluation = _lock(evaluation, None)
+    if evaluation.is_locked:
+        raise ValidationError(_("Đã quyết định xếp loại; không thể ghi kết quả bỏ phiếu."))
+    before = _state(evaluation)
+    evaluation.ballot_level = level
+    _save(evaluation, ["ballot_level"])
+    _ledger(evaluation, LedgerStage.BALLOT, actor, level=level, reason=note)
+    _audit(actor, "ballot_result_record", evaluation, before)
+    return evaluation
+
+
+@transaction.atomic
+def proposal_record(
+    *,
+    actor: Any,
+    evaluation: Evaluation,
+    expected_version: int,
+    level: str = "",
+    not_rated_reason: str = "",
+    reason: str = "",
+) -> Evaluation:
+    """The cell (for members and the cell itself) or the grassroots committee (for itself and
+    its committee collective) proposes a level to the deciding body."""
+    evaluation = _lock(evaluation, expected_version)
+    if evaluation.stage in (Stage.SENT, Stage.DECIDED):
+        raise ValidationError(_("Hồ sơ đã gửi cấp quyết định; không thể sửa đề xuất."))
+    if level and not evaluation.reviewed and evaluation.kind == SubjectKind.MEMBER:
+        raise ValidationError(
+            _(
+                "Phải hoàn thành kiểm điểm mới được đánh giá, xếp loại: đảng viên chưa nộp bản kiểm điểm."
+            )
+        )
+    if level and evaluation.not_rated_reason and not not_rated_reason:
+        # A reason set when the period opened (e.g. new member) is lifted only explicitly.
+        raise ValidationError(
+            _("Đối tượng thuộc diện chưa xếp loại ({reason}).").format(
+                reason=evaluation.get_not_rated_reason_display()
+            )
+        )
+    before = _state(evaluation)
+    evaluation.cell_level = level
+    if not_rated_reason != evaluation.not_rated_reason and not evaluation.level:
+        old = bucket_of(evaluation.level, evaluation.not_rated_reason)
+        evaluation.not_rated_reason = not_rated_reason
+        stats_move(evaluation, old, bucket_of(evaluation.level, evaluation.not_rated_reason))
+    evaluation.stage = Stage.PROPOSED
+    if evaluation.kind != SubjectKind.MEMBER:
+        evaluation.reviewed = True
+    _save(evaluation, ["cell_level", "not_rated_reason", "stage", "reviewed"])
+    _ledger(
+        evaluation,
+        LedgerStage.CELL,
+        actor,
+        level=level,
+        not_rated_reason=not_rated_reason,
+        reason=reason,
+    )
+    _audit(actor, "proposal_record", evaluation, before)
+    return evaluation
+
+
+@transaction.atomic
+def file_send(*, actor: Any, unit: OrgUnit, evaluations: list[Evaluation]) -> int:
+    """Send a cell's (or a grassroots organization's) file to the deciding body: every subject
+    must have a proposal or a not-rated reason; nothing is sent if one is missing."""
+    locked = list(
+        Evaluation.objects.select_for_update()
+        .select_related("period", "unit", "person")
+        .filter(pk__in=[e.pk for e in evaluations])
+        .order_by("pk")
+    )
+    missing = [
+        e
+        for e in locked
+        if e.stage not in (Stage.PROPOSED, Stage.SENT, Stage.DECIDED) and not e.not_rated_reason
+    ]
+    if missing:
+        names = ", ".join(e.subject_name for e in missing[:10])
+        raise ValidationError(
+            _("Chưa có đề xuất cho {n} đối tượng: {names}.").format(n=len(missing), names=names)
+        )
+    sent = 0
+    for evaluation in locked:
+        if evaluation.stage == Stage.PROPOSED or (
+            evaluation.not_rated_reason and evaluation.stage not in (Stage.SENT, Stage.DECIDED)
+        ):
+            evaluation.stage = Stage.SENT
+            _save(evaluation, ["stage"])
+            sent += 1
+    audit_record(
+        actor=actor,
+        action="file_send",
+        obj=unit,
+        unit_path=unit.path,
+        after={"sent": sent, "evaluations": [e.pk for e in locked]},
+    )
+    return sent
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: Any,
+    evaluation: Evaluation,
+    expected_version: int,
+    on: dt.date,
+    level: str = "",
+    not_rated_reason: str = "",
+    reason: str = "",
+    override: bool = False,
+) -> Evaluation:
+    """The competent level decides. The rule engine checks the decision against the ceiling,
+    the quota of the deciding body and the ordering; a refusal names the rule and clause.
+    Where the rule leaves it to the competent level, ``override`` with a reason lets it pass."""
+    evaluation = _lock(evaluation, expected_version)
+    if evaluation.is_locked:
+        raise ValidationError(_("Đã quyết định và khóa; muốn thay đổi phải mở lại (có lý do)."))
+    if level and not evaluation.reviewed:
+        raise ValidationError(_("Phải hoàn thành kiểm điểm mới được đánh giá, xếp loại."))
+    problems = engine.decision_problems(
+        evaluation,
+        level=level,
+        not_rated_reason=not_rated_reason,
+        on=on,
+        override_reason=reason if override else "",
+    )
+    if problems:
+        raise ValidationError(problems)
+    before = _state(evaluation)
+    old_bucket = bucket_of(evaluation.level, evaluation.not_rated_reason)
+    evaluation.level = level
+    evaluation.not_rated_reason = not_rated_reason
+    evaluation.stage = Stage.DECIDED
+    evaluation.decided_at = timezone.now()
+    evaluation.decided_by = actor if getattr(actor, "pk", None) else None
+    _save(evaluation, ["level", "not_rated_reason", "stage", "decided_at", "decided_by"])
+    stats_move(evaluation, old_bucket, bucket_of(level, not_rated_reason))
+    stage = (
+        LedgerStage.GRASSROOTS
+        if evaluation.kind in (SubjectKind.MEMBER, SubjectKind.CELL)
+        else LedgerStage.UPPER
+    )
+    _ledger(
+        evaluation,
+        stage,
+        actor,
+        level=level,
+        not_rated_reason=not_rated_reason,
+        reason=reason,
+        override=override,
+    )
+    _audit(actor, "decision_record", evaluation, before, override=override, reason=reason)
+    return evaluation
+
+
+@transaction.atomic
+def decisions_accept(*, actor: Any, evaluations: list[Evaluation], on: dt.date) -> int:
+    """Accept the proposals of many subjects at once: all are decided, or none is."""
+    errors: list[str] = []
+    decided = 0
+    for evaluation in evaluations:
+        if evaluation.is_locked:
+            continue
+        try:
+            with transaction.atomic():
+                decision_record(
+                    actor=actor,
+                    evaluation=evaluation,
+                    expected_version=evaluation.version,
+                    on=on,
+                    level=evaluation.cell_level,
+                    not_rated_reason="" if evaluation.cell_level else evaluation.not_rated_reason,
+                    reason=_("Chấp nhận đề xuất"),
+                )
+            decided += 1
+        except ValidationError as error:
+            errors.extend(f"{evaluation.subject_name}: {message}" for message in error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return decided
+
+
+@transaction.atomic
+def evaluation_reopen(
+    *, actor: Any, evaluation: Evaluation, reason: str, expected_version: int
+) -> Evaluation:
+    """Reopen a decided subject for re-rating (2025: Mẫu 03). The earlier decision stays in the
+    ledger and the audit trail."""
+    evaluation = _lock(evaluation, expected_version)
+    if not evaluation.is_locked:
+        raise ValidationError(_("Chỉ mở lại được đối tượng đã quyết định xếp loại."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Cần ghi lý do mở lại để xếp loại lại.")})
+    before = _state(evaluation)
+    old_bucket = bucket_of(evaluation.level, evaluation.not_rated_reason)
+    evaluation.level = ""
+    evaluation.stage = Stage.SENT
+    _save(evaluation, ["level", "stage"])
+    stats_move(evaluation, old_bucket, bucket_of("", evaluation.not_rated_reason))
+    _ledger(evaluation, LedgerStage.REOPEN, actor, reason=reason)
+    _audit(actor, "evaluation_reopen", evaluation, before, reason=reason)
+    return evaluation
+
+
+@transaction.atomic
+def follow_up_save(
+    *, actor: Any, evaluation: Evaluation, plan: str, assignee: str, status: str
+) -> FollowUp:
+    follow_up, created = FollowUp.objects.select_for_update().get_or_create(
+        evaluation=evaluation,
+        defaults={
+            "plan": plan,
+            "assignee": assignee,
+            "status": status,
+            "updated_at": timezone.now(),
+            "updated_by": actor,
+        },
+    )
+    before = None if created else {"plan": follow_up.plan, "status": follow_up.status}
+    follow_up.plan, follow_up.assignee, follow_up.status = plan, assignee, status
+    follow_up.updated_at, follow_up.updated_by = timezone.now(), actor
+    follow_up.full_clean()
+    follow_up.save()
+    audit_record(
+        actor=actor,
+        action="follow_up_save",
+        obj=follow_up,
+        unit_path=evaluation.unit.path,
+        before=before,
+        after={"plan": plan, "status": status, "assignee": assignee},
+    )
+    return follow_up

@@ -1,0 +1,305 @@
+"""The round through its services: review, comments, proposals, sending, decisions, reopening."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from xeploai.audit.models import AuditEvent
+from xeploai.org.models import Level
+from xeploai.reports.models import UnitStat
+from xeploai.reports.stats import stats_differences
+from xeploai.reviews import services
+from xeploai.reviews.models import CommentSource, Evaluation, LedgerStage, Stage, SubjectKind
+from xeploai.testing import make_person, make_round
+
+pytestmark = pytest.mark.django_db
+ON = dt.date(2026, 12, 15)
+
+
+def content(score_common=27, score_tasks=63, level="HTTNV", done=10, exceeded=2, late=0):
+    return {
+        "form": "2B-2025",
+        "sections": {"qualities": {"text": "Tốt"}},
+        "shortcomings": ["Chậm"],
+        "score_common": score_common,
+        "score_tasks": score_tasks,
+        "tasks_total": 10,
+        "tasks_done": done,
+        "tasks_exceeded": exceeded,
+        "tasks_late": late,
+        "self_level": level,
+    }
+
+
+def submit(evaluation, actor, **kwargs):
+    return services.review_submit(
+        actor=actor,
+        evaluation=evaluation,
+        content=content(**kwargs),
+        expected_version=Evaluation.objects.get(pk=evaluation.pk).version,
+    )
+
+
+def propose(evaluation, actor, level):
+    return services.proposal_record(
+        actor=actor,
+        evaluation=evaluation,
+        level=level,
+        expected_version=Evaluation.objects.get(pk=evaluation.pk).version,
+    )
+
+
+def fresh(evaluation):
+    return Evaluation.objects.select_related("unit", "decider", "period", "person").get(
+        pk=evaluation.pk
+    )
+
+
+def ready_to_decide(cast, evaluation, level="HTTNV", **kwargs):
+    """Submit, add the required comments, propose and send — as the cell would."""
+    submit(evaluation, cast.member, level=level, **kwargs)
+    services.comment_record(
+        actor=cast.secretary,
+        evaluation=evaluation,
+        source=CommentSource.RESIDENCE,
+        text="Gương mẫu nơi cư trú",
+        received_on=dt.date(2026, 11, 20),
+    )
+    propose(evaluation, cast.secretary, level)
+    services.file_send(actor=cast.secretary, unit=evaluation.unit, evaluations=[evaluation])
+    return fresh(evaluation)
+
+
+def decide(cast, evaluation, level, **kwargs):
+    return services.decision_record(
+        actor=cast.clerk,
+        evaluation=fresh(evaluation),
+        expected_version=fresh(evaluation).version,
+        on=ON,
+        level=level,
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def round_(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return make_round(cast)
+
+
+def test_a_member_saves_a_draft_then_submits_and_it_becomes_read_only(cast, round_):
+    evaluation = round_.evaluation
+    services.review_save(
+        actor=cast.member,
+        evaluation=evaluation,
+        content=content(),
+        expected_version=evaluation.version,
+    )
+    assert fresh(evaluation).stage == Stage.DRAFT
+    submitted = submit(evaluation, cast.member)
+    assert submitted.stage == Stage.SUBMITTED and submitted.reviewed
+    assert submitted.ledger.filter(stage=LedgerStage.SELF, level="HTTNV").count() == 1
+    with pytest.raises(ValidationError, match="chỉ sửa được khi bí thư trả lại"):
+        services.review_save(
+            actor=cast.member,
+            evaluation=submitted,
+            content=content(),
+            expected_version=submitted.version,
+        )
+
+
+def test_the_secretary_returns_a_review_with_a_reason_and_the_member_can_edit_again(cast, round_):
+    evaluation = submit(round_.evaluation, cast.member)
+    with pytest.raises(ValidationError):
+        services.review_return(
+            actor=cast.secretary,
+            evaluation=evaluation,
+            reason="  ",
+            expected_version=evaluation.version,
+        )
+    returned = services.review_return(
+        actor=cast.secretary,
+        evaluation=evaluation,
+        reason="Bổ sung phần khắc phục",
+        expected_version=evaluation.version,
+    )
+    assert returned.stage == Stage.RETURNED and returned.returned_reason == "Bổ sung phần khắc phục"
+    services.review_save(
+        actor=cast.member, evaluation=returned, content=content(), expected_version=returned.version
+    )
+
+
+def test_a_review_entered_on_behalf_records_who_and_when(cast, round_):
+    evaluation = services.review_submit(
+        actor=cast.secretary,
+        evaluation=round_.evaluation,
+        content=content(),
+        expected_version=round_.evaluation.version,
+        on_behalf=True,
+    )
+    assert evaluation.on_behalf_by == cast.secretary and evaluation.on_behalf_at is not None
+    assert "Nhập thay" in evaluation.ledger.get(stage=LedgerStage.SELF).reason
+
+
+def test_a_stale_screen_is_refused_as_changed_by_someone_else(cast, round_):
+    evaluation = round_.evaluation
+    stale = evaluation.version
+    services.review_save(
+        actor=cast.member, evaluation=evaluation, content=content(), expected_version=stale
+    )
+    with pytest.raises(services.ConcurrentChange, match="người khác"):
+        services.review_save(
+            actor=cast.secretary,
+            evaluation=evaluation,
+            content=content(),
+            expected_version=stale,
+            on_behalf=True,
+        )
+
+
+def test_a_member_is_rated_only_after_the_review(cast, round_):
+    with pytest.raises(ValidationError, match="Phải hoàn thành kiểm điểm"):
+        propose(round_.evaluation, cast.secretary, "HTTNV")
+
+
+def test_sending_the_file_needs_a_proposal_for_everyone_and_is_all_or_nothing(cast, round_):
+    evaluation = submit(round_.evaluation, cast.member)
+    propose(evaluation, cast.secretary, "HTTNV")
+    cell_members = list(Evaluation.objects.filter(period=round_.period, unit=cast.cell_a1))
+    with pytest.raises(ValidationError, match="Chưa có đề xuất"):
+        services.file_send(actor=cast.secretary, unit=cast.cell_a1, evaluations=cell_members)
+    assert fresh(evaluation).stage == Stage.PROPOSED
+
+
+def test_a_decision_within_the_rules_is_recorded_locked_counted_and_audited(cast, round_):
+    evaluation = ready_to_decide(cast, round_.evaluation)
+    decided = decide(cast, evaluation, "HTTNV")
+    assert decided.is_locked and decided.level == "HTTNV"
+    assert decided.ledger.filter(stage=LedgerStage.GRASSROOTS, level="HTTNV").exists()
+    assert (
+        UnitStat.objects.get(
+            period=round_.period, path=cast.root.path, block=SubjectKind.MEMBER, bucket=Level.HTTNV
+        ).n
+        == 1
+    )
+    assert stats_differences(round_.period) == []
+    assert AuditEvent.objects.filter(
+        action="decision_record", object_id=str(evaluation.pk)
+    ).exists()
+    with pytest.raises(ValidationError, match="khóa"):
+        decide(cast, decided, "HTNV")
+
+
+def test_a_decision_above_what_the_score_supports_is_refused_with_the_clause(cast, round_):
+    evaluation = ready_to_decide(
+        cast, round_.evaluation, score_common=20, score_tasks=40, level="HTNV"
+    )
+    with pytest.raises(ValidationError) as error:
+        decide(cast, evaluation, "HTTNV")
+    assert any("366" in m for m in error.value.messages), error.value.messages
+    assert not fresh(evaluation).level
+
+
+def test_a_missing_residence_comment_blocks_the_decision(cast, round_):
+    evaluation = Evaluation.objects.get(period=round_.period, person__full_name="Phạm Văn Hai")
+    services.review_submit(
+        actor=cast.secretary,
+        evaluation=evaluation,
+        content=content(),
+        expected_version=evaluation.version,
+        on_behalf=True,
+    )
+    propose(evaluation, cast.secretary, "HTTNV")
+    with pytest.raises(ValidationError) as error:
+        decide(cast, evaluation, "HTTNV")
+    assert any("cư trú" in m for m in error.value.messages), error.value.messages
+
+
+def test_the_quota_counts_proposals_in_its_base_and_refuses_what_exceeds_it(cast, round_):
+    """366 has no small-unit exception: in a group of 2 rated HTTNV or above, 20% × 2 = 0."""
+    first = ready_to_decide(
+        cast, round_.evaluation, score_common=29, score_tasks=66, level="HTXSNV", exceeded=5
+    )
+    other = Evaluation.objects.get(period=round_.period, person__full_name="Phạm Văn Hai")
+    services.review_submit(
+        actor=cast.secretary,
+        evaluation=other,
+        on_behalf=True,
+        content=content(),
+        expected_version=other.version,
+    )
+    propose(other, cast.secretary, "HTTNV")
+    with pytest.raises(ValidationError) as error:
+        decide(cast, first, "HTXSNV")
+    message = " ".join(error.value.messages)
+    assert "1 HTXSNV > 20% × 2 = 0" in message and "QĐ 366 Đ.11" in message
+    assert decide(cast, first, "HTTNV").level == "HTTNV"
+
+
+def test_a_cell_is_decided_only_after_its_members(cast, round_):
+    cell = round_.cell_evaluation
+    propose(cell, cast.secretary, "HTTNV")
+    services.file_send(actor=cast.secretary, unit=cast.cell_a1, evaluations=[cell])
+    with pytest.raises(ValidationError) as error:
+        decide(cast, cell, "HTTNV")
+    assert any("Chưa thể quyết định" in m for m in error.value.messages)
+
+
+def test_reopening_needs_a_reason_keeps_the_history_and_moves_the_counts_back(cast, round_):
+    decided = decide(cast, ready_to_decide(cast, round_.evaluation), "HTTNV")
+    with pytest.raises(ValidationError):
+        services.evaluation_reopen(
+            actor=cast.clerk, evaluation=decided, reason="", expected_version=decided.version
+        )
+    reopened = services.evaluation_reopen(
+        actor=cast.clerk,
+        evaluation=decided,
+        reason="Phát hiện vi phạm sau khi xếp loại",
+        expected_version=decided.version,
+    )
+    assert reopened.stage == Stage.SENT and reopened.level == ""
+    stages = list(reopened.ledger.values_list("stage", flat=True))
+    assert stages[-2:] == [LedgerStage.GRASSROOTS, LedgerStage.REOPEN]
+    assert stats_differences(round_.period) == []
+    decide(cast, reopened, "HTNV")
+    assert fresh(reopened).level == "HTNV"
+
+
+def test_accepting_proposals_in_bulk_is_all_or_nothing(cast, round_):
+    good = ready_to_decide(cast, round_.evaluation)
+    other = Evaluation.objects.get(period=round_.period, person__full_name="Phạm Văn Hai")
+    services.review_submit(
+        actor=cast.secretary,
+        evaluation=other,
+        on_behalf=True,
+        content=content(),
+        expected_version=other.version,
+    )
+    propose(other, cast.secretary, "HTTNV")  # no residence comment: will be refused
+    services.file_send(actor=cast.secretary, unit=cast.cell_a1, evaluations=[other])
+    with pytest.raises(ValidationError):
+        services.decisions_accept(actor=cast.clerk, evaluations=[fresh(good), fresh(other)], on=ON)
+    assert not fresh(good).level and not fresh(other).level
+
+
+def test_the_ledger_keeps_every_step_immutably(cast, round_):
+    from xeploai.reviews.models import ImmutableError
+
+    decided = decide(cast, ready_to_decide(cast, round_.evaluation), "HTTNV")
+    row = decided.ledger.first()
+    row.reason = "sửa"
+    with pytest.raises(ImmutableError):
+        row.save()
+    with pytest.raises(ImmutableError):
+        row.delete()
+
+
+def test_a_new_member_is_not_rated_and_counted_with_the_reason(cast, round_):
+    person = make_person(cast.cell_a2, admission_date=dt.date(2026, 9, 1), official_date=None)
+    from xeploai.cycles.services import period_open
+
+    period_open(actor=None, period=round_.period)
+    evaluation = Evaluation.objects.get(period=round_.period, person=person)
+    assert evaluation.not_rated_reason == "MOI_KET_NAP_DUOI_6T"
+    assert stats_differences(round_.period) == []

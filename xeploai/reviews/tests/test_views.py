@@ -1,0 +1,141 @@
+"""The round's pages: forms name the field in error, nothing is half-saved, queries stay flat."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from xeploai.cycles.models import Deadline, Notice, Step
+from xeploai.reviews.models import Evaluation, Stage
+from xeploai.testing import make_person, make_round, make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return make_round(cast)
+
+
+def form_data(evaluation, **extra):
+    data = {
+        "version": evaluation.version,
+        "text_qualities": "Giữ vững lập trường",
+        "score_common": "27",
+        "score_tasks": "63",
+        "tasks_total": "10",
+        "tasks_done": "10",
+        "tasks_exceeded": "3",
+        "tasks_late": "0",
+        "self_level": "HTTNV",
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_member_sees_the_form_the_rule_set_prescribes(client, cast, round_):
+    client.force_login(cast.member)
+    page = client.get(reverse("review_detail", args=[round_.evaluation.pk])).content.decode()
+    assert "Mẫu 2B-HD KĐ.ĐG 2025" in page and "tối đa 30 điểm" in page and "tối đa 70 điểm" in page
+
+
+def test_submitting_with_bad_values_names_the_fields_and_saves_nothing(client, cast, round_):
+    client.force_login(cast.member)
+    url = reverse("review_submit", args=[round_.evaluation.pk])
+    response = client.post(
+        url, form_data(round_.evaluation, score_common="45", tasks_done="12", self_level="")
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"score_common", "tasks_done", "self_level"} <= set(errors)
+    assert "30" in errors["score_common"][0]
+    evaluation = Evaluation.objects.get(pk=round_.evaluation.pk)
+    assert evaluation.stage == Stage.PENDING and evaluation.content == {}
+
+
+def test_a_submitted_review_is_read_only_in_the_browser(client, cast, round_):
+    client.force_login(cast.member)
+    response = client.post(
+        reverse("review_submit", args=[round_.evaluation.pk]), form_data(round_.evaluation)
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("review_detail", args=[round_.evaluation.pk])).content.decode()
+    assert 'id="review-form"' not in page and "Giữ vững lập trường" in page
+    stored = Evaluation.objects.get(pk=round_.evaluation.pk).content
+    assert stored["score_common"] == 27.0 and stored["self_level"] == "HTTNV"
+
+
+def test_vietnamese_text_is_stored_composed(client, cast, round_):
+    client.force_login(cast.member)
+    decomposed = "Nguye\u0302\u0303n"  # "Nguyễn" typed as base letters + combining marks
+    client.post(
+        reverse("review_save", args=[round_.evaluation.pk]),
+        form_data(round_.evaluation, text_qualities=decomposed),
+    )
+    text = Evaluation.objects.get(pk=round_.evaluation.pk).content["sections"]["qualities"]["text"]
+    assert text == "Nguyễn" and len(text) == 6
+
+
+def test_a_stale_form_gets_a_changed_by_someone_else_message(client, cast, round_):
+    client.force_login(cast.member)
+    stale = form_data(round_.evaluation)
+    client.post(reverse("review_save", args=[round_.evaluation.pk]), stale)
+    response = client.post(reverse("review_save", args=[round_.evaluation.pk]), stale)
+    assert response.status_code == 409
+    assert "người khác thay đổi" in response.content.decode()
+
+
+def test_the_board_and_round_pages_use_a_constant_number_of_queries(
+    client, cast, round_, django_assert_max_num_queries
+):
+    client.force_login(cast.clerk)
+    urls = [
+        reverse("board", args=[cast.org_a.code]),
+        reverse("round_page", args=[cast.cell_a1.code]),
+        reverse("progress", args=[cast.org_a.code]),
+    ]
+    counts = []
+    for url in urls:
+        with django_assert_max_num_queries(40) as context:
+            assert client.get(url).status_code == 200
+        counts.append(len(context.captured_queries))
+    for _ in range(8):
+        make_person(cast.cell_a1)
+    cell = make_unit("chi_bo", cast.org_a)
+    for _ in range(5):
+        make_person(cell)
+    from xeploai.cycles.services import period_open
+
+    period_open(actor=None, period=round_.period)
+    for url, before in zip(urls, counts, strict=True):
+        with django_assert_max_num_queries(before):
+            client.get(url)
+
+
+def test_progress_counts_late_members_and_reminders_reach_them(client, cast, round_):
+    cast.member.email = "lan@example.vn"
+    cast.member.save()
+    Deadline.objects.create(period=round_.period, step=Step.SELF_REVIEW, due=dt.date(2020, 1, 1))
+    client.force_login(cast.clerk)
+    page = client.get(reverse("progress", args=[cast.org_a.code]))
+    review = page.context["p"].total.steps["review"]
+    assert review.late >= 2 and review.done == 0
+    client.post(reverse("remind", args=[cast.org_a.code]))
+    assert [m.to for m in mail.outbox] == [["lan@example.vn"]]
+    assert (
+        Notice.objects.filter(user=cast.member, read_at__isnull=True).count() == 2
+    )  # + make_round's
+    client.force_login(cast.member)
+    assert "chưa nộp bản kiểm điểm" in client.get(reverse("my_history")).content.decode()
+
+
+def test_a_read_only_inspector_cannot_decide(client, cast, round_):
+    client.force_login(cast.inspector)
+    response = client.post(
+        reverse("decide", args=[round_.evaluation.pk]),
+        {"version": round_.evaluation.version, "level": "HTTNV"},
+    )
+    assert response.status_code == 403
+    assert not Evaluation.objects.get(pk=round_.evaluation.pk).level

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from xeploai.reviews import views
+
+urlpatterns = [
+    path("review/", views.my_review, name="my_review"),
+    path("me/", views.my_history, name="my_history"),
+    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/save/", views.review_save, name="review_save"),
+    path("reviews/<int:pk>/submit/", views.review_submit, name="review_submit"),
+    path("reviews/<int:pk>/return/", views.review_return, name="review_return"),
+    path("reviews/<int:pk>/comments/add/", views.comment_add, name="comment_add"),
+    path("comments/<int:pk>/scan/", views.comment_scan, name="comment_scan"),
+    path("reviews/<int:pk>/propose/", views.propose, name="propose"),
+    path("reviews/<int:pk>/decide/", views.decide, name="decide"),
+    path("reviews/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("units/<str:code>/round/", views.round_page, name="round_page"),
+    path("units/<str:code>/round/send/", views.file_send, name="file_send"),
+    path("units/<str:code>/board/", views.board, name="board"),
+    path("units/<str:code>/board/accept/", views.board_accept, name="board_accept"),
+    path("units/<str:code>/ledger/", views.ledger_report, name="ledger_report"),
+]

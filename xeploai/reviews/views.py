@@ -1,0 +1,417 @@
+"""The round's pages. Each view: a scoped fetch, a permission check, a form, a service call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from xeploai.audit.services import audit_record
+from xeploai.cycles.models import PeriodStatus
+from xeploai.org import access as org_access
+from xeploai.org.models import Role
+from xeploai.reviews import access, selectors, services
+from xeploai.reviews.formdefs import form_def
+from xeploai.reviews.forms import CommentForm, DecideForm, ProposeForm, ReasonForm, SelfReviewForm
+from xeploai.reviews.models import Comment, Evaluation, Stage, SubjectKind
+
+
+def _error_messages(request: HttpRequest, error: ValidationError) -> None:
+    for text in error.messages:
+        messages.error(request, text)
+
+
+def _form_errors(request: HttpRequest, form: Any, prefix: str = "") -> None:
+    for errors in form.errors.values():
+        for text in errors:
+            messages.error(request, f"{prefix}{text}")
+
+
+def _back(evaluation: Evaluation) -> HttpResponse:
+    return redirect("review_detail", pk=evaluation.pk)
+
+
+@require_GET
+def my_review(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise Http404
+    evaluation = (
+        Evaluation.objects.filter(person=person, period__status=PeriodStatus.OPEN)
+        .order_by("-period__year")
+        .first()
+    )
+    if evaluation is None:
+        return redirect("my_history")
+    return redirect("review_detail", pk=evaluation.pk)
+
+
+@require_GET
+def my_history(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "person", None)
+    if person is None:
+        raise Http404
+    return render(
+        request,
+        "reviews/history.html",
+        {"person": person, "history": selectors.history_of(person.pk)},
+    )
+
+
+def _review_form(evaluation: Evaluation, data: Any = None) -> SelfReviewForm:
+    person = evaluation.person
+    return SelfReviewForm(
+        data,
+        definition=form_def(evaluation.form_code),
+        previous_items=selectors.previous_items(evaluation),
+        civil_servant=bool(person and person.is_civil_servant),
+        initial=SelfReviewForm.initial_from(evaluation.content or {}, evaluation.version),
+    )
+
+
+def _render_review(
+    request: HttpRequest, evaluation: Evaluation, form: SelfReviewForm, status: int = 200
+) -> HttpResponse:
+    editable = evaluation.stage in services.EDITABLE and access.can_edit_review(
+        request.user, evaluation
+    )
+    rows = [
+        (
+            section,
+            form[f"text_{section.key}"],
+            form[f"grade_{section.key}"] if f"grade_{section.key}" in form.fields else None,
+        )
+        for section in form.definition.sections
+    ]
+    previous = [form[f"prev_{i}"] for i in range(len(form.previous_items))]
+    roles = org_access.roles_at(request.user, evaluation.unit)
+    context = {
+        "evaluation": evaluation,
+        "form": form,
+        "rows": rows,
+        "previous": previous,
+        "editable": editable,
+        "on_behalf": editable and not access.is_own(request.user, evaluation),
+        "collective": selectors.collective_evaluation(evaluation),
+        "comments": selectors.comments_of(evaluation),
+        "ledger": evaluation.ledger.select_related("actor").order_by("at", "pk"),
+        "can_manage": bool(roles & {*access.proposer_roles(evaluation), Role.ADMIN}),
+        "can_decide": bool(roles & {*access.decider_roles(evaluation), Role.ADMIN}),
+        "propose_form": ProposeForm(
+            initial={"version": evaluation.version, "level": evaluation.cell_level}
+        ),
+        "decide_form": DecideForm(
+            initial={"version": evaluation.version, "level": evaluation.cell_level}
+        ),
+        "reason_form": ReasonForm(initial={"version": evaluation.version}),
+    }
+    return render(request, "reviews/review_detail.html", context, status=status)
+
+
+@require_GET
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_evaluation(request.user, pk)
+    return _render_review(request, evaluation, _review_form(evaluation))
+
+
+def _review_write(request: HttpRequest, pk: int, *, submit: bool) -> HttpResponse:
+    evaluation = access.get_evaluation(request.user, pk)
+    if not access.can_edit_review(request.user, evaluation):
+        access.deny()
+    form = _review_form(evaluation, request.POST)
+    valid = form.is_valid()
+    if submit:  # report what is missing together with what is wrong, all at once
+        form.require_complete()
+        valid = not form.errors
+    if not valid:
+        messages.error(request, _("Chưa lưu: vui lòng sửa các ô được đánh dấu."))
+        return _render_review(request, evaluation, form, status=400)
+    service = services.review_submit if submit else services.review_save
+    try:
+        service(
+            actor=request.user,
+            evaluation=evaluation,
+            content=form.content(),
+            expected_version=form.cleaned_data["version"],
+            on_behalf=not access.is_own(request.user, evaluation),
+        )
+    except ValidationError as error:
+        _error_messages(request, error)
+        return _render_review(request, evaluation, form, status=409)
+    messages.success(request, _("Đã nộp bản kiểm điểm.") if submit else _("Đã lưu bản nháp."))
+    return _back(evaluation)
+
+
+@require_POST
+def review_save(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review_write(request, pk, submit=False)
+
+
+@require_POST
+def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review_write(request, pk, submit=True)
+
+
+@require_POST
+def review_return(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_evaluation(request.user, pk)
+    access.require(request.user, evaluation.unit, access.proposer_roles(evaluation))
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_return(
+                actor=request.user,
+                evaluation=evaluation,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+            messages.success(request, _("Đã trả lại bản kiểm điểm."))
+        except ValidationError as error:
+            _error_messages(request, error)
+    else:
+        messages.error(request, _("Cần ghi lý do trả lại."))
+    return _back(evaluation)
+
+
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_evaluation(request.user, pk)
+    access.require(request.user, evaluation.unit, access.WRITERS_OF_CELL)
+    form = CommentForm(
+        request.POST or None, request.FILES or None, initial={"received_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.comment_record(actor=request.user, evaluation=evaluation, **form.cleaned_data)
+        except ValidationError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("Đã ghi nhận nhận xét."))
+            return _back(evaluation)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "reviews/comment_form.html",
+        {"evaluation": evaluation, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def propose(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_evaluation(request.user, pk)
+    access.require(request.user, evaluation.unit, access.proposer_roles(evaluation))
+    form = ProposeForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(evaluation)
+    try:
+        services.proposal_record(
+            actor=request.user,
+            evaluation=evaluation,
+            expected_version=form.cleaned_data["version"],
+            level=form.cleaned_data["level"],
+            not_rated_reason=form.cleaned_data["not_rated_reason"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Đã ghi đề xuất."))
+    except ValidationError as error:
+        _error_messages(request, error)
+    return redirect(request.POST.get("next") or reverse("review_detail", args=[evaluation.pk]))
+
+
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_evaluation(request.user, pk)
+    access.require(request.user, evaluation.decider, access.decider_roles(evaluation))
+    form = DecideForm(request.POST)
+    back = request.POST.get("next") or reverse("review_detail", args=[evaluation.pk])
+    if not form.is_valid():
+        _form_errors(request, form, prefix=f"{evaluation.subject_name}: ")
+        return redirect(back)
+    try:
+        services.decision_record(
+            actor=request.user,
+            evaluation=evaluation,
+            expected_version=form.cleaned_data["version"],
+            on=timezone.localdate(),
+            level=form.cleaned_data["level"],
+            not_rated_reason=form.cleaned_data["not_rated_reason"],
+            reason=form.cleaned_data["reason"],
+            override=form.cleaned_data["override"],
+        )
+        messages.success(
+            request, _("Đã quyết định xếp loại: {name}.").format(name=evaluation.subject_name)
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, f"{evaluation.subject_name}: {text}")
+    return redirect(back)
+
+
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_evaluation(request.user, pk)
+    access.require(request.user, evaluation.decider, access.decider_roles(evaluation))
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.evaluation_reopen(
+                actor=request.user,
+                evaluation=evaluation,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+            messages.success(request, _("Đã mở lại để xếp loại lại."))
+        except ValidationError as error:
+            _error_messages(request, error)
+    else:
+        messages.error(request, _("Cần ghi lý do mở lại để xếp loại lại."))
+    return _back(evaluation)
+
+
+@require_GET
+def round_page(request: HttpRequest, code: str) -> HttpResponse:
+    unit = org_access.get_unit(request.user, code)
+    period = access.open_period(unit, request.GET.get("period"))
+    rows = selectors.round_rows(unit, period)
+    roles = org_access.roles_at(request.user, unit)
+    can_act = bool(roles & {Role.CELL_SECRETARY, Role.CLERK, Role.COMMITTEE, Role.ADMIN})
+    rated_members = [
+        r
+        for r in rows
+        if r.evaluation.kind == SubjectKind.MEMBER and not r.evaluation.not_rated_reason
+    ]
+    submitted = sum(1 for r in rated_members if r.evaluation.reviewed)
+    members = len(rated_members)
+    return render(
+        request,
+        "reviews/round.html",
+        {
+            "unit": unit,
+            "period": period,
+            "rows": rows,
+            "can_act": can_act,
+            "submitted": submitted,
+            "members": members,
+            "sendable": [r for r in rows if r.evaluation.stage == Stage.PROPOSED],
+        },
+    )
+
+
+@require_POST
+def file_send(request: HttpRequest, code: str) -> HttpResponse:
+    unit = org_access.get_unit(request.user, code)
+    access.require(request.user, unit, (Role.CELL_SECRETARY, Role.CLERK, Role.COMMITTEE))
+    period = access.open_period(unit, request.POST.get("period"))
+    evaluations = list(Evaluation.objects.filter(period=period, unit=unit))
+    try:
+        sent = services.file_send(actor=request.user, unit=unit, evaluations=evaluations)
+        messages.success(
+            request, _("Đã gửi hồ sơ của {n} đối tượng lên cấp quyết định.").format(n=sent)
+        )
+    except ValidationError as error:
+        _error_messages(request, error)
+    return redirect("round_page", code=unit.code)
+
+
+@require_GET
+def board(request: HttpRequest, code: str) -> HttpResponse:
+    from xeploai.reviews import engine
+
+    unit = org_access.get_unit(request.user, code)
+    if not (unit.is_grassroots or unit.kind == "cap_tren"):
+        raise Http404
+    period = access.open_period(unit, request.GET.get("period"))
+    rows = selectors.board_rows(unit, period)
+    roles = org_access.roles_at(request.user, unit)
+    deciders = access.GRASSROOTS_DECIDERS if unit.is_grassroots else access.UPPER_DECIDERS
+    summaries = engine.pool_summaries([r.evaluation for r in rows], period)
+    show = request.GET.get("show", "all")
+    shown = {
+        "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
+        "decided": [r for r in rows if r.evaluation.stage == Stage.DECIDED],
+    }.get(show, rows)
+    filters = [
+        ("all", _("Tất cả")),
+        ("pending", _("Chờ quyết định")),
+        ("decided", _("Đã quyết định")),
+    ]
+    return render(
+        request,
+        "reviews/board.html",
+        {
+            "unit": unit,
+            "period": period,
+            "rows": shown,
+            "summaries": summaries,
+            "show": show if show in ("pending", "decided") else "all",
+            "filters": filters,
+            "can_decide": bool(roles & {*deciders, Role.ADMIN}),
+            "decide_form": DecideForm(),
+            "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
+        },
+    )
+
+
+@require_POST
+def board_accept(request: HttpRequest, code: str) -> HttpResponse:
+    unit = org_access.get_unit(request.user, code)
+    deciders = access.GRASSROOTS_DECIDERS if unit.is_grassroots else access.UPPER_DECIDERS
+    access.require(request.user, unit, deciders)
+    period = access.open_period(unit, request.POST.get("period"))
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    evaluations = list(
+        Evaluation.objects.filter(period=period, decider=unit, pk__in=ids, stage=Stage.SENT)
+        .select_related("unit", "decider", "person", "period")
+        .order_by("kind", "pk")
+    )
+    if not evaluations:
+        messages.error(request, _("Chưa chọn đối tượng nào có đề xuất đang chờ quyết định."))
+        return redirect("board", code=unit.code)
+    try:
+        n = services.decisions_accept(
+            actor=request.user, evaluations=evaluations, on=timezone.localdate()
+        )
+        messages.success(request, _("Đã quyết định theo đề xuất cho {n} đối tượng.").format(n=n))
+    except ValidationError as error:
+        messages.error(request, _("Không quyết định được: không đối tượng nào được ghi."))
+        _error_messages(request, error)
+    return redirect("board", code=unit.code)
+
+
+@require_GET
+def ledger_report(request: HttpRequest, code: str) -> HttpResponse:
+    unit = org_access.get_unit(request.user, code)
+    period = access.open_period(unit, request.GET.get("period"))
+    return render(
+        request,
+        "reviews/ledger.html",
+        {"unit": unit, "period": period, **selectors.ledger_differences(unit, period)},
+    )
+
+
+@require_GET
+def comment_scan(request: HttpRequest, pk: int) -> FileResponse:
+    """An uploaded scan, served only to someone who may read the evaluation (never a public URL)."""
+    comment = Comment.objects.filter(pk=pk).select_related("evaluation").first()
+    if comment is None or not comment.scan:
+        raise Http404
+    evaluation = access.get_evaluation(request.user, comment.evaluation_id)
+    audit_record(
+        actor=request.user,
+        action="comment_scan_download",
+        obj=comment,
+        unit_path=evaluation.unit.path,
+    )
+    return FileResponse(
+        comment.scan.open("rb"),
+        as_attachment=True,
+        filename=str(comment.scan.name).rsplit("/", 1)[-1],
+    )

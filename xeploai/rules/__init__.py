@@ -1,0 +1,139 @@
+"""xeploai.rules — the regulation rule engine (standard library only, no Django).
+
+Inputs are frozen dataclasses (:class:`Subject`, :class:`Decision`, :class:`BallotCount`);
+the evaluation date is always a parameter; nothing reads the clock or a database. Every
+answer is a value plus :class:`Explanation` objects (rule key, clause, numbers, message in
+Vietnamese and English).
+
+What it answers:
+
+* :func:`eligibility` — is a subject reviewed, rated, why not, which comments are required;
+* :func:`ceiling` — the highest level its grades or score, conditions, forcing cases and caps
+  support (or "needs a decision by the competent level");
+* :func:`check_decisions` — a deciding body's whole set of decisions: quotas per group,
+  ceilings, comments, ordering and preconditions;
+* :func:`tally` — a secret-ballot count → proposed level;
+* :func:`forms_for` — which forms a subject uses;
+* :func:`ruleset_for_year`, :func:`get_ruleset`, :func:`layer` — versioned central rule sets
+  and local rule sets that may only tighten them.
+"""
+
+from xeploai.rules.ballot import BallotCount, BallotResult, tally
+from xeploai.rules.catalog import RULES, RuleText
+from xeploai.rules.ceiling import Ceiling, CeilingStatus, Limit, Related, ceiling
+from xeploai.rules.check import CheckReport, check_decisions
+from xeploai.rules.eligibility import Eligibility, eligibility, required_comments
+from xeploai.rules.errors import (
+    InvalidFacts,
+    InvalidRuleSet,
+    Loosening,
+    LoosensCentralRule,
+    RuleError,
+)
+from xeploai.rules.explain import Explanation, Severity, Violation, format_number
+from xeploai.rules.facts import (
+    CommentKind,
+    Decision,
+    Discipline,
+    DisciplineForm,
+    DisciplineTarget,
+    ExcellenceGroup,
+    MemberStatus,
+    ResidenceExemption,
+    Role,
+    Subject,
+    SubjectKind,
+)
+from xeploai.rules.forms import forms_for, review_purpose
+from xeploai.rules.levels import Grade, Level, NotRatedReason, at_least
+from xeploai.rules.local import LocalRuleSet, layer, loosenings
+from xeploai.rules.quota import QuotaGroup, QuotaSummary, allowed_excellent, quota_summaries
+from xeploai.rules.rulesets import CENTRAL, get_ruleset, ruleset_for_year
+from xeploai.rules.rulesets.base import (
+    BallotRule,
+    CivilServiceLink,
+    Deadline,
+    DisciplineScope,
+    Form,
+    FormPurpose,
+    GapPolicy,
+    MemberGrouping,
+    NewMemberPolicy,
+    QuotaBase,
+    Rounding,
+    RuleSet,
+    Scale,
+    SelfRemediedPolicy,
+    Settings,
+    SubCriterion,
+)
+
+__all__ = [
+    "CENTRAL",
+    "RULES",
+    "BallotCount",
+    "BallotResult",
+    "BallotRule",
+    "Ceiling",
+    "CeilingStatus",
+    "CheckReport",
+    "CivilServiceLink",
+    "CommentKind",
+    "Deadline",
+    "Decision",
+    "Discipline",
+    "DisciplineForm",
+    "DisciplineScope",
+    "DisciplineTarget",
+    "Eligibility",
+    "ExcellenceGroup",
+    "Explanation",
+    "Form",
+    "FormPurpose",
+    "GapPolicy",
+    "Grade",
+    "InvalidFacts",
+    "InvalidRuleSet",
+    "Level",
+    "Limit",
+    "LocalRuleSet",
+    "Loosening",
+    "LoosensCentralRule",
+    "MemberGrouping",
+    "MemberStatus",
+    "NewMemberPolicy",
+    "NotRatedReason",
+    "QuotaBase",
+    "QuotaGroup",
+    "QuotaSummary",
+    "Related",
+    "ResidenceExemption",
+    "Role",
+    "Rounding",
+    "RuleError",
+    "RuleSet",
+    "RuleText",
+    "Scale",
+    "SelfRemediedPolicy",
+    "Settings",
+    "Severity",
+    "SubCriterion",
+    "Subject",
+    "SubjectKind",
+    "Violation",
+    "allowed_excellent",
+    "at_least",
+    "ceiling",
+    "check_decisions",
+    "eligibility",
+    "format_number",
+    "forms_for",
+    "get_ruleset",
+    "layer",
+    "loosenings",
+    "quota_summaries",
+    "required_comments",
+    "review_purpose",
+    "ruleset_for_year",
+    "tally",
+]

@@ -1,0 +1,44 @@
+"""Which forms (mẫu) a subject uses, keyed by meaning: 2019 has one personal form (Mẫu 02);
+2023 has 02A without a post and 02B with one; 2025 has 2A with a post, 2B without, 2C for
+members outside the political system. The letters swap between 2023 and 2025, so code asks
+for a :class:`FormPurpose`, never for a letter (rules.md §1.6, §5.2; 366.md §5.7)."""
+
+from __future__ import annotations
+
+from xeploai.rules.facts import ORGANISATION_KINDS, Role, Subject
+from xeploai.rules.rulesets.base import Form, FormPurpose, RuleSet
+
+_REVIEW_BY_ROLE = {
+    Role.LEADER: FormPurpose.REVIEW_WITH_POST,
+    Role.NON_LEADER: FormPurpose.REVIEW_NO_POST,
+    Role.OUTSIDE_SYSTEM: FormPurpose.REVIEW_OUTSIDE_SYSTEM,
+}
+
+
+def review_purpose(subject: Subject) -> FormPurpose:
+    """The meaning of the review form ``subject`` writes."""
+    return _REVIEW_BY_ROLE.get(subject.role, FormPurpose.COLLECTIVE_REPORT)
+
+
+def forms_for(subject: Subject, ruleset: RuleSet) -> tuple[Form, ...]:
+    """The forms ``subject`` uses under ``ruleset``: its review form first, then any
+    per-criterion analysis sheet (2019) or period self-assessment (2025).
+
+    >>> from xeploai.rules.rulesets import get_ruleset
+    >>> from xeploai.rules.facts import SubjectKind
+    >>> leader = Subject("x", SubjectKind.DANG_VIEN, has_post=True)
+    >>> [f.code for f in forms_for(leader, get_ruleset("124-2023"))], \\
+    ...     [f.code for f in forms_for(leader, get_ruleset("366-2025"))][0]
+    (['02B'], '2A')
+    """
+    purposes = [review_purpose(subject)]
+    if subject.role is Role.COLLECTIVE:
+        extra = (
+            FormPurpose.ORG_ANALYSIS
+            if subject.kind in ORGANISATION_KINDS
+            else FormPurpose.COLLECTIVE_ANALYSIS
+        )
+        purposes.append(extra)
+    else:
+        purposes.append(FormPurpose.PERIOD_SELF_ASSESSMENT)
+    return tuple(ruleset.forms[p] for p in purposes if p in ruleset.forms)

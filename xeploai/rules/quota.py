@@ -1,0 +1,137 @@
+"""The HTXSNV quota per group of like subjects (rules.md §4.1; 366.md §4).
+
+``allowed = round(ratio × base)`` with ``base`` = HTXSNV + HTTNV (default, as the published
+reports count it) or HTTNV only, ``ratio`` = 20 % (25 % for a body the competent level has
+declared outstanding, where the rule set allows it), rounding down by default; the
+small-unit exception (where on) allows one HTXSNV in a group of fewer than 5 all rated HTTNV
+or above.
+
+>>> allowed_excellent(50, 20, Rounding.FLOOR), allowed_excellent(4, 20, Rounding.FLOOR)
+(10, 0)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from xeploai.rules.facts import Decision, SubjectKind
+from xeploai.rules.levels import Level
+from xeploai.rules.rulesets.base import MemberGrouping, QuotaBase, Rounding, RuleSet
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class QuotaGroup:
+    """A group of like subjects under one deciding body."""
+
+    deciding_body: str
+    kind: str
+    group: str
+
+    @property
+    def label(self) -> str:
+        """``body / kind / group``, as shown in reports."""
+        return f"{self.deciding_body} / {self.kind} / {self.group}"
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaSummary:
+    """The counts of one quota group and what the quota allows."""
+
+    group: QuotaGroup
+    rated: int
+    n_xs: int
+    n_tt: int
+    n_ht: int
+    n_k: int
+    base: int
+    ratio_pct: int
+    allowed: int
+    small_unit: bool
+    outstanding_unavailable: bool = False
+
+    @property
+    def label(self) -> str:
+        """The group's label."""
+        return self.group.label
+
+    @property
+    def ok(self) -> bool:
+        """True when the group's HTXSNV count is within the quota."""
+        return self.n_xs <= self.allowed
+
+
+_COLUMN = {Level.HTXSNV: 1, Level.HTTNV: 2, Level.HTNV: 3, Level.KHTNV: 4}
+
+
+def allowed_excellent(base: int, ratio_pct: int, rounding: Rounding) -> int:
+    """How many HTXSNV ``ratio_pct`` % of ``base`` allows, in exact integer arithmetic."""
+    product = ratio_pct * base
+    if rounding is Rounding.FLOOR:
+        return product // 100
+    if rounding is Rounding.CEIL:
+        return -(-product // 100)
+    return (2 * product + 100) // 200
+
+
+def quota_group(decision: Decision, ruleset: RuleSet) -> QuotaGroup:
+    """The quota group of one decision: deciding body, kind of subject, and the subject's
+    peer group (members: the excellence group, under THREE_GROUPS; ``CHUA_XAC_DINH`` when
+    it is missing)."""
+    subject = decision.subject
+    kind = subject.kind
+    if subject.peer_group:
+        group = subject.peer_group
+    elif kind in (SubjectKind.DANG_VIEN, SubjectKind.CN_LDQL):
+        if ruleset.settings.member_grouping is MemberGrouping.SINGLE:
+            group = "TAT_CA"
+        elif subject.excellence_group is not None:
+            group = subject.excellence_group.value
+        else:
+            group = "CHUA_XAC_DINH"
+    else:
+        group = "TAT_CA"
+    return QuotaGroup(decision.deciding_body, kind.value, group)
+
+
+def quota_summaries(
+    decisions: Iterable[Decision],
+    ruleset: RuleSet,
+    outstanding_bodies: Collection[str] = frozenset(),
+) -> tuple[QuotaSummary, ...]:
+    """One summary per quota group over the rated ``decisions``, sorted by group."""
+    counts: dict[QuotaGroup, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for decision in decisions:
+        if decision.level is None:
+            continue
+        row = counts[quota_group(decision, ruleset)]
+        row[0] += 1
+        row[_COLUMN[decision.level]] += 1
+    settings = ruleset.settings
+    out = []
+    for group in sorted(counts):
+        rated, n_xs, n_tt, n_ht, n_k = counts[group]
+        base = n_xs + n_tt if settings.quota_base is QuotaBase.TTNV_OR_ABOVE else n_tt
+        ratio = settings.quota_ratio_pct
+        unavailable = False
+        if group.deciding_body in outstanding_bodies:
+            if settings.outstanding_ratio_pct is not None:
+                ratio = settings.outstanding_ratio_pct
+            else:
+                unavailable = True
+        allowed = allowed_excellent(base, ratio, settings.rounding)
+        small = False
+        if (
+            settings.small_unit_exception
+            and allowed < 1
+            and rated < settings.small_unit_size
+            and n_xs + n_tt == rated
+        ):
+            allowed, small = 1, True
+        out.append(
+            QuotaSummary(
+                group, rated, n_xs, n_tt, n_ht, n_k, base, ratio, allowed, small, unavailable
+            )
+        )
+    return tuple(out)
