@@ -17,7 +17,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 
 from xeploai.cycles.models import Deadline, Period, Step
 from xeploai.lib.numbers import percent
@@ -27,6 +28,7 @@ from xeploai.reviews.models import SubjectKind
 
 SCHEMA_VERSION = 1
 QUERIES = 6  # what compute_report costs, pinned by tests/test_compute.py
+UNRATED_LIST_LIMIT = 200  # organizations listed by name as not rated yet
 
 # The four blocks in the order of the official report (rules.md §7.2).
 BLOCKS: tuple[str, ...] = (
@@ -241,44 +243,56 @@ class UnratedUnit:
 
 
 @dataclass(frozen=True)
-class DeciderProgress:
+class UnitProgress:
+    """A child unit's subjects still without a decision: members and cells (decided by the
+    grassroots committees) and grassroots organizations and committees (decided above)."""
+
     unit: UnitRef
-    pending: int
-    due: dt.date | None
+    pending_lower: int
+    pending_upper: int
 
     @property
     def done(self) -> bool:
-        return self.pending == 0
+        return self.pending_lower == 0 and self.pending_upper == 0
 
 
 @dataclass(frozen=True)
 class Progress:
-    """How many deciding bodies in the subtree have no decision left to make."""
+    """How many child units have every decision in their subtree made, against the deadlines."""
 
     as_of: dt.date
-    deciders: tuple[DeciderProgress, ...]
+    grassroots_due: dt.date | None
+    upper_due: dt.date | None
+    units: tuple[UnitProgress, ...]
 
     @property
     def total(self) -> int:
-        return len(self.deciders)
+        return len(self.units)
 
     @property
     def done(self) -> int:
-        return sum(1 for d in self.deciders if d.done)
+        return sum(1 for u in self.units if u.done)
 
     @property
     def share(self) -> Decimal | None:
         return percent(self.done, self.total)
 
-    @property
-    def overdue(self) -> tuple[DeciderProgress, ...]:
-        return tuple(
-            d for d in self.deciders if not d.done and d.due is not None and d.due < self.as_of
+    def is_overdue(self, unit: UnitProgress) -> bool:
+        def late(due: dt.date | None) -> bool:
+            return due is not None and due < self.as_of
+
+        return bool(
+            (unit.pending_lower and late(self.grassroots_due))
+            or (unit.pending_upper and late(self.upper_due))
         )
 
     @property
-    def open(self) -> tuple[DeciderProgress, ...]:
-        return tuple(d for d in self.deciders if not d.done)
+    def overdue(self) -> tuple[UnitProgress, ...]:
+        return tuple(u for u in self.units if self.is_overdue(u))
+
+    @property
+    def open(self) -> tuple[UnitProgress, ...]:
+        return tuple(u for u in self.units if not u.done)
 
 
 @dataclass(frozen=True)
@@ -450,44 +464,46 @@ def compute_report(
         for path, ref in sorted(child_refs.items(), key=lambda kv: (kv[1].name, kv[1].code))
     )
 
-    # query 4: every quota pool decided by a body in the subtree
-    pools = list(
-        PoolStat.objects.filter(period=period, decider_path__startswith=unit.path)
-        .values_list(
-            "decider_id",
-            "decider__code",
-            "decider__name",
-            "decider__kind",
-            "block",
-            "group",
-            "bucket",
-            "n",
+    # query 4: the quota pools decided by the unit itself and by its children, summed per
+    # (body, block, group) in SQL. Deeper bodies are found by drilling down: an inspection
+    # reports on the bodies the unit oversees directly, and the cost stays O(children).
+    decider_paths = [unit.path, *child_refs]
+    pools = (
+        PoolStat.objects.filter(period=period, decider_path__in=decider_paths)
+        .values("decider_id", "decider__code", "decider__name", "decider__kind", "block", "group")
+        .annotate(
+            **{
+                name: Coalesce(Sum("n", filter=Q(bucket=bucket)), 0)
+                for name, bucket in (
+                    ("xs", Level.HTXSNV),
+                    ("tt", Level.HTTNV),
+                    ("ht", Level.HTNV),
+                    ("k", Level.KHTNV),
+                )
+            }
         )
-        .order_by("decider_path", "block", "group", "bucket")
+        .order_by("decider__code", "block", "group")
     )
     refs: dict[int, UnitRef] = {}
-    by_pool: dict[tuple[int, str, str], dict[str, int]] = defaultdict(dict)
-    for decider_id, code, name, kind, block, group, bucket, n in pools:
-        refs[decider_id] = UnitRef(code, name, kind)
-        by_pool[(decider_id, block, group)][bucket] = n
-
     quota_findings: list[QuotaFinding] = []
     member_pools: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
-    pending_by_decider: dict[int, int] = defaultdict(int)
-    for (decider_id, block, group), buckets in by_pool.items():
-        pending_by_decider[decider_id] += buckets.get(PENDING, 0)
-        if block == SubjectKind.MEMBER:
-            member_pools[decider_id][group] = buckets
-        xs, tt = buckets.get(Level.HTXSNV, 0), buckets.get(Level.HTTNV, 0)
-        ht, k = buckets.get(Level.HTNV, 0), buckets.get(Level.KHTNV, 0)
+    for pool in pools:
+        decider_id = pool["decider_id"]
+        refs[decider_id] = UnitRef(
+            pool["decider__code"], pool["decider__name"], pool["decider__kind"]
+        )
+        xs, tt, ht, k = pool["xs"], pool["tt"], pool["ht"], pool["k"]
+        buckets = {Level.HTXSNV: xs, Level.HTTNV: tt, Level.HTNV: ht, Level.KHTNV: k}
+        if pool["block"] == SubjectKind.MEMBER:
+            member_pools[decider_id][pool["group"]] = buckets
         base = xs + tt if options.quota_base == QuotaBase.TT_PLUS else tt
         allowed = _allowed(xs, tt, ht, k, base, period.small_unit_exception)
         if xs > allowed:
             quota_findings.append(
                 QuotaFinding(
                     decider=refs[decider_id],
-                    block=block,
-                    group=group,
+                    block=pool["block"],
+                    group=pool["group"],
                     xs=xs,
                     tt=tt,
                     rated=xs + tt + ht + k,
@@ -497,7 +513,9 @@ def compute_report(
                 )
             )
 
-    # query 5: organization subjects in the subtree with no level (their own stats rows)
+    # query 5: organization subjects without a level down to the grandchildren (a bloc's
+    # grassroots organizations and their cells), first UNRATED_LIST_LIMIT of them; the
+    # blocks above give the complete counts.
     own_row = (Q(block=SubjectKind.CELL) & Q(unit__kind=UnitKind.CELL)) | (
         Q(block__in=[SubjectKind.GRASSROOTS, SubjectKind.COMMITTEE])
         & Q(unit__kind__in=UnitKind.grassroots())
@@ -511,31 +529,34 @@ def compute_report(
         for code, name, kind, block, bucket in UnitStat.objects.filter(
             own_row,
             period=period,
+            depth__in=[unit.depth, unit.depth + 1, unit.depth + 2],
             path__startswith=unit.path,
             n__gt=0,
         )
         .exclude(bucket__in=LEVELS)
         .values_list("unit__code", "unit__name", "unit__kind", "block", "bucket")
-        .order_by("bucket", "path", "block")
+        .order_by("bucket", "path", "block")[:UNRATED_LIST_LIMIT]
     )
 
-    # query 6: the deadlines of the decisions
+    # query 6: the deadlines of the decisions; progress is read from the children's rows
     due = dict(
         Deadline.objects.filter(
             period=period, step__in=[Step.GRASSROOTS_DECISION, Step.UPPER_DECISION]
         ).values_list("step", "due")
     )
-    grassroots_due = due.get(Step.GRASSROOTS_DECISION)
-    upper_due = due.get(Step.UPPER_DECISION, grassroots_due)
     progress = Progress(
         as_of=as_of,
-        deciders=tuple(
-            DeciderProgress(
-                unit=ref,
-                pending=pending_by_decider[decider_id],
-                due=upper_due if ref.kind == UnitKind.UPPER else grassroots_due,
+        grassroots_due=due.get(Step.GRASSROOTS_DECISION),
+        upper_due=due.get(Step.UPPER_DECISION, due.get(Step.GRASSROOTS_DECISION)),
+        units=tuple(
+            UnitProgress(
+                unit=row.unit,
+                pending_lower=row.block(SubjectKind.MEMBER).current.pending
+                + row.block(SubjectKind.CELL).current.pending,
+                pending_upper=row.block(SubjectKind.GRASSROOTS).current.pending
+                + row.block(SubjectKind.COMMITTEE).current.pending,
             )
-            for decider_id, ref in sorted(refs.items(), key=lambda kv: kv[1].code)
+            for row in children
         ),
     )
 

@@ -17,7 +17,6 @@ from xeploai.reports.compute import (
     Block,
     ChildRow,
     Counts,
-    DeciderProgress,
     Denominator,
     GroupFinding,
     Options,
@@ -26,6 +25,7 @@ from xeploai.reports.compute import (
     QuotaBase,
     QuotaFinding,
     Report,
+    UnitProgress,
     UnitRef,
     UnratedUnit,
 )
@@ -33,6 +33,10 @@ from xeploai.reports.compute import (
 
 def _dec(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def _unit(ref: UnitRef) -> dict[str, Any]:
@@ -126,18 +130,20 @@ def to_payload(report: Report) -> dict[str, Any]:
         "progress": None
         if progress is None
         else {
-            "deciders": [
+            "grassroots_due": _iso(progress.grassroots_due),
+            "upper_due": _iso(progress.upper_due),
+            "units": [
                 {
-                    "unit": _unit(d.unit),
-                    "pending": d.pending,
-                    "due": d.due.isoformat() if d.due else None,
+                    "unit": _unit(u.unit),
+                    "pending_lower": u.pending_lower,
+                    "pending_upper": u.pending_upper,
                 }
-                for d in progress.deciders
+                for u in progress.units
             ],
             "total": progress.total,
             "done": progress.done,
             "share": _dec(progress.share),
-            "overdue": [d.unit.code for d in progress.overdue],
+            "overdue": [u.unit.code for u in progress.overdue],
         },
     }
 
@@ -225,9 +231,15 @@ def from_payload(data: dict[str, Any]) -> Report:
         if progress is None
         else Progress(
             as_of=as_of,
-            deciders=tuple(
-                DeciderProgress(unit=_ref(d["unit"]), pending=d["pending"], due=_date(d["due"]))
-                for d in progress["deciders"]
+            grassroots_due=_date(progress["grassroots_due"]),
+            upper_due=_date(progress["upper_due"]),
+            units=tuple(
+                UnitProgress(
+                    unit=_ref(u["unit"]),
+                    pending_lower=u["pending_lower"],
+                    pending_upper=u["pending_upper"],
+                )
+                for u in progress["units"]
             ),
         ),
     )

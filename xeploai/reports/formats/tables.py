@@ -188,21 +188,21 @@ def finding_lines(report: Report) -> list[tuple[str, list[str]]]:
     progress = report.progress
     if progress is not None and progress.total:
         progress_lines.append(
-            _("{done}/{total} cấp quyết định đã xếp loại xong ({share}).").format(
+            _("{done}/{total} tổ chức trực thuộc đã xếp loại xong ({share}).").format(
                 done=vn_int(progress.done), total=vn_int(progress.total), share=pct(progress.share)
             )
         )
-        for d in progress.open:
-            late = d.due is not None and d.due < progress.as_of
+        for u in progress.open:
+            due = progress.upper_due if u.pending_upper else progress.grassroots_due
             progress_lines.append(
                 (
                     _("{unit}: còn {n} chưa xếp loại — quá hạn {due}")
-                    if late
+                    if progress.is_overdue(u)
                     else _("{unit}: còn {n} chưa xếp loại (hạn {due})")
                 ).format(
-                    unit=d.unit.name,
-                    n=vn_int(d.pending),
-                    due=d.due.strftime("%d/%m/%Y") if d.due else "—",
+                    unit=u.unit.name,
+                    n=vn_int(u.pending_lower + u.pending_upper),
+                    due=due.strftime("%d/%m/%Y") if due else "—",
                 )
             )
     targets = [
@@ -218,7 +218,7 @@ def finding_lines(report: Report) -> list[tuple[str, list[str]]]:
         (_("Cấp quyết định có tỉ lệ HTXSNV vượt 20%"), quota or [_("Không có.")]),
         (_("Chưa xếp loại HTXSNV theo 03 nhóm đối tượng"), groups or [_("Không có.")]),
         (_("Tổ chức chưa được xếp loại"), unrated or [_("Không có.")]),
-        (_("Tiến độ xếp loại"), progress_lines or [_("Không có cấp quyết định trong phạm vi.")]),
+        (_("Tiến độ xếp loại"), progress_lines or [_("Không có tổ chức trực thuộc.")]),
     ]
 
 

@@ -240,7 +240,11 @@ def test_unrated_units_and_progress(periods, cast):
         ("C", SubjectKind.GRASSROOTS, "MOI_THANH_LAP")
     ]
     progress = report.progress
-    assert {d.unit.code: d.pending for d in progress.deciders} == {"ROOT": 0, "A": 0, "B": 1}
+    assert {u.unit.code: (u.pending_lower, u.pending_upper) for u in progress.units} == {
+        "A": (0, 0),
+        "B": (1, 0),
+        "C": (0, 0),
+    }
     assert (progress.done, progress.total, progress.share) == (2, 3, Decimal("66.67"))
     assert progress.overdue == ()  # the deadline (15/12) has not passed on 1/12
     late = compute_report(cast.root, now, as_of=dt.date(2026, 12, 16)).progress
