@@ -43,7 +43,12 @@ def _level_label(level: str) -> str:
 
 
 def results(unit: OrgUnit, period: Period) -> Sheet:
-    """Final results of the members in the subtree, keyed for the national member database."""
+    """Final results of the members in the subtree, keyed for the national member database.
+
+    The first columns are those of the results import ("Năm", "Đối tượng", "Mã tổ chức",
+    "Số CCCD", "Số thẻ đảng viên", "Họ và tên", "Mức xếp loại", "Lý do chưa xếp loại"), so a
+    file exported here can be loaded elsewhere.
+    """
     rows = (
         Evaluation.objects.filter(
             period=period, kind=SubjectKind.MEMBER, unit__path__startswith=unit.path
@@ -60,32 +65,35 @@ def results(unit: OrgUnit, period: Period) -> Sheet:
             "not_rated_reason",
         )
     )
+    member = str(SubjectKind.MEMBER.label)
     return Sheet(
         title=_("Kết quả xếp loại"),
         header=(
+            _("Năm"),
+            _("Đối tượng"),
+            _("Mã tổ chức"),
             _("Số CCCD"),
             _("Số thẻ đảng viên"),
             _("Họ và tên"),
-            _("Ngày sinh"),
-            _("Mã chi bộ"),
-            _("Chi bộ"),
-            _("Năm"),
             _("Mức xếp loại"),
-            _("Tên mức xếp loại"),
             _("Lý do chưa xếp loại"),
+            _("Ngày sinh"),
+            _("Chi bộ"),
+            _("Tên mức xếp loại"),
         ),
         rows=[
             (
+                period.year,
+                member,
+                code,
                 cccd or "",
                 card or "",
                 name,
-                _date(born),
-                code,
-                cell,
-                period.year,
                 level,
-                _level_label(level),
                 reason_label(reason) if reason else ("" if level else reason_label("")),
+                _date(born),
+                cell,
+                _level_label(level),
             )
             for cccd, card, name, born, code, cell, level, reason in rows
         ],

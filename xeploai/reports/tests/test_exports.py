@@ -28,11 +28,28 @@ def test_results_are_keyed_by_citizen_id_and_card_number(client, cast):
     evaluate(period, SubjectKind.MEMBER, cast.cell_b1, cast.org_b, {"HTTNV": 1})
     client.force_login(cast.clerk)
     rows = _csv(client.get(reverse("export_results", args=["A", 2026, "csv"])))
-    assert rows[0][:3] == ["Số CCCD", "Số thẻ đảng viên", "Họ và tên"]
+    assert rows[0][:8] == [
+        "Năm",
+        "Đối tượng",
+        "Mã tổ chức",
+        "Số CCCD",
+        "Số thẻ đảng viên",
+        "Họ và tên",
+        "Mức xếp loại",
+        "Lý do chưa xếp loại",
+    ]
     assert len(rows) == 3  # header + the two members of A; B's member is outside the subtree
-    assert rows[1][0:2] == ["084085000001", "84000001"]
-    assert rows[1][6:9] == ["2026", "HTXSNV", "Hoàn thành xuất sắc nhiệm vụ"]
-    assert rows[2][9] == "Mới kết nạp dưới 06 tháng"
+    assert rows[1][:7] == [
+        "2026",
+        "Đảng viên",
+        "A1",
+        "084085000001",
+        "84000001",
+        person.full_name,
+        "HTXSNV",
+    ]
+    assert rows[1][10] == "Hoàn thành xuất sắc nhiệm vụ"
+    assert rows[2][6:8] == ["", "Mới kết nạp dưới 06 tháng"]
     event = AuditEvent.objects.get(action="export_download")
     assert event.after == {"unit": "A", "what": "ket-qua", "year": 2026, "format": "csv"}
 
