@@ -472,15 +472,10 @@ def compute_report(
         PoolStat.objects.filter(period=period, decider_path__in=decider_paths)
         .values("decider_id", "decider__code", "decider__name", "decider__kind", "block", "group")
         .annotate(
-            **{
-                name: Coalesce(Sum("n", filter=Q(bucket=bucket)), 0)
-                for name, bucket in (
-                    ("xs", Level.HTXSNV),
-                    ("tt", Level.HTTNV),
-                    ("ht", Level.HTNV),
-                    ("k", Level.KHTNV),
-                )
-            }
+            xs=Coalesce(Sum("n", filter=Q(bucket=Level.HTXSNV)), 0),
+            tt=Coalesce(Sum("n", filter=Q(bucket=Level.HTTNV)), 0),
+            ht=Coalesce(Sum("n", filter=Q(bucket=Level.HTNV)), 0),
+            k=Coalesce(Sum("n", filter=Q(bucket=Level.KHTNV)), 0),
         )
         .order_by("decider__code", "block", "group")
     )
@@ -493,7 +488,12 @@ def compute_report(
             pool["decider__code"], pool["decider__name"], pool["decider__kind"]
         )
         xs, tt, ht, k = pool["xs"], pool["tt"], pool["ht"], pool["k"]
-        buckets = {Level.HTXSNV: xs, Level.HTTNV: tt, Level.HTNV: ht, Level.KHTNV: k}
+        buckets: dict[str, int] = {
+            Level.HTXSNV: xs,
+            Level.HTTNV: tt,
+            Level.HTNV: ht,
+            Level.KHTNV: k,
+        }
         if pool["block"] == SubjectKind.MEMBER:
             member_pools[decider_id][pool["group"]] = buckets
         base = xs + tt if options.quota_base == QuotaBase.TT_PLUS else tt

@@ -39,6 +39,26 @@ def _table(document: DocxDocument, table: tables.Table) -> None:
                 run.font.size = Pt(8)
 
 
+def _letterhead(document: DocxDocument, report: Report) -> None:
+    """The two-column head of a party document: the issuing body left, the Party right."""
+    head = document.add_table(rows=1, cols=2)
+    left, right = head.rows[0].cells
+    left.text = report.unit.name.upper()
+    right.text = _("ĐẢNG CỘNG SẢN VIỆT NAM")
+    for cell in (left, right):
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for run in paragraph.runs:
+            run.bold = True
+    date = right.add_paragraph(
+        _("ngày {day} tháng {month} năm {year}").format(
+            day=f"{report.as_of.day:02d}", month=f"{report.as_of.month:02d}", year=report.as_of.year
+        )
+    )
+    date.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    date.runs[0].italic = True
+
+
 def render(report: Report) -> bytes:
     document = Document()
     style = document.styles["Normal"]
@@ -50,11 +70,13 @@ def render(report: Report) -> bytes:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2))
 
-    unit = document.add_paragraph(report.unit.name.upper())
-    unit.runs[0].bold = True
-    heading = document.add_paragraph(tables.title(report).upper())
+    _letterhead(document, report)
+    heading = document.add_paragraph(_("BÁO CÁO"))
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     heading.runs[0].bold = True
+    subtitle = document.add_paragraph(tables.title(report))
+    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    subtitle.runs[0].bold = True
     document.add_paragraph(
         _(
             "Kết quả đánh giá, xếp loại chất lượng tập thể cấp ủy cơ sở, tổ chức đảng, "
