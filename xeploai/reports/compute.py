@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 
 from xeploai.cycles.models import Deadline, Period, Step
 from xeploai.lib.numbers import percent
+from xeploai.lib.text import fold
 from xeploai.org.models import Level, OrgUnit, UnitKind
 from xeploai.reports.models import NOT_RATED_PREFIX, PENDING, PoolStat, UnitStat
 from xeploai.reviews.models import SubjectKind
@@ -461,7 +462,7 @@ def compute_report(
             unit=ref,
             blocks=_blocks(current[path], None if before is None else before.get(path, {})),
         )
-        for path, ref in sorted(child_refs.items(), key=lambda kv: (kv[1].name, kv[1].code))
+        for path, ref in sorted(child_refs.items(), key=lambda kv: (fold(kv[1].name), kv[1].code))
     )
 
     # query 4: the quota pools decided by the unit itself and by its children, summed per

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from xeploai.lib.text import fold
 from xeploai.org import access
 from xeploai.org.models import OrgUnit, Role
 from xeploai.org.selectors import breadcrumbs
@@ -79,7 +80,7 @@ def _sorted_children(report: Report, kind: str, key: str, descending: bool) -> l
 
         rows.sort(key=value, reverse=descending)
     else:
-        rows.sort(key=lambda row: row.unit.name, reverse=descending)
+        rows.sort(key=lambda row: fold(row.unit.name), reverse=descending)
     return rows
 
 
