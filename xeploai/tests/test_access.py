@@ -147,6 +147,14 @@ RULES: dict[str, Rule] = {
     ),
     "ballot_minutes": Rule(args=lambda c, r: [r.closed_ballot.pk], expect=READERS_404),
     "ballot_published": Rule(args=lambda c, r: [r.closed_ballot.pk], expect=READERS_404),
+    "ballot_minutes_docx": Rule(args=lambda c, r: [r.closed_ballot.pk], expect=READERS_404),
+    "review_docx": Rule(args=lambda c, r: [r.evaluation.pk], expect={"outsider": 404}),
+    "follow_up": Rule(
+        args=lambda c, r: [r.evaluation.pk],
+        method="post",
+        default=302,
+        expect={"member": 403, "upper_board": 403, "inspector": 403, "outsider": 404},
+    ),
     "vote": Rule(expect={"anonymous": 200}),
     "vote_check": Rule(expect={"anonymous": 200}),
 }
