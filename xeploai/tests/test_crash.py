@@ -77,8 +77,14 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 
     config = settings.DATABASES["default"]
     name = f"xeploai_crash_{uuid.uuid4().hex[:8]}"
-    params = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"],
-              "password": config["PASSWORD"], "dbname": "postgres", "autocommit": True}
+    params = {
+        "host": config["HOST"],
+        "port": config["PORT"] or 5432,
+        "user": config["USER"],
+        "password": config["PASSWORD"],
+        "dbname": "postgres",
+        "autocommit": True,
+    }
     with psycopg.connect(**params) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
@@ -88,23 +94,41 @@ def database_url(tmp_path: Path) -> Iterator[str]:
 
 
 def run(url: str, script: str, tmp_path: Path) -> str:
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], env=_env(url, tmp_path),
-                            capture_output=True, text=True, check=False, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        env=_env(url, tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout.strip()
 
 
 def _env(url: str, tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "xeploai.settings",
-            "XEPLOAI_DATA_DIR": str(tmp_path)}
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "xeploai.settings",
+        "XEPLOAI_DATA_DIR": str(tmp_path),
+    }
 
 
 def test_a_bulk_decision_killed_midway_leaves_all_or_nothing(database_url: str, tmp_path: Path):
-    subprocess.run([sys.executable, "-m", "xeploai", "migrate", "-v", "0"],
-                   env=_env(database_url, tmp_path), check=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "xeploai", "migrate", "-v", "0"],
+        env=_env(database_url, tmp_path),
+        check=True,
+        timeout=300,
+    )
     chosen = int(run(database_url, PREPARE, tmp_path).splitlines()[-1])
-    process = subprocess.Popen([sys.executable, "-c", BULK_DECIDE], env=_env(database_url, tmp_path),
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", BULK_DECIDE],
+        env=_env(database_url, tmp_path),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None
     assert process.stdout.readline().startswith("started")
     time.sleep(1.5)  # well into the decisions, far from their end
