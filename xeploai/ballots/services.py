@@ -239,7 +239,11 @@ def _record_tallies(actor: Any, ballot: Ballot, rows: dict[int, dict[str, int]])
 @transaction.atomic
 def paper_accept(*, actor: Any, ballot: Ballot) -> list[Tally]:
     """Accept the paper tally: only when both keyings exist and agree field by field."""
-    ballot = Ballot.objects.select_for_update().select_related("period", "unit").get(pk=ballot.pk)
+    ballot = (
+        Ballot.objects.select_for_update(of=("self",))
+        .select_related("period", "unit")
+        .get(pk=ballot.pk)
+    )
     if not ballot.is_open:
         raise ValidationError(_("Kết quả đã được chấp nhận trước đó."))
     mismatches = paper_mismatches(ballot)
@@ -311,7 +315,9 @@ def vote_cast(*, code: str, choices: dict[str, str]) -> BallotCode:
     found = find_code(code)
     if found is None:
         raise ValidationError(_("Mã không đúng."))
-    row = BallotCode.objects.select_for_update().select_related("ballot").get(pk=found.pk)
+    row = (
+        BallotCode.objects.select_for_update(of=("self",)).select_related("ballot").get(pk=found.pk)
+    )
     if not row.ballot.is_open:
         raise ValidationError(_("Cuộc bỏ phiếu đã kết thúc."))
     if row.choices is not None:
@@ -337,7 +343,11 @@ def ballot_digest(ballot: Ballot) -> str:
 @transaction.atomic
 def room_close(*, actor: Any, ballot: Ballot) -> list[Tally]:
     """Close an in-room ballot: count, propose levels, publish, fix the digest."""
-    ballot = Ballot.objects.select_for_update().select_related("period", "unit").get(pk=ballot.pk)
+    ballot = (
+        Ballot.objects.select_for_update(of=("self",))
+        .select_related("period", "unit")
+        .get(pk=ballot.pk)
+    )
     if ballot.mode != BallotMode.ROOM or not ballot.is_open:
         raise ValidationError(_("Cuộc bỏ phiếu đã kết thúc hoặc không phải bỏ phiếu tại chỗ."))
     if not ballot.codes_issued:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ballots/<int:pk>/codes/", views.codes_print, name="codes_print"),
     path("ballots/<int:pk>/close/", views.room_close, name="room_close"),
     path("ballots/<int:pk>/minutes/", views.minutes, name="ballot_minutes"),
+    path("ballots/<int:pk>/minutes.docx", views.minutes_docx, name="ballot_minutes_docx"),
     path("ballots/<int:pk>/published/", views.published, name="ballot_published"),
     path("vote/", views.vote, name="vote"),
     path("vote/check/", views.vote_check, name="vote_check"),

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from xeploai.ballots import services
+from xeploai.audit.services import audit_record
+from xeploai.ballots import documents, services
 from xeploai.ballots.models import Ballot, BallotMode, BallotStatus
 from xeploai.org import access
 from xeploai.org.models import Role
@@ -299,3 +300,19 @@ def vote_check(request: HttpRequest) -> HttpResponse:
         else:
             context.update(row=found, subjects=_subjects(found.ballot))
     return render(request, "ballots/vote_check.html", context)
+
+
+@require_GET
+def minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _ballot(request, pk)
+    if ballot.is_open:
+        raise Http404
+    audit_record(
+        actor=request.user, action="export_minutes_docx", obj=ballot, unit_path=ballot.unit.path
+    )
+    response = HttpResponse(
+        documents.minutes_docx(ballot),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="bien-ban-kiem-phieu-{ballot.pk}.docx"'
+    return response

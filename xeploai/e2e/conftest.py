@@ -66,10 +66,11 @@ class Screen:
         self.page.fill("#id_password", password)
         self.page.click("button.primary")
 
-    def shot(self, name: str) -> Path:
+    def shot(self, name: str, *, full_page: bool = False) -> Path:
+        """The screen as the user sees it (the top of the page unless ``full_page``)."""
         SHOTS.mkdir(parents=True, exist_ok=True)
         path = SHOTS / f"{name}-{self.device}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
 

@@ -5,6 +5,7 @@ Each reader takes the variable's name and a default; a present but malformed val
 """
 
 import os
+from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -95,7 +96,9 @@ def database(name: str, default: str) -> dict[str, object]:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            "TEST": {"NAME": None},
+            # A file, not memory, for tests too: concurrent connections then wait for the
+            # write lock as they do in production instead of failing on a shared-cache lock.
+            "TEST": {"NAME": str(Path(path).with_name("test-" + Path(path).name))},
         }
     if parts.scheme in ("postgres", "postgresql", "pgsql"):
         if not parts.path.strip("/"):

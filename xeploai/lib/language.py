@@ -19,8 +19,8 @@ class ChosenLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         language = chosen if chosen in self.allowed else settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-        response = self.get_response(request)
+        request.LANGUAGE_CODE = language
+        with translation.override(language):  # restored afterwards: nothing leaks to the thread
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response

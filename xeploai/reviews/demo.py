@@ -139,15 +139,15 @@ def advance_current_round(period: Period, keep_cell_id: int, *, rng: random.Rand
                     Proposal(evaluation_id=pk, stage=LedgerStage.CELL, level=level, at=now)
                 )
     for key, ids in stages.items():
-        stage, level = key.split(":")
+        stage_code, level = key.split(":")
         fields = {
-            "stage": stage,
+            "stage": stage_code,
             "self_level": level,
             "reviewed": True,
             "submitted_at": now,
             "content": {"self_level": level, "sections": {}},
         }
-        if stage != Stage.SUBMITTED:
+        if stage_code != Stage.SUBMITTED:
             fields["cell_level"] = level
         for start in range(0, len(ids), 10_000):
             Evaluation.objects.filter(pk__in=ids[start : start + 10_000]).update(**fields)

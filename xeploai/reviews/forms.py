@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from xeploai.lib.text import nfc
 from xeploai.org.models import Level
 from xeploai.reviews.formdefs import FormDef
-from xeploai.reviews.models import CommentSource, NotRatedReason
+from xeploai.reviews.models import CommentSource, FollowUpStatus, NotRatedReason
 
 GRADES = [
     ("", "—"),
@@ -268,3 +268,15 @@ class DecideForm(ProposeForm):
         if data.get("override") and not data.get("reason"):
             self.add_error("reason", _("Cần ghi rõ lý do khi quyết định khác gợi ý của quy tắc."))
         return data
+
+
+class FollowUpForm(forms.Form):
+    plan = NfcCharField(
+        label=_("Kế hoạch giúp đỡ, khắc phục"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    assignee = NfcCharField(
+        label=_("Người được phân công theo dõi"), max_length=200, required=False
+    )
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=FollowUpStatus.choices)

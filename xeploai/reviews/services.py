@@ -52,7 +52,7 @@ def _state(evaluation: Evaluation) -> dict[str, Any]:
 
 def _lock(evaluation: Evaluation, expected_version: int | None) -> Evaluation:
     locked = (
-        Evaluation.objects.select_for_update()
+        Evaluation.objects.select_for_update(of=("self",))
         .select_related("period", "unit", "decider", "person")
         .get(pk=evaluation.pk)
     )
@@ -311,7 +311,7 @@ def file_send(*, actor: Any, unit: OrgUnit, evaluations: list[Evaluation]) -> in
     """Send a cell's (or a grassroots organization's) file to the deciding body: every subject
     must have a proposal or a not-rated reason; nothing is sent if one is missing."""
     locked = list(
-        Evaluation.objects.select_for_update()
+        Evaluation.objects.select_for_update(of=("self",))
         .select_related("period", "unit", "person")
         .filter(pk__in=[e.pk for e in evaluations])
         .order_by("pk")

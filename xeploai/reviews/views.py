@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,9 +19,19 @@ from xeploai.cycles.models import PeriodStatus
 from xeploai.org import access as org_access
 from xeploai.org.models import Role
 from xeploai.reviews import access, selectors, services
+from xeploai.reviews.documents import self_review_docx
 from xeploai.reviews.formdefs import form_def
-from xeploai.reviews.forms import CommentForm, DecideForm, ProposeForm, ReasonForm, SelfReviewForm
-from xeploai.reviews.models import Comment, Evaluation, Stage, SubjectKind
+from xeploai.reviews.forms import (
+    CommentForm,
+    DecideForm,
+    FollowUpForm,
+    ProposeForm,
+    ReasonForm,
+    SelfReviewForm,
+)
+from xeploai.reviews.models import Comment, Evaluation, FollowUp, Stage, SubjectKind
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _error_messages(request: HttpRequest, error: ValidationError) -> None:
@@ -32,6 +43,15 @@ def _form_errors(request: HttpRequest, form: Any, prefix: str = "") -> None:
     for errors in form.errors.values():
         for text in errors:
             messages.error(request, f"{prefix}{text}")
+
+
+def _follow_up_initial(evaluation: Evaluation) -> dict[str, str]:
+    follow = FollowUp.objects.filter(evaluation=evaluation).first()
+    return (
+        {"plan": follow.plan, "assignee": follow.assignee, "status": follow.status}
+        if follow
+        else {}
+    )
 
 
 def _back(evaluation: Evaluation) -> HttpResponse:
@@ -111,6 +131,10 @@ def _render_review(
             initial={"version": evaluation.version, "level": evaluation.cell_level}
         ),
         "reason_form": ReasonForm(initial={"version": evaluation.version}),
+        "follow_up": getattr(evaluation, "follow_up", None),
+        "follow_up_form": FollowUpForm(
+            initial={"status": "chua_thuc_hien", **_follow_up_initial(evaluation)}
+        ),
     }
     return render(request, "reviews/review_detail.html", context, status=status)
 
@@ -415,3 +439,41 @@ def comment_scan(request: HttpRequest, pk: int) -> FileResponse:
         as_attachment=True,
         filename=str(comment.scan.name).rsplit("/", 1)[-1],
     )
+
+
+@require_GET
+def review_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review in its official form, as a Word file (the download is logged)."""
+    evaluation = access.get_evaluation(request.user, pk)
+    content = self_review_docx(evaluation)
+    audit_record(
+        actor=request.user,
+        action="export_review_docx",
+        obj=evaluation,
+        unit_path=evaluation.unit.path,
+    )
+    name = (
+        slugify(f"ban-kiem-diem-{evaluation.subject_name}-{evaluation.period.year}")
+        or "ban-kiem-diem"
+    )
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
+
+
+@require_POST
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan to help a member or unit rated HTNV/KHTNV fix its shortcomings."""
+    evaluation = access.get_evaluation(request.user, pk)
+    access.require(request.user, evaluation.unit, access.WRITERS_OF_CELL)
+    form = FollowUpForm(request.POST)
+    if form.is_valid() and evaluation.level in ("HTNV", "KHTNV"):
+        services.follow_up_save(actor=request.user, evaluation=evaluation, **form.cleaned_data)
+        messages.success(request, _("Đã lưu kế hoạch khắc phục."))
+    elif evaluation.level not in ("HTNV", "KHTNV"):
+        messages.error(
+            request, _("Kế hoạch khắc phục dành cho đối tượng xếp loại HTNV hoặc KHTNV.")
+        )
+    else:
+        _form_errors(request, form)
+    return _back(evaluation)

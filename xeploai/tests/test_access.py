@@ -148,6 +148,14 @@ RULES: dict[str, Rule] = {
     ),
     "ballot_minutes": Rule(args=lambda c, r: [r.closed_ballot.pk], expect=READERS_404),
     "ballot_published": Rule(args=lambda c, r: [r.closed_ballot.pk], expect=READERS_404),
+    "ballot_minutes_docx": Rule(args=lambda c, r: [r.closed_ballot.pk], expect=READERS_404),
+    "review_docx": Rule(args=lambda c, r: [r.evaluation.pk], expect={"outsider": 404}),
+    "follow_up": Rule(
+        args=lambda c, r: [r.evaluation.pk],
+        method="post",
+        default=302,
+        expect={"member": 403, "upper_board": 403, "inspector": 403, "outsider": 404},
+    ),
     # reports: read by every reading role in scope; sending upward needs clerk/committee/board
     "report_home": Rule(default=302, expect={"member": 200}),
     **{

@@ -1,0 +1,38 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from xeploai.audit.services import audit_record
+from xeploai.lib.backup import BackupError, restore
+
+
+class Command(BaseCommand):
+    help = (
+        "Khôi phục cơ sở dữ liệu và tệp tải lên từ một bản sao lưu (thay thế toàn bộ dữ liệu hiện "
+        "có). / Restore the database and uploaded files from a backup (replaces everything)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="tệp sao lưu .tar / the backup file")
+        parser.add_argument(
+            "--yes", action="store_true", help="không hỏi xác nhận / do not ask for confirmation"
+        )
+
+    def handle(self, *args: Any, file: str, yes: bool, **options: Any) -> None:
+        if not yes:
+            answer = input("Toàn bộ dữ liệu hiện có sẽ bị thay thế. Gõ 'co' để tiếp tục: ")
+            if answer.strip().lower() not in ("co", "có", "yes"):
+                raise CommandError("Đã hủy, không thay đổi gì.")
+        try:
+            manifest = restore(Path(file))
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        audit_record(
+            actor=None,
+            action="restore",
+            object_type="backup",
+            object_id=Path(file).name,
+            after=manifest,
+        )
+        self.stdout.write(f"Đã khôi phục từ {file} (sao lưu lúc {manifest['created_at']}).")

@@ -1,0 +1,306 @@
+"""One cell of the demo bloc through a whole round, in Chromium, as its users would do it.
+
+Members submit (one entered on behalf), comments are recorded, the paper ballot is keyed twice
+(a mismatch caught), an in-room ballot runs on phones with one-time codes, the cell proposes,
+the decision board refuses a decision over the quota, decides, locks, and reopens with a reason.
+Screenshots of each main screen are kept in test-artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import Browser, Page, expect
+
+from xeploai.ballots.models import Ballot
+from xeploai.e2e.conftest import PHONE, Screen
+from xeploai.org.demo import DEMO_PASSWORD, seed_demo
+from xeploai.org.models import CivilServiceRating, Person
+from xeploai.reports.stats import stats_rebuild
+from xeploai.reviews import services
+from xeploai.reviews.models import CommentSource, Evaluation, Stage, SubjectKind
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def login(screen: Screen, username: str) -> None:
+    screen.page.context.clear_cookies()
+    screen.login(username, DEMO_PASSWORD)
+    expect(screen.page.locator(".username")).to_be_visible()
+
+
+def fill_review(page: Page, *, common: str, tasks: str, level: str) -> None:
+    page.fill("#id_text_qualities", "Luôn giữ vững lập trường, tư tưởng chính trị vững vàng.")
+    page.fill("#id_text_duties", "Hoàn thành các nhiệm vụ được giao đúng tiến độ.")
+    page.fill("#id_text_shortcomings", "Có lúc chưa chủ động đề xuất giải pháp")
+    for select in page.locator("select[id^='id_prev_']").all():
+        select.select_option("da_khac_phuc")
+    page.fill("#id_score_common", common)
+    page.fill("#id_score_tasks", tasks)
+    page.fill("#id_tasks_total", "10")
+    page.fill("#id_tasks_done", "10")
+    page.fill("#id_tasks_exceeded", "4")
+    page.fill("#id_tasks_late", "0")
+    if page.locator("#id_civil_level").count():
+        page.select_option("#id_civil_level", "HTTNV")
+    page.select_option("#id_self_level", level)
+
+
+def prepare(cell_members: list[Evaluation]) -> None:
+    """Everything not walked through the browser is done the way the services would do it:
+    the other members submit and get their comments; civil servants have this year's rating."""
+    for evaluation in cell_members:
+        person = evaluation.person
+        assert person is not None
+        if person.is_civil_servant:
+            CivilServiceRating.objects.update_or_create(
+                person=person,
+                year=2026,
+                defaults={"level": "HTTNV", "rated_on": dt.date(2026, 11, 15)},
+            )
+
+
+def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    seed_demo(members=400, log=lambda _: None)
+    me = Person.objects.select_related("unit").get(user__username="dangvien")
+    cell = me.unit
+    period_evaluations = Evaluation.objects.filter(
+        period__year=2026, unit=cell, kind=SubjectKind.MEMBER
+    )
+    rated = list(
+        period_evaluations.filter(not_rated_reason="").select_related("person__user").order_by("pk")
+    )
+    prepare(rated)
+    secretary = User.objects.get(username="bithu")
+    walked = {
+        e.person.user.username: e
+        for e in rated
+        if e.person.user and e.person.user.username in ("dangvien", "dangvien02", "dangvien03")
+    }
+    assert set(walked) == {"dangvien", "dangvien02", "dangvien03"}
+    others = [e for e in rated if e.pk not in {w.pk for w in walked.values()}]
+    for evaluation in rated:  # the comments the browser part does not record
+        for source in (CommentSource.PREVIOUS_UNIT, CommentSource.TEMPORARY_CELL):
+            services.comment_record(
+                actor=secretary,
+                evaluation=evaluation,
+                source=source,
+                text="Hoàn thành tốt nhiệm vụ",
+                received_on=dt.date(2026, 11, 18),
+            )
+    for evaluation in others:
+        evaluation.refresh_from_db()
+        services.review_submit(
+            actor=secretary,
+            evaluation=evaluation,
+            expected_version=evaluation.version,
+            content={
+                "sections": {},
+                "score_common": 27,
+                "score_tasks": 60,
+                "tasks_total": 5,
+                "tasks_done": 5,
+                "tasks_exceeded": 1,
+                "tasks_late": 0,
+                "self_level": "HTTNV",
+            },
+        )
+        services.comment_record(
+            actor=secretary,
+            evaluation=evaluation,
+            source=CommentSource.RESIDENCE,
+            text="Tốt",
+            received_on=dt.date(2026, 11, 20),
+        )
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    screen = Screen(context.new_page(), live_server.url, "desktop")
+    page = screen.page
+
+    # 1. Two members write and submit their own review.
+    for username in ("dangvien", "dangvien02"):
+        login(screen, username)
+        page.click("text=Bản kiểm điểm của tôi")
+        expect(page.locator("h1")).to_contain_text("Mẫu 2")
+        fill_review(page, common="29", tasks="66", level="HTXSNV")
+        page.click("button:has-text('Lưu nháp')")
+        expect(page.locator("ul.messages")).to_contain_text("Đã lưu bản nháp")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("button:has-text('Nộp bản kiểm điểm')")
+        expect(page.locator("ul.messages")).to_contain_text("Đã nộp bản kiểm điểm")
+        if username == "dangvien":
+            screen.shot("round-01-member-submitted")
+
+    # 2. The secretary enters the third member's review on their behalf and records comments.
+    login(screen, "bithu")
+    page.get_by_role("link", name="Kiểm điểm", exact=True).click()
+    expect(page.locator("h1")).to_contain_text(cell.name)
+    screen.shot("round-02-cell-progress")
+    third = walked["dangvien03"]
+    screen.go(f"/reviews/{third.pk}/")
+    expect(page.locator(".badge.warn").first).to_contain_text("nhập thay")
+    fill_review(page, common="26", tasks="60", level="HTTNV")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('Nộp bản kiểm điểm')")
+    expect(page.locator(".badge").filter(has_text="Nhập thay bởi")).to_be_visible()
+    for evaluation in walked.values():
+        screen.go(f"/reviews/{evaluation.pk}/comments/add/")
+        page.select_option("#id_source", CommentSource.RESIDENCE)
+        page.fill("#id_author", "Chi ủy chi bộ khu phố 4")
+        page.fill("#id_text", "Gương mẫu chấp hành quy định nơi cư trú.")
+        page.set_input_files(
+            "#id_scan",
+            {"name": "nhan-xet.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 nhan xet"},
+        )
+        page.click("button:has-text('Ghi nhận')")
+        expect(page.locator("ul.messages")).to_contain_text("Đã ghi nhận nhận xét")
+    screen.shot("round-03-review-with-comment")
+
+    # 3. Paper ballot, keyed twice; the first second keying has a mismatch.
+    screen.go(f"/units/{cell.code}/ballots/")
+    page.check("input[value='giay']")
+    page.click("button:has-text('Tạo cuộc bỏ phiếu')")
+    expect(page.locator("h1")).to_be_visible()
+    ballot_url = page.url
+    present = Ballot.objects.latest("created_at").present
+
+    def key_entry(number: int, wrong: bool) -> None:
+        page.goto(ballot_url + f"entry/{number}/")
+        rows = page.locator("table.entry tbody tr")
+        for index in range(rows.count()):
+            inputs = rows.nth(index).locator("input")
+            excellent = 1 if (wrong and index == 0) else 0
+            values = [excellent, present - excellent, 0, 0, present, present, present]
+            for position, value in enumerate(values):
+                inputs.nth(position).fill(str(value))
+        page.click("button:has-text('Lưu lần nhập')")
+        expect(page.locator("ul.messages")).to_contain_text(f"Đã lưu lần nhập {number}")
+
+    key_entry(1, wrong=False)
+    key_entry(2, wrong=True)
+    expect(page.locator(".mismatches li")).to_have_count(2)
+    screen.shot("round-04-paper-mismatch")
+    key_entry(2, wrong=False)
+    page.click("button:has-text('Chấp nhận kết quả')")
+    expect(page.locator("ul.messages")).to_contain_text("khớp nhau")
+    page.click("text=Biên bản kiểm phiếu")
+    expect(page.locator("h1")).to_contain_text("BIÊN BẢN KIỂM PHIẾU")
+    expect(page.locator(".minutes")).to_contain_text("Lần nhập 2")
+    screen.shot("round-05-minutes")
+
+    # 4. In-room ballot with one-time codes, voted on phones.
+    screen.go(f"/units/{cell.code}/ballots/")
+    page.check("input[value='tai_cho']")
+    page.fill("#present", "3")
+    page.click("button:has-text('Tạo cuộc bỏ phiếu')")
+    room_url = page.url
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('In phiếu mã')")
+    codes = [c.replace("-", "") for c in page.locator(".slip-code").all_inner_texts()]
+    assert len(codes) == 3
+    screen.shot("round-06-code-slips")
+    phone = browser.new_context(viewport=PHONE, locale="vi-VN")
+    voter = Screen(phone.new_page(), live_server.url, "phone")
+    for code in codes:
+        voter.go("/vote/")
+        voter.page.fill("#code", code)
+        voter.page.click("button:has-text('Tiếp tục')")
+        for fieldset in voter.page.locator("fieldset.vote").all():
+            fieldset.locator("input[value='HTTNV']").check()
+        if code == codes[0]:
+            voter.shot("round-07-vote-on-phone")
+        voter.page.once("dialog", lambda dialog: dialog.accept())
+        voter.page.click("button:has-text('Gửi phiếu')")
+        expect(voter.page.locator("h1")).to_have_text("Đã gửi phiếu")
+    page.goto(room_url)
+    expect(page.locator("text=Đã bỏ phiếu: 3/3")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('Kết thúc bỏ phiếu')")
+    expect(page.locator("ul.messages")).to_contain_text("công bố kết quả")
+    screen.shot("round-08-room-results")
+    voter.go("/vote/check/")
+    voter.page.fill("#code", codes[0])
+    voter.page.click("button:has-text('Kiểm tra')")
+    expect(voter.page.locator("ul.plainlist")).to_contain_text("HTTNV")
+    phone.close()
+
+    # 5. The cell proposes (HTXSNV for two members) and sends its file.
+    for username, level in (
+        ("dangvien", "HTXSNV"),
+        ("dangvien02", "HTXSNV"),
+        ("dangvien03", "HTTNV"),
+    ):
+        screen.go(f"/reviews/{walked[username].pk}/")
+        page.select_option("select[name='level']", level)
+        page.click("button:has-text('Ghi đề xuất')")
+        expect(page.locator("ul.messages")).to_contain_text("Đã ghi đề xuất")
+    for evaluation in others:
+        services.proposal_record(
+            actor=secretary,
+            evaluation=Evaluation.objects.get(pk=evaluation.pk),
+            expected_version=Evaluation.objects.get(pk=evaluation.pk).version,
+            level="HTTNV",
+        )
+    cell_evaluation = Evaluation.objects.get(period__year=2026, unit=cell, kind=SubjectKind.CELL)
+    services.proposal_record(
+        actor=secretary,
+        evaluation=cell_evaluation,
+        expected_version=cell_evaluation.version,
+        level="HTTNV",
+    )
+    screen.go(f"/units/{cell.code}/round/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("button:has-text('Gửi hồ sơ lên cấp quyết định')")
+    expect(page.locator("ul.messages")).to_contain_text("Đã gửi hồ sơ")
+
+    # 6. The committee's office decides: the quota refuses one HTXSNV too many.
+    # Elsewhere in the committee, the quota of this member's group is already used up.
+    target = Evaluation.objects.get(pk=walked["dangvien"].pk)
+    committee = target.decider
+    Evaluation.objects.filter(
+        period__year=2026,
+        decider=committee,
+        kind=SubjectKind.MEMBER,
+        group=target.group,
+        not_rated_reason="",
+    ).exclude(unit=cell).update(level="HTXSNV", stage=Stage.DECIDED, reviewed=True)
+    stats_rebuild(cell_evaluation.period)
+    login(screen, "vanphong")
+    page.get_by_role("link", name="Quyết định", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Bảng quyết định")
+    page.click("text=Chờ quyết định")
+    row = page.locator(f"tr#e{walked['dangvien'].pk}")
+    row.locator("select[name='level']").select_option("HTXSNV")
+    row.locator("button:has-text('Quyết định')").click()
+    expect(page.locator(".messages .msg-error").first).to_contain_text("HTXSNV")
+    expect(page.locator(".messages .msg-error").first).to_contain_text(re.compile("QĐ 366"))
+    screen.shot("round-09-board-quota-refused")
+    row = page.locator(f"tr#e{walked['dangvien'].pk}")
+    row.locator("select[name='level']").select_option("HTTNV")
+    row.locator("button:has-text('Quyết định')").click()
+    expect(page.locator(".messages .msg-success")).to_contain_text("Đã quyết định")
+    screen.go(f"/units/{committee.code}/board/?show=pending")
+    keep = {e.pk for e in rated} - {walked["dangvien02"].pk}  # the cell waits for its members
+    for checkbox in page.locator("input[name='ids']").all():
+        if int(checkbox.get_attribute("value") or 0) not in keep:
+            checkbox.uncheck()
+    page.click("button:has-text('Quyết định theo đề xuất')")
+    expect(page.locator(".messages .msg-success")).to_contain_text("Đã quyết định theo đề xuất")
+    screen.shot("round-10-board-decided")
+    decided = Evaluation.objects.get(pk=walked["dangvien03"].pk)
+    assert decided.stage == Stage.DECIDED and decided.level == "HTTNV"
+
+    # 7. A decided subject is locked; reopening needs a reason and keeps the history.
+    screen.go(f"/reviews/{decided.pk}/")
+    expect(page.get_by_role("button", name="Mở lại")).to_be_visible()
+    page.fill("#id_reopen_reason", "Phát hiện thông tin chưa trung thực sau khi xếp loại")
+    page.click("button:has-text('Mở lại')")
+    expect(page.locator("ul.messages")).to_contain_text("Đã mở lại")
+    expect(page.locator("table.data").last).to_contain_text("Mở lại để xếp loại lại")
+    screen.shot("round-11-reopened")
+    assert Evaluation.objects.get(pk=decided.pk).stage == Stage.SENT
+    assert screen.console_errors == []
+    context.close()

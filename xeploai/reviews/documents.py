@@ -1,0 +1,120 @@
+"""The personal (or collective) self-review as a Word file in the rule set's official form."""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+from xeploai.lib import docx
+from xeploai.org.models import OrgUnit
+from xeploai.reviews.formdefs import form_def
+from xeploai.reviews.models import Evaluation, SubjectKind
+
+# Official documents are Vietnamese whatever the interface language: plain strings, not lazy ones.
+_LEVELS = {
+    "HTXSNV": "Hoàn thành xuất sắc nhiệm vụ",
+    "HTTNV": "Hoàn thành tốt nhiệm vụ",
+    "HTNV": "Hoàn thành nhiệm vụ",
+    "KHTNV": "Không hoàn thành nhiệm vụ",
+}
+_GRADES = {"XS": "Xuất sắc", "TOT": "Tốt", "TB": "Trung bình", "KEM": "Kém"}
+_FIX = {
+    "da_khac_phuc": "Đã khắc phục",
+    "dang_khac_phuc": "Đang khắc phục",
+    "chua_khac_phuc": "Chưa khắc phục",
+}
+
+
+def _grassroots(unit: OrgUnit) -> OrgUnit | None:
+    if unit.is_grassroots:
+        return unit
+    return OrgUnit.objects.filter(
+        path__in=unit.ancestor_paths(), kind__in=("dang_bo_co_so", "chi_bo_co_so")
+    ).first()
+
+
+def _self_review_docx(evaluation: Evaluation) -> bytes:
+    """Mẫu 02 / 02A / 02B / 2A / 2B / 2C (or 01/03 for a collective), filled from the review.
+
+    Official documents are written in Vietnamese whatever the interface language.
+    """
+    definition = form_def(evaluation.form_code)
+    content = evaluation.content or {}
+    unit = evaluation.unit
+    grassroots = _grassroots(unit)
+    document = docx.new_document()
+    docx.header(
+        document,
+        grassroots.name if grassroots else "",
+        unit.name,
+        f"Ngày {evaluation.period.evaluation_date:%d} tháng {evaluation.period.evaluation_date:%m} năm {evaluation.period.year}",
+    )
+    code = definition.code.replace("-", "-HD KĐ.ĐG ")
+    if evaluation.kind == SubjectKind.MEMBER:
+        docx.title(
+            document, "BẢN KIỂM ĐIỂM CÁ NHÂN", f"Năm {evaluation.period.year}", f"(Mẫu {code})"
+        )
+        person = evaluation.person
+        assert person is not None
+        docx.paragraph(document, f"Họ và tên: {person.full_name}")
+        if person.date_of_birth:
+            docx.paragraph(document, f"Ngày sinh: {person.date_of_birth:%d/%m/%Y}")
+        docx.paragraph(document, f"Chi bộ: {unit.name}")
+    else:
+        docx.title(
+            document,
+            f"BÁO CÁO KIỂM ĐIỂM {evaluation.subject_name.upper()}",
+            f"Năm {evaluation.period.year}",
+            f"(Mẫu {code})",
+        )
+    sections = content.get("sections", {})
+    for number, section in enumerate(definition.sections, start=1):
+        entry = sections.get(section.key, {})
+        docx.heading(document, f"{number}. {section.label}")
+        if section.key == "previous" and content.get("previous"):
+            docx.table(
+                document,
+                ["Hạn chế, khuyết điểm đã chỉ ra", "Kết quả khắc phục"],
+                [
+                    [item.get("text", ""), _FIX.get(item.get("status", ""), "")]
+                    for item in content["previous"]
+                ],
+            )
+        docx.paragraph(document, entry.get("text", ""))
+        if entry.get("grade"):
+            docx.paragraph(
+                document, f"Tự đánh giá: {_GRADES.get(entry['grade'], entry['grade'])}", italic=True
+            )
+    if definition.scored:
+        docx.heading(document, "Tự đánh giá, xếp loại")
+        common, tasks = content.get("score_common"), content.get("score_tasks")
+        total = (common or 0) + (tasks or 0) if common is not None and tasks is not None else None
+        docx.paragraph(
+            document, f"1. Nhóm tiêu chí chung: {common if common is not None else '…'}/30"
+        )
+        docx.paragraph(
+            document,
+            f"2. Nhóm tiêu chí về kết quả thực hiện nhiệm vụ: {tasks if tasks is not None else '…'}/70",
+        )
+        docx.paragraph(document, f"Tổng điểm: {total if total is not None else '…'}/100")
+        if content.get("annex"):
+            docx.heading(document, "Phụ lục: sản phẩm, tiến độ, chất lượng nhiệm vụ")
+            docx.paragraph(document, content["annex"])
+    docx.heading(document, "Tự nhận mức xếp loại chất lượng")
+    if content.get("civil_level"):
+        docx.paragraph(
+            document,
+            f"Xếp loại cán bộ, công chức, viên chức: {_LEVELS.get(content['civil_level'], '')}",
+        )
+    docx.paragraph(document, f"Xếp loại đảng viên: {_LEVELS.get(evaluation.self_level, '…')}")
+    docx.signatures(document, "", "NGƯỜI TỰ KIỂM ĐIỂM\n(Ký, ghi rõ họ tên)")
+    docx.heading(document, "Chi bộ đề xuất xếp loại mức chất lượng")
+    docx.paragraph(document, _LEVELS.get(evaluation.cell_level, "…"))
+    docx.heading(document, "Cấp có thẩm quyền xếp loại mức chất lượng")
+    docx.paragraph(document, _LEVELS.get(evaluation.level, "…"))
+    return docx.to_bytes(document)
+
+
+def self_review_docx(evaluation: Evaluation) -> bytes:
+    """Official documents are Vietnamese whatever the interface language."""
+    with translation.override("vi"):
+        return _self_review_docx(evaluation)

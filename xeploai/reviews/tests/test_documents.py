@@ -1,0 +1,109 @@
+"""The self-review and the minutes as Word files: open, say what they should, repeatable."""
+
+import io
+import shutil
+import subprocess
+
+import docx
+import pytest
+from django.urls import reverse
+
+from xeploai.ballots.documents import minutes_docx
+from xeploai.reviews import services
+from xeploai.reviews.documents import self_review_docx
+from xeploai.testing import make_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return make_round(cast)
+
+
+def text_of(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def submitted(cast, round_):
+    return services.review_submit(
+        actor=cast.member,
+        evaluation=round_.evaluation,
+        expected_version=round_.evaluation.version,
+        content={
+            "sections": {"qualities": {"text": "Lập trường tư tưởng vững vàng"}},
+            "score_common": 27,
+            "score_tasks": 63,
+            "self_level": "HTTNV",
+            "previous": [{"text": "Chậm nộp báo cáo", "status": "da_khac_phuc"}],
+        },
+    )
+
+
+def test_the_self_review_follows_the_2025_form(cast, round_):
+    text = text_of(self_review_docx(submitted(cast, round_)))
+    for expected in (
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "BẢN KIỂM ĐIỂM CÁ NHÂN",
+        "Mẫu 2B-HD KĐ.ĐG 2025",
+        "Trần Thị Lan",
+        "Lập trường tư tưởng vững vàng",
+        "27/30",
+        "63/70",
+        "90/100",
+        "Chậm nộp báo cáo",
+        "Đã khắc phục",
+        "Hoàn thành tốt nhiệm vụ",
+    ):
+        assert expected in text, expected
+
+
+def test_the_same_review_gives_the_same_bytes(cast, round_):
+    evaluation = submitted(cast, round_)
+    assert self_review_docx(evaluation) == self_review_docx(evaluation)
+
+
+def test_documents_stay_vietnamese_under_the_english_interface(client, cast, round_):
+    evaluation = submitted(cast, round_)
+    client.force_login(cast.member)
+    client.post(reverse("set_language"), {"language": "en"})
+    response = client.get(reverse("review_docx", args=[evaluation.pk]))
+    assert response.status_code == 200
+    assert "Về tư tưởng chính trị" in text_of(response.content)
+
+
+def test_the_minutes_list_every_subject_and_the_digest(round_):
+    text = text_of(minutes_docx(round_.closed_ballot))
+    assert "BIÊN BẢN KIỂM PHIẾU" in text and round_.closed_ballot.digest in text
+    assert "Trần Thị Lan" in text
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_documents(cast, round_, tmp_path):
+    for name, content in (
+        ("review.docx", self_review_docx(submitted(cast, round_))),
+        ("minutes.docx", minutes_docx(round_.closed_ballot)),
+    ):
+        source = tmp_path / name
+        source.write_bytes(content)
+        subprocess.run(
+            [
+                "libreoffice",
+                "--headless",
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(tmp_path),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        pdf = source.with_suffix(".pdf")
+        assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")

@@ -1,0 +1,133 @@
+"""Login throttling, Content-Security-Policy, CSRF on every mutation, the deploy checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from xeploai.audit.models import AuditEvent, AuditImmutableError, LoginFailure
+from xeploai.testing import make_round
+from xeploai.tests.test_access import RULES
+
+TEMPLATES = Path(settings.PACKAGE_DIR) / "templates"
+
+
+@pytest.mark.django_db
+def test_login_is_refused_for_a_while_after_repeated_failures(client, cast, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(3):
+        response = client.post(reverse("login"), {"username": "clerk", "password": "wrong"})
+        assert response.status_code == 200
+    locked = client.post(reverse("login"), {"username": "clerk", "password": "pw-for-tests-1"})
+    assert locked.status_code == 429
+    assert "thử lại sau" in locked.content.decode()
+    LoginFailure.objects.update(
+        at=timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS + 1)
+    )
+    assert (
+        client.post(
+            reverse("login"), {"username": "clerk", "password": "pw-for-tests-1"}
+        ).status_code
+        == 302
+    )
+
+
+def test_passwords_are_hashed_with_djangos_default_hasher_outside_tests():
+    code = (
+        "import django; django.setup(); from django.contrib.auth.hashers import make_password, "
+        "get_hasher; h = make_password('secret-pw'); print(get_hasher().algorithm, 'secret-pw' in h)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "xeploai.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split() == ["pbkdf2_sha256", "False"]
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_strict_content_security_policy(client, cast):
+    client.force_login(cast.upper_board)
+    response = client.get(reverse("unit_detail", args=[cast.root.code]))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_no_template_has_inline_script_style_or_event_handlers():
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+    handler = re.compile(r"\son[a-z]+\s*=", re.I)
+    style_attribute = re.compile(r"\sstyle\s*=", re.I)
+    problems = []
+    for path in TEMPLATES.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        for name, pattern in (
+            ("inline script", inline_script),
+            ("event handler", handler),
+            ("style attribute", style_attribute),
+        ):
+            if pattern.search(text):
+                problems.append(f"{path.relative_to(TEMPLATES)}: {name}")
+    assert not problems, problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(n for n, rule in RULES.items() if rule.method == "post"))
+def test_every_mutation_needs_the_csrf_token(cast, settings, tmp_path, name):
+    settings.MEDIA_ROOT = tmp_path
+    round_ = make_round(cast)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.admin)
+    before = AuditEvent.objects.count()
+    response = client.post(reverse(name, args=RULES[name].args(cast, round_)), {})
+    assert response.status_code == 403
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_audit_events_cannot_be_changed_or_deleted_through_the_application(cast):
+    from xeploai.audit.services import audit_record
+
+    event = audit_record(actor=cast.clerk, action="test", object_type="x", object_id="1")
+    event.note = "changed"
+    with pytest.raises(AuditImmutableError):
+        event.save()
+    with pytest.raises(AuditImmutableError):
+        event.delete()
+    with pytest.raises(AuditImmutableError):
+        AuditEvent.objects.filter(pk=event.pk).update(note="changed")
+    with pytest.raises(AuditImmutableError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_the_production_configuration_passes_djangos_deploy_checks():
+    environment = {
+        **os.environ,
+        "XEPLOAI_ENV": "production",
+        "XEPLOAI_SECRET_KEY": secrets.token_urlsafe(50),
+        "XEPLOAI_ALLOWED_HOSTS": "xeploai.example",
+        "DJANGO_SETTINGS_MODULE": "xeploai.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "xeploai", "check", "--deploy", "--fail-level", "WARNING"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
