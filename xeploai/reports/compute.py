@@ -15,20 +15,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
-from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce
-
-from xeploai.cycles.models import Deadline, Period, Step
+from xeploai.cycles.models import Period, Step
 from xeploai.lib.numbers import percent
 from xeploai.lib.text import fold
 from xeploai.org.models import Level, OrgUnit, UnitKind
-from xeploai.reports.models import NOT_RATED_PREFIX, PENDING, PoolStat, UnitStat
+from xeploai.reports import fetch
+from xeploai.reports.models import NOT_RATED_PREFIX, PENDING
 from xeploai.reviews.models import SubjectKind
 
 SCHEMA_VERSION = 1
-QUERIES = 6  # what compute_report costs, pinned by tests/test_compute.py
+QUERIES = 5  # what compute_report costs, pinned by tests/test_compute.py
 UNRATED_LIST_LIMIT = 200  # organizations listed by name as not rated yet
 
 # The four blocks in the order of the official report (rules.md §7.2).
@@ -81,20 +78,25 @@ class Counts:
 
     @classmethod
     def from_buckets(cls, buckets: dict[str, int]) -> Counts:
-        reasons = sorted(
-            (bucket.removeprefix(NOT_RATED_PREFIX), n)
-            for bucket, n in buckets.items()
-            if bucket.startswith(NOT_RATED_PREFIX) and n
-        )
-        return cls(
-            total=sum(buckets.values()),
-            pending=buckets.get(PENDING, 0),
-            not_rated=tuple(reasons),
-            xs=buckets.get(Level.HTXSNV, 0),
-            tt=buckets.get(Level.HTTNV, 0),
-            ht=buckets.get(Level.HTNV, 0),
-            k=buckets.get(Level.KHTNV, 0),
-        )
+        # A plain loop: this runs for every block of every child, twice, on every page view.
+        total = pending = xs = tt = ht = k = 0
+        reasons: list[tuple[str, int]] = []
+        for bucket, n in buckets.items():
+            total += n
+            if bucket == Level.HTTNV:
+                tt = n
+            elif bucket == Level.HTXSNV:
+                xs = n
+            elif bucket == Level.HTNV:
+                ht = n
+            elif bucket == Level.KHTNV:
+                k = n
+            elif bucket == PENDING:
+                pending = n
+            elif n:
+                reasons.append((bucket.removeprefix(NOT_RATED_PREFIX), n))
+        reasons.sort()
+        return cls(total, pending, tuple(reasons), xs, tt, ht, k)
 
     @property
     def rated(self) -> int:
@@ -338,26 +340,6 @@ class Report:
 # ---- computation ----------------------------------------------------------------------------
 
 
-def _stat_rows(period: Period | None, unit: OrgUnit) -> list[tuple[Any, ...]]:
-    """UnitStat rows of ``unit`` and of its children: one query on (period, depth, path)."""
-    if period is None:
-        return []
-    return list(
-        UnitStat.objects.filter(
-            period=period,
-            path__startswith=unit.path,
-            depth__in=[unit.depth, unit.depth + 1],
-        ).values_list("path", "block", "bucket", "n", "unit__code", "unit__name", "unit__kind")
-    )
-
-
-def _by_path(rows: list[tuple[Any, ...]]) -> dict[str, dict[str, dict[str, int]]]:
-    result: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for path, block, bucket, n, *_ in rows:
-        result[path][block][bucket] = n
-    return result
-
-
 def _blocks(
     current: dict[str, dict[str, int]], previous: dict[str, dict[str, int]] | None
 ) -> tuple[Block, ...]:
@@ -391,8 +373,8 @@ def _pool_allowed(buckets: dict[str, int], quota_base: QuotaBase, small_exceptio
 
 
 def _group_findings(
-    member_pools: dict[int, dict[str, dict[str, int]]],
-    refs: dict[int, UnitRef],
+    member_pools: dict[str, dict[str, dict[str, int]]],
+    refs: dict[str, UnitRef],
     quota_base: QuotaBase,
     small_exception: bool,
 ) -> list[GroupFinding]:
@@ -440,71 +422,60 @@ def _group_findings(
 def compute_report(
     unit: OrgUnit, period: Period, *, as_of: dt.date, options: Options | None = None
 ) -> Report:
-    """The report of ``unit``'s subtree for ``period``, compared with ``period.previous()``.
+    """The report of ``unit``'s subtree for ``period``, compared with the year before.
 
     ``as_of`` is the date the progress is judged at (deadlines passed or not).
     """
     options = options or Options()
-    previous = period.previous()  # query 1
-    current_rows = _stat_rows(period, unit)  # query 2
-    previous_rows = _stat_rows(previous, unit)  # query 3 (none without a previous period)
-    current = _by_path(current_rows)
-    before = _by_path(previous_rows) if previous is not None else None
+    previous = fetch.previous_period_id(period, unit)  # query 1
+    period_ids = [period.pk] if previous is None else [period.pk, previous[0]]
+    current: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    before: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    child_refs: dict[str, UnitRef] = {}
+    this_year = period.pk
+    for period_id, path, block, bucket, n, code, name, kind in fetch.unit_and_children_stats(
+        period_ids, unit
+    ):  # query 2: this year and the previous one together
+        if period_id == this_year:
+            current[path][block][bucket] = n
+            if path != unit.path and path not in child_refs:
+                child_refs[path] = UnitRef(code, name, kind)
+        else:
+            before[path][block][bucket] = n
+    compare = previous is not None
 
-    blocks = _blocks(current.get(unit.path, {}), None if before is None else before[unit.path])
-    child_refs = {
-        path: UnitRef(code, name, kind)
-        for path, _, _, _, code, name, kind in current_rows
-        if path != unit.path
-    }
+    blocks = _blocks(current.get(unit.path, {}), before.get(unit.path) if compare else None)
     children = tuple(
         ChildRow(
             unit=ref,
-            blocks=_blocks(current[path], None if before is None else before.get(path, {})),
+            blocks=_blocks(current[path], before.get(path, {}) if compare else None),
         )
         for path, ref in sorted(child_refs.items(), key=lambda kv: (fold(kv[1].name), kv[1].code))
     )
 
-    # query 4: the quota pools decided by the unit itself and by its children, summed per
+    # query 3: the quota pools decided by the unit itself and by its children, summed per
     # (body, block, group) in SQL. Deeper bodies are found by drilling down: an inspection
     # reports on the bodies the unit oversees directly, and the cost stays O(children).
-    decider_paths = [unit.path, *child_refs]
-    pools = (
-        PoolStat.objects.filter(period=period, decider_path__in=decider_paths)
-        .values("decider_id", "decider__code", "decider__name", "decider__kind", "block", "group")
-        .annotate(
-            xs=Coalesce(Sum("n", filter=Q(bucket=Level.HTXSNV)), 0),
-            tt=Coalesce(Sum("n", filter=Q(bucket=Level.HTTNV)), 0),
-            ht=Coalesce(Sum("n", filter=Q(bucket=Level.HTNV)), 0),
-            k=Coalesce(Sum("n", filter=Q(bucket=Level.KHTNV)), 0),
-        )
-        .order_by("decider__code", "block", "group")
-    )
-    refs: dict[int, UnitRef] = {}
+    refs = {unit.path: UnitRef(unit.code, unit.name, unit.kind), **child_refs}
     quota_findings: list[QuotaFinding] = []
-    member_pools: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
-    for pool in pools:
-        decider_id = pool["decider_id"]
-        refs[decider_id] = UnitRef(
-            pool["decider__code"], pool["decider__name"], pool["decider__kind"]
-        )
-        xs, tt, ht, k = pool["xs"], pool["tt"], pool["ht"], pool["k"]
+    member_pools: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+    for decider_path, block, group, xs, tt, ht, k in fetch.pool_sums(period.pk, list(refs)):
         buckets: dict[str, int] = {
             Level.HTXSNV: xs,
             Level.HTTNV: tt,
             Level.HTNV: ht,
             Level.KHTNV: k,
         }
-        if pool["block"] == SubjectKind.MEMBER:
-            member_pools[decider_id][pool["group"]] = buckets
+        if block == SubjectKind.MEMBER:
+            member_pools[decider_path][group] = buckets
         base = xs + tt if options.quota_base == QuotaBase.TT_PLUS else tt
         allowed = _allowed(xs, tt, ht, k, base, period.small_unit_exception)
         if xs > allowed:
             quota_findings.append(
                 QuotaFinding(
-                    decider=refs[decider_id],
-                    block=pool["block"],
-                    group=pool["group"],
+                    decider=refs[decider_path],
+                    block=block,
+                    group=group,
                     xs=xs,
                     tt=tt,
                     rated=xs + tt + ht + k,
@@ -514,37 +485,22 @@ def compute_report(
                 )
             )
 
-    # query 5: organization subjects without a level down to the grandchildren (a bloc's
-    # grassroots organizations and their cells), first UNRATED_LIST_LIMIT of them; the
+    # query 4: organization subjects without a level down to the grandchildren (a bloc's
+    # grassroots organizations and their cells), the first UNRATED_LIST_LIMIT of them; the
     # blocks above give the complete counts.
-    own_row = (Q(block=SubjectKind.CELL) & Q(unit__kind=UnitKind.CELL)) | (
-        Q(block__in=[SubjectKind.GRASSROOTS, SubjectKind.COMMITTEE])
-        & Q(unit__kind__in=UnitKind.grassroots())
-    )
     unrated = tuple(
         UnratedUnit(
             unit=UnitRef(code, name, kind),
             block=block,
             reason="" if bucket == PENDING else bucket.removeprefix(NOT_RATED_PREFIX),
         )
-        for code, name, kind, block, bucket in UnitStat.objects.filter(
-            own_row,
-            period=period,
-            depth__in=[unit.depth, unit.depth + 1, unit.depth + 2],
-            path__startswith=unit.path,
-            n__gt=0,
+        for _path, block, bucket, code, name, kind in fetch.unrated_organizations(
+            period.pk, unit, UNRATED_LIST_LIMIT
         )
-        .exclude(bucket__in=LEVELS)
-        .values_list("unit__code", "unit__name", "unit__kind", "block", "bucket")
-        .order_by("bucket", "path", "block")[:UNRATED_LIST_LIMIT]
     )
 
-    # query 6: the deadlines of the decisions; progress is read from the children's rows
-    due = dict(
-        Deadline.objects.filter(
-            period=period, step__in=[Step.GRASSROOTS_DECISION, Step.UPPER_DECISION]
-        ).values_list("step", "due")
-    )
+    # query 5: the deadlines of the decisions; progress is read from the children's rows
+    due = fetch.deadlines(period.pk, [Step.GRASSROOTS_DECISION, Step.UPPER_DECISION])
     progress = Progress(
         as_of=as_of,
         grassroots_due=due.get(Step.GRASSROOTS_DECISION),
@@ -566,7 +522,7 @@ def compute_report(
         period=PeriodRef(
             year=period.year,
             name=period.name,
-            previous_year=previous.year if previous is not None else None,
+            previous_year=previous[1] if previous is not None else None,
         ),
         as_of=as_of,
         options=options,

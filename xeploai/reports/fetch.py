@@ -1,0 +1,120 @@
+"""The report's reads: five small SQL statements over the statistics tables.
+
+Plain SQL through the connection's cursor, because the report is read on every page view and
+the ORM's query building cost more than the queries themselves (see bench/bench_report.py).
+Every statement here is portable — ``LIKE 'prefix%'``, ``IN``, ``SUM(CASE …)``, ``LIMIT`` —
+and the test suite runs them on SQLite and on PostgreSQL. Table and column names come from
+the models' metadata, so a rename cannot silently break them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+
+from xeploai.cycles.models import Deadline, Period
+from xeploai.org.models import Level, OrgUnit, UnitKind
+from xeploai.reports.models import PoolStat, UnitStat
+from xeploai.reviews.models import SubjectKind
+
+UNIT = OrgUnit._meta.db_table
+STAT = UnitStat._meta.db_table
+POOL = PoolStat._meta.db_table
+PERIOD = Period._meta.db_table
+DEADLINE = Deadline._meta.db_table
+LEVELS = (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)
+
+
+def _like_prefix(path: str) -> str:
+    # Paths are base-36 digits and "/": nothing to escape for LIKE.
+    return path + "%"
+
+
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def previous_period_id(period: Period, unit: OrgUnit) -> tuple[int, int] | None:
+    """(id, year) of the period of the same kind one year earlier covering ``unit``."""
+    paths = [*unit.ancestor_paths(), unit.path]
+    marks = ", ".join(["%s"] * len(paths))
+    rows = _rows(
+        f"SELECT p.id, p.year FROM {PERIOD} p JOIN {UNIT} r ON r.id = p.scope_root_id "  # noqa: S608
+        f"WHERE p.kind = %s AND p.quarter = %s AND p.year = %s AND r.path IN ({marks}) "
+        "ORDER BY r.depth DESC LIMIT 1",
+        [period.kind, period.quarter, period.year - 1, *paths],
+    )
+    return (rows[0][0], rows[0][1]) if rows else None
+
+
+def unit_and_children_stats(
+    period_ids: list[int], unit: OrgUnit
+) -> list[tuple[int, str, str, str, int, str, str, str]]:
+    """(period, path, block, bucket, n, code, name, kind) of ``unit`` and its children."""
+    marks = ", ".join(["%s"] * len(period_ids))
+    return _rows(
+        f"SELECT s.period_id, s.path, s.block, s.bucket, s.n, u.code, u.name, u.kind "  # noqa: S608
+        f"FROM {STAT} s JOIN {UNIT} u ON u.id = s.unit_id "
+        f"WHERE s.period_id IN ({marks}) AND s.depth IN (%s, %s) AND s.path LIKE %s",
+        [*period_ids, unit.depth, unit.depth + 1, _like_prefix(unit.path)],
+    )
+
+
+def pool_sums(
+    period_id: int, decider_paths: list[str]
+) -> list[tuple[str, str, str, int, int, int, int]]:
+    """(decider path, block, group, HTXSNV, HTTNV, HTNV, KHTNV) per quota pool."""
+    marks = ", ".join(["%s"] * len(decider_paths))
+    sums = ", ".join("SUM(CASE WHEN bucket = %s THEN n ELSE 0 END)" for _ in LEVELS)
+    return _rows(
+        f'SELECT decider_path, block, "group", {sums} FROM {POOL} '  # noqa: S608
+        f"WHERE period_id = %s AND decider_path IN ({marks}) "
+        f'GROUP BY decider_path, block, "group" ORDER BY decider_path, block, "group"',
+        [*LEVELS, period_id, *decider_paths],
+    )
+
+
+def unrated_organizations(
+    period_id: int, unit: OrgUnit, limit: int
+) -> list[tuple[str, str, str, str, str, str]]:
+    """(path, block, bucket, code, name, kind) of organization subjects without a level, down
+    to the grandchildren: a subject's own row is the one at its unit (cells for the cell
+    block, grassroots organizations for theirs)."""
+    return _rows(
+        f"SELECT s.path, s.block, s.bucket, u.code, u.name, u.kind "  # noqa: S608
+        f"FROM {STAT} s JOIN {UNIT} u ON u.id = s.unit_id "
+        "WHERE s.period_id = %s AND s.depth IN (%s, %s, %s) AND s.path LIKE %s AND s.n > 0 "
+        "AND s.bucket NOT IN (%s, %s, %s, %s) "
+        "AND ((s.block = %s AND u.kind = %s) OR (s.block IN (%s, %s) AND u.kind IN (%s, %s))) "
+        "ORDER BY s.bucket, s.path, s.block LIMIT %s",
+        [
+            period_id,
+            unit.depth,
+            unit.depth + 1,
+            unit.depth + 2,
+            _like_prefix(unit.path),
+            *LEVELS,
+            SubjectKind.CELL,
+            UnitKind.CELL,
+            SubjectKind.GRASSROOTS,
+            SubjectKind.COMMITTEE,
+            *UnitKind.grassroots(),
+            limit,
+        ],
+    )
+
+
+def deadlines(period_id: int, steps: list[str]) -> dict[str, dt.date]:
+    marks = ", ".join(["%s"] * len(steps))
+    rows = _rows(
+        f"SELECT step, due FROM {DEADLINE} WHERE period_id = %s AND step IN ({marks})",  # noqa: S608
+        [period_id, *steps],
+    )
+    # SQLite hands dates back as text.
+    return {
+        step: due if isinstance(due, dt.date) else dt.date.fromisoformat(due) for step, due in rows
+    }
