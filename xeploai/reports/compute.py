@@ -11,6 +11,7 @@ Every renderer (html, json, xlsx, docx, pdf) takes the ``Report`` built here; a 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,14 +19,13 @@ from enum import StrEnum
 
 from xeploai.cycles.models import Period, Step
 from xeploai.lib.numbers import percent
-from xeploai.lib.text import fold
 from xeploai.org.models import Level, OrgUnit, UnitKind
 from xeploai.reports import fetch
 from xeploai.reports.models import NOT_RATED_PREFIX, PENDING
 from xeploai.reviews.models import SubjectKind
 
 SCHEMA_VERSION = 1
-QUERIES = 5  # what compute_report costs, pinned by tests/test_compute.py
+QUERIES = 6  # what compute_report costs, pinned by tests/test_compute.py
 UNRATED_LIST_LIMIT = 200  # organizations listed by name as not rated yet
 
 # The four blocks in the order of the official report (rules.md §7.2).
@@ -340,6 +340,11 @@ class Report:
 # ---- computation ----------------------------------------------------------------------------
 
 
+def _sort_key(name: str) -> bytes:
+    """Vietnamese alphabetical order, accents ignored ("Đ" with "D"), cheaply."""
+    return unicodedata.normalize("NFD", name.lower().replace("đ", "d")).encode("ascii", "ignore")
+
+
 def _blocks(
     current: dict[str, dict[str, int]], previous: dict[str, dict[str, int]] | None
 ) -> tuple[Block, ...]:
@@ -387,35 +392,26 @@ def _group_findings(
     - ``pooled``: the body's HTXSNV fit 20 % of its members taken together, yet some group
       exceeds its own cap — the cap was applied over the whole body, not group by group.
     """
+
+    def summary(groups: dict[str, dict[str, int]]) -> tuple[tuple[str, int, int], ...]:
+        return tuple(
+            sorted((group, b[Level.HTXSNV], sum(b.values())) for group, b in groups.items())
+        )
+
     findings: list[GroupFinding] = []
-    for decider_id, groups in sorted(member_pools.items(), key=lambda kv: refs[kv[0]].code):
-        summary = tuple(
-            sorted(
-                (
-                    group,
-                    buckets.get(Level.HTXSNV, 0),
-                    sum(buckets.get(level, 0) for level in LEVELS),
-                )
-                for group, buckets in groups.items()
-            )
-        )
-        rated = sum(r for _, _, r in summary)
-        if len(groups) == 1 and rated >= SINGLE_GROUP_MIN:
-            findings.append(GroupFinding(refs[decider_id], "single_group", summary))
+    for path, groups in member_pools.items():
+        if len(groups) == 1:
+            if sum(next(iter(groups.values())).values()) >= SINGLE_GROUP_MIN:
+                findings.append(GroupFinding(refs[path], "single_group", summary(groups)))
             continue
-        if len(groups) < 2:
+        if not any(
+            b[Level.HTXSNV] > _pool_allowed(b, quota_base, small_exception) for b in groups.values()
+        ):
             continue
-        pooled: dict[str, int] = defaultdict(int)
-        for buckets in groups.values():
-            for bucket, n in buckets.items():
-                pooled[bucket] += n
-        pooled_ok = pooled[Level.HTXSNV] <= _pool_allowed(pooled, quota_base, small_exception)
-        some_group_over = any(
-            b.get(Level.HTXSNV, 0) > _pool_allowed(b, quota_base, small_exception)
-            for b in groups.values()
-        )
-        if pooled_ok and some_group_over:
-            findings.append(GroupFinding(refs[decider_id], "pooled", summary))
+        pooled = {level: sum(b[level] for b in groups.values()) for level in LEVELS}
+        if pooled[Level.HTXSNV] <= _pool_allowed(pooled, quota_base, small_exception):
+            findings.append(GroupFinding(refs[path], "pooled", summary(groups)))
+    findings.sort(key=lambda f: f.decider.code)
     return findings
 
 
@@ -431,17 +427,14 @@ def compute_report(
     period_ids = [period.pk] if previous is None else [period.pk, previous[0]]
     current: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     before: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    child_refs: dict[str, UnitRef] = {}
     this_year = period.pk
-    for period_id, path, block, bucket, n, code, name, kind in fetch.unit_and_children_stats(
-        period_ids, unit
-    ):  # query 2: this year and the previous one together
-        if period_id == this_year:
-            current[path][block][bucket] = n
-            if path != unit.path and path not in child_refs:
-                child_refs[path] = UnitRef(code, name, kind)
-        else:
-            before[path][block][bucket] = n
+    # query 2: the children's codes and names; query 3: this year's and the previous year's
+    # counts of the unit and its children, together
+    names = {path: UnitRef(code, name, kind) for path, code, name, kind in fetch.children(unit)}
+    for period_id, path, block, bucket, n in fetch.unit_and_children_stats(period_ids, unit):
+        target = current if period_id == this_year else before
+        target[path][block][bucket] = n
+    child_refs = {path: names[path] for path in current if path != unit.path and path in names}
     compare = previous is not None
 
     blocks = _blocks(current.get(unit.path, {}), before.get(unit.path) if compare else None)
@@ -450,10 +443,12 @@ def compute_report(
             unit=ref,
             blocks=_blocks(current[path], before.get(path, {}) if compare else None),
         )
-        for path, ref in sorted(child_refs.items(), key=lambda kv: (fold(kv[1].name), kv[1].code))
+        for path, ref in sorted(
+            child_refs.items(), key=lambda kv: (_sort_key(kv[1].name), kv[1].code)
+        )
     )
 
-    # query 3: the quota pools decided by the unit itself and by its children, summed per
+    # query 4: the quota pools decided by the unit itself and by its children, summed per
     # (body, block, group) in SQL. Deeper bodies are found by drilling down: an inspection
     # reports on the bodies the unit oversees directly, and the cost stays O(children).
     refs = {unit.path: UnitRef(unit.code, unit.name, unit.kind), **child_refs}
@@ -485,7 +480,7 @@ def compute_report(
                 )
             )
 
-    # query 4: organization subjects without a level down to the grandchildren (a bloc's
+    # query 5: organization subjects without a level down to the grandchildren (a bloc's
     # grassroots organizations and their cells), the first UNRATED_LIST_LIMIT of them; the
     # blocks above give the complete counts.
     unrated = tuple(
@@ -499,7 +494,7 @@ def compute_report(
         )
     )
 
-    # query 5: the deadlines of the decisions; progress is read from the children's rows
+    # query 6: the deadlines of the decisions; progress is read from the children's rows
     due = fetch.deadlines(period.pk, [Step.GRASSROOTS_DECISION, Step.UPPER_DECISION])
     progress = Progress(
         as_of=as_of,

@@ -51,15 +51,22 @@ def previous_period_id(period: Period, unit: OrgUnit) -> tuple[int, int] | None:
     return (rows[0][0], rows[0][1]) if rows else None
 
 
+def children(unit: OrgUnit) -> list[tuple[str, str, str, str]]:
+    """(path, code, name, kind) of the unit's direct children."""
+    return _rows(
+        f"SELECT path, code, name, kind FROM {UNIT} WHERE parent_id = %s",  # noqa: S608
+        [unit.pk],
+    )
+
+
 def unit_and_children_stats(
     period_ids: list[int], unit: OrgUnit
-) -> list[tuple[int, str, str, str, int, str, str, str]]:
-    """(period, path, block, bucket, n, code, name, kind) of ``unit`` and its children."""
+) -> list[tuple[int, str, str, str, int]]:
+    """(period, path, block, bucket, n) of ``unit`` and of its children."""
     marks = ", ".join(["%s"] * len(period_ids))
     return _rows(
-        f"SELECT s.period_id, s.path, s.block, s.bucket, s.n, u.code, u.name, u.kind "  # noqa: S608
-        f"FROM {STAT} s JOIN {UNIT} u ON u.id = s.unit_id "
-        f"WHERE s.period_id IN ({marks}) AND s.depth IN (%s, %s) AND s.path LIKE %s",
+        f"SELECT period_id, path, block, bucket, n FROM {STAT} "  # noqa: S608
+        f"WHERE period_id IN ({marks}) AND depth IN (%s, %s) AND path LIKE %s",
         [*period_ids, unit.depth, unit.depth + 1, _like_prefix(unit.path)],
     )
 
