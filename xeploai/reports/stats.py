@@ -101,7 +101,9 @@ def stats_move(evaluation: Evaluation, old_bucket: str, new_bucket: str) -> None
     ).update(n=F("n") + delta)
 
 
-def _recount(period: Period) -> tuple[Counter[tuple[str, str, str]], Counter[tuple[int, str, str, str]]]:
+def _recount(
+    period: Period,
+) -> tuple[Counter[tuple[str, str, str]], Counter[tuple[int, str, str, str]]]:
     """(path, block, bucket) → n rolled up the tree, and (decider, block, group, bucket) → n."""
     per_unit = (
         Evaluation.objects.filter(period=period)
@@ -190,8 +192,22 @@ def stats_differences(period: Period) -> list[dict[str, Any]]:
     differences: list[dict[str, Any]] = []
     for key in set(rolled) | set(kept_units):
         if rolled.get(key, 0) != kept_units.get(key, 0):
-            differences.append({"table": "unit", "key": key, "kept": kept_units.get(key, 0), "recount": rolled.get(key, 0)})
-    for key in set(pools) | set(kept_pools):
-        if pools.get(key, 0) != kept_pools.get(key, 0):
-            differences.append({"table": "pool", "key": key, "kept": kept_pools.get(key, 0), "recount": pools.get(key, 0)})
+            differences.append(
+                {
+                    "table": "unit",
+                    "key": key,
+                    "kept": kept_units.get(key, 0),
+                    "recount": rolled.get(key, 0),
+                }
+            )
+    for pool_key in set(pools) | set(kept_pools):
+        if pools.get(pool_key, 0) != kept_pools.get(pool_key, 0):
+            differences.append(
+                {
+                    "table": "pool",
+                    "key": pool_key,
+                    "kept": kept_pools.get(pool_key, 0),
+                    "recount": pools.get(pool_key, 0),
+                }
+            )
     return differences

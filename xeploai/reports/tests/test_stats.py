@@ -20,8 +20,13 @@ def period(cast):
     make_person(cast.cell_a1)
     make_person(cast.cell_a2, admission_date=dt.date(2026, 10, 1), official_date=None)
     period = period_create(
-        actor=None, name="Năm 2026", year=2026, kind=PeriodKind.YEAR, ruleset=RuleSetKey.QD366,
-        scope_root=cast.root, evaluation_date=dt.date(2026, 12, 10),
+        actor=None,
+        name="Năm 2026",
+        year=2026,
+        kind=PeriodKind.YEAR,
+        ruleset=RuleSetKey.QD366,
+        scope_root=cast.root,
+        evaluation_date=dt.date(2026, 12, 10),
     )
     period_open(actor=None, period=period)
     return period
