@@ -16,4 +16,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("xeploai.org.urls")),
+    path("imports/", include("xeploai.imports.urls")),
+    path("jobs/", include("xeploai.jobs.urls")),
 ]

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from xeploai.jobs.models import Job
 from xeploai.testing import Cast
 
 PERSONAS = [
@@ -49,12 +51,35 @@ NOT_APPLICABLE = {
     "set_language": "choosing a language is allowed to everyone",
 }
 
+# Imports and jobs over unit A: clerk, committee, upper board and admin act; the inspector may
+# read A but not import (403); the others cannot see A (404).
+IMPORTERS_OF_A = {"member": 404, "secretary": 404, "outsider": 404, "inspector": 403}
+
+
+def _job_of_clerk(c: Cast) -> Job:
+    return Job.objects.create(
+        kind="import",
+        unit=c.org_a,
+        unit_path=c.org_a.path,
+        created_by=c.clerk,
+        created_at=timezone.now(),
+        status="done",
+        result={"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "problem_count": 0},
+    )
+
+
 RULES: dict[str, Rule] = {
     "home": Rule(default=302),
     "unit_list": Rule(),
     "unit_detail": Rule(args=lambda c: [c.cell_a1.code], expect={"member": 404, "outsider": 404}),
     "person_search": Rule(),
     "person_detail": Rule(args=lambda c: [c.member_a1.pk], expect={"outsider": 404}),
+    "import_home": Rule(default=302, expect={"member": 403, "secretary": 403, "inspector": 403}),
+    "import_start": Rule(args=lambda c: [c.org_a.code], expect=IMPORTERS_OF_A),
+    "import_upload": Rule(args=lambda c: [c.org_a.code], method="post", expect=IMPORTERS_OF_A),
+    "import_template": Rule(args=lambda c: ["people"]),
+    "job_list": Rule(),
+    "job_detail": Rule(args=lambda c: [_job_of_clerk(c).pk], expect=IMPORTERS_OF_A),
 }
 
 
