@@ -18,6 +18,7 @@ exercised by the test suite on both databases (``imports/tests/test_bulk.py``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import zlib
 from collections.abc import Callable, Sequence
@@ -195,6 +196,55 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
             for start in range(0, len(reordered), BATCH):
                 cursor.executemany(sql, _adapt(reordered[start : start + BATCH], adapters))
     return len(rows)
+
+
+def fetch_by_keys(
+    model: type[models.Model], fields: Sequence[str], key: str, keys: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    """Rows (values of ``fields``) whose ``key`` is one of ``keys``: one ``= ANY(array)`` query
+    on PostgreSQL (an IN list of 100,000 literals is slow to parse and plan), batches of IN on
+    SQLite. Dates come back as dates on both."""
+    if not keys:
+        return []
+    given = _columns(model, fields)
+    names = ", ".join(_quote(_column(f)) for f in given)
+    table = _quote(model._meta.db_table)
+    column = _quote(_column(_columns(model, [key])[0]))
+    rows: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        if _is_postgresql():
+            cursor.execute(
+                f"SELECT {names} FROM {table} WHERE {column} = ANY(%s)",  # noqa: S608
+                [list(keys)],
+            )
+            return list(cursor.fetchall())
+        dates = [
+            i
+            for i, f in enumerate(given)
+            if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField)
+        ]
+        booleans = [i for i, f in enumerate(given) if isinstance(f, models.BooleanField)]
+        for start in range(0, len(keys), BATCH):
+            batch = list(keys[start : start + BATCH])
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(
+                f"SELECT {names} FROM {table} WHERE {column} IN ({marks})",  # noqa: S608
+                batch,
+            )
+            fetched = cursor.fetchall()
+            if dates or booleans:
+                for row in fetched:
+                    values = list(row)
+                    for i in dates:
+                        if isinstance(values[i], str):
+                            values[i] = dt.date.fromisoformat(values[i])
+                    for i in booleans:
+                        if values[i] is not None:
+                            values[i] = bool(values[i])
+                    rows.append(tuple(values))
+            else:
+                rows.extend(fetched)
+    return rows
 
 
 def lock(name: str) -> None:

@@ -42,9 +42,34 @@ def _text(raw: Any) -> str:
     return str(raw)
 
 
+# Whitespace that clean_text() would change: anything but a single inner space.
+_UNCLEAN_SPACE = re.compile(r"[^\S ]|  |^ | $")
+_COMBINING: dict[int, None] | None = None
+
+
 def _clean(text: str) -> str:
-    # clean_text() inlined: this runs on every text cell.
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    """``lib.text.clean_text`` with fast paths: this runs on every text cell."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _UNCLEAN_SPACE.search(text):
+        return " ".join(text.split())
+    return text
+
+
+def fold_clean(text: str, memo: dict[str, str]) -> str:
+    """``lib.text.fold`` of an already clean text, memoized (names repeat a lot)."""
+    folded = memo.get(text)
+    if folded is None:
+        global _COMBINING
+        if _COMBINING is None:
+            _COMBINING = {cp: None for cp in range(0x10000) if unicodedata.combining(chr(cp))}
+        if text and max(text) > "\uffff":
+            folded = fold(text)
+        else:
+            decomposed = unicodedata.normalize("NFD", text.lower())
+            folded = decomposed.translate(_COMBINING).replace("đ", "d")
+        memo[text] = folded
+    return folded
 
 
 def text_converter(column: Column) -> Converter:
@@ -183,8 +208,15 @@ def choice_converter(column: Column) -> Converter:
     with translation.override("vi"):
         allowed = " / ".join(str(label) for value, label in column.choices.choices if value)
 
+    memo: dict[Any, str] = {}
+
     def convert(raw: Any) -> str:
+        value = memo.get(raw)
+        if value is not None:
+            return value
         value = lookup.get(fold(_text(raw)))
+        if value is not None:
+            memo[raw] = value
         if value is None:
             raise CellError(
                 _("{value} không có trong danh mục — cần một trong: {allowed}").format(
@@ -200,6 +232,8 @@ def bool_converter(column: Column) -> Converter:
     def convert(raw: Any) -> bool:
         if type(raw) is bool:
             return raw
+        if raw in ("Có", "Không"):
+            return raw == "Có"
         folded = fold(_text(raw))
         if folded in _TRUE:
             return True

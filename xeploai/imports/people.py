@@ -12,13 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from xeploai.imports import bulk
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.rows import Problems, Row, chunked
-from xeploai.lib.text import fold
+from xeploai.imports.cells import fold_clean
 from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person, PersonStatus, UnitKind
 
 FIELDS = (
@@ -70,12 +69,13 @@ class PeoplePlan(Plan):
 
     def apply(self, actor: Any) -> None:
         ids = bulk.allocate_ids(Person, len(self.new))
+        names: dict[str, str] = {}
         people = []
         memberships = []
         official = MembershipKind.OFFICIAL
         for pk, values in zip(ids, self.new, strict=True):
             *fields, unit_id, joined = values
-            people.append((pk, *fields, fold(fields[NAME]), unit_id))
+            people.append((pk, *fields, fold_clean(fields[NAME], names), unit_id))
             memberships.append((pk, unit_id, official, joined, None))
         bulk.insert_rows(Person, INSERT_FIELDS, people)
         bulk.update_rows(Person, UPDATE_FIELDS, self.updates)
@@ -108,15 +108,21 @@ def _existing(rows: list[Row]) -> tuple[dict[str, tuple[Any, ...]], dict[str, tu
     cards = {row.values["party_card_number"] for row in rows if "party_card_number" in row.values}
     by_id: dict[str, tuple[Any, ...]] = {}
     by_card: dict[str, tuple[Any, ...]] = {}
-    columns = ("id", *FIELDS, "unit_id", "unit__path")
     cid, card = 1 + FIELDS.index("citizen_id"), 1 + FIELDS.index("party_card_number")
-    for key, values in (("citizen_id__in", ids), ("party_card_number__in", cards)):
-        for batch in chunked(sorted(values)):
-            for record in Person.objects.filter(Q(**{key: batch})).values_list(*columns):
-                if record[cid]:
-                    by_id[record[cid]] = record
-                if record[card]:
-                    by_card[record[card]] = record
+    records = {
+        record[0]: record
+        for key, values in (("citizen_id", ids), ("party_card_number", cards))
+        for record in bulk.fetch_by_keys(Person, ("id", *FIELDS, "unit"), key, sorted(values))
+    }
+    paths: dict[int, str] = {}
+    for batch in chunked(sorted({record[-1] for record in records.values()})):
+        paths.update(OrgUnit.objects.filter(pk__in=batch).values_list("pk", "path"))
+    for record in records.values():
+        full = (*record, paths[record[-1]])
+        if full[cid]:
+            by_id[full[cid]] = full
+        if full[card]:
+            by_card[full[card]] = full
     return by_id, by_card
 
 
@@ -130,6 +136,9 @@ def plan(
     seen_card: dict[str, int] = {}
     cell_kinds = UnitKind.cells()
     pending_transfers: list[tuple[Row, int, int, dt.date]] = []
+    field_defaults = [(name, DEFAULTS.get(name)) for name in FIELDS]
+    numbered_fields = list(enumerate(FIELDS, start=1))
+    names: dict[str, str] = {}
     for row in rows:
         values = row.values
         cid = values.get("citizen_id")
@@ -214,9 +223,9 @@ def plan(
             else:
                 cell_id = cell[0]
         if person is None:
-            merged = tuple(values.get(name, DEFAULTS.get(name)) for name in FIELDS)
+            merged = tuple([values.get(name, default) for name, default in field_defaults])
         else:
-            merged = tuple(values.get(name, person[i]) for i, name in enumerate(FIELDS, start=1))
+            merged = tuple([values.get(name, person[i]) for i, name in numbered_fields])
         admission, official, born = merged[ADMISSION], merged[OFFICIAL], merged[BIRTH]
         if admission is not None:
             if official is not None and official < admission:
@@ -255,7 +264,7 @@ def plan(
             pending_transfers.append((row, person[0], cell_id, joined or today))
         if transfer or merged != person[1:-2]:
             changed_name = merged[NAME] != person[1 + NAME]
-            folded = fold(str(merged[NAME])) if changed_name else None
+            folded = fold_clean(str(merged[NAME]), names) if changed_name else None
             result.updates.append((person[0], *merged, folded, cell_id))
             result.updated += 1
         else:
