@@ -179,7 +179,8 @@ def child(database_url: str, units_path: Path, people_path: Path, rows: int, rep
                         copy.write_row(row)
             else:
                 cursor.execute(
-                    f"CREATE TEMPORARY TABLE bench_scratch AS SELECT {columns} FROM org_person LIMIT 0"
+                    f"CREATE TEMPORARY TABLE bench_scratch AS SELECT {columns} FROM org_person "
+                    "LIMIT 0"
                 )
                 marks = ", ".join(["%s"] * 10)
                 cursor.executemany(
@@ -259,7 +260,8 @@ def main() -> None:
             text=True,
             check=False,
         )
-        line = next((l for l in completed.stdout.splitlines() if l.startswith("RESULT ")), None)
+        lines = completed.stdout.splitlines()
+        line = next((text for text in lines if text.startswith("RESULT ")), None)
         if line is None:
             print(f"{name}: failed\n{completed.stdout[-2000:]}\n{completed.stderr[-4000:]}")
             continue

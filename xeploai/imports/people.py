@@ -15,9 +15,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from xeploai.imports import bulk
+from xeploai.imports.cells import fold_clean
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.rows import Problems, Row, chunked
-from xeploai.imports.cells import fold_clean
 from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person, PersonStatus, UnitKind
 
 FIELDS = (
@@ -280,7 +280,7 @@ def _plan_transfers(
     problems: Problems,
 ) -> None:
     open_memberships: dict[int, tuple[int, dt.date]] = {}
-    for batch in chunked([person_id for _, person_id, _, _ in pending]):
+    for batch in chunked([item[1] for item in pending]):
         for pk, person_id, start in Membership.objects.filter(
             person_id__in=batch, kind=MembershipKind.OFFICIAL, end__isnull=True
         ).values_list("pk", "person_id", "start"):

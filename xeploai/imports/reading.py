@@ -293,7 +293,8 @@ def _table(
     if missing:
         raise WorkbookError(
             _(
-                'Sheet "{sheet}" thiếu cột: {missing} — hãy dùng tệp mẫu (dòng tiêu đề ở dòng {row}).'
+                'Sheet "{sheet}" thiếu cột: {missing} — hãy dùng tệp mẫu '
+                "(dòng tiêu đề ở dòng {row})."
             ).format(
                 sheet=sheet.name,
                 missing=", ".join(f'"{m}"' for m in missing),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,6 @@ from xeploai.imports.problems import Problem, column_letter
 from xeploai.imports.reading import Table
 
 Progress = Callable[[int, int, str], None]
-T = TypeVar("T")
 
 
 class Row:
@@ -108,7 +107,7 @@ def parse_rows(
     return result
 
 
-def chunked(items: Iterable[T], size: int = 5000) -> Iterator[list[T]]:
+def chunked[T](items: Iterable[T], size: int = 5000) -> Iterator[list[T]]:
     """Lists of at most ``size`` items (IN clauses stay under every database's parameter limit)."""
     batch: list[T] = []
     for item in items:

@@ -190,7 +190,8 @@ def plan(rows: list[Row], problems: Problems, *, scope: OrgUnit | None) -> Units
                     row,
                     "kind" if "kind" in values else "parent",
                     _(
-                        "{kind} không thể trực thuộc {parent}{code} — cần một cấp trên là: {allowed}"
+                        "{kind} không thể trực thuộc {parent}{code} — cần một cấp trên là: "
+                        "{allowed}"
                     ).format(
                         kind=_label(kind),
                         parent=_label(parent_kind),
@@ -285,7 +286,8 @@ def _check_kind_changes(
                 first_row[parent_code],
                 "kind",
                 _(
-                    'không đổi được thành {kind}: tổ chức cấp dưới "{child}" ({child_kind}) không thể trực thuộc {kind}'
+                    'không đổi được thành {kind}: tổ chức cấp dưới "{child}" ({child_kind}) '
+                    "không thể trực thuộc {kind}"
                 ).format(kind=_label(new_kind), child=child_code, child_kind=_label(child_kind)),
             )
     no_longer_cells = [
