@@ -86,3 +86,12 @@ def test_json_fields_are_written_as_json(cast):
 def test_the_lock_is_taken_inside_a_transaction(cast):
     bulk.lock("xeploai-import-test")  # a no-op on SQLite, an advisory lock on PostgreSQL
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+@pytest.mark.parametrize(
+    "text", ["Nguyễn Văn Đức", "ĐẶNG THỊ THU HƯƠNG", "Lê Ngọc Ánh", "Phạm  Hùng", "", "𝔄 Lạ"]
+)
+def test_the_fast_fold_equals_the_library_fold(text):
+    from xeploai.imports.cells import _clean, fold_clean
+
+    assert fold_clean(_clean(text), {}) == fold(text)
