@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-
 CHROMIUM = os.environ.get("XEPLOAI_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("XEPLOAI_SCREENSHOTS", "test-artifacts/screenshots"))
 DESKTOP = {"width": 1280, "height": 900}
