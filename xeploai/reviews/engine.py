@@ -416,6 +416,36 @@ def pool_summaries(evaluations: list[Evaluation], period: Period) -> list[Meter]
     ]
 
 
+@dataclass(frozen=True)
+class BoardViolation:
+    message: str
+    evaluation_id: int | None
+    error: bool
+
+
+def board_violations(
+    evaluations: list[Evaluation], period: Period, on: dt.date
+) -> list[BoardViolation]:
+    """What the rules say about the deciding body's set as it stands — decided levels, else the
+    proposals — so the board can list every problem and link it to its row."""
+    ruleset = ruleset_of(period)
+    facts = Facts.load(period, evaluations)
+    by_subject = {subject_id(e): e.pk for e in evaluations}
+    decisions = [
+        facts.decision(e, level=e.level or e.cell_level)
+        for e in evaluations
+        if (e.level or e.cell_level) and not e.not_rated_reason
+    ]
+    report = rules.check_decisions(decisions, ruleset, on, year=period.year)
+    return [
+        BoardViolation(
+            message(v), by_subject.get(v.subject or ""), v.severity == rules.Severity.ERROR
+        )
+        for v in report.violations
+        if v.severity != rules.Severity.INFO
+    ]
+
+
 def ceiling_of(facts: Facts, evaluation: Evaluation) -> rules.Ceiling:
     ruleset = ruleset_of(facts.period)
     return rules.ceiling(
