@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "xeploai.reports",
     "xeploai.imports",
     "xeploai.checker",
+    "xeploai.jobs",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -120,6 +121,11 @@ MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.integer("XEPLOAI_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# Imports (docs/imports.md): a larger file is refused with one clear message.
+IMPORT_MAX_ROWS = env.integer("XEPLOAI_IMPORT_MAX_ROWS", 300_000)
+# Background jobs (docs/decisions/0003-job-table.md): inline = a thread of the web process runs
+# them (zero set-up); otherwise `xeploai worker` does.
+INLINE_JOBS = env.boolean("XEPLOAI_INLINE_JOBS", not PRODUCTION)
 
 EMAIL_BACKEND = env.string(
     "XEPLOAI_EMAIL_BACKEND",

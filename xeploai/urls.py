@@ -20,4 +20,6 @@ urlpatterns = [
     path("", include("xeploai.reviews.urls")),
     path("", include("xeploai.cycles.urls")),
     path("", include("xeploai.ballots.urls")),
+    path("imports/", include("xeploai.imports.urls")),
+    path("jobs/", include("xeploai.jobs.urls")),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 SHEET_HELP = "HuongDan"
 SHEET_INFO = "ThongTin"
@@ -224,12 +225,12 @@ INSTRUCTIONS = (
 )
 
 
-def write_template(path: str | Path) -> Path:
-    """Write the template workbook to ``path`` and return the path."""
+def write_template(path: str | Path | IO[bytes]) -> str | Path | IO[bytes]:
+    """Write the template workbook to ``path`` (a file name or a binary stream); return it."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    target = Path(path)
+    target = path if hasattr(path, "write") else Path(path)
     wb = Workbook()
     help_ws = wb.active
     assert help_ws is not None

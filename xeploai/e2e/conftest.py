@@ -13,10 +13,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls it makes through the
-# live server are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("XEPLOAI_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("XEPLOAI_SCREENSHOTS", "test-artifacts/screenshots"))
 DESKTOP = {"width": 1280, "height": 900}
@@ -25,6 +21,9 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are still synchronous and safe. Set only for the browser tests.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
     with sync_playwright() as playwright:

@@ -344,7 +344,7 @@ def decision_problems(
         if not about_target or violation.severity == rules.Severity.INFO:
             continue
         if violation.severity == rules.Severity.ERROR or not override_reason:
-            problems.append(message(violation))
+            problems.append(humanize(message(violation), peers, ruleset))
     return problems
 
 
@@ -414,6 +414,65 @@ def pool_summaries(evaluations: list[Evaluation], period: Period) -> list[Meter]
         )
         for s in rules.quota_summaries(decisions, ruleset)
     ]
+
+
+@dataclass
+class BoardViolation:
+    """One rule problem and every subject it concerns (the board lists each problem once)."""
+
+    message: str
+    error: bool
+    subjects: list[tuple[int, str]] = field(default_factory=list)
+
+
+_WORDS = {
+    "KHIEN_TRACH": "khiển trách",
+    "CANH_CAO": "cảnh cáo",
+    "CACH_CHUC": "cách chức",
+    "KHAI_TRU": "khai trừ",
+}
+
+
+def humanize(text: str, evaluations: list[Evaluation], ruleset: rules.RuleSet) -> str:
+    """Put human names on the engine's codes: quota groups and discipline forms."""
+    for evaluation in {e.decider_id: e for e in evaluations}.values():
+        for kind, kind_label in _GROUP_LABELS.items():
+            for group, group_label in _MEMBER_GROUP_LABELS.items():
+                text = text.replace(
+                    f"u{evaluation.decider_id} / {kind} / {group}", f"{kind_label} — {group_label}"
+                )
+            text = text.replace(f"u{evaluation.decider_id} / {kind} / ", f"{kind_label} ")
+    for code, word in _WORDS.items():
+        text = text.replace(code, word)
+    return text
+
+
+def board_violations(
+    evaluations: list[Evaluation], period: Period, on: dt.date
+) -> list[BoardViolation]:
+    """What the rules say about the deciding body's set as it stands — decided levels, else the
+    proposals — each problem once, with the subjects it concerns (linked from the board)."""
+    ruleset = ruleset_of(period)
+    facts = Facts.load(period, evaluations)
+    by_subject = {subject_id(e): e for e in evaluations}
+    decisions = [
+        facts.decision(e, level=e.level or e.cell_level)
+        for e in evaluations
+        if (e.level or e.cell_level) and not e.not_rated_reason
+    ]
+    report = rules.check_decisions(decisions, ruleset, on, year=period.year)
+    grouped: dict[str, BoardViolation] = {}
+    for violation in report.violations:
+        if violation.severity == rules.Severity.INFO:
+            continue
+        text = humanize(message(violation), evaluations, ruleset)
+        entry = grouped.setdefault(
+            text, BoardViolation(text, violation.severity == rules.Severity.ERROR)
+        )
+        evaluation = by_subject.get(violation.subject or "")
+        if evaluation is not None:
+            entry.subjects.append((evaluation.pk, evaluation.subject_name))
+    return sorted(grouped.values(), key=lambda v: (not v.error, -len(v.subjects), v.message))
 
 
 def ceiling_of(facts: Facts, evaluation: Evaluation) -> rules.Ceiling:

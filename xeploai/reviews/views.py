@@ -357,6 +357,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     roles = org_access.roles_at(request.user, unit)
     deciders = access.GRASSROOTS_DECIDERS if unit.is_grassroots else access.UPPER_DECIDERS
     summaries = engine.pool_summaries([r.evaluation for r in rows], period)
+    violations = engine.board_violations([r.evaluation for r in rows], period, timezone.localdate())
     show = request.GET.get("show", "all")
     shown = {
         "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
@@ -375,6 +376,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "period": period,
             "rows": shown,
             "summaries": summaries,
+            "violations": violations,
             "show": show if show in ("pending", "decided") else "all",
             "filters": filters,
             "can_decide": bool(roles & {*deciders, Role.ADMIN}),

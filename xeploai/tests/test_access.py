@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from xeploai.jobs.models import Job
 from xeploai.reports.tests.factories import cast_snapshot
 from xeploai.testing import Cast, Round, make_round
 
@@ -60,6 +62,22 @@ CELL_ACTORS = {
 }
 DECIDERS = {"member": 403, "secretary": 403, "upper_board": 403, "inspector": 403, "outsider": 404}
 GRASSROOTS_READERS = {"member": 404, "secretary": 404, "outsider": 404}
+# Imports and jobs over unit A: clerk, committee, upper board and admin act; the inspector may
+# read A but not import (403); the others cannot see A (404).
+IMPORTERS_OF_A = {"member": 404, "secretary": 404, "outsider": 404, "inspector": 403}
+
+
+def _job_of_clerk(c: Cast) -> Job:
+    return Job.objects.create(
+        kind="import",
+        unit=c.org_a,
+        unit_path=c.org_a.path,
+        created_by=c.clerk,
+        created_at=timezone.now(),
+        status="done",
+        result={"rows": 0, "created": 0, "updated": 0, "unchanged": 0, "problem_count": 0},
+    )
+
 
 RULES: dict[str, Rule] = {
     "home": Rule(default=302),
@@ -179,6 +197,12 @@ RULES: dict[str, Rule] = {
     },
     "vote": Rule(expect={"anonymous": 200}),
     "vote_check": Rule(expect={"anonymous": 200}),
+    "import_home": Rule(default=302, expect={"member": 403, "secretary": 403, "inspector": 403}),
+    "import_start": Rule(args=lambda c, r: [c.org_a.code], expect=IMPORTERS_OF_A),
+    "import_upload": Rule(args=lambda c, r: [c.org_a.code], method="post", expect=IMPORTERS_OF_A),
+    "import_template": Rule(args=lambda c, r: ["people"]),
+    "job_list": Rule(),
+    "job_detail": Rule(args=lambda c, r: [_job_of_clerk(c).pk], expect=IMPORTERS_OF_A),
 }
 
 

@@ -68,3 +68,13 @@ def test_the_compiled_catalogue_is_current():
 def _unescape(text: str) -> str:
     escapes = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
     return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(0)), text)
+
+
+def test_no_translation_is_a_guess_left_by_makemessages():
+    """makemessages fills new strings with near matches marked fuzzy (and `#|` history lines);
+    such a guess must be checked and the marks removed, never shipped."""
+    import polib
+
+    catalogue = polib.pofile(str(CATALOGUE))
+    guesses = [e.msgid for e in catalogue if "fuzzy" in e.flags or e.previous_msgid]
+    assert not guesses, guesses

@@ -1,5 +1,7 @@
 """Secret ballots: paper double entry, in-room codes, secrecy of what is stored."""
 
+import logging
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -157,9 +159,11 @@ def test_an_in_room_ballot_counts_codes_and_publishes_a_digest(cast, round_):
         services.vote_cast(code=codes[4], choices=choices[0])
 
 
-def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(cast, round_):
-    """Read every table after an in-room ballot: no column of the code table points to a user or
-    a person, and no row anywhere (audit included) carries a code or its hash."""
+def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(client, cast, round_, caplog):
+    """Read every table and every log line after an in-room ballot voted through the web: no
+    column of the code table points to a user or a person, and no row anywhere (audit
+    included) and no log line carries a code or its hash."""
+    caplog.set_level(logging.DEBUG)
     evaluations = members(round_)
     ballot = services.ballot_create(
         actor=cast.secretary,
@@ -171,8 +175,10 @@ def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(cast, round_):
         evaluations=evaluations,
     )
     codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
+    client.force_login(cast.member)  # a logged-in member votes from their own phone
     for code in codes:
-        services.vote_cast(code=code, choices={str(e.pk): "HTTNV" for e in evaluations})
+        data = {"code": code, "cast": "1", **{f"s{e.pk}": "HTTNV" for e in evaluations}}
+        assert "Đã gửi phiếu" in client.post(reverse("vote"), data).content.decode()
     services.room_close(actor=cast.secretary, ballot=ballot)
     columns = {f.column for f in BallotCode._meta.get_fields() if hasattr(f, "column")}
     assert columns == {"id", "ballot_id", "code_hash", "choices"}
@@ -187,6 +193,7 @@ def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(cast, round_):
                 text = " ".join(str(value) for value in row)
                 assert not any(secret in text for secret in secrets_), table
     assert not AuditEvent.objects.filter(action__in=["vote_cast"]).exists()
+    assert not any(secret in caplog.text for secret in secrets_)
 
 
 def test_results_stay_hidden_until_closed_and_small_groups_get_a_warning(client, cast, round_):

@@ -1,0 +1,294 @@
+"""Benchmark of the people import: 100,000 members end to end on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/bench_import.py [--rows 100000] [--repeat 3] [--pg postgres://…]
+
+Generates (once, cached in the temp directory) a units workbook (a bloc of grassroots
+committees and cells) and a people workbook, then times in the same run:
+
+- the floor of reading: python-calamine parsing the people sheet alone;
+- the floor of writing: PostgreSQL COPY (and SQLite executemany) of the same rows into a
+  scratch table with the person table's columns;
+- the import itself, dry run and real, on a fresh SQLite file and a fresh PostgreSQL database
+  (a child process per database: Django binds its database at start-up).
+
+Prints medians and the ratios to the floors. Targets (issue 5): ≤ 5 s on PostgreSQL, ≤ 10 s on
+SQLite for 100,000 rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CACHE = Path(tempfile.gettempdir()) / "xeploai-bench-import"
+PEOPLE_HEADER = [
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số CCCD",
+    "Số thẻ đảng viên",
+    "Ngày vào Đảng",
+    "Ngày chính thức",
+    "Mã chi bộ",
+    "Tình trạng",
+    "Là CBCCVC",
+    "Trong hệ thống chính trị",
+]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng"]
+MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Ngọc", "Đức", "Thu"]
+GIVEN = ["An", "Bình", "Cường", "Dũng", "Hà", "Hùng", "Lan", "Mai", "Nam", "Phương", "Tâm"]
+
+
+def cells_for(rows: int) -> list[str]:
+    return [f"BK-{g:03d}-{c:02d}" for g in range(1, max(2, rows // 250) + 1) for c in range(1, 6)]
+
+
+def person_rows(rows: int) -> list[list[Any]]:
+    cells = cells_for(rows)
+    result = []
+    for n in range(rows):
+        born = dt.date(1960 + n % 40, 1 + n % 12, 1 + n % 28)
+        admitted = dt.date(born.year + 25, 1 + (n * 7) % 12, 1 + (n * 3) % 28)
+        name = f"{FAMILY[n % 10]} {MIDDLE[n % 8]} {GIVEN[n % 11]}"
+        result.append(
+            [
+                name,
+                born,
+                "Nam" if n % 2 else "Nữ",
+                f"084{n:09d}",
+                f"84{n:07d}",
+                admitted,
+                admitted + dt.timedelta(days=365),
+                cells[n % len(cells)],
+                "Đang sinh hoạt",
+                "Có" if n % 3 else "Không",
+                "Có",
+            ]
+        )
+    return result
+
+
+def generate(rows: int) -> tuple[Path, Path]:
+    import openpyxl
+
+    CACHE.mkdir(exist_ok=True)
+    units_path = CACHE / f"units-{rows}.xlsx"
+    people_path = CACHE / f"people-{rows}.xlsx"
+    if not units_path.exists():
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "ToChuc"
+        sheet.append(["Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên"])
+        sheet.append(["BK", "Đảng bộ Khối (thử tải)", "Đảng bộ cấp trên cơ sở", ""])
+        for code in cells_for(rows):
+            grassroots = code[:6]
+            if code.endswith("-01"):
+                sheet.append([grassroots, f"Đảng bộ {grassroots}", "Đảng bộ cơ sở", "BK"])
+            sheet.append([code, f"Chi bộ {code}", "Chi bộ trực thuộc", grassroots])
+        workbook.save(units_path)
+    if not people_path.exists():
+        print(f"generating {people_path} ({rows:,} rows)…", flush=True)
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("DangVien")
+        sheet.append(PEOPLE_HEADER)
+        for row in person_rows(rows):
+            sheet.append(row)
+        workbook.save(people_path)
+    return units_path, people_path
+
+
+def median_of(repeat: int, work: Any, before: Any = None) -> float:
+    times = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def parse_floor(people_path: Path, repeat: int) -> float:
+    from python_calamine import CalamineWorkbook
+
+    def parse() -> None:
+        workbook = CalamineWorkbook.from_path(str(people_path))
+        workbook.get_sheet_by_name("DangVien").to_python(skip_empty_area=False)
+        workbook.close()
+
+    return median_of(repeat, parse)
+
+
+# ---- child: one database ---------------------------------------------------------------------
+
+
+def child(database_url: str, units_path: Path, people_path: Path, rows: int, repeat: int) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xeploai.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from xeploai.imports.services import import_file
+    from xeploai.lib.text import fold
+    from xeploai.org.models import Membership, Person
+
+    call_command("migrate", verbosity=0)
+    units = import_file(actor=None, kind="units", path=units_path)
+    assert units.ok, units.problems[:5]
+    results: dict[str, Any] = {"vendor": connection.vendor, "units": units.created}
+
+    # The floor of writing: the same rows, as tuples, into a scratch copy of the person table.
+    cell_ids = dict(
+        __import__("xeploai.org.models", fromlist=["OrgUnit"])
+        .OrgUnit.objects.filter(kind="chi_bo")
+        .values_list("code", "pk")
+    )
+    tuples = [
+        (r[0], fold(r[0]), r[1], "nam", r[3], r[4], r[5], r[6], "dang_sinh_hoat", cell_ids[r[7]])
+        for r in person_rows(rows)
+    ]
+    columns = (
+        "full_name, name_folded, date_of_birth, gender, citizen_id, party_card_number, "
+        "admission_date, official_date, status, unit_id"
+    )
+
+    def scratch_floor() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_scratch")
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE bench_scratch AS SELECT {columns} FROM org_person "
+                    "WITH NO DATA"
+                )
+                with cursor.cursor.copy(f"COPY bench_scratch ({columns}) FROM STDIN") as copy:
+                    for row in tuples:
+                        copy.write_row(row)
+            else:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE bench_scratch AS SELECT {columns} FROM org_person "
+                    "LIMIT 0"
+                )
+                marks = ", ".join(["%s"] * 10)
+                cursor.executemany(
+                    f"INSERT INTO bench_scratch ({columns}) VALUES ({marks})",
+                    [
+                        (
+                            *r[:2],
+                            r[2].isoformat(),
+                            *r[3:6],
+                            r[6].isoformat(),
+                            r[7].isoformat(),
+                            *r[8:],
+                        )
+                        for r in tuples
+                    ],
+                )
+            cursor.execute("DROP TABLE bench_scratch")
+
+    results["write_floor"] = median_of(repeat, scratch_floor)
+
+    def wipe() -> None:
+        with transaction.atomic():
+            Membership.objects.all().delete()
+            Person.objects.all().delete()
+
+    def run(dry_run: bool) -> None:
+        outcome = import_file(actor=None, kind="people", path=people_path, dry_run=dry_run)
+        assert outcome.ok and outcome.created == rows, outcome.problems[:5]
+
+    results["dry_run"] = median_of(repeat, lambda: run(True), wipe)
+    results["import"] = median_of(repeat, lambda: run(False), wipe)
+    started = time.perf_counter()
+    again = import_file(actor=None, kind="people", path=people_path)
+    results["reimport_unchanged"] = time.perf_counter() - started
+    assert again.unchanged == rows
+    print("RESULT " + json.dumps(results))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/xeploai_bench")
+    parser.add_argument("--child", nargs=2, metavar=("DATABASE_URL", "ROWS"))
+    args = parser.parse_args()
+    units_path, people_path = generate(args.rows)
+    if args.child:
+        child(args.child[0], units_path, people_path, int(args.child[1]), args.repeat)
+        return
+    parse = parse_floor(people_path, args.repeat)
+    print(
+        f"calamine parse alone ({args.rows:,} rows): {parse:.2f} s "
+        f"({args.rows / parse:,.0f} rows/s)"
+    )
+    databases = [("sqlite", f"sqlite:///{CACHE / 'bench.sqlite3'}")]
+    if args.pg:
+        databases.append(("postgresql", args.pg))
+    for name, url in databases:
+        if name == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(CACHE / "bench.sqlite3") + suffix).unlink(missing_ok=True)
+        else:
+            _fresh_pg(url)
+        completed = subprocess.run(  # noqa: S603 — our own script, our arguments
+            [
+                sys.executable,
+                __file__,
+                "--rows",
+                str(args.rows),
+                "--repeat",
+                str(args.repeat),
+                "--child",
+                url,
+                str(args.rows),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        lines = completed.stdout.splitlines()
+        line = next((text for text in lines if text.startswith("RESULT ")), None)
+        if line is None:
+            print(f"{name}: failed\n{completed.stdout[-2000:]}\n{completed.stderr[-4000:]}")
+            continue
+        r = json.loads(line[7:])
+        floor = "COPY" if name == "postgresql" else "executemany"
+        print(
+            f"{name}: {r['units']} units; write floor ({floor} alone) {r['write_floor']:.2f} s; "
+            f"dry run {r['dry_run']:.2f} s; import {r['import']:.2f} s "
+            f"({args.rows / r['import']:,.0f} rows/s); re-import unchanged "
+            f"{r['reimport_unchanged']:.2f} s"
+        )
+        print(
+            f"  ratios: import / (parse + write floor) = "
+            f"{r['import'] / (parse + r['write_floor']):.2f}; import / parse = "
+            f"{r['import'] / parse:.2f}; dry run / parse = {r['dry_run'] / parse:.2f}"
+        )
+
+
+def _fresh_pg(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Every public function of every ``services.py`` writes an audit event — directly or through
+another service — unless it is listed below as not changing data (or, for the ballot, as
+deliberately unaudited). A new service that forgets ``audit_record`` fails this test."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import xeploai
+
+PACKAGE = Path(xeploai.__file__).parent
+
+# Public functions of services modules that change nothing, or must not be audited. With why.
+EXEMPT = {
+    "audit.audit_record": "it is the audit",
+    "audit.snapshot": "reads a model instance into a dict",
+    "org.segment": "computes a path segment",
+    "org.path_for": "computes a path",
+    "org.units_bulk_create": "the bulk insert path; every caller (demo, imports, generator) audits the whole operation",
+    "ballots.full_members": "a count",
+    "ballots.normalize_code": "string normalization",
+    "ballots.code_hash": "a hash",
+    "ballots.validate_paper_data": "validation only",
+    "ballots.paper_mismatches": "a comparison",
+    "ballots.find_code": "a lookup",
+    "ballots.ballot_digest": "a hash of the ballot set",
+    "ballots.vote_cast": "ballot secrecy: an audit event would record when each code was used",
+    "imports.sha256_of": "a hash of a file",
+    "jobs.job_claim": "marks a job as running in the job table itself; the job's work audits",
+    "jobs.job_run": "runs a job whose own service audits",
+    "jobs.run_once": "claims and runs one job",
+}
+
+
+def _functions() -> dict[str, ast.FunctionDef]:
+    found: dict[str, ast.FunctionDef] = {}
+    for path in sorted(PACKAGE.glob("*/services.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                found[f"{path.parent.name}.{node.name}"] = node
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("_"):
+                found[f"{path.parent.name}.{node.name}"] = node
+    return found
+
+
+def _calls(node: ast.AST) -> set[str]:
+    names = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Call):
+            target = child.func
+            if isinstance(target, ast.Name):
+                names.add(target.id)
+            elif isinstance(target, ast.Attribute):
+                names.add(target.attr)
+    return names
+
+
+def test_every_service_that_changes_data_writes_an_audit_event():
+    functions = _functions()
+    by_name = {key.split(".", 1)[1]: key for key in functions}
+    auditing: set[str] = {"audit.audit_record"}
+    changed = True
+    while changed:  # a function audits if it calls one that does
+        changed = False
+        for key, node in functions.items():
+            if key in auditing:
+                continue
+            if any(by_name.get(name) in auditing for name in _calls(node)):
+                auditing.add(key)
+                changed = True
+    public = {key for key in functions if not key.split(".", 1)[1].startswith("_")}
+    silent = sorted(public - auditing - set(EXEMPT))
+    assert not silent, f"services that change data without an audit event: {silent}"
+    stale = sorted(set(EXEMPT) - public)
+    assert not stale, f"exemptions for services that no longer exist: {stale}"
+
+
+def test_the_enumeration_sees_the_services_it_should():
+    functions = _functions()
+    for expected in (
+        "reviews.decision_record",
+        "reviews.review_submit",
+        "ballots.paper_accept",
+        "org.unit_move",
+        "cycles.period_open",
+        "imports.import_file",
+    ):
+        assert expected in functions

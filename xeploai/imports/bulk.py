@@ -1,0 +1,266 @@
+"""DATABASE-SPECIFIC SQL — the one module of the imports that talks to the database directly.
+
+The imports load up to hundreds of thousands of rows; Django's ``bulk_create`` manages about
+13,000 rows a second, PostgreSQL's COPY 160,000–250,000 and SQLite's ``executemany`` about
+126,000 (docs: shared/design/recipes.md). So:
+
+- PostgreSQL: ``COPY … FROM STDIN`` (psycopg 3) for inserts; updates are copied into a temporary
+  table and applied with one ``UPDATE … FROM``; ids are taken from the table's own sequence;
+  ``lock`` is a transaction-level advisory lock.
+- SQLite: ``executemany`` in batches; ids follow the largest id ever given (``sqlite_sequence``);
+  ``lock`` does nothing because SQLite's IMMEDIATE transactions already let one writer at a time.
+
+Rows are tuples of Python values in the order of the given field names; fields not given get
+their model default, computed once, so a field added to a model later with a default still
+works. Callers validate everything first: this module only moves rows. Every function here is
+exercised by the test suite on both databases (``imports/tests/test_bulk.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zlib
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.db.models import NOT_PROVIDED
+
+Values = Sequence[Any]
+BATCH = 5000
+SEPARATOR = "\x1f"  # ASCII unit separator: never inside a code, an ID or a card number
+
+
+def _is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _column(field: models.Field[Any, Any]) -> str:
+    assert field.column is not None
+    return field.column
+
+
+def _columns(model: type[models.Model], fields: Sequence[str]) -> list[models.Field[Any, Any]]:
+    result: list[models.Field[Any, Any]] = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        result.append(field)
+    return result
+
+
+def _defaults(
+    model: type[models.Model], given: Sequence[str]
+) -> tuple[list[models.Field[Any, Any]], tuple[Any, ...]]:
+    """The concrete fields not given, and their default values (Python side)."""
+    given_set = set(given)
+    rest: list[models.Field[Any, Any]] = []
+    values: list[Any] = []
+    for field in model._meta.concrete_fields:
+        if field.name in given_set or field.attname in given_set or field.primary_key:
+            continue
+        rest.append(field)
+        if field.has_default():
+            values.append(field.get_default())
+        elif field.db_default is not NOT_PROVIDED or field.null:
+            values.append(None)
+        else:
+            values.append("" if isinstance(field, models.CharField | models.TextField) else None)
+    return rest, tuple(values)
+
+
+def _adapters(fields: Sequence[models.Field[Any, Any]]) -> list[Callable[[Any], Any] | None]:
+    """Per column, how to turn a Python value into what the driver takes (None: as is)."""
+    adapters: list[Callable[[Any], Any] | None] = []
+    for field in fields:
+        if isinstance(field, models.JSONField):
+            adapters.append(lambda value: None if value is None else json.dumps(value))
+        elif isinstance(field, models.DateTimeField) and not _is_postgresql():
+            adapters.append(lambda value: None if value is None else value.isoformat(" "))
+        elif isinstance(field, models.DateField) and not _is_postgresql():
+            adapters.append(lambda value: None if value is None else value.isoformat())
+        else:
+            adapters.append(None)
+    return adapters
+
+
+def _adapt(
+    rows: Sequence[Values], adapters: list[Callable[[Any], Any] | None]
+) -> list[tuple[Any, ...]]:
+    active = [(i, a) for i, a in enumerate(adapters) if a is not None]
+    if not active:
+        return [tuple(row) for row in rows]
+    result = []
+    for row in rows:
+        values = list(row)
+        for i, adapt in active:
+            values[i] = adapt(values[i])
+        result.append(tuple(values))
+    return result
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` fresh primary keys for ``model``, so that related rows can be written at once."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    assert model._meta.pk is not None
+    pk = _column(model._meta.pk)
+    with connection.cursor() as cursor:
+        if _is_postgresql():
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX({_quote(pk)}), 0) FROM {_quote(table)}")  # noqa: S608
+        highest = cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(highest, row[0] if row else 0) + 1
+        return list(range(start, start + count))
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Values]) -> int:
+    """Insert ``rows`` (tuples in the order of ``fields``; may include the primary key)."""
+    if not rows:
+        return 0
+    given = _columns(model, fields)
+    rest, defaults = _defaults(model, fields)
+    all_fields = [*given, *rest]
+    names = ", ".join(_quote(_column(f)) for f in all_fields)
+    table = _quote(model._meta.db_table)
+    adapters = _adapters(all_fields)
+    with connection.cursor() as cursor:
+        if _is_postgresql():
+            json_columns = [i for i, a in enumerate(adapters) if a is not None]
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    values = (*row, *defaults)
+                    if json_columns:
+                        values = tuple(
+                            adapters[i](v) if i in json_columns else v  # type: ignore[misc]
+                            for i, v in enumerate(values)
+                        )
+                    copy.write_row(values)
+        else:
+            marks = ", ".join(["%s"] * len(all_fields))
+            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+            for start in range(0, len(rows), BATCH):
+                batch = [(*row, *defaults) for row in rows[start : start + BATCH]]
+                cursor.executemany(sql, _adapt(batch, adapters))
+    return len(rows)
+
+
+def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Values]) -> int:
+    """Set ``fields`` on existing rows: each row is (primary key, *values in field order)."""
+    if not rows:
+        return 0
+    pk = model._meta.pk
+    assert pk is not None
+    given = _columns(model, fields)
+    table = _quote(model._meta.db_table)
+    adapters = _adapters([pk, *given])
+    with connection.cursor() as cursor:
+        if _is_postgresql():
+            temp = _quote(f"_xeploai_update_{model._meta.db_table}")
+            columns = ", ".join(_quote(_column(f)) for f in [pk, *given])
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT {columns} FROM {table} WITH NO DATA"
+            )
+            json_columns = [i for i, a in enumerate(adapters) if a is not None]
+            with cursor.cursor.copy(f"COPY {temp} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    if json_columns:
+                        row = tuple(
+                            adapters[i](v) if i in json_columns else v  # type: ignore[misc]
+                            for i, v in enumerate(row)
+                        )
+                    copy.write_row(row)
+            assignments = ", ".join(f"{_quote(_column(f))} = u.{_quote(_column(f))}" for f in given)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM {temp} AS u "  # noqa: S608
+                f"WHERE t.{_quote(_column(pk))} = u.{_quote(_column(pk))}"
+            )
+            cursor.execute(f"DROP TABLE {temp}")
+        else:
+            assignments = ", ".join(f"{_quote(_column(f))} = %s" for f in given)
+            sql = f"UPDATE {table} SET {assignments} WHERE {_quote(_column(pk))} = %s"  # noqa: S608
+            reordered = [(*row[1:], row[0]) for row in rows]
+            adapters = [*adapters[1:], adapters[0]]
+            for start in range(0, len(reordered), BATCH):
+                cursor.executemany(sql, _adapt(reordered[start : start + BATCH], adapters))
+    return len(rows)
+
+
+def fetch_by_keys(
+    model: type[models.Model], fields: Sequence[str], key: str, keys: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    """Rows (values of ``fields``) whose ``key`` is one of ``keys``: one ``= ANY(array)`` query
+    on PostgreSQL (an IN list of 100,000 literals is slow to parse and plan), batches of IN on
+    SQLite. Dates come back as dates on both."""
+    if not keys:
+        return []
+    given = _columns(model, fields)
+    names = ", ".join(_quote(_column(f)) for f in given)
+    table = _quote(model._meta.db_table)
+    column = _quote(_column(_columns(model, [key])[0]))
+    rows: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        if _is_postgresql():
+            texts = [str(k) for k in keys]
+            if all(isinstance(k, str) for k in keys) and not any(SEPARATOR in t for t in texts):
+                # One text parameter split in the server: dumping a 100,000-element array
+                # parameter costs more than the query.
+                cursor.execute(
+                    f"SELECT {names} FROM {table} "  # noqa: S608
+                    f"WHERE {column} = ANY(string_to_array(%s, %s))",
+                    [SEPARATOR.join(texts), SEPARATOR],
+                )
+            else:
+                cursor.execute(
+                    f"SELECT {names} FROM {table} WHERE {column} = ANY(%s)",  # noqa: S608
+                    [list(keys)],
+                )
+            return list(cursor.fetchall())
+        dates = [
+            i
+            for i, f in enumerate(given)
+            if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField)
+        ]
+        booleans = [i for i, f in enumerate(given) if isinstance(f, models.BooleanField)]
+        for start in range(0, len(keys), BATCH):
+            batch = list(keys[start : start + BATCH])
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(
+                f"SELECT {names} FROM {table} WHERE {column} IN ({marks})",  # noqa: S608
+                batch,
+            )
+            fetched = cursor.fetchall()
+            if dates or booleans:
+                for row in fetched:
+                    values = list(row)
+                    for i in dates:
+                        if isinstance(values[i], str):
+                            values[i] = dt.date.fromisoformat(values[i])
+                    for i in booleans:
+                        if values[i] is not None:
+                            values[i] = bool(values[i])
+                    rows.append(tuple(values))
+            else:
+                rows.extend(fetched)
+    return rows
+
+
+def lock(name: str) -> None:
+    """Serialize imports of one kind until the end of the current transaction."""
+    if _is_postgresql():
+        key = zlib.crc32(name.encode())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])

@@ -1,0 +1,97 @@
+"""The database-specific module, on whichever database the suite runs (CI runs both)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from xeploai.imports import bulk
+from xeploai.lib.text import fold
+from xeploai.org.models import Membership, MembershipKind, Person
+from xeploai.reviews.models import Evaluation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_allocated_ids_are_fresh_and_usable(cast):
+    ids = bulk.allocate_ids(Person, 3)
+    assert len(set(ids)) == 3 and min(ids) > Person.objects.order_by("-pk").first().pk
+    rows = [
+        (pk, f"Người {pk}", fold(f"Người {pk}"), dt.date(2001, 2, 3), cast.cell_a1.pk) for pk in ids
+    ]
+    bulk.insert_rows(Person, ("id", "full_name", "name_folded", "admission_date", "unit"), rows)
+    stored = Person.objects.get(pk=ids[0])
+    # fields not given took their model defaults
+    assert (stored.status, stored.in_political_system, stored.gender) == (
+        "dang_sinh_hoat",
+        True,
+        "",
+    )
+    assert stored.admission_date == dt.date(2001, 2, 3)
+    # the next ordinary insert does not collide with the ids handed out
+    later = Person.objects.create(
+        full_name="Sau", name_folded="sau", admission_date=dt.date(2001, 1, 1), unit=cast.cell_a1
+    )
+    assert later.pk > max(ids)
+    assert bulk.allocate_ids(Person, 1)[0] > later.pk
+
+
+def test_rows_without_a_primary_key_take_the_table_default(cast):
+    before = Membership.objects.count()
+    bulk.insert_rows(
+        Membership,
+        ("person", "unit", "kind", "start", "end"),
+        [(cast.member_a1.pk, cast.cell_a2.pk, MembershipKind.TEMPORARY, dt.date(2020, 1, 1), None)],
+    )
+    assert Membership.objects.count() == before + 1
+
+
+def test_updates_set_the_given_fields_only(cast):
+    bulk.update_rows(
+        Person,
+        ("status", "date_of_birth"),
+        [(cast.member_a1.pk, "mien_sinh_hoat", dt.date(1970, 7, 7))],
+    )
+    cast.member_a1.refresh_from_db()
+    assert (cast.member_a1.status, cast.member_a1.date_of_birth) == (
+        "mien_sinh_hoat",
+        dt.date(1970, 7, 7),
+    )
+    assert cast.member_a1.full_name == "Trần Thị Lan"
+
+
+def test_json_fields_are_written_as_json(cast):
+    from xeploai.cycles.models import Period, RuleSetKey
+    from xeploai.cycles.services import period_create
+
+    period = period_create(
+        actor=None,
+        name="2020",
+        year=2020,
+        ruleset=RuleSetKey.QD132,
+        scope_root=cast.root,
+        evaluation_date=dt.date(2020, 12, 10),
+    )
+    [pk] = bulk.allocate_ids(Evaluation, 1)
+    bulk.insert_rows(
+        Evaluation,
+        ("id", "period", "kind", "unit", "decider"),
+        [(pk, period.pk, "chi_bo", cast.cell_a1.pk, cast.org_a.pk)],
+    )
+    evaluation = Evaluation.objects.get(pk=pk)
+    assert evaluation.content == {} and evaluation.version == 1
+    assert Period.objects.count() == 1
+
+
+def test_the_lock_is_taken_inside_a_transaction(cast):
+    bulk.lock("xeploai-import-test")  # a no-op on SQLite, an advisory lock on PostgreSQL
+    assert connection.vendor in ("sqlite", "postgresql")
+
+
+@pytest.mark.parametrize(
+    "text", ["Nguyễn Văn Đức", "ĐẶNG THỊ THU HƯƠNG", "Lê Ngọc Ánh", "Phạm  Hùng", "", "𝔄 Lạ"]
+)
+def test_the_fast_fold_equals_the_library_fold(text):
+    from xeploai.imports.cells import _clean, fold_clean
+
+    assert fold_clean(_clean(text), {}) == fold(text)

@@ -1,0 +1,104 @@
+import datetime as dt
+
+import pytest
+
+from xeploai.audit.models import AuditEvent
+from xeploai.imports.services import import_file
+from xeploai.imports.tests.conftest import TODAY, fingerprint
+from xeploai.org.models import Membership, MembershipKind, Person, PersonStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def person(name="Phạm Văn Hùng", cccd="084185000123", cell="A1", **extra):
+    row = {
+        "Họ và tên": name,
+        "Ngày sinh": "15/08/1985",
+        "Giới tính": "Nam",
+        "Số CCCD": cccd,
+        "Số thẻ đảng viên": extra.pop("card", ""),
+        "Ngày vào Đảng": dt.date(2010, 5, 19),
+        "Ngày chính thức": "19/05/2011",
+        "Mã chi bộ": cell,
+    }
+    row.update(extra)
+    return row
+
+
+def run(path, **options):
+    options.setdefault("today", TODAY)
+    return import_file(actor=None, kind="people", path=path, **options)
+
+
+def test_a_good_file_creates_people_with_their_opening_membership(cast, xlsx):
+    path = xlsx(
+        "people", [person(), person("Lê Thị Mai", "084186000124", cell="A2", Giới_tính="Nữ")]
+    )
+    outcome = run(path)
+    assert outcome.ok, outcome.problems
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (2, 0, 0)
+    hung = Person.objects.get(citizen_id="084185000123")
+    assert hung.unit == cast.cell_a1
+    assert hung.date_of_birth == dt.date(1985, 8, 15)
+    assert hung.name_folded == "pham van hung"
+    membership = Membership.objects.get(person=hung)
+    assert (membership.kind, membership.start, membership.end) == (
+        MembershipKind.OFFICIAL,
+        dt.date(2010, 5, 19),
+        None,
+    )
+    event = AuditEvent.objects.get(action="import_people")
+    assert event.after["created"] == 2
+    assert len(event.after["sha256"]) == 64
+
+
+def test_reimporting_the_same_file_changes_nothing(cast, xlsx):
+    path = xlsx("people", [person(), person("Lê Thị Mai", "084186000124")])
+    run(path)
+    before = fingerprint()
+    outcome = run(path)
+    assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 2)
+    after = fingerprint()
+    assert after[1] == before[1]
+
+
+def test_a_dry_run_reports_and_writes_nothing(cast, xlsx):
+    before = fingerprint()
+    outcome = run(xlsx("people", [person()]), dry_run=True)
+    assert (outcome.created, outcome.dry_run) == (1, True)
+    assert fingerprint() == before
+
+
+def test_a_new_cell_is_a_transfer(cast, xlsx):
+    run(xlsx("people", [person()]))
+    outcome = run(xlsx("people", [person(cell="A2", **{"Ngày bắt đầu sinh hoạt": "01/02/2026"})]))
+    assert (outcome.updated, outcome.details["transfers"]) == (1, 1)
+    hung = Person.objects.get(citizen_id="084185000123")
+    assert hung.unit == cast.cell_a2
+    spans = list(hung.memberships.order_by("start").values_list("unit__code", "start", "end"))
+    assert spans == [
+        ("A1", dt.date(2010, 5, 19), dt.date(2026, 1, 31)),
+        ("A2", dt.date(2026, 2, 1), None),
+    ]
+
+
+def test_people_are_matched_by_card_when_there_is_no_citizen_id(cast, xlsx):
+    existing = cast.member_b1
+    path = xlsx(
+        "people",
+        [
+            person(
+                existing.full_name,
+                "",
+                cell="B1",
+                card=existing.party_card_number,
+                **{"Tình trạng": "Miễn công tác và sinh hoạt đảng"},
+            )
+        ],
+    )
+    outcome = run(path)
+    assert outcome.ok, outcome.problems
+    assert (outcome.created, outcome.updated) == (0, 1)
+    existing.refresh_from_db()
+    assert existing.status == PersonStatus.EXEMPT
+    assert existing.citizen_id  # a blank cell keeps the stored value

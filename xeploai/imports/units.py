@@ -1,0 +1,305 @@
+"""Import of org units: create, update, move — checked against the tree rules first.
+
+Upsert key: the unit's code. New units are inserted with ``units_bulk_create``; a changed parent
+is a move through ``unit_move`` (which rewrites the whole subtree's paths), applied shallowest
+first so that no move ever passes through a transient cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from xeploai.cycles.models import Period
+from xeploai.imports.plans import Plan, in_scope
+from xeploai.imports.rows import Problems, Row, chunked
+from xeploai.org.models import ALLOWED_PARENT_KINDS, OrgType, OrgUnit, Person, UnitKind
+from xeploai.org.services import unit_move, units_bulk_create
+from xeploai.reports.stats import stats_rebuild
+from xeploai.reviews.models import Evaluation
+
+FIELDS = ("name", "kind", "org_type", "established", "dissolved", "has_committee")
+DEFAULTS: dict[str, Any] = {
+    "org_type": OrgType.OTHER,
+    "established": None,
+    "dissolved": None,
+    "has_committee": True,
+}
+
+
+def _label(kind: str | None) -> str:
+    return str(UnitKind(kind).label) if kind else _("(gốc cây)")
+
+
+@dataclass
+class UnitsPlan(Plan):
+    new: list[tuple[OrgUnit, str | None]] = field(default_factory=list)  # (unit, parent code)
+    changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # pk → changed fields
+    moves: list[tuple[OrgUnit, str]] = field(default_factory=list)  # (unit, new parent code)
+    existing: dict[str, OrgUnit] = field(default_factory=dict)
+
+    def apply(self, actor: Any) -> None:
+        for pk, changes in self.changes.items():
+            OrgUnit.objects.filter(pk=pk).update(**changes)
+        by_code = dict(self.existing)
+        for unit, _parent in self.new:
+            by_code[unit.code] = unit
+        units_bulk_create(
+            [unit for unit, _ in self.new],
+            [by_code[parent] if parent else None for _, parent in self.new],
+        )
+        moved_paths: list[str] = []
+        for unit, parent_code in self.moves:
+            moved = unit_move(actor=actor, unit=unit, new_parent=by_code[parent_code])
+            moved_paths.append(moved.path)
+        if moved_paths:
+            # Statistics rows carry paths: rebuild every period that counts a moved subtree.
+            period_ids: set[int] = set()
+            for path in moved_paths:
+                period_ids.update(
+                    Evaluation.objects.filter(unit__path__startswith=path)
+                    .values_list("period_id", flat=True)
+                    .distinct()
+                )
+            for period in Period.objects.filter(pk__in=period_ids):
+                stats_rebuild(period)
+
+
+def plan(rows: list[Row], problems: Problems, *, scope: OrgUnit | None) -> UnitsPlan:
+    result = UnitsPlan()
+    code: Any
+    kind: str | None
+    unit: OrgUnit | None
+    parent_code: str | None
+    codes = {row.values["code"] for row in rows if "code" in row.values}
+    referenced = codes | {row.values["parent"] for row in rows if "parent" in row.values}
+    existing: dict[str, OrgUnit] = {}
+    for batch in chunked(sorted(referenced)):
+        for unit in OrgUnit.objects.filter(code__in=batch).select_related("parent"):
+            existing[unit.code] = unit
+    # Every ancestor of a unit we know, for the cycle walk and the kinds of final parents.
+    ancestor_paths = {p for unit in existing.values() for p in unit.ancestor_paths()}
+    db_parent: dict[str, str | None] = {}
+    db_kind: dict[str, str] = {}
+    for batch in chunked(sorted(ancestor_paths)):
+        for code, kind, parent_code in OrgUnit.objects.filter(path__in=batch).values_list(
+            "code", "kind", "parent__code"
+        ):
+            db_parent[code], db_kind[code] = parent_code, kind
+    for unit in existing.values():
+        db_parent[unit.code] = unit.parent.code if unit.parent else None
+        db_kind[unit.code] = unit.kind
+    result.existing = existing
+
+    first_row: dict[str, int] = {}
+    kept: list[Row] = []
+    for row in rows:
+        code = row.values.get("code")
+        if code is None:
+            continue
+        if code in first_row:
+            problems.cell(
+                row,
+                "code",
+                _('mã "{code}" trùng với dòng {other}').format(code=code, other=first_row[code]),
+            )
+            continue
+        first_row[code] = row.number
+        kept.append(row)
+
+    final_parent: dict[str, str | None] = {}
+    final_kind: dict[str, str | None] = {}
+    for row in kept:
+        code = row.values["code"]
+        unit = existing.get(code)
+        final_kind[code] = row.values.get("kind") or (unit.kind if unit else None)
+        if "parent" in row.values:
+            final_parent[code] = row.values["parent"]
+        else:
+            final_parent[code] = db_parent.get(code) if unit else None
+
+    def parent_of(code: str) -> str | None:
+        return final_parent[code] if code in final_parent else db_parent.get(code)
+
+    def kind_of(code: str) -> str | None:
+        return final_kind[code] if code in final_kind else db_kind.get(code)
+
+    scope_text = f' "{scope.code}"' if scope else ""
+    not_found = (
+        _('mã "{code}" không có trong phạm vi nhập cũng như ở các dòng phía trên')
+        if scope
+        else _('mã "{code}" không có trong hệ thống cũng như ở các dòng phía trên')
+    )
+    for row in kept:
+        values = row.values
+        code = values["code"]
+        unit = existing.get(code)
+        if unit is not None and not in_scope(unit.path, scope):
+            problems.cell(
+                row,
+                "code",
+                _('mã "{code}" đã dùng cho một tổ chức ngoài phạm vi{scope}').format(
+                    code=code, scope=scope_text
+                ),
+            )
+            continue
+        parent_code = final_parent[code]
+        parent_problem = False
+        if parent_code == code:
+            problems.cell(row, "parent", _("một tổ chức không thể trực thuộc chính nó"))
+            parent_problem = True
+        elif parent_code is not None and (unit is None or parent_code != db_parent.get(code)):
+            parent = existing.get(parent_code)
+            declared = first_row.get(parent_code)
+            if parent is None and declared is None:
+                problems.cell(row, "parent", not_found.format(code=parent_code))
+                parent_problem = True
+            elif parent is None and declared is not None and declared > row.number:
+                problems.cell(
+                    row,
+                    "parent",
+                    _(
+                        'tổ chức cấp trên "{code}" khai báo ở dòng {other}, phía dưới — tổ chức '
+                        "cấp trên phải đứng trước"
+                    ).format(code=parent_code, other=declared),
+                )
+                parent_problem = True
+            elif parent is not None and not in_scope(parent.path, scope):
+                problems.cell(row, "parent", not_found.format(code=parent_code))
+                parent_problem = True
+        if scope is not None and unit is not None and unit.pk == scope.pk:
+            if parent_code != db_parent.get(code):
+                problems.cell(row, "parent", _("không chuyển được tổ chức gốc của phạm vi nhập"))
+                parent_problem = True
+        elif scope is not None and parent_code is None:
+            problems.cell(
+                row,
+                "parent",
+                _("ô trống — cần mã tổ chức cấp trên trong phạm vi{scope}").format(
+                    scope=scope_text
+                ),
+            )
+            parent_problem = True
+        kind = final_kind[code]
+        if not parent_problem and kind and "kind" not in row.bad:
+            parent_kind = kind_of(parent_code) if parent_code else None
+            if parent_kind not in ALLOWED_PARENT_KINDS.get(kind, ()):
+                problems.cell(
+                    row,
+                    "kind" if "kind" in values else "parent",
+                    _(
+                        "{kind} không thể trực thuộc {parent}{code} — cần một cấp trên là: "
+                        "{allowed}"
+                    ).format(
+                        kind=_label(kind),
+                        parent=_label(parent_kind),
+                        code=f' "{parent_code}"' if parent_code else "",
+                        allowed=", ".join(_label(k) for k in ALLOWED_PARENT_KINDS[kind]),
+                    ),
+                )
+            # A cycle: following the final parents from this unit comes back to it.
+            seen = [code]
+            walker = parent_code
+            while walker is not None and walker not in seen:
+                seen.append(walker)
+                walker = parent_of(walker)
+            if walker == code:
+                problems.cell(
+                    row,
+                    "parent",
+                    _("tạo thành vòng lặp: {chain}").format(chain=" → ".join([*seen, code])),
+                )
+        established = values.get("established", unit.established if unit else None)
+        dissolved = values.get("dissolved", unit.dissolved if unit else None)
+        if established and dissolved and dissolved < established:
+            problems.cell(
+                row,
+                "dissolved" if "dissolved" in values else "established",
+                _("ngày giải thể {dissolved} trước ngày thành lập {established}").format(
+                    dissolved=f"{dissolved:%d/%m/%Y}", established=f"{established:%d/%m/%Y}"
+                ),
+            )
+        if row.bad:
+            continue
+        if unit is None:
+            fields = {name: values.get(name, DEFAULTS.get(name)) for name in ("code", *FIELDS)}
+            result.new.append((OrgUnit(**fields), parent_code))
+            result.created += 1
+            continue
+        changes = {
+            name: values[name]
+            for name in FIELDS
+            if name in values and values[name] != getattr(unit, name)
+        }
+        moved = parent_code is not None and parent_code != db_parent.get(code)
+        if changes:
+            result.changes[unit.pk] = changes
+        if moved:
+            assert parent_code is not None
+            result.moves.append((unit, parent_code))
+        if changes or moved:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    _check_kind_changes(result, problems, first_row, final_parent)
+    # Shallowest final position first: a parent is always in place before its children move.
+    depth: dict[str, int] = {}
+
+    def final_depth(code: str) -> int:
+        if code not in depth:
+            parent = parent_of(code)
+            depth[code] = 0 if parent is None else final_depth(parent) + 1
+        return depth[code]
+
+    if not problems:
+        result.moves.sort(key=lambda move: final_depth(move[0].code))
+    result.details = {"moved": len(result.moves)}
+    return result
+
+
+def _check_kind_changes(
+    result: UnitsPlan,
+    problems: Problems,
+    first_row: dict[str, int],
+    final_parent: dict[str, str | None],
+) -> None:
+    """A unit whose kind changes must still suit its children and, if no longer a cell, hold
+    no members."""
+    changed = {
+        unit.code: (unit, changes["kind"])
+        for unit in result.existing.values()
+        if (changes := result.changes.get(unit.pk)) and "kind" in changes
+    }
+    if not changed:
+        return
+    children = OrgUnit.objects.filter(parent__code__in=list(changed)).values_list(
+        "code", "kind", "parent__code"
+    )
+    for child_code, child_kind, parent_code in children:
+        if child_code in final_parent and final_parent[child_code] != parent_code:
+            continue  # the child leaves in this same file
+        new_kind = changed[parent_code][1]
+        if new_kind not in ALLOWED_PARENT_KINDS.get(child_kind, ()):
+            problems.cell(
+                first_row[parent_code],
+                "kind",
+                _(
+                    'không đổi được thành {kind}: tổ chức cấp dưới "{child}" ({child_kind}) '
+                    "không thể trực thuộc {kind}"
+                ).format(kind=_label(new_kind), child=child_code, child_kind=_label(child_kind)),
+            )
+    no_longer_cells = [
+        unit.pk for unit, kind in changed.values() if unit.is_cell and kind not in UnitKind.cells()
+    ]
+    for code in (
+        Person.objects.filter(unit_id__in=no_longer_cells)
+        .values_list("unit__code", flat=True)
+        .distinct()
+    ):
+        problems.cell(
+            first_row[code],
+            "kind",
+            _("không đổi được loại: chi bộ đang có đảng viên sinh hoạt"),
+        )

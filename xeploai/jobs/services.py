@@ -1,0 +1,166 @@
+"""Enqueue, claim and run background jobs; every state lives in the ``Job`` row.
+
+``JOB_HANDLERS`` maps a job kind to the dotted path of ``handler(job, progress) -> dict``: the
+dict becomes the job's result. A handler raises ``JobFailed`` for an expected failure (a file
+with errors): the job ends "failed" with that message and result. Any other exception also
+fails the job, with a generic message; the traceback goes to the log, never to the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from xeploai.audit.services import audit_record
+from xeploai.jobs.models import Job, JobStatus
+from xeploai.org.models import OrgUnit
+
+log = logging.getLogger(__name__)
+
+JOB_HANDLERS: dict[str, str] = {
+    "import": "xeploai.imports.jobs.run_import_job",
+}
+Handler = Callable[[Job, Callable[[int, int, str], None]], dict[str, Any]]
+PROGRESS_EVERY = 0.5  # seconds between two progress writes
+
+
+class JobFailed(Exception):
+    def __init__(self, message: str, result: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.result = result
+
+
+def job_enqueue(
+    *,
+    actor: Any,
+    kind: str,
+    params: dict[str, Any] | None = None,
+    unit: OrgUnit | None = None,
+    input_file: File[Any] | None = None,
+    input_name: str = "",
+) -> Job:
+    """Queue a job; in inline mode a thread of this process runs it once the request commits."""
+    if kind not in JOB_HANDLERS:
+        raise ValueError(f"no handler for job kind {kind!r}")
+    with transaction.atomic():
+        job = Job(
+            kind=kind,
+            params=params or {},
+            unit=unit,
+            unit_path=unit.path if unit else "",
+            input_name=input_name or (input_file.name if input_file else "") or "",
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_at=timezone.now(),
+        )
+        if input_file is not None:
+            job.input_file.save(
+                job.input_name.rsplit("/", 1)[-1] or "input", input_file, save=False
+            )
+        job.full_clean()
+        job.save()
+        audit_record(
+            actor=actor,
+            action="job_enqueue",
+            obj=job,
+            unit_path=job.unit_path,
+            after={"kind": kind, "params": job.params, "input_name": job.input_name},
+        )
+        if getattr(settings, "INLINE_JOBS", False):
+            from xeploai.jobs.runner import start_inline
+
+            transaction.on_commit(start_inline)
+    return job
+
+
+def _fail_stale() -> None:
+    """Jobs still "running" whose worker stopped reporting long ago are failed, not stuck."""
+    limit = timezone.now() - dt.timedelta(seconds=getattr(settings, "JOB_STALE_SECONDS", 900))
+    Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).update(
+        status=JobStatus.FAILED,
+        finished_at=timezone.now(),
+        message=_("Tiến trình xử lý đã dừng giữa chừng — hãy chạy lại."),
+    )
+
+
+def job_claim() -> Job | None:
+    """Take the oldest queued job: ``SKIP LOCKED`` on PostgreSQL, so that several workers never
+    take the same one; SQLite lets one writer at a time, so a plain transaction does."""
+    _fail_stale()
+    with transaction.atomic():
+        queued = Job.objects.filter(status=JobStatus.QUEUED).order_by("created_at", "pk")
+        if connection.features.has_select_for_update_skip_locked:
+            queued = queued.select_for_update(skip_locked=True)
+        job = queued.first()
+        if job is None:
+            return None
+        now = timezone.now()
+        claimed = Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, message=_("Đang bắt đầu")
+        )
+        if not claimed:
+            return None
+    job.refresh_from_db()
+    return job
+
+
+class Reporter:
+    """The progress callback handed to a handler: writes the job row at most every 0.5 s."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.last = 0.0
+        self.last_message = ""
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        now = time.monotonic()
+        if message == self.last_message and now - self.last < PROGRESS_EVERY:
+            return
+        self.last, self.last_message = now, message
+        Job.objects.filter(pk=self.job.pk).update(
+            progress_done=done,
+            progress_total=total,
+            message=message[:255],
+            heartbeat_at=timezone.now(),
+        )
+
+
+def job_run(job: Job) -> Job:
+    """Run a claimed job to its end and record the outcome on its row."""
+    handler: Handler = import_string(JOB_HANDLERS[job.kind])
+    status, message, result = JobStatus.DONE, _("Đã xong"), None
+    with translation.override(job.language):
+        try:
+            result = handler(job, Reporter(job))
+            message = str(result.pop("message", message))
+        except JobFailed as failure:
+            status, message, result = JobStatus.FAILED, failure.message, failure.result
+        except Exception:
+            log.exception("job %s (%s) failed", job.pk, job.kind)
+            status, message = JobStatus.FAILED, _("Lỗi không mong đợi khi xử lý — đã ghi nhật ký.")
+    Job.objects.filter(pk=job.pk).update(
+        status=status,
+        message=message[:255],
+        result=result,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def run_once() -> Job | None:
+    """Claim and run one queued job; None when the queue is empty."""
+    job = job_claim()
+    return job_run(job) if job is not None else None

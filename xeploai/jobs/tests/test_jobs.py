@@ -1,0 +1,107 @@
+"""A job runs to its end through the inline thread and through ``xeploai worker --once``."""
+
+from io import StringIO
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+
+from xeploai.audit.models import AuditEvent
+from xeploai.imports.tests.conftest import headers, write_xlsx
+from xeploai.jobs import runner
+from xeploai.jobs.models import Job, JobStatus
+from xeploai.jobs.services import job_claim, job_enqueue, run_once
+from xeploai.org.models import Person
+
+GOOD = ["Phạm Văn Hùng", "15/08/1985", "Nam", "084185000123", "", "19/05/2010", "", "A1"]
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def upload(tmp_path, rows=(GOOD,)):
+    path = write_xlsx(tmp_path / "dv.xlsx", "DangVien", headers("people")[:8], rows)
+    return ContentFile(path.read_bytes(), name="dv.xlsx")
+
+
+def enqueue(cast, tmp_path, *, dry_run=False, rows=(GOOD,)):
+    return job_enqueue(
+        actor=cast.clerk,
+        kind="import",
+        params={"kind": "people", "dry_run": dry_run},
+        unit=cast.org_a,
+        input_file=upload(tmp_path, rows),
+        input_name="dv.xlsx",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inline_mode_runs_the_job_in_a_thread_after_the_commit(cast, tmp_path, settings):
+    settings.INLINE_JOBS = True
+    job = enqueue(cast, tmp_path)
+    runner.wait_inline()
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE, job.message
+    assert (job.result["created"], job.percent) == (1, 100)
+    assert Person.objects.filter(citizen_id="084185000123", unit=cast.cell_a1).exists()
+    assert not job.input_file  # the personal data is not kept once applied
+
+
+@pytest.mark.django_db
+def test_the_worker_runs_one_queued_job(cast, tmp_path, settings):
+    settings.INLINE_JOBS = False
+    job = enqueue(cast, tmp_path, dry_run=True)
+    assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.result["dry_run"] is True
+    assert f"#{job.pk} import" in out.getvalue()
+    assert not Person.objects.filter(citizen_id="084185000123").exists()
+    assert job.input_file  # a dry run keeps the file until it is applied
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert "Không có việc nào đang chờ" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_file_with_errors_fails_the_job_with_every_problem(cast, tmp_path, settings):
+    settings.INLINE_JOBS = False
+    bad = [*GOOD[:1], "31/02/1980", *GOOD[2:]]
+    job = enqueue(cast, tmp_path, rows=(bad,))
+    run_once()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.message.startswith("1 lỗi")
+    assert job.result["problems"][0]["column"] == "B"
+    assert job.result["exit_code"] == 1
+
+
+@pytest.mark.django_db
+def test_an_unreadable_file_fails_the_job_with_one_message(cast, settings):
+    settings.INLINE_JOBS = False
+    job = job_enqueue(
+        actor=cast.clerk,
+        kind="import",
+        params={"kind": "people", "dry_run": False},
+        unit=cast.org_a,
+        input_file=ContentFile(b"not a workbook", name="x.xlsx"),
+        input_name="x.xlsx",
+    )
+    run_once()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "không phải tệp Excel" in job.message
+    assert job.result["exit_code"] == 2
+
+
+@pytest.mark.django_db
+def test_a_claimed_job_is_not_claimed_twice_and_enqueueing_is_audited(cast, tmp_path, settings):
+    settings.INLINE_JOBS = False
+    job = enqueue(cast, tmp_path, dry_run=True)
+    assert AuditEvent.objects.filter(action="job_enqueue", object_id=str(job.pk)).exists()
+    claimed = job_claim()
+    assert claimed is not None and claimed.pk == job.pk and claimed.status == JobStatus.RUNNING
+    assert job_claim() is None
