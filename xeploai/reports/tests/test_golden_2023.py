@@ -1,16 +1,13 @@
-"""Golden test: the published 2023 figures of seed 004 (rules.md §7.2), digit for digit.
+"""The published 2023 figures of seed 004 (rules.md §7.2), digit for digit, from the tables.
 
 The 2023 counts are the published ones; the 2022 counts are built from the reconstructed 2022
 rates of §7.2 (collectives 71/3/1 of 75 = 94,67 / 4,00 / 1,33; TCCSĐ 79/5/1 of 85 = 92,94 /
 5,88 / 1,18; cells 270/13/0 of 283 = 95,41 / 4,59 / 0; members 5 524/53/23 of 5 600 = 98,64 /
 0,95 / 0,41), so that every year-over-year figure of the seed comes out too.
 
-TODO (import): the issue asks for these counts to be loaded through the results import
-(``xeploai import results``), which is being built on the ``imports`` branch and had not
-landed on main when this test was written. The evaluations are therefore written directly and
-the statistics rebuilt with ``stats_rebuild`` — the same tables the import fills. What remains:
-write the two years as result workbooks and load them with ``xeploai import results``
-instead of ``_load``.
+Here the evaluations are written directly and the statistics rebuilt (the computation alone);
+``test_golden_2023_import`` loads the same years through ``xeploai import results``, as the
+issue asks, and checks the same tables.
 """
 
 from __future__ import annotations

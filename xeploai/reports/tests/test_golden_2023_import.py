@@ -1,9 +1,9 @@
-"""Golden test through the results import: the seed 004 years loaded with `xeploai import results`.
+"""Golden test: seed 004's published 2023 figures (rules.md §7.2), loaded through the import.
 
-The same figures as ``test_golden_2023`` (rules.md §7.2), but the evaluations of 2022 and 2023
-come from two CSV files in the import's template columns, loaded by the ``import`` command —
-the way a province brings its past years in. Skipped while the imports app (branch
-``imports``) has not landed: ``xeploai.imports.services`` does not exist before it.
+The counts of 2023 (published) and 2022 (built from the reconstructed rates, see
+``test_golden_2023``) are written as two CSV files in the results template's columns and loaded
+with ``xeploai import results`` — the way a province brings its past years in — then the
+report must print every figure of the seed digit for digit, year-over-year changes included.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from xeploai.reports.tests.test_golden_2023 import (
 from xeploai.reports.wording import block_sentence
 from xeploai.reviews.models import SubjectKind
 
-pytest.importorskip("xeploai.imports.services", reason="the results import has not landed yet")
 pytestmark = pytest.mark.django_db
 
 HEADER = [
