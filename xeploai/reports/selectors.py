@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import Http404
 
 from xeploai.cycles.models import Period, PeriodKind
 from xeploai.org.models import OrgUnit
-from xeploai.reports.compute import Denominator, Options, QuotaBase
+from xeploai.reports.compute import Denominator, Options, QuotaBase, Report, compute_report
 from xeploai.reports.models import ReportSnapshot
+from xeploai.reports.payload import from_payload, sha256, to_payload
 
 
 def yearly_periods(unit: OrgUnit) -> list[Period]:
@@ -70,3 +72,16 @@ def get_snapshot(pk: int) -> ReportSnapshot:
     if snapshot is None:
         raise Http404
     return snapshot
+
+
+def snapshot_report(snapshot: ReportSnapshot) -> Report:
+    return from_payload(json.loads(snapshot.payload))
+
+
+def snapshot_changed(snapshot: ReportSnapshot) -> bool:
+    """Whether the live numbers differ from the sent ones (the snapshot itself never changes)."""
+    report = snapshot_report(snapshot)
+    live = compute_report(
+        snapshot.unit, snapshot.period, as_of=snapshot.as_of, options=report.options
+    )
+    return sha256(to_payload(live)) != snapshot.sha256

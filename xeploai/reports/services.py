@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.db import transaction
@@ -12,12 +11,12 @@ from django.utils import timezone
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period
 from xeploai.org.models import OrgUnit
-from xeploai.reports.compute import Options, Report, compute_report
+from xeploai.reports.compute import Options, compute_report
 from xeploai.reports.models import ReportSnapshot
-from xeploai.reports.payload import dumps, from_payload, sha256, to_payload
+from xeploai.reports.payload import dumps, sha256, to_payload
 
 
-def options_dict(options: Options) -> dict[str, str]:
+def _options_dict(options: Options) -> dict[str, str]:
     return {"denominator": options.denominator.value, "quota_base": options.quota_base.value}
 
 
@@ -30,7 +29,7 @@ def snapshot_send(
     snapshot = ReportSnapshot(
         unit=unit,
         period=period,
-        options=options_dict(options),
+        options=_options_dict(options),
         as_of=as_of,
         payload=dumps(payload),
         sha256=sha256(payload),
@@ -52,19 +51,6 @@ def snapshot_send(
         },
     )
     return snapshot
-
-
-def snapshot_report(snapshot: ReportSnapshot) -> Report:
-    return from_payload(json.loads(snapshot.payload))
-
-
-def snapshot_changed(snapshot: ReportSnapshot) -> bool:
-    """Whether the live numbers differ from the sent ones (the snapshot itself never changes)."""
-    report = snapshot_report(snapshot)
-    live = compute_report(
-        snapshot.unit, snapshot.period, as_of=snapshot.as_of, options=report.options
-    )
-    return sha256(to_payload(live)) != snapshot.sha256
 
 
 def download_log(

@@ -26,10 +26,12 @@ from xeploai.reports.selectors import (
     get_snapshot,
     options_from,
     period_for,
+    snapshot_changed,
+    snapshot_report,
     snapshots_of,
     yearly_periods,
 )
-from xeploai.reports.services import download_log, snapshot_changed, snapshot_report, snapshot_send
+from xeploai.reports.services import download_log, snapshot_send
 from xeploai.reports.wording import (
     DENOMINATOR_LABELS,
     QUOTA_BASE_LABELS,

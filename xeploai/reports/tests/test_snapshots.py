@@ -10,7 +10,8 @@ from xeploai.reports.compute import Denominator, Options
 from xeploai.reports.formats import FORMATS
 from xeploai.reports.models import ReportSnapshot
 from xeploai.reports.payload import sha256, to_payload
-from xeploai.reports.services import snapshot_changed, snapshot_report, snapshot_send
+from xeploai.reports.selectors import snapshot_changed, snapshot_report
+from xeploai.reports.services import snapshot_send
 from xeploai.reports.stats import stats_rebuild
 from xeploai.reports.tests.factories import evaluate
 from xeploai.reviews.models import SubjectKind
