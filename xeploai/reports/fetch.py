@@ -15,9 +15,8 @@ from typing import Any
 from django.db import connection
 
 from xeploai.cycles.models import Deadline, Period
-from xeploai.org.models import Level, OrgUnit, UnitKind
+from xeploai.org.models import Level, OrgUnit
 from xeploai.reports.models import PoolStat, UnitStat
-from xeploai.reviews.models import SubjectKind
 
 UNIT = OrgUnit._meta.db_table
 STAT = UnitStat._meta.db_table
@@ -82,36 +81,6 @@ def pool_sums(
         f"WHERE period_id = %s AND decider_path IN ({marks}) "
         f'GROUP BY decider_path, block, "group" ORDER BY decider_path, block, "group"',
         [*LEVELS, period_id, *decider_paths],
-    )
-
-
-def unrated_organizations(
-    period_id: int, unit: OrgUnit, limit: int
-) -> list[tuple[str, str, str, str, str, str]]:
-    """(path, block, bucket, code, name, kind) of organization subjects without a level, down
-    to the grandchildren: a subject's own row is the one at its unit (cells for the cell
-    block, grassroots organizations for theirs)."""
-    return _rows(
-        f"SELECT s.path, s.block, s.bucket, u.code, u.name, u.kind "  # noqa: S608
-        f"FROM {STAT} s JOIN {UNIT} u ON u.id = s.unit_id "
-        "WHERE s.period_id = %s AND s.depth IN (%s, %s, %s) AND s.path LIKE %s AND s.n > 0 "
-        "AND s.bucket NOT IN (%s, %s, %s, %s) "
-        "AND ((s.block = %s AND u.kind = %s) OR (s.block IN (%s, %s) AND u.kind IN (%s, %s))) "
-        "ORDER BY s.bucket, s.path, s.block LIMIT %s",
-        [
-            period_id,
-            unit.depth,
-            unit.depth + 1,
-            unit.depth + 2,
-            _like_prefix(unit.path),
-            *LEVELS,
-            SubjectKind.CELL,
-            UnitKind.CELL,
-            SubjectKind.GRASSROOTS,
-            SubjectKind.COMMITTEE,
-            *UnitKind.grassroots(),
-            limit,
-        ],
     )
 
 
