@@ -129,6 +129,9 @@ def measure(db: str, size: int, runs: int) -> dict[str, object]:
     result = seed_demo(members=size, log=lambda _: None)
     seeded = time.monotonic() - started if result.created else 0.0
     root = result.root
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh planner statistics after the bulk load
     raw_sql = (
         "SELECT e.kind, e.level, e.not_rated_reason, COUNT(*) "
         "FROM reviews_evaluation e JOIN org_orgunit u ON u.id = e.unit_id "
