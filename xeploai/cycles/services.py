@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record, snapshot
 from xeploai.cycles.models import Deadline, Period, PeriodStatus
+from xeploai.imports.bulk import insert_rows
 from xeploai.org.models import SEGMENT, OrgUnit, Person, PersonStatus, Position, UnitKind
 from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews import subjects
@@ -44,6 +45,18 @@ def period_create(
         },
     )
     return period
+
+
+EVALUATION_FIELDS = (
+    "period",
+    "kind",
+    "person",
+    "unit",
+    "decider",
+    "group",
+    "form_code",
+    "not_rated_reason",
+)
 
 
 def _org_subjects(units: list[OrgUnit]) -> list[tuple[str, OrgUnit]]:
@@ -88,7 +101,8 @@ def period_open(*, actor: Any, period: Period) -> int:
     existing_orgs = set(
         Evaluation.objects.filter(period=period, person__isnull=True).values_list("kind", "unit_id")
     )
-    new: list[Evaluation] = []
+    # rows of (period, kind, person, unit, decider, group, form, not-rated reason)
+    new: list[tuple[Any, ...]] = []
     for kind, unit in _org_subjects(units):
         if (kind, unit.pk) in existing_orgs:
             continue
@@ -99,14 +113,15 @@ def period_open(*, actor: Any, period: Period) -> int:
         )
         reason = org_not_rated_reason(unit, on, period.ruleset)
         new.append(
-            Evaluation(
-                period=period,
-                kind=kind,
-                unit=unit,
-                decider=decider,
-                group=kind,
-                form_code=form_code_for(period.ruleset, kind=kind),
-                not_rated_reason=reason,
+            (
+                period.pk,
+                kind,
+                None,
+                unit.pk,
+                decider.pk,
+                kind,
+                form_code_for(period.ruleset, kind=kind),
+                reason,
             )
         )
     cells = {u.pk: u for u in units if u.is_cell}
@@ -117,30 +132,39 @@ def period_open(*, actor: Any, period: Period) -> int:
         positions[person_id].append((group, start, end))
     people = Person.objects.filter(
         unit__in=list(cells), status__in=PersonStatus.present(), admission_date__lte=on
-    ).only("id", "unit_id", "status", "admission_date", "in_political_system")
-    for person in people.iterator(chunk_size=5000):
-        if person.pk in existing_people:
+    ).values_list("id", "unit_id", "status", "admission_date", "in_political_system")
+    reasons: dict[tuple[str, dt.date], str] = {}  # the answer depends on these two facts only
+    deciders: dict[int, int] = {}
+    for person_id, unit_id, status, admitted, in_system in people.iterator(chunk_size=5000):
+        if person_id in existing_people:
             continue
-        cell = cells[person.unit_id]
-        group = subjects.member_group(positions.get(person.pk, []), on)
+        cell = cells[unit_id]
+        if unit_id not in deciders:
+            deciders[unit_id] = subjects.member_decider(cell, by_path).pk
+        if (status, admitted) not in reasons:
+            reasons[(status, admitted)] = member_not_rated_reason(
+                Person(status=status, admission_date=admitted), on, period.ruleset
+            )
+        group = subjects.member_group(positions.get(person_id, []), on)
+        form = form_code_for(
+            period.ruleset,
+            kind=SubjectKind.MEMBER,
+            has_post=group != "khong_chuc_vu",
+            in_political_system=in_system,
+        )
         new.append(
-            Evaluation(
-                period=period,
-                kind=SubjectKind.MEMBER,
-                person=person,
-                unit=cell,
-                decider=subjects.member_decider(cell, by_path),
-                group=group,
-                form_code=form_code_for(
-                    period.ruleset,
-                    kind=SubjectKind.MEMBER,
-                    has_post=group != "khong_chuc_vu",
-                    in_political_system=person.in_political_system,
-                ),
-                not_rated_reason=member_not_rated_reason(person, on, period.ruleset),
+            (
+                period.pk,
+                SubjectKind.MEMBER,
+                person_id,
+                unit_id,
+                deciders[unit_id],
+                group,
+                form,
+                reasons[(status, admitted)],
             )
         )
-    Evaluation.objects.bulk_create(new, batch_size=2000)
+    insert_rows(Evaluation, EVALUATION_FIELDS, new)
     stats_rebuild(period)
     if period.status == PeriodStatus.DRAFT:
         period.status = PeriodStatus.OPEN

@@ -22,6 +22,7 @@ from django.db import transaction
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, RuleSetKey, Step
 from xeploai.cycles.services import period_create, period_open
+from xeploai.lib.bulkload import insert_objects
 from xeploai.lib.text import fold
 from xeploai.org import names
 from xeploai.org.models import (
@@ -302,7 +303,7 @@ class _Builder:
                         ),
                     )
                 )
-        Person.objects.bulk_create(people, batch_size=2000)
+        insert_objects(people)
         return people
 
     def build_history(self, people: list[Person], cells: list[OrgUnit]) -> dict[str, int]:
@@ -459,10 +460,8 @@ class _Builder:
                         appointed=appointed,
                     )
                 )
-        Membership.objects.bulk_create(memberships, batch_size=2000)
-        Position.objects.bulk_create(positions, batch_size=2000)
-        Discipline.objects.bulk_create(disciplines, batch_size=2000)
-        CivilServiceRating.objects.bulk_create(ratings, batch_size=2000)
+        for rows in (memberships, positions, disciplines, ratings):
+            insert_objects(rows)
         return {
             "memberships": len(memberships),
             "positions": len(positions),

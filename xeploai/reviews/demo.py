@@ -10,6 +10,7 @@ from collections import defaultdict
 from django.utils import timezone
 
 from xeploai.cycles.models import Period
+from xeploai.lib.bulkload import insert_objects
 from xeploai.org.models import Discipline, Level
 from xeploai.reviews.models import Evaluation, LedgerStage, Proposal, Stage, SubjectKind
 
@@ -47,7 +48,7 @@ def decide_previous_year(period: Period, *, rng: random.Random) -> int:
         chosen = set(rng.sample(range(rated_good), excellent))
         for index, evaluation in enumerate(pool):
             evaluation.level = Level.HTXSNV if index in chosen else Level.HTTNV
-    decided_at = timezone.make_aware(dt.datetime(period.year, 12, 20, 9, 0))
+    decided_at = timezone.make_aware(dt.datetime(period.year, 12, 20, 9, 0)).astimezone(dt.UTC)
     ledger: list[Proposal] = []
     for evaluation in evaluations:
         stage = (
@@ -79,7 +80,7 @@ def decide_previous_year(period: Period, *, rng: random.Random) -> int:
                 reviewed=level != "",
                 decided_at=decided_at,
             )
-    Proposal.objects.bulk_create(ledger, batch_size=2000)
+    insert_objects(ledger)
     return len(evaluations)
 
 
@@ -107,21 +108,19 @@ def advance_current_round(period: Period, keep_cell_id: int, *, rng: random.Rand
     most members have submitted, some cells have proposed or sent their file. The demo cell
     (``keep_cell_id``) stays untouched so that a whole round can be played on it."""
     now = timezone.now()
-    cells = set(
+    by_cell: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for unit_id, pk, reason in (
         Evaluation.objects.filter(period=period, kind=SubjectKind.MEMBER)
         .exclude(unit_id=keep_cell_id)
-        .values_list("unit_id", flat=True)
-    )
+        .values_list("unit_id", "pk", "not_rated_reason")
+        .order_by("unit_id", "pk")
+    ):
+        by_cell[unit_id].append((pk, reason))
     ledger: list[Proposal] = []
     stages: dict[str, list[int]] = defaultdict(list)
-    for cell_id in sorted(cells):
+    for cell_id in sorted(by_cell):
         progress = rng.random()
-        members = list(
-            Evaluation.objects.filter(
-                period=period, unit_id=cell_id, kind=SubjectKind.MEMBER
-            ).values_list("pk", "not_rated_reason")
-        )
-        for pk, reason in members:
+        for pk, reason in by_cell[cell_id]:
             if reason:
                 continue
             if progress < 0.25 and rng.random() < 0.5:
@@ -151,4 +150,4 @@ def advance_current_round(period: Period, keep_cell_id: int, *, rng: random.Rand
             fields["cell_level"] = level
         for start in range(0, len(ids), 10_000):
             Evaluation.objects.filter(pk__in=ids[start : start + 10_000]).update(**fields)
-    Proposal.objects.bulk_create(ledger, batch_size=2000)
+    insert_objects(ledger)

@@ -17,6 +17,12 @@ _LEVELS = {
     "KHTNV": "Không hoàn thành nhiệm vụ",
 }
 _GRADES = {"XS": "Xuất sắc", "TOT": "Tốt", "TB": "Trung bình", "KEM": "Kém"}
+_RESULTS = {
+    "vuot_muc": "Hoàn thành vượt mức",
+    "dung_han": "Hoàn thành đúng tiến độ",
+    "cham": "Hoàn thành nhưng chậm tiến độ",
+    "chua_xong": "Chưa hoàn thành",
+}
 _FIX = {
     "da_khac_phuc": "Đã khắc phục",
     "dang_khac_phuc": "Đang khắc phục",
@@ -96,6 +102,16 @@ def _self_review_docx(evaluation: Evaluation) -> bytes:
             f"2. Nhóm tiêu chí về kết quả thực hiện nhiệm vụ: {tasks if tasks is not None else '…'}/70",
         )
         docx.paragraph(document, f"Tổng điểm: {total if total is not None else '…'}/100")
+        if content.get("tasks"):
+            docx.heading(document, "Phụ lục: nhiệm vụ được giao và sản phẩm cụ thể")
+            docx.table(
+                document,
+                ["Nhiệm vụ", "Sản phẩm, kết quả cụ thể", "Mức độ hoàn thành"],
+                [
+                    [t.get("task", ""), t.get("product", ""), _RESULTS.get(t.get("result", ""), "")]
+                    for t in content["tasks"]
+                ],
+            )
         if content.get("annex"):
             docx.heading(document, "Phụ lục: sản phẩm, tiến độ, chất lượng nhiệm vụ")
             docx.paragraph(document, content["annex"])

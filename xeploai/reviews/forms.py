@@ -29,6 +29,14 @@ FIX_STATUS = [
     ("chua_khac_phuc", _("Chưa khắc phục")),
 ]
 TEXT_LIMIT = 20_000
+TASK_RESULTS = [
+    ("", "—"),
+    ("vuot_muc", _("Hoàn thành vượt mức")),
+    ("dung_han", _("Hoàn thành đúng tiến độ")),
+    ("cham", _("Hoàn thành nhưng chậm tiến độ")),
+    ("chua_xong", _("Chưa hoàn thành")),
+]
+DONE_RESULTS = ("vuot_muc", "dung_han", "cham")
 
 
 class NfcCharField(forms.CharField):
@@ -49,11 +57,13 @@ class SelfReviewForm(forms.Form):
         definition: FormDef,
         previous_items: list[str],
         civil_servant: bool,
+        task_rows: int = 5,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.definition = definition
         self.previous_items = previous_items
+        self.task_rows = 0 if definition.collective else task_rows
         for section in definition.sections:
             self.fields[f"text_{section.key}"] = NfcCharField(
                 label=section.label,
@@ -90,6 +100,16 @@ class SelfReviewForm(forms.Form):
                 max_length=TEXT_LIMIT,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
+        for index in range(self.task_rows):
+            self.fields[f"task_{index}"] = NfcCharField(
+                label=_("Nhiệm vụ {n}").format(n=index + 1), required=False, max_length=500
+            )
+            self.fields[f"product_{index}"] = NfcCharField(
+                label=_("Sản phẩm, kết quả cụ thể"), required=False, max_length=1000
+            )
+            self.fields[f"result_{index}"] = forms.ChoiceField(
+                label=_("Mức độ hoàn thành"), choices=TASK_RESULTS, required=False
+            )
         if not definition.collective:
             for name, label in (
                 ("tasks_total", _("Số nhiệm vụ được giao trong năm")),
@@ -110,8 +130,34 @@ class SelfReviewForm(forms.Form):
             label=_("Tự nhận mức xếp loại chất lượng"), choices=LEVELS, required=False
         )
 
+    def tasks(self) -> list[dict[str, str]]:
+        """The filled rows of the task list (the annex of task products)."""
+        data = self.cleaned_data
+        return [
+            {
+                "task": data.get(f"task_{i}", ""),
+                "product": data.get(f"product_{i}", ""),
+                "result": data.get(f"result_{i}", ""),
+            }
+            for i in range(self.task_rows)
+            if data.get(f"task_{i}")
+        ]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for index in range(self.task_rows):
+            if data.get(f"task_{index}") and not data.get(f"result_{index}"):
+                self.add_error(f"result_{index}", _("Cần chọn mức độ hoàn thành của nhiệm vụ."))
+            if not data.get(f"task_{index}") and (
+                data.get(f"product_{index}") or data.get(f"result_{index}")
+            ):
+                self.add_error(f"task_{index}", _("Cần ghi tên nhiệm vụ."))
+        rows = self.tasks() if not self.errors else []
+        if rows:  # the counts come from the list when there is one
+            data["tasks_total"] = len(rows)
+            data["tasks_done"] = sum(1 for r in rows if r["result"] in DONE_RESULTS)
+            data["tasks_exceeded"] = sum(1 for r in rows if r["result"] == "vuot_muc")
+            data["tasks_late"] = sum(1 for r in rows if r["result"] == "cham")
         total, done = data.get("tasks_total"), data.get("tasks_done")
         exceeded, late = data.get("tasks_exceeded"), data.get("tasks_late")
         if total is not None and done is not None and done > total:
@@ -168,6 +214,8 @@ class SelfReviewForm(forms.Form):
         for name in ("tasks_total", "tasks_done", "tasks_exceeded", "tasks_late"):
             if data.get(name) is not None:
                 content[name] = data[name]
+        if self.task_rows:
+            content["tasks"] = self.tasks()
         content["self_level"] = data.get("self_level", "")
         return content
 
@@ -179,6 +227,10 @@ class SelfReviewForm(forms.Form):
             initial[f"grade_{key}"] = entry.get("grade", "")
         for index, item in enumerate(content.get("previous", [])):
             initial[f"prev_{index}"] = item.get("status", "")
+        for index, row in enumerate(content.get("tasks", [])):
+            initial[f"task_{index}"] = row.get("task", "")
+            initial[f"product_{index}"] = row.get("product", "")
+            initial[f"result_{index}"] = row.get("result", "")
         for name in (
             "score_common",
             "score_tasks",

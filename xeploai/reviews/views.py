@@ -22,6 +22,7 @@ from xeploai.reviews import access, selectors, services
 from xeploai.reviews.documents import self_review_docx
 from xeploai.reviews.formdefs import form_def
 from xeploai.reviews.forms import (
+    TASK_RESULTS,
     CommentForm,
     DecideForm,
     FollowUpForm,
@@ -92,6 +93,7 @@ def _review_form(evaluation: Evaluation, data: Any = None) -> SelfReviewForm:
         definition=form_def(evaluation.form_code),
         previous_items=selectors.previous_items(evaluation),
         civil_servant=bool(person and person.is_civil_servant),
+        task_rows=max(5, len((evaluation.content or {}).get("tasks", [])) + 3),
         initial=SelfReviewForm.initial_from(evaluation.content or {}, evaluation.version),
     )
 
@@ -111,12 +113,21 @@ def _render_review(
         for section in form.definition.sections
     ]
     previous = [form[f"prev_{i}"] for i in range(len(form.previous_items))]
+    tasks = [
+        (form[f"task_{i}"], form[f"product_{i}"], form[f"result_{i}"])
+        for i in range(form.task_rows)
+    ]
     roles = org_access.roles_at(request.user, evaluation.unit)
     context = {
         "evaluation": evaluation,
         "form": form,
         "rows": rows,
         "previous": previous,
+        "tasks": tasks,
+        "task_list": [
+            {**row, "result_label": dict(TASK_RESULTS).get(row.get("result", ""), "")}
+            for row in (evaluation.content or {}).get("tasks", [])
+        ],
         "editable": editable,
         "on_behalf": editable and not access.is_own(request.user, evaluation),
         "collective": selectors.collective_evaluation(evaluation),

@@ -139,3 +139,40 @@ def test_a_read_only_inspector_cannot_decide(client, cast, round_):
     )
     assert response.status_code == 403
     assert not Evaluation.objects.get(pk=round_.evaluation.pk).level
+
+
+def test_the_task_list_gives_the_counts_the_rules_read(client, cast, round_):
+    client.force_login(cast.member)
+    data = form_data(
+        round_.evaluation, tasks_total="", tasks_done="", tasks_exceeded="", tasks_late=""
+    )
+    rows = [
+        ("Tham mưu đề án A", "Đề án được phê duyệt", "vuot_muc"),
+        ("Báo cáo quý", "4 báo cáo", "dung_han"),
+        ("Rà soát hồ sơ", "120 hồ sơ", "cham"),
+    ]
+    for index, (task, product, result) in enumerate(rows):
+        data.update({f"task_{index}": task, f"product_{index}": product, f"result_{index}": result})
+    assert client.post(reverse("review_save", args=[round_.evaluation.pk]), data).status_code == 302
+    content = Evaluation.objects.get(pk=round_.evaluation.pk).content
+    assert (
+        content["tasks_total"],
+        content["tasks_done"],
+        content["tasks_exceeded"],
+        content["tasks_late"],
+    ) == (3, 3, 1, 1)
+    assert content["tasks"][0] == {
+        "task": "Tham mưu đề án A",
+        "product": "Đề án được phê duyệt",
+        "result": "vuot_muc",
+    }
+    page = client.get(reverse("review_detail", args=[round_.evaluation.pk])).content.decode()
+    assert 'value="Báo cáo quý"' in page and 'name="task_5"' in page  # 3 rows + 3 blank ones
+    assert 'name="task_6"' not in page
+
+
+def test_a_task_without_its_result_is_refused_naming_the_row(client, cast, round_):
+    client.force_login(cast.member)
+    data = form_data(round_.evaluation, task_0="Tham mưu đề án A")
+    response = client.post(reverse("review_save", args=[round_.evaluation.pk]), data)
+    assert response.status_code == 400 and "result_0" in response.context["form"].errors
