@@ -11,9 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
 
 from xeploai import rules
 from xeploai.cycles.models import Period
@@ -370,15 +369,15 @@ class Meter:
 
 
 _GROUP_LABELS = {
-    rules.SubjectKind.DANG_VIEN.value: _l("Đảng viên"),
-    rules.SubjectKind.CHI_BO.value: _l("Chi bộ trực thuộc"),
-    rules.SubjectKind.TCCSD.value: _l("Tổ chức cơ sở đảng"),
-    rules.SubjectKind.TT_CAP_UY.value: _l("Tập thể cấp ủy"),
+    rules.SubjectKind.DANG_VIEN.value: gettext_lazy("Đảng viên"),
+    rules.SubjectKind.CHI_BO.value: gettext_lazy("Chi bộ trực thuộc"),
+    rules.SubjectKind.TCCSD.value: gettext_lazy("Tổ chức cơ sở đảng"),
+    rules.SubjectKind.TT_CAP_UY.value: gettext_lazy("Tập thể cấp ủy"),
 }
 _MEMBER_GROUP_LABELS = {
-    rules.ExcellenceGroup.LANH_DAO_DON_VI.value: _l("lãnh đạo cơ quan, đơn vị"),
-    rules.ExcellenceGroup.QUAN_LY_CAP_PHONG.value: _l("quản lý cấp phòng"),
-    rules.ExcellenceGroup.KHONG_CHUC_VU.value: _l("không giữ chức vụ"),
+    rules.ExcellenceGroup.LANH_DAO_DON_VI.value: gettext_lazy("lãnh đạo cơ quan, đơn vị"),
+    rules.ExcellenceGroup.QUAN_LY_CAP_PHONG.value: gettext_lazy("quản lý cấp phòng"),
+    rules.ExcellenceGroup.KHONG_CHUC_VU.value: gettext_lazy("không giữ chức vụ"),
 }
 
 

@@ -477,3 +477,24 @@ def follow_up_save(
         after={"plan": plan, "status": status, "assignee": assignee},
     )
     return follow_up
+
+
+@transaction.atomic
+def proposals_from_ballot(*, actor: Any, evaluations: list[Evaluation]) -> int:
+    """The cell proposes, for every subject that has a ballot result, the level the ballot gave
+    (the usual case); each proposal goes through ``proposal_record``. All or nothing."""
+    done = 0
+    for evaluation in evaluations:
+        if not evaluation.ballot_level or evaluation.stage in (Stage.SENT, Stage.DECIDED):
+            continue
+        if evaluation.kind == SubjectKind.MEMBER and not evaluation.reviewed:
+            continue  # rated only after the review: left for when the review is in
+        proposal_record(
+            actor=actor,
+            evaluation=evaluation,
+            expected_version=evaluation.version,
+            level=evaluation.ballot_level,
+            reason=_("Theo kết quả bỏ phiếu kín của chi bộ"),
+        )
+        done += 1
+    return done

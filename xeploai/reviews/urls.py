@@ -18,6 +18,7 @@ urlpatterns = [
     path("reviews/<int:pk>/follow-up/", views.follow_up, name="follow_up"),
     path("units/<str:code>/round/", views.round_page, name="round_page"),
     path("units/<str:code>/round/send/", views.file_send, name="file_send"),
+    path("units/<str:code>/round/propose/", views.propose_from_ballot, name="propose_from_ballot"),
     path("units/<str:code>/board/", views.board, name="board"),
     path("units/<str:code>/board/accept/", views.board_accept, name="board_accept"),
     path("units/<str:code>/ledger/", views.ledger_report, name="ledger_report"),

@@ -336,6 +336,12 @@ def round_page(request: HttpRequest, code: str) -> HttpResponse:
             "submitted": submitted,
             "members": members,
             "sendable": [r for r in rows if r.evaluation.stage == Stage.PROPOSED],
+            "from_ballot": [
+                r
+                for r in rows
+                if r.evaluation.ballot_level
+                and r.evaluation.stage in (Stage.SUBMITTED, Stage.PROPOSED)
+            ],
         },
     )
 
@@ -352,6 +358,27 @@ def file_send(request: HttpRequest, code: str) -> HttpResponse:
             request, _("Đã gửi hồ sơ của {n} đối tượng lên cấp quyết định.").format(n=sent)
         )
     except ValidationError as error:
+        _error_messages(request, error)
+    return redirect("round_page", code=unit.code)
+
+
+@require_POST
+def propose_from_ballot(request: HttpRequest, code: str) -> HttpResponse:
+    unit = org_access.get_unit(request.user, code)
+    access.require(request.user, unit, (Role.CELL_SECRETARY,))
+    period = access.open_period(unit, request.POST.get("period"))
+    evaluations = list(
+        Evaluation.objects.filter(period=period, unit=unit).select_related(
+            "unit", "person", "period"
+        )
+    )
+    try:
+        n = services.proposals_from_ballot(actor=request.user, evaluations=evaluations)
+        messages.success(
+            request, _("Đã đề xuất theo kết quả bỏ phiếu cho {n} đối tượng.").format(n=n)
+        )
+    except ValidationError as error:
+        messages.error(request, _("Không ghi được đề xuất nào."))
         _error_messages(request, error)
     return redirect("round_page", code=unit.code)
 

@@ -132,6 +132,19 @@ RULES: dict[str, Rule] = {
         default=302,
         expect={"member": 404, "outsider": 404, "upper_board": 403, "inspector": 403},
     ),
+    "propose_from_ballot": Rule(
+        args=lambda c, r: [c.cell_a1.code],
+        method="post",
+        default=302,
+        expect={
+            "member": 404,
+            "outsider": 404,
+            "clerk": 403,
+            "committee": 403,
+            "upper_board": 403,
+            "inspector": 403,
+        },
+    ),
     "board": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
     "board_accept": Rule(
         args=lambda c, r: [c.org_a.code],

@@ -303,3 +303,20 @@ def test_a_new_member_is_not_rated_and_counted_with_the_reason(cast, round_):
     evaluation = Evaluation.objects.get(period=round_.period, person=person)
     assert evaluation.not_rated_reason == "MOI_KET_NAP_DUOI_6T"
     assert stats_differences(round_.period) == []
+
+
+def test_the_cell_proposes_what_the_ballot_gave_for_everyone_at_once(cast, round_):
+    evaluation = submit(round_.evaluation, cast.member)
+    services.ballot_result_record(
+        actor=cast.secretary, evaluation=evaluation, level="HTTNV", note="x"
+    )
+    others = Evaluation.objects.filter(period=round_.period, unit=cast.cell_a1).exclude(
+        pk=evaluation.pk
+    )
+    n = services.proposals_from_ballot(
+        actor=cast.secretary, evaluations=[fresh(evaluation), *others]
+    )
+    assert n == 1  # the others have no review or no ballot result: left to the secretary
+    proposed = fresh(evaluation)
+    assert proposed.cell_level == "HTTNV" and proposed.stage == Stage.PROPOSED
+    assert proposed.ledger.filter(stage=LedgerStage.CELL, level="HTTNV").exists()
