@@ -19,21 +19,9 @@ from xeploai.imports.cells import fold_clean
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.rows import Problems, Row, chunked
 from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person, PersonStatus, UnitKind
+from xeploai.org.services import PERSON_FIELDS
 
-FIELDS = (
-    "full_name",
-    "date_of_birth",
-    "gender",
-    "citizen_id",
-    "party_card_number",
-    "admission_date",
-    "official_date",
-    "status",
-    "status_since",
-    "is_civil_servant",
-    "in_political_system",
-    "residence_exemption",
-)
+FIELDS = PERSON_FIELDS  # the same fields the person services write
 DEFAULTS: dict[str, Any] = {
     "date_of_birth": None,
     "gender": "",

@@ -13,12 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-from django.conf import settings
 
 PREPARE = """
 import django; django.setup()
@@ -67,32 +62,6 @@ print(decided, sent, len(stats_differences(Period.objects.get(year=2026))))
 """
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if "postgresql" not in engine:
-        yield f"sqlite:///{tmp_path / 'crash.sqlite3'}"
-        return
-    import psycopg
-
-    config = settings.DATABASES["default"]
-    name = f"xeploai_crash_{uuid.uuid4().hex[:8]}"
-    params = {
-        "host": config["HOST"],
-        "port": config["PORT"] or 5432,
-        "user": config["USER"],
-        "password": config["PASSWORD"],
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**params) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
-    yield f"postgres://{auth}@{config['HOST']}:{config['PORT'] or 5432}/{name}"
-    with psycopg.connect(**params) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def run(url: str, script: str, tmp_path: Path) -> str:
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(script)],
@@ -115,17 +84,19 @@ def _env(url: str, tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_a_bulk_decision_killed_midway_leaves_all_or_nothing(database_url: str, tmp_path: Path):
+def test_a_bulk_decision_killed_midway_leaves_all_or_nothing(
+    scratch_database_url: str, tmp_path: Path
+):
     subprocess.run(
         [sys.executable, "-m", "xeploai", "migrate", "-v", "0"],
-        env=_env(database_url, tmp_path),
+        env=_env(scratch_database_url, tmp_path),
         check=True,
         timeout=300,
     )
-    chosen = int(run(database_url, PREPARE, tmp_path).splitlines()[-1])
+    chosen = int(run(scratch_database_url, PREPARE, tmp_path).splitlines()[-1])
     process = subprocess.Popen(
         [sys.executable, "-c", BULK_DECIDE],
-        env=_env(database_url, tmp_path),
+        env=_env(scratch_database_url, tmp_path),
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -135,6 +106,6 @@ def test_a_bulk_decision_killed_midway_leaves_all_or_nothing(database_url: str, 
     assert process.poll() is None, "the bulk decision ended before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    decided, sent, differences = map(int, run(database_url, INSPECT, tmp_path).split())
+    decided, sent, differences = map(int, run(scratch_database_url, INSPECT, tmp_path).split())
     assert (decided, sent) in ((0, chosen), (chosen, 0)), (decided, sent, chosen)
     assert differences == 0

@@ -8,12 +8,7 @@ import os
 import subprocess
 import sys
 import textwrap
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-from django.conf import settings
 
 FINGERPRINT = """
 import django, hashlib, json; django.setup()
@@ -43,36 +38,10 @@ stats_rebuild(Period.objects.get(year=2025))
 """
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if "postgresql" not in engine:
-        yield f"sqlite:///{tmp_path / 'live.sqlite3'}"
-        return
-    import psycopg
-
-    config = settings.DATABASES["default"]
-    name = f"xeploai_backup_{uuid.uuid4().hex[:8]}"
-    params = {
-        "host": config["HOST"],
-        "port": config["PORT"] or 5432,
-        "user": config["USER"],
-        "password": config["PASSWORD"],
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**params) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    auth = config["USER"] + (f":{config['PASSWORD']}" if config["PASSWORD"] else "")
-    yield f"postgres://{auth}@{config['HOST']}:{config['PORT'] or 5432}/{name}"
-    with psycopg.connect(**params) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def test_backup_and_restore_round_trip_a_demo_bloc(database_url: str, tmp_path: Path):
+def test_backup_and_restore_round_trip_a_demo_bloc(scratch_database_url: str, tmp_path: Path):
     env = {
         **os.environ,
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": scratch_database_url,
         "XEPLOAI_DATA_DIR": str(tmp_path / "data"),
         "DJANGO_SETTINGS_MODULE": "xeploai.settings",
     }
