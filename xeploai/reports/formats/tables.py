@@ -209,7 +209,13 @@ def finding_lines(report: Report) -> list[tuple[str, list[str]]]:
         _("{block}: {rate} HTTNV trở lên — {verdict}").format(
             block=SubjectKind(t.block).label,
             rate=pct(t.rate),
-            verdict=_("đạt chỉ tiêu trên 90%") if t.met else _("chưa đạt chỉ tiêu trên 90%"),
+            verdict=(
+                _("chưa có kết quả xếp loại")
+                if t.rate is None
+                else _("đạt chỉ tiêu trên 90%")
+                if t.met
+                else _("chưa đạt chỉ tiêu trên 90%")
+            ),
         )
         for t in report.targets
     ]
