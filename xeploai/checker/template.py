@@ -66,7 +66,12 @@ COMMON_TAIL = (
     Column(
         "Mức đề xuất", "level", "level", help_vi=f"{LEVELS}; để trống nếu chưa xếp loại (ghi lý do)"
     ),
-    Column("Lý do chưa xếp loại", "not_rated_reason", "text", help_vi=REASONS),
+    Column(
+        "Lý do chưa xếp loại",
+        "not_rated_reason",
+        "choice:" + REASONS.replace(", ", "|"),
+        help_vi=REASONS,
+    ),
     Column("Chưa kiểm điểm", "not_reviewed", "flag", help_vi=X + " (chưa hoàn thành kiểm điểm)"),
     Column("Ngày kiểm điểm", "reviewed_on", "date"),
     Column("Ngày quyết định", "decided_on", "date"),

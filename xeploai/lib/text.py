@@ -22,3 +22,34 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", clean_text(text).lower())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.replace("đ", "d")
+
+
+# Characters nobody types on purpose in a name or a code: controls, format characters (zero-width
+# spaces and joiners, direction overrides, the byte-order mark), private use, unassigned.
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn"}
+
+
+def odd_character(text: str) -> tuple[int, str, bool] | None:
+    """The first character of ``text`` that does not belong in Vietnamese text, as (1-based
+    position, character, invisible?): an invisible or control character, or a letter or digit
+    outside the Latin alphabet and ASCII digits — a Cyrillic "а" or a full-width "１" looks the
+    same as the Latin one but is another character, so two such names would never match.
+
+    >>> odd_character("Nguyễn Văn An") is None
+    True
+    >>> odd_character("Ngu\\u0443\\u0435n")
+    (4, 'у', False)
+    """
+    for position, char in enumerate(text, start=1):
+        if char.isascii():
+            if char.isprintable():
+                continue
+            return position, char, True
+        category = unicodedata.category(char)
+        if category in _INVISIBLE:
+            return position, char, True
+        if category[0] == "L" and not unicodedata.name(char, "").startswith("LATIN "):
+            return position, char, False
+        if category == "Nd":
+            return position, char, False
+    return None
