@@ -1,5 +1,6 @@
 """Vietnamese text: one normal form for storage (NFC) and one folded form for search."""
 
+import re
 import unicodedata
 
 
@@ -27,6 +28,11 @@ def fold(text: str) -> str:
 # Characters nobody types on purpose in a name or a code: controls, format characters (zero-width
 # spaces and joiners, direction overrides, the byte-order mark), private use, unassigned.
 _INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn"}
+# Printable ASCII, Latin-1 (without the soft hyphen, ª, µ, º), Latin Extended-A/B and Additional (every
+# Vietnamese letter), general punctuation (without the invisible ones): nothing odd, no loop.
+_PLAIN = re.compile(
+    "[ -~\u00a0-\u00a9\u00ab\u00ac\u00ae-\u00b4\u00b6-\u00b9\u00bb-\u024f\u1e00-\u1eff\u2010-\u2027\u2030-\u205e]*"
+)
 
 
 def odd_character(text: str) -> tuple[int, str, bool] | None:
@@ -40,6 +46,8 @@ def odd_character(text: str) -> tuple[int, str, bool] | None:
     >>> odd_character("Ngu\\u0443\\u0435n")
     (4, 'у', False)
     """
+    if _PLAIN.fullmatch(text):
+        return None
     for position, char in enumerate(text, start=1):
         if char.isascii():
             if char.isprintable():
