@@ -30,7 +30,7 @@ from xeploai.checker.template import (
     SHEET_ORGS,
     Column,
 )
-from xeploai.lib.text import clean_text, odd_character
+from xeploai.lib.text import clean_text, odd_character, visible
 from xeploai.lib.xlsx import count_rows, formula_cells, sheet_parts
 from xeploai.rules import (
     CheckReport,
@@ -137,7 +137,7 @@ def _text(value: Any) -> str:
 
 def _shown(value: Any, limit: int = 40) -> str:
     """A cell's value quoted for a message, shortened when huge."""
-    text = str(value)
+    text = visible(_text(value) if isinstance(value, float) else str(value))
     return '"' + (text if len(text) <= limit else text[: limit - 1] + "…") + '"'
 
 

@@ -308,7 +308,7 @@ def bool_converter(column: Column) -> Converter:
 def year_converter(today: dt.date) -> Converter:
     def convert(raw: Any) -> int:
         text = _ascii_digits(_text(raw).strip())
-        if not _DIGITS.fullmatch(text) or not 2000 <= int(text) <= today.year:
+        if len(text) != 4 or not _DIGITS.fullmatch(text) or not 2000 <= int(text) <= today.year:
             raise CellError(
                 _("{value} không phải năm hợp lệ — cần một năm từ 2000 đến {year}").format(
                     value=shown(raw), year=today.year

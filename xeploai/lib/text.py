@@ -14,6 +14,18 @@ def clean_text(text: str) -> str:
     return " ".join(nfc(text).split())
 
 
+def visible(text: str) -> str:
+    """``text`` with its invisible and control characters written as escapes (a zero-width space
+    as ``\\u200b``, a line break as ``\\n``), so that a message quoting a cell stays on one line
+    and shows what is there."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() or char == " " else char.encode("unicode_escape").decode()
+        for char in text
+    )
+
+
 def fold(text: str) -> str:
     """Lower-case, no diacritics, "đ" as "d": "Nguyễn Văn Đức" → "nguyen van duc".
 

@@ -1,0 +1,473 @@
+"""The imports fed with generated, malformed files (issue 7, "Bad input").
+
+Each example writes a units, people or results file (xlsx or csv) whose cells are mostly valid
+and sometimes wrong: wrong types, far dates, Unicode look-alikes, decomposed diacritics,
+formulas, huge cells, duplicate keys, blank rows in the middle, odd headers. The dry run and the
+real import then either succeed — and what was stored is NFC, trimmed and means what the file
+said, and the same file typed decomposed changes nothing on re-import (no duplicate) — or fail
+with exit code 1 (every problem names sheet and row, and the column when it is about one cell)
+or 2 (one Vietnamese sentence), with the database unchanged. Formula cells and text that a
+spreadsheet would take for a formula (= + - @) are refused. Every example runs in a savepoint
+that is rolled back, so examples do not see each other.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from xeploai.audit.models import AuditEvent
+from xeploai.cycles.models import Period
+from xeploai.imports.columns import SHEETS
+from xeploai.lib.text import clean_text, fold
+from xeploai.org.models import Membership, OrgUnit, Person
+from xeploai.reports.models import UnitStat
+from xeploai.reviews.models import Evaluation, Proposal
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+FAST = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+PROBLEM_LINE = re.compile(
+    r'Sheet "(ToChuc|DangVien|KetQua)", dòng (\d+)(?:, cột ([A-Z]{1,3}) "([^"]+)")?: .+'
+)
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+class Huge(str):
+    """A huge cell that prints short when hypothesis reports an example."""
+
+    def __repr__(self) -> str:
+        return f"Huge({self[:1]!r} * {len(self)})"
+
+
+# -- malformed values ------------------------------------------------------------------------
+
+FORMULAS = ["=1+1", '=HYPERLINK("http://example.com","bấm")', "=A1&B1"]
+FORMULA_LIKE = ["@SUM(A1:A3)", "+cmd|' /C calc'!A0", "-1+2", "=cmd|'/C calc'!A0"]
+LOOK_ALIKES = [
+    "Nguy\u0435n V\u0103n \u0410n",  # Cyrillic е and А
+    "Tr\u0430n Th\u1ecb L\u043en",  # Cyrillic а and о
+    "Nguyễn\u200b Văn An",  # zero-width space
+    "\u202eNguyễn Văn An",  # right-to-left override
+    "Ｎguyễn Văn An",  # full-width N
+    "０８４１８５０００１２３",  # full-width digits
+    "084185000123\u200b",
+    "D\u0412K-001",  # Cyrillic В in a code
+]
+FAR_DATES = [
+    dt.date(1, 1, 1),
+    dt.date(1800, 5, 5),
+    dt.date(1899, 12, 31),
+    dt.date(9999, 12, 31),
+    TODAY + dt.timedelta(days=1),
+    TODAY + dt.timedelta(days=1 + 36525),  # tomorrow, a hundred years on
+    "31/02/2020",
+    "1/1/10000",
+    "00/00/0000",
+]
+WRONG_TYPES = [
+    True,
+    False,
+    0,
+    -1,
+    42,
+    1.5,
+    1e308,
+    -1e308,
+    float("nan"),
+    float("inf"),
+    84185000123.0,
+    dt.datetime(2020, 1, 2, 3, 4),
+    dt.time(12, 0),
+    dt.timedelta(days=3),
+    "",
+    "   ",
+    "\t",
+]
+NASTY = st.one_of(
+    st.sampled_from(WRONG_TYPES + FAR_DATES + FORMULAS + FORMULA_LIKE + LOOK_ALIKES),
+    st.sampled_from([Huge("Đ" * 32767), Huge("9" * 32767)]),
+    st.text(max_size=12),
+)
+
+
+def mostly(valid: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """A valid value five times out of six, a malformed one otherwise."""
+    return st.integers(0, 5).flatmap(lambda n: NASTY if n == 0 else valid)
+
+
+NAMES = st.sampled_from(
+    [
+        "Nguyễn Văn An",
+        nfd("Nguyễn Thị Hoà"),
+        "  Trần   Thị  Lan ",
+        nfd("  Lê  Đức  Thọ"),
+        "ĐẢNG BỘ SỞ TÀI CHÍNH",
+        "Chi bộ Phòng 2 (khối A) – “mới”",
+        "H'Hen Niê",
+    ]
+)
+DATES = st.one_of(
+    st.dates(dt.date(1950, 1, 1), dt.date(1990, 12, 31)),
+    st.dates(dt.date(1950, 1, 1), dt.date(1990, 12, 31)).map(lambda d: f"{d:%d/%m/%Y}"),
+    st.dates(dt.date(1950, 1, 1), dt.date(1990, 12, 31)).map(lambda d: f"{d:%Y-%m-%d}"),
+)
+LATER_DATES = st.one_of(
+    st.dates(dt.date(2005, 1, 1), dt.date(2020, 12, 31)),
+    st.dates(dt.date(2005, 1, 1), dt.date(2020, 12, 31)).map(lambda d: f"{d:%d-%m-%Y}"),
+)
+YES_NO = st.sampled_from(["Có", "Không", nfd("Có"), "x", "0", "true", True, False])
+
+
+def row_values(
+    draw: st.DrawFn, columns: dict[str, st.SearchStrategy[Any]], clean: bool
+) -> dict[str, Any]:
+    return {h: draw(strategy if clean else mostly(strategy)) for h, strategy in columns.items()}
+
+
+@st.composite
+def units_rows(draw: st.DrawFn, cast: Any, clean: bool) -> list[dict[str, Any] | None]:
+    family = [
+        ("N1", "Đảng bộ cơ sở", "ROOT"),
+        ("N2", "Chi bộ trực thuộc", "N1"),
+        ("N3", "chi_bo", "A"),
+        ("A2", nfd("Chi bộ trực thuộc"), "A"),
+        ("N4", "CHI BO CO SO", "ROOT"),
+        ("n5", "Đảng bộ bộ phận", "N1"),
+    ]
+    # A prefix of the family keeps parents above their children; sometimes a row comes twice.
+    chosen = family[: draw(st.integers(1, len(family)))]
+    if draw(st.integers(0, 4)) == 0:
+        chosen.insert(draw(st.integers(0, len(chosen))), draw(st.sampled_from(chosen)))
+    rows: list[dict[str, Any] | None] = []
+    for code, kind, parent in chosen:
+        if draw(st.integers(0, 7)) == 0:
+            rows.append(None)  # a blank row in the middle
+        rows.append(
+            row_values(
+                draw,
+                {
+                    "Mã tổ chức": st.sampled_from([code, f" {code} "]),
+                    "Tên tổ chức": NAMES,
+                    "Loại tổ chức": st.just(kind),
+                    "Mã tổ chức cấp trên": st.just(parent),
+                    "Ngày thành lập": st.one_of(st.just(""), DATES),
+                    "Có cấp ủy": st.one_of(st.just(""), YES_NO),
+                },
+                clean,
+            )
+        )
+    return rows
+
+
+@st.composite
+def people_rows(draw: st.DrawFn, cast: Any, clean: bool) -> list[dict[str, Any] | None]:
+    known = cast.member_a1.citizen_id
+    ids = st.one_of(
+        st.integers(100, 999).map(lambda n: f"084185000{n}"),
+        st.sampled_from(["0841 8500 0125", "084.185.000.127", known, 84185000126.0]),
+    )
+    rows: list[dict[str, Any] | None] = []
+    for _ in range(draw(st.integers(1, 5))):
+        if draw(st.integers(0, 7)) == 0:
+            rows.append(None)
+            continue
+        rows.append(
+            row_values(
+                draw,
+                {
+                    "Họ và tên": NAMES,
+                    "Ngày sinh": st.one_of(st.just(""), DATES),
+                    "Giới tính": st.sampled_from(["", "Nam", "nữ", nfd("Nữ")]),
+                    "Số CCCD": ids,
+                    "Số thẻ đảng viên": st.sampled_from(["", "", "84001234", "84 001 235"]),
+                    "Ngày vào Đảng": LATER_DATES,
+                    "Mã chi bộ": st.sampled_from(["A1", "A2", "B1", "C"]),
+                    "Là CBCCVC": st.one_of(st.just(""), YES_NO),
+                },
+                clean,
+            )
+        )
+    return rows
+
+
+@st.composite
+def results_rows(draw: st.DrawFn, cast: Any, clean: bool) -> list[dict[str, Any] | None]:
+    members = [
+        (cast.member_a1, "A1"),
+        (cast.member_b1, "B1"),
+    ]
+    rows: list[dict[str, Any] | None] = []
+    for _ in range(draw(st.integers(1, 4))):
+        if draw(st.integers(0, 7)) == 0:
+            rows.append(None)
+            continue
+        year = draw(st.sampled_from([2023, 2024, "2024", 2024.0]))
+        if draw(st.booleans()):
+            person, unit = draw(st.sampled_from(members))
+            name = draw(
+                st.sampled_from(
+                    ["", person.full_name, nfd(person.full_name), person.full_name.upper()]
+                )
+            )
+            values = {
+                "Năm": st.just(year),
+                "Đối tượng": st.sampled_from(["Đảng viên", "dang_vien", nfd("Đảng viên")]),
+                "Mã tổ chức": st.just(unit),
+                "Số CCCD": st.just(person.citizen_id),
+                "Họ và tên": st.just(name),
+            }
+        else:
+            subject, unit = draw(
+                st.sampled_from([("Chi bộ trực thuộc", "A1"), ("Tổ chức cơ sở đảng", "A")])
+            )
+            values = {
+                "Năm": st.just(year),
+                "Đối tượng": st.just(subject),
+                "Mã tổ chức": st.just(unit),
+                "Số CCCD": st.just(""),
+                "Họ và tên": st.just(""),
+            }
+        values["Mức xếp loại"] = st.sampled_from(
+            ["HTXSNV", "HTTNV", "htnv", nfd("Hoàn thành tốt nhiệm vụ"), "KHTNV"]
+        )
+        rows.append(row_values(draw, values, clean))
+    return rows
+
+
+ROWS = {"units": units_rows, "people": people_rows, "results": results_rows}
+
+
+@st.composite
+def files(draw: st.DrawFn, kind: str, cast: Any) -> dict[str, Any]:
+    rows = draw(ROWS[kind](cast, clean=draw(st.booleans())))  # clean: no malformed cell
+    present = {h for row in rows if row for h in row}
+    used = [h for h in (c.header for c in SHEETS[kind].columns) if h in present]
+    header = {h: h for h in used}
+    change = draw(st.integers(0, 9))
+    if change == 0:
+        header = {h: nfd(h.upper()) for h in used}  # the same headers, typed otherwise
+    elif change == 1:
+        header = {h: f"  {h.lower()}  " for h in used}
+    elif change == 2 and used:
+        header[used[0]] = used[0].replace("a", "\u0430").replace("o", "\u043e")  # look-alike
+    order = draw(st.permutations(used))
+    return {
+        "format": draw(st.sampled_from(["xlsx", "xlsx", "csv"])),
+        "header": [header[h] for h in order],
+        "columns": list(order),
+        "rows": rows,
+        "blank_rows_above": draw(st.integers(0, 1)),
+    }
+
+
+# -- writing the files -----------------------------------------------------------------------
+
+
+def csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def write(path: Path, kind: str, spec: dict[str, Any], transform=lambda v: v) -> Path:
+    table = [
+        None if row is None else [transform(row.get(c, "")) for c in spec["columns"]]
+        for row in spec["rows"]
+    ]
+    header = [transform(h) for h in spec["header"]]
+    if spec["format"] == "csv":
+        path = path.with_suffix(".csv")
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.writer(stream)
+            for _ in range(spec["blank_rows_above"]):
+                writer.writerow([])
+            writer.writerow(header)
+            for row in table:
+                writer.writerow([] if row is None else [csv_text(v) for v in row])
+        return path
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = SHEETS[kind].name
+    for _ in range(spec["blank_rows_above"]):
+        sheet.append([])
+    sheet.append(header)
+    for row in table:
+        sheet.append(
+            []
+            if row is None
+            else [ILLEGAL_CHARACTERS_RE.sub("?", str(v)) if isinstance(v, str) else v for v in row]
+        )
+    path = path.with_suffix(".xlsx")
+    workbook.save(path)
+    return path
+
+
+# -- running and checking ----------------------------------------------------------------------
+
+
+DATA = (OrgUnit, Person, Membership, Period, Evaluation, Proposal)
+
+
+def database_state(models: tuple[Any, ...] = (*DATA, AuditEvent, UnitStat)) -> str:
+    """A digest of every table an import may write (by default audit and statistics too)."""
+    digest = hashlib.sha256()
+    for model in models:
+        for row in model.objects.order_by("pk").values_list():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def run(kind: str, path: Path, *options: str) -> tuple[int, list[str], str]:
+    """``xeploai import KIND FILE``: (exit code, printed lines, error message)."""
+    out = StringIO()
+    try:
+        call_command("import", kind, str(path), *options, stdout=out)
+    except CommandError as error:
+        return error.returncode, out.getvalue().splitlines(), str(error)
+    return 0, out.getvalue().splitlines(), ""
+
+
+def assert_clear_failure(code: int, lines: list[str], message: str, spec: dict[str, Any]) -> None:
+    assert "Traceback" not in message + "".join(lines)
+    assert re.search(r"[^\x00-\x7f]", message), message  # a Vietnamese sentence
+    if code == 2:
+        assert message and not lines, (message, lines)
+        return
+    assert code == 1 and lines, (code, lines, message)
+    assert "không có gì được ghi vào cơ sở dữ liệu" in message
+    for line in lines:
+        match = PROBLEM_LINE.fullmatch(line)
+        assert match, line
+        assert int(match[2]) >= 2, line  # a data row, counted the way Excel counts
+        if match[3]:
+            index = ord(match[3][-1]) - 65
+            # the column's letter in the file, with the template's header
+            assert fold(match[4]) == fold(spec["header"][index]), line
+        assert len(line) < 700, "a huge cell is shortened in the message"
+
+
+def stored_text(value: Any, fmt: str) -> str:
+    """What an accepted text cell is stored as."""
+    text = csv_text(value) if fmt == "csv" else value
+    if isinstance(text, float) and text.is_integer():
+        text = str(int(text))
+    return clean_text(str(text))
+
+
+def check_kind(kind: str, cast: Any, spec: dict[str, Any], tmp_path: Path) -> None:
+    path = write(tmp_path / f"{kind}", kind, spec)
+    before = database_state()
+    dry_code, dry_lines, _ = run(kind, path, "--dry-run")
+    assert database_state() == before, "a dry run wrote to the database"
+    code, lines, message = run(kind, path)
+    assert code == dry_code, "the dry run and the import disagree"
+    event(f"{kind}: exit {code}")
+    if code == 0:  # the same counts: "… sẽ: 3 dòng: tạo mới 2, …" and "Đã nhập: 3 dòng: …"
+        assert dry_lines[-1].split(": ", 1)[1].split(" — ")[0] in lines[-1]
+    else:
+        assert lines == dry_lines, "the dry run and the import disagree"
+    if code != 0:
+        assert_clear_failure(code, lines, message, spec)
+        assert database_state() == before, "a refused import wrote to the database"
+        return
+    accepted = [row for row in spec["rows"] if row]
+    assert_stored(kind, cast, accepted, spec["format"])
+    # The same file typed with decomposed diacritics and sloppy spaces is the same data:
+    # nothing created, nothing updated, no duplicate.
+    again = write(tmp_path / f"{kind}-nfd", kind, spec, decomposed)
+    state = database_state(DATA)
+    code, lines, message = run(kind, again)
+    assert code == 0, (lines, message)
+    assert "tạo mới 0, cập nhật 0" in lines[-1], lines
+    assert database_state(DATA) == state
+
+
+def decomposed(value: Any) -> Any:
+    return f" {nfd(value)} " if isinstance(value, str) and value.strip() else value
+
+
+def assert_stored(kind: str, cast: Any, rows: list[dict[str, Any]], fmt: str) -> None:
+    for row in rows:
+        if kind == "units":
+            unit = OrgUnit.objects.get(code=str(row["Mã tổ chức"]).strip())
+            if "Tên tổ chức" in row and str(row["Tên tổ chức"]).strip():
+                assert unit.name == stored_text(row["Tên tổ chức"], fmt)
+            assert unicodedata.is_normalized("NFC", unit.name) and unit.name == unit.name.strip()
+        elif kind == "people":
+            cid = unicodedata.normalize("NFKC", csv_text(row["Số CCCD"]))
+            cid = re.sub(r"[ .]", "", cid).zfill(12)
+            person = Person.objects.get(citizen_id=cid)
+            assert person.full_name == stored_text(row["Họ và tên"], fmt)
+            assert person.name_folded == fold(person.full_name)
+        else:
+            if row.get("Số CCCD"):
+                person = Person.objects.get(citizen_id=row["Số CCCD"])
+                assert (
+                    Evaluation.objects.filter(person=person, period__year=int(row["Năm"])).count()
+                    == 1
+                )
+    for person in Person.objects.all():
+        assert unicodedata.is_normalized("NFC", person.full_name)
+    assert Person.objects.values("citizen_id").distinct().count() == Person.objects.count()
+
+
+def in_savepoint(test):
+    """Run one example in a savepoint rolled back at its end: examples do not see each other."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        with transaction.atomic():
+            test(*args, **kwargs)
+            transaction.set_rollback(True)
+
+    return wrapper
+
+
+@FAST
+@given(data=st.data())
+def test_a_units_file_is_imported_or_refused_clearly(cast, tmp_path_factory, data):
+    spec = data.draw(files("units", cast))
+    in_savepoint(check_kind)("units", cast, spec, tmp_path_factory.mktemp("units"))
+
+
+@FAST
+@given(data=st.data())
+def test_a_people_file_is_imported_or_refused_clearly(cast, tmp_path_factory, data):
+    spec = data.draw(files("people", cast))
+    in_savepoint(check_kind)("people", cast, spec, tmp_path_factory.mktemp("people"))
+
+
+@FAST
+@given(data=st.data())
+def test_a_results_file_is_imported_or_refused_clearly(cast, tmp_path_factory, data):
+    spec = data.draw(files("results", cast))
+    in_savepoint(check_kind)("results", cast, spec, tmp_path_factory.mktemp("results"))
