@@ -19,7 +19,7 @@ from typing import Any
 
 FORMULA_START = ("=", "+", "-", "@")
 _SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*>")
+_PREFIXED_ROW = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s>]")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>')
 _BLOCK = 1 << 20
@@ -60,8 +60,9 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str | None]:
 
 
 def count_rows(archive: zipfile.ZipFile, part: str, stop_after: int) -> int:
-    """Rows of the sheet XML ``part`` that hold cells, read as a stream; counting stops once it
-    passes ``stop_after`` (the answer is then ``stop_after + 1``)."""
+    """The row elements of the sheet XML ``part``, read as a stream; counting stops once it
+    passes ``stop_after`` (the answer is then ``stop_after + 1``). Counted with ``bytes.count``:
+    no object per row, so a million rows take a second."""
     count = 0
     rest = b""
     with archive.open(part) as stream:
@@ -72,11 +73,11 @@ def count_rows(archive: zipfile.ZipFile, part: str, stop_after: int) -> int:
             cut = data.rfind(b"<") if block else len(data)
             if cut <= 0:
                 cut = len(data) if len(data) > _BLOCK else 0
-            for match in _ROW_TAG.finditer(data, 0, cut):
-                if not match[0].endswith(b"/>"):  # <row .../> is an empty row
-                    count += 1
-                    if count > stop_after:
-                        return count
+            count += data.count(b"<row ", 0, cut) + data.count(b"<row>", 0, cut)
+            if b":row" in data:  # a namespace prefix (<x:row>), rare
+                count += len(_PREFIXED_ROW.findall(data, 0, cut))
+            if count > stop_after:
+                return stop_after + 1
             if not block:
                 return count
             rest = data[cut:]

@@ -18,12 +18,14 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
+import zipfile
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+import python_calamine
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.utils import timezone
@@ -34,7 +36,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from xeploai.audit.models import AuditEvent
 from xeploai.cycles.models import Period
 from xeploai.imports.columns import SHEETS
+from xeploai.imports.xlsx_templates import TEMPLATE_WRITERS, template_writer
 from xeploai.lib.text import clean_text, fold
+from xeploai.lib.xlsx import append_text_row, formula_cells, sheet_parts, write_text
 from xeploai.org.models import Membership, OrgUnit, Person
 from xeploai.reports.models import UnitStat
 from xeploai.reviews.models import Evaluation, Proposal
@@ -471,3 +475,44 @@ def test_a_people_file_is_imported_or_refused_clearly(cast, tmp_path_factory, da
 def test_a_results_file_is_imported_or_refused_clearly(cast, tmp_path_factory, data):
     spec = data.draw(files("results", cast))
     in_savepoint(check_kind)("results", cast, spec, tmp_path_factory.mktemp("results"))
+
+
+# -- text written back into a workbook (formula injection) -----------------------------------
+
+FORMULA_TEXT = st.builds(
+    lambda start, rest: start + rest,
+    st.sampled_from(["=", "+", "-", "@"]),
+    st.one_of(
+        st.sampled_from(['HYPERLINK("http://x","y")', "cmd|' /C calc'!A0", "SUM(A1:A3)", "1+1"]),
+        st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=20),
+    ),
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(texts=st.lists(FORMULA_TEXT, min_size=1, max_size=4))
+def test_user_text_is_written_as_text_never_as_a_formula(tmp_path_factory, texts):
+    path = tmp_path_factory.mktemp("export") / "export.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    append_text_row(sheet, texts)
+    write_text(sheet.cell(row=2, column=1), texts[0])
+    workbook.save(path)
+    with zipfile.ZipFile(path) as archive:
+        part = sheet_parts(archive)[sheet.title]
+        assert part is not None and formula_cells(archive, part) == set()
+    read = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    rows = read.to_python()
+    assert rows[0][: len(texts)] == texts and rows[1][0] == texts[0]
+    again = openpyxl.load_workbook(path).active
+    assert again.cell(row=1, column=1).data_type == "s" and again.cell(row=1, column=1).quotePrefix
+
+
+@pytest.mark.parametrize("kind", sorted(TEMPLATE_WRITERS))
+def test_the_templates_hold_no_formula_cell(tmp_path, kind):
+    path = tmp_path / f"{kind}.xlsx"
+    with path.open("wb") as stream:
+        template_writer(kind)(stream)
+    with zipfile.ZipFile(path) as archive:
+        for name, part in sheet_parts(archive).items():
+            assert part is not None and formula_cells(archive, part) == set(), name
