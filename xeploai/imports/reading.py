@@ -179,7 +179,9 @@ def _read_csv(path: Path, sheet: Sheet, filename: str) -> Table:
                         )
                     )
         with path.open(encoding="utf-8-sig", newline="") as stream:
-            first_line = stream.readline()
+            # The separator is the one the header uses (the first non-blank line).
+            lines = (stream.readline() for _ in range(HEADER_SEARCH_ROWS))
+            first_line = next((line for line in lines if line.strip()), "")
             delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
             # First count the records as a stream (a huge file stops here, little read and
             # nothing kept), then read them.

@@ -281,6 +281,7 @@ def files(draw: st.DrawFn, kind: str, cast: Any) -> dict[str, Any]:
     order = draw(st.permutations(used))
     return {
         "format": draw(st.sampled_from(["xlsx", "xlsx", "csv"])),
+        "csv": draw(st.sampled_from([(",", "utf-8"), (";", "utf-8-sig")])),  # separator, BOM
         "header": [header[h] for h in order],
         "columns": list(order),
         "rows": rows,
@@ -311,8 +312,9 @@ def write(path: Path, kind: str, spec: dict[str, Any], transform=lambda v: v) ->
     header = [transform(h) for h in spec["header"]]
     if spec["format"] == "csv":
         path = path.with_suffix(".csv")
-        with path.open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.writer(stream)
+        delimiter, encoding = spec["csv"]
+        with path.open("w", encoding=encoding, newline="") as stream:
+            writer = csv.writer(stream, delimiter=delimiter)
             for _ in range(spec["blank_rows_above"]):
                 writer.writerow([])
             writer.writerow(header)
@@ -516,3 +518,81 @@ def test_the_templates_hold_no_formula_cell(tmp_path, kind):
     with zipfile.ZipFile(path) as archive:
         for name, part in sheet_parts(archive).items():
             assert part is not None and formula_cells(archive, part) == set(), name
+
+
+# -- the decided behaviours, one by one ------------------------------------------------------
+
+PEOPLE_HEADER = ["Họ và tên", "Số CCCD", "Ngày vào Đảng", "Mã chi bộ"]
+PERSON = ["Nguyễn Văn An", "084185000123", "19/05/2010", "A1"]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "fmt", "expected"),
+    [
+        (0, "=1+1", "xlsx", 'cột A "Họ và tên": ô chứa công thức'),
+        (0, '=HYPERLINK("http://x","bấm")', "csv", 'bắt đầu bằng "=" nên bảng tính'),
+        (0, "@SUM(A1:A3)", "xlsx", 'bắt đầu bằng "@" nên bảng tính có thể hiểu là công thức'),
+        (0, "+cmd|' /C calc'!A0", "csv", 'bắt đầu bằng "+"'),
+        (0, "-2+3", "xlsx", 'bắt đầu bằng "-"'),
+        (0, "Nguy\u0435n Văn An", "xlsx", 'có ký tự "е" (U+0435) ở vị trí 5 không phải chữ'),
+        (0, "Nguyễn\u200bVăn An", "csv", "có ký tự ẩn U+200B ở vị trí 7"),
+        (0, "\u202eNguyễn Văn An", "xlsx", "có ký tự ẩn U+202E ở vị trí 1"),
+        (0, True, "xlsx", '"True" là ô kiểu Đúng/Sai — cần văn bản'),
+        (0, dt.date(2020, 1, 1), "xlsx", '"2020-01-01" là ô kiểu ngày — cần văn bản'),
+        (0, Huge("Đ" * 32767), "xlsx", "dài 32767 ký tự — tối đa 120 ký tự"),
+        (1, 1e308, "xlsx", "số CCCD cần đúng 12 chữ số"),
+        (1, "０８４１８５０００１２\u200b", "csv", "số CCCD cần đúng 12 chữ số"),
+        (1, "٠٨٤١٨٥٠٠٠١٢٣", "csv", "số CCCD cần đúng 12 chữ số"),  # Arabic-Indic digits
+        (2, 43831, "xlsx", '"43831" không phải ngày hợp lệ'),
+        (2, dt.date(1, 1, 1), "xlsx", "không phải ngày (Excel ghi ngày trước năm 1900"),
+        (2, "05/05/1800", "csv", "quá xa — cần một ngày từ năm 1900"),
+        (2, dt.date(9999, 12, 31), "xlsx", '"31/12/9999" là ngày trong tương lai'),
+        (2, TODAY + dt.timedelta(days=1 + 36525), "csv", "là ngày trong tương lai"),
+        (3, dt.datetime(2020, 1, 1, 8), "xlsx", "là ô kiểu ngày giờ — cần mã"),
+        (3, "А1", "xlsx", '"А1" không phải mã hợp lệ'),  # a Cyrillic А
+    ],
+)
+def test_each_malformed_cell_gets_its_own_clear_error(cast, tmp_path, column, value, fmt, expected):
+    row = list(PERSON)
+    row[column] = value
+    spec = {
+        "format": fmt,
+        "csv": (",", "utf-8"),
+        "header": PEOPLE_HEADER,
+        "columns": PEOPLE_HEADER,
+        "rows": [dict(zip(PEOPLE_HEADER, row, strict=True))],
+        "blank_rows_above": 0,
+    }
+    path = write(tmp_path / "people", "people", spec)
+    before = database_state()
+    code, lines, message = run("people", path)
+    assert code == 1 and len(lines) == 1, (lines, message)
+    assert lines[0].startswith('Sheet "DangVien", dòng 2, cột ') and expected in lines[0], lines
+    assert database_state() == before
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_full_width_digits_and_a_decomposed_name_are_the_same_member(cast, tmp_path, fmt):
+    spec = {
+        "format": fmt,
+        "csv": (";", "utf-8-sig"),
+        "header": PEOPLE_HEADER,
+        "columns": PEOPLE_HEADER,
+        "rows": [dict(zip(PEOPLE_HEADER, PERSON, strict=True))],
+        "blank_rows_above": 1,
+    }
+    assert run("people", write(tmp_path / "first", "people", spec))[0] == 0
+    spec["rows"] = [
+        None,
+        {
+            "Họ và tên": nfd(" Nguyễn  Văn An "),
+            "Số CCCD": "０８４１８５０００１２３",
+            "Ngày vào Đảng": "19/05/2010",
+            "Mã chi bộ": "A1",
+        },
+    ]
+    state = database_state(DATA)
+    code, lines, _ = run("people", write(tmp_path / "again", "people", spec))
+    assert code == 0 and "tạo mới 0, cập nhật 0, không đổi 1" in lines[-1], lines
+    assert database_state(DATA) == state
+    assert Person.objects.get(citizen_id="084185000123").full_name == "Nguyễn Văn An"
