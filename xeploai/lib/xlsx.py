@@ -59,7 +59,7 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str | None]:
     return parts
 
 
-def count_rows(archive: zipfile.ZipFile, part: str, stop_after: int) -> int:
+def count_rows(archive: zipfile.ZipFile, part: str, stop_after: int, *, block: int = _BLOCK) -> int:
     """The row elements of the sheet XML ``part``, read as a stream; counting stops once it
     passes ``stop_after`` (the answer is then ``stop_after + 1``). Counted with ``bytes.count``:
     no object per row, so a million rows take a second."""
@@ -67,18 +67,16 @@ def count_rows(archive: zipfile.ZipFile, part: str, stop_after: int) -> int:
     rest = b""
     with archive.open(part) as stream:
         while True:
-            block = stream.read(_BLOCK)
-            data = rest + block
-            # Tags never contain "<": everything before the last one can be scanned now.
-            cut = data.rfind(b"<") if block else len(data)
-            if cut <= 0:
-                cut = len(data) if len(data) > _BLOCK else 0
+            chunk = stream.read(block)
+            data = rest + chunk
+            # Every tag up to the last ">" is complete: scan that now, keep the rest.
+            cut = data.rfind(b">") + 1 if chunk else len(data)
             count += data.count(b"<row ", 0, cut) + data.count(b"<row>", 0, cut)
             if b":row" in data:  # a namespace prefix (<x:row>), rare
                 count += len(_PREFIXED_ROW.findall(data, 0, cut))
             if count > stop_after:
                 return stop_after + 1
-            if not block:
+            if not chunk:
                 return count
             rest = data[cut:]
 

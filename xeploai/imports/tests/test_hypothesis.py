@@ -19,9 +19,10 @@ import hashlib
 import re
 import unicodedata
 import zipfile
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import openpyxl
 import pytest
@@ -38,7 +39,13 @@ from xeploai.cycles.models import Period
 from xeploai.imports.columns import SHEETS
 from xeploai.imports.xlsx_templates import TEMPLATE_WRITERS, template_writer
 from xeploai.lib.text import clean_text, fold
-from xeploai.lib.xlsx import append_text_row, formula_cells, sheet_parts, write_text
+from xeploai.lib.xlsx import (
+    append_text_row,
+    count_rows,
+    formula_cells,
+    sheet_parts,
+    write_text,
+)
 from xeploai.org.models import Membership, OrgUnit, Person
 from xeploai.reports.models import UnitStat
 from xeploai.reviews.models import Evaluation, Proposal
@@ -596,3 +603,26 @@ def test_full_width_digits_and_a_decomposed_name_are_the_same_member(cast, tmp_p
     assert code == 0 and "tạo mới 0, cập nhật 0, không đổi 1" in lines[-1], lines
     assert database_state(DATA) == state
     assert Person.objects.get(citizen_id="084185000123").full_name == "Nguyễn Văn An"
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    rows=st.lists(
+        st.sampled_from(
+            ['<row r="1"><c/></row>', "<row><c/></row>", '<x:row r="2"/>', "<rowBreaks/>"]
+        ),
+        max_size=30,
+    ),
+    text=st.text(st.sampled_from("<row>/ ax"), max_size=8),
+    block=st.integers(1, 40),
+    stop=st.integers(0, 40),
+)
+def test_rows_are_counted_across_stream_blocks(rows, text, block, stop):
+    """``count_rows`` reads the sheet in blocks; a tag cut by a block boundary counts once."""
+    xml = "<sheetData>" + "".join(rows) + f"<c><is><t>{escape(text)}</t></is></c></sheetData>"
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("sheet.xml", xml)
+    expected = sum(1 for r in rows if not r.startswith("<rowB"))
+    with zipfile.ZipFile(buffer) as archive:
+        assert count_rows(archive, "sheet.xml", stop, block=block) == min(expected, stop + 1)
