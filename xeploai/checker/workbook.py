@@ -30,6 +30,7 @@ from xeploai.checker.template import (
     SHEET_ORGS,
     Column,
 )
+from xeploai.lib.numbers import vn_int
 from xeploai.lib.text import clean_text, odd_character, visible
 from xeploai.lib.xlsx import count_rows, formula_cells, sheet_parts
 from xeploai.rules import (
@@ -275,15 +276,16 @@ def _read_table(
     columns: Sequence[Column],
     errors: list[InputError],
     formulas: set[tuple[int, int]],
-) -> list[tuple[int, dict[str, Any]]]:
-    """The rows of ``sheet`` without a problem, as (Excel row number, record); ``rows`` start at
-    row 1, column A. The header is the first non-empty row among the first ten."""
+) -> tuple[list[tuple[int, dict[str, Any]]], dict[str, str]]:
+    """The rows of ``sheet`` without a problem, as (Excel row number, record), and the column
+    letter of each field; ``rows`` start at row 1, column A. The header is the first non-empty
+    row among the first ten."""
     first = next(
         (i for i, raw in enumerate(rows[:HEADER_SEARCH_ROWS]) if any(_text(c) for c in raw)), None
     )
     if first is None:
         errors.append(InputError(sheet, 1, None, None, "thiếu dòng tiêu đề"))
-        return []
+        return [], {}
     header_row = first + 1
     header = [_text(cell).rstrip(" *") for cell in rows[first]]
     positions: dict[str, int] = {}
@@ -302,7 +304,7 @@ def _read_table(
     for column in missing:
         errors.append(InputError(sheet, header_row, None, column.header, "thiếu cột bắt buộc"))
     if missing:
-        return []
+        return [], {}
     letters = {
         c.field: column_letter(positions[c.header]) for c in columns if c.header in positions
     }
@@ -310,7 +312,7 @@ def _read_table(
     for offset, raw in enumerate(rows[first + 1 :], start=header_row + 1):
         if not any(_text(cell) for cell in raw if cell is not None):
             continue
-        record: dict[str, Any] = {"_letters": letters}
+        record: dict[str, Any] = {}
         bad = False
         for column in columns:
             pos = positions.get(column.header)
@@ -333,7 +335,7 @@ def _read_table(
                 bad = True
         if not bad:
             out.append((offset, record))
-    return out
+    return out, letters
 
 
 _SUBJECT_FIELDS = set(Subject.__dataclass_fields__)
@@ -414,7 +416,7 @@ def _read_info(
 _NEEDED = (SHEET_INFO, SHEET_MEMBERS, SHEET_ORGS)
 
 
-def _too_big(path: Path) -> tuple[list[InputError], dict[str, set[tuple[int, int]]]]:
+def _look_inside(path: Path) -> tuple[list[InputError], dict[str, set[tuple[int, int]]]]:
     """Look into the zip before anything is loaded: sheets with more rows than the limit
     (counted as a stream, stopping at the limit), and the formula cells of each sheet."""
     limit = max_rows()
@@ -433,8 +435,8 @@ def _too_big(path: Path) -> tuple[list[InputError], dict[str, set[tuple[int, int
                         None,
                         None,
                         None,
-                        f"có hơn {limit:,} dòng — quá giới hạn của một tệp; hãy chia thành "
-                        "nhiều tệp".replace(",", "."),
+                        f"có hơn {vn_int(limit)} dòng — quá giới hạn của một tệp; hãy chia "
+                        "thành nhiều tệp",
                     )
                 )
             else:
@@ -487,7 +489,7 @@ def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
             errors=(InputError(source.name, None, None, None, "không tìm thấy tệp"),),
         )
     try:
-        errors, formulas = _too_big(source)
+        errors, formulas = _look_inside(source)
         if errors:
             return Report(str(path), None, None, None, errors=tuple(errors))
         sheets = _load_rows(source)
@@ -538,7 +540,8 @@ def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
     rows: dict[str, tuple[str, int]] = {}
     for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS)):
         id_column = columns[0]
-        for row, record in tables[sheet]:
+        records, letters = tables[sheet]
+        for row, record in records:
             if not record.get("id") or not record.get("deciding_body"):
                 continue
             if record["id"] in rows:
@@ -547,7 +550,7 @@ def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
                     InputError(
                         sheet,
                         row,
-                        record["_letters"]["id"],
+                        letters["id"],
                         id_column.header,
                         f"mã {_shown(record['id'])} trùng với {first_sheet} dòng {first_row}",
                     )
