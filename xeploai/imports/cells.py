@@ -69,7 +69,7 @@ def _typed_text(raw: Any, expected: str) -> str:
 
 
 def _ascii_digits(text: str) -> str:
-    """Full-width digits (Ｏ８４…) are the same digits: NFKC makes them ASCII."""
+    """Full-width digits (０８４…) are the same digits: NFKC makes them ASCII."""
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
