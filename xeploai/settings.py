@@ -123,6 +123,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_MAX_BYTES = env.integer("XEPLOAI_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 # Imports (docs/imports.md): a larger file is refused with one clear message.
 IMPORT_MAX_ROWS = env.integer("XEPLOAI_IMPORT_MAX_ROWS", 300_000)
+# The offline checker (docs/rules.md): a sheet with more rows is refused before it is read.
+CHECK_MAX_ROWS = env.integer("XEPLOAI_CHECK_MAX_ROWS", 300_000)
 # Background jobs (docs/decisions/0003-job-table.md): inline = a thread of the web process runs
 # them (zero set-up); otherwise `xeploai worker` does.
 INLINE_JOBS = env.boolean("XEPLOAI_INLINE_JOBS", not PRODUCTION)

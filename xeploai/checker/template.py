@@ -66,7 +66,12 @@ COMMON_TAIL = (
     Column(
         "Mức đề xuất", "level", "level", help_vi=f"{LEVELS}; để trống nếu chưa xếp loại (ghi lý do)"
     ),
-    Column("Lý do chưa xếp loại", "not_rated_reason", "text", help_vi=REASONS),
+    Column(
+        "Lý do chưa xếp loại",
+        "not_rated_reason",
+        "choice:" + REASONS.replace(", ", "|"),
+        help_vi=REASONS,
+    ),
     Column("Chưa kiểm điểm", "not_reviewed", "flag", help_vi=X + " (chưa hoàn thành kiểm điểm)"),
     Column("Ngày kiểm điểm", "reviewed_on", "date"),
     Column("Ngày quyết định", "decided_on", "date"),
@@ -230,18 +235,20 @@ def write_template(path: str | Path | IO[bytes]) -> str | Path | IO[bytes]:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from xeploai.lib.xlsx import append_text_row
+
     target = path if hasattr(path, "write") else Path(path)
     wb = Workbook()
     help_ws = wb.active
     assert help_ws is not None
     help_ws.title = SHEET_HELP
     for line in INSTRUCTIONS:
-        help_ws.append([line])
+        append_text_row(help_ws, [line])
     for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS)):
-        help_ws.append([f"Trang {sheet}"])
+        append_text_row(help_ws, [f"Trang {sheet}"])
         for column in columns:
             star = " *" if column.required else ""
-            help_ws.append(["", column.header + star, column.help_vi])
+            append_text_row(help_ws, ["", column.header + star, column.help_vi])
     help_ws["A1"].font = Font(bold=True)
     help_ws.column_dimensions["A"].width = 18
     help_ws.column_dimensions["B"].width = 40
@@ -249,12 +256,12 @@ def write_template(path: str | Path | IO[bytes]) -> str | Path | IO[bytes]:
 
     info = wb.create_sheet(SHEET_INFO)
     for label, _field, hint in INFO_ROWS:
-        info.append([label, None, hint])
+        append_text_row(info, [label, None, hint])
     info.column_dimensions["A"].width = 28
     info.column_dimensions["C"].width = 70
     for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS)):
         ws = wb.create_sheet(sheet)
-        ws.append([c.header for c in columns])
+        append_text_row(ws, [c.header for c in columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "B2"

@@ -11,7 +11,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
+import re
 import sys
+import unicodedata
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +30,9 @@ from xeploai.checker.template import (
     SHEET_ORGS,
     Column,
 )
+from xeploai.lib.numbers import vn_int
+from xeploai.lib.text import clean_text, odd_character, visible
+from xeploai.lib.xlsx import count_rows, formula_cells, sheet_parts
 from xeploai.rules import (
     CheckReport,
     Decision,
@@ -49,6 +56,22 @@ from xeploai.rules import (
 )
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
+# Rows per sheet above which a workbook is refused before it is read (setting
+# XEPLOAI_CHECK_MAX_ROWS when Django's settings are loaded).
+DEFAULT_MAX_ROWS = 300_000
+OLDEST, NEWEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+FORMULA_MESSAGE = "ô chứa công thức — hãy đổi thành giá trị (Sao chép, rồi Dán đặc biệt → Giá trị)"
+
+
+def max_rows() -> int:
+    """The row limit: ``settings.CHECK_MAX_ROWS`` if Django is configured, else the default."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        return int(getattr(settings, "CHECK_MAX_ROWS", DEFAULT_MAX_ROWS))
+    except ImproperlyConfigured:
+        return DEFAULT_MAX_ROWS
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +130,72 @@ class _CellError(Exception):
 
 
 def _text(value: Any) -> str:
+    """A cell as text: numbers without a useless ".0", text in NFC with its spaces collapsed."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return clean_text(str(value))
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A cell's value quoted for a message, shortened when huge."""
+    text = visible(_text(value) if isinstance(value, float) else str(value))
+    return '"' + (text if len(text) <= limit else text[: limit - 1] + "…") + '"'
+
+
+_TYPE_NAMES = {
+    bool: "ô Đúng/Sai",
+    dt.datetime: "ô ngày giờ",
+    dt.date: "ô ngày",
+    dt.time: "ô giờ (hoặc ngày trước năm 1900)",
+    dt.timedelta: "ô khoảng thời gian",
+}
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+
+
+def _not_text(value: Any) -> str | None:
+    """Why a cell that should hold text or a number does not, or None."""
+    for kind, name in _TYPE_NAMES.items():
+        if isinstance(value, kind):
+            return name
+    return None
+
+
+def _checked_text(value: Any) -> str:
+    odd = _not_text(value)
+    if odd:
+        raise _CellError(f"{odd} {_shown(value)} — cần văn bản")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _CellError(f"{_shown(value)} không phải giá trị hợp lệ — cần văn bản")
+    text = _text(value)
+    found = odd_character(text)
+    if found:
+        position, char, invisible = found
+        what = "ký tự ẩn" if invisible else "ký tự không thuộc chữ Latinh tiếng Việt"
+        raise _CellError(
+            f"{_shown(text)} chứa {what} U+{ord(char):04X} ở vị trí {position} — hãy gõ lại ô "
+            "này (có thể là ký tự trông giống nhưng khác mã)"
+        )
+    return text
+
+
+def _number(column: Column, value: Any) -> float:
+    odd = _not_text(value)
+    if odd:
+        raise _CellError(f"{odd} {_shown(value)} — cần một số")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = unicodedata.normalize("NFKC", _text(value))
+        if not _NUMBER.fullmatch(text):
+            raise _CellError(f"cần một số, không phải {_shown(value)}")
+        number = float(text.replace(",", "."))
+    if not math.isfinite(number):
+        raise _CellError(f"cần một số, không phải {_shown(value)}")
+    if number < 0:
+        raise _CellError(f"số {_shown(value)} không được âm")
+    if column.header.startswith("%") and number > 100:
+        raise _CellError(f"tỉ lệ {_shown(value)} vượt quá 100")
+    return number
 
 
 def _parse(column: Column, value: Any) -> Any:
@@ -118,70 +204,90 @@ def _parse(column: Column, value: Any) -> Any:
         return False if column.kind == "flag" else None
     kind = column.kind
     if kind == "text":
-        return _text(value)
+        return _checked_text(value)
     if kind == "flag":
         text = _text(value).lower()
         if text in {"x", "có", "co", "1", "true", "yes"} or value is True:
             return True
         if text in {"không", "khong", "0", "false", "no"} or value is False:
             return False
-        raise _CellError(f"giá trị {value!r} không hợp lệ: ghi x hoặc để trống")
+        raise _CellError(f"giá trị {_shown(value)} không hợp lệ: ghi x hoặc để trống")
     if kind == "date":
         if isinstance(value, dt.datetime):
-            return value.date()
+            value = value.date()
         if isinstance(value, dt.date):
-            return value
-        text = _text(value)
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        raise _CellError(f"ngày {value!r} không hợp lệ (dd/mm/yyyy)")
+            date = value
+        elif isinstance(value, str):
+            text = unicodedata.normalize("NFKC", _text(value))
+            for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+                try:
+                    date = dt.datetime.strptime(text, fmt).date()
+                    break
+                except ValueError:
+                    continue
+            else:
+                raise _CellError(f"ngày {_shown(value)} không hợp lệ (dd/mm/yyyy)")
+        else:
+            what = _not_text(value) or "ô số"
+            raise _CellError(f"{what} {_shown(value)} không phải ngày (dd/mm/yyyy)")
+        if not OLDEST <= date <= NEWEST:
+            raise _CellError(f"ngày {date:%d/%m/%Y} ngoài khoảng 1900–2100")
+        return date
     if kind in ("int", "number"):
-        if isinstance(value, bool):
-            raise _CellError(f"cần một số, không phải {value!r}")
-        try:
-            number = float(_text(value).replace(",", "."))
-        except ValueError:
-            raise _CellError(f"cần một số, không phải {value!r}") from None
+        number = _number(column, value)
         if kind == "int":
             if not number.is_integer():
-                raise _CellError(f"cần số nguyên, không phải {value!r}")
+                raise _CellError(f"cần số nguyên, không phải {_shown(value)}")
             return int(number)
-        if number < 0:
-            raise _CellError(f"số {value!r} không được âm")
         return number
+    text = _checked_text(value)
     if kind == "level":
         try:
-            return Level.parse(_text(value))
-        except RuleError as error:
-            raise _CellError(error.message_vi) from None
+            return Level.parse(text)
+        except RuleError:
+            raise _CellError(
+                f"mức xếp loại {_shown(value)} không hợp lệ (HTXSNV, HTTNV, HTNV, KHTNV)"
+            ) from None
     if kind == "grade":
         try:
-            return Grade.parse(_text(value))
-        except RuleError as error:
-            raise _CellError(error.message_vi) from None
+            return Grade.parse(text)
+        except RuleError:
+            raise _CellError(
+                f"mức tiêu chí {_shown(value)} không hợp lệ (XS, TOT, TB, KEM)"
+            ) from None
     if kind == "list":
-        return frozenset(part.strip().upper() for part in _text(value).split(",") if part.strip())
+        return frozenset(part.strip().upper() for part in text.split(",") if part.strip())
     if kind.startswith("choice:"):
         choices = kind.split(":", 1)[1].split("|")
-        text = _text(value).upper()
-        if text not in choices:
+        if text.upper() not in choices:
             raise _CellError(
-                f"giá trị {value!r} không hợp lệ; chọn một trong: {', '.join(choices)}"
+                f"giá trị {_shown(value)} không hợp lệ; chọn một trong: {', '.join(choices)}"
             )
-        return text
+        return text.upper()
     raise _CellError(f"kiểu cột không rõ {kind}")  # pragma: no cover - template bug
 
 
+HEADER_SEARCH_ROWS = 10
+
+
 def _read_table(
-    rows: list[list[Any]], sheet: str, columns: Sequence[Column], errors: list[InputError]
-) -> list[tuple[int, dict[str, Any]]]:
-    if not rows:
+    rows: list[list[Any]],
+    sheet: str,
+    columns: Sequence[Column],
+    errors: list[InputError],
+    formulas: set[tuple[int, int]],
+) -> tuple[list[tuple[int, dict[str, Any]]], dict[str, str]]:
+    """The rows of ``sheet`` without a problem, as (Excel row number, record), and the column
+    letter of each field; ``rows`` start at row 1, column A. The header is the first non-empty
+    row among the first ten."""
+    first = next(
+        (i for i, raw in enumerate(rows[:HEADER_SEARCH_ROWS]) if any(_text(c) for c in raw)), None
+    )
+    if first is None:
         errors.append(InputError(sheet, 1, None, None, "thiếu dòng tiêu đề"))
-        return []
-    header = [_text(cell).rstrip(" *") for cell in rows[0]]
+        return [], {}
+    header_row = first + 1
+    header = [_text(cell).rstrip(" *") for cell in rows[first]]
     positions: dict[str, int] = {}
     for index, text in enumerate(header):
         if text:
@@ -190,34 +296,46 @@ def _read_table(
     for index, text in enumerate(header):
         if text and text not in known:
             errors.append(
-                InputError(sheet, 1, column_letter(index), text, "cột không có trong mẫu")
+                InputError(
+                    sheet, header_row, column_letter(index), text[:60], "cột không có trong mẫu"
+                )
             )
     missing = [c for c in columns if c.required and c.header not in positions]
     for column in missing:
-        errors.append(InputError(sheet, 1, None, column.header, "thiếu cột bắt buộc"))
+        errors.append(InputError(sheet, header_row, None, column.header, "thiếu cột bắt buộc"))
     if missing:
-        return []
+        return [], {}
+    letters = {
+        c.field: column_letter(positions[c.header]) for c in columns if c.header in positions
+    }
     out = []
-    for offset, raw in enumerate(rows[1:], start=2):
+    for offset, raw in enumerate(rows[first + 1 :], start=header_row + 1):
         if not any(_text(cell) for cell in raw if cell is not None):
             continue
         record: dict[str, Any] = {}
+        bad = False
         for column in columns:
             pos = positions.get(column.header)
-            value = raw[pos] if pos is not None and pos < len(raw) else None
-            try:
-                record[column.field] = _parse(column, value)
-            except _CellError as error:
-                errors.append(
-                    InputError(sheet, offset, column_letter(pos or 0), column.header, str(error))
-                )
-                record[column.field] = None
-            if column.required and record[column.field] in (None, ""):
-                errors.append(
-                    InputError(sheet, offset, column_letter(pos or 0), column.header, "ô bắt buộc")
-                )
-        out.append((offset, record))
-    return out
+            if pos is None:
+                record[column.field] = _parse(column, None)
+                continue
+            value = raw[pos] if pos < len(raw) else None
+            problem = None
+            if (offset, pos) in formulas:
+                problem = FORMULA_MESSAGE
+            else:
+                try:
+                    record[column.field] = _parse(column, value)
+                except _CellError as error:
+                    problem = str(error)
+                if problem is None and column.required and record[column.field] in (None, ""):
+                    problem = "ô bắt buộc"
+            if problem is not None:
+                errors.append(InputError(sheet, offset, column_letter(pos), column.header, problem))
+                bad = True
+        if not bad:
+            out.append((offset, record))
+    return out, letters
 
 
 _SUBJECT_FIELDS = set(Subject.__dataclass_fields__)
@@ -268,27 +386,78 @@ def _subject(record: dict[str, Any], kind: SubjectKind, year: int) -> Subject:
     return Subject(kind=kind, **facts)
 
 
-def _read_info(rows: list[list[Any]], errors: list[InputError]) -> dict[str, Any]:
+def _read_info(
+    rows: list[list[Any]], errors: list[InputError], formulas: set[tuple[int, int]]
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The ThongTin values by name, and the Excel row of each label found."""
     info: dict[str, Any] = {}
+    where: dict[str, int] = {}
     labels = {label: (name, hint) for label, name, hint in INFO_ROWS}
     for offset, raw in enumerate(rows, start=1):
         if not raw or _text(raw[0]) not in labels:
             continue
-        name, _hint = labels[_text(raw[0])]
+        label = _text(raw[0])
+        name, _hint = labels[label]
+        where[name] = offset
         value = raw[1] if len(raw) > 1 else None
         kind = {"year": "int", "on": "date"}.get(name, "text")
         try:
-            info[name] = _parse(Column(_text(raw[0]), name, kind), value)
+            if (offset, 1) in formulas:
+                raise _CellError(FORMULA_MESSAGE)
+            info[name] = _parse(Column(label, name, kind), value)
+            if name == "year" and info[name] is not None and not 1900 <= info[name] <= 2100:
+                raise _CellError(f"năm {_shown(value)} không hợp lệ — cần một năm như 2024")
         except _CellError as error:
-            errors.append(InputError(SHEET_INFO, offset, "B", _text(raw[0]), str(error)))
-    return info
+            info.pop(name, None)
+            errors.append(InputError(SHEET_INFO, offset, "B", label, str(error)))
+    return info, where
+
+
+_NEEDED = (SHEET_INFO, SHEET_MEMBERS, SHEET_ORGS)
+
+
+def _look_inside(path: Path) -> tuple[list[InputError], dict[str, set[tuple[int, int]]]]:
+    """Look into the zip before anything is loaded: sheets with more rows than the limit
+    (counted as a stream, stopping at the limit), and the formula cells of each sheet."""
+    limit = max_rows()
+    errors: list[InputError] = []
+    formulas: dict[str, set[tuple[int, int]]] = {}
+    with zipfile.ZipFile(path) as archive:
+        parts = sheet_parts(archive)
+        for name in _NEEDED:
+            part = parts.get(name)
+            if part is None:
+                continue
+            if count_rows(archive, part, limit + 1) > limit + 1:
+                errors.append(
+                    InputError(
+                        name,
+                        None,
+                        None,
+                        None,
+                        f"có hơn {vn_int(limit)} dòng — quá giới hạn của một tệp; hãy chia "
+                        "thành nhiều tệp",
+                    )
+                )
+            else:
+                formulas[name] = formula_cells(archive, part)
+    return errors, formulas
 
 
 def _load_rows(path: Path) -> dict[str, list[list[Any]]]:
+    """The needed sheets, each from row 1 and column A (blank rows and columns kept, so that
+    row numbers and column letters are Excel's)."""
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(str(path))
-    return {name: workbook.get_sheet_by_name(name).to_python() for name in workbook.sheet_names}
+    try:
+        return {
+            name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            for name in workbook.sheet_names
+            if name in _NEEDED
+        }
+    finally:
+        workbook.close()
 
 
 def _open_error(path: Path, error: Exception) -> str:
@@ -320,8 +489,11 @@ def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
             errors=(InputError(source.name, None, None, None, "không tìm thấy tệp"),),
         )
     try:
+        errors, formulas = _look_inside(source)
+        if errors:
+            return Report(str(path), None, None, None, errors=tuple(errors))
         sheets = _load_rows(source)
-    except Exception as error:  # calamine raises many kinds; all mean "unreadable"
+    except Exception as error:  # zipfile and calamine raise many kinds; all mean "unreadable"
         message = _open_error(source, error)
         return Report(
             str(path),
@@ -330,31 +502,59 @@ def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
             None,
             errors=(InputError(source.name, None, None, None, message),),
         )
-    for required in (SHEET_INFO, SHEET_MEMBERS, SHEET_ORGS):
+    for required in _NEEDED:
         if required not in sheets:
             errors.append(InputError(required, None, None, None, "thiếu trang tính này"))
     if errors:
         return Report(str(path), None, None, None, errors=tuple(errors))
-    info = _read_info(sheets[SHEET_INFO], errors)
+    info, info_rows = _read_info(sheets[SHEET_INFO], errors, formulas.get(SHEET_INFO, set()))
+    # Every table is read before anything stops: all the problems of the file at once.
+    tables = {
+        sheet: _read_table(sheets[sheet], sheet, columns, errors, formulas.get(sheet, set()))
+        for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS))
+    }
     on = info.get("on")
     year = info.get("year") or (on.year if on else None)
     if year is None:
-        errors.append(
-            InputError(SHEET_INFO, None, "B", "Năm đánh giá", "thiếu năm hoặc ngày đánh giá")
-        )
+        if not any(e.sheet == SHEET_INFO for e in errors):
+            errors.append(
+                InputError(
+                    SHEET_INFO,
+                    info_rows.get("year"),
+                    "B",
+                    "Năm đánh giá",
+                    "thiếu năm hoặc ngày đánh giá",
+                )
+            )
         return Report(str(path), None, None, None, errors=tuple(errors))
     on = on or dt.date(year, 12, 31)
     try:
         key = ruleset_key or info.get("ruleset")
         ruleset = get_ruleset(key) if key else ruleset_for_year(year)
     except RuleError as error:
-        errors.append(InputError(SHEET_INFO, None, "B", "Bộ quy định", error.message_vi))
+        row = None if ruleset_key else info_rows.get("ruleset" if key else "year")
+        header = "Bộ quy định" if key else "Năm đánh giá"
+        errors.append(InputError(SHEET_INFO, row, "B", header, error.message_vi))
         return Report(str(path), None, on, None, errors=tuple(errors))
     decisions: list[Decision] = []
     rows: dict[str, tuple[str, int]] = {}
     for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS)):
-        for row, record in _read_table(sheets[sheet], sheet, columns, errors):
+        id_column = columns[0]
+        records, letters = tables[sheet]
+        for row, record in records:
             if not record.get("id") or not record.get("deciding_body"):
+                continue
+            if record["id"] in rows:
+                first_sheet, first_row = rows[record["id"]]
+                errors.append(
+                    InputError(
+                        sheet,
+                        row,
+                        letters["id"],
+                        id_column.header,
+                        f"mã {_shown(record['id'])} trùng với {first_sheet} dòng {first_row}",
+                    )
+                )
                 continue
             kind = SubjectKind.DANG_VIEN if sheet == SHEET_MEMBERS else SubjectKind(record["kind"])
             reason = record.get("not_rated_reason")
@@ -364,7 +564,7 @@ def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
             except (ValueError, TypeError) as error:
                 errors.append(InputError(sheet, row, None, None, f"dữ liệu không hợp lệ: {error}"))
                 continue
-            rows.setdefault(subject.id, (sheet, row))
+            rows[subject.id] = (sheet, row)
             decisions.append(
                 Decision(
                     subject,

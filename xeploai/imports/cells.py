@@ -7,6 +7,7 @@ once per cell of files of 100,000 rows, so each one does the least work on the c
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -18,14 +19,15 @@ from django.utils.translation import gettext as _
 
 from xeploai.imports.columns import BOOL, CARD, CCCD, CHOICE, CODE, DATE, TEXT, YEAR, Column
 from xeploai.imports.problems import shown
-from xeploai.lib.text import fold
+from xeploai.lib.text import fold, odd_character
+from xeploai.lib.xlsx import FORMULA_START
 
 Converter = Callable[[Any], Any]
 OLDEST = dt.date(1900, 1, 1)
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00)?)?$")
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_DIGITS = re.compile(r"^\d+$")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_DIGITS = re.compile(r"[0-9]+")
 _TRUE = {"co", "x", "1", "true", "yes", "dung", "c"}
 _FALSE = {"khong", "0", "false", "no", "sai", "k"}
 
@@ -40,6 +42,35 @@ def _text(raw: Any) -> str:
     if type(raw) is float and raw.is_integer():
         return str(int(raw))
     return str(raw)
+
+
+def _cell_kinds() -> dict[type, str]:
+    return {
+        bool: _("Đúng/Sai"),
+        dt.date: _("ngày"),
+        dt.datetime: _("ngày giờ"),
+        dt.time: _("giờ"),
+        dt.timedelta: _("khoảng thời gian"),
+        float: _("số"),
+    }
+
+
+def _typed_text(raw: Any, expected: str) -> str:
+    """The text of a cell that is not a string: a finite number is read as its digits (a CSV
+    file would hold the same text); a date, a time, a yes/no or a non-finite number is not text."""
+    kind = type(raw)
+    if kind is int or (kind is float and math.isfinite(raw)):
+        return _text(raw)
+    raise CellError(
+        _("{value} là ô kiểu {kind} — cần {expected}").format(
+            value=shown(raw), kind=_cell_kinds().get(kind, kind.__name__), expected=expected
+        )
+    )
+
+
+def _ascii_digits(text: str) -> str:
+    """Full-width digits (０８４…) are the same digits: NFKC makes them ASCII."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
 
 
 # Whitespace that clean_text() would change: anything but a single inner space.
@@ -76,11 +107,34 @@ def text_converter(column: Column) -> Converter:
     limit = column.max_length
 
     def convert(raw: Any) -> str:
-        value = _clean(_text(raw))
+        value = _clean(raw if type(raw) is str else _typed_text(raw, _("văn bản")))
         if limit and len(value) > limit:
             raise CellError(
                 _("{value} dài {length} ký tự — tối đa {limit} ký tự").format(
                     value=shown(value, 40), length=len(value), limit=limit
+                )
+            )
+        if value.startswith(FORMULA_START):
+            raise CellError(
+                _(
+                    '{value} bắt đầu bằng "{char}" nên bảng tính có thể hiểu là công thức — hãy '
+                    "bỏ ký tự này"
+                ).format(value=shown(value, 40), char=value[0])
+            )
+        odd = odd_character(value)
+        if odd is not None:
+            position, char, invisible = odd
+            message = (
+                _("{value} có ký tự ẩn U+{code} ở vị trí {position} — hãy xóa ký tự này")
+                if invisible
+                else _(
+                    '{value} có ký tự "{char}" (U+{code}) ở vị trí {position} không phải chữ '
+                    "tiếng Việt — có thể là chữ trông giống nhưng khác mã, hãy gõ lại"
+                )
+            )
+            raise CellError(
+                message.format(
+                    value=shown(value, 40), char=char, code=f"{ord(char):04X}", position=position
                 )
             )
         return value
@@ -92,8 +146,8 @@ def code_converter(column: Column) -> Converter:
     limit = column.max_length
 
     def convert(raw: Any) -> str:
-        value = _text(raw).strip()
-        if not _CODE.match(value) or len(value) > limit:
+        value = (raw if type(raw) is str else _typed_text(raw, _("mã"))).strip()
+        if not _CODE.fullmatch(value) or len(value) > limit:
             raise CellError(
                 _(
                     "{value} không phải mã hợp lệ — cần chữ cái không dấu, chữ số, dấu . _ -, "
@@ -112,6 +166,13 @@ def date_converter(today: dt.date) -> Converter:
             value = raw
         elif kind is dt.datetime:
             value = raw.date()
+        elif kind is dt.time:
+            raise CellError(
+                _(
+                    "ô giờ {value} không phải ngày (Excel ghi ngày trước năm 1900 như vậy) — cần "
+                    "một ngày từ năm 1900, dạng dd/mm/yyyy"
+                ).format(value=shown(raw))
+            )
         else:
             text = _text(raw).strip()
             match = _DATE_TEXT.match(text)
@@ -159,13 +220,13 @@ def _digits(raw: Any, *, pad_to: int = 0) -> str:
         # Excel turned the number into a number and dropped its leading zeros.
         text = str(int(raw))
         return text.zfill(pad_to) if pad_to and pad_to - 2 <= len(text) < pad_to else text
-    return _text(raw).strip().replace(" ", "").replace(".", "")
+    return _ascii_digits(_text(raw).strip()).replace(" ", "").replace(".", "")
 
 
 def cccd_converter(column: Column) -> Converter:
     def convert(raw: Any) -> str:
         value = _digits(raw, pad_to=12)
-        if len(value) != 12 or not _DIGITS.match(value):
+        if len(value) != 12 or not _DIGITS.fullmatch(value):
             raise CellError(
                 _("{value} không hợp lệ — số CCCD cần đúng 12 chữ số").format(value=shown(raw))
             )
@@ -177,7 +238,7 @@ def cccd_converter(column: Column) -> Converter:
 def card_converter(column: Column) -> Converter:
     def convert(raw: Any) -> str:
         value = _digits(raw)
-        if not 6 <= len(value) <= 12 or not _DIGITS.match(value):
+        if not 6 <= len(value) <= 12 or not _DIGITS.fullmatch(value):
             raise CellError(
                 _("{value} không hợp lệ — số thẻ đảng viên cần từ 6 đến 12 chữ số").format(
                     value=shown(raw)
@@ -246,8 +307,8 @@ def bool_converter(column: Column) -> Converter:
 
 def year_converter(today: dt.date) -> Converter:
     def convert(raw: Any) -> int:
-        text = _text(raw).strip()
-        if not _DIGITS.match(text) or not 2000 <= int(text) <= today.year:
+        text = _ascii_digits(_text(raw).strip())
+        if len(text) != 4 or not _DIGITS.fullmatch(text) or not 2000 <= int(text) <= today.year:
             raise CellError(
                 _("{value} không phải năm hợp lệ — cần một năm từ 2000 đến {year}").format(
                     value=shown(raw), year=today.year

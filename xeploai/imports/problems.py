@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from xeploai.lib.text import visible
+
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_BAD_FILE = 2
@@ -64,7 +66,7 @@ def column_letter(index: int) -> str:
 
 def shown(value: Any, limit: int = 60) -> str:
     """A cell's value quoted for a message, shortened when huge."""
-    text = str(value)
+    text = visible(str(value))
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return f'"{text}"'

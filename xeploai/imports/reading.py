@@ -8,9 +8,9 @@ unusable as a whole raises ``WorkbookError``; cell-level problems are left to th
 from __future__ import annotations
 
 import csv
-import io
-import re
+import itertools
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from xeploai.imports.columns import Column, Sheet
 from xeploai.imports.problems import WorkbookError, column_letter
 from xeploai.lib.numbers import vn_int
 from xeploai.lib.text import fold
+from xeploai.lib.xlsx import count_rows, formula_cells, sheet_parts
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -120,10 +121,15 @@ def _read_xlsx(path: Path, sheet: Sheet, filename: str) -> Table:
                 raise WorkbookError(
                     _("Tệp {name} quá lớn khi giải nén — hãy chia nhỏ tệp.").format(name=filename)
                 )
-            sheet_names = _sheet_names(archive)
-            wanted = _find_sheet(sheet, sheet_names, filename)
-            formulas = _formula_cells(archive, wanted)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, OSError):
+            parts = sheet_parts(archive)
+            wanted = _find_sheet(sheet, list(parts), filename)
+            part = parts[wanted]
+            formulas: set[tuple[int, int]] = set()
+            if part is not None:
+                # Counted in the zip, as a stream: a huge sheet is refused before it is loaded.
+                _check_rows(count_rows(archive, part, max_rows() + 1) - 1, sheet, filename)
+                formulas = formula_cells(archive, part)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, OSError, zlib.error):
         raise WorkbookError(broken) from None
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -141,23 +147,6 @@ def _read_xlsx(path: Path, sheet: Sheet, filename: str) -> Table:
     return _table(sheet, wanted, rows, formulas)
 
 
-def _sheet_names(archive: zipfile.ZipFile) -> list[str]:
-    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    return [
-        _unescape(name) for name in re.findall(r'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', workbook)
-    ]
-
-
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
-
-
 def _find_sheet(sheet: Sheet, names: list[str], filename: str) -> str:
     for name in names:
         if fold(name) == fold(sheet.name):
@@ -169,72 +158,49 @@ def _find_sheet(sheet: Sheet, names: list[str], filename: str) -> str:
     )
 
 
-def _sheet_part(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
-    """The zip member holding the sheet's XML, through workbook.xml and its relationships."""
-    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
-        name = re.search(r'\bname="([^"]*)"', tag)
-        rid = re.search(r'\br:id="([^"]*)"', tag) or re.search(r'\bid="([^"]*)"', tag)
-        if not name or not rid or _unescape(name[1]) != sheet_name:
-            continue
-        for rel in re.findall(r"<Relationship\b[^>]*>", rels):
-            if f'Id="{rid[1]}"' in rel:
-                target = re.search(r'Target="([^"]*)"', rel)
-                if target:
-                    value = target[1]
-                    return value.lstrip("/") if value.startswith("/") else "xl/" + value
-    return None
-
-
-def _formula_cells(archive: zipfile.ZipFile, sheet_name: str) -> set[tuple[int, int]]:
-    """Cells holding a formula: their value is whatever Excel last computed, or nothing."""
-    part = _sheet_part(archive, sheet_name)
-    if part is None:
-        return set()
-    data = archive.read(part)
-    if b"<f>" not in data and b"<f " not in data and b"<f/>" not in data:
-        return set()
-    found: set[tuple[int, int]] = set()
-    for match in re.finditer(rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:(?!</c>).){0,200}?<f[ >/]', data):
-        letters, row = match[1].decode(), int(match[2])
-        index = 0
-        for letter in letters:
-            index = index * 26 + ord(letter) - 64
-        found.add((row, index - 1))
-    return found
-
-
 def _check_rows(count: int, sheet: Sheet, filename: str) -> None:
     if count > max_rows():
         raise WorkbookError(
             _(
-                'Sheet "{sheet}" của tệp {name} có khoảng {count} dòng, quá giới hạn {limit} dòng '
+                'Sheet "{sheet}" của tệp {name} có hơn {limit} dòng, quá giới hạn một lần nhập '
                 "— hãy chia thành nhiều tệp."
-            ).format(sheet=sheet.name, name=filename, count=vn_int(count), limit=vn_int(max_rows()))
+            ).format(sheet=sheet.name, name=filename, limit=vn_int(max_rows()))
         )
 
 
 def _read_csv(path: Path, sheet: Sheet, filename: str) -> Table:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        with path.open("rb") as raw:
+            for block in iter(lambda: raw.read(1 << 20), b""):
+                if b"\x00" in block:
+                    raise WorkbookError(
+                        _("Tệp {name} không phải tệp .csv hay .xlsx — hãy dùng tệp mẫu.").format(
+                            name=filename
+                        )
+                    )
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            # The separator is the one the header uses (the first non-blank line).
+            lines = (stream.readline() for _ in range(HEADER_SEARCH_ROWS))
+            first_line = next((line for line in lines if line.strip()), "")
+            delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+            # First count the records as a stream (a huge file stops here, little read and
+            # nothing kept), then read them.
+            stream.seek(0)
+            limit = max_rows()
+            counted = sum(
+                1 for _ in itertools.islice(csv.reader(stream, delimiter=delimiter), limit + 2)
+            )
+            _check_rows(counted - 1, sheet, filename)
+            stream.seek(0)
+            rows: list[list[Any]] = list(csv.reader(stream, delimiter=delimiter))
     except UnicodeDecodeError:
         raise WorkbookError(
             _("Tệp {name} không phải văn bản UTF-8 — hãy lưu dạng CSV UTF-8.").format(name=filename)
         ) from None
-    if "\x00" in text:
-        raise WorkbookError(
-            _("Tệp {name} không phải tệp .csv hay .xlsx — hãy dùng tệp mẫu.").format(name=filename)
-        )
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        rows: list[list[Any]] = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error:
         raise WorkbookError(
             _("Tệp {name} không đọc được như tệp .csv.").format(name=filename)
         ) from None
-    _check_rows(len(rows) - 1, sheet, filename)
     return _table(sheet, sheet.name, rows, set())
 
 

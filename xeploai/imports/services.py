@@ -25,6 +25,7 @@ from xeploai.imports.plans import Plan
 from xeploai.imports.problems import Problem
 from xeploai.imports.reading import read_table
 from xeploai.imports.rows import Problems, Progress, Row, parse_rows
+from xeploai.lib.text import nfc
 from xeploai.org.models import OrgUnit
 
 KINDS = tuple(SHEETS)
@@ -101,7 +102,7 @@ def import_file(
         raise ValueError(f"unknown import kind {kind!r}")
     report = progress or (lambda done, total, message: None)
     today = today or timezone.localdate()
-    filename = filename or path.name
+    filename = nfc(filename or path.name)
     outcome = Outcome(kind=kind, filename=filename, sha256=sha256_of(path), dry_run=dry_run)
     report(0, 0, _("Đang đọc tệp"))
     table = read_table(path, SHEETS[kind], filename=filename)

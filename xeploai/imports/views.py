@@ -11,6 +11,7 @@ from xeploai.imports.forms import ImportForm
 from xeploai.imports.xlsx_templates import TEMPLATE_WRITERS, template_filename, template_writer
 from xeploai.jobs.models import Job
 from xeploai.jobs.services import job_enqueue
+from xeploai.lib.text import nfc
 from xeploai.org import access
 from xeploai.org.models import OrgUnit, Role
 
@@ -63,7 +64,7 @@ def import_upload(request: HttpRequest, code: str) -> HttpResponse:
         params={"kind": form.cleaned_data["kind"], "dry_run": form.cleaned_data["mode"] != "apply"},
         unit=unit,
         input_file=upload,
-        input_name=upload.name,
+        input_name=nfc(upload.name or ""),  # a Mac sends file names decomposed
     )
     return redirect("job_detail", pk=job.pk)
 

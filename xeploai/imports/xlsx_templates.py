@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from xeploai.imports.columns import BOOL, CARD, CCCD, CHOICE, DATE, SHEETS, Column, Sheet
+from xeploai.lib.xlsx import append_text_row, write_text
 
 TEMPLATE_WRITERS: dict[str, str] = {
     "units": "xeploai.imports.xlsx_templates.write_units_template",
@@ -83,7 +84,8 @@ def write_template(sheet: Sheet, stream: IO[bytes]) -> None:
     guide = workbook.create_sheet(GUIDE_SHEET)
     for index, column in enumerate(sheet.columns, start=1):
         letter = get_column_letter(index)
-        cell = data.cell(row=1, column=index, value=column.header)
+        cell = data.cell(row=1, column=index)
+        write_text(cell, column.header)
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -99,7 +101,7 @@ def write_template(sheet: Sheet, stream: IO[bytes]) -> None:
         if values:
             list_column = get_column_letter(index)
             for offset, value in enumerate(values, start=1):
-                lists.cell(row=offset, column=index, value=value)
+                write_text(lists.cell(row=offset, column=index), value)
             validation = DataValidation(
                 type="list",
                 formula1=f"={LISTS_SHEET}!${list_column}$1:${list_column}${len(values)}",
@@ -129,28 +131,30 @@ def _write_guide(guide: object, sheet: Sheet) -> None:
     from openpyxl.worksheet.worksheet import Worksheet
 
     assert isinstance(guide, Worksheet)
-    guide.append([str(sheet.title)])
+    append_text_row(guide, [str(sheet.title)])
     guide["A1"].font = Font(bold=True, size=14)
-    guide.append(
+    append_text_row(
+        guide,
         [
             _(
                 'Điền dữ liệu vào sheet "{sheet}", mỗi dòng một {what}, bắt đầu từ dòng 2; '
                 "không đổi tên sheet và dòng tiêu đề."
             ).format(sheet=sheet.name, what=_("đối tượng"))
-        ]
+        ],
     )
     for note in sheet.notes:
-        guide.append([str(note)])
-    guide.append(
+        append_text_row(guide, [str(note)])
+    append_text_row(
+        guide,
         [
             _(
                 "Ngày ghi dạng dd/mm/yyyy (hoặc ô kiểu Ngày của Excel). Ô có công thức không được "
                 "nhận: hãy dán giá trị. Tệp được nhập trọn vẹn hoặc không nhập gì; nhập lại cùng "
                 "tệp không thay đổi gì."
             )
-        ]
+        ],
     )
-    guide.append([])
+    append_text_row(guide, [])
     header = [
         _("Cột"),
         _("Tiêu đề"),
@@ -160,12 +164,13 @@ def _write_guide(guide: object, sheet: Sheet) -> None:
         _("Ví dụ"),
         _("Giải thích"),
     ]
-    guide.append([str(h) for h in header])
+    append_text_row(guide, [str(h) for h in header])
     for cell in guide[guide.max_row]:
         cell.font = BOLD
         cell.fill = HEADER_FILL
     for index, column in enumerate(sheet.columns, start=1):
-        guide.append(
+        append_text_row(
+            guide,
             [
                 get_column_letter(index),
                 column.header,
@@ -174,7 +179,7 @@ def _write_guide(guide: object, sheet: Sheet) -> None:
                 " / ".join(allowed_values(column)),
                 column.example,
                 str(column.help),
-            ]
+            ],
         )
     for letter, width in zip("ABCDEFG", (6, 26, 9, 24, 50, 24, 80), strict=True):
         guide.column_dimensions[letter].width = width

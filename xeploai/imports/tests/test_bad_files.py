@@ -164,7 +164,7 @@ def test_an_unknown_column_is_refused(cast, tmp_path):
 def test_too_many_rows_are_refused(cast, tmp_path, settings):
     settings.IMPORT_MAX_ROWS = 3
     rows = [[*GOOD[:3], f"0841850001{n:02d}", *GOOD[4:]] for n in range(5)]
-    assert_refused(people(tmp_path, *rows), EXIT_BAD_FILE, "quá giới hạn 3 dòng")
+    assert_refused(people(tmp_path, *rows), EXIT_BAD_FILE, "có hơn 3 dòng, quá giới hạn")
 
 
 def test_too_many_bytes_are_refused(cast, tmp_path, settings):

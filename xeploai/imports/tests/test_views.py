@@ -94,3 +94,23 @@ def test_templates_download_with_their_guide(client, cast, kind):
     workbook = CalamineWorkbook.from_filelike(BytesIO(response.content))
     assert "HuongDan" in workbook.sheet_names
     assert client.get(reverse("import_template", args=["nope"])).status_code == 404
+
+
+def test_a_decomposed_file_name_is_stored_composed(client, cast, tmp_path):
+    """macOS sends file names decomposed (NFD): the job and the audit event keep them NFC."""
+    import unicodedata
+
+    from xeploai.audit.models import AuditEvent
+
+    client.force_login(cast.clerk)
+    path = write_xlsx(tmp_path / "dv.xlsx", "DangVien", headers("people")[:8], [GOOD])
+    name = unicodedata.normalize("NFD", "Danh sách đảng viên.xlsx")
+    client.post(
+        reverse("import_upload", args=["A"]),
+        {"kind": "people", "mode": "apply", "file": SimpleUploadedFile(name, path.read_bytes())},
+    )
+    job = Job.objects.get()
+    assert job.input_name == unicodedata.normalize("NFC", name)
+    run_once()
+    event = AuditEvent.objects.get(action="import_people")
+    assert event.note == unicodedata.normalize("NFC", name)

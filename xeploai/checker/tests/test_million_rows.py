@@ -1,0 +1,61 @@
+"""The offline checker given a million members (issue 7): refused quickly with a clear message
+(XEPLOAI_CHECK_MAX_ROWS, default 300,000), before the workbook is parsed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import python_calamine
+
+from xeploai.checker.template import MEMBER_COLUMNS, ORG_COLUMNS
+from xeploai.checker.workbook import main
+from xeploai.imports.tests.bigfiles import write_xlsx
+
+MILLION = 1_000_000
+
+
+def members(count: int) -> Iterator[list[str]]:
+    yield [c.header for c in MEMBER_COLUMNS[:4]]
+    for n in range(count):
+        yield [f"DV{n}", "Nguyễn Văn An", "CB1", "Đảng ủy Khối"]
+
+
+def workbook(path, count):
+    return write_xlsx(
+        path,
+        {
+            "ThongTin": [["Năm đánh giá", "2024"]],
+            "DangVien": members(count),
+            "ToChuc": [[c.header for c in ORG_COLUMNS]],
+        },
+    )
+
+
+class NotParsed:
+    """Stands for python-calamine's workbook: the test fails if the file gets parsed."""
+
+    @staticmethod
+    def from_path(path: str) -> None:
+        raise AssertionError("the workbook was parsed")
+
+
+def test_a_million_members_are_refused_before_the_workbook_is_read(tmp_path, capsys, monkeypatch):
+    path = workbook(tmp_path / "de-xuat.xlsx", MILLION)
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", NotParsed)
+    started = time.monotonic()
+    assert main([str(path)]) == 2
+    elapsed = time.monotonic() - started
+    out = capsys.readouterr().out
+    assert "DangVien: có hơn 300.000 dòng — quá giới hạn của một tệp; hãy chia thành nhiều tệp" in (
+        out
+    ), out
+    assert "Traceback" not in out
+    assert elapsed < 60  # a sanity bound only: the point is the refusal
+
+
+def test_the_row_limit_is_a_setting(tmp_path, capsys, settings):
+    settings.CHECK_MAX_ROWS = 3
+    assert main([str(workbook(tmp_path / "four.xlsx", 4))]) == 2
+    assert "DangVien: có hơn 3 dòng" in capsys.readouterr().out
+    assert main([str(workbook(tmp_path / "three.xlsx", 3))]) == 1  # read and checked
