@@ -1,6 +1,7 @@
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -23,14 +24,14 @@ def cast(db) -> Cast:
 def scratch_database_url(tmp_path: Path) -> Iterator[str]:
     """A database of its own for tests that run real separate processes: a SQLite file, or a
     throwaway PostgreSQL database (dropped afterwards) when the suite runs on PostgreSQL."""
-    config = settings.DATABASES["default"]
+    config: dict[str, Any] = settings.DATABASES["default"]
     if "postgresql" not in config["ENGINE"]:
         yield f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
         return
     import psycopg
 
     name = f"xeploai_scratch_{uuid.uuid4().hex[:8]}"
-    params = {
+    params: dict[str, Any] = {
         "host": config["HOST"],
         "port": config["PORT"] or 5432,
         "user": config["USER"],
