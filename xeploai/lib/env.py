@@ -86,6 +86,8 @@ def database(name: str, default: str) -> dict[str, object]:
         path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if not path:
             raise ImproperlyConfigured(f"{name}={url!r}: expected sqlite:///relative/path.sqlite3.")
+        # A fresh checkout has no data folder yet: SQLite creates the file, not its folder.
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path,

@@ -100,3 +100,10 @@ def test_time_zone_and_language_defaults():
 
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh" and settings.USE_TZ
     assert settings.LANGUAGE_CODE == "vi"
+
+
+def test_a_fresh_checkout_gets_its_sqlite_folder(monkeypatch, tmp_path):
+    target = tmp_path / "not" / "yet" / "there.sqlite3"
+    monkeypatch.setenv("X_DB", f"sqlite:///{target}")
+    env.database("X_DB", "sqlite:///x")
+    assert target.parent.is_dir()
