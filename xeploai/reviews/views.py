@@ -194,25 +194,38 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _review_write(request, pk, submit=True)
 
 
+def _with_reason(
+    request: HttpRequest, evaluation: Evaluation, service: Any, done: str, missing: str
+) -> HttpResponse:
+    """An action that needs a written reason (return a review, reopen a decision)."""
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, missing)
+        return _back(evaluation)
+    try:
+        service(
+            actor=request.user,
+            evaluation=evaluation,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+        messages.success(request, done)
+    except ValidationError as error:
+        _error_messages(request, error)
+    return _back(evaluation)
+
+
 @require_POST
 def review_return(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.get_evaluation(request.user, pk)
     access.require(request.user, evaluation.unit, access.proposer_roles(evaluation))
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_return(
-                actor=request.user,
-                evaluation=evaluation,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-            messages.success(request, _("Đã trả lại bản kiểm điểm."))
-        except ValidationError as error:
-            _error_messages(request, error)
-    else:
-        messages.error(request, _("Cần ghi lý do trả lại."))
-    return _back(evaluation)
+    return _with_reason(
+        request,
+        evaluation,
+        services.review_return,
+        _("Đã trả lại bản kiểm điểm."),
+        _("Cần ghi lý do trả lại."),
+    )
 
 
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -294,21 +307,13 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.get_evaluation(request.user, pk)
     access.require(request.user, evaluation.decider, access.decider_roles(evaluation))
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.evaluation_reopen(
-                actor=request.user,
-                evaluation=evaluation,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-            messages.success(request, _("Đã mở lại để xếp loại lại."))
-        except ValidationError as error:
-            _error_messages(request, error)
-    else:
-        messages.error(request, _("Cần ghi lý do mở lại để xếp loại lại."))
-    return _back(evaluation)
+    return _with_reason(
+        request,
+        evaluation,
+        services.evaluation_reopen,
+        _("Đã mở lại để xếp loại lại."),
+        _("Cần ghi lý do mở lại để xếp loại lại."),
+    )
 
 
 @require_GET
