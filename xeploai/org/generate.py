@@ -177,6 +177,23 @@ class _Generator:
         self.counts: dict[str, int] = {}
         self.seconds: dict[str, float] = {}
         self._clock = time.monotonic()
+        # The ids this run inserted (consecutive): the set-based steps touch these rows only,
+        # and hash the row's number within the run, so the result does not depend on the
+        # ids the database hands out.
+        self.units = (0, -1)
+        self.people = (0, -1)
+
+    def unit_number(self, alias: str) -> str:
+        return f"({alias}.id - {self.units[0]})"
+
+    def person_number(self, alias: str) -> str:
+        return f"({alias}.id - {self.people[0]})"
+
+    def unit_filter(self, alias: str) -> str:
+        return f"{alias}.id BETWEEN {self.units[0]} AND {self.units[1]}"
+
+    def person_filter(self, alias: str) -> str:
+        return f"{alias}.id BETWEEN {self.people[0]} AND {self.people[1]}"
 
     def lap(self, name: str) -> None:
         now = time.monotonic()
@@ -250,6 +267,8 @@ class _Generator:
                         )  # fmt: skip
                         holders.append((len(rows) - 1, p, org_type))
         ids = allocate_ids(OrgUnit, len(rows))
+        assert ids[-1] - ids[0] == len(ids) - 1, "unit ids must be consecutive"
+        self.units = (ids[0], ids[-1])
         paths: list[str] = []
         out: list[tuple[Any, ...]] = []
         established = dt.date(2005, 1, 1)
@@ -309,8 +328,10 @@ class _Generator:
         for w in family_weights:
             total += w
             cumulative.append(total)
+        # Numbers after those of the people already there (``--force``), so none repeats.
+        existing = Person.objects.count()
         serial_by_province: dict[int, int] = {}
-        card = 10_000_000
+        card = 10_000_000 + existing
         random_ = rng.random
         randrange = rng.randrange
         choice = rng.choice
@@ -354,7 +375,7 @@ class _Generator:
                 else:
                     status = PersonStatus.ACTIVE
                 born = days[born_i]
-                serial = serial_by_province.get(province, 0) + 1
+                serial = serial_by_province.get(province, existing) + 1
                 serial_by_province[province] = serial
                 century_gender = ("0" if born.year < 2000 else "2") if male else (
                     "1" if born.year < 2000 else "3"
@@ -394,6 +415,10 @@ class _Generator:
         def flush() -> None:
             nonlocal written
             ids = allocate_ids(Person, len(chunk))
+            first = ids[0] if not written else self.people[0]
+            if ids[-1] - first != written + len(chunk) - 1:
+                raise RuntimeError("person ids must be consecutive (another writer?)")
+            self.people = (first, ids[-1])
             insert_rows(Person, fields, [(i, *row) for i, row in zip(ids, chunk, strict=True)])
             written += len(chunk)
             chunk.clear()
@@ -413,11 +438,12 @@ class _Generator:
         person = Person._meta.db_table
         membership = Membership._meta.db_table
         position = Position._meta.db_table
-        post = _hash("p.id", self.seed * 31 + 7, 1000)
+        post = _hash(self.person_number("p"), self.seed * 31 + 7, 1000)
+        mine = self.person_filter("p")
         with connection.cursor() as cursor:
             cursor.execute(
                 f'INSERT INTO {membership} (person_id, unit_id, kind, start, "end") '  # noqa: S608
-                f"SELECT p.id, p.unit_id, %s, p.admission_date, NULL FROM {person} p",
+                f"SELECT p.id, p.unit_id, %s, p.admission_date, NULL FROM {person} p WHERE {mine}",
                 ["chinh_thuc"],
             )
             self.counts["memberships"] = cursor.rowcount
@@ -426,7 +452,7 @@ class _Generator:
                 "is_head, appointed, ended) "
                 f"SELECT p.id, CASE WHEN {post} < {LEADERS} THEN %s ELSE %s END, '', NULL, "
                 f"CASE WHEN {post} < {LEADERS} THEN %s ELSE %s END, {post} < 10, %s, NULL "
-                f"FROM {person} p WHERE {post} < {MANAGERS} AND p.status = %s",
+                f"FROM {person} p WHERE {mine} AND {post} < {MANAGERS} AND p.status = %s",
                 [
                     "Giám đốc, Phó Giám đốc",
                     "Trưởng phòng, Phó Trưởng phòng",
@@ -486,11 +512,11 @@ class _Generator:
         unit = OrgUnit._meta.db_table
         decided_at = dt.datetime.combine(on + dt.timedelta(days=5), dt.time(9), dt.UTC)
         submitted_at = dt.datetime.combine(on - dt.timedelta(days=12), dt.time(9), dt.UTC)
-        post = _hash("p.id", self.seed * 31 + 7, 1000)
-        level_hash = _hash("t.id", self.seed * 1_000_003 + salt, 10_000)
+        post = _hash(self.person_number("p"), self.seed * 31 + 7, 1000)
+        level_hash = _hash(self.person_number("t"), self.seed * 1_000_003 + salt, 10_000)
         adapt_time = connection.ops.adapt_datetimefield_value
         adapt_date = connection.ops.adapt_datefield_value
-        absent_hash = _hash("p.id", self.seed * 7_919 + salt + 1, 10_000)
+        absent_hash = _hash(self.person_number("p"), self.seed * 7_919 + salt + 1, 10_000)
         reason_sql, reason_params = self._member_reason_sql(on, ruleset, absent_hash)
         columns = (
             'period_id, kind, person_id, unit_id, decider_id, "group", stage, reviewed, '
@@ -523,7 +549,8 @@ class _Generator:
                 f"END AS form "
                 f"FROM {person} p JOIN {unit} c ON c.id = p.unit_id "
                 f"JOIN {unit} g ON g.path = substr(c.path, 1, {(GRASSROOTS_DEPTH + 1) * SEGMENT}) "
-                "WHERE p.admission_date <= %s AND p.status IN (%s, %s, %s)"
+                f"WHERE {self.person_filter('p')} AND p.admission_date <= %s "
+                "AND p.status IN (%s, %s, %s)"
                 ") t) s",
                 [
                     period.pk,
@@ -550,7 +577,7 @@ class _Generator:
             )
             total += cursor.rowcount
             org_form = form_code_for(ruleset, kind=SubjectKind.CELL)
-            org_reason_hash = _hash("u.id", self.seed * 104_729 + salt + 2, 10_000)
+            org_reason_hash = _hash(self.unit_number("u"), self.seed * 104_729 + salt + 2, 10_000)
             grassroots_of = (
                 f"JOIN {unit} g ON g.path = substr(u.path, 1, {(GRASSROOTS_DEPTH + 1) * SEGMENT})"
             )
@@ -564,7 +591,9 @@ class _Generator:
                  list(UnitKind.grassroots())),
             ]  # fmt: skip
             for offset, (kind, decider, join, where, where_params) in enumerate(subjects):
-                org_hash = _hash("t.id", self.seed * 1_000_003 + salt + 10 + offset, 10_000)
+                org_hash = _hash(
+                    self.unit_number("t"), self.seed * 1_000_003 + salt + 10 + offset, 10_000
+                )
                 cursor.execute(
                     f"INSERT INTO {evaluation} ({columns}) "  # noqa: S608
                     "SELECT %s, %s, NULL, s.id, s.decider_id, %s, %s, %s, %s, '{}', "
@@ -573,7 +602,7 @@ class _Generator:
                     f"{_levels_case(org_hash, ORG_LEVELS)} ELSE '' END AS lvl FROM ("
                     f"SELECT u.id, {decider} AS decider_id, CASE WHEN "
                     f"{org_reason_hash} < {ORG_NOT_RATED} THEN %s ELSE '' END AS reason "
-                    f"FROM {unit} u {join} WHERE {where}) t) s",
+                    f"FROM {unit} u {join} WHERE {self.unit_filter('u')} AND {where}) t) s",
                     [
                         period.pk,
                         kind,
