@@ -652,6 +652,10 @@ def _drop_secondary(tables: list[str]) -> _Deferred:
     ``tables`` (PostgreSQL); ``_restore`` creates them again from their saved definitions."""
     deferred = _Deferred()
     with connection.cursor() as cursor:
+        # Deferred foreign-key checks of rows written earlier in the transaction must run
+        # before the tables can be altered; Django's constraints are deferred again after.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute(
             "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), c.contype "
             "FROM pg_constraint c WHERE c.contype IN ('u', 'f') "
