@@ -753,6 +753,12 @@ def generate_country(
             object_type="country",
             object_id=code,
             unit_path=root.path,
-            after={"seed": seed, "members": members, "year": year, **gen.counts},
+            after={
+                "seed": seed,
+                "members": members,
+                "year": year,
+                **gen.counts,
+                "seconds": gen.seconds,
+            },
         )
     return GenResult(root=root, periods=periods, counts=gen.counts, seconds=gen.seconds)
