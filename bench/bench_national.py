@@ -137,22 +137,25 @@ def visibility(units: dict[str, Any], period: Any) -> dict[str, Any]:
 
     from xeploai.org.models import Level
     from xeploai.reports.compute import compute_report
-    from xeploai.reviews.models import Evaluation, SubjectKind
-    from xeploai.reviews.services import decision_record, evaluation_reopen
+    from xeploai.reviews.models import Comment, CommentSource, Evaluation, Stage, SubjectKind
+    from xeploai.reviews.services import comment_record, decision_record, evaluation_reopen
 
     as_of = dt.date(period.year, 12, 31)
-    evaluation = (
+    members = (
         Evaluation.objects.select_related("unit", "decider", "period")
         .filter(
             period=period,
             kind=SubjectKind.MEMBER,
-            level=Level.HTTNV,
             person__is_civil_servant=False,
             unit__path__startswith=units["district"].path,
         )
         .order_by("pk")
-        .first()
     )
+    # one left reopened by an interrupted run first, so that the country is put back
+    evaluation = members.exclude(stage=Stage.DECIDED).first()
+    leftover = evaluation is not None
+    if evaluation is None:
+        evaluation = members.filter(level=Level.HTTNV).first()
     assert evaluation is not None
 
     def pending() -> dict[str, int]:
@@ -162,6 +165,7 @@ def visibility(units: dict[str, Any], period: Any) -> dict[str, Any]:
         }
 
     def wait_for(expected: dict[str, int]) -> dict[str, float]:
+        """ms after the commit until each report shows ``expected`` pending members."""
         started = time.perf_counter()
         seen: dict[str, float] = {}
         while len(seen) < len(expected) and time.perf_counter() - started < 10:
@@ -173,40 +177,56 @@ def visibility(units: dict[str, Any], period: Any) -> dict[str, Any]:
                     seen[name] = round((time.perf_counter() - started) * 1000, 2)
         return seen
 
-    before = pending()
-    started = time.perf_counter()
-    evaluation = evaluation_reopen(
-        actor=None,
-        evaluation=evaluation,
-        reason="Đo độ trễ hiển thị (benchmark)",
-        expected_version=evaluation.version,
+    from django.contrib.auth import get_user_model
+
+    actor, created = get_user_model().objects.get_or_create(username="bench-national")
+    if created:
+        actor.set_unusable_password()
+        actor.save()
+    result: dict[str, Any] = {}
+    if leftover:
+        before = {name: n - 1 for name, n in pending().items()}
+    else:
+        before = pending()
+        started = time.perf_counter()
+        evaluation = evaluation_reopen(
+            actor=actor,
+            evaluation=evaluation,
+            reason="Đo độ trễ hiển thị (benchmark)",
+            expected_version=evaluation.version,
+        )
+        result["reopen_service_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        result["reopen_visible_ms"] = wait_for({name: n + 1 for name, n in before.items()})
+    if not Comment.objects.filter(
+        evaluation=evaluation, source=CommentSource.RESIDENCE
+    ).exists():  # the generator writes no residence comments; a decision needs one
+        comment_record(
+            actor=actor,
+            evaluation=evaluation,
+            source=CommentSource.RESIDENCE,
+            received_on=dt.date(period.year, 11, 20),
+            text="Gương mẫu ở nơi cư trú (benchmark)",
+        )
+    evaluation = Evaluation.objects.select_related("unit", "decider", "period").get(
+        pk=evaluation.pk
     )
-    reopen_ms = (time.perf_counter() - started) * 1000
-    after_reopen = wait_for({name: n + 1 for name, n in before.items()})
     started = time.perf_counter()
-    error = ""
     try:
         decision_record(
-            actor=None,
+            actor=actor,
             evaluation=evaluation,
             expected_version=evaluation.version,
             on=dt.date(period.year, 12, 15),
             level=Level.HTTNV,
-            # the generator writes no residence comments: the deciding body takes it on itself
             reason="Đo độ trễ hiển thị (benchmark)",
             override=True,
         )
     except Exception as problem:  # a rule refusing: recorded, not hidden
-        error = str(problem)
-    decide_ms = (time.perf_counter() - started) * 1000
-    after_decision = wait_for(before) if not error else {}
-    return {
-        "reopen_service_ms": round(reopen_ms, 2),
-        "reopen_visible_ms": after_reopen,
-        "decision_service_ms": round(decide_ms, 2),
-        "decision_visible_ms": after_decision,
-        "decision_error": error,
-    }
+        result["decision_error"] = str(problem)
+        return result
+    result["decision_service_ms"] = round((time.perf_counter() - started) * 1000, 2)
+    result["decision_visible_ms"] = wait_for(before)
+    return result
 
 
 def measure(dsn: str, runs: int, members: int | None, seed: int) -> dict[str, Any]:
