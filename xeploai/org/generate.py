@@ -690,7 +690,8 @@ def _restore(deferred: _Deferred) -> None:
             cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
 
 
-BIG_MODELS = (Person, Membership, Position, Evaluation)
+# Their foreign keys would otherwise be checked row by row at COMMIT (deferred constraints).
+BIG_MODELS = (Person, Membership, Position, Evaluation, UnitStat, PoolStat)
 
 
 def generate_country(
@@ -731,6 +732,9 @@ def generate_country(
         for salt, period in enumerate(periods):
             gen.counts["evaluations"] += gen.build_evaluations(period, salt * 101)
             gen.lap(f"đánh giá năm {period.year}")
+        for period in periods:
+            stats_rebuild(period)
+        gen.lap("bảng số liệu tổng hợp")
         if deferred is not None:
             _restore(deferred)
             gen.lap("tạo lại chỉ mục, khóa ngoại")
@@ -738,13 +742,6 @@ def generate_country(
                 for model in (OrgUnit, *BIG_MODELS):
                     cursor.execute(f'ANALYZE "{model._meta.db_table}"')
             gen.lap("ANALYZE")
-        for period in periods:
-            stats_rebuild(period)
-        gen.lap("bảng số liệu tổng hợp")
-        if postgres:
-            with connection.cursor() as cursor:
-                for stat in (UnitStat._meta.db_table, PoolStat._meta.db_table):
-                    cursor.execute(f'ANALYZE "{stat}"')
         Period.objects.filter(pk=periods[0].pk).update(status=PeriodStatus.CLOSED)
         Period.objects.filter(pk=periods[1].pk).update(status=PeriodStatus.OPEN)
         audit_record(
@@ -761,4 +758,5 @@ def generate_country(
                 "seconds": gen.seconds,
             },
         )
+    gen.lap("COMMIT")
     return GenResult(root=root, periods=periods, counts=gen.counts, seconds=gen.seconds)
