@@ -36,6 +36,8 @@ BLOCKS: tuple[str, ...] = (
     SubjectKind.MEMBER,
 )
 LEVELS: tuple[str, ...] = (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)
+# positions in BLOCKS (``_blocks`` always returns the four in this order)
+_COMMITTEE, _GRASSROOTS, _CELL, _MEMBER = range(4)
 TARGET_BLOCKS: tuple[str, ...] = (SubjectKind.GRASSROOTS, SubjectKind.MEMBER)  # rules.md §4.9
 TARGET_RATE = Decimal(90)  # "trên 90%" rated HTTNV or above
 QUOTA_RATIO = (1, 5)  # HTXSNV ≤ 20 % of the base, as a fraction kept exact
@@ -64,6 +66,11 @@ class Options:
     quota_base: QuotaBase = QuotaBase.TT_PLUS
 
 
+# The level buckets as plain strings: faster dictionary keys than the enum members.
+_XS, _TT, _HT, _K = (str(level.value) for level in LEVELS)
+_KNOWN = frozenset({_XS, _TT, _HT, _K, PENDING})
+
+
 class Counts(NamedTuple):
     """One population's buckets (``N_total`` … ``n_k`` of rules.md §7.1).
 
@@ -81,24 +88,19 @@ class Counts(NamedTuple):
 
     @classmethod
     def from_buckets(cls, buckets: dict[str, int]) -> Counts:
-        # A plain loop: this runs for every block of every child, twice, on every page view.
-        total = pending = xs = tt = ht = k = 0
-        reasons: list[tuple[str, int]] = []
-        for bucket, n in buckets.items():
-            total += n
-            if bucket == Level.HTTNV:
-                tt = n
-            elif bucket == Level.HTXSNV:
-                xs = n
-            elif bucket == Level.HTNV:
-                ht = n
-            elif bucket == Level.KHTNV:
-                k = n
-            elif bucket == PENDING:
-                pending = n
-            elif n:
-                reasons.append((bucket.removeprefix(NOT_RATED_PREFIX), n))
-        reasons.sort()
+        # Runs for every block of every child, twice, on every page view: dictionary lookups
+        # of plain-string keys, and a loop only when some subjects were not rated.
+        get = buckets.get
+        xs, tt, ht, k = get(_XS, 0), get(_TT, 0), get(_HT, 0), get(_K, 0)
+        pending = get(PENDING, 0)
+        total = sum(buckets.values())
+        if total == xs + tt + ht + k + pending:
+            return cls(total, pending, (), xs, tt, ht, k)
+        reasons = sorted(
+            (bucket.removeprefix(NOT_RATED_PREFIX), n)
+            for bucket, n in buckets.items()
+            if n and bucket not in _KNOWN
+        )
         return cls(total, pending, tuple(reasons), xs, tt, ht, k)
 
     @property
@@ -435,15 +437,23 @@ def compute_report(
     options = options or Options()
     previous = fetch.previous_period_id(period, unit)  # query 1
     period_ids = [period.pk] if previous is None else [period.pk, previous[0]]
-    current: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    before: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    current: dict[str, dict[str, dict[str, int]]] = {}
+    before: dict[str, dict[str, dict[str, int]]] = {}
     this_year = period.pk
     # query 2: the children's codes and names; query 3: this year's and the previous year's
     # counts of the unit and its children, together
     names = {path: UnitRef(code, name, kind) for path, code, name, kind in fetch.children(unit)}
     for period_id, path, block, bucket, n in fetch.unit_and_children_stats(period_ids, unit):
         target = current if period_id == this_year else before
-        target[path][block][bucket] = n
+        unit_blocks = target.get(path)
+        if unit_blocks is None:
+            target[path] = {block: {bucket: n}}
+            continue
+        buckets = unit_blocks.get(block)
+        if buckets is None:
+            unit_blocks[block] = {bucket: n}
+        else:
+            buckets[bucket] = n
     child_refs = {path: names[path] for path in current if path != unit.path and path in names}
     compare = previous is not None
 
@@ -463,7 +473,9 @@ def compute_report(
     refs = {unit.path: UnitRef(unit.code, unit.name, unit.kind), **child_refs}
     quota_findings: list[QuotaFinding] = []
     member_pools: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
-    for decider_path, block, group, xs, tt, ht, k in fetch.pool_sums(period.pk, list(refs)):
+    for decider_path, block, group, xs, tt, ht, k in fetch.unit_and_children_pools(period.pk, unit):
+        if decider_path not in refs:
+            continue  # a child without statistics this year decides nothing in it
         buckets: dict[str, int] = {
             Level.HTXSNV: xs,
             Level.HTTNV: tt,
@@ -501,7 +513,7 @@ def compute_report(
         )
         for path, ref in [(unit.path, refs[unit.path]), *((p, child_refs[p]) for p in ordered)]
         for block in _own_blocks(ref.kind)
-        for bucket, n in sorted(current[path].get(block, {}).items())
+        for bucket, n in sorted(current.get(path, {}).get(block, {}).items())
         if n and bucket not in LEVELS
     )
 
@@ -514,10 +526,10 @@ def compute_report(
         units=tuple(
             UnitProgress(
                 unit=row.unit,
-                pending_lower=row.block(SubjectKind.MEMBER).current.pending
-                + row.block(SubjectKind.CELL).current.pending,
-                pending_upper=row.block(SubjectKind.GRASSROOTS).current.pending
-                + row.block(SubjectKind.COMMITTEE).current.pending,
+                pending_lower=row.blocks[_MEMBER].current.pending
+                + row.blocks[_CELL].current.pending,
+                pending_upper=row.blocks[_GRASSROOTS].current.pending
+                + row.blocks[_COMMITTEE].current.pending,
             )
             for row in children
         ),

@@ -84,6 +84,21 @@ def pool_sums(
     )
 
 
+def unit_and_children_pools(
+    period_id: int, unit: OrgUnit
+) -> list[tuple[str, str, str, int, int, int, int]]:
+    """``pool_sums`` of the bodies ``unit`` and its direct children, found by a join on the
+    tree rather than a list of paths: a short statement, cheap to plan for many children."""
+    sums = ", ".join("SUM(CASE WHEN s.bucket = %s THEN s.n ELSE 0 END)" for _ in LEVELS)
+    return _rows(
+        f'SELECT s.decider_path, s.block, s."group", {sums} FROM {UNIT} d '  # noqa: S608
+        f"JOIN {POOL} s ON s.period_id = %s AND s.decider_path = d.path "
+        "WHERE d.parent_id = %s OR d.id = %s "
+        'GROUP BY s.decider_path, s.block, s."group" ORDER BY s.decider_path, s.block, s."group"',
+        [*LEVELS, period_id, unit.pk, unit.pk],
+    )
+
+
 def deadlines(period_id: int, steps: list[str]) -> dict[str, dt.date]:
     marks = ", ".join(["%s"] * len(steps))
     rows = _rows(
