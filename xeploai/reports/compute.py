@@ -67,7 +67,7 @@ class Options:
 
 
 # The level buckets as plain strings: faster dictionary keys than the enum members.
-_XS, _TT, _HT, _K = (str(level.value) for level in LEVELS)
+_XS, _TT, _HT, _K = (str(level) for level in LEVELS)
 _KNOWN = frozenset({_XS, _TT, _HT, _K, PENDING})
 
 
@@ -449,11 +449,11 @@ def compute_report(
         if unit_blocks is None:
             target[path] = {block: {bucket: n}}
             continue
-        buckets = unit_blocks.get(block)
-        if buckets is None:
+        block_buckets = unit_blocks.get(block)
+        if block_buckets is None:
             unit_blocks[block] = {bucket: n}
         else:
-            buckets[bucket] = n
+            block_buckets[bucket] = n
     child_refs = {path: names[path] for path in current if path != unit.path and path in names}
     compare = previous is not None
 
