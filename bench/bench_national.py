@@ -233,6 +233,8 @@ def visibility(units: dict[str, Any], period: Any) -> dict[str, Any]:
 def measure(dsn: str, runs: int, members: int | None, seed: int) -> dict[str, Any]:
     os.environ["DATABASE_URL"] = dsn
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xeploai.settings")
+    # as in production: DEBUG would log and format every statement
+    os.environ.setdefault("XEPLOAI_DEBUG", "0")
     import django
 
     django.setup()

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, RuleSetKey
@@ -341,7 +342,7 @@ class _Generator:
         for (unit_id, province, org_type), size in zip(holders, sizes, strict=True):
             civil = org_type in public
             in_system = org_type != OrgType.ENTERPRISE
-            for _ in range(size):
+            for _member in range(size):
                 male = random_() < 0.56
                 gender = Gender.MALE if male else Gender.FEMALE
                 pick = random_() * total
@@ -423,7 +424,7 @@ class _Generator:
             written += len(chunk)
             chunk.clear()
             if written % 1_000_000 < CHUNK:
-                self.log(f"    {written:,} đảng viên")
+                self.log("    " + _("{n:,} đảng viên").format(n=written))
 
         for row in self._people_rows(holders, sizes):
             chunk.append(row)
@@ -663,7 +664,7 @@ def _drop_secondary(tables: list[str]) -> _Deferred:
             [tables],
         )
         constraints = cursor.fetchall()
-        for table, name, definition, _ in constraints:
+        for table, name, definition, _kind in constraints:
             deferred.constraints.append((table, name, definition))
             cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
         cursor.execute(
@@ -710,8 +711,15 @@ def generate_country(
     plan = Plan.for_members(members, provinces)
     code = f"QG{seed}"
     log(
-        f"Kế hoạch: {plan.provinces} tỉnh, {plan.provinces * plan.districts_per_province} "
-        f"đảng bộ cấp huyện, {plan.grassroots} tổ chức cơ sở, {plan.members} đảng viên"
+        _(
+            "Kế hoạch: {provinces} tỉnh, {districts} đảng bộ cấp huyện, {grassroots} tổ chức "
+            "cơ sở, {members} đảng viên"
+        ).format(
+            provinces=plan.provinces,
+            districts=plan.provinces * plan.districts_per_province,
+            grassroots=plan.grassroots,
+            members=plan.members,
+        )
     )
     gen = _Generator(seed=seed, plan=plan, year=year, log=log, code=code)
     postgres = connection.vendor == "postgresql"
@@ -719,25 +727,25 @@ def generate_country(
         deferred = None
         if postgres:
             deferred = _drop_secondary([m._meta.db_table for m in BIG_MODELS])
-            gen.lap("bỏ chỉ mục tạm thời")
+            gen.lap(_("bỏ chỉ mục tạm thời"))
         root, holders = gen.build_tree()
-        gen.lap(f"cây tổ chức ({gen.counts['units']:,} tổ chức)")
+        gen.lap(_("cây tổ chức ({n:,} tổ chức)").format(n=gen.counts["units"]))
         gen.build_people(holders)
         del holders
-        gen.lap(f"đảng viên ({gen.counts['people']:,})")
+        gen.lap(_("đảng viên ({n:,})").format(n=gen.counts["people"]))
         gen.build_memberships_and_posts()
-        gen.lap("quá trình sinh hoạt, chức vụ")
+        gen.lap(_("quá trình sinh hoạt, chức vụ"))
         periods = gen.build_periods(root)
         gen.counts["evaluations"] = 0
         for salt, period in enumerate(periods):
             gen.counts["evaluations"] += gen.build_evaluations(period, salt * 101)
-            gen.lap(f"đánh giá năm {period.year}")
+            gen.lap(_("đánh giá năm {year}").format(year=period.year))
         for period in periods:
             stats_rebuild(period)
-        gen.lap("bảng số liệu tổng hợp")
+        gen.lap(_("bảng số liệu tổng hợp"))
         if deferred is not None:
             _restore(deferred)
-            gen.lap("tạo lại chỉ mục, khóa ngoại")
+            gen.lap(_("tạo lại chỉ mục, khóa ngoại"))
             with connection.cursor() as cursor:
                 for model in (OrgUnit, *BIG_MODELS):
                     cursor.execute(f'ANALYZE "{model._meta.db_table}"')
