@@ -69,6 +69,7 @@ class Options:
 # The level buckets as plain strings: faster dictionary keys than the enum members.
 _XS, _TT, _HT, _K = (str(level) for level in LEVELS)
 _KNOWN = frozenset({_XS, _TT, _HT, _K, PENDING})
+_LEVEL_INDEX = {_XS: 0, _TT: 1, _HT: 2, _K: 3}
 
 
 class Counts(NamedTuple):
@@ -473,9 +474,15 @@ def compute_report(
     refs = {unit.path: UnitRef(unit.code, unit.name, unit.kind), **child_refs}
     quota_findings: list[QuotaFinding] = []
     member_pools: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
-    for decider_path, block, group, xs, tt, ht, k in fetch.unit_and_children_pools(period.pk, unit):
+    pools: dict[tuple[str, str, str], list[int]] = {}
+    for decider_path, block, group, bucket, n in fetch.unit_and_children_pools(period.pk, unit):
         if decider_path not in refs:
             continue  # a child without statistics this year decides nothing in it
+        sums = pools.get((decider_path, block, group))
+        if sums is None:
+            sums = pools[(decider_path, block, group)] = [0, 0, 0, 0]
+        sums[_LEVEL_INDEX[bucket]] += n
+    for (decider_path, block, group), (xs, tt, ht, k) in sorted(pools.items()):
         buckets: dict[str, int] = {
             Level.HTXSNV: xs,
             Level.HTTNV: tt,

@@ -84,18 +84,17 @@ def pool_sums(
     )
 
 
-def unit_and_children_pools(
-    period_id: int, unit: OrgUnit
-) -> list[tuple[str, str, str, int, int, int, int]]:
-    """``pool_sums`` of the bodies ``unit`` and its direct children, found by a join on the
-    tree rather than a list of paths: a short statement, cheap to plan for many children."""
-    sums = ", ".join("SUM(CASE WHEN s.bucket = %s THEN s.n ELSE 0 END)" for _ in LEVELS)
+def unit_and_children_pools(period_id: int, unit: OrgUnit) -> list[tuple[str, str, str, str, int]]:
+    """(decider path, block, group, level, n) of the quota pools of the bodies ``unit`` and its
+    direct children, levels only. The bodies are found by a join on the tree (no list of paths
+    to plan) and the rows come straight from the pool index, unsummed: the caller adds up the
+    four levels, cheaper than a GROUP BY for a few hundred rows."""
+    marks = ", ".join(["%s"] * len(LEVELS))
     return _rows(
-        f'SELECT s.decider_path, s.block, s."group", {sums} FROM {UNIT} d '  # noqa: S608
-        f"JOIN {POOL} s ON s.period_id = %s AND s.decider_path = d.path "
-        "WHERE d.parent_id = %s OR d.id = %s "
-        'GROUP BY s.decider_path, s.block, s."group" ORDER BY s.decider_path, s.block, s."group"',
-        [*LEVELS, period_id, unit.pk, unit.pk],
+        f'SELECT s.decider_path, s.block, s."group", s.bucket, s.n FROM {UNIT} d '  # noqa: S608
+        f"JOIN {POOL} s ON s.period_id = %s AND s.decider_id = d.id "
+        f"WHERE (d.parent_id = %s OR d.id = %s) AND s.bucket IN ({marks})",
+        [period_id, unit.pk, unit.pk, *LEVELS],
     )
 
 
