@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from xeploai.cycles.models import Period, Step
 from xeploai.lib.numbers import percent
@@ -70,6 +70,7 @@ class Options:
 _XS, _TT, _HT, _K = (str(level) for level in LEVELS)
 _KNOWN = frozenset({_XS, _TT, _HT, _K, PENDING})
 _LEVEL_INDEX = {_XS: 0, _TT: 1, _HT: 2, _K: 3}
+_SLOT = {PENDING: 1, _XS: 2, _TT: 3, _HT: 4, _K: 5}  # positions in ``_read_counts``'s lists
 
 
 class Counts(NamedTuple):
@@ -359,20 +360,63 @@ def _sort_key(name: str) -> bytes:
     return unicodedata.normalize("NFD", name.lower().replace("đ", "d")).encode("ascii", "ignore")
 
 
-def _blocks(
-    current: dict[str, dict[str, int]], previous: dict[str, dict[str, int]] | None
-) -> tuple[Block, ...]:
+_NO_COUNTS = Counts()
+UnitCounts = dict[str, dict[str, Counts]]  # path → block → counts
+
+
+def _read_counts(
+    rows: list[tuple[int, str, str, str, int]], this_year: int
+) -> tuple[UnitCounts, UnitCounts]:
+    """This year's and the previous year's counts per unit and block, from the statistics
+    rows in any order: one pass filling a list per (period, path, block), then one ``Counts``
+    each (this runs for every block of every child, two years, on every page view)."""
+    # [total, pending, HTXSNV, HTTNV, HTNV, KHTNV, not-rated reasons]
+    acc: dict[tuple[int, str, str], list[Any]] = {}
+    for period_id, path, block, bucket, n in rows:
+        sums = acc.get((period_id, path, block))
+        if sums is None:
+            sums = acc[(period_id, path, block)] = [0, 0, 0, 0, 0, 0, None]
+        sums[0] += n
+        slot = _SLOT.get(bucket)
+        if slot is not None:
+            sums[slot] = n
+        elif n:
+            reason = (bucket.removeprefix(NOT_RATED_PREFIX), n)
+            if sums[6] is None:
+                sums[6] = [reason]
+            else:
+                sums[6].append(reason)
+    current: UnitCounts = {}
+    before: UnitCounts = {}
+    for (period_id, path, block), (total, pending, xs, tt, ht, k, reasons) in acc.items():
+        target = current if period_id == this_year else before
+        unit_blocks = target.get(path)
+        if unit_blocks is None:
+            unit_blocks = target[path] = {}
+        not_rated = tuple(sorted(reasons)) if reasons else ()
+        unit_blocks[block] = Counts(total, pending, not_rated, xs, tt, ht, k)
+    return current, before
+
+
+def _blocks(current: dict[str, Counts], previous: dict[str, Counts] | None) -> tuple[Block, ...]:
     """The four blocks; a block the previous year did not have gets no comparison."""
-    empty: dict[str, int] = {}
+    get = current.get
+    if previous is None:
+        return tuple(Block(kind, get(kind, _NO_COUNTS), None) for kind in BLOCKS)
     result = []
     for kind in BLOCKS:
-        now = Counts.from_buckets(current.get(kind, empty))
-        if previous is None:
-            result.append(Block(kind, now, None))
-            continue
-        before = Counts.from_buckets(previous.get(kind, empty))
-        result.append(Block(kind, now, before if before.total else None))
+        before = previous.get(kind, _NO_COUNTS)
+        result.append(Block(kind, get(kind, _NO_COUNTS), before if before.total else None))
     return tuple(result)
+
+
+def _unrated_buckets(counts: Counts) -> list[str]:
+    """The not-rated reasons of a block with subjects in them, sorted, then "" when some are
+    pending (the order of their bucket names)."""
+    found = [reason for reason, n in counts.not_rated if n]
+    if counts.pending:
+        found.append("")
+    return found
 
 
 def _allowed(xs: int, tt: int, ht: int, k: int, base: int, small_exception: bool) -> int:
@@ -438,23 +482,10 @@ def compute_report(
     options = options or Options()
     previous = fetch.previous_period_id(period, unit)  # query 1
     period_ids = [period.pk] if previous is None else [period.pk, previous[0]]
-    current: dict[str, dict[str, dict[str, int]]] = {}
-    before: dict[str, dict[str, dict[str, int]]] = {}
-    this_year = period.pk
     # query 2: the children's codes and names; query 3: this year's and the previous year's
     # counts of the unit and its children, together
     names = {path: UnitRef(code, name, kind) for path, code, name, kind in fetch.children(unit)}
-    for period_id, path, block, bucket, n in fetch.unit_and_children_stats(period_ids, unit):
-        target = current if period_id == this_year else before
-        unit_blocks = target.get(path)
-        if unit_blocks is None:
-            target[path] = {block: {bucket: n}}
-            continue
-        block_buckets = unit_blocks.get(block)
-        if block_buckets is None:
-            unit_blocks[block] = {bucket: n}
-        else:
-            block_buckets[bucket] = n
+    current, before = _read_counts(fetch.unit_and_children_stats(period_ids, unit), period.pk)
     child_refs = {path: names[path] for path in current if path != unit.path and path in names}
     compare = previous is not None
 
@@ -516,12 +547,11 @@ def compute_report(
         UnratedUnit(
             unit=ref,
             block=block,
-            reason="" if bucket == PENDING else bucket.removeprefix(NOT_RATED_PREFIX),
+            reason=bucket,
         )
         for path, ref in [(unit.path, refs[unit.path]), *((p, child_refs[p]) for p in ordered)]
         for block in _own_blocks(ref.kind)
-        for bucket, n in sorted(current.get(path, {}).get(block, {}).items())
-        if n and bucket not in LEVELS
+        for bucket in _unrated_buckets(current.get(path, {}).get(block, _NO_COUNTS))
     )
 
     # query 5: the deadlines of the decisions; progress is read from the children's rows
