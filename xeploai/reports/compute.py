@@ -70,6 +70,7 @@ class Options:
 _XS, _TT, _HT, _K = (str(level) for level in LEVELS)
 _KNOWN = frozenset({_XS, _TT, _HT, _K, PENDING})
 _LEVEL_INDEX = {_XS: 0, _TT: 1, _HT: 2, _K: 3}
+_MEMBER_BLOCK = str(SubjectKind.MEMBER)
 _SLOT = {PENDING: 1, _XS: 2, _TT: 3, _HT: 4, _K: 5}  # positions in ``_read_counts``'s lists
 
 
@@ -427,15 +428,17 @@ def _allowed(xs: int, tt: int, ht: int, k: int, base: int, small_exception: bool
     return allowed
 
 
-def _pool_allowed(buckets: dict[str, int], quota_base: QuotaBase, small_exception: bool) -> int:
-    xs, tt = buckets.get(Level.HTXSNV, 0), buckets.get(Level.HTTNV, 0)
-    ht, k = buckets.get(Level.HTNV, 0), buckets.get(Level.KHTNV, 0)
+Levels4 = tuple[int, int, int, int]  # HTXSNV, HTTNV, HTNV, KHTNV of one pool
+
+
+def _pool_allowed(levels: Levels4, quota_base: QuotaBase, small_exception: bool) -> int:
+    xs, tt, ht, k = levels
     base = xs + tt if quota_base == QuotaBase.TT_PLUS else tt
     return _allowed(xs, tt, ht, k, base, small_exception)
 
 
 def _group_findings(
-    member_pools: dict[str, dict[str, dict[str, int]]],
+    member_pools: dict[str, dict[str, Levels4]],
     refs: dict[str, UnitRef],
     quota_base: QuotaBase,
     small_exception: bool,
@@ -450,23 +453,24 @@ def _group_findings(
       exceeds its own cap — the cap was applied over the whole body, not group by group.
     """
 
-    def summary(groups: dict[str, dict[str, int]]) -> tuple[tuple[str, int, int], ...]:
-        return tuple(
-            sorted((group, b[Level.HTXSNV], sum(b.values())) for group, b in groups.items())
-        )
+    def summary(groups: dict[str, Levels4]) -> tuple[tuple[str, int, int], ...]:
+        return tuple(sorted((group, b[0], sum(b)) for group, b in groups.items()))
 
     findings: list[GroupFinding] = []
     for path, groups in member_pools.items():
         if len(groups) == 1:
-            if sum(next(iter(groups.values())).values()) >= SINGLE_GROUP_MIN:
+            if sum(next(iter(groups.values()))) >= SINGLE_GROUP_MIN:
                 findings.append(GroupFinding(refs[path], "single_group", summary(groups)))
             continue
-        if not any(
-            b[Level.HTXSNV] > _pool_allowed(b, quota_base, small_exception) for b in groups.values()
-        ):
+        if not any(b[0] > _pool_allowed(b, quota_base, small_exception) for b in groups.values()):
             continue
-        pooled = {level: sum(b[level] for b in groups.values()) for level in LEVELS}
-        if pooled[Level.HTXSNV] <= _pool_allowed(pooled, quota_base, small_exception):
+        pooled: Levels4 = (
+            sum(b[0] for b in groups.values()),
+            sum(b[1] for b in groups.values()),
+            sum(b[2] for b in groups.values()),
+            sum(b[3] for b in groups.values()),
+        )
+        if pooled[0] <= _pool_allowed(pooled, quota_base, small_exception):
             findings.append(GroupFinding(refs[path], "pooled", summary(groups)))
     findings.sort(key=lambda f: f.decider.code)
     return findings
@@ -504,7 +508,7 @@ def compute_report(
     # reports on the bodies the unit oversees directly, and the cost stays O(children).
     refs = {unit.path: UnitRef(unit.code, unit.name, unit.kind), **child_refs}
     quota_findings: list[QuotaFinding] = []
-    member_pools: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+    member_pools: dict[str, dict[str, Levels4]] = defaultdict(dict)
     pools: dict[tuple[str, str, str], list[int]] = {}
     for decider_path, block, group, bucket, n in fetch.unit_and_children_pools(period.pk, unit):
         if decider_path not in refs:
@@ -514,14 +518,8 @@ def compute_report(
             sums = pools[(decider_path, block, group)] = [0, 0, 0, 0]
         sums[_LEVEL_INDEX[bucket]] += n
     for (decider_path, block, group), (xs, tt, ht, k) in sorted(pools.items()):
-        buckets: dict[str, int] = {
-            Level.HTXSNV: xs,
-            Level.HTTNV: tt,
-            Level.HTNV: ht,
-            Level.KHTNV: k,
-        }
-        if block == SubjectKind.MEMBER:
-            member_pools[decider_path][group] = buckets
+        if block == _MEMBER_BLOCK:
+            member_pools[decider_path][group] = (xs, tt, ht, k)
         base = xs + tt if options.quota_base == QuotaBase.TT_PLUS else tt
         allowed = _allowed(xs, tt, ht, k, base, period.small_unit_exception)
         if xs > allowed:
