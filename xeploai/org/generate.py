@@ -334,8 +334,14 @@ class _Generator:
         serial_by_province: dict[int, int] = {}
         card = 10_000_000 + existing
         random_ = rng.random
-        randrange = rng.randrange
-        choice = rng.choice
+
+        def randrange(low: int, high: int) -> int:
+            # int(random() × n): several times cheaper than Random.randrange, same spread here
+            return low + int(random_() * (high - low))
+
+        def choice(items: list[str]) -> str:
+            return items[int(random_() * len(items))]
+
         public = (OrgType.AGENCY, OrgType.PARTY_AGENCY, OrgType.PUBLIC_SERVICE)
         born_lo = (dt.date(1955, 1, 1) - epoch).days
         born_hi = (dt.date(2004, 12, 31) - epoch).days
