@@ -276,7 +276,8 @@ def measure(dsn: str, runs: int, members: int | None, seed: int) -> dict[str, An
     units = pick_units(root, current)
 
     started = time.monotonic()
-    duck_file = export_to_duckdb(dsn, f"{count}-{top}")
+    stamp = f"-{gen_event.at:%Y%m%d%H%M%S}" if gen_event else ""
+    duck_file = export_to_duckdb(dsn, f"{count}-{top}{stamp}")
     export_s = round(time.monotonic() - started, 1)
     duck = duckdb.connect(str(duck_file), read_only=True)
     duck.execute(f"SET threads = {os.cpu_count() or 1}")
