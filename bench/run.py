@@ -100,8 +100,21 @@ def national_section(result: dict[str, Any]) -> list[str]:
     ]
     generated = result.get("generated") or {}
     if generated.get("seconds"):
-        steps = ", ".join(f"{k} {v} s" for k, v in generated["seconds"].items())
-        lines += [f"Generator (`xeploai gen`, recorded in its audit event): {steps}.", ""]
+        seconds = generated["seconds"]
+        pairs = list(seconds.items()) if isinstance(seconds, dict) else seconds
+        if isinstance(seconds, dict):  # older runs: the database sorted the keys
+            order = ["bỏ", "cây", "đảng viên", "quá trình", "đánh giá", "bảng", "tạo lại", "AN"]
+            pairs.sort(
+                key=lambda p: next((i for i, o in enumerate(order) if p[0].startswith(o)), 9)
+            )
+        steps = ", ".join(f"{name} {s} s" for name, s in pairs)
+        total = sum(s for _, s in pairs)
+        lines += [
+            f"Generator (`xeploai gen --members {generated.get('members', 0)} --seed "
+            f"{generated.get('seed')}`, steps recorded in its audit event, before COMMIT): "
+            f"{steps}; {total:.0f} s in all.",
+            "",
+        ]
     lines += [
         "| level | unit | members | children | report ms | of which SQL ms | Python ms "
         "| DuckDB ms | report / DuckDB | same total |",

@@ -769,7 +769,7 @@ def generate_country(
                 "members": members,
                 "year": year,
                 **gen.counts,
-                "seconds": gen.seconds,
+                "seconds": list(gen.seconds.items()),  # pairs: JSON objects lose the order
             },
         )
     gen.lap("COMMIT")
