@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from xeploai.cycles.models import Period, Step
 from xeploai.lib.numbers import percent
@@ -36,6 +36,8 @@ BLOCKS: tuple[str, ...] = (
     SubjectKind.MEMBER,
 )
 LEVELS: tuple[str, ...] = (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)
+# positions in BLOCKS (``_blocks`` always returns the four in this order)
+_COMMITTEE, _GRASSROOTS, _CELL, _MEMBER = range(4)
 TARGET_BLOCKS: tuple[str, ...] = (SubjectKind.GRASSROOTS, SubjectKind.MEMBER)  # rules.md §4.9
 TARGET_RATE = Decimal(90)  # "trên 90%" rated HTTNV or above
 QUOTA_RATIO = (1, 5)  # HTXSNV ≤ 20 % of the base, as a fraction kept exact
@@ -64,6 +66,14 @@ class Options:
     quota_base: QuotaBase = QuotaBase.TT_PLUS
 
 
+# The level buckets as plain strings: faster dictionary keys than the enum members.
+_XS, _TT, _HT, _K = (str(level) for level in LEVELS)
+_KNOWN = frozenset({_XS, _TT, _HT, _K, PENDING})
+_LEVEL_INDEX = {_XS: 0, _TT: 1, _HT: 2, _K: 3}
+_MEMBER_BLOCK = str(SubjectKind.MEMBER)
+_SLOT = {PENDING: 1, _XS: 2, _TT: 3, _HT: 4, _K: 5}  # positions in ``_read_counts``'s lists
+
+
 class Counts(NamedTuple):
     """One population's buckets (``N_total`` … ``n_k`` of rules.md §7.1).
 
@@ -81,24 +91,19 @@ class Counts(NamedTuple):
 
     @classmethod
     def from_buckets(cls, buckets: dict[str, int]) -> Counts:
-        # A plain loop: this runs for every block of every child, twice, on every page view.
-        total = pending = xs = tt = ht = k = 0
-        reasons: list[tuple[str, int]] = []
-        for bucket, n in buckets.items():
-            total += n
-            if bucket == Level.HTTNV:
-                tt = n
-            elif bucket == Level.HTXSNV:
-                xs = n
-            elif bucket == Level.HTNV:
-                ht = n
-            elif bucket == Level.KHTNV:
-                k = n
-            elif bucket == PENDING:
-                pending = n
-            elif n:
-                reasons.append((bucket.removeprefix(NOT_RATED_PREFIX), n))
-        reasons.sort()
+        # Runs for every block of every child, twice, on every page view: dictionary lookups
+        # of plain-string keys, and a loop only when some subjects were not rated.
+        get = buckets.get
+        xs, tt, ht, k = get(_XS, 0), get(_TT, 0), get(_HT, 0), get(_K, 0)
+        pending = get(PENDING, 0)
+        total = sum(buckets.values())
+        if total == xs + tt + ht + k + pending:
+            return cls(total, pending, (), xs, tt, ht, k)
+        reasons = sorted(
+            (bucket.removeprefix(NOT_RATED_PREFIX), n)
+            for bucket, n in buckets.items()
+            if n and bucket not in _KNOWN
+        )
         return cls(total, pending, tuple(reasons), xs, tt, ht, k)
 
     @property
@@ -356,20 +361,63 @@ def _sort_key(name: str) -> bytes:
     return unicodedata.normalize("NFD", name.lower().replace("đ", "d")).encode("ascii", "ignore")
 
 
-def _blocks(
-    current: dict[str, dict[str, int]], previous: dict[str, dict[str, int]] | None
-) -> tuple[Block, ...]:
+_NO_COUNTS = Counts()
+UnitCounts = dict[str, dict[str, Counts]]  # path → block → counts
+
+
+def _read_counts(
+    rows: list[tuple[int, str, str, str, int]], this_year: int
+) -> tuple[UnitCounts, UnitCounts]:
+    """This year's and the previous year's counts per unit and block, from the statistics
+    rows in any order: one pass filling a list per (period, path, block), then one ``Counts``
+    each (this runs for every block of every child, two years, on every page view)."""
+    # [total, pending, HTXSNV, HTTNV, HTNV, KHTNV, not-rated reasons]
+    acc: dict[tuple[int, str, str], list[Any]] = {}
+    for period_id, path, block, bucket, n in rows:
+        sums = acc.get((period_id, path, block))
+        if sums is None:
+            sums = acc[(period_id, path, block)] = [0, 0, 0, 0, 0, 0, None]
+        sums[0] += n
+        slot = _SLOT.get(bucket)
+        if slot is not None:
+            sums[slot] = n
+        elif n:
+            reason = (bucket.removeprefix(NOT_RATED_PREFIX), n)
+            if sums[6] is None:
+                sums[6] = [reason]
+            else:
+                sums[6].append(reason)
+    current: UnitCounts = {}
+    before: UnitCounts = {}
+    for (period_id, path, block), (total, pending, xs, tt, ht, k, reasons) in acc.items():
+        target = current if period_id == this_year else before
+        unit_blocks = target.get(path)
+        if unit_blocks is None:
+            unit_blocks = target[path] = {}
+        not_rated = tuple(sorted(reasons)) if reasons else ()
+        unit_blocks[block] = Counts(total, pending, not_rated, xs, tt, ht, k)
+    return current, before
+
+
+def _blocks(current: dict[str, Counts], previous: dict[str, Counts] | None) -> tuple[Block, ...]:
     """The four blocks; a block the previous year did not have gets no comparison."""
-    empty: dict[str, int] = {}
+    get = current.get
+    if previous is None:
+        return tuple(Block(kind, get(kind, _NO_COUNTS), None) for kind in BLOCKS)
     result = []
     for kind in BLOCKS:
-        now = Counts.from_buckets(current.get(kind, empty))
-        if previous is None:
-            result.append(Block(kind, now, None))
-            continue
-        before = Counts.from_buckets(previous.get(kind, empty))
-        result.append(Block(kind, now, before if before.total else None))
+        before = previous.get(kind, _NO_COUNTS)
+        result.append(Block(kind, get(kind, _NO_COUNTS), before if before.total else None))
     return tuple(result)
+
+
+def _unrated_buckets(counts: Counts) -> list[str]:
+    """The not-rated reasons of a block with subjects in them, sorted, then "" when some are
+    pending (the order of their bucket names)."""
+    found = [reason for reason, n in counts.not_rated if n]
+    if counts.pending:
+        found.append("")
+    return found
 
 
 def _allowed(xs: int, tt: int, ht: int, k: int, base: int, small_exception: bool) -> int:
@@ -380,15 +428,17 @@ def _allowed(xs: int, tt: int, ht: int, k: int, base: int, small_exception: bool
     return allowed
 
 
-def _pool_allowed(buckets: dict[str, int], quota_base: QuotaBase, small_exception: bool) -> int:
-    xs, tt = buckets.get(Level.HTXSNV, 0), buckets.get(Level.HTTNV, 0)
-    ht, k = buckets.get(Level.HTNV, 0), buckets.get(Level.KHTNV, 0)
+Levels4 = tuple[int, int, int, int]  # HTXSNV, HTTNV, HTNV, KHTNV of one pool
+
+
+def _pool_allowed(levels: Levels4, quota_base: QuotaBase, small_exception: bool) -> int:
+    xs, tt, ht, k = levels
     base = xs + tt if quota_base == QuotaBase.TT_PLUS else tt
     return _allowed(xs, tt, ht, k, base, small_exception)
 
 
 def _group_findings(
-    member_pools: dict[str, dict[str, dict[str, int]]],
+    member_pools: dict[str, dict[str, Levels4]],
     refs: dict[str, UnitRef],
     quota_base: QuotaBase,
     small_exception: bool,
@@ -403,23 +453,24 @@ def _group_findings(
       exceeds its own cap — the cap was applied over the whole body, not group by group.
     """
 
-    def summary(groups: dict[str, dict[str, int]]) -> tuple[tuple[str, int, int], ...]:
-        return tuple(
-            sorted((group, b[Level.HTXSNV], sum(b.values())) for group, b in groups.items())
-        )
+    def summary(groups: dict[str, Levels4]) -> tuple[tuple[str, int, int], ...]:
+        return tuple(sorted((group, b[0], sum(b)) for group, b in groups.items()))
 
     findings: list[GroupFinding] = []
     for path, groups in member_pools.items():
         if len(groups) == 1:
-            if sum(next(iter(groups.values())).values()) >= SINGLE_GROUP_MIN:
+            if sum(next(iter(groups.values()))) >= SINGLE_GROUP_MIN:
                 findings.append(GroupFinding(refs[path], "single_group", summary(groups)))
             continue
-        if not any(
-            b[Level.HTXSNV] > _pool_allowed(b, quota_base, small_exception) for b in groups.values()
-        ):
+        if not any(b[0] > _pool_allowed(b, quota_base, small_exception) for b in groups.values()):
             continue
-        pooled = {level: sum(b[level] for b in groups.values()) for level in LEVELS}
-        if pooled[Level.HTXSNV] <= _pool_allowed(pooled, quota_base, small_exception):
+        pooled: Levels4 = (
+            sum(b[0] for b in groups.values()),
+            sum(b[1] for b in groups.values()),
+            sum(b[2] for b in groups.values()),
+            sum(b[3] for b in groups.values()),
+        )
+        if pooled[0] <= _pool_allowed(pooled, quota_base, small_exception):
             findings.append(GroupFinding(refs[path], "pooled", summary(groups)))
     findings.sort(key=lambda f: f.decider.code)
     return findings
@@ -435,15 +486,10 @@ def compute_report(
     options = options or Options()
     previous = fetch.previous_period_id(period, unit)  # query 1
     period_ids = [period.pk] if previous is None else [period.pk, previous[0]]
-    current: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    before: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    this_year = period.pk
     # query 2: the children's codes and names; query 3: this year's and the previous year's
     # counts of the unit and its children, together
     names = {path: UnitRef(code, name, kind) for path, code, name, kind in fetch.children(unit)}
-    for period_id, path, block, bucket, n in fetch.unit_and_children_stats(period_ids, unit):
-        target = current if period_id == this_year else before
-        target[path][block][bucket] = n
+    current, before = _read_counts(fetch.unit_and_children_stats(period_ids, unit), period.pk)
     child_refs = {path: names[path] for path in current if path != unit.path and path in names}
     compare = previous is not None
 
@@ -462,16 +508,18 @@ def compute_report(
     # reports on the bodies the unit oversees directly, and the cost stays O(children).
     refs = {unit.path: UnitRef(unit.code, unit.name, unit.kind), **child_refs}
     quota_findings: list[QuotaFinding] = []
-    member_pools: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
-    for decider_path, block, group, xs, tt, ht, k in fetch.pool_sums(period.pk, list(refs)):
-        buckets: dict[str, int] = {
-            Level.HTXSNV: xs,
-            Level.HTTNV: tt,
-            Level.HTNV: ht,
-            Level.KHTNV: k,
-        }
-        if block == SubjectKind.MEMBER:
-            member_pools[decider_path][group] = buckets
+    member_pools: dict[str, dict[str, Levels4]] = defaultdict(dict)
+    pools: dict[tuple[str, str, str], list[int]] = {}
+    for decider_path, block, group, bucket, n in fetch.unit_and_children_pools(period.pk, unit):
+        if decider_path not in refs:
+            continue  # a child without statistics this year decides nothing in it
+        sums = pools.get((decider_path, block, group))
+        if sums is None:
+            sums = pools[(decider_path, block, group)] = [0, 0, 0, 0]
+        sums[_LEVEL_INDEX[bucket]] += n
+    for (decider_path, block, group), (xs, tt, ht, k) in sorted(pools.items()):
+        if block == _MEMBER_BLOCK:
+            member_pools[decider_path][group] = (xs, tt, ht, k)
         base = xs + tt if options.quota_base == QuotaBase.TT_PLUS else tt
         allowed = _allowed(xs, tt, ht, k, base, period.small_unit_exception)
         if xs > allowed:
@@ -497,12 +545,11 @@ def compute_report(
         UnratedUnit(
             unit=ref,
             block=block,
-            reason="" if bucket == PENDING else bucket.removeprefix(NOT_RATED_PREFIX),
+            reason=bucket,
         )
         for path, ref in [(unit.path, refs[unit.path]), *((p, child_refs[p]) for p in ordered)]
         for block in _own_blocks(ref.kind)
-        for bucket, n in sorted(current[path].get(block, {}).items())
-        if n and bucket not in LEVELS
+        for bucket in _unrated_buckets(current.get(path, {}).get(block, _NO_COUNTS))
     )
 
     # query 5: the deadlines of the decisions; progress is read from the children's rows
@@ -514,10 +561,10 @@ def compute_report(
         units=tuple(
             UnitProgress(
                 unit=row.unit,
-                pending_lower=row.block(SubjectKind.MEMBER).current.pending
-                + row.block(SubjectKind.CELL).current.pending,
-                pending_upper=row.block(SubjectKind.GRASSROOTS).current.pending
-                + row.block(SubjectKind.COMMITTEE).current.pending,
+                pending_lower=row.blocks[_MEMBER].current.pending
+                + row.blocks[_CELL].current.pending,
+                pending_upper=row.blocks[_GRASSROOTS].current.pending
+                + row.blocks[_COMMITTEE].current.pending,
             )
             for row in children
         ),

@@ -1,0 +1,105 @@
+"""The national benchmark scaled down for CI: the report must never fall back to the members.
+
+A small generated country (``xeploai gen``) and the report of the root, a province, a district
+and a grassroots organization. Not timed: what is checked is the shape of the work —
+
+- the report's SQL reads the statistics and the tree only, never the evaluations, people or
+  memberships, and runs the same number of queries at every level;
+- the rows it reads are O(children), not O(subtree);
+- on PostgreSQL, every read of the statistics table is served by an index whose condition
+  holds the whole subtree prefix: with sequential scans disabled there is none, and no row of
+  another subtree is read and thrown away by a filter.
+"""
+
+import datetime as dt
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from xeploai.cycles.models import Period
+from xeploai.org.generate import generate_country
+from xeploai.org.models import Membership, OrgUnit, Person, UnitKind
+from xeploai.reports import fetch
+from xeploai.reports.compute import QUERIES, compute_report
+from xeploai.reports.models import UnitStat
+from xeploai.reviews.models import Evaluation
+
+pytestmark = pytest.mark.django_db
+
+FORBIDDEN = [m._meta.db_table for m in (Evaluation, Person, Membership)]
+MAX_BUCKETS = 12  # four levels, pending and the not-rated reasons found in a block
+
+
+@pytest.fixture
+def country():
+    result = generate_country(members=12_000, seed=3)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {UnitStat._meta.db_table}")
+    return result
+
+
+def levels(root: OrgUnit) -> dict[str, OrgUnit]:
+    province = OrgUnit.objects.filter(parent=root).order_by("code").first()
+    district = OrgUnit.objects.filter(parent=province).order_by("code").first()
+    grassroots = (
+        OrgUnit.objects.filter(parent=district, kind=UnitKind.GRASSROOTS_COMMITTEE)
+        .order_by("code")
+        .first()
+    )
+    assert province and district and grassroots
+    return {"nation": root, "province": province, "district": district, "grassroots": grassroots}
+
+
+def test_the_report_reads_statistics_only_and_as_many_rows_as_children(country):
+    current = Period.objects.order_by("year").last()
+    assert current is not None
+    for name, unit in levels(country.root).items():
+        with CaptureQueriesContext(connection) as queries:
+            report = compute_report(unit, current, as_of=dt.date(current.year, 12, 31))
+        assert len(queries) == QUERIES, name
+        for query in queries:
+            sql = query["sql"].lower()
+            assert not any(table in sql for table in FORBIDDEN), (name, sql)
+        children = OrgUnit.objects.filter(parent=unit).count()
+        assert len(report.children) == children
+        rows = fetch.unit_and_children_stats([p.pk for p in country.periods], unit)
+        bound = (1 + children) * 4 * MAX_BUCKETS * len(country.periods)
+        assert len(rows) <= bound, (name, len(rows), bound)
+        assert report.block("dang_vien").current.total > 0
+
+
+def _plan_nodes(plan: dict) -> list[dict]:
+    nodes = [plan]
+    for child in plan.get("Plans", []):
+        nodes.extend(_plan_nodes(child))
+    return nodes
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans of PostgreSQL")
+def test_postgresql_reads_each_subtree_through_an_index(country):
+    current = Period.objects.order_by("year").last()
+    assert current is not None
+    stat = UnitStat._meta.db_table
+    for name, unit in levels(country.root).items():
+        with CaptureQueriesContext(connection) as queries:
+            compute_report(unit, current, as_of=dt.date(current.year, 12, 31))
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            for query in queries:
+                if stat not in query["sql"]:
+                    continue
+                cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + query["sql"])
+                plan = cursor.fetchone()[0]
+                plan = json.loads(plan) if isinstance(plan, str) else plan
+                for node in _plan_nodes(plan[0]["Plan"]):
+                    if node.get("Relation Name") != stat:
+                        continue
+                    assert node["Node Type"] != "Seq Scan", (name, query["sql"])
+                    thrown_away = node.get("Rows Removed by Filter", 0) + node.get(
+                        "Rows Removed by Index Recheck", 0
+                    )
+                    assert thrown_away <= node["Actual Rows"] + 10, (name, node)
+            cursor.execute("SET LOCAL enable_seqscan = on")
