@@ -123,7 +123,11 @@ def main() -> None:
             user = account(f"load_m{number:04d}", Role.MEMBER, evaluation.unit_id, person.full_name)
             Person.objects.filter(pk=person.pk).update(user=user)
             member_rows.append(
-                {"username": user.username, "evaluation": evaluation.pk, "session": session_for(user)}
+                {
+                    "username": user.username,
+                    "evaluation": evaluation.pk,
+                    "session": session_for(user),
+                }
             )
         cast["members"] = member_rows
         cells = {u.pk: u for u in OrgUnit.objects.filter(pk__in=ballot_cells)}
@@ -136,9 +140,7 @@ def main() -> None:
             }
             for number, cell_id in enumerate(ballot_cells)
         ]
-        waiting = Counter(
-            evaluations.filter(stage=Stage.SENT).values_list("decider_id", flat=True)
-        )
+        waiting = Counter(evaluations.filter(stage=Stage.SENT).values_list("decider_id", flat=True))
         deciders = [unit for unit, n in waiting.most_common() if n >= 5][: args.clerks]
         codes = dict(OrgUnit.objects.filter(pk__in=deciders).values_list("pk", "code"))
         cast["clerks"] = [
