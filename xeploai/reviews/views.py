@@ -396,11 +396,12 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     if not (unit.is_grassroots or unit.kind == "cap_tren"):
         raise Http404
     period = access.open_period(unit, request.GET.get("period"))
-    rows = selectors.board_rows(unit, period)
+    rows, facts = selectors.board(unit, period)
     roles = org_access.roles_at(request.user, unit)
     deciders = access.GRASSROOTS_DECIDERS if unit.is_grassroots else access.UPPER_DECIDERS
-    summaries = engine.pool_summaries([r.evaluation for r in rows], period)
-    violations = engine.board_violations([r.evaluation for r in rows], period, timezone.localdate())
+    evaluations = [r.evaluation for r in rows]
+    summaries = engine.pool_summaries(evaluations, period, facts)
+    violations = engine.board_violations(evaluations, period, timezone.localdate(), facts)
     show = request.GET.get("show", "all")
     shown = {
         "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
