@@ -55,7 +55,17 @@ def main() -> None:
     from django.db import transaction
     from django.utils import timezone
 
+    from xeploai import rules
     from xeploai.cycles.models import Period, PeriodStatus
+    from xeploai.reviews import engine
+    from xeploai.reviews import services as review_services
+    from xeploai.reviews.models import CommentSource
+
+    SOURCES = {
+        rules.CommentKind.NOI_CU_TRU: CommentSource.RESIDENCE,
+        rules.CommentKind.CHI_BO_TAM_THOI: CommentSource.TEMPORARY_CELL,
+        rules.CommentKind.DON_VI_CU: CommentSource.PREVIOUS_UNIT,
+    }
     from xeploai.org.demo import ROOT_CODE
     from xeploai.org.models import OrgUnit, Person, Role, RoleAssignment
     from xeploai.reviews.models import Evaluation, Stage, SubjectKind
@@ -143,6 +153,32 @@ def main() -> None:
         waiting = Counter(evaluations.filter(stage=Stage.SENT).values_list("decider_id", flat=True))
         deciders = [unit for unit, n in waiting.most_common() if n >= 5][: args.clerks]
         codes = dict(OrgUnit.objects.filter(pk__in=deciders).values_list("pk", "code"))
+        # The demo sends files without the comments the rules require (residence, previous
+        # unit, temporary cell): record them as the secretaries would have, through the service,
+        # so that the clerks' decisions are not all refused for a missing comment.
+        comments = 0
+        for unit_id in deciders:
+            waiting_files = list(
+                evaluations.filter(decider_id=unit_id, stage=Stage.SENT).select_related(
+                    "person", "unit", "decider", "period"
+                )
+            )
+            facts = engine.Facts.load(period, waiting_files)
+            ruleset = engine.ruleset_of(period)
+            for evaluation in waiting_files:
+                subject = facts.subject(evaluation)
+                for kind in rules.required_comments(subject, ruleset):
+                    if kind in subject.comments_received:
+                        continue
+                    review_services.comment_record(
+                        actor=None,
+                        evaluation=evaluation,
+                        source=SOURCES[kind],
+                        received_on=period.evaluation_date,
+                        text="Không có biểu hiện vi phạm (dữ liệu kiểm thử tải)",
+                    )
+                    comments += 1
+        cast["comments_recorded"] = comments
         cast["clerks"] = [
             {
                 "username": account(
@@ -168,7 +204,7 @@ def main() -> None:
     args.out.write_text(json.dumps(cast, ensure_ascii=False, indent=1), encoding="utf-8")
     print(
         f"cast: {len(member_rows)} members, {len(cast['secretaries'])} secretaries, "  # type: ignore[arg-type]
-        f"{len(cast['clerks'])} clerks, {len(cast['board'])} board"  # type: ignore[arg-type]
+        f"{len(cast['clerks'])} clerks, {len(cast['board'])} board, {comments} comments"  # type: ignore[arg-type]
     )
 
 

@@ -22,6 +22,7 @@ import os
 import random
 import re
 import threading
+import time
 from html.parser import HTMLParser
 from itertools import count
 from pathlib import Path
@@ -33,6 +34,7 @@ from locust.contrib.fasthttp import FastHttpUser
 CAST = json.loads(Path(os.environ["LOAD_CAST"]).read_text(encoding="utf-8"))
 PASSWORD = "xeploai-demo"  # noqa: S105 — the demo's published password
 COUNTS: dict[str, int] = {"submitted": 0, "decided": 0, "decide_refused": 0, "ballots_accepted": 0}
+LOGINS: list[float] = []  # ms, form + post: kept apart, the statistics are reset after the ramp
 _lock = threading.Lock()
 _next = {role: count() for role in ("members", "secretaries", "clerks", "board")}
 THINK = between(
@@ -58,7 +60,13 @@ def _bump(name: str) -> None:
 def _write_counts(**_: Any) -> None:
     path = os.environ.get("LOAD_COUNTS")
     if path:
-        Path(path).write_text(json.dumps(COUNTS), encoding="utf-8")
+        logins = sorted(LOGINS)
+        summary = {
+            "n": len(logins),
+            "p50_ms": round(logins[len(logins) // 2]) if logins else None,
+            "max_ms": round(logins[-1]) if logins else None,
+        }
+        Path(path).write_text(json.dumps({**COUNTS, "logins": summary}), encoding="utf-8")
 
 
 class _Forms(HTMLParser):
@@ -142,6 +150,7 @@ class _Base(FastHttpUser):
         self.login(self.account["username"])
 
     def login(self, username: str) -> None:
+        started = time.perf_counter()
         with self.client.get("/login/", name="login: form", catch_response=True) as page:
             _, csrf = form_with(page.text or "", "")
         with self.client.post(
@@ -159,6 +168,8 @@ class _Base(FastHttpUser):
         ) as response:
             if response.status_code != 302:
                 response.failure(f"login {username}: {response.status_code}")
+        with _lock:
+            LOGINS.append(1000 * (time.perf_counter() - started))
 
     def page(self, path: str, name: str, **kwargs: Any) -> str:
         with self.client.get(path, name=name, catch_response=True, **kwargs) as response:
@@ -335,12 +346,36 @@ class Secretary(_Base):
         )
 
 
+ORDER = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
+
+
+def board_rows(html: str) -> dict[str, dict[str, str]]:
+    """Per waiting file on the board: the cell's proposal, the rules' highest level, and
+    whether the regulation leaves it to the deciding body."""
+    rows = {}
+    for chunk in html.split('<tr id="e')[1:]:
+        pk = chunk.split('"', 1)[0]
+        cells = re.findall(r"<td>(.*?)</td>", chunk.split("</tr>", 1)[0], re.S)
+        if len(cells) < 8 or "/decide/" not in cells[7]:
+            continue
+        proposal = re.search(r'class="level-(\w+)"', cells[5])
+        ceiling = re.search(r'class="level-(\w+)"', cells[6])
+        rows[pk] = {
+            "proposal": proposal.group(1) if proposal else "",
+            "ceiling": ceiling.group(1) if ceiling else "",
+            "needs_decision": "badge warn" in cells[6],
+        }
+    return rows
+
+
 class Clerk(_Base):
     role = "clerks"
     weight = int(os.environ.get("LOAD_W_CLERKS", "8"))
 
     @task
     def decide_one(self) -> None:
+        """Open the waiting files, decide one: the cell's proposal, or the rules' highest
+        level when that is lower (with a reason where the regulation leaves it to the body)."""
         assert self.account is not None
         board = f"/units/{self.account['unit']}/board/"
         html = self.page(f"{board}?show=pending", "clerk: board (pending)")
@@ -350,7 +385,17 @@ class Clerk(_Base):
             self.page(board, "clerk: board")
             return
         form = random.choice(waiting)
+        pk = form["action"].rstrip("/").split("/")[-2]
+        row = board_rows(html).get(pk, {})
         data = dict(form["fields"])
+        level = row.get("proposal") or data.get("level", "")
+        ceiling = row.get("ceiling", "")
+        if level and ceiling and ORDER[ceiling] < ORDER[level]:
+            level = ceiling
+        data["level"] = level
+        if row.get("needs_decision"):
+            data["override"] = "on"
+            data["reason"] = "Đảng ủy xem xét, quyết định theo thẩm quyền"
         data["csrfmiddlewaretoken"] = parsed.csrf
         data["next"] = f"{board}?show=pending"
         self.wait()

@@ -63,7 +63,8 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "counted": counted,
+                "counted": {k: v for k, v in counted.items() if k != "logins"},
+                "logins": counted.get("logins"),
                 "held": held,
                 "differences": differences[:20],
                 "checks": checks,
