@@ -189,16 +189,17 @@ def render(result: dict[str, object], rows: list[dict[str, str]]) -> str:
         + (f", seeding took {result['seed_s']:.0f} s" if result["seed_s"] else ", seed reused")
         + f"; gunicorn {result['workers']} sync workers, DEBUG off; locust "
         f"{result['users']} users (spawn {result['spawn']}/s, think {result['think']} s) for "
-        f"{result['run_time']} s; cast: {result['cast']}; the statistics below are reset once "
-        f"every user is spawned (the ramp is mostly the users' PBKDF2 logins: "
+        f"{result['run_time']} s in all; cast: {result['cast']}; the statistics below are reset once "
+        f"every user has logged in (the ramp is mostly the users' PBKDF2 logins: "
         f"{json.dumps(verify.get('logins'))}, form + post, not part of the goal)",
         f"- load before / after: `{result['uptime_before']}` / `{result['uptime_after']}`",
-        f"- throughput: {result['rps']:.1f} requests/s after the ramp "
+        f"- throughput: {result['rps']:.1f} requests/s after the logins "
         f"({result['requests']} requests), errors: {errors}",
         f"- CPU: gunicorn workers {result['cpu_app_ms']:.1f} ms per request, PostgreSQL "
         f"{result['cpu_db_ms']:.1f} ms per request; machine busy {result['busy_pct']:.0f} % of "
-        f"{result['nproc']} cores after the ramp (approximate: /proc of the workers and of the "
-        f"PostgreSQL backends)",
+        f"{result['nproc']} cores in the measured window of {result['window']:.0f} s, locust itself "
+        f"{result['cpu_locust_pct']:.0f} % of a core (approximate: /proc of the workers, of the "
+        f"PostgreSQL backends and of locust)",
         "",
         "| request | count | errors | p50 ms | p95 ms | p99 ms | max ms |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -280,6 +281,8 @@ def main() -> None:
     )
     counts_path = VAR / "counts.json"
     counts_path.unlink(missing_ok=True)
+    steady_path = VAR / "steady"
+    steady_path.unlink(missing_ok=True)
     try:
         wait_until_up(host + "/login/")
         workers = children(gunicorn.pid)
@@ -304,7 +307,6 @@ def main() -> None:
                 "--csv",
                 VAR / "run",
                 "--only-summary",
-                "--reset-stats",
                 "--loglevel",
                 "WARNING",
             ],
@@ -312,17 +314,25 @@ def main() -> None:
                 **os.environ,
                 "LOAD_CAST": str(cast_path),
                 "LOAD_COUNTS": str(counts_path),
+                "LOAD_STEADY": str(steady_path),
                 "LOAD_THINK_MIN": think_min,
                 "LOAD_THINK_MAX": think_max,
             },
         )
-        # The statistics are reset once every user is spawned (the ramp is mostly PBKDF2
-        # logins); the CPU is measured over the same window.
-        time.sleep(args.users / args.spawn_rate + 1)
+        # The locust script resets its statistics once every user has logged in (the ramp is
+        # mostly PBKDF2) and says so in the file LOAD_STEADY: the CPU is measured from then.
+        while not steady_path.exists() and locust.poll() is None:
+            time.sleep(0.2)
+        steady_at = time.perf_counter()
         pg_pids = postgres_pids()
+        locust_cpu0 = cpu_seconds([locust.pid])
         app_cpu0, db_cpu0, busy0 = cpu_seconds(workers), cpu_seconds(pg_pids), machine_busy()
-        locust.wait()
+        locust_cpu = 0.0
+        while locust.poll() is None:
+            locust_cpu = cpu_seconds([locust.pid]) - locust_cpu0
+            time.sleep(0.5)
         elapsed = time.perf_counter() - started
+        window = time.perf_counter() - steady_at
         app_cpu = cpu_seconds(workers) - app_cpu0
         # PostgreSQL backends come and go; those alive at the start of the window are counted.
         db_cpu = cpu_seconds(pg_pids) - db_cpu0
@@ -372,6 +382,8 @@ def main() -> None:
         "requests": requests,
         "rps": float(total["Requests/s"]),
         "elapsed": elapsed,
+        "window": window,
+        "cpu_locust_pct": 100 * locust_cpu / max(1.0, window),
         "cpu_app_ms": 1000 * app_cpu / max(1, requests),
         "cpu_db_ms": 1000 * db_cpu / max(1, requests),
         "busy_pct": 100 * (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]) * 1,

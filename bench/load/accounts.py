@@ -157,6 +157,9 @@ def main() -> None:
         # unit, temporary cell): record them as the secretaries would have, through the service,
         # so that the clerks' decisions are not all refused for a missing comment.
         comments = 0
+        recorder = user_model.objects.create(
+            username="load_fixture", password=password, first_name="Dữ liệu kiểm thử tải"
+        )
         for unit_id in deciders:
             waiting_files = list(
                 evaluations.filter(decider_id=unit_id, stage=Stage.SENT).select_related(
@@ -171,7 +174,7 @@ def main() -> None:
                     if kind in subject.comments_received:
                         continue
                     review_services.comment_record(
-                        actor=None,
+                        actor=recorder,
                         evaluation=evaluation,
                         source=SOURCES[kind],
                         received_on=period.evaluation_date,

@@ -33,6 +33,8 @@ from xeploai.reviews.forms import (
 from xeploai.reviews.models import Comment, Evaluation, FollowUp, Stage, SubjectKind
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LEVEL_CHOICES = DecideForm.base_fields["level"].choices  # type: ignore[attr-defined]
+REASON_CHOICES = DecideForm.base_fields["not_rated_reason"].choices  # type: ignore[attr-defined]
 
 
 def _error_messages(request: HttpRequest, error: ValidationError) -> None:
@@ -425,6 +427,9 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "filters": filters,
             "can_decide": bool(roles & {*deciders, Role.ADMIN}),
             "decide_form": DecideForm(),
+            # the options of every row's selects, translated once for the page
+            "level_codes": tuple(value for value, _label in LEVEL_CHOICES),
+            "reason_choices": tuple((value, str(label)) for value, label in REASON_CHOICES),
             "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
         },
     )
