@@ -146,10 +146,25 @@ def children(pid: int) -> list[int]:
 
 
 def postgres_pids() -> list[int]:
-    out = subprocess.run(
-        ["pgrep", "-x", "postgres"], capture_output=True, text=True, check=False
-    ).stdout
-    return [int(p) for p in out.split()]
+    """The server processes of the run database's connections (gunicorn keeps them open:
+    CONN_MAX_AGE, 60 s by default)."""
+    import psycopg
+
+    with psycopg.connect(PG + "postgres", autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [RUN_DB]
+        ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def cpu_of_survivors(before: dict[int, float]) -> float:
+    """CPU used since ``before`` by the processes still alive (a lower bound)."""
+    total = 0.0
+    for pid, start in before.items():
+        now = cpu_seconds([pid])
+        if now:
+            total += now - start
+    return total
 
 
 def machine_busy() -> tuple[float, float]:
@@ -324,9 +339,9 @@ def main() -> None:
         while not steady_path.exists() and locust.poll() is None:
             time.sleep(0.2)
         steady_at = time.perf_counter()
-        pg_pids = postgres_pids()
+        db_cpu0 = {pid: cpu_seconds([pid]) for pid in postgres_pids()}
         locust_cpu0 = cpu_seconds([locust.pid])
-        app_cpu0, db_cpu0, busy0 = cpu_seconds(workers), cpu_seconds(pg_pids), machine_busy()
+        app_cpu0, busy0 = cpu_seconds(workers), machine_busy()
         locust_cpu = 0.0
         while locust.poll() is None:
             locust_cpu = cpu_seconds([locust.pid]) - locust_cpu0
@@ -334,8 +349,7 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         window = time.perf_counter() - steady_at
         app_cpu = cpu_seconds(workers) - app_cpu0
-        # PostgreSQL backends come and go; those alive at the start of the window are counted.
-        db_cpu = cpu_seconds(pg_pids) - db_cpu0
+        db_cpu = cpu_of_survivors(db_cpu0)
         busy1 = machine_busy()
         uptime_after = uptime()
     finally:

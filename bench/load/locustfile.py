@@ -27,13 +27,16 @@ from html.parser import HTMLParser
 from itertools import count
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 CAST = json.loads(Path(os.environ["LOAD_CAST"]).read_text(encoding="utf-8"))
+FORM = "application/x-www-form-urlencoded"
 PASSWORD = "xeploai-demo"  # noqa: S105 — the demo's published password
 COUNTS: dict[str, int] = {"submitted": 0, "decided": 0, "decide_refused": 0, "ballots_accepted": 0}
+REFUSALS: dict[str, int] = {}  # why the rules refused a clerk's decision (first words)
 LOGINS: list[float] = []  # ms, form + post: kept apart, the statistics are reset after them
 _lock = threading.Lock()
 _next = {role: count() for role in ("members", "secretaries", "clerks", "board")}
@@ -66,7 +69,10 @@ def _write_counts(**_: Any) -> None:
             "p50_ms": round(logins[len(logins) // 2]) if logins else None,
             "max_ms": round(logins[-1]) if logins else None,
         }
-        Path(path).write_text(json.dumps({**COUNTS, "logins": summary}), encoding="utf-8")
+        Path(path).write_text(
+            json.dumps({**COUNTS, "logins": summary, "refusals": REFUSALS}, ensure_ascii=False),
+            encoding="utf-8",
+        )
 
 
 class _Forms(HTMLParser):
@@ -188,8 +194,8 @@ class _Base(FastHttpUser):
     def post(self, path: str, data: dict[str, Any], name: str, expect: int = 302) -> Any:
         with self.client.post(
             path,
-            data=data,
-            headers={"Referer": self.host + path},
+            data=urlencode(data, doseq=True),  # checkboxes: one field per ticked box
+            headers={"Referer": self.host + path, "Content-Type": FORM},
             name=name,
             allow_redirects=False,
             catch_response=True,
@@ -313,7 +319,7 @@ class Secretary(_Base):
         html = self.page(f"/units/{code}/ballots/", "secretary: ballots")
         form, csrf = form_with(html, "/ballots/new/")
         data = dict(form["fields"])
-        data["mode"] = "paper"
+        data["mode"] = "giay"  # on paper, keyed twice
         data["csrfmiddlewaretoken"] = csrf
         response = self.post(f"/units/{code}/ballots/new/", data, "secretary: create ballot")
         match = re.search(r"/ballots/(\d+)/", response.headers.get("Location", ""))
@@ -413,6 +419,10 @@ class Clerk(_Base):
             _bump("decided")
         else:
             _bump("decide_refused")
+            refusal = re.search(r'<li class="msg-error">[^:<]*: ([^(<]{0,60})', html)
+            with _lock:
+                key = refusal.group(1).strip() if refusal else "?"
+                REFUSALS[key] = REFUSALS.get(key, 0) + 1
 
 
 class Board(_Base):

@@ -63,7 +63,8 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "counted": {k: v for k, v in counted.items() if k != "logins"},
+                "counted": {k: v for k, v in counted.items() if k not in ("logins", "refusals")},
+                "refusals": counted.get("refusals"),
                 "logins": counted.get("logins"),
                 "held": held,
                 "differences": differences[:20],
