@@ -225,6 +225,16 @@ def render(result: dict[str, object], rows: list[dict[str, str]]) -> str:
         f"{json.dumps(verify['held'])}; "
         + "; ".join(f"{k}: {'yes' if v else 'NO'}" for k, v in checks.items()),
         "",
+        "Each page alone after the run (Django test client in one process, same database: no "
+        "queueing, no network; median of 9):",
+        "",
+        "| page | wall ms | CPU ms | queries | KB |",
+        "|---|---:|---:|---:|---:|",
+        *(
+            f"| {r['page']} | {r['wall_ms']} | {r['cpu_ms']} | {r['queries']} | {r['kb']} |"
+            for r in result["service"]  # type: ignore[attr-defined]
+        ),
+        "",
         "Decisions the rules refused (answered with the rule's clause, as for a person; not "
         f"errors): {json.dumps(verify.get('refusals'), ensure_ascii=False)}.",
         "",
@@ -371,6 +381,15 @@ def main() -> None:
             text=True,
         ).stdout
     )
+    service = json.loads(
+        subprocess.run(
+            [sys.executable, ROOT / "bench/load/service_times.py", cast_path],
+            env={**env, "XEPLOAI_ALLOWED_HOSTS": "testserver"},  # Django's test client
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
     mem_gb = int(Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]) / 1024 / 1024
     nproc = os.cpu_count() or 1
     result: dict[str, object] = {
@@ -401,6 +420,7 @@ def main() -> None:
         "busy_pct": 100 * (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]) * 1,
         "nproc": nproc,
         "verify": verify,
+        "service": service,
     }
     text = render(result, rows)
     print(text)
