@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from gevent.event import Event
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
@@ -39,6 +40,7 @@ COUNTS: dict[str, int] = {"submitted": 0, "decided": 0, "decide_refused": 0, "ba
 REFUSALS: dict[str, int] = {}  # why the rules refused a clerk's decision (first words)
 LOGINS: list[float] = []  # ms, form + post: kept apart, the statistics are reset after them
 _lock = threading.Lock()
+EVERYONE_IN = Event()  # set when the last simulated user has logged in
 _next = {role: count() for role in ("members", "secretaries", "clerks", "board")}
 THINK = between(
     float(os.environ.get("LOAD_THINK_MIN", "1")), float(os.environ.get("LOAD_THINK_MAX", "3"))
@@ -154,6 +156,9 @@ class _Base(FastHttpUser):
             self.stop()
             return
         self.login(self.account["username"])
+        # Nobody starts working before everyone is in: the window then holds no request that
+        # queued behind the PBKDF2 logins.
+        EVERYONE_IN.wait(timeout=600)
 
     def login(self, username: str) -> None:
         started = time.perf_counter()
@@ -184,6 +189,7 @@ class _Base(FastHttpUser):
             steady = os.environ.get("LOAD_STEADY")
             if steady:
                 Path(steady).write_text(str(time.time()), encoding="utf-8")
+            EVERYONE_IN.set()
 
     def page(self, path: str, name: str, **kwargs: Any) -> str:
         with self.client.get(path, name=name, catch_response=True, **kwargs) as response:
