@@ -252,7 +252,16 @@ def render(result: dict[str, object], rows: list[dict[str, str]]) -> str:
         f"Goal (p95 ≤ 100 ms for page loads and saves at {result['users']} users, zero errors, "
         f"nothing lost): **{'met' if met else 'not met'}** — slowest p95: {worst['Name']} "
         f"{worst['95%']} ms (logins are PBKDF2 by design and not counted)"
-        + ("." if met else f"; {limit}"),
+        + (
+            "."
+            if met
+            else "; "
+            + "; ".join(
+                ([limit] if not p95_met else [])
+                + ([f"{errors} errors (var/load/run_failures.csv)"] if errors else [])
+                + (["the consistency check failed"] if not verify["consistent"] else [])
+            )
+        ),
     ]
     return "\n".join(lines) + "\n"
 
