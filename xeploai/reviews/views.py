@@ -48,8 +48,7 @@ def _form_errors(request: HttpRequest, form: Any, prefix: str = "") -> None:
             messages.error(request, f"{prefix}{text}")
 
 
-def _follow_up_initial(evaluation: Evaluation) -> dict[str, str]:
-    follow = FollowUp.objects.filter(evaluation=evaluation).first()
+def _follow_up_initial(follow: FollowUp | None) -> dict[str, str]:
     return (
         {"plan": follow.plan, "assignee": follow.assignee, "status": follow.status}
         if follow
@@ -120,6 +119,7 @@ def _render_review(
         for i in range(form.task_rows)
     ]
     roles = org_access.roles_at(request.user, evaluation.unit)
+    follow = FollowUp.objects.filter(evaluation=evaluation).first()  # read once for both uses
     context = {
         "evaluation": evaluation,
         "form": form,
@@ -144,9 +144,9 @@ def _render_review(
             initial={"version": evaluation.version, "level": evaluation.cell_level}
         ),
         "reason_form": ReasonForm(initial={"version": evaluation.version}),
-        "follow_up": getattr(evaluation, "follow_up", None),
+        "follow_up": follow,
         "follow_up_form": FollowUpForm(
-            initial={"status": "chua_thuc_hien", **_follow_up_initial(evaluation)}
+            initial={"status": "chua_thuc_hien", **_follow_up_initial(follow)}
         ),
     }
     return render(request, "reviews/review_detail.html", context, status=status)
