@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import gevent
 from gevent.event import Event
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
@@ -42,9 +43,9 @@ LOGINS: list[float] = []  # ms, form + post: kept apart, the statistics are rese
 _lock = threading.Lock()
 EVERYONE_IN = Event()  # set when the last simulated user has logged in
 _next = {role: count() for role in ("members", "secretaries", "clerks", "board")}
-THINK = between(
-    float(os.environ.get("LOAD_THINK_MIN", "1")), float(os.environ.get("LOAD_THINK_MAX", "3"))
-)
+THINK_MIN = float(os.environ.get("LOAD_THINK_MIN", "1"))
+THINK_MAX = float(os.environ.get("LOAD_THINK_MAX", "3"))
+THINK = between(THINK_MIN, THINK_MAX)
 
 
 def _take(role: str) -> dict[str, Any] | None:
@@ -159,6 +160,8 @@ class _Base(FastHttpUser):
         # Nobody starts working before everyone is in: the window then holds no request that
         # queued behind the PBKDF2 logins.
         EVERYONE_IN.wait(timeout=600)
+        # … and then not all in the same instant: each starts within one think time.
+        gevent.sleep(random.uniform(0, THINK_MAX))
 
     def login(self, username: str) -> None:
         started = time.perf_counter()
