@@ -114,18 +114,31 @@ class Facts:
     memberships: dict[int, list[Membership]] = field(default_factory=lambda: defaultdict(list))
     civil: dict[int, CivilServiceRating] = field(default_factory=dict)
     comments: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Each subject is built once per Facts, however many rule questions are asked about it.
+    _subjects: dict[int, rules.Subject] = field(default_factory=dict)
 
     @classmethod
     def load(cls, period: Period, evaluations: list[Evaluation]) -> Facts:
         facts = cls(period=period, evaluations=evaluations)
         people = [e.person_id for e in evaluations if e.person_id]
-        for position in Position.objects.filter(person_id__in=people):
+        # The models' default orderings start with "person", which joins the person table to
+        # sort by name; grouped by person here, ordering by its id gives each person the same
+        # list without the join.
+        for position in Position.objects.filter(person_id__in=people).order_by(
+            "person_id", "-appointed"
+        ):
             facts.positions[position.person_id].append(position)
-        for discipline in Discipline.objects.filter(person_id__in=people):
+        for discipline in Discipline.objects.filter(person_id__in=people).order_by(
+            "person_id", "-decision_date"
+        ):
             facts.disciplines[discipline.person_id].append(discipline)
-        for membership in Membership.objects.filter(person_id__in=people):
+        for membership in Membership.objects.filter(person_id__in=people).order_by(
+            "person_id", "start"
+        ):
             facts.memberships[membership.person_id].append(membership)
-        for rating in CivilServiceRating.objects.filter(person_id__in=people, year=period.year):
+        for rating in CivilServiceRating.objects.filter(
+            person_id__in=people, year=period.year
+        ).order_by("person_id", "-year"):
             facts.civil[rating.person_id] = rating
         from xeploai.reviews.models import Comment
 
@@ -137,6 +150,12 @@ class Facts:
         return facts
 
     def subject(self, evaluation: Evaluation) -> rules.Subject:
+        known = self._subjects.get(evaluation.pk)
+        if known is None:
+            known = self._subjects[evaluation.pk] = self._subject(evaluation)
+        return known
+
+    def _subject(self, evaluation: Evaluation) -> rules.Subject:
         on = self.period.evaluation_date
         year_start = dt.date(self.period.year, 1, 1)
         content = evaluation.content or {}
@@ -388,10 +407,13 @@ def _meter_label(summary: rules.QuotaSummary) -> str:
     return f"{kind} — {member_group}" if member_group else kind
 
 
-def pool_summaries(evaluations: list[Evaluation], period: Period) -> list[Meter]:
-    """The live quota meter of a deciding body: decided levels, else proposals."""
+def pool_summaries(
+    evaluations: list[Evaluation], period: Period, facts: Facts | None = None
+) -> list[Meter]:
+    """The live quota meter of a deciding body: decided levels, else proposals (``facts``:
+    already loaded for these evaluations)."""
     ruleset = ruleset_of(period)
-    facts = Facts.load(period, evaluations)
+    facts = facts or Facts.load(period, evaluations)
     decisions = [
         facts.decision(e, level=e.level or e.cell_level)
         for e in evaluations
@@ -432,27 +454,42 @@ _WORDS = {
 }
 
 
-def humanize(text: str, evaluations: list[Evaluation], ruleset: rules.RuleSet) -> str:
-    """Put human names on the engine's codes: quota groups and discipline forms."""
-    for evaluation in {e.decider_id: e for e in evaluations}.values():
-        for kind, kind_label in _GROUP_LABELS.items():
-            for group, group_label in _MEMBER_GROUP_LABELS.items():
-                text = text.replace(
-                    f"u{evaluation.decider_id} / {kind} / {group}", f"{kind_label} — {group_label}"
-                )
-            text = text.replace(f"u{evaluation.decider_id} / {kind} / ", f"{kind_label} ")
-    for code, word in _WORDS.items():
-        text = text.replace(code, word)
+def _replacements(evaluations: list[Evaluation]) -> list[tuple[str, str]]:
+    """The engine's codes and their human names, in the order ``humanize`` applies them (the
+    labels are translated once here, not once per message)."""
+    pairs: list[tuple[str, str]] = []
+    groups = [(group, str(label)) for group, label in _MEMBER_GROUP_LABELS.items()]
+    for decider_id in {e.decider_id: e for e in evaluations}:
+        for kind, lazy_label in _GROUP_LABELS.items():
+            kind_label = str(lazy_label)
+            for group, group_label in groups:
+                pairs.append((f"u{decider_id} / {kind} / {group}", f"{kind_label} — {group_label}"))
+            pairs.append((f"u{decider_id} / {kind} / ", f"{kind_label} "))
+    pairs.extend(_WORDS.items())
+    return pairs
+
+
+def humanize(
+    text: str,
+    evaluations: list[Evaluation],
+    ruleset: rules.RuleSet,
+    replacements: list[tuple[str, str]] | None = None,
+) -> str:
+    """Put human names on the engine's codes: quota groups and discipline forms
+    (``replacements``: ``_replacements(evaluations)``, when many messages are humanized)."""
+    for code, name in _replacements(evaluations) if replacements is None else replacements:
+        text = text.replace(code, name)
     return text
 
 
 def board_violations(
-    evaluations: list[Evaluation], period: Period, on: dt.date
+    evaluations: list[Evaluation], period: Period, on: dt.date, facts: Facts | None = None
 ) -> list[BoardViolation]:
     """What the rules say about the deciding body's set as it stands — decided levels, else the
-    proposals — each problem once, with the subjects it concerns (linked from the board)."""
+    proposals — each problem once, with the subjects it concerns (linked from the board;
+    ``facts``: already loaded for these evaluations)."""
     ruleset = ruleset_of(period)
-    facts = Facts.load(period, evaluations)
+    facts = facts or Facts.load(period, evaluations)
     by_subject = {subject_id(e): e for e in evaluations}
     decisions = [
         facts.decision(e, level=e.level or e.cell_level)
@@ -461,10 +498,11 @@ def board_violations(
     ]
     report = rules.check_decisions(decisions, ruleset, on, year=period.year)
     grouped: dict[str, BoardViolation] = {}
+    replacements = _replacements(evaluations)
     for violation in report.violations:
         if violation.severity == rules.Severity.INFO:
             continue
-        text = humanize(message(violation), evaluations, ruleset)
+        text = humanize(message(violation), evaluations, ruleset, replacements)
         entry = grouped.setdefault(
             text, BoardViolation(text, violation.severity == rules.Severity.ERROR)
         )

@@ -76,8 +76,13 @@ class Row:
         return bool(self.ceiling and self.ceiling.status == rules.CeilingStatus.NEEDS_DECISION)
 
 
-def _rows(period: Period, evaluations: list[Evaluation], with_ceiling: bool) -> list[Row]:
-    facts = engine.Facts.load(period, evaluations)
+def _rows(
+    period: Period,
+    evaluations: list[Evaluation],
+    with_ceiling: bool,
+    facts: engine.Facts | None = None,
+) -> list[Row]:
+    facts = facts or engine.Facts.load(period, evaluations)
     ruleset = engine.ruleset_of(period)
     rows = []
     for evaluation in evaluations:
@@ -114,13 +119,20 @@ def round_rows(unit: OrgUnit, period: Period) -> list[Row]:
     return _rows(period, evaluations, with_ceiling=False)
 
 
-def board_rows(decider: OrgUnit, period: Period) -> list[Row]:
+def board(decider: OrgUnit, period: Period) -> tuple[list[Row], engine.Facts]:
+    """The decision board's rows and the facts they were built from, loaded once for the
+    page (the quota meters and the rule problems reuse them)."""
     evaluations = list(
         Evaluation.objects.filter(period=period, decider=decider)
         .select_related("person", "unit", "decider", "period")
         .order_by("kind", "unit__path", "person__name_folded", "pk")
     )
-    return _rows(period, evaluations, with_ceiling=True)
+    facts = engine.Facts.load(period, evaluations)
+    return _rows(period, evaluations, with_ceiling=True, facts=facts), facts
+
+
+def board_rows(decider: OrgUnit, period: Period) -> list[Row]:
+    return board(decider, period)[0]
 
 
 def comments_of(evaluation: Evaluation) -> list[Comment]:

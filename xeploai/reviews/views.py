@@ -33,6 +33,8 @@ from xeploai.reviews.forms import (
 from xeploai.reviews.models import Comment, Evaluation, FollowUp, Stage, SubjectKind
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+LEVEL_CHOICES = DecideForm.base_fields["level"].choices  # type: ignore[attr-defined]
+REASON_CHOICES = DecideForm.base_fields["not_rated_reason"].choices  # type: ignore[attr-defined]
 
 
 def _error_messages(request: HttpRequest, error: ValidationError) -> None:
@@ -46,8 +48,7 @@ def _form_errors(request: HttpRequest, form: Any, prefix: str = "") -> None:
             messages.error(request, f"{prefix}{text}")
 
 
-def _follow_up_initial(evaluation: Evaluation) -> dict[str, str]:
-    follow = FollowUp.objects.filter(evaluation=evaluation).first()
+def _follow_up_initial(follow: FollowUp | None) -> dict[str, str]:
     return (
         {"plan": follow.plan, "assignee": follow.assignee, "status": follow.status}
         if follow
@@ -118,6 +119,7 @@ def _render_review(
         for i in range(form.task_rows)
     ]
     roles = org_access.roles_at(request.user, evaluation.unit)
+    follow = FollowUp.objects.filter(evaluation=evaluation).first()  # read once for both uses
     context = {
         "evaluation": evaluation,
         "form": form,
@@ -142,9 +144,9 @@ def _render_review(
             initial={"version": evaluation.version, "level": evaluation.cell_level}
         ),
         "reason_form": ReasonForm(initial={"version": evaluation.version}),
-        "follow_up": getattr(evaluation, "follow_up", None),
+        "follow_up": follow,
         "follow_up_form": FollowUpForm(
-            initial={"status": "chua_thuc_hien", **_follow_up_initial(evaluation)}
+            initial={"status": "chua_thuc_hien", **_follow_up_initial(follow)}
         ),
     }
     return render(request, "reviews/review_detail.html", context, status=status)
@@ -396,11 +398,12 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     if not (unit.is_grassroots or unit.kind == "cap_tren"):
         raise Http404
     period = access.open_period(unit, request.GET.get("period"))
-    rows = selectors.board_rows(unit, period)
+    rows, facts = selectors.board(unit, period)
     roles = org_access.roles_at(request.user, unit)
     deciders = access.GRASSROOTS_DECIDERS if unit.is_grassroots else access.UPPER_DECIDERS
-    summaries = engine.pool_summaries([r.evaluation for r in rows], period)
-    violations = engine.board_violations([r.evaluation for r in rows], period, timezone.localdate())
+    evaluations = [r.evaluation for r in rows]
+    summaries = engine.pool_summaries(evaluations, period, facts)
+    violations = engine.board_violations(evaluations, period, timezone.localdate(), facts)
     show = request.GET.get("show", "all")
     shown = {
         "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
@@ -424,6 +427,9 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "filters": filters,
             "can_decide": bool(roles & {*deciders, Role.ADMIN}),
             "decide_form": DecideForm(),
+            # the options of every row's selects, translated once for the page
+            "level_codes": tuple(value for value, _label in LEVEL_CHOICES),
+            "reason_choices": tuple((value, str(label)) for value, label in REASON_CHOICES),
             "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
         },
     )
