@@ -174,3 +174,7 @@ LOGGING = {
 # Login throttling: after this many failures for one username or address, wait this long.
 LOGIN_FAILURE_LIMIT = env.integer("XEPLOAI_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env.integer("XEPLOAI_LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Failures from one client address before it is refused too (an office behind one NAT shares it).
+LOGIN_ADDRESS_FAILURE_LIMIT = env.integer("XEPLOAI_LOGIN_ADDRESS_FAILURE_LIMIT", 50)
+# How many reverse proxies stand in front of the app (0: it faces the users; REMOTE_ADDR is read).
+TRUSTED_PROXIES = env.integer("XEPLOAI_TRUSTED_PROXIES", 0)

@@ -1,5 +1,12 @@
 """Login with throttling: after too many failures for a username or an address, refuse for a
-while without even checking the password."""
+while without even checking the password.
+
+The address is the client's: ``REMOTE_ADDR`` when the app faces the users, the address the
+trusted reverse proxies saw when ``XEPLOAI_TRUSTED_PROXIES`` says how many stand in front
+(each appends to ``X-Forwarded-For``, so the entry that many places from the right is the one
+the outermost proxy saw — entries further left are whatever the client sent). An address has
+its own, higher limit: a whole office behind one NAT must not be locked out by a few typos.
+"""
 
 from __future__ import annotations
 
@@ -17,21 +24,36 @@ from django.utils.translation import gettext as _
 from xeploai.audit.models import LoginFailure
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address, read past ``settings.TRUSTED_PROXIES`` reverse proxies."""
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies][:64]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _keys(request: HttpRequest) -> list[str]:
     username = request.POST.get("username", "").strip().lower()[:150]
-    address = request.META.get("REMOTE_ADDR", "")
-    return [f"user:{username}", f"addr:{address}"]
+    return [f"user:{username}", f"addr:{client_address(request)}"]
 
 
 def is_locked(request: HttpRequest) -> bool:
     since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-    for key in _keys(request):
-        if (
-            LoginFailure.objects.filter(key=key, at__gte=since).count()
-            >= settings.LOGIN_FAILURE_LIMIT
-        ):
-            return True
-    return False
+    user_key, address_key = _keys(request)
+    limits = (
+        (user_key, settings.LOGIN_FAILURE_LIMIT),
+        (address_key, settings.LOGIN_ADDRESS_FAILURE_LIMIT),
+    )
+    return any(
+        LoginFailure.objects.filter(key=key, at__gte=since).count() >= limit
+        for key, limit in limits
+    )
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -43,6 +43,54 @@ def test_login_is_refused_for_a_while_after_repeated_failures(client, cast, sett
     )
 
 
+def _fail(client: Client, username: str, **meta: str) -> int:
+    return client.post(
+        reverse("login"), {"username": username, "password": "wrong"}, **meta
+    ).status_code
+
+
+@pytest.mark.django_db
+def test_an_address_has_its_own_higher_limit_so_one_office_is_not_locked_by_a_few_typos(
+    client, cast, settings
+):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 5
+    for name in ("an", "binh", "cuong", "dung"):  # four people mistype once from one office
+        assert _fail(client, name) == 200
+    ok = client.post(reverse("login"), {"username": "clerk", "password": "pw-for-tests-1"})
+    assert ok.status_code == 302
+    client.logout()
+    assert _fail(client, "giang") == 200  # the fifth failure from the address
+    locked = client.post(reverse("login"), {"username": "clerk", "password": "pw-for-tests-1"})
+    assert locked.status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled_not_the_proxy(
+    client, cast, settings
+):
+    settings.LOGIN_FAILURE_LIMIT = 50
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 2
+    settings.TRUSTED_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    # The attacker forges entries on the left; the proxy appends the address it saw.
+    attacker = {**proxy, "HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.9"}
+    colleague = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    for forged in ("5.5.5.5", "6.6.6.6"):
+        assert (
+            _fail(client, "x", **{**attacker, "HTTP_X_FORWARDED_FOR": f"{forged}, 203.0.113.9"})
+            == 200
+        )
+    assert _fail(client, "x", **attacker) == 429
+    assert set(
+        LoginFailure.objects.filter(key__startswith="addr:").values_list("key", flat=True)
+    ) == {"addr:203.0.113.9"}
+    ok = client.post(
+        reverse("login"), {"username": "clerk", "password": "pw-for-tests-1"}, **colleague
+    )
+    assert ok.status_code == 302
+
+
 def test_passwords_are_hashed_with_djangos_default_hasher_outside_tests():
     code = (
         "import django; django.setup(); from django.contrib.auth.hashers import make_password, "
