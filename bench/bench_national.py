@@ -10,7 +10,7 @@ largest district (a cấp trên cơ sở committee of a few thousand members):
 
 - ``report``: the median of the product's ``compute_report`` (both years, blocks, drill-down,
   quota pools, progress) — the real function, from the statistics tables;
-- ``sql``: the median time spent inside the report's five statements (``reports.fetch``),
+- ``sql``: the median time spent inside the report's four statements (``reports.fetch``),
   timed by a database execute wrapper around the same ``compute_report``: what is left of
   ``report`` is Python building the report;
 - ``duckdb``: the floor — DuckDB scanning the same raw evaluations (period, block, level,
@@ -292,7 +292,7 @@ def measure(dsn: str, runs: int, members: int | None, seed: int) -> dict[str, An
         sql_samples: list[float] = []
 
         def sql_only(unit: Any = unit, sql_samples: list[float] = sql_samples) -> None:
-            """The same report, with the time spent inside the five statements added up."""
+            """The same report, with the time spent inside the four statements added up."""
             spent = [0.0]
 
             def timer(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:

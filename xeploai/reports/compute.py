@@ -26,7 +26,7 @@ from xeploai.reports.models import NOT_RATED_PREFIX, PENDING
 from xeploai.reviews.models import SubjectKind
 
 SCHEMA_VERSION = 1
-QUERIES = 5  # what compute_report costs, pinned by tests/test_compute.py
+QUERIES = 4  # what compute_report costs, pinned by tests/test_compute.py
 
 # The four blocks in the order of the official report (rules.md §7.2).
 BLOCKS: tuple[str, ...] = (
@@ -484,7 +484,10 @@ def compute_report(
     ``as_of`` is the date the progress is judged at (deadlines passed or not).
     """
     options = options or Options()
-    previous = fetch.previous_period_id(period, unit)  # query 1
+    # query 1: the previous period to compare with, and this period's decision deadlines
+    previous, due = fetch.period_context(
+        period, unit, [Step.GRASSROOTS_DECISION, Step.UPPER_DECISION]
+    )
     period_ids = [period.pk] if previous is None else [period.pk, previous[0]]
     # query 2: the children's codes and names; query 3: this year's and the previous year's
     # counts of the unit and its children, together
@@ -552,8 +555,7 @@ def compute_report(
         for bucket in _unrated_buckets(current.get(path, {}).get(block, _NO_COUNTS))
     )
 
-    # query 5: the deadlines of the decisions; progress is read from the children's rows
-    due = fetch.deadlines(period.pk, [Step.GRASSROOTS_DECISION, Step.UPPER_DECISION])
+    # progress is read from the children's rows, against the deadlines of query 1
     progress = Progress(
         as_of=as_of,
         grassroots_due=due.get(Step.GRASSROOTS_DECISION),

@@ -1,4 +1,4 @@
-"""The report's reads: five small SQL statements over the statistics tables.
+"""The report's reads: four small SQL statements over the statistics tables.
 
 Plain SQL through the connection's cursor, because the report is read on every page view and
 the ORM's query building cost more than the queries themselves (see bench/bench_report.py).
@@ -37,17 +37,30 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-def previous_period_id(period: Period, unit: OrgUnit) -> tuple[int, int] | None:
-    """(id, year) of the period of the same kind one year earlier covering ``unit``."""
+def period_context(
+    period: Period, unit: OrgUnit, steps: list[str]
+) -> tuple[tuple[int, int] | None, dict[str, dt.date]]:
+    """In one statement: (id, year) of the period of the same kind one year earlier covering
+    ``unit`` (the nearest scope root wins), and ``period``'s deadlines of ``steps``."""
     paths = [*unit.ancestor_paths(), unit.path]
     marks = ", ".join(["%s"] * len(paths))
+    step_marks = ", ".join(["%s"] * len(steps))
     rows = _rows(
-        f"SELECT p.id, p.year FROM {PERIOD} p JOIN {UNIT} r ON r.id = p.scope_root_id "  # noqa: S608
+        f"SELECT prev.id, prev.year, d.step, d.due FROM (SELECT 1 AS one) o "  # noqa: S608
+        f"LEFT JOIN (SELECT p.id, p.year FROM {PERIOD} p JOIN {UNIT} r ON r.id = p.scope_root_id "
         f"WHERE p.kind = %s AND p.quarter = %s AND p.year = %s AND r.path IN ({marks}) "
-        "ORDER BY r.depth DESC LIMIT 1",
-        [period.kind, period.quarter, period.year - 1, *paths],
+        "ORDER BY r.depth DESC LIMIT 1) prev ON 1 = 1 "
+        f"LEFT JOIN {DEADLINE} d ON d.period_id = %s AND d.step IN ({step_marks})",
+        [period.kind, period.quarter, period.year - 1, *paths, period.pk, *steps],
     )
-    return (rows[0][0], rows[0][1]) if rows else None
+    previous = (rows[0][0], rows[0][1]) if rows and rows[0][0] is not None else None
+    # SQLite hands dates back as text.
+    due = {
+        step: day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+        for _, _, step, day in rows
+        if step is not None
+    }
+    return previous, due
 
 
 def children(unit: OrgUnit) -> list[tuple[str, str, str, str]]:
@@ -71,20 +84,6 @@ def unit_and_children_stats(
     )
 
 
-def pool_sums(
-    period_id: int, decider_paths: list[str]
-) -> list[tuple[str, str, str, int, int, int, int]]:
-    """(decider path, block, group, HTXSNV, HTTNV, HTNV, KHTNV) per quota pool."""
-    marks = ", ".join(["%s"] * len(decider_paths))
-    sums = ", ".join("SUM(CASE WHEN bucket = %s THEN n ELSE 0 END)" for _ in LEVELS)
-    return _rows(
-        f'SELECT decider_path, block, "group", {sums} FROM {POOL} '  # noqa: S608
-        f"WHERE period_id = %s AND decider_path IN ({marks}) "
-        f'GROUP BY decider_path, block, "group" ORDER BY decider_path, block, "group"',
-        [*LEVELS, period_id, *decider_paths],
-    )
-
-
 def unit_and_children_pools(period_id: int, unit: OrgUnit) -> list[tuple[str, str, str, str, int]]:
     """(decider path, block, group, level, n) of the quota pools of the bodies ``unit`` and its
     direct children, levels only. The bodies are found by a join on the tree (no list of paths
@@ -97,15 +96,3 @@ def unit_and_children_pools(period_id: int, unit: OrgUnit) -> list[tuple[str, st
         f"WHERE (d.parent_id = %s OR d.id = %s) AND s.bucket IN ({marks})",
         [period_id, unit.pk, unit.pk, *LEVELS],
     )
-
-
-def deadlines(period_id: int, steps: list[str]) -> dict[str, dt.date]:
-    marks = ", ".join(["%s"] * len(steps))
-    rows = _rows(
-        f"SELECT step, due FROM {DEADLINE} WHERE period_id = %s AND step IN ({marks})",  # noqa: S608
-        [period_id, *steps],
-    )
-    # SQLite hands dates back as text.
-    return {
-        step: due if isinstance(due, dt.date) else dt.date.fromisoformat(due) for step, due in rows
-    }
