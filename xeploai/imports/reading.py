@@ -23,7 +23,7 @@ from xeploai.imports.columns import Column, Sheet
 from xeploai.imports.problems import WorkbookError, column_letter
 from xeploai.lib.numbers import vn_int
 from xeploai.lib.text import fold
-from xeploai.lib.xlsx import count_rows, formula_cells, sheet_parts
+from xeploai.lib.xlsx import formula_cells, scan_rows, sheet_parts
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -127,8 +127,11 @@ def _read_xlsx(path: Path, sheet: Sheet, filename: str) -> Table:
             formulas: set[tuple[int, int]] = set()
             if part is not None:
                 # Counted in the zip, as a stream: a huge sheet is refused before it is loaded.
-                _check_rows(count_rows(archive, part, max_rows() + 1) - 1, sheet, filename)
-                formulas = formula_cells(archive, part)
+                # The same pass says whether there is any formula to locate (rarely).
+                count, any_formula = scan_rows(archive, part, max_rows() + 1)
+                _check_rows(count - 1, sheet, filename)
+                if any_formula:
+                    formulas = formula_cells(archive, part)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, OSError, zlib.error):
         raise WorkbookError(broken) from None
     try:
