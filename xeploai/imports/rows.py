@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
+from types import NoneType
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from xeploai.imports.problems import Problem, column_letter
 from xeploai.imports.reading import Table
 
 Progress = Callable[[int, int, str], None]
+_NOTHING_BAD: frozenset[str] = frozenset()
 
 
 class Row:
@@ -24,7 +26,8 @@ class Row:
     def __init__(self, number: int, values: dict[str, Any], bad: set[str] | None = None) -> None:
         self.number = number
         self.values = values
-        self.bad: set[str] = bad if bad is not None else set()
+        # Most rows have no bad cell: they share one empty set until ``Problems.cell`` adds one.
+        self.bad: set[str] | frozenset[str] = bad if bad is not None else _NOTHING_BAD
 
 
 class Problems:
@@ -46,7 +49,10 @@ class Problems:
         letter, header = self._where.get(key, ("", ""))
         self.items.append(Problem(self.table.sheet.name, number, letter, header, message))
         if isinstance(row, Row):
-            row.bad.add(key)
+            if isinstance(row.bad, set):
+                row.bad.add(key)
+            else:
+                row.bad = {key}
 
     def row(self, row: Row | int, message: str) -> None:
         number = row.number if isinstance(row, Row) else row
@@ -61,6 +67,7 @@ class Problems:
 
 # Rows are converted a block at a time, column by column (see ``parse_rows``).
 BLOCK = 20_000
+_SAMPLE = 1000
 _ABSENT = object()  # the cell is beyond the end of a short (CSV) row
 
 
@@ -73,28 +80,38 @@ class _Failure:
         self.message = message
 
 
-def _converted(convert: Callable[[Any], Any], raw: Any) -> Any:
-    """The clean value of one raw cell; None for a blank cell, a ``_Failure`` for a bad one."""
-    if raw is _ABSENT or raw == "" or (type(raw) is str and not raw.strip()):
-        return None
-    try:
-        return convert(raw)
-    except CellError as error:
-        return _Failure(str(error))
+def _convert_each(raws: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """The clean value of every cell: None for a blank cell, a ``_Failure`` for a bad one."""
+    result: list[Any] = []
+    append = result.append
+    for raw in raws:
+        if type(raw) is str:
+            if not raw or raw.isspace():
+                append(None)
+                continue
+        elif raw is _ABSENT:
+            append(None)
+            continue
+        try:
+            append(convert(raw))
+        except CellError as error:
+            append(_Failure(str(error)))
+    return result
 
 
 def _convert_column(
     raws: list[Any], convert: Callable[[Any], Any], memo: dict[Any, Any]
 ) -> list[Any]:
-    """``_converted`` of every cell of a column, each distinct cell converted once: names, dates,
-    cells and choices repeat a lot, and the loops below run in C. A cell is keyed by its value,
-    or by (type, value) when the column holds anything but text (``True == 1 == 1.0``)."""
-    keys: list[Any] = raws
-    if set(map(type, raws)) != {str}:
-        keys = list(zip(map(type, raws), raws, strict=True))
-    for key in set(keys).difference(memo):
-        memo[key] = _converted(convert, key if keys is raws else key[1])
-    return list(map(memo.__getitem__, keys))
+    """``_convert_each`` of a column. Names, cells, choices and often dates repeat: then each
+    distinct cell is converted once and the rest runs in C. Only a column of one type is keyed
+    by value (``True == 1 == 1.0``); one of mostly distinct values (ID numbers) is converted
+    cell by cell."""
+    sample = raws[:_SAMPLE]
+    if len(set(map(type, raws))) > 1 or len(set(sample)) > len(sample) * 9 // 10:
+        return _convert_each(raws, convert)
+    fresh = list(set(raws).difference(memo))
+    memo.update(zip(fresh, _convert_each(fresh, convert), strict=True))
+    return list(map(memo.__getitem__, raws))
 
 
 def parse_rows(
@@ -134,29 +151,29 @@ def parse_rows(
             where = position.get(index)
             if where is not None and first <= number < first + len(block):
                 columns[where][number - first] = _Failure(formula_message)
-        failures = {
-            offset
-            for column in columns
-            if any(type(value) is _Failure for value in column)
-            for offset, value in enumerate(column)
-            if type(value) is _Failure
-        }
+        # The rows with a blank or a bad cell; the others become a dict in one C call.
+        irregular: set[int] = set()
+        for column in columns:
+            kinds = set(map(type, column))
+            if NoneType in kinds or _Failure in kinds:
+                irregular.update(
+                    offset
+                    for offset, value in enumerate(column)
+                    if value is None or type(value) is _Failure
+                )
         for offset, cells in enumerate(zip(*columns, strict=True)):
-            if offset in failures:
-                row = Row(first + offset, {})
-                for key, value in zip(keys, cells, strict=True):
-                    if type(value) is _Failure:
-                        problems.cell(row, key, value.message)
-                    elif value is not None:
-                        row.values[key] = value
-            elif None in cells:
-                values = {k: v for k, v in zip(keys, cells, strict=True) if v is not None}
-                if not values:
-                    continue  # a blank row
-                row = Row(first + offset, values)
-            else:
-                result.append(Row(first + offset, dict(zip(keys, cells, strict=True))))
+            number = first + offset
+            if offset not in irregular:
+                result.append(Row(number, dict(zip(keys, cells, strict=True))))
                 continue
+            row = Row(number, {})
+            for key, value in zip(keys, cells, strict=True):
+                if type(value) is _Failure:
+                    problems.cell(row, key, value.message)
+                elif value is not None:
+                    row.values[key] = value
+            if not row.values and not row.bad:
+                continue  # a blank row
             for key in required:
                 if key not in row.values and key not in row.bad:
                     problems.cell(row, key, empty_message)
