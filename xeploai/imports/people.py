@@ -66,7 +66,12 @@ class PeoplePlan(Plan):
             *fields, unit_id, joined = values
             people.append((pk, *fields, fold_clean(fields[NAME], names), unit_id))
             memberships.append((pk, unit_id, official, joined, None))
-        bulk.insert_rows(Person, INSERT_FIELDS, people)
+        # New members and their opening memberships point at the cells checked by ``plan``
+        # (locked here as a foreign-key check would) and at one another.
+        bulk.share_lock(OrgUnit, sorted({row[-1] for row in people}))
+        with bulk.checked_references():
+            bulk.insert_rows(Person, INSERT_FIELDS, people)
+            bulk.insert_rows(Membership, MEMBERSHIP_FIELDS, memberships)
         bulk.update_rows(Person, UPDATE_FIELDS, self.updates)
         closing = [
             (membership_id, on - dt.timedelta(days=1))
@@ -74,10 +79,14 @@ class PeoplePlan(Plan):
             if membership_id is not None
         ]
         bulk.update_rows(Membership, ("end",), closing)
-        memberships.extend(
-            (person_id, unit_id, official, on, None) for person_id, unit_id, _, on in self.transfers
+        bulk.insert_rows(
+            Membership,
+            MEMBERSHIP_FIELDS,
+            [
+                (person_id, unit_id, official, on, None)
+                for person_id, unit_id, _, on in self.transfers
+            ],
         )
-        bulk.insert_rows(Membership, MEMBERSHIP_FIELDS, memberships)
 
 
 def _cells(codes: set[str]) -> dict[str, tuple[int, str, str, dt.date | None]]:

@@ -95,3 +95,37 @@ def test_the_fast_fold_equals_the_library_fold(text):
     from xeploai.imports.cells import _clean, fold_clean
 
     assert fold_clean(_clean(text), {}) == fold(text)
+
+
+def test_allocated_ids_are_consecutive_or_listed(cast):
+    ids = bulk.allocate_ids(Person, 50)
+    assert len(set(ids)) == 50 and ids == sorted(ids)
+
+
+def test_share_lock_refuses_a_deleted_reference(cast):
+    from django.db import IntegrityError
+
+    from xeploai.org.models import OrgUnit
+
+    bulk.share_lock(OrgUnit, [cast.cell_a1.pk, cast.cell_a1.pk])  # present: nothing happens
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError):
+            bulk.share_lock(OrgUnit, [cast.cell_a1.pk, 10**9])
+
+
+def test_checked_references_restore_the_triggers(cast):
+    def role() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('session_replication_role')")
+            return str(cursor.fetchone()[0])
+
+    with bulk.checked_references() as skipped:
+        if connection.vendor == "postgresql":
+            assert role() == ("replica" if skipped else "origin")
+        bulk.insert_rows(
+            Membership,
+            ("person", "unit", "kind", "start", "end"),
+            [(cast.member_a1.pk, cast.cell_a2.pk, "tam_thoi", dt.date(2020, 1, 1), None)],
+        )
+    if connection.vendor == "postgresql":
+        assert role() == "origin"
