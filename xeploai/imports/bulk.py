@@ -116,14 +116,17 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     pk = _column(model._meta.pk)
     with connection.cursor() as cursor:
         if _is_postgresql():
-            # Usually the values taken are consecutive (no other session took one meanwhile):
-            # then only the first and the last travel, else all of them.
+            # The sequence is named once: ``nextval(pg_get_serial_sequence(…))`` would look it
+            # up in the catalogue for every id (eight times slower). Usually the values taken
+            # are consecutive (no other session took one meanwhile): then only the first and
+            # the last travel, else all of them.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+            sequence = cursor.fetchone()[0]
             cursor.execute(
-                "WITH taken AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id "
-                "FROM generate_series(1, %s)) "
+                "WITH taken AS (SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s)) "
                 "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
                 "ELSE array_agg(id) END FROM taken",
-                [table, pk, count],
+                [sequence, count],
             )
             first, last, scattered = cursor.fetchone()
             return list(range(first, last + 1)) if scattered is None else list(scattered)
