@@ -138,8 +138,30 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Values]) -> int:
-    """Insert ``rows`` (tuples in the order of ``fields``; may include the primary key)."""
+def _type_oids(table: str, fields: Sequence[models.Field[Any, Any]]) -> list[int]:
+    """PostgreSQL's type of each column, as the table has it (for a binary COPY)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attnum > 0 AND NOT attisdropped",
+            [table],
+        )
+        oids = dict(cursor.fetchall())
+    return [oids[_column(field)] for field in fields]
+
+
+def insert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Values],
+    *,
+    binary: bool = False,
+) -> int:
+    """Insert ``rows`` (tuples in the order of ``fields``; may include the primary key).
+
+    ``binary``: on PostgreSQL, COPY in the binary format (a third less time for the server, a
+    quarter of the client's): every value must then be of its column's Python type (a date a
+    ``date``, a number an ``int``…), not text the server would parse."""
     if not rows:
         return 0
     given = _columns(model, fields)
@@ -149,7 +171,18 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
     table = _quote(model._meta.db_table)
     adapters = _adapters(all_fields)
     with connection.cursor() as cursor:
-        if _is_postgresql():
+        if _is_postgresql() and binary:
+            oids = _type_oids(model._meta.db_table, all_fields)
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(oids)
+                write = copy.write_row
+                if defaults:
+                    for row in rows:
+                        write((*row, *defaults))
+                else:
+                    for row in rows:
+                        write(row)
+        elif _is_postgresql():
             json_columns = [i for i, a in enumerate(adapters) if a is not None]
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:

@@ -70,8 +70,8 @@ class PeoplePlan(Plan):
         # (locked here as a foreign-key check would) and at one another.
         bulk.share_lock(OrgUnit, sorted({row[-1] for row in people}))
         with bulk.checked_references():
-            bulk.insert_rows(Person, INSERT_FIELDS, people)
-            bulk.insert_rows(Membership, MEMBERSHIP_FIELDS, memberships)
+            bulk.insert_rows(Person, INSERT_FIELDS, people, binary=True)
+            bulk.insert_rows(Membership, MEMBERSHIP_FIELDS, memberships, binary=True)
         bulk.update_rows(Person, UPDATE_FIELDS, self.updates)
         closing = [
             (membership_id, on - dt.timedelta(days=1))

@@ -129,3 +129,19 @@ def test_checked_references_restore_the_triggers(cast):
         )
     if connection.vendor == "postgresql":
         assert role() == "origin"
+
+
+def test_a_binary_copy_stores_the_same_values(cast):
+    rows = [
+        (pk, f"Người {pk}", fold(f"Người {pk}"), dt.date(2001, 2, 3), cast.cell_a1.pk, True)
+        for pk in bulk.allocate_ids(Person, 2)
+    ]
+    fields = ("id", "full_name", "name_folded", "admission_date", "unit", "is_civil_servant")
+    bulk.insert_rows(Person, fields, rows, binary=True)
+    stored = Person.objects.get(pk=rows[0][0])
+    assert (stored.full_name, stored.admission_date, stored.is_civil_servant, stored.status) == (
+        rows[0][1],
+        dt.date(2001, 2, 3),
+        True,
+        "dang_sinh_hoat",
+    )
