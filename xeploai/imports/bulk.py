@@ -78,15 +78,14 @@ def _defaults(
 
 
 def _adapters(fields: Sequence[models.Field[Any, Any]]) -> list[Callable[[Any], Any] | None]:
-    """Per column, how to turn a Python value into what the driver takes (None: as is)."""
+    """Per column, how to turn a Python value into what the driver takes (None: as is).
+
+    Dates and datetimes go as they are: psycopg adapts them, and on SQLite Django registers the
+    sqlite3 adapters that write them as ISO text (``date.isoformat()``, ``isoformat(" ")``)."""
     adapters: list[Callable[[Any], Any] | None] = []
     for field in fields:
         if isinstance(field, models.JSONField):
             adapters.append(lambda value: None if value is None else json.dumps(value))
-        elif isinstance(field, models.DateTimeField) and not _is_postgresql():
-            adapters.append(lambda value: None if value is None else value.isoformat(" "))
-        elif isinstance(field, models.DateField) and not _is_postgresql():
-            adapters.append(lambda value: None if value is None else value.isoformat())
         else:
             adapters.append(None)
     return adapters
@@ -196,9 +195,10 @@ def insert_rows(
         else:
             marks = ", ".join(["%s"] * len(all_fields))
             sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+            adapt = any(adapters)
             for start in range(0, len(rows), BATCH):
                 batch = [(*row, *defaults) for row in rows[start : start + BATCH]]
-                cursor.executemany(sql, _adapt(batch, adapters))
+                cursor.executemany(sql, _adapt(batch, adapters) if adapt else batch)
     return len(rows)
 
 
