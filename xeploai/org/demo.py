@@ -10,10 +10,12 @@ in a few minutes.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -22,8 +24,8 @@ from django.db import transaction
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, RuleSetKey, Step
 from xeploai.cycles.services import period_create, period_open
-from xeploai.lib.bulkload import insert_objects
-from xeploai.lib.text import fold
+from xeploai.imports.bulk import allocate_ids, insert_rows
+from xeploai.imports.cells import fold_clean
 from xeploai.org import names
 from xeploai.org.models import (
     CivilServiceRating,
@@ -83,8 +85,74 @@ def deadlines(year: int) -> dict[str, dt.date]:
     }
 
 
+_CUMULATIVE: dict[int, tuple[list[tuple[str, int]], list[str], list[int]]] = {}
+
+
 def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
-    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+    """One of ``pairs``' values, drawn by weight (``random.choices`` with the cumulative weights
+    computed once per list: the same draw as with ``weights=``, without redoing the sums)."""
+    cached = _CUMULATIVE.get(id(pairs))
+    if cached is None or cached[0] is not pairs:
+        cached = (pairs, [p[0] for p in pairs], list(itertools.accumulate(p[1] for p in pairs)))
+        if len(_CUMULATIVE) < 64:  # the module's constant lists; a passing list is not kept
+            _CUMULATIVE[id(pairs)] = cached
+    return rng.choices(cached[1], cum_weights=cached[2])[0]
+
+
+CIVIL_LEVELS: list[tuple[str, int]] = [
+    (Level.HTXSNV, 15),
+    (Level.HTTNV, 82),
+    (Level.HTNV, 25),
+    (Level.KHTNV, 1),
+]
+DISCIPLINE_FORMS: list[tuple[str, int]] = [
+    (DisciplineForm.REPRIMAND, 7),
+    (DisciplineForm.WARNING, 3),
+]
+MANAGER_TITLES = ["Trưởng phòng", "Phó Trưởng phòng", "Trưởng khoa", "Phó Giám đốc trung tâm"]
+RESIDENCE_EXEMPTIONS = [ResidenceExemption.MOBILE, ResidenceExemption.FULL_TIME_STUDY]
+PERSON_FIELDS = (
+    "id",
+    "full_name",
+    "name_folded",
+    "date_of_birth",
+    "gender",
+    "citizen_id",
+    "party_card_number",
+    "admission_date",
+    "official_date",
+    "status",
+    "status_since",
+    "unit",
+    "is_civil_servant",
+    "in_political_system",
+    "residence_exemption",
+)
+MEMBERSHIP_FIELDS = ("id", "person", "unit", "kind", "start", "end")
+POSITION_FIELDS = ("id", "person", "title", "workplace", "group", "is_head", "appointed")
+DISCIPLINE_FIELDS = (
+    "id",
+    "person",
+    "form",
+    "decision_date",
+    "violation_unit",
+    "related_to_public_duty",
+    "self_detected_remedied",
+)
+RATING_FIELDS = ("id", "person", "year", "level", "rated_on")
+
+
+@dataclass(slots=True)
+class _Member:
+    """What the history needs of a member just written (a model instance per member would cost
+    more than writing the member)."""
+
+    pk: int
+    unit_id: int
+    admission_date: dt.date
+    official_date: dt.date | None
+    status: str
+    is_civil_servant: bool
 
 
 def _random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -220,7 +288,7 @@ class _Builder:
         card = f"84{(self.serial * 7927 + 13) % 10_000_000:07d}"
         return cccd, card
 
-    def build_people(self, cells: list[OrgUnit]) -> list[Person]:
+    def build_people(self, cells: list[OrgUnit]) -> list[_Member]:
         rng = self.rng
         on = self.on
         active_cells = [c for c in cells if c.established is None or c.established <= on]
@@ -236,7 +304,8 @@ class _Builder:
                 sizes[i % len(sizes)] += step
                 diff -= step
             i += 1
-        people: list[Person] = []
+        rows: list[tuple[Any, ...]] = []
+        folded: dict[str, str] = {}
         for cell, size in zip(active_cells, sizes, strict=True):
             for _ in range(size):
                 gender = Gender.MALE if rng.random() < 0.56 else Gender.FEMALE
@@ -274,49 +343,54 @@ class _Builder:
                     status = PersonStatus.LEFT
                 elif status_roll < 0.016:
                     status = PersonStatus.DECEASED
-                people.append(
-                    Person(
-                        full_name=full_name,
-                        name_folded=fold(full_name),
-                        date_of_birth=born,
-                        gender=gender,
-                        citizen_id=cccd,
-                        party_card_number=card,
-                        admission_date=admitted,
-                        official_date=official,
-                        status=status,
-                        status_since=dt.date(self.year, 3, 1)
-                        if status != PersonStatus.ACTIVE
-                        else None,
-                        unit=cell,
-                        is_civil_servant=cell.org_type
-                        in (OrgType.AGENCY, OrgType.PARTY_AGENCY, OrgType.PUBLIC_SERVICE)
-                        and rng.random() < 0.92,
-                        in_political_system=cell.org_type != OrgType.ENTERPRISE
-                        and "hưu trí" not in cell.name,
-                        residence_exemption=(
-                            rng.choice(
-                                [ResidenceExemption.MOBILE, ResidenceExemption.FULL_TIME_STUDY]
-                            )
-                            if rng.random() < 0.03
-                            else ResidenceExemption.NONE
-                        ),
+                status_since = dt.date(self.year, 3, 1) if status != PersonStatus.ACTIVE else None
+                # The draws in the order the keyword arguments of Person(...) used to make them.
+                civil_servant = (
+                    cell.org_type in (OrgType.AGENCY, OrgType.PARTY_AGENCY, OrgType.PUBLIC_SERVICE)
+                    and rng.random() < 0.92
+                )
+                exemption = (
+                    rng.choice(RESIDENCE_EXEMPTIONS)
+                    if rng.random() < 0.03
+                    else ResidenceExemption.NONE
+                )
+                rows.append(
+                    (
+                        0,  # the id, set below
+                        full_name,
+                        fold_clean(full_name, folded),
+                        born,
+                        gender,
+                        cccd,
+                        card,
+                        admitted,
+                        official,
+                        status,
+                        status_since,
+                        cell.pk,
+                        civil_servant,
+                        cell.org_type != OrgType.ENTERPRISE and "hưu trí" not in cell.name,
+                        exemption,
                     )
                 )
-        insert_objects(people)
-        return people
+        ids = allocate_ids(Person, len(rows))
+        rows = [(pk, *row[1:]) for pk, row in zip(ids, rows, strict=True)]
+        insert_rows(Person, PERSON_FIELDS, rows, binary=True)
+        return [_Member(r[0], r[11], r[7], r[8], r[9], r[12]) for r in rows]
 
-    def build_history(self, people: list[Person], cells: list[OrgUnit]) -> dict[str, int]:
+    def build_history(self, people: list[_Member], cells: list[OrgUnit]) -> dict[str, int]:
         """Memberships (with transfers and temporary activity), positions, discipline, ratings."""
         rng = self.rng
         on = self.on
         year_start = dt.date(self.year, 1, 1)
         cells_ok = [c for c in cells if c.established is None or c.established <= year_start]
-        memberships: list[Membership] = []
-        positions: list[Position] = []
-        disciplines: list[Discipline] = []
-        ratings: list[CivilServiceRating] = []
-        by_cell: dict[int, list[Person]] = {}
+        official_kind = MembershipKind.OFFICIAL
+        # Rows in the order of the *_FIELDS above, the id first (set when written).
+        memberships: list[tuple[Any, ...]] = []
+        positions: list[tuple[Any, ...]] = []
+        disciplines: list[tuple[Any, ...]] = []
+        ratings: list[tuple[Any, ...]] = []
+        by_cell: dict[int, list[_Member]] = {}
         for person in people:
             by_cell.setdefault(person.unit_id, []).append(person)
             joined = person.admission_date
@@ -328,114 +402,72 @@ class _Builder:
                 old_start = _random_date(rng, person.admission_date, moved - dt.timedelta(days=30))
                 if old.pk != person.unit_id:
                     memberships.append(
-                        Membership(
-                            person=person,
-                            unit=old,
-                            kind=MembershipKind.OFFICIAL,
-                            start=old_start,
-                            end=moved - dt.timedelta(days=1),
+                        (
+                            0,
+                            person.pk,
+                            old.pk,
+                            official_kind,
+                            old_start,
+                            moved - dt.timedelta(days=1),
                         )
                     )
                     joined = moved
             elif roll < 0.035:
                 joined = max(person.admission_date, dt.date(self.year - rng.randint(1, 15), 1, 1))
-            memberships.append(
-                Membership(
-                    person=person,
-                    unit_id=person.unit_id,
-                    kind=MembershipKind.OFFICIAL,
-                    start=joined,
-                )
-            )
+            memberships.append((0, person.pk, person.unit_id, official_kind, joined, None))
             if rng.random() < 0.012 and person.status == PersonStatus.ACTIVE:
                 temp = rng.choice(cells_ok)
                 if temp.pk != person.unit_id:
                     start = _random_date(rng, dt.date(self.year, 3, 1), dt.date(self.year, 8, 31))
+                    end = start + dt.timedelta(days=rng.randint(90, 300))
                     memberships.append(
-                        Membership(
-                            person=person,
-                            unit=temp,
-                            kind=MembershipKind.TEMPORARY,
-                            start=start,
-                            end=start + dt.timedelta(days=rng.randint(90, 300)),
-                        )
+                        (0, person.pk, temp.pk, MembershipKind.TEMPORARY, start, end)
                     )
             if person.is_civil_servant and person.admission_date < year_start:
                 for y, share in ((self.year - 1, 1.0), (self.year, 0.4)):
                     if rng.random() < share:
-                        level = _weighted(
-                            rng,
-                            [
-                                (Level.HTXSNV, 15),
-                                (Level.HTTNV, 82),
-                                (Level.HTNV, 25),
-                                (Level.KHTNV, 1),
-                            ],
-                        )
-                        ratings.append(
-                            CivilServiceRating(
-                                person=person,
-                                year=y,
-                                level=level,
-                                rated_on=dt.date(y, 12, 5) if y < self.year else dt.date(y, 11, 15),
-                            )
-                        )
+                        level = _weighted(rng, CIVIL_LEVELS)
+                        rated_on = dt.date(y, 12, 5) if y < self.year else dt.date(y, 11, 15)
+                        ratings.append((0, person.pk, y, level, rated_on))
             d_roll = rng.random()
             if d_roll < 0.004:
+                form = _weighted(rng, DISCIPLINE_FORMS)
+                decided = _random_date(rng, dt.date(self.year, 2, 1), dt.date(self.year, 10, 31))
+                public_duty = rng.random() < 0.6
+                remedied = rng.random() < 0.2
                 disciplines.append(
-                    Discipline(
-                        person=person,
-                        form=_weighted(
-                            rng, [(DisciplineForm.REPRIMAND, 7), (DisciplineForm.WARNING, 3)]
-                        ),
-                        decision_date=_random_date(
-                            rng, dt.date(self.year, 2, 1), dt.date(self.year, 10, 31)
-                        ),
-                        violation_unit_id=person.unit_id,
-                        related_to_public_duty=rng.random() < 0.6,
-                        self_detected_remedied=rng.random() < 0.2,
-                    )
+                    (0, person.pk, form, decided, person.unit_id, public_duty, remedied)
                 )
             elif d_roll < 0.007:
+                decided = _random_date(
+                    rng, dt.date(self.year - 1, 2, 1), dt.date(self.year - 1, 10, 31)
+                )
                 disciplines.append(
-                    Discipline(
-                        person=person,
-                        form=DisciplineForm.REPRIMAND,
-                        decision_date=_random_date(
-                            rng, dt.date(self.year - 1, 2, 1), dt.date(self.year - 1, 10, 31)
-                        ),
-                        violation_unit_id=person.unit_id,
-                        related_to_public_duty=True,
-                    )
+                    (0, person.pk, DisciplineForm.REPRIMAND, decided, person.unit_id, True, False)
                 )
         # Posts: a head and deputies per grassroots organization, managers per cell.
         cell_by_pk = {c.pk: c for c in cells}
-        orgs: dict[int, list[Person]] = {}
+        orgs: dict[int, list[_Member]] = {}
         for cell_pk, members in by_cell.items():
             cell = cell_by_pk[cell_pk]
             org_key = cell.parent_id if cell.kind == UnitKind.CELL and cell.parent_id else cell.pk
             orgs.setdefault(org_key, []).extend(members)
             eligible = [p for p in members if p.status == PersonStatus.ACTIVE and p.official_date]
             for person in rng.sample(eligible, min(len(eligible), rng.randint(1, 3))):
+                title = rng.choice(MANAGER_TITLES)
+                appointed = _random_date(rng, dt.date(2012, 1, 1), on - dt.timedelta(days=30))
                 positions.append(
-                    Position(
-                        person=person,
-                        title=rng.choice(
-                            [
-                                "Trưởng phòng",
-                                "Phó Trưởng phòng",
-                                "Trưởng khoa",
-                                "Phó Giám đốc trung tâm",
-                            ]
-                        ),
-                        workplace=cell.name.removeprefix("Chi bộ "),
-                        group=ExcellenceGroup.MANAGER,
-                        appointed=_random_date(
-                            rng, dt.date(2012, 1, 1), on - dt.timedelta(days=30)
-                        ),
+                    (
+                        0,
+                        person.pk,
+                        title,
+                        cell.name.removeprefix("Chi bộ "),
+                        ExcellenceGroup.MANAGER,
+                        False,
+                        appointed,
                     )
                 )
-        taken = {p.person_id for p in positions}
+        taken = {p[1] for p in positions}
         for members in orgs.values():
             eligible = [
                 p
@@ -452,16 +484,25 @@ class _Builder:
                     else _random_date(rng, dt.date(2015, 1, 1), on - dt.timedelta(days=200))
                 )
                 positions.append(
-                    Position(
-                        person=person,
-                        title="Giám đốc" if rank == 0 else "Phó Giám đốc",
-                        group=ExcellenceGroup.LEADER,
-                        is_head=rank == 0,
-                        appointed=appointed,
+                    (
+                        0,
+                        person.pk,
+                        "Giám đốc" if rank == 0 else "Phó Giám đốc",
+                        "",
+                        ExcellenceGroup.LEADER,
+                        rank == 0,
+                        appointed,
                     )
                 )
-        for rows in (memberships, positions, disciplines, ratings):
-            insert_objects(rows)
+        for model, fields, rows in (
+            (Membership, MEMBERSHIP_FIELDS, memberships),
+            (Position, POSITION_FIELDS, positions),
+            (Discipline, DISCIPLINE_FIELDS, disciplines),
+            (CivilServiceRating, RATING_FIELDS, ratings),
+        ):
+            ids = allocate_ids(model, len(rows))
+            numbered = [(pk, *row[1:]) for pk, row in zip(ids, rows, strict=True)]
+            insert_rows(model, fields, numbered, binary=True)
         return {
             "memberships": len(memberships),
             "positions": len(positions),
