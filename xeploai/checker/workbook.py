@@ -32,7 +32,7 @@ from xeploai.checker.template import (
 )
 from xeploai.lib.numbers import vn_int
 from xeploai.lib.text import clean_text, odd_character, visible
-from xeploai.lib.xlsx import count_rows, formula_cells, sheet_parts
+from xeploai.lib.xlsx import formula_cells, scan_rows, sheet_parts
 from xeploai.rules import (
     CheckReport,
     Decision,
@@ -428,7 +428,8 @@ def _look_inside(path: Path) -> tuple[list[InputError], dict[str, set[tuple[int,
             part = parts.get(name)
             if part is None:
                 continue
-            if count_rows(archive, part, limit + 1) > limit + 1:
+            count, any_formula = scan_rows(archive, part, limit + 1)
+            if count > limit + 1:
                 errors.append(
                     InputError(
                         name,
@@ -440,7 +441,7 @@ def _look_inside(path: Path) -> tuple[list[InputError], dict[str, set[tuple[int,
                     )
                 )
             else:
-                formulas[name] = formula_cells(archive, part)
+                formulas[name] = formula_cells(archive, part) if any_formula else set()
     return errors, formulas
 
 
