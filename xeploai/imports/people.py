@@ -50,7 +50,9 @@ def _d(value: dt.date) -> str:
 
 @dataclass
 class PeoplePlan(Plan):
-    new: list[tuple[Any, ...]] = field(default_factory=list)  # FIELDS + (unit id, joined)
+    new: list[tuple[tuple[Any, ...], int, dt.date]] = field(
+        default_factory=list
+    )  # (values of FIELDS, unit id, joined)
     updates: list[tuple[Any, ...]] = field(default_factory=list)  # (id, *UPDATE_FIELDS)
     transfers: list[tuple[int, int, int | None, dt.date]] = field(
         default_factory=list
@@ -59,16 +61,18 @@ class PeoplePlan(Plan):
     def apply(self, actor: Any) -> None:
         ids = bulk.allocate_ids(Person, len(self.new))
         names: dict[str, str] = {}
-        people = []
-        memberships = []
         official = MembershipKind.OFFICIAL
-        for pk, values in zip(ids, self.new, strict=True):
-            *fields, unit_id, joined = values
-            people.append((pk, *fields, fold_clean(fields[NAME], names), unit_id))
-            memberships.append((pk, unit_id, official, joined, None))
+        people = [
+            (pk, *fields, fold_clean(fields[NAME], names), unit_id)
+            for pk, (fields, unit_id, _) in zip(ids, self.new, strict=True)
+        ]
+        memberships = [
+            (pk, unit_id, official, joined, None)
+            for pk, (_, unit_id, joined) in zip(ids, self.new, strict=True)
+        ]
         # New members and their opening memberships point at the cells checked by ``plan``
         # (locked here as a foreign-key check would) and at one another.
-        bulk.share_lock(OrgUnit, sorted({row[-1] for row in people}))
+        bulk.share_lock(OrgUnit, list({unit_id for _, unit_id, _ in self.new}))
         with bulk.checked_references():
             bulk.insert_rows(Person, INSERT_FIELDS, people, binary=True)
             bulk.insert_rows(Membership, MEMBERSHIP_FIELDS, memberships, binary=True)
@@ -108,12 +112,12 @@ def _existing(rows: list[Row]) -> tuple[dict[str, tuple[Any, ...]], dict[str, tu
     by_card: dict[str, tuple[Any, ...]] = {}
     cid, card = 1 + FIELDS.index("citizen_id"), 1 + FIELDS.index("party_card_number")
     columns = ("id", *FIELDS, "unit")
-    records = {r[0]: r for r in bulk.fetch_by_keys(Person, columns, "citizen_id", sorted(ids))}
+    records = {r[0]: r for r in bulk.fetch_by_keys(Person, columns, "citizen_id", list(ids))}
     found_cards = {r[card] for r in records.values() if r[card]}
     # A card needs its own look-up only when the row's citizen ID did not bring it along.
     cards -= found_cards
     if cards:
-        for record in bulk.fetch_by_keys(Person, columns, "party_card_number", sorted(cards)):
+        for record in bulk.fetch_by_keys(Person, columns, "party_card_number", list(cards)):
             records[record[0]] = record
     paths: dict[int, str] = {}
     for batch in chunked(sorted({record[-1] for record in records.values()})):
@@ -244,7 +248,7 @@ def plan(
         if row.bad or cell_id is None or admission is None:
             continue
         if person is None:
-            result.new.append((*merged, cell_id, joined or admission))
+            result.new.append((merged, cell_id, joined or admission))
             result.created += 1
             continue
         transfer = cell_id != person[-2]
