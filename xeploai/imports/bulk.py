@@ -259,14 +259,14 @@ def fetch_by_keys(
     rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         if _is_postgresql():
-            texts = [str(k) for k in keys]
-            if all(isinstance(k, str) for k in keys) and not any(SEPARATOR in t for t in texts):
-                # One text parameter split in the server: dumping a 100,000-element array
-                # parameter costs more than the query.
+            # Text keys: one text parameter split in the server (dumping a 100,000-element array
+            # parameter costs more than the query), unless a key holds the separator itself.
+            joined = SEPARATOR.join(keys) if set(map(type, keys)) == {str} else None
+            if joined is not None and joined.count(SEPARATOR) == len(keys) - 1:
                 cursor.execute(
                     f"SELECT {names} FROM {table} "  # noqa: S608
                     f"WHERE {column} = ANY(string_to_array(%s, %s))",
-                    [SEPARATOR.join(texts), SEPARATOR],
+                    [joined, SEPARATOR],
                 )
             else:
                 cursor.execute(
