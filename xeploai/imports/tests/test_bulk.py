@@ -150,7 +150,9 @@ def test_a_binary_copy_stores_the_same_values(cast):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's")
 def test_an_ordinary_role_keeps_the_triggers(cast):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
+        cursor.execute(
+            "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
+        )
         if not cursor.fetchone()[0]:
             pytest.skip("the suite's role may not create a role")
         cursor.execute("CREATE ROLE xeploai_imp_plain NOSUPERUSER")  # rolled back with the test
