@@ -1,19 +1,16 @@
-"""Read a proposals workbook, check it with the rule engine, print the result.
+"""Read a proposals workbook and check it with the rule engine.
 
-``check_workbook(path, ruleset_key=None) -> Report`` does the work; ``main(argv) -> int``
-prints it (text, or JSON with ``--json``) and returns the exit code: 0 no error (warnings
-allowed), 1 violations, 2 unreadable input. Problems in the workbook are reported with the
-sheet, the Excel row number and the column letter and header — never as a traceback.
+``check_workbook(path, ruleset_key=None) -> Report`` does the work; ``xeploai.checker.output``
+prints the report (text or JSON) and holds the command's ``main``. Problems in the workbook are
+reported with the sheet, the Excel row number and the column letter and header — never as a
+traceback.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import math
 import re
-import sys
 import unicodedata
 import zipfile
 from collections.abc import Sequence
@@ -32,7 +29,7 @@ from xeploai.checker.template import (
 )
 from xeploai.lib.numbers import vn_int
 from xeploai.lib.text import clean_text, odd_character, visible
-from xeploai.lib.xlsx import count_rows, formula_cells, sheet_parts
+from xeploai.lib.xlsx import formula_cells, scan_rows, sheet_parts
 from xeploai.rules import (
     CheckReport,
     Decision,
@@ -47,7 +44,6 @@ from xeploai.rules import (
     ResidenceExemption,
     RuleError,
     RuleSet,
-    Severity,
     Subject,
     SubjectKind,
     check_decisions,
@@ -428,7 +424,8 @@ def _look_inside(path: Path) -> tuple[list[InputError], dict[str, set[tuple[int,
             part = parts.get(name)
             if part is None:
                 continue
-            if count_rows(archive, part, limit + 1) > limit + 1:
+            count, any_formula = scan_rows(archive, part, limit + 1)
+            if count > limit + 1:
                 errors.append(
                     InputError(
                         name,
@@ -440,7 +437,7 @@ def _look_inside(path: Path) -> tuple[list[InputError], dict[str, set[tuple[int,
                     )
                 )
             else:
-                formulas[name] = formula_cells(archive, part)
+                formulas[name] = formula_cells(archive, part) if any_formula else set()
     return errors, formulas
 
 
@@ -584,116 +581,3 @@ def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
     }
     report = check_decisions(decisions, ruleset, on, year=year, outstanding_bodies=outstanding)
     return Report(str(path), ruleset, on, report, rows)
-
-
-_SEVERITY_VI = {Severity.ERROR: "LỖI", Severity.WARNING: "CẢNH BÁO", Severity.INFO: "GHI CHÚ"}
-
-
-def _where(report: Report, subject: str | None, key: str, numbers: Any) -> tuple[str, int | None]:
-    if subject and subject in report.rows:
-        return report.rows[subject]
-    group = str(numbers.get("group", ""))
-    sheet = SHEET_MEMBERS if "/ DANG_VIEN /" in group or "/ CN_LDQL /" in group else SHEET_ORGS
-    return sheet, None
-
-
-def as_json(report: Report) -> dict[str, Any]:
-    """The machine-readable form of ``report``."""
-    out: dict[str, Any] = {
-        "file": report.path,
-        "ruleset": report.ruleset.key if report.ruleset else None,
-        "evaluation_date": report.on.isoformat() if report.on else None,
-        "exit_code": report.exit_code,
-        "input_errors": [
-            {
-                "sheet": e.sheet,
-                "row": e.row,
-                "column": e.column,
-                "header": e.header,
-                "message_vi": e.message_vi,
-            }
-            for e in report.errors
-        ],
-        "violations": [],
-        "quotas": [],
-    }
-    if report.check is None:
-        return out
-    for v in report.check.violations:
-        sheet, row = _where(report, v.subject, v.key, v.numbers)
-        out["violations"].append({"sheet": sheet, "row": row, **v.as_dict()})
-    for q in report.check.quotas:
-        out["quotas"].append(
-            {
-                "deciding_body": q.group.deciding_body,
-                "kind": q.group.kind,
-                "group": q.group.group,
-                "rated": q.rated,
-                "HTXSNV": q.n_xs,
-                "HTTNV": q.n_tt,
-                "HTNV": q.n_ht,
-                "KHTNV": q.n_k,
-                "base": q.base,
-                "ratio_pct": q.ratio_pct,
-                "allowed": q.allowed,
-                "small_unit": q.small_unit,
-                "ok": q.ok,
-            }
-        )
-    return out
-
-
-def as_text(report: Report) -> str:
-    """The human-readable (Vietnamese) form of ``report``."""
-    lines = [f"Tệp: {report.path}"]
-    if report.errors:
-        lines.append("Không đọc được bảng tính:")
-        lines.extend(f"  {error}" for error in report.errors)
-        return "\n".join(lines)
-    assert report.check is not None and report.ruleset is not None and report.on is not None
-    lines.append(
-        f"Bộ quy định: {report.ruleset.key} ({report.ruleset.title_vi}); "
-        f"ngày đánh giá {report.on:%d/%m/%Y}"
-    )
-    for v in report.check.violations:
-        if v.severity is Severity.INFO:
-            continue
-        sheet, row = _where(report, v.subject, v.key, v.numbers)
-        place = f"{sheet} dòng {row}" if row else sheet
-        who = f" ({v.subject})" if v.subject else ""
-        lines.append(
-            f"{_SEVERITY_VI[v.severity]:9} {place}{who} [{v.key}] {v.clause}: {v.message_vi}"
-        )
-    lines.append("Tỉ lệ HTXSNV theo nhóm:")
-    for q in report.check.quotas:
-        mark = "đạt" if q.ok else "VƯỢT"
-        small = ", ngoại lệ đơn vị nhỏ" if q.small_unit else ""
-        lines.append(
-            f"  {q.label}: xếp loại {q.rated}; HTXSNV {q.n_xs}, HTTNV {q.n_tt}, HTNV {q.n_ht}, "
-            f"KHTNV {q.n_k}; tối đa {q.allowed} ({q.ratio_pct}% × {q.base}{small}) — {mark}"
-        )
-    errors, warnings = len(report.check.errors), len(report.check.warnings)
-    lines.append(f"Kết quả: {errors} lỗi, {warnings} cảnh báo.")
-    return "\n".join(lines)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``xeploai check PROPOSALS.xlsx [--ruleset KEY] [--json]``: print and return the exit
-    code (0 no error, 1 violations, 2 unreadable input)."""
-    parser = argparse.ArgumentParser(
-        prog="xeploai check", description="Kiểm tra bảng đề xuất xếp loại chất lượng (.xlsx)"
-    )
-    parser.add_argument("path", help="tệp .xlsx theo mẫu (xeploai template check)")
-    parser.add_argument("--ruleset", help="132-2018, 124-2023 hoặc 366-2025")
-    parser.add_argument("--json", action="store_true", help="kết quả dạng JSON")
-    args = parser.parse_args(list(argv) if argv is not None else None)
-    try:
-        report = check_workbook(args.path, args.ruleset)
-    except RuleError as error:  # a rule set that cannot be used
-        print(f"Lỗi: {error.message_vi}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    if args.json:
-        print(json.dumps(as_json(report), ensure_ascii=False, indent=2))
-    else:
-        print(as_text(report))
-    return report.exit_code

@@ -6,7 +6,9 @@ The imports load up to hundreds of thousands of rows; Django's ``bulk_create`` m
 
 - PostgreSQL: ``COPY … FROM STDIN`` (psycopg 3) for inserts; updates are copied into a temporary
   table and applied with one ``UPDATE … FROM``; ids are taken from the table's own sequence;
-  ``lock`` is a transaction-level advisory lock.
+  ``lock`` is a transaction-level advisory lock. Rows whose references were just checked can be
+  written without the foreign-key triggers (``checked_references``): PostgreSQL checks a foreign
+  key with one query per row, more than half the time of loading 100,000 members.
 - SQLite: ``executemany`` in batches; ids follow the largest id ever given (``sqlite_sequence``);
   ``lock`` does nothing because SQLite's IMMEDIATE transactions already let one writer at a time.
 
@@ -21,10 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models
 from django.db.models import NOT_PROVIDED
 
 Values = Sequence[Any]
@@ -75,15 +78,14 @@ def _defaults(
 
 
 def _adapters(fields: Sequence[models.Field[Any, Any]]) -> list[Callable[[Any], Any] | None]:
-    """Per column, how to turn a Python value into what the driver takes (None: as is)."""
+    """Per column, how to turn a Python value into what the driver takes (None: as is).
+
+    Dates and datetimes go as they are: psycopg adapts them, and on SQLite Django registers the
+    sqlite3 adapters that write them as ISO text (``date.isoformat()``, ``isoformat(" ")``)."""
     adapters: list[Callable[[Any], Any] | None] = []
     for field in fields:
         if isinstance(field, models.JSONField):
             adapters.append(lambda value: None if value is None else json.dumps(value))
-        elif isinstance(field, models.DateTimeField) and not _is_postgresql():
-            adapters.append(lambda value: None if value is None else value.isoformat(" "))
-        elif isinstance(field, models.DateField) and not _is_postgresql():
-            adapters.append(lambda value: None if value is None else value.isoformat())
         else:
             adapters.append(None)
     return adapters
@@ -113,11 +115,20 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     pk = _column(model._meta.pk)
     with connection.cursor() as cursor:
         if _is_postgresql():
+            # The sequence is named once: ``nextval(pg_get_serial_sequence(…))`` would look it
+            # up in the catalogue for every id (eight times slower). Usually the values taken
+            # are consecutive (no other session took one meanwhile): then only the first and
+            # the last travel, else all of them.
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+            sequence = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, pk, count],
+                "WITH taken AS (SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s)) "
+                "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
+                "ELSE array_agg(id) END FROM taken",
+                [sequence, count],
             )
-            return [row[0] for row in cursor.fetchall()]
+            first, last, scattered = cursor.fetchone()
+            return list(range(first, last + 1)) if scattered is None else list(scattered)
         cursor.execute(f"SELECT COALESCE(MAX({_quote(pk)}), 0) FROM {_quote(table)}")  # noqa: S608
         highest = cursor.fetchone()[0]
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
@@ -126,8 +137,30 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
         return list(range(start, start + count))
 
 
-def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[Values]) -> int:
-    """Insert ``rows`` (tuples in the order of ``fields``; may include the primary key)."""
+def _type_oids(table: str, fields: Sequence[models.Field[Any, Any]]) -> list[int]:
+    """PostgreSQL's type of each column, as the table has it (for a binary COPY)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
+            "AND attnum > 0 AND NOT attisdropped",
+            [table],
+        )
+        oids = dict(cursor.fetchall())
+    return [oids[_column(field)] for field in fields]
+
+
+def insert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Sequence[Values],
+    *,
+    binary: bool = False,
+) -> int:
+    """Insert ``rows`` (tuples in the order of ``fields``; may include the primary key).
+
+    ``binary``: on PostgreSQL, COPY in the binary format (a third less time for the server, a
+    quarter of the client's): every value must then be of its column's Python type (a date a
+    ``date``, a number an ``int``…), not text the server would parse."""
     if not rows:
         return 0
     given = _columns(model, fields)
@@ -137,7 +170,18 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
     table = _quote(model._meta.db_table)
     adapters = _adapters(all_fields)
     with connection.cursor() as cursor:
-        if _is_postgresql():
+        if _is_postgresql() and binary:
+            oids = _type_oids(model._meta.db_table, all_fields)
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(oids)
+                write = copy.write_row
+                if defaults:
+                    for row in rows:
+                        write((*row, *defaults))
+                else:
+                    for row in rows:
+                        write(row)
+        elif _is_postgresql():
             json_columns = [i for i, a in enumerate(adapters) if a is not None]
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
@@ -151,9 +195,10 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
         else:
             marks = ", ".join(["%s"] * len(all_fields))
             sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+            adapt = any(adapters)
             for start in range(0, len(rows), BATCH):
                 batch = [(*row, *defaults) for row in rows[start : start + BATCH]]
-                cursor.executemany(sql, _adapt(batch, adapters))
+                cursor.executemany(sql, _adapt(batch, adapters) if adapt else batch)
     return len(rows)
 
 
@@ -214,14 +259,14 @@ def fetch_by_keys(
     rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         if _is_postgresql():
-            texts = [str(k) for k in keys]
-            if all(isinstance(k, str) for k in keys) and not any(SEPARATOR in t for t in texts):
-                # One text parameter split in the server: dumping a 100,000-element array
-                # parameter costs more than the query.
+            # Text keys: one text parameter split in the server (dumping a 100,000-element array
+            # parameter costs more than the query), unless a key holds the separator itself.
+            joined = SEPARATOR.join(keys) if set(map(type, keys)) == {str} else None
+            if joined is not None and joined.count(SEPARATOR) == len(keys) - 1:
                 cursor.execute(
                     f"SELECT {names} FROM {table} "  # noqa: S608
                     f"WHERE {column} = ANY(string_to_array(%s, %s))",
-                    [SEPARATOR.join(texts), SEPARATOR],
+                    [joined, SEPARATOR],
                 )
             else:
                 cursor.execute(
@@ -264,3 +309,59 @@ def lock(name: str) -> None:
         key = zlib.crc32(name.encode())
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def share_lock(model: type[models.Model], ids: Sequence[int]) -> None:
+    """Take on the rows ``ids`` of ``model`` the lock a foreign-key check takes (FOR KEY SHARE on
+    PostgreSQL: until the end of the transaction nobody can delete them or change their key), and
+    raise ``IntegrityError`` if any of them is gone. SQLite: one writer at a time already."""
+    if not ids or not _is_postgresql():
+        return
+    assert model._meta.pk is not None
+    pk = _quote(_column(model._meta.pk))
+    wanted = sorted(set(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {_quote(model._meta.db_table)} "  # noqa: S608
+            f"WHERE {pk} = ANY(%s) FOR KEY SHARE) AS locked",
+            [wanted],
+        )
+        if cursor.fetchone()[0] != len(wanted):
+            raise IntegrityError(f"{model._meta.db_table}: a referenced row has been deleted")
+
+
+def _may_skip_triggers() -> bool:
+    """Whether this connection may set ``session_replication_role`` (a superuser, or on
+    PostgreSQL 15 and later a role granted SET on it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('is_superuser') = 'on'")
+        if cursor.fetchone()[0]:
+            return True
+        if connection.pg_version < 150000:  # type: ignore[attr-defined]
+            return False
+        cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
+        return bool(cursor.fetchone()[0])
+
+
+@contextmanager
+def checked_references() -> Iterator[bool]:
+    """Inside the block, rows are written without the foreign-key (and any other) triggers on
+    PostgreSQL, when the connection's role may do so (``session_replication_role = replica``, as
+    ``pg_restore --disable-triggers`` does); yields whether it does.
+
+    Only for rows whose every reference the caller has checked and locked in this transaction:
+    the units through ``share_lock``, the rows written in the same transaction by construction.
+    Indexes (unique keys) and CHECK constraints still apply. Elsewhere the triggers run as usual.
+    """
+    if not _is_postgresql() or not _may_skip_triggers():
+        yield False
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('session_replication_role')")
+        before = cursor.fetchone()[0]
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    try:
+        yield True
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])

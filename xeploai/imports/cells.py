@@ -225,6 +225,8 @@ def _digits(raw: Any, *, pad_to: int = 0) -> str:
 
 def cccd_converter(column: Column) -> Converter:
     def convert(raw: Any) -> str:
+        if type(raw) is str and len(raw) == 12 and raw.isascii() and raw.isdigit():
+            return raw  # the common case: a text cell of 12 digits
         value = _digits(raw, pad_to=12)
         if len(value) != 12 or not _DIGITS.fullmatch(value):
             raise CellError(
@@ -237,6 +239,8 @@ def cccd_converter(column: Column) -> Converter:
 
 def card_converter(column: Column) -> Converter:
     def convert(raw: Any) -> str:
+        if type(raw) is str and 6 <= len(raw) <= 12 and raw.isascii() and raw.isdigit():
+            return raw  # the common case: a text cell of 6 to 12 digits
         value = _digits(raw)
         if not 6 <= len(value) <= 12 or not _DIGITS.fullmatch(value):
             raise CellError(

@@ -11,6 +11,7 @@ import csv
 import itertools
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from xeploai.imports.columns import Column, Sheet
 from xeploai.imports.problems import WorkbookError, column_letter
 from xeploai.lib.numbers import vn_int
 from xeploai.lib.text import fold
-from xeploai.lib.xlsx import count_rows, formula_cells, sheet_parts
+from xeploai.lib.xlsx import formula_cells, scan_rows, sheet_parts
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -32,6 +33,9 @@ IGNORED_HEADERS = {"stt", "so tt", "ghi chu"}
 HEADER_SEARCH_ROWS = 10
 # An xlsx is a zip: refuse one that would inflate to more than this many times the size limit.
 MAX_INFLATION = 20
+# A data sheet whose XML is at most this size is parsed while its rows are counted (a sheet of
+# 100,000 members is 20–65 MB); a larger one is counted first, then parsed.
+PARALLEL_BYTES = 128 * 1024 * 1024
 
 
 @dataclass
@@ -125,26 +129,45 @@ def _read_xlsx(path: Path, sheet: Sheet, filename: str) -> Table:
             wanted = _find_sheet(sheet, list(parts), filename)
             part = parts[wanted]
             formulas: set[tuple[int, int]] = set()
-            if part is not None:
-                # Counted in the zip, as a stream: a huge sheet is refused before it is loaded.
-                _check_rows(count_rows(archive, part, max_rows() + 1) - 1, sheet, filename)
-                formulas = formula_cells(archive, part)
+            # A sheet of moderate size is parsed by calamine (in Rust, without the GIL) in a
+            # thread while its rows are counted here; a larger one only once the count passed.
+            early = part is not None and archive.getinfo(part).file_size <= PARALLEL_BYTES
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                loading = pool.submit(_calamine_rows, path, wanted, max_rows()) if early else None
+                if part is not None:
+                    # Counted in the zip, as a stream: a huge sheet is refused before it is
+                    # loaded. The same pass says whether there is any formula to locate.
+                    count, any_formula = scan_rows(archive, part, max_rows() + 1)
+                    _check_rows(count - 1, sheet, filename)
+                    if any_formula:
+                        formulas = formula_cells(archive, part)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, OSError, zlib.error):
         raise WorkbookError(broken) from None
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        try:
-            data = workbook.get_sheet_by_name(wanted)
-            height = data.end[0] + 1 if data.end else 0
-            _check_rows(height - 1, sheet, filename)
-            rows = data.to_python(skip_empty_area=False)
-        finally:
-            workbook.close()
+        height, rows = (
+            loading.result() if loading is not None else _calamine_rows(path, wanted, max_rows())
+        )
     except python_calamine.PasswordError:
         raise WorkbookError(_ole_message(path, filename)) from None
     except (python_calamine.CalamineError, ValueError, OSError):
         raise WorkbookError(broken) from None
+    _check_rows(height - 1, sheet, filename)
     return _table(sheet, wanted, rows, formulas)
+
+
+def _calamine_rows(path: Path, name: str, limit: int) -> tuple[int, list[list[Any]]]:
+    """The height of sheet ``name`` and its rows (none if it has more than ``limit`` data rows).
+    Raises calamine's own errors: the caller words them (it may run in another thread, where
+    the user's language is not active)."""
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        data = workbook.get_sheet_by_name(name)
+        height = data.end[0] + 1 if data.end else 0
+        if height - 1 > limit:
+            return height, []
+        return height, data.to_python(skip_empty_area=False)
+    finally:
+        workbook.close()
 
 
 def _find_sheet(sheet: Sheet, names: list[str], filename: str) -> str:

@@ -9,7 +9,10 @@ raises ``WorkbookError`` for a file that cannot be read at all, returns an ``Out
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +89,20 @@ def _plan(
     return results.plan(rows, problems, scope=scope, reason=reason)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a file's rows are turned into objects: the rows hold
+    no cycles, and a 100,000-row file would otherwise trigger hundreds of collections, each
+    walking every row made so far (a tenth of the time of the validation)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_file(
     *,
     actor: Any,
@@ -100,6 +117,20 @@ def import_file(
     """Import ``path`` as a ``kind`` file ("units", "people" or "results")."""
     if kind not in SHEETS:
         raise ValueError(f"unknown import kind {kind!r}")
+    with _collector_paused():
+        return _import(actor, kind, path, filename, dry_run, scope, today, progress)
+
+
+def _import(
+    actor: Any,
+    kind: str,
+    path: Path,
+    filename: str,
+    dry_run: bool,
+    scope: OrgUnit | None,
+    today: dt.date | None,
+    progress: Progress | None,
+) -> Outcome:
     report = progress or (lambda done, total, message: None)
     today = today or timezone.localdate()
     filename = nfc(filename or path.name)

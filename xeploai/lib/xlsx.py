@@ -23,6 +23,8 @@ _PREFIXED_ROW = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s>]")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>')
 _BLOCK = 1 << 20
+# Byte strings that every formula element contains (a cheap test before any regex).
+_FORMULA_HINTS = (b"<f>", b"<f ", b"<f/>", b":f>", b":f ")
 
 
 def _unescape(text: str) -> str:
@@ -63,7 +65,16 @@ def count_rows(archive: zipfile.ZipFile, part: str, stop_after: int, *, block: i
     """The row elements of the sheet XML ``part``, read as a stream; counting stops once it
     passes ``stop_after`` (the answer is then ``stop_after + 1``). Counted with ``bytes.count``:
     no object per row, so a million rows take a second."""
+    return scan_rows(archive, part, stop_after, block=block)[0]
+
+
+def scan_rows(
+    archive: zipfile.ZipFile, part: str, stop_after: int, *, block: int = _BLOCK
+) -> tuple[int, bool]:
+    """``count_rows`` and, in the same pass over the stream, whether any formula element was
+    seen (False: ``formula_cells`` would find nothing, and the sheet need not be read again)."""
     count = 0
+    formula = False
     rest = b""
     with archive.open(part) as stream:
         while True:
@@ -74,10 +85,12 @@ def count_rows(archive: zipfile.ZipFile, part: str, stop_after: int, *, block: i
             count += data.count(b"<row ", 0, cut) + data.count(b"<row>", 0, cut)
             if b":row" in data:  # a namespace prefix (<x:row>), rare
                 count += len(_PREFIXED_ROW.findall(data, 0, cut))
+            if not formula:
+                formula = any(data.find(tag, 0, cut) >= 0 for tag in _FORMULA_HINTS)
             if count > stop_after:
-                return stop_after + 1
+                return stop_after + 1, formula
             if not chunk:
-                return count
+                return count, formula
             rest = data[cut:]
 
 
@@ -85,7 +98,7 @@ def formula_cells(archive: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
     """(Excel row, 0-based column index) of every cell of ``part`` that holds a formula."""
     data = archive.read(part)
     found: set[tuple[int, int]] = set()
-    if not any(tag in data for tag in (b"<f>", b"<f ", b"<f/>", b":f>", b":f ")):
+    if not any(tag in data for tag in _FORMULA_HINTS):
         return found  # the common case, answered without a regex over the whole sheet
     for formula in _FORMULA_TAG.finditer(data):
         # The cell's start tag is right before its <f> (the formula is the cell's first child).

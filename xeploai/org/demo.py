@@ -4,14 +4,13 @@ About 80 grassroots organizations, 280 cells under committees, 6,000 members by 
 positions, transfers, temporary activity, new members, discipline, civil-servant ratings, the
 previous year decided and the current year open. ``members`` scales it (a province-sized tree
 gets a district level). Everything goes through the bulk paths: it must handle 250,000 members
-in a few minutes.
+in a few minutes. The tree, the members and their history are drawn in
+``xeploai.org.demo_bloc``; this module adds the accounts and the two periods.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,34 +21,18 @@ from django.db import transaction
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, RuleSetKey, Step
 from xeploai.cycles.services import period_create, period_open
-from xeploai.lib.bulkload import insert_objects
-from xeploai.lib.text import fold
-from xeploai.org import names
+from xeploai.org.demo_bloc import ROOT_CODE, BlocBuilder, evaluation_date
 from xeploai.org.models import (
-    CivilServiceRating,
-    Discipline,
-    DisciplineForm,
-    ExcellenceGroup,
-    Gender,
-    Level,
-    Membership,
-    MembershipKind,
-    OrgType,
     OrgUnit,
     Person,
     PersonStatus,
-    Position,
-    ResidenceExemption,
     Role,
     RoleAssignment,
     UnitKind,
 )
-from xeploai.org.services import units_bulk_create
 from xeploai.reports.stats import stats_rebuild
 
-ROOT_CODE = "DEMO"
 DEMO_PASSWORD = "xeploai-demo"  # noqa: S105 — printed on purpose: it is the demo's login
-PROVINCE_CODE = "084"  # the citizen-ID prefix of the demo province
 
 
 @dataclass
@@ -67,10 +50,6 @@ class DemoResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def evaluation_date(year: int) -> dt.date:
-    return dt.date(year, 12, 10)
-
-
 def deadlines(year: int) -> dict[str, dt.date]:
     return {
         Step.COMMENTS: dt.date(year, 11, 20),
@@ -83,451 +62,61 @@ def deadlines(year: int) -> dict[str, dt.date]:
     }
 
 
-def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> str:
-    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
-
-
-def _random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
-    return start + dt.timedelta(days=rng.randrange(max(1, (end - start).days)))
-
-
-class _Builder:
-    def __init__(self, *, seed: int, members: int, year: int, log: Callable[[str], None]):
-        self.rng = random.Random(seed)
-        self.members = members
-        self.year = year
-        self.on = evaluation_date(year)
-        self.log = log
-        self.serial = 0
-
-    # ---- the tree -------------------------------------------------------------------------
-    def build_tree(self) -> tuple[OrgUnit, list[OrgUnit]]:
-        rng = self.rng
-        n_grassroots = max(4, round(80 * self.members / 6000))
-        units: list[OrgUnit] = []
-        parents: list[OrgUnit | None] = []
-
-        def add(unit: OrgUnit, parent: OrgUnit | None) -> OrgUnit:
-            units.append(unit)
-            parents.append(parent)
-            return unit
-
-        root = add(
-            OrgUnit(
-                code=ROOT_CODE,
-                name="Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh (dữ liệu mẫu)",
-                kind=UnitKind.UPPER,
-                org_type=OrgType.PARTY_AGENCY,
-                established=dt.date(2008, 3, 1),
-            ),
-            None,
+def _build_accounts(root: OrgUnit, units: list[OrgUnit], on: dt.date) -> list[Login]:
+    user_model = get_user_model()
+    password = make_password(DEMO_PASSWORD)  # hashed once, shared by every demo account
+    committee = next(u for u in units if u.kind == UnitKind.GRASSROOTS_COMMITTEE)
+    cell = next(u for u in units if u.kind == UnitKind.CELL and u.parent_id == committee.pk)
+    grassroots_cell = next(u for u in units if u.kind == UnitKind.GRASSROOTS_CELL)
+    plan = [
+        (Role.ADMIN, "quantri", root, "Quản trị hệ thống"),
+        (Role.UPPER_BOARD, "bantochuc", root, "Ban Tổ chức Đảng ủy Khối"),
+        (Role.INSPECTOR, "kiemtra", root, "Ủy ban Kiểm tra Đảng ủy Khối"),
+        (
+            Role.COMMITTEE,
+            "danguy",
+            committee,
+            f"Đảng ủy {committee.name.removeprefix('Đảng bộ ')}",
+        ),
+        (Role.CLERK, "vanphong", committee, "Văn phòng Đảng ủy"),
+        (Role.CELL_SECRETARY, "bithu", cell, f"Bí thư {cell.name}"),
+        (Role.CELL_SECRETARY, "bithucoso", grassroots_cell, f"Bí thư {grassroots_cell.name}"),
+    ]
+    logins: list[Login] = []
+    for role, username, unit, label in plan:
+        user = user_model.objects.create(
+            username=username,
+            password=password,
+            first_name=label,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
         )
-        uppers = [root]
-        if n_grassroots > 120:
-            n_districts = math.ceil(n_grassroots / 80)
-            uppers = [
-                add(
-                    OrgUnit(
-                        code=f"{ROOT_CODE}-K{d + 1:02d}",
-                        name=f"Đảng bộ {names.DISTRICTS[d % len(names.DISTRICTS)]}"
-                        + (
-                            f" {d // len(names.DISTRICTS) + 1}" if d >= len(names.DISTRICTS) else ""
-                        ),
-                        kind=UnitKind.UPPER,
-                        org_type=OrgType.PARTY_AGENCY,
-                        established=dt.date(2010, 1, 1),
-                    ),
-                    root,
-                )
-                for d in range(n_districts)
-            ]
-        new_org_date = self.on - dt.timedelta(days=60)
-        for g in range(n_grassroots):
-            agency, org_type = names.AGENCIES[g % len(names.AGENCIES)]
-            suffix = f" {g // len(names.AGENCIES) + 1}" if g >= len(names.AGENCIES) else ""
-            upper = uppers[g % len(uppers)]
-            is_committee = g == 0 or (g != 1 and rng.random() < 0.62)
-            established = (
-                new_org_date if g in (n_grassroots - 1, n_grassroots - 2) else dt.date(2005, 1, 1)
-            )
-            code = f"{upper.code}-{g + 1:04d}" if upper is not root else f"{ROOT_CODE}-{g + 1:03d}"
-            org = add(
-                OrgUnit(
-                    code=code,
-                    name=("Đảng bộ " if is_committee else "Chi bộ ") + agency + suffix,
-                    kind=UnitKind.GRASSROOTS_COMMITTEE
-                    if is_committee
-                    else UnitKind.GRASSROOTS_CELL,
-                    org_type=org_type,
-                    established=established,
-                ),
-                upper,
-            )
-            if not is_committee:
-                continue
-            n_cells = rng.randint(3, 8) if g else 6
-            departments = rng.sample(names.DEPARTMENTS, n_cells)
-            with_sub = rng.random() < 0.1 and g
-            sub = None
-            if with_sub:
-                sub = add(
-                    OrgUnit(
-                        code=f"{code}-BP",
-                        name=f"Đảng bộ bộ phận {departments[0]}",
-                        kind=UnitKind.SUB_COMMITTEE,
-                        org_type=org_type,
-                        established=dt.date(2012, 1, 1),
-                    ),
-                    org,
-                )
-            for c, department in enumerate(departments):
-                parent = sub if sub is not None and c < 2 else org
-                add(
-                    OrgUnit(
-                        code=f"{code}-{c + 1:02d}",
-                        name=f"Chi bộ {department}",
-                        kind=UnitKind.CELL,
-                        org_type=org_type,
-                        established=(
-                            established
-                            if established == new_org_date or not (g % 23 == 5 and c == 0)
-                            else new_org_date
-                        ),
-                        has_committee=rng.random() < 0.6,
-                    ),
-                    parent,
-                )
-        units_bulk_create(units, parents)
-        return root, units
-
-    # ---- people ---------------------------------------------------------------------------
-    def _name(self, gender: str) -> str:
-        rng = self.rng
-        family = _weighted(rng, names.FAMILY)
-        if gender == Gender.MALE:
-            return f"{family} {rng.choice(names.MIDDLE_MALE)} {rng.choice(names.GIVEN_MALE)}"
-        return f"{family} {rng.choice(names.MIDDLE_FEMALE)} {rng.choice(names.GIVEN_FEMALE)}"
-
-    def _identifiers(self, gender: str, born: dt.date) -> tuple[str, str]:
-        self.serial += 1
-        century_gender = (
-            ("0" if born.year < 2000 else "2")
-            if gender == Gender.MALE
-            else ("1" if born.year < 2000 else "3")
-        )
-        serial = (self.serial * 7919) % 1_000_000  # a bijection on 0..999999: never repeats
-        cccd = f"{PROVINCE_CODE}{century_gender}{born.year % 100:02d}{serial:06d}"
-        card = f"84{(self.serial * 7927 + 13) % 10_000_000:07d}"
-        return cccd, card
-
-    def build_people(self, cells: list[OrgUnit]) -> list[Person]:
-        rng = self.rng
-        on = self.on
-        active_cells = [c for c in cells if c.established is None or c.established <= on]
-        weights = [rng.uniform(0.4, 1.8) for _ in active_cells]
-        scale = self.members / sum(weights)
-        sizes = [max(3, round(w * scale)) for w in weights]
-        # Adjust so the total is exactly the number asked for.
-        diff = self.members - sum(sizes)
-        i = 0
-        while diff:
-            step = 1 if diff > 0 else -1
-            if sizes[i % len(sizes)] + step >= 3:
-                sizes[i % len(sizes)] += step
-                diff -= step
-            i += 1
-        people: list[Person] = []
-        for cell, size in zip(active_cells, sizes, strict=True):
-            for _ in range(size):
-                gender = Gender.MALE if rng.random() < 0.56 else Gender.FEMALE
-                born = _random_date(rng, dt.date(1962, 1, 1), dt.date(2001, 12, 31))
-                roll = rng.random()
-                if roll < 0.022:  # admitted less than 6 months before the evaluation date
-                    admitted = _random_date(
-                        rng, on - dt.timedelta(days=170), on - dt.timedelta(days=10)
-                    )
-                elif roll < 0.05:  # probationary, admitted 6–12 months ago
-                    admitted = _random_date(
-                        rng, on - dt.timedelta(days=360), on - dt.timedelta(days=190)
-                    )
-                else:
-                    earliest = max(born + dt.timedelta(days=365 * 19), dt.date(1985, 1, 1))
-                    admitted = _random_date(
-                        rng,
-                        earliest,
-                        max(earliest + dt.timedelta(days=30), on - dt.timedelta(days=400)),
-                    )
-                official = (
-                    admitted + dt.timedelta(days=365)
-                    if admitted + dt.timedelta(days=365) <= on
-                    else None
-                )
-                cccd, card = self._identifiers(gender, born)
-                full_name = self._name(gender)
-                status_roll = rng.random()
-                status = PersonStatus.ACTIVE
-                if status_roll < 0.008 and born.year < 1968:
-                    status = PersonStatus.EXEMPT
-                elif status_roll < 0.011:
-                    status = PersonStatus.SUSPENDED
-                elif status_roll < 0.014:
-                    status = PersonStatus.LEFT
-                elif status_roll < 0.016:
-                    status = PersonStatus.DECEASED
-                people.append(
-                    Person(
-                        full_name=full_name,
-                        name_folded=fold(full_name),
-                        date_of_birth=born,
-                        gender=gender,
-                        citizen_id=cccd,
-                        party_card_number=card,
-                        admission_date=admitted,
-                        official_date=official,
-                        status=status,
-                        status_since=dt.date(self.year, 3, 1)
-                        if status != PersonStatus.ACTIVE
-                        else None,
-                        unit=cell,
-                        is_civil_servant=cell.org_type
-                        in (OrgType.AGENCY, OrgType.PARTY_AGENCY, OrgType.PUBLIC_SERVICE)
-                        and rng.random() < 0.92,
-                        in_political_system=cell.org_type != OrgType.ENTERPRISE
-                        and "hưu trí" not in cell.name,
-                        residence_exemption=(
-                            rng.choice(
-                                [ResidenceExemption.MOBILE, ResidenceExemption.FULL_TIME_STUDY]
-                            )
-                            if rng.random() < 0.03
-                            else ResidenceExemption.NONE
-                        ),
-                    )
-                )
-        insert_objects(people)
-        return people
-
-    def build_history(self, people: list[Person], cells: list[OrgUnit]) -> dict[str, int]:
-        """Memberships (with transfers and temporary activity), positions, discipline, ratings."""
-        rng = self.rng
-        on = self.on
-        year_start = dt.date(self.year, 1, 1)
-        cells_ok = [c for c in cells if c.established is None or c.established <= year_start]
-        memberships: list[Membership] = []
-        positions: list[Position] = []
-        disciplines: list[Discipline] = []
-        ratings: list[CivilServiceRating] = []
-        by_cell: dict[int, list[Person]] = {}
-        for person in people:
-            by_cell.setdefault(person.unit_id, []).append(person)
-            joined = person.admission_date
-            roll = rng.random()
-            if roll < 0.025 and person.admission_date < year_start - dt.timedelta(days=400):
-                # transferred this year; most spent 6 months or more in the old cell
-                moved = _random_date(rng, dt.date(self.year, 2, 1), dt.date(self.year, 10, 31))
-                old = rng.choice(cells_ok)
-                old_start = _random_date(rng, person.admission_date, moved - dt.timedelta(days=30))
-                if old.pk != person.unit_id:
-                    memberships.append(
-                        Membership(
-                            person=person,
-                            unit=old,
-                            kind=MembershipKind.OFFICIAL,
-                            start=old_start,
-                            end=moved - dt.timedelta(days=1),
-                        )
-                    )
-                    joined = moved
-            elif roll < 0.035:
-                joined = max(person.admission_date, dt.date(self.year - rng.randint(1, 15), 1, 1))
-            memberships.append(
-                Membership(
-                    person=person,
-                    unit_id=person.unit_id,
-                    kind=MembershipKind.OFFICIAL,
-                    start=joined,
-                )
-            )
-            if rng.random() < 0.012 and person.status == PersonStatus.ACTIVE:
-                temp = rng.choice(cells_ok)
-                if temp.pk != person.unit_id:
-                    start = _random_date(rng, dt.date(self.year, 3, 1), dt.date(self.year, 8, 31))
-                    memberships.append(
-                        Membership(
-                            person=person,
-                            unit=temp,
-                            kind=MembershipKind.TEMPORARY,
-                            start=start,
-                            end=start + dt.timedelta(days=rng.randint(90, 300)),
-                        )
-                    )
-            if person.is_civil_servant and person.admission_date < year_start:
-                for y, share in ((self.year - 1, 1.0), (self.year, 0.4)):
-                    if rng.random() < share:
-                        level = _weighted(
-                            rng,
-                            [
-                                (Level.HTXSNV, 15),
-                                (Level.HTTNV, 82),
-                                (Level.HTNV, 25),
-                                (Level.KHTNV, 1),
-                            ],
-                        )
-                        ratings.append(
-                            CivilServiceRating(
-                                person=person,
-                                year=y,
-                                level=level,
-                                rated_on=dt.date(y, 12, 5) if y < self.year else dt.date(y, 11, 15),
-                            )
-                        )
-            d_roll = rng.random()
-            if d_roll < 0.004:
-                disciplines.append(
-                    Discipline(
-                        person=person,
-                        form=_weighted(
-                            rng, [(DisciplineForm.REPRIMAND, 7), (DisciplineForm.WARNING, 3)]
-                        ),
-                        decision_date=_random_date(
-                            rng, dt.date(self.year, 2, 1), dt.date(self.year, 10, 31)
-                        ),
-                        violation_unit_id=person.unit_id,
-                        related_to_public_duty=rng.random() < 0.6,
-                        self_detected_remedied=rng.random() < 0.2,
-                    )
-                )
-            elif d_roll < 0.007:
-                disciplines.append(
-                    Discipline(
-                        person=person,
-                        form=DisciplineForm.REPRIMAND,
-                        decision_date=_random_date(
-                            rng, dt.date(self.year - 1, 2, 1), dt.date(self.year - 1, 10, 31)
-                        ),
-                        violation_unit_id=person.unit_id,
-                        related_to_public_duty=True,
-                    )
-                )
-        # Posts: a head and deputies per grassroots organization, managers per cell.
-        cell_by_pk = {c.pk: c for c in cells}
-        orgs: dict[int, list[Person]] = {}
-        for cell_pk, members in by_cell.items():
-            cell = cell_by_pk[cell_pk]
-            org_key = cell.parent_id if cell.kind == UnitKind.CELL and cell.parent_id else cell.pk
-            orgs.setdefault(org_key, []).extend(members)
-            eligible = [p for p in members if p.status == PersonStatus.ACTIVE and p.official_date]
-            for person in rng.sample(eligible, min(len(eligible), rng.randint(1, 3))):
-                positions.append(
-                    Position(
-                        person=person,
-                        title=rng.choice(
-                            [
-                                "Trưởng phòng",
-                                "Phó Trưởng phòng",
-                                "Trưởng khoa",
-                                "Phó Giám đốc trung tâm",
-                            ]
-                        ),
-                        workplace=cell.name.removeprefix("Chi bộ "),
-                        group=ExcellenceGroup.MANAGER,
-                        appointed=_random_date(
-                            rng, dt.date(2012, 1, 1), on - dt.timedelta(days=30)
-                        ),
-                    )
-                )
-        taken = {p.person_id for p in positions}
-        for members in orgs.values():
-            eligible = [
-                p
-                for p in members
-                if p.status == PersonStatus.ACTIVE and p.official_date and p.pk not in taken
-            ]
-            if not eligible:
-                continue
-            leaders = rng.sample(eligible, min(len(eligible), rng.randint(2, 3)))
-            for rank, person in enumerate(leaders):
-                appointed = (
-                    on - dt.timedelta(days=rng.randint(40, 150))
-                    if rng.random() < 0.08
-                    else _random_date(rng, dt.date(2015, 1, 1), on - dt.timedelta(days=200))
-                )
-                positions.append(
-                    Position(
-                        person=person,
-                        title="Giám đốc" if rank == 0 else "Phó Giám đốc",
-                        group=ExcellenceGroup.LEADER,
-                        is_head=rank == 0,
-                        appointed=appointed,
-                    )
-                )
-        for rows in (memberships, positions, disciplines, ratings):
-            insert_objects(rows)
-        return {
-            "memberships": len(memberships),
-            "positions": len(positions),
-            "disciplines": len(disciplines),
-            "civil_service_ratings": len(ratings),
-        }
-
-    # ---- accounts -------------------------------------------------------------------------
-    def build_accounts(self, root: OrgUnit, units: list[OrgUnit]) -> list[Login]:
-        user_model = get_user_model()
-        password = make_password(DEMO_PASSWORD)  # hashed once, shared by every demo account
-        committee = next(u for u in units if u.kind == UnitKind.GRASSROOTS_COMMITTEE)
-        cell = next(u for u in units if u.kind == UnitKind.CELL and u.parent_id == committee.pk)
-        grassroots_cell = next(u for u in units if u.kind == UnitKind.GRASSROOTS_CELL)
-        plan = [
-            (Role.ADMIN, "quantri", root, "Quản trị hệ thống"),
-            (Role.UPPER_BOARD, "bantochuc", root, "Ban Tổ chức Đảng ủy Khối"),
-            (Role.INSPECTOR, "kiemtra", root, "Ủy ban Kiểm tra Đảng ủy Khối"),
-            (
-                Role.COMMITTEE,
-                "danguy",
-                committee,
-                f"Đảng ủy {committee.name.removeprefix('Đảng bộ ')}",
-            ),
-            (Role.CLERK, "vanphong", committee, "Văn phòng Đảng ủy"),
-            (Role.CELL_SECRETARY, "bithu", cell, f"Bí thư {cell.name}"),
-            (Role.CELL_SECRETARY, "bithucoso", grassroots_cell, f"Bí thư {grassroots_cell.name}"),
-        ]
-        logins: list[Login] = []
-        for role, username, unit, label in plan:
+        RoleAssignment.objects.create(user=user, role=role, unit=unit)
+        logins.append(Login(role=str(Role(role).label), username=username, unit=unit.name))
+    # Every member of the demo cell gets an account, so a whole round can be played; the
+    # secretary and "dangvien" are full members admitted long ago (rated, able to vote).
+    members = sorted(
+        Person.objects.filter(unit=cell, status=PersonStatus.ACTIVE),
+        key=lambda p: (
+            p.official_date is None or p.admission_date > on.replace(year=on.year - 2),
+            p.pk,
+        ),
+    )
+    secretary = user_model.objects.get(username="bithu")
+    for number, person in enumerate(members):
+        if number == 0:
+            user = secretary  # the secretary is a member of the cell too
+        else:
+            username = "dangvien" if number == 1 else f"dangvien{number:02d}"
             user = user_model.objects.create(
-                username=username,
-                password=password,
-                first_name=label,
-                is_staff=role == Role.ADMIN,
-                is_superuser=role == Role.ADMIN,
+                username=username, password=password, first_name=person.full_name
             )
-            RoleAssignment.objects.create(user=user, role=role, unit=unit)
-            logins.append(Login(role=str(Role(role).label), username=username, unit=unit.name))
-        # Every member of the demo cell gets an account, so a whole round can be played; the
-        # secretary and "dangvien" are full members admitted long ago (rated, able to vote).
-        members = sorted(
-            Person.objects.filter(unit=cell, status=PersonStatus.ACTIVE),
-            key=lambda p: (
-                p.official_date is None
-                or p.admission_date > self.on.replace(year=self.on.year - 2),
-                p.pk,
-            ),
-        )
-        secretary = user_model.objects.get(username="bithu")
-        for number, person in enumerate(members):
-            if number == 0:
-                user = secretary  # the secretary is a member of the cell too
-            else:
-                username = "dangvien" if number == 1 else f"dangvien{number:02d}"
-                user = user_model.objects.create(
-                    username=username, password=password, first_name=person.full_name
-                )
-                RoleAssignment.objects.create(user=user, role=Role.MEMBER, unit=cell)
-                if number == 1:
-                    logins.append(
-                        Login(role=str(Role.MEMBER.label), username=username, unit=cell.name)
-                    )
-            person.user = user
-            person.save(update_fields=["user"])
-        return logins
+            RoleAssignment.objects.create(user=user, role=Role.MEMBER, unit=cell)
+            if number == 1:
+                logins.append(Login(role=str(Role.MEMBER.label), username=username, unit=cell.name))
+        person.user = user
+        person.save(update_fields=["user"])
+    return logins
 
 
 def find_logins() -> list[Login]:
@@ -566,7 +155,7 @@ def seed_demo(
         give_previous_shortcomings,
     )
 
-    builder = _Builder(seed=seed, members=members, year=year, log=log)
+    builder = BlocBuilder(seed=seed, members=members, year=year, log=log)
     with transaction.atomic():
         root, units = builder.build_tree()
         log(f"  cây tổ chức: {len(units)} tổ chức")
@@ -574,7 +163,7 @@ def seed_demo(
         people = builder.build_people(cells)
         log(f"  đảng viên: {len(people)}")
         counts = builder.build_history(people, cells)
-        logins = builder.build_accounts(root, units)
+        logins = _build_accounts(root, units, builder.on)
         previous = period_create(
             actor=None,
             name=f"Kiểm điểm, xếp loại năm {year - 1}",

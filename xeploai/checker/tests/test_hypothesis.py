@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from xeploai.checker.output import main
 from xeploai.checker.template import MEMBER_COLUMNS, ORG_COLUMNS, Column, write_template
-from xeploai.checker.workbook import check_workbook, column_letter, main
+from xeploai.checker.workbook import check_workbook, column_letter
 
 SHEETS = {"DangVien": MEMBER_COLUMNS, "ToChuc": ORG_COLUMNS}
 TODAY = dt.date.today()

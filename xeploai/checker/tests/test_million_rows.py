@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import python_calamine
 
+from xeploai.checker.output import main
 from xeploai.checker.template import MEMBER_COLUMNS, ORG_COLUMNS
-from xeploai.checker.workbook import main
 from xeploai.imports.tests.bigfiles import write_xlsx
 
 MILLION = 1_000_000

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from xeploai.checker.output import main
 from xeploai.checker.template import MEMBER_COLUMNS, ORG_COLUMNS, write_template
-from xeploai.checker.workbook import check_workbook, column_letter, main
+from xeploai.checker.workbook import check_workbook, column_letter
 
 
 def headers(columns):

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from xeploai.checker.workbook import main
+from xeploai.checker.output import main
 
 
 class Command(BaseCommand):

@@ -37,6 +37,9 @@ class Command(BaseCommand):
         "error reported at once; the whole file is applied or nothing. Exit codes: 0 success, "
         "1 invalid rows, 2 unreadable file."
     )
+    # No system checks (half a second: they import every view and URL): a data command, run
+    # after ``migrate`` and the web server's start-up have checked the project.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=KINDS, help="units | people | results")
