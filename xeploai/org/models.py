@@ -511,3 +511,36 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+# The status key under which ``MemberCount`` keeps a subtree's live cells (not a PersonStatus).
+CELLS_KEY = "_cells"
+
+
+class MemberCount(models.Model):
+    """How many people of each status have their current ``unit`` in the subtree of ``unit``
+    (the unit included), and under ``CELLS_KEY`` how many live cells the subtree holds.
+
+    Kept current by ``xeploai.org.counts`` (every service that changes a person's status or
+    unit, a unit's kind, dissolution or place), rebuilt set-based after bulk loads: the
+    organization page reads a unit's row and its children's instead of counting members.
+    """
+
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("tổ chức"), on_delete=models.CASCADE, related_name="+"
+    )
+    path = models.CharField(_("đường dẫn cây"), max_length=255)
+    depth = models.PositiveSmallIntegerField(_("cấp trong cây"))
+    status = models.CharField(_("tình trạng"), max_length=20)
+    n = models.IntegerField(_("số lượng"), default=0)
+
+    class Meta:
+        verbose_name = _("số đảng viên theo tổ chức")
+        verbose_name_plural = _("số đảng viên theo tổ chức")
+        constraints = [
+            models.UniqueConstraint(fields=["path", "status"], name="membercount_unique")
+        ]
+        indexes = [models.Index(fields=["depth", "path"], name="membercount_depth_path")]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.status}: {self.n}"

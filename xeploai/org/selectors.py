@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-from django.db.models.functions import Substr
+from django.db.models import Q
 
-from xeploai.org.models import SEGMENT, OrgUnit, Person, PersonStatus, UnitKind
+from xeploai.org.models import CELLS_KEY, MemberCount, OrgUnit, PersonStatus
 
 
 @dataclass
@@ -39,36 +38,24 @@ def breadcrumbs(unit: OrgUnit, visible_from: str = "") -> list[OrgUnit]:
 
 
 def unit_overview(unit: OrgUnit, visible_from: str = "") -> UnitOverview:
+    """The unit, its children and their member and cell counts: three queries whatever the
+    size of the subtree (the counts are read from ``MemberCount``, the unit's row and its
+    children's)."""
     children = list(unit.children.order_by("kind", "name"))
-    prefix_len = len(unit.path) + SEGMENT
     per_child: dict[str, Counts] = {child.path: Counts() for child in children}
     totals = Counts()
-
-    cell_rows = (
-        OrgUnit.objects.in_subtree(unit.path)
-        .filter(kind__in=UnitKind.cells(), dissolved__isnull=True)
-        .annotate(prefix=Substr("path", 1, prefix_len))
-        .values("prefix")
-        .annotate(n=Count("id"))
-    )
-    for row in cell_rows:
-        totals.cells += row["n"]
-        if row["prefix"] in per_child:
-            per_child[row["prefix"]].cells += row["n"]
-
-    member_rows = (
-        Person.objects.in_subtree(unit.path)
-        .annotate(prefix=Substr("unit__path", 1, prefix_len))
-        .values("prefix", "status")
-        .annotate(n=Count("id"))
-    )
-    for row in member_rows:
-        targets = [totals]
-        if row["prefix"] in per_child:
-            targets.append(per_child[row["prefix"]])
-        for counts in targets:
-            counts.by_status[row["status"]] = counts.by_status.get(row["status"], 0) + row["n"]
-            counts.members += row["n"]
+    rows = MemberCount.objects.filter(
+        Q(path=unit.path) | Q(depth=unit.depth + 1, path__startswith=unit.path)
+    ).values_list("path", "status", "n")
+    for path, status, n in rows:
+        counts = totals if path == unit.path else per_child.get(path)
+        if counts is None or not n:
+            continue
+        if status == CELLS_KEY:
+            counts.cells += n
+        else:
+            counts.by_status[status] = n
+            counts.members += n
 
     return UnitOverview(
         unit=unit,

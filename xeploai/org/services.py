@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record, snapshot
 from xeploai.lib.text import clean_text
+from xeploai.org.counts import is_live_cell, member_count_move, member_count_subtree_moved
 from xeploai.org.models import (
+    CELLS_KEY,
     SEGMENT,
     SEGMENT_WIDTH,
     Membership,
@@ -56,6 +58,8 @@ def unit_create(*, actor: Actor, parent: OrgUnit | None, **fields: Any) -> OrgUn
     unit.path = path_for(unit.pk, parent.path if parent else "")
     unit.depth = len(unit.path) // SEGMENT - 1
     unit.save(update_fields=["path", "depth"])
+    if is_live_cell(unit):
+        member_count_move(old=None, new=(unit.path, CELLS_KEY))
     audit_record(
         actor=actor,
         action="unit_create",
@@ -71,12 +75,16 @@ def unit_update(*, actor: Actor, unit: OrgUnit, **fields: Any) -> OrgUnit:
     """Change a unit's own fields (not its place in the tree: see ``unit_move``)."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit, UNIT_FIELDS)
+    was_cell = is_live_cell(unit)
     for name, value in fields.items():
         if name not in UNIT_FIELDS:
             raise ValueError(f"unit_update cannot change {name!r}")
         setattr(unit, name, clean_text(value) if name == "name" else value)
     unit.full_clean()
     unit.save()
+    if was_cell != is_live_cell(unit):
+        cell = (unit.path, CELLS_KEY)
+        member_count_move(old=cell if was_cell else None, new=None if was_cell else cell)
     audit_record(
         actor=actor,
         action="unit_update",
@@ -114,6 +122,7 @@ def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit | None) -> Org
         depth=F("depth") + depth_change,
     )
     OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    member_count_subtree_moved(old_path=old_path, new_path=new_path)
     unit.refresh_from_db()
     audit_record(
         actor=actor,
@@ -154,6 +163,7 @@ def person_create(*, actor: Actor, unit: OrgUnit, joined: dt.date, **fields: Any
     membership = Membership(person=person, unit=unit, kind=MembershipKind.OFFICIAL, start=joined)
     membership.full_clean()
     membership.save()
+    member_count_move(old=None, new=(unit.path, person.status))
     audit_record(
         actor=actor,
         action="person_create",
@@ -176,6 +186,9 @@ def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
         setattr(person, name, value)
     person.full_clean()
     person.save()
+    if person.status != before["status"]:
+        path = person.unit.path
+        member_count_move(old=(path, before["status"]), new=(path, person.status))
     audit_record(
         actor=actor,
         action="person_update",
@@ -207,8 +220,10 @@ def person_transfer(*, actor: Actor, person: Person, to_unit: OrgUnit, on: dt.da
     membership.full_clean()
     membership.save()
     old_unit_id = person.unit_id
+    old_path = person.unit.path
     person.unit = to_unit
     person.save(update_fields=["unit"])
+    member_count_move(old=(old_path, person.status), new=(to_unit.path, person.status))
     audit_record(
         actor=actor,
         action="person_transfer",

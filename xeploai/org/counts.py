@@ -1,0 +1,167 @@
+"""Keep ``MemberCount`` current: a move per change, a set-based rebuild after bulk loads.
+
+Like ``reports.stats``: every org service that changes a person's status or unit, or a unit's
+cell-ness or place, calls ``member_count_move`` (or ``member_count_subtree_moved``) in its
+own transaction; bulk loads (imports, seed-demo, the generator) call ``member_counts_rebuild``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Concat, Substr
+
+from xeploai.org.models import CELLS_KEY, SEGMENT, MemberCount, OrgUnit, Person, UnitKind
+
+UNIT = OrgUnit._meta.db_table
+PERSON = Person._meta.db_table
+COUNT = MemberCount._meta.db_table
+
+Key = tuple[str, str]  # (unit path, status)
+
+
+def _prefixes(path: str) -> list[str]:
+    return [path[:end] for end in range(SEGMENT, len(path) + 1, SEGMENT)]
+
+
+def is_live_cell(unit: OrgUnit) -> bool:
+    """Counted under ``CELLS_KEY``: a cell kind, not dissolved (as the page always counted)."""
+    return unit.kind in UnitKind.cells() and unit.dissolved is None
+
+
+def member_count_move(*, old: Key | None, new: Key | None) -> None:
+    """One person (or cell) moves from ``(path, status)`` ``old`` to ``new``; ``None`` for a
+    creation or a deletion. Common ancestors are left alone."""
+    changes: Counter[Key] = Counter()
+    if old is not None:
+        changes[old] -= 1
+    if new is not None:
+        changes[new] += 1
+    # every ancestor of old and new; what they share cancels out before a row is touched
+    expanded: Counter[Key] = Counter()
+    for (path, status), n in changes.items():
+        for prefix in _prefixes(path):
+            expanded[(prefix, status)] += n
+    exact = Counter({key: n for key, n in expanded.items() if n})
+    _apply_exact(exact)
+
+
+def _apply_exact(delta: Counter[Key]) -> None:
+    """Add ``delta[(path, status)]`` to each of those rows (missing ones inserted at zero).
+
+    One UPDATE for every row touched, so two concurrent changes lock rows in index order and
+    cannot deadlock each other.
+    """
+    if not delta:
+        return
+    units = dict(
+        OrgUnit.objects.filter(path__in={path for path, _ in delta}).values_list("path", "pk")
+    )
+    MemberCount.objects.bulk_create(
+        [
+            MemberCount(
+                unit_id=units[path],
+                path=path,
+                depth=len(path) // SEGMENT - 1,
+                status=status,
+                n=0,
+            )
+            for path, status in sorted(delta)
+            if path in units
+        ],
+        ignore_conflicts=True,
+    )
+    matches = Q(pk__in=[])
+    whens = []
+    for (path, status), n in delta.items():
+        condition = Q(path=path, status=status)
+        matches |= condition
+        whens.append(When(condition, then=Value(n)))
+    MemberCount.objects.filter(matches).update(n=F("n") + Case(*whens, default=Value(0)))
+
+
+def member_count_subtree_moved(*, old_path: str, new_path: str) -> None:
+    """A unit moved from ``old_path`` to ``new_path`` with its subtree (paths already rewritten
+    in ``OrgUnit``): the subtree's own rows take their new paths and depths, the old ancestors
+    lose the subtree's totals and the new ancestors gain them."""
+    depth_change = (len(new_path) - len(old_path)) // SEGMENT
+    MemberCount.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    totals = dict(MemberCount.objects.filter(path=new_path).values_list("status", "n"))
+    old_ancestors = {p for p in _prefixes(old_path) if p != old_path}
+    new_ancestors = {p for p in _prefixes(new_path) if p != new_path}
+    delta: Counter[Key] = Counter()
+    for status, n in totals.items():
+        for path in old_ancestors - new_ancestors:
+            delta[(path, status)] -= n
+        for path in new_ancestors - old_ancestors:
+            delta[(path, status)] += n
+    _apply_exact(Counter({key: n for key, n in delta.items() if n}))
+
+
+def _rolled_sql() -> tuple[str, list[Any]]:
+    """(unit id, path, depth, status, n) rolled up to every ancestor, set-based and portable:
+    people counted per (unit, status), live cells one each, then added to the unit at every
+    prefix of their path (one join per tree level on the fixed-width path)."""
+    cells = ", ".join(["%s"] * len(UnitKind.cells()))
+    sql = (
+        f"WITH RECURSIVE levels(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM levels "  # noqa: S608
+        f"WHERE k < (SELECT COALESCE(MAX(depth), 0) FROM {UNIT})), "
+        "per_unit AS ("
+        "SELECT u.path AS path, u.depth AS depth, x.status AS status, x.n AS n "
+        f"FROM (SELECT unit_id, status, COUNT(*) AS n FROM {PERSON} GROUP BY 1, 2) x "
+        f"JOIN {UNIT} u ON u.id = x.unit_id "
+        f"UNION ALL SELECT path, depth, %s, 1 FROM {UNIT} "
+        f"WHERE kind IN ({cells}) AND dissolved IS NULL) "
+        "SELECT a.id, a.path, a.depth, p.status, SUM(p.n) "
+        "FROM per_unit p JOIN levels l ON l.k <= p.depth "
+        f"JOIN {UNIT} a ON a.path = substr(p.path, 1, (l.k + 1) * {SEGMENT}) "
+        "GROUP BY a.id, a.path, a.depth, p.status"
+    )
+    return sql, [CELLS_KEY, *UnitKind.cells()]
+
+
+def member_counts_rebuild() -> int:
+    """Recompute every ``MemberCount`` row from the people and units (after bulk loads):
+    one ``INSERT … SELECT``, nothing carried through Python. Returns the rows written."""
+    sql, params = _rolled_sql()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {COUNT}")  # noqa: S608
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL jit = off")
+        cursor.execute(
+            f"INSERT INTO {COUNT} (unit_id, path, depth, status, n) "  # noqa: S608
+            f"SELECT r.* FROM ({sql}) r ORDER BY r.depth, r.path",
+            params,
+        )
+        return cursor.rowcount
+
+
+def member_count_differences() -> list[dict[str, Any]]:
+    """Where the kept counts differ from a full recount (empty when consistent; zero rows are
+    the same as no row)."""
+    sql, params = _rolled_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        recount = {(path, status): int(n) for _, path, _, status, n in cursor}
+    kept = {
+        (path, status): n
+        for path, status, n in MemberCount.objects.values_list("path", "status", "n")
+    }
+    differences = []
+    for key in sorted(set(recount) | set(kept)):
+        if recount.get(key, 0) != kept.get(key, 0):
+            differences.append(
+                {"key": key, "kept": kept.get(key, 0), "recount": recount.get(key, 0)}
+            )
+    # a row whose depth no longer matches its path is stale too
+    for path, depth in MemberCount.objects.values_list("path", "depth"):
+        if depth != len(path) // SEGMENT - 1:
+            differences.append({"key": (path, "depth"), "kept": depth, "recount": None})
+    return differences
