@@ -18,6 +18,7 @@ from xeploai.imports import bulk
 from xeploai.imports.cells import fold_clean
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.rows import Problems, Row, chunked
+from xeploai.org.counts import member_counts_rebuild
 from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person, PersonStatus, UnitKind
 from xeploai.org.services import PERSON_FIELDS
 
@@ -91,6 +92,7 @@ class PeoplePlan(Plan):
                 for person_id, unit_id, _, on in self.transfers
             ],
         )
+        member_counts_rebuild()
 
 
 def _cells(codes: set[str]) -> dict[str, tuple[int, str, str, dt.date | None]]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from xeploai.cycles.models import Period
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.rows import Problems, Row, chunked
+from xeploai.org.counts import member_counts_rebuild
 from xeploai.org.models import ALLOWED_PARENT_KINDS, OrgType, OrgUnit, Person, UnitKind
 from xeploai.org.services import unit_move, units_bulk_create
 from xeploai.reports.stats import stats_rebuild
@@ -65,6 +66,7 @@ class UnitsPlan(Plan):
                 )
             for period in Period.objects.filter(pk__in=period_ids):
                 stats_rebuild(period)
+        member_counts_rebuild()  # new cells, kind and dissolution changes written directly
 
 
 def plan(rows: list[Row], problems: Problems, *, scope: OrgUnit | None) -> UnitsPlan:

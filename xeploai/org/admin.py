@@ -6,10 +6,12 @@ Saves go through the services so that paths, memberships and the audit trail sta
 from typing import Any
 
 from django.contrib import admin
+from django.db import transaction
 from django.http import HttpRequest
 
 from xeploai.audit.services import audit_record, snapshot
 from xeploai.org import services
+from xeploai.org.counts import member_count_move, member_counts_rebuild
 from xeploai.org.models import (
     CivilServiceRating,
     Discipline,
@@ -39,6 +41,16 @@ class OrgUnitAdmin(admin.ModelAdmin):
             services.unit_move(actor=request.user, unit=obj, new_parent=obj.parent)
         services.unit_update(actor=request.user, unit=obj, **fields)
         obj.refresh_from_db()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():  # a deleted cell leaves its ancestors' counts
+            super().delete_model(request, obj)
+            member_counts_rebuild()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            member_counts_rebuild()
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -84,13 +96,37 @@ class CivilServiceRatingInline(admin.TabularInline):
     extra = 0
 
 
+def _count_key(person: Person) -> tuple[str, str]:
+    return (OrgUnit.objects.values_list("path", flat=True).get(pk=person.unit_id), person.status)
+
+
 @admin.register(Person)
 class PersonAdmin(AuditedAdmin):
+    """Saved as it is (the unit and status fields are the back office's correction tool), with
+    the member counts moved in the same transaction (the admin wraps each save in one)."""
+
     list_display = ["full_name", "date_of_birth", "party_card_number", "unit", "status"]
     list_filter = ["status", "gender", "is_civil_servant"]
     search_fields = ["full_name", "name_folded", "party_card_number", "citizen_id"]
     autocomplete_fields = ["unit", "user"]
     inlines = [MembershipInline, PositionInline, DisciplineInline, CivilServiceRatingInline]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            old = _count_key(Person.objects.get(pk=obj.pk)) if change else None
+            super().save_model(request, obj, form, change)
+            member_count_move(old=old, new=_count_key(obj))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            old = _count_key(obj)
+            super().delete_model(request, obj)
+            member_count_move(old=old, new=None)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+            member_counts_rebuild()
 
 
 @admin.register(Membership)

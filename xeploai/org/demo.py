@@ -21,6 +21,7 @@ from django.db import transaction
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, RuleSetKey, Step
 from xeploai.cycles.services import period_create, period_open
+from xeploai.org.counts import member_counts_rebuild
 from xeploai.org.demo_bloc import ROOT_CODE, BlocBuilder, evaluation_date
 from xeploai.org.models import (
     OrgUnit,
@@ -163,6 +164,7 @@ def seed_demo(
         people = builder.build_people(cells)
         log(f"  đảng viên: {len(people)}")
         counts = builder.build_history(people, cells)
+        member_counts_rebuild()
         logins = _build_accounts(root, units, builder.on)
         previous = period_create(
             actor=None,

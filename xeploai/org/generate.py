@@ -43,6 +43,7 @@ from xeploai.cycles.services import period_create
 from xeploai.imports.bulk import allocate_ids, insert_rows
 from xeploai.lib.text import fold
 from xeploai.org import names
+from xeploai.org.counts import member_counts_rebuild
 from xeploai.org.demo import deadlines, evaluation_date
 from xeploai.org.models import (
     SEGMENT,
@@ -749,6 +750,8 @@ def generate_country(
         for period in periods:
             stats_rebuild(period)
         gen.lap(_("bảng số liệu tổng hợp"))
+        member_counts_rebuild()
+        gen.lap(_("số đảng viên theo tổ chức"))
         if deferred is not None:
             _restore(deferred)
             gen.lap(_("tạo lại chỉ mục, khóa ngoại"))
