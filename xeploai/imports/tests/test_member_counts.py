@@ -1,0 +1,50 @@
+"""The people and units imports leave the organization page's member counts consistent."""
+
+import datetime as dt
+
+import pytest
+
+from xeploai.imports.services import import_file
+from xeploai.imports.tests.conftest import TODAY
+from xeploai.org.counts import member_count_differences
+from xeploai.org.tests.test_counts import assert_page_matches_recount
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_people_and_units_imports_keep_the_counts(cast, xlsx):
+    row = {
+        "Họ và tên": "Phạm Văn Hùng",
+        "Ngày sinh": "15/08/1985",
+        "Giới tính": "Nam",
+        "Số CCCD": "084185000123",
+        "Ngày vào Đảng": dt.date(2010, 5, 19),
+        "Mã chi bộ": "A1",
+    }
+    outcome = import_file(actor=None, kind="people", path=xlsx("people", [row]), today=TODAY)
+    assert outcome.ok
+    assert member_count_differences() == []
+    moved = {"Mã chi bộ": "A2", "Ngày bắt đầu sinh hoạt": "01/02/2026"}
+    outcome = import_file(
+        actor=None, kind="people", path=xlsx("people", [{**row, **moved}]), today=TODAY
+    )
+    assert outcome.ok
+    assert member_count_differences() == []
+    units = [
+        {
+            "Mã tổ chức": "A1",
+            "Tên tổ chức": "Chi bộ A1",
+            "Loại tổ chức": "Chi bộ trực thuộc",
+            "Mã tổ chức cấp trên": "B",
+        },
+        {
+            "Mã tổ chức": "B9",
+            "Tên tổ chức": "Chi bộ B9",
+            "Loại tổ chức": "Chi bộ trực thuộc",
+            "Mã tổ chức cấp trên": "B",
+        },
+    ]
+    outcome = import_file(actor=None, kind="units", path=xlsx("units", units), today=TODAY)
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    assert member_count_differences() == []
+    assert_page_matches_recount(cast.root)
