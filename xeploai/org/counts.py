@@ -154,7 +154,7 @@ def member_count_differences() -> list[dict[str, Any]]:
         (path, status): n
         for path, status, n in MemberCount.objects.values_list("path", "status", "n")
     }
-    differences = []
+    differences: list[dict[str, Any]] = []
     for key in sorted(set(recount) | set(kept)):
         if recount.get(key, 0) != kept.get(key, 0):
             differences.append(
