@@ -9,6 +9,7 @@ closes the day before the transfer date and one opens in the new cell. This is t
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ from xeploai.imports import bulk
 from xeploai.imports.cells import fold_clean
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.rows import Problems, Row, chunked
-from xeploai.org.counts import member_counts_rebuild
+from xeploai.org.counts import member_counts_add
 from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person, PersonStatus, UnitKind
 from xeploai.org.services import PERSON_FIELDS
 
@@ -43,6 +44,7 @@ ADMISSION = FIELDS.index("admission_date")
 OFFICIAL = FIELDS.index("official_date")
 BIRTH = FIELDS.index("date_of_birth")
 NAME = FIELDS.index("full_name")
+STATUS = FIELDS.index("status")
 
 
 def _d(value: dt.date) -> str:
@@ -59,7 +61,24 @@ class PeoplePlan(Plan):
         default_factory=list
     )  # (person id, new cell id, open membership id, on)
 
+    def _count_changes(self) -> Counter[tuple[int, str]]:
+        """(cell id, status) → people gained (lost when negative) once the plan is applied,
+        for the organization page's counts; read before the updates overwrite the rows."""
+        changes: Counter[tuple[int, str]] = Counter(
+            (unit_id, fields[STATUS]) for fields, unit_id, _ in self.new
+        )
+        after = {update[0]: (update[-1], update[1 + STATUS]) for update in self.updates}
+        for chunk in chunked(list(after)):
+            for pk, unit_id, status in Person.objects.filter(pk__in=chunk).values_list(
+                "pk", "unit_id", "status"
+            ):
+                if (unit_id, status) != after[pk]:
+                    changes[(unit_id, status)] -= 1
+                    changes[after[pk]] += 1
+        return changes
+
     def apply(self, actor: Any) -> None:
+        counted = self._count_changes()
         ids = bulk.allocate_ids(Person, len(self.new))
         names: dict[str, str] = {}
         official = MembershipKind.OFFICIAL
@@ -92,7 +111,7 @@ class PeoplePlan(Plan):
                 for person_id, unit_id, _, on in self.transfers
             ],
         )
-        member_counts_rebuild()
+        member_counts_add(counted)
 
 
 def _cells(codes: set[str]) -> dict[str, tuple[int, str, str, dt.date | None]]:

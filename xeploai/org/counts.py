@@ -2,7 +2,8 @@
 
 Like ``reports.stats``: every org service that changes a person's status or unit, or a unit's
 cell-ness or place, calls ``member_count_move`` (or ``member_count_subtree_moved``) in its
-own transaction; bulk loads (imports, seed-demo, the generator) call ``member_counts_rebuild``.
+own transaction; the people import adds its changes with ``member_counts_add``; other bulk
+loads (the units import, seed-demo, the generator) call ``member_counts_rebuild``.
 """
 
 from __future__ import annotations
@@ -81,6 +82,47 @@ def _apply_exact(delta: Counter[Key]) -> None:
         matches |= condition
         whens.append(When(condition, then=Value(n)))
     MemberCount.objects.filter(matches).update(n=F("n") + Case(*whens, default=Value(0)))
+
+
+def member_counts_add(people: Counter[tuple[int, str]]) -> None:
+    """Add ``people[(unit id, status)]`` people (negative: remove) to those units and every
+    ancestor — what a bulk load of people changed, without recounting the country.
+
+    Rows are inserted at zero where missing, then one ``UPDATE`` per (path, status) in
+    (path, status) order, sent together (``executemany``), so concurrent loads lock rows in the
+    same order."""
+    people = Counter({key: n for key, n in people.items() if n})
+    if not people:
+        return
+    paths = dict(
+        OrgUnit.objects.filter(pk__in={unit_id for unit_id, _ in people}).values_list("pk", "path")
+    )
+    expanded: Counter[Key] = Counter()
+    for (unit_id, status), n in people.items():
+        for prefix in _prefixes(paths[unit_id]):
+            expanded[(prefix, status)] += n
+    delta = sorted((key, n) for key, n in expanded.items() if n)
+    if not delta:
+        return
+    units = dict(
+        OrgUnit.objects.filter(path__in={path for (path, _), _ in delta}).values_list("path", "pk")
+    )
+    MemberCount.objects.bulk_create(
+        [
+            MemberCount(
+                unit_id=units[path], path=path, depth=len(path) // SEGMENT - 1, status=status, n=0
+            )
+            for (path, status), _ in delta
+            if path in units
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {COUNT} SET n = n + %s WHERE path = %s AND status = %s",  # noqa: S608
+            [(n, path, status) for (path, status), n in delta],
+        )
 
 
 def member_count_subtree_moved(*, old_path: str, new_path: str) -> None:

@@ -7,6 +7,7 @@ import pytest
 from xeploai.imports.services import import_file
 from xeploai.imports.tests.conftest import TODAY
 from xeploai.org.counts import member_count_differences
+from xeploai.org.models import Person, PersonStatus
 from xeploai.org.tests.test_counts import assert_page_matches_recount
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,11 @@ def test_the_people_and_units_imports_keep_the_counts(cast, xlsx):
         actor=None, kind="people", path=xlsx("people", [{**row, **moved}]), today=TODAY
     )
     assert outcome.ok
+    assert member_count_differences() == []
+    suspended = {**row, **moved, "Tình trạng": "Đình chỉ sinh hoạt đảng"}
+    outcome = import_file(actor=None, kind="people", path=xlsx("people", [suspended]), today=TODAY)
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    assert Person.objects.get(citizen_id="084185000123").status == PersonStatus.SUSPENDED
     assert member_count_differences() == []
     units = [
         {
