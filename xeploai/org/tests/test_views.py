@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from xeploai.lib.text import fold
+from xeploai.org import views
 from xeploai.org.models import UnitKind
 from xeploai.testing import make_person, make_unit
 
@@ -54,6 +56,23 @@ def test_person_search_finds_by_name_card_and_citizen_id_within_scope(client, ca
     )
     by_card = client.get(url, {"q": cast.member_a1.party_card_number}).context["page"]
     assert [p.pk for p in by_card] == [cast.member_a1.pk]
+
+
+def test_person_search_counts_only_up_to_a_cap_and_sorts_matches_by_name(
+    client, cast, monkeypatch
+):
+    for name in ("Trần Văn Cường", "Trần Thị An", "Trần Bình"):
+        make_person(cast.cell_a1, full_name=name)
+    client.force_login(cast.clerk)
+    url = reverse("person_search")
+    found = client.get(url, {"q": "tran"})
+    names = [p.full_name for p in found.context["page"]]
+    assert names == sorted(names, key=fold) and len(names) == 4
+    assert "4 kết quả" in found.content.decode()
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 2)
+    capped = client.get(url, {"q": "tran"})
+    assert capped.context["page"].paginator.count == 3  # the cap plus one: "more than"
+    assert "Hơn 2 kết quả" in capped.content.decode()
 
 
 def test_person_search_answers_htmx_with_the_results_fragment_only(client, cast):
