@@ -137,15 +137,16 @@ def round_rows(unit: OrgUnit, period: Period) -> list[Row]:
 def board(decider: OrgUnit, period: Period) -> tuple[list[Row], engine.Facts]:
     """The decision board's rows and the facts they were built from, loaded once for the
     page (the quota meters and the rule problems reuse them)."""
-    evaluations = list(
+    query = (
         Evaluation.objects.filter(period=period, decider=decider)
         .select_related("person", "unit")
         .order_by("kind", "unit__path", "person__name_folded", "pk")
     )
+    evaluations = list(query)
     for evaluation in evaluations:  # every row's, already in hand: not joined and built again
         evaluation.period = period
         evaluation.decider = decider
-    facts = engine.Facts.load(period, evaluations)
+    facts = engine.Facts.load(period, evaluations, among=query)
     return _rows(period, evaluations, with_ceiling=True, facts=facts), facts
 
 

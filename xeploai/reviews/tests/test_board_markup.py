@@ -58,9 +58,9 @@ def test_the_board_reads_the_rule_facts_once(client, cast, settings, tmp_path, m
     loads = []
     real_load = engine.Facts.load
 
-    def counting_load(period, evaluations):
+    def counting_load(period, evaluations, among=None):
         loads.append(len(evaluations))
-        return real_load(period, evaluations)
+        return real_load(period, evaluations, among)
 
     monkeypatch.setattr(engine.Facts, "load", counting_load)
     client.force_login(cast.clerk)
@@ -150,3 +150,21 @@ def test_the_board_rows_tag_writes_what_the_row_loop_wrote(cast, settings, tmp_p
     assert 'class="dim"' in after
     assert ("<form" in after) is can_decide
     assert after == before
+
+
+@pytest.mark.django_db
+def test_the_facts_selected_by_the_query_are_those_selected_by_the_ids(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    round_ = make_round(cast)
+    for decider_id in {e.decider_id for e in Evaluation.objects.filter(period=round_.period)}:
+        query = Evaluation.objects.filter(period=round_.period, decider=decider_id).order_by(
+            "kind", "pk"
+        )
+        evaluations = list(query)
+        by_ids = engine.Facts.load(round_.period, evaluations)
+        by_query = engine.Facts.load(round_.period, evaluations, among=query)
+        for name in ("positions", "disciplines", "memberships", "civil", "comments"):
+            assert dict(getattr(by_query, name)) == dict(getattr(by_ids, name)), name
+        assert [by_query.subject(e) for e in evaluations] == [
+            by_ids.subject(e) for e in evaluations
+        ]
