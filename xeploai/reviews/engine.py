@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -118,9 +119,24 @@ class Facts:
     _subjects: dict[int, rules.Subject] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, period: Period, evaluations: list[Evaluation]) -> Facts:
+    def load(
+        cls,
+        period: Period,
+        evaluations: list[Evaluation],
+        among: QuerySet[Evaluation] | None = None,
+    ) -> Facts:
+        """``among``: the query the evaluations were read by, when there is one — the facts
+        are then selected by it in the database rather than by a list of hundreds of ids."""
         facts = cls(period=period, evaluations=evaluations)
-        people = [e.person_id for e in evaluations if e.person_id]
+        people: Any
+        ids: Any
+        if among is not None:
+            among = among.order_by()
+            people = among.filter(person__isnull=False).values("person_id")
+            ids = among.values("pk")
+        else:
+            people = [e.person_id for e in evaluations if e.person_id]
+            ids = [e.pk for e in evaluations]
         # The models' default orderings start with "person", which joins the person table to
         # sort by name; grouped by person here, ordering by its id gives each person the same
         # list without the join.
@@ -142,9 +158,12 @@ class Facts:
             facts.civil[rating.person_id] = rating
         from xeploai.reviews.models import Comment
 
-        for evaluation_id, source in Comment.objects.filter(
-            evaluation__in=[e.pk for e in evaluations]
-        ).values_list("evaluation_id", "source"):
+        # (unordered: the default ordering would join the evaluations only to sort by them)
+        for evaluation_id, source in (
+            Comment.objects.filter(evaluation__in=ids)
+            .order_by()
+            .values_list("evaluation_id", "source")
+        ):
             if source in _COMMENT:
                 facts.comments[evaluation_id].add(_COMMENT[source])
         return facts

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 from typing import Any
 
 from django.db.models import Q
@@ -60,8 +62,27 @@ GROUP_LABELS = {
 class Row:
     evaluation: Evaluation
     missing_comments: list[str] = field(default_factory=list)
-    ceiling: rules.Ceiling | None = None
-    messages: list[str] = field(default_factory=list)
+    # The rule ceiling is worked out when first read: the board shows it only on the rows of the
+    # chosen filter.
+    ceiling_of: Callable[[], rules.Ceiling] | None = field(default=None, repr=False)
+
+    @cached_property
+    def ceiling(self) -> rules.Ceiling | None:
+        return self.ceiling_of() if self.ceiling_of is not None else None
+
+    @cached_property
+    def messages(self) -> list[str]:
+        ceiling = self.ceiling
+        if ceiling is None:
+            return []
+        return [
+            engine.message(e)
+            for e in (
+                *(limit.explanation for limit in ceiling.limits),
+                *(limit.explanation for limit in ceiling.soft_limits),
+                *ceiling.decisions,
+            )
+        ]
 
     @property
     def group_label(self) -> str:
@@ -95,15 +116,9 @@ def _rows(
         )
         row = Row(evaluation=evaluation, missing_comments=missing)
         if with_ceiling and evaluation.reviewed and not evaluation.not_rated_reason:
-            row.ceiling = rules.ceiling(subject, ruleset, period.evaluation_date, year=period.year)
-            row.messages = [
-                engine.message(e)
-                for e in (
-                    *(limit.explanation for limit in row.ceiling.limits),
-                    *(limit.explanation for limit in row.ceiling.soft_limits),
-                    *row.ceiling.decisions,
-                )
-            ]
+            row.ceiling_of = partial(
+                rules.ceiling, subject, ruleset, period.evaluation_date, year=period.year
+            )
         rows.append(row)
     return rows
 
@@ -122,12 +137,16 @@ def round_rows(unit: OrgUnit, period: Period) -> list[Row]:
 def board(decider: OrgUnit, period: Period) -> tuple[list[Row], engine.Facts]:
     """The decision board's rows and the facts they were built from, loaded once for the
     page (the quota meters and the rule problems reuse them)."""
-    evaluations = list(
+    query = (
         Evaluation.objects.filter(period=period, decider=decider)
-        .select_related("person", "unit", "decider", "period")
+        .select_related("person", "unit")
         .order_by("kind", "unit__path", "person__name_folded", "pk")
     )
-    facts = engine.Facts.load(period, evaluations)
+    evaluations = list(query)
+    for evaluation in evaluations:  # every row's, already in hand: not joined and built again
+        evaluation.period = period
+        evaluation.decider = decider
+    facts = engine.Facts.load(period, evaluations, among=query)
     return _rows(period, evaluations, with_ceiling=True, facts=facts), facts
 
 

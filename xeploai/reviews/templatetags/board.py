@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from html import escape
+from typing import Any
 
 from django import template
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -54,3 +58,111 @@ def _badge(level: str) -> SafeString:
 def level_badge(level: str) -> SafeString:
     """What ``reviews/_level.html`` shows: the level's code, or a dash."""
     return _badge(level or "")
+
+
+_PK = 2_147_483_647  # a placeholder id, reversed once per page and replaced by each row's
+
+
+def _url_of(name: str) -> tuple[str, str]:
+    url = escape(reverse(name, args=[_PK]))
+    head, tail = url.split(str(_PK))
+    return head, tail
+
+
+def _text(value: Any) -> str:
+    return str(conditional_escape(value))
+
+
+@register.simple_tag(takes_context=True)
+def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
+    """Every row of the board's table, as the template's row loop wrote it (the page's
+    translated words, the decide forms' options and the URLs are computed once per page)."""
+    can_decide = bool(context.get("can_decide") and context.get("pending"))
+    may_decide = bool(context.get("can_decide"))
+    words = {
+        key: _text(context.get(key, ""))
+        for key in (
+            "t_level",
+            "t_reason",
+            "t_placeholder",
+            "t_why",
+            "t_override",
+            "t_decide",
+            "t_competent",
+            "t_locked",
+        )
+    }
+    board_url = _text(context.get("board_url", ""))
+    csrf = str(CsrfTokenNode().render(context))
+    codes: tuple[str, ...] = context.get("level_codes") or ()
+    reasons: tuple[tuple[str, str], ...] = context.get("reason_choices") or ()
+    detail_head, detail_tail = _url_of("review_detail")
+    decide_head, decide_tail = _url_of("decide")
+    competent = f' <span class="badge warn">{words["t_competent"]}</span>'
+    locked = f' <span class="badge ok">{words["t_locked"]}</span>\n    '
+    form_words = (
+        f'<input type="text" name="reason" placeholder="{words["t_placeholder"]}"'
+        f' aria-label="{words["t_why"]}">\n'
+        f'        <label><input type="checkbox" name="override"> {words["t_override"]}</label>\n'
+        f'        <button type="submit" class="primary">{words["t_decide"]}</button>\n'
+        "      </form>\n    "
+    )
+    out: list[str] = []
+    add = out.append
+    for row in rows:
+        e = row.evaluation
+        pk = e.pk
+        name = _text(e.subject_name)
+        sent = e.stage == "da_gui"
+        add(f'\n<tr id="e{pk}"' + (' class="dim">\n  ' if e.not_rated_reason else ">\n  "))
+        if can_decide:
+            if sent:
+                add(
+                    f'<td><input type="checkbox" name="ids" value="{pk}" form="accept-form"'
+                    f' aria-label="{name}" checked></td>'
+                )
+            else:
+                add("<td></td>")
+        add(f'\n  <td><a href="{detail_head}{pk}{detail_tail}">{name}</a>')
+        if e.person_id:
+            add(f'<br><span class="muted">{_text(e.unit.name)}</span>')
+        add(f"</td>\n  <td>{_text(row.group_label)}</td>\n  <td>")
+        add(_badge(e.self_level or ""))
+        add("</td>\n  <td>")
+        add(_badge(e.ballot_level or ""))
+        add("</td>\n  <td>")
+        add(_badge(e.cell_level or ""))
+        if e.not_rated_reason:
+            add(f'<br><span class="badge warn">{_text(e.get_not_rated_reason_display())}</span>')
+        add("</td>\n  <td>")
+        ceiling = row.ceiling
+        if ceiling:
+            add(_badge(row.ceiling_level or ""))
+            if row.needs_decision:
+                add(competent)
+            if row.messages:
+                add('<ul class="why">')
+                add("".join(f"<li>{_text(m)}</li>" for m in row.messages))
+                add("</ul>")
+        else:
+            add("—")
+        add("</td>\n  <td>\n    ")
+        if e.is_locked:
+            add(_badge(e.level or ""))
+            add(locked)
+        elif may_decide and sent:
+            add(
+                f'\n      <form method="post" action="{decide_head}{pk}{decide_tail}"'
+                ' class="decide">\n        '
+                f'{csrf}<input type="hidden" name="version" value="{_text(e.version)}">'
+                f'<input type="hidden" name="next" value="{board_url}#e{pk}">\n'
+                f'        <select name="level" aria-label="{words["t_level"]}">'
+                f"{_level_options(codes, e.cell_level)}</select>\n"
+                f'        <select name="not_rated_reason" aria-label="{words["t_reason"]}">'
+                f"{reason_options(reasons, e.cell_level, e.not_rated_reason)}</select>\n"
+                f"        {form_words}"
+            )
+        else:
+            add(f'<span class="muted">{_text(e.get_stage_display())}</span>')
+        add("\n  </td>\n</tr>\n")
+    return mark_safe("".join(out))  # noqa: S308

@@ -5,7 +5,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
-from xeploai.reviews import engine
+from xeploai.reviews import engine, selectors
 from xeploai.reviews.forms import DecideForm
 from xeploai.reviews.models import Evaluation, Stage
 from xeploai.reviews.templatetags.board import level_badge, level_options, reason_options
@@ -58,9 +58,9 @@ def test_the_board_reads_the_rule_facts_once(client, cast, settings, tmp_path, m
     loads = []
     real_load = engine.Facts.load
 
-    def counting_load(period, evaluations):
+    def counting_load(period, evaluations, among=None):
         loads.append(len(evaluations))
-        return real_load(period, evaluations)
+        return real_load(period, evaluations, among)
 
     monkeypatch.setattr(engine.Facts, "load", counting_load)
     client.force_login(cast.clerk)
@@ -70,3 +70,101 @@ def test_the_board_reads_the_rule_facts_once(client, cast, settings, tmp_path, m
     html = page.content.decode()
     assert '<option value="HTTNV" selected>HTTNV</option>' in html
     assert 'class="level-HTTNV"' in html
+
+
+# The row loop board.html had before the rows were built by the ``board_rows`` tag.
+OLD_ROW_LOOP = (
+    "{% for r in rows %}{% with e=r.evaluation %}\n"
+    '<tr id="e{{ e.pk }}"{% if e.not_rated_reason %} class="dim"{% endif %}>\n'
+    '  {% if can_decide and pending %}<td>{% if e.stage == "da_gui" %}<input type="checkbox" name="ids" value="{{ e.pk }}" form="accept-form" aria-label="{{ e.subject_name }}" checked>{% endif %}</td>{% endif %}\n'
+    '  <td><a href="{% url \'review_detail\' e.pk %}">{{ e.subject_name }}</a>{% if e.person_id %}<br><span class="muted">{{ e.unit.name }}</span>{% endif %}</td>\n'
+    "  <td>{{ r.group_label }}</td>\n"
+    "  <td>{% level_badge e.self_level %}</td>\n"
+    "  <td>{% level_badge e.ballot_level %}</td>\n"
+    '  <td>{% level_badge e.cell_level %}{% if e.not_rated_reason %}<br><span class="badge warn">{{ e.get_not_rated_reason_display }}</span>{% endif %}</td>\n'
+    '  <td>{% if r.ceiling %}{% level_badge r.ceiling_level %}{% if r.needs_decision %} <span class="badge warn">{{ t_competent }}</span>{% endif %}{% if r.messages %}<ul class="why">{% for m in r.messages %}<li>{{ m }}</li>{% endfor %}</ul>{% endif %}{% else %}—{% endif %}</td>\n'
+    "  <td>\n"
+    '    {% if e.is_locked %}{% level_badge e.level %} <span class="badge ok">{{ t_locked }}</span>\n'
+    '    {% elif can_decide and e.stage == "da_gui" %}\n'
+    '      <form method="post" action="{% url \'decide\' e.pk %}" class="decide">\n'
+    '        {% csrf_token %}<input type="hidden" name="version" value="{{ e.version }}"><input type="hidden" name="next" value="{{ board_url }}#e{{ e.pk }}">\n'
+    '        <select name="level" aria-label="{{ t_level }}">{% level_options level_codes e.cell_level %}</select>\n'
+    '        <select name="not_rated_reason" aria-label="{{ t_reason }}">{% reason_options reason_choices e.cell_level e.not_rated_reason %}</select>\n'
+    '        <input type="text" name="reason" placeholder="{{ t_placeholder }}" aria-label="{{ t_why }}">\n'
+    '        <label><input type="checkbox" name="override"> {{ t_override }}</label>\n'
+    '        <button type="submit" class="primary">{{ t_decide }}</button>\n'
+    "      </form>\n"
+    '    {% else %}<span class="muted">{{ e.get_stage_display }}</span>{% endif %}\n'
+    "  </td>\n"
+    "</tr>{% endwith %}\n"
+    "{% endfor %}"
+)
+
+WORDS = {
+    "t_level": "Mức quyết định",
+    "t_reason": "Lý do chưa xếp loại",
+    "t_placeholder": "Lý do (bắt buộc khi quyết định khác quy tắc)",
+    "t_why": "Lý do",
+    "t_override": "khác gợi ý quy tắc",
+    "t_decide": "Quyết định",
+    "t_competent": "cấp có thẩm quyền quyết định",
+    "t_locked": "đã khóa",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("can_decide", [True, False])
+def test_the_board_rows_tag_writes_what_the_row_loop_wrote(cast, settings, tmp_path, can_decide):
+    settings.MEDIA_ROOT = tmp_path
+    round_ = make_round(cast)
+    evaluations = list(Evaluation.objects.filter(period=round_.period).order_by("pk"))
+    by_decider: dict[int, list[Evaluation]] = {}
+    for e in evaluations:
+        by_decider.setdefault(e.decider_id, []).append(e)
+    decider_id = max(by_decider, key=lambda d: len(by_decider[d]))
+    sent, decided, absent, *rest = by_decider[decider_id]
+    Evaluation.objects.filter(pk__in=[e.pk for e in [sent, *rest]]).update(
+        stage=Stage.SENT, cell_level="HTTNV", reviewed=True
+    )
+    Evaluation.objects.filter(pk=decided.pk).update(
+        stage=Stage.DECIDED, level="HTXSNV", cell_level="HTXSNV", self_level="HTTNV"
+    )
+    Evaluation.objects.filter(pk=absent.pk).update(
+        stage=Stage.SENT, not_rated_reason="VANG_MAT_CHUA_XL"
+    )
+    decider = sent.decider
+    rows, _facts = selectors.board(decider, round_.period)
+    context = {
+        **WORDS,
+        "rows": rows,
+        "can_decide": can_decide,
+        "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
+        "board_url": reverse("board", args=[decider.code]),
+        "csrf_token": "tok<&>",
+        "level_codes": tuple(value for value, _ in LEVELS),
+        "reason_choices": tuple((value, str(label)) for value, label in REASONS),
+    }
+    before = Template("{% load board %}" + OLD_ROW_LOOP).render(Context(context))
+    after = Template("{% load board %}{% board_rows rows %}").render(Context(context))
+    assert 'class="badge ok"' in after
+    assert 'class="dim"' in after
+    assert ("<form" in after) is can_decide
+    assert after == before
+
+
+@pytest.mark.django_db
+def test_the_facts_selected_by_the_query_are_those_selected_by_the_ids(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    round_ = make_round(cast)
+    for decider_id in {e.decider_id for e in Evaluation.objects.filter(period=round_.period)}:
+        query = Evaluation.objects.filter(period=round_.period, decider=decider_id).order_by(
+            "kind", "pk"
+        )
+        evaluations = list(query)
+        by_ids = engine.Facts.load(round_.period, evaluations)
+        by_query = engine.Facts.load(round_.period, evaluations, among=query)
+        for name in ("positions", "disciplines", "memberships", "civil", "comments"):
+            assert dict(getattr(by_query, name)) == dict(getattr(by_ids, name)), name
+        assert [by_query.subject(e) for e in evaluations] == [
+            by_ids.subject(e) for e in evaluations
+        ]
