@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_GET
 from xeploai.lib.htmx import is_htmx
 from xeploai.lib.numbers import vn_int
 from xeploai.org import access
-from xeploai.org.models import OrgUnit
+from xeploai.org.models import OrgUnit, Person
 from xeploai.org.selectors import unit_overview
 
 
@@ -51,7 +52,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return len(self.object_list[: SEARCH_COUNT_CAP + 1].values_list("pk", flat=True))
+        people: QuerySet[Person] = self.object_list  # type: ignore[assignment]
+        return len(people[: SEARCH_COUNT_CAP + 1].values_list("pk", flat=True))
 
 
 @require_GET

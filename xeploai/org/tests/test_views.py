@@ -58,9 +58,7 @@ def test_person_search_finds_by_name_card_and_citizen_id_within_scope(client, ca
     assert [p.pk for p in by_card] == [cast.member_a1.pk]
 
 
-def test_person_search_counts_only_up_to_a_cap_and_sorts_matches_by_name(
-    client, cast, monkeypatch
-):
+def test_person_search_counts_only_up_to_a_cap_and_sorts_matches_by_name(client, cast, monkeypatch):
     for name in ("Trần Văn Cường", "Trần Thị An", "Trần Bình"):
         make_person(cast.cell_a1, full_name=name)
     client.force_login(cast.clerk)
