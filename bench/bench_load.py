@@ -81,6 +81,9 @@ def ensure_seed(members: int) -> tuple[str, float | None]:
     if psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
         try:
             if psql("SELECT 1 FROM org_orgunit WHERE code = 'DEMO'", db=name):
+                # a seed made by an older checkout: bring its schema (and derived tables) up
+                migrate = [BIN / "xeploai", "migrate", "--noinput", "-v", "0"]
+                subprocess.run(migrate, env=env_for(name), check=True)
                 return name, None
         except Exception:  # noqa: S110 — an unfinished seed: start again
             pass

@@ -195,12 +195,7 @@ def paper_mismatches(ballot: Ballot) -> list[tuple[int, str, int, int]] | None:
 def _record_tallies(actor: Any, ballot: Ballot, rows: dict[int, dict[str, int]]) -> list[Tally]:
     ruleset = ruleset_of(ballot.period)
     tallies = []
-    evaluations = {
-        e.pk: e
-        for e in Evaluation.objects.filter(pk__in=rows).select_related(
-            "unit", "person", "period", "decider"
-        )
-    }
+    results: dict[int, tuple[str, str]] = {}
     for evaluation_id, row in rows.items():
         count = rules.BallotCount(
             votes={rules.Level[level]: row.get(level, 0) for level in LEVELS},
@@ -224,14 +219,13 @@ def _record_tallies(actor: Any, ballot: Ballot, rows: dict[int, dict[str, int]])
             )
         )
         if level:
-            review_services.ballot_result_record(
-                actor=actor,
-                evaluation=evaluations[evaluation_id],
-                level=level,
-                note=_("Bỏ phiếu kín: {votes}").format(
+            results[evaluation_id] = (
+                level,
+                _("Bỏ phiếu kín: {votes}").format(
                     votes=", ".join(f"{k} {row.get(k, 0)}" for k in LEVELS)
                 ),
             )
+    review_services.ballot_results_record(actor=actor, results=results)
     Tally.objects.bulk_create(tallies)
     return tallies
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from xeploai.audit.models import AuditEvent
 from xeploai.ballots import services
 from xeploai.ballots.models import Ballot, BallotCode, BallotMode, PaperEntry
-from xeploai.reviews.models import Evaluation, LedgerStage, SubjectKind
+from xeploai.reviews.models import Evaluation, LedgerStage, Stage, SubjectKind
 from xeploai.testing import make_person, make_round
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +82,39 @@ def test_paper_results_are_accepted_only_when_both_entries_agree(cast, round_):
     tallies = services.paper_accept(actor=cast.secretary, ballot=ballot)
     assert {t.level for t in tallies} == {"HTTNV"}  # 4 of 5 valid ballots, more than half
     assert PaperEntry.objects.filter(ballot=ballot).count() == 3  # the re-keyed entry is kept
-    first = Evaluation.objects.get(pk=evaluations[0].pk)
-    assert first.ballot_level == "HTTNV"
-    assert first.ledger.filter(stage=LedgerStage.BALLOT, level="HTTNV").exists()
+    for evaluation in evaluations:  # every subject: level, version, one ledger row, one event
+        stored = Evaluation.objects.get(pk=evaluation.pk)
+        assert stored.ballot_level == "HTTNV" and stored.version == evaluation.version + 1
+        assert stored.ledger.filter(stage=LedgerStage.BALLOT, level="HTTNV").count() == 1
+        assert "HTXSNV 1, HTTNV 4" in stored.ledger.get(stage=LedgerStage.BALLOT).reason
+        assert AuditEvent.objects.filter(
+            action="ballot_result_record", object_id=str(evaluation.pk)
+        ).exists()
+
+
+def test_accepting_a_ballot_with_a_decided_subject_writes_nothing(cast, round_):
+    evaluations = members(round_)
+    ballot = services.ballot_create(
+        actor=cast.secretary,
+        period=round_.period,
+        unit=cast.cell_a1,
+        mode=BallotMode.PAPER,
+        title="Phiếu",
+        present=6,
+        evaluations=evaluations,
+    )
+    for entry_no in (1, 2):
+        services.paper_entry_save(
+            actor=cast.secretary, ballot=ballot, entry_no=entry_no, data=tally_data(evaluations)
+        )
+    Evaluation.objects.filter(pk=evaluations[-1].pk).update(stage=Stage.DECIDED)
+    with pytest.raises(ValidationError, match="Đã quyết định"):
+        services.paper_accept(actor=cast.secretary, ballot=ballot)
+    assert not Evaluation.objects.filter(pk__in=[e.pk for e in evaluations]).exclude(
+        ballot_level=""
+    ).exists()
+    ballot.refresh_from_db()
+    assert ballot.is_open
 
 
 @pytest.mark.parametrize(
