@@ -110,9 +110,11 @@ def test_accepting_a_ballot_with_a_decided_subject_writes_nothing(cast, round_):
     Evaluation.objects.filter(pk=evaluations[-1].pk).update(stage=Stage.DECIDED)
     with pytest.raises(ValidationError, match="Đã quyết định"):
         services.paper_accept(actor=cast.secretary, ballot=ballot)
-    assert not Evaluation.objects.filter(pk__in=[e.pk for e in evaluations]).exclude(
-        ballot_level=""
-    ).exists()
+    assert (
+        not Evaluation.objects.filter(pk__in=[e.pk for e in evaluations])
+        .exclude(ballot_level="")
+        .exists()
+    )
     ballot.refresh_from_db()
     assert ballot.is_open
 
