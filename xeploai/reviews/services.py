@@ -58,9 +58,13 @@ def _lock(evaluation: Evaluation, expected_version: int | None) -> Evaluation:
     )
     if expected_version is not None and locked.version != expected_version:
         raise ConcurrentChange
-    if locked.period.status == PeriodStatus.CLOSED:
-        raise ValidationError(_("Đợt đánh giá đã kết thúc; không thể thay đổi."))
+    _refuse_if_closed(locked)
     return locked
+
+
+def _refuse_if_closed(evaluation: Evaluation) -> None:
+    if evaluation.period.status == PeriodStatus.CLOSED:
+        raise ValidationError(_("Đợt đánh giá đã kết thúc; không thể thay đổi."))
 
 
 def _save(evaluation: Evaluation, fields: Iterable[str]) -> None:
@@ -241,28 +245,13 @@ def comment_record(
 
 
 @transaction.atomic
-def ballot_result_record(
-    *, actor: Any, evaluation: Evaluation, level: str, note: str
-) -> Evaluation:
-    """The cell meeting's secret-ballot result for one subject (called by the ballots app)."""
-    evaluation = _lock(evaluation, None)
-    if evaluation.is_locked:
-        raise ValidationError(_("Đã quyết định xếp loại; không thể ghi kết quả bỏ phiếu."))
-    before = _state(evaluation)
-    evaluation.ballot_level = level
-    _save(evaluation, ["ballot_level"])
-    _ledger(evaluation, LedgerStage.BALLOT, actor, level=level, reason=note)
-    _audit(actor, "ballot_result_record", evaluation, before)
-    return evaluation
-
-
-@transaction.atomic
 def ballot_results_record(*, actor: Any, results: dict[int, tuple[str, str]]) -> int:
-    """The results of a whole ballot at once: ``results[evaluation id] = (level, note)``.
+    """The cell meeting's secret-ballot results (called by the ballots app when a ballot is
+    accepted or closed): ``results[evaluation id] = (level, note)``.
 
-    The same checks and records as ``ballot_result_record`` for each subject, with one lock,
-    one update and one ledger insert for all of them (a cell's ballot is accepted in one
-    request; subject by subject it took four statements each)."""
+    Each subject gets its level, a version bump, a ballot row in the ledger and an audit event;
+    with one lock, one update and one ledger insert for all of them (subject by subject it
+    took four statements each)."""
     evaluations = list(
         Evaluation.objects.select_for_update(of=("self",))
         .select_related("period", "unit")
@@ -270,8 +259,7 @@ def ballot_results_record(*, actor: Any, results: dict[int, tuple[str, str]]) ->
         .order_by("pk")
     )
     for evaluation in evaluations:
-        if evaluation.period.status == PeriodStatus.CLOSED:
-            raise ValidationError(_("Đợt đánh giá đã kết thúc; không thể thay đổi."))
+        _refuse_if_closed(evaluation)
         if evaluation.is_locked:
             raise ValidationError(_("Đã quyết định xếp loại; không thể ghi kết quả bỏ phiếu."))
     befores = {evaluation.pk: _state(evaluation) for evaluation in evaluations}

@@ -307,9 +307,7 @@ def test_a_new_member_is_not_rated_and_counted_with_the_reason(cast, round_):
 
 def test_the_cell_proposes_what_the_ballot_gave_for_everyone_at_once(cast, round_):
     evaluation = submit(round_.evaluation, cast.member)
-    services.ballot_result_record(
-        actor=cast.secretary, evaluation=evaluation, level="HTTNV", note="x"
-    )
+    services.ballot_results_record(actor=cast.secretary, results={evaluation.pk: ("HTTNV", "x")})
     others = Evaluation.objects.filter(period=round_.period, unit=cast.cell_a1).exclude(
         pk=evaluation.pk
     )
