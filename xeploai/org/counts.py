@@ -12,7 +12,7 @@ from collections import Counter
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from xeploai.org.models import CELLS_KEY, SEGMENT, MemberCount, OrgUnit, Person, UnitKind
@@ -41,25 +41,41 @@ def member_count_move(*, old: Key | None, new: Key | None) -> None:
         changes[old] -= 1
     if new is not None:
         changes[new] += 1
-    # every ancestor of old and new; what they share cancels out before a row is touched
+    _apply_exact(_rolled_up(changes))
+
+
+def member_counts_add(people: Counter[tuple[int, str]]) -> None:
+    """Add ``people[(unit id, status)]`` people (negative: remove) to those units and every
+    ancestor — what a bulk load of people changed, without recounting the country."""
+    paths = dict(
+        OrgUnit.objects.filter(pk__in={unit_id for unit_id, _ in people}).values_list("pk", "path")
+    )
+    changes: Counter[Key] = Counter()
+    for (unit_id, status), n in people.items():
+        changes[(paths[unit_id], status)] += n
+    _apply_exact(_rolled_up(changes))
+
+
+def _rolled_up(changes: Counter[Key]) -> Counter[Key]:
+    """The changes added to every ancestor of their units; what cancels out is left out."""
     expanded: Counter[Key] = Counter()
     for (path, status), n in changes.items():
         for prefix in _prefixes(path):
             expanded[(prefix, status)] += n
-    exact = Counter({key: n for key, n in expanded.items() if n})
-    _apply_exact(exact)
+    return Counter({key: n for key, n in expanded.items() if n})
 
 
 def _apply_exact(delta: Counter[Key]) -> None:
     """Add ``delta[(path, status)]`` to each of those rows (missing ones inserted at zero).
 
-    One UPDATE for every row touched, so two concurrent changes lock rows in index order and
-    cannot deadlock each other.
+    One UPDATE per row, sent together (``executemany``) in (path, status) order, so concurrent
+    changes lock rows in the same order and cannot deadlock each other.
     """
     if not delta:
         return
+    keys = sorted(delta)
     units = dict(
-        OrgUnit.objects.filter(path__in={path for path, _ in delta}).values_list("path", "pk")
+        OrgUnit.objects.filter(path__in={path for path, _ in keys}).values_list("path", "pk")
     )
     MemberCount.objects.bulk_create(
         [
@@ -70,49 +86,7 @@ def _apply_exact(delta: Counter[Key]) -> None:
                 status=status,
                 n=0,
             )
-            for path, status in sorted(delta)
-            if path in units
-        ],
-        ignore_conflicts=True,
-    )
-    matches = Q(pk__in=[])
-    whens = []
-    for (path, status), n in delta.items():
-        condition = Q(path=path, status=status)
-        matches |= condition
-        whens.append(When(condition, then=Value(n)))
-    MemberCount.objects.filter(matches).update(n=F("n") + Case(*whens, default=Value(0)))
-
-
-def member_counts_add(people: Counter[tuple[int, str]]) -> None:
-    """Add ``people[(unit id, status)]`` people (negative: remove) to those units and every
-    ancestor — what a bulk load of people changed, without recounting the country.
-
-    Rows are inserted at zero where missing, then one ``UPDATE`` per (path, status) in
-    (path, status) order, sent together (``executemany``), so concurrent loads lock rows in the
-    same order."""
-    people = Counter({key: n for key, n in people.items() if n})
-    if not people:
-        return
-    paths = dict(
-        OrgUnit.objects.filter(pk__in={unit_id for unit_id, _ in people}).values_list("pk", "path")
-    )
-    expanded: Counter[Key] = Counter()
-    for (unit_id, status), n in people.items():
-        for prefix in _prefixes(paths[unit_id]):
-            expanded[(prefix, status)] += n
-    delta = sorted((key, n) for key, n in expanded.items() if n)
-    if not delta:
-        return
-    units = dict(
-        OrgUnit.objects.filter(path__in={path for (path, _), _ in delta}).values_list("path", "pk")
-    )
-    MemberCount.objects.bulk_create(
-        [
-            MemberCount(
-                unit_id=units[path], path=path, depth=len(path) // SEGMENT - 1, status=status, n=0
-            )
-            for (path, status), _ in delta
+            for path, status in keys
             if path in units
         ],
         ignore_conflicts=True,
@@ -121,7 +95,7 @@ def member_counts_add(people: Counter[tuple[int, str]]) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {COUNT} SET n = n + %s WHERE path = %s AND status = %s",  # noqa: S608
-            [(n, path, status) for (path, status), n in delta],
+            [(delta[key], *key) for key in keys],
         )
 
 
