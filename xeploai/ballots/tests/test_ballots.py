@@ -35,6 +35,19 @@ def members(round_):
     )
 
 
+def new_ballot(cast, round_, evaluations, *, mode=BallotMode.PAPER, title="Phiếu", present=6):
+    """A ballot of the secretary's cell in this round."""
+    return services.ballot_create(
+        actor=cast.secretary,
+        period=round_.period,
+        unit=cast.cell_a1,
+        mode=mode,
+        title=title,
+        present=present,
+        evaluations=evaluations,
+    )
+
+
 def tally_data(evaluations, xs=1, tt=4, ht=0, k=0, issued=6, returned=6, valid=5):
     return {
         str(e.pk): {
@@ -52,15 +65,7 @@ def tally_data(evaluations, xs=1, tt=4, ht=0, k=0, issued=6, returned=6, valid=5
 
 def test_paper_results_are_accepted_only_when_both_entries_agree(cast, round_):
     evaluations = members(round_)
-    ballot = services.ballot_create(
-        actor=cast.secretary,
-        period=round_.period,
-        unit=cast.cell_a1,
-        mode=BallotMode.PAPER,
-        title="Phiếu",
-        present=6,
-        evaluations=evaluations,
-    )
+    ballot = new_ballot(cast, round_, evaluations)
     services.paper_entry_save(
         actor=cast.secretary, ballot=ballot, entry_no=1, data=tally_data(evaluations)
     )
@@ -94,15 +99,7 @@ def test_paper_results_are_accepted_only_when_both_entries_agree(cast, round_):
 
 def test_accepting_a_ballot_with_a_decided_subject_writes_nothing(cast, round_):
     evaluations = members(round_)
-    ballot = services.ballot_create(
-        actor=cast.secretary,
-        period=round_.period,
-        unit=cast.cell_a1,
-        mode=BallotMode.PAPER,
-        title="Phiếu",
-        present=6,
-        evaluations=evaluations,
-    )
+    ballot = new_ballot(cast, round_, evaluations)
     for entry_no in (1, 2):
         services.paper_entry_save(
             actor=cast.secretary, ballot=ballot, entry_no=entry_no, data=tally_data(evaluations)
@@ -130,15 +127,7 @@ def test_accepting_a_ballot_with_a_decided_subject_writes_nothing(cast, round_):
 )
 def test_an_impossible_tally_is_refused_naming_the_subject(cast, round_, change, message):
     evaluations = members(round_)
-    ballot = services.ballot_create(
-        actor=cast.secretary,
-        period=round_.period,
-        unit=cast.cell_a1,
-        mode=BallotMode.PAPER,
-        title="Phiếu",
-        present=6,
-        evaluations=evaluations,
-    )
+    ballot = new_ballot(cast, round_, evaluations)
     data = tally_data(evaluations)
     data[str(evaluations[0].pk)].update(change)
     with pytest.raises(ValidationError) as error:
@@ -149,28 +138,12 @@ def test_an_impossible_tally_is_refused_naming_the_subject(cast, round_, change,
 
 def test_only_full_members_present_vote(cast, round_):
     with pytest.raises(ValidationError, match="chính thức"):
-        services.ballot_create(
-            actor=cast.secretary,
-            period=round_.period,
-            unit=cast.cell_a1,
-            mode=BallotMode.ROOM,
-            title="x",
-            present=99,
-            evaluations=members(round_),
-        )
+        new_ballot(cast, round_, members(round_), mode=BallotMode.ROOM, title="x", present=99)
 
 
 def test_an_in_room_ballot_counts_codes_and_publishes_a_digest(cast, round_):
     evaluations = members(round_)
-    ballot = services.ballot_create(
-        actor=cast.secretary,
-        period=round_.period,
-        unit=cast.cell_a1,
-        mode=BallotMode.ROOM,
-        title="Tại chỗ",
-        present=5,
-        evaluations=evaluations,
-    )
+    ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=5)
     codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
     assert len(codes) == 5 and len(set(codes)) == 5
     with pytest.raises(ValidationError, match="một lần"):
@@ -197,15 +170,7 @@ def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(client, cast, round
     included) and no log line carries a code or its hash."""
     caplog.set_level(logging.DEBUG)
     evaluations = members(round_)
-    ballot = services.ballot_create(
-        actor=cast.secretary,
-        period=round_.period,
-        unit=cast.cell_a1,
-        mode=BallotMode.ROOM,
-        title="Tại chỗ",
-        present=3,
-        evaluations=evaluations,
-    )
+    ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=3)
     codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
     client.force_login(cast.member)  # a logged-in member votes from their own phone
     for code in codes:
@@ -230,15 +195,7 @@ def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(client, cast, round
 
 def test_results_stay_hidden_until_closed_and_small_groups_get_a_warning(client, cast, round_):
     evaluations = members(round_)[:1]
-    ballot = services.ballot_create(
-        actor=cast.secretary,
-        period=round_.period,
-        unit=cast.cell_a1,
-        mode=BallotMode.ROOM,
-        title="Tại chỗ",
-        present=3,
-        evaluations=evaluations,
-    )
+    ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=3)
     codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
     services.vote_cast(code=codes[0], choices={str(evaluations[0].pk): "HTXSNV"})
     client.force_login(cast.secretary)
@@ -255,15 +212,7 @@ def test_results_stay_hidden_until_closed_and_small_groups_get_a_warning(client,
 
 def test_voting_on_a_phone_needs_only_the_code(client, cast, round_):
     evaluations = members(round_)[:2]
-    ballot = services.ballot_create(
-        actor=cast.secretary,
-        period=round_.period,
-        unit=cast.cell_a1,
-        mode=BallotMode.ROOM,
-        title="Tại chỗ",
-        present=2,
-        evaluations=evaluations,
-    )
+    ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=2)
     code = services.codes_issue(actor=cast.secretary, ballot=ballot)[0]
     page = client.post(reverse("vote"), {"code": code}).content.decode()
     assert evaluations[0].subject_name in page
