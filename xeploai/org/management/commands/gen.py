@@ -57,7 +57,7 @@ class Command(BaseCommand):
         if not 1 <= provinces <= 200:
             raise CommandError(_("--provinces phải từ 1 đến 200."))
         if not 2019 <= year <= 2100:
-            raise CommandError(_("--year phải từ 2019 trở đi."))
+            raise CommandError(_("--year phải từ 2019 đến 2100."))
         started = time.monotonic()
         try:
             result = generate_country(
