@@ -63,6 +63,20 @@ def deadlines(year: int) -> dict[str, dt.date]:
     }
 
 
+def year_period(root: OrgUnit, year: int, name: str) -> Period:
+    """A yearly period over ``root`` under the rule set of its year, with the demo deadlines."""
+    return period_create(
+        actor=None,
+        name=name,
+        year=year,
+        kind=PeriodKind.YEAR,
+        ruleset=RuleSetKey.for_year(year),
+        scope_root=root,
+        evaluation_date=evaluation_date(year),
+        deadlines=deadlines(year),
+    )
+
+
 def _build_accounts(root: OrgUnit, units: list[OrgUnit], on: dt.date) -> list[Login]:
     user_model = get_user_model()
     password = make_password(DEMO_PASSWORD)  # hashed once, shared by every demo account
@@ -166,30 +180,12 @@ def seed_demo(
         counts = builder.build_history(people, cells)
         member_counts_rebuild()
         logins = _build_accounts(root, units, builder.on)
-        previous = period_create(
-            actor=None,
-            name=f"Kiểm điểm, xếp loại năm {year - 1}",
-            year=year - 1,
-            kind=PeriodKind.YEAR,
-            ruleset=RuleSetKey.for_year(year - 1),
-            scope_root=root,
-            evaluation_date=evaluation_date(year - 1),
-            deadlines=deadlines(year - 1),
-        )
+        previous = year_period(root, year - 1, f"Kiểm điểm, xếp loại năm {year - 1}")
         period_open(actor=None, period=previous)
         decided = decide_previous_year(previous, rng=builder.rng)
         stats_rebuild(previous)
         Period.objects.filter(pk=previous.pk).update(status=PeriodStatus.CLOSED)
-        current = period_create(
-            actor=None,
-            name=f"Kiểm điểm, xếp loại năm {year}",
-            year=year,
-            kind=PeriodKind.YEAR,
-            ruleset=RuleSetKey.for_year(year),
-            scope_root=root,
-            evaluation_date=evaluation_date(year),
-            deadlines=deadlines(year),
-        )
+        current = year_period(root, year, f"Kiểm điểm, xếp loại năm {year}")
         opened = period_open(actor=None, period=current)
         demo_cell = Person.objects.get(user__username="dangvien").unit_id
         give_previous_shortcomings(previous, demo_cell, rng=builder.rng)

@@ -38,13 +38,12 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record
-from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, RuleSetKey
-from xeploai.cycles.services import period_create
+from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.imports.bulk import allocate_ids, insert_rows
 from xeploai.lib.text import fold
 from xeploai.org import names
 from xeploai.org.counts import member_counts_rebuild
-from xeploai.org.demo import deadlines, evaluation_date
+from xeploai.org.demo import evaluation_date, year_period
 from xeploai.org.models import (
     SEGMENT,
     ExcellenceGroup,
@@ -630,17 +629,9 @@ class _Generator:
     def build_periods(self, root: OrgUnit) -> list[Period]:
         periods = []
         for year in (self.year - 1, self.year):
-            period = period_create(
-                actor=None,
-                name=f"Kiểm điểm, xếp loại năm {year} (dữ liệu tổng hợp)",
-                year=year,
-                kind=PeriodKind.YEAR,
-                ruleset=RuleSetKey.for_year(year),
-                scope_root=root,
-                evaluation_date=evaluation_date(year),
-                deadlines=deadlines(year),
+            periods.append(
+                year_period(root, year, f"Kiểm điểm, xếp loại năm {year} (dữ liệu tổng hợp)")
             )
-            periods.append(period)
         return periods
 
 
