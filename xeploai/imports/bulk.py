@@ -8,18 +8,22 @@ The imports load up to hundreds of thousands of rows; Django's ``bulk_create`` m
   table and applied with one ``UPDATE … FROM``; ids are taken from the table's own sequence;
   ``lock`` is a transaction-level advisory lock. Rows whose references were just checked can be
   written without the foreign-key triggers (``checked_references``): PostgreSQL checks a foreign
-  key with one query per row, more than half the time of loading 100,000 members.
+  key with one query per row, more than half the time of loading 100,000 members. A load of
+  millions of rows (``xeploai gen``) drops the tables' secondary indexes and constraints first
+  (``drop_secondary``) and builds them again at the end (``restore_secondary``).
 - SQLite: ``executemany`` in batches; ids follow the largest id ever given (``sqlite_sequence``);
   ``lock`` does nothing because SQLite's IMMEDIATE transactions already let one writer at a time.
 
 Rows are tuples of Python values in the order of the given field names; fields not given get
 their model default, computed once, so a field added to a model later with a default still
 works. Callers validate everything first: this module only moves rows. Every function here is
-exercised by the test suite on both databases (``imports/tests/test_bulk.py``).
+exercised by the test suite on both databases (``imports/tests/test_bulk.py``; the index
+juggling through the generator's tests, ``org/tests/test_generate.py``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import zlib
@@ -365,3 +369,59 @@ def checked_references() -> Iterator[bool]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
+
+
+# ---- PostgreSQL: a bulk load into big tables without their indexes and constraints --------
+
+
+@dataclasses.dataclass
+class DroppedSchema:
+    """Secondary indexes and constraints of some tables, dropped for the load."""
+
+    indexes: list[str] = dataclasses.field(default_factory=list)  # CREATE INDEX statements
+    constraints: list[tuple[str, str, str]] = dataclasses.field(
+        default_factory=list
+    )  # (table, name, def)
+
+
+def drop_secondary(tables: list[str]) -> DroppedSchema:
+    """Drop every index but the primary keys, and the unique and foreign-key constraints, of
+    ``tables`` (PostgreSQL); ``restore_secondary`` creates them again from their saved definitions."""
+    deferred = DroppedSchema()
+    with connection.cursor() as cursor:
+        # Deferred foreign-key checks of rows written earlier in the transaction must run
+        # before the tables can be altered; Django's constraints are deferred again after.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        cursor.execute(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), c.contype "
+            "FROM pg_constraint c WHERE c.contype IN ('u', 'f') "
+            "AND c.conrelid::regclass::text = ANY(%s)",
+            [tables],
+        )
+        constraints = cursor.fetchall()
+        for table, name, definition, _kind in constraints:
+            deferred.constraints.append((table, name, definition))
+            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE NOT i.indisprimary AND i.indrelid::regclass::text = ANY(%s) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+            [tables],
+        )
+        for name, definition in cursor.fetchall():
+            deferred.indexes.append(definition)
+            cursor.execute(f'DROP INDEX "{name}"')
+    return deferred
+
+
+def restore_secondary(deferred: DroppedSchema) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for definition in deferred.indexes:
+            cursor.execute(definition)
+        # unique constraints first: the foreign keys may need them
+        for table, name, definition in sorted(
+            deferred.constraints, key=lambda c: not c[2].startswith("UNIQUE")
+        ):
+            cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')

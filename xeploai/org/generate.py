@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period, PeriodStatus
-from xeploai.imports.bulk import allocate_ids, insert_rows
+from xeploai.imports.bulk import allocate_ids, drop_secondary, insert_rows, restore_secondary
 from xeploai.lib.text import fold
 from xeploai.org import names
 from xeploai.org.counts import member_counts_rebuild
@@ -638,57 +638,6 @@ class _Generator:
 # ---- PostgreSQL: load first, index afterwards -----------------------------------------------
 
 
-@dataclass
-class _Deferred:
-    """Secondary indexes and constraints of some tables, dropped for the load."""
-
-    indexes: list[str] = field(default_factory=list)  # CREATE INDEX statements
-    constraints: list[tuple[str, str, str]] = field(default_factory=list)  # (table, name, def)
-
-
-def _drop_secondary(tables: list[str]) -> _Deferred:
-    """Drop every index but the primary keys, and the unique and foreign-key constraints, of
-    ``tables`` (PostgreSQL); ``_restore`` creates them again from their saved definitions."""
-    deferred = _Deferred()
-    with connection.cursor() as cursor:
-        # Deferred foreign-key checks of rows written earlier in the transaction must run
-        # before the tables can be altered; Django's constraints are deferred again after.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        cursor.execute(
-            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), c.contype "
-            "FROM pg_constraint c WHERE c.contype IN ('u', 'f') "
-            "AND c.conrelid::regclass::text = ANY(%s)",
-            [tables],
-        )
-        constraints = cursor.fetchall()
-        for table, name, definition, _kind in constraints:
-            deferred.constraints.append((table, name, definition))
-            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-        cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "WHERE NOT i.indisprimary AND i.indrelid::regclass::text = ANY(%s) "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
-            [tables],
-        )
-        for name, definition in cursor.fetchall():
-            deferred.indexes.append(definition)
-            cursor.execute(f'DROP INDEX "{name}"')
-    return deferred
-
-
-def _restore(deferred: _Deferred) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        for definition in deferred.indexes:
-            cursor.execute(definition)
-        # unique constraints first: the foreign keys may need them
-        for table, name, definition in sorted(
-            deferred.constraints, key=lambda c: not c[2].startswith("UNIQUE")
-        ):
-            cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
-
-
 # Their foreign keys would otherwise be checked row by row at COMMIT (deferred constraints).
 BIG_MODELS = (Person, Membership, Position, Evaluation, UnitStat, PoolStat)
 
@@ -724,7 +673,7 @@ def generate_country(
     with transaction.atomic():
         deferred = None
         if postgres:
-            deferred = _drop_secondary([m._meta.db_table for m in BIG_MODELS])
+            deferred = drop_secondary([m._meta.db_table for m in BIG_MODELS])
             gen.lap(_("bỏ chỉ mục tạm thời"))
         root, holders = gen.build_tree()
         gen.lap(_("cây tổ chức ({n:,} tổ chức)").format(n=gen.counts["units"]))
@@ -744,7 +693,7 @@ def generate_country(
         member_counts_rebuild()
         gen.lap(_("số đảng viên theo tổ chức"))
         if deferred is not None:
-            _restore(deferred)
+            restore_secondary(deferred)
             gen.lap(_("tạo lại chỉ mục, khóa ngoại"))
             with connection.cursor() as cursor:
                 for model in (OrgUnit, *BIG_MODELS):
