@@ -60,25 +60,14 @@ class PeoplePlan(Plan):
     transfers: list[tuple[int, int, int | None, dt.date]] = field(
         default_factory=list
     )  # (person id, new cell id, open membership id, on)
-
-    def _count_changes(self) -> Counter[tuple[int, str]]:
-        """(cell id, status) → people gained (lost when negative) once the plan is applied,
-        for the organization page's counts; read before the updates overwrite the rows."""
-        changes: Counter[tuple[int, str]] = Counter(
-            (unit_id, fields[STATUS]) for fields, unit_id, _ in self.new
-        )
-        after = {update[0]: (update[-1], update[1 + STATUS]) for update in self.updates}
-        for chunk in chunked(list(after)):
-            for pk, unit_id, status in Person.objects.filter(pk__in=chunk).values_list(
-                "pk", "unit_id", "status"
-            ):
-                if (unit_id, status) != after[pk]:
-                    changes[(unit_id, status)] -= 1
-                    changes[after[pk]] += 1
-        return changes
+    # (cell id, status) → people the updates bring (negative: take away), for the member counts
+    moves: Counter[tuple[int, str]] = field(default_factory=Counter)
 
     def apply(self, actor: Any) -> None:
-        counted = self._count_changes()
+        counted: Counter[tuple[int, str]] = Counter(
+            (unit_id, fields[STATUS]) for fields, unit_id, _ in self.new
+        )
+        counted.update(self.moves)
         ids = bulk.allocate_ids(Person, len(self.new))
         names: dict[str, str] = {}
         official = MembershipKind.OFFICIAL
@@ -280,6 +269,10 @@ def plan(
             folded = fold_clean(str(merged[NAME]), names) if changed_name else None
             result.updates.append((person[0], *merged, folded, cell_id))
             result.updated += 1
+            before, after = (person[-2], person[1 + STATUS]), (cell_id, str(merged[STATUS]))
+            if before != after:
+                result.moves[before] -= 1
+                result.moves[after] += 1
         else:
             result.unchanged += 1
     _plan_transfers(result, pending_transfers, problems)
