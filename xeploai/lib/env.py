@@ -113,6 +113,18 @@ def database(name: str, default: str) -> dict[str, object]:
         conn_max_age = options.pop("conn_max_age", "60")
         if not conn_max_age.isdigit():
             raise ImproperlyConfigured(f"{name}: conn_max_age={conn_max_age!r} is not a number.")
+        # Server-side binding and prepared statements (docs/decisions/0004): a statement run
+        # ``prepare_threshold`` times on a connection is planned once, not at every run. Off
+        # with ``server_side_binding=false`` (a pgbouncer older than 1.21 in transaction mode).
+        binding = options.pop("server_side_binding", "true").lower()
+        if binding not in ("true", "false"):
+            raise ImproperlyConfigured(f"{name}: server_side_binding={binding!r}: true or false.")
+        threshold = options.pop("prepare_threshold", "5")
+        if not threshold.isdigit():
+            raise ImproperlyConfigured(f"{name}: prepare_threshold={threshold!r} is not a number.")
+        typed: dict[str, object] = dict(options)
+        if binding == "true":
+            typed.update(server_side_binding=True, prepare_threshold=int(threshold))
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.strip("/")),
@@ -122,6 +134,6 @@ def database(name: str, default: str) -> dict[str, object]:
             "PORT": str(port or ""),
             "CONN_MAX_AGE": int(conn_max_age),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
+            "OPTIONS": typed,
         }
     raise ImproperlyConfigured(f"{name}={url!r}: expected a sqlite:/// or postgres:// address.")

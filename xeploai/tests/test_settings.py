@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from xeploai.lib import env
 
@@ -24,6 +25,8 @@ from xeploai.lib import env
         ("X_DB", "mysql://localhost/x", lambda: env.database("X_DB", "sqlite:///x.sqlite3")),
         ("X_DB", "postgres://localhost:notaport/x", lambda: env.database("X_DB", "sqlite:///x")),
         ("X_DB", "postgres://localhost/", lambda: env.database("X_DB", "sqlite:///x")),
+        ("X_DB", "postgres://h/x?server_side_binding=yes", lambda: env.database("X_DB", "")),
+        ("X_DB", "postgres://h/x?prepare_threshold=five", lambda: env.database("X_DB", "")),
     ],
 )
 def test_a_malformed_value_raises_naming_the_variable(monkeypatch, variable, value, reader):
@@ -48,7 +51,23 @@ def test_database_url_switches_to_postgresql(monkeypatch):
         "5433",
         "xeploai",
     )
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {
+        "sslmode": "require",
+        "server_side_binding": True,
+        "prepare_threshold": 5,
+    }
+
+
+def test_prepared_statements_are_typed_options_and_can_be_switched_off(monkeypatch):
+    # Django reads ``server_side_binding is True`` and psycopg wants an int: strings would be
+    # silently ignored or fail at the first query.
+    monkeypatch.setenv("X_DB", "postgres://h/x?prepare_threshold=2")
+    assert env.database("X_DB", "")["OPTIONS"] == {
+        "server_side_binding": True,
+        "prepare_threshold": 2,
+    }
+    monkeypatch.setenv("X_DB", "postgres://h/x?server_side_binding=False")
+    assert env.database("X_DB", "")["OPTIONS"] == {}
 
 
 def _start(**variables: str) -> subprocess.CompletedProcess[str]:
@@ -107,3 +126,19 @@ def test_a_fresh_checkout_gets_its_sqlite_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("X_DB", f"sqlite:///{target}")
     env.database("X_DB", "sqlite:///x")
     assert target.parent.is_dir()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_postgresql_plans_a_repeated_statement_once():
+    # The default DATABASE_URL turns server-side binding on: after ``prepare_threshold`` runs
+    # on a connection the statement is a prepared one, planned once (docs/decisions/0004).
+    statement = "SELECT count(*) FROM org_orgunit WHERE depth = %s"
+    with connection.cursor() as cursor:
+        for depth in range(6):
+            cursor.execute(statement, [depth])
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement = %s",
+            [statement.replace("%s", "$1")],
+        )
+        assert cursor.fetchone()[0] == 1
