@@ -84,14 +84,82 @@ def level_of(code: str) -> rules.Level | None:
     return rules.Level[code] if code else None
 
 
+_PREFIX = {
+    SubjectKind.MEMBER: "m",
+    SubjectKind.CELL: "c",
+    SubjectKind.GRASSROOTS: "g",
+    SubjectKind.COMMITTEE: "k",
+}
+
+
 def subject_id(evaluation: Evaluation) -> str:
-    prefix = {
-        SubjectKind.MEMBER: "m",
-        SubjectKind.CELL: "c",
-        SubjectKind.GRASSROOTS: "g",
-        SubjectKind.COMMITTEE: "k",
-    }[SubjectKind(evaluation.kind)]
-    return f"{prefix}{evaluation.person_id if evaluation.person_id else evaluation.unit_id}"
+    return _subject_id(evaluation.kind, evaluation.person_id, evaluation.unit_id)
+
+
+def _subject_id(kind: str, person_id: int | None, unit_id: int) -> str:
+    return f"{_PREFIX[SubjectKind(kind)]}{person_id if person_id else unit_id}"
+
+
+def _identity(
+    *,
+    kind: str,
+    person_id: int | None,
+    unit_id: int,
+    decider_id: int,
+    group: str,
+    unit_kind: str,
+    established: dt.date | None,
+    admitted: dt.date | None,
+    status: str | None,
+) -> dict[str, Any]:
+    """The facts of a subject that the checks of the other subjects of its deciding body read
+    (``rules.check_decision``): its id, kind, parent, quota group and what decides whether it
+    is rated — from the evaluation's row, its unit's and its person's."""
+    facts: dict[str, Any] = {
+        "id": _subject_id(kind, person_id, unit_id),
+        "kind": _KIND[SubjectKind(kind)],
+    }
+    if kind != SubjectKind.MEMBER:
+        parent = None
+        if kind in (SubjectKind.CELL, SubjectKind.COMMITTEE):
+            parent = f"g{decider_id if kind == SubjectKind.CELL else unit_id}"
+        return {
+            **facts,
+            "parent_id": parent,
+            "established_on": established,
+            "peer_group": group or None,
+        }
+    assert status is not None
+    return {
+        **facts,
+        "parent_id": f"c{unit_id}" if unit_kind == "chi_bo" else f"g{unit_id}",
+        "admitted_on": admitted,
+        "status": _STATUS.get(PersonStatus(status), rules.MemberStatus.ACTIVE),
+        "excellence_group": _GROUP.get(group),
+    }
+
+
+def _decision(
+    subject: rules.Subject,
+    *,
+    level: str,
+    not_rated_reason: str,
+    decider_id: int,
+    reviewed: bool,
+    decided_at: dt.datetime | None,
+    override_reason: str = "",
+) -> rules.Decision:
+    return rules.Decision(
+        subject=subject,
+        level=level_of(level),
+        deciding_body=f"u{decider_id}",
+        not_rated_reason=(
+            rules.NotRatedReason(not_rated_reason) if not_rated_reason and not level else None
+        ),
+        reviewed=reviewed,
+        decided_on=decided_at.date() if decided_at else None,
+        override_reason=override_reason or None,
+    )
 
 
 def _months(start: dt.date, end: dt.date) -> int:
@@ -189,9 +257,21 @@ class Facts:
         previous = content.get("previous", [])
         fixed = sum(1 for item in previous if item.get("status") == "da_khac_phuc")
         total = content.get("tasks_total")
+        person = evaluation.person
+        unit = evaluation.unit
+        identity = _identity(
+            kind=evaluation.kind,
+            person_id=evaluation.person_id,
+            unit_id=evaluation.unit_id,
+            decider_id=evaluation.decider_id,
+            group=evaluation.group,
+            unit_kind=unit.kind,
+            established=unit.established,
+            admitted=person.admission_date if person else None,
+            status=person.status if person else None,
+        )
         common: dict[str, Any] = {
-            "id": subject_id(evaluation),
-            "kind": _KIND[SubjectKind(evaluation.kind)],
+            **identity,
             "name": evaluation.subject_name,
             "grade_all_min": min(grades.values()) if grades else None,
             "grade_task_min": min(task_grades) if task_grades else None,
@@ -206,19 +286,7 @@ class Facts:
             "violated_prohibitions": bool(content.get("flag_prohibitions")),
         }
         if evaluation.kind != SubjectKind.MEMBER:
-            unit = evaluation.unit
-            parent = None
-            if evaluation.kind in (SubjectKind.CELL, SubjectKind.COMMITTEE):
-                parent = (
-                    f"g{evaluation.decider_id if evaluation.kind == SubjectKind.CELL else unit.pk}"
-                )
-            return rules.Subject(
-                parent_id=parent,
-                established_on=unit.established,
-                peer_group=evaluation.group or None,
-                **common,
-            )
-        person = evaluation.person
+            return rules.Subject(**common)
         assert person is not None
         held = [
             p
@@ -243,11 +311,7 @@ class Facts:
         civil = self.civil.get(person.pk)
         cell = evaluation.unit
         return rules.Subject(
-            parent_id=f"c{cell.pk}" if cell.kind == "chi_bo" else f"g{cell.pk}",
-            admitted_on=person.admission_date,
-            status=_STATUS.get(PersonStatus(person.status), rules.MemberStatus.ACTIVE),
             has_post=any(p.group != "khong_chuc_vu" for p in held),
-            excellence_group=_GROUP.get(evaluation.group),
             in_political_system=person.in_political_system,
             civil_servant=person.is_civil_servant,
             civil_service_level=level_of(civil.level) if civil else None,
@@ -277,16 +341,16 @@ class Facts:
         not_rated_reason: str | None = None,
         override_reason: str = "",
     ) -> rules.Decision:
-        level = evaluation.level if level is None else level
-        reason = evaluation.not_rated_reason if not_rated_reason is None else not_rated_reason
-        return rules.Decision(
-            subject=self.subject(evaluation),
-            level=level_of(level),
-            deciding_body=f"u{evaluation.decider_id}",
-            not_rated_reason=rules.NotRatedReason(reason) if reason and not level else None,
+        return _decision(
+            self.subject(evaluation),
+            level=evaluation.level if level is None else level,
+            not_rated_reason=(
+                evaluation.not_rated_reason if not_rated_reason is None else not_rated_reason
+            ),
+            decider_id=evaluation.decider_id,
             reviewed=evaluation.reviewed,
-            decided_on=evaluation.decided_at.date() if evaluation.decided_at else None,
-            override_reason=override_reason or None,
+            decided_at=evaluation.decided_at,
+            override_reason=override_reason,
         )
 
 
@@ -295,18 +359,11 @@ def message(explanation: rules.Explanation) -> str:
     return f"{text} ({explanation.clause})" if explanation.clause else text
 
 
-def decider_evaluations(evaluation: Evaluation) -> list[Evaluation]:
-    return list(
-        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
-        .select_related("unit", "person", "period")
-        .order_by("pk")
-    )
-
-
 def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.RuleSet) -> list[str]:
     """Subjects that must be decided before this one (366 Đ.12 k.2; 124 Đ.11): the members of a
     cell before the cell; the committee collective, cells and members of a grassroots
-    organization before the organization."""
+    organization before the organization (``peers``: evaluations of the deciding body that
+    include a cell's members)."""
     if evaluation.kind == SubjectKind.MEMBER:
         return []
     if evaluation.kind == SubjectKind.CELL:
@@ -335,6 +392,52 @@ def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.Rul
     return [f"{text} ({clause})" if clause else text]
 
 
+# What the other subjects' decisions need of their evaluations (``_identity``, ``_decision``).
+_POOL_FIELDS = (
+    "pk",
+    "kind",
+    "person_id",
+    "unit_id",
+    "decider_id",
+    "group",
+    "level",
+    "cell_level",
+    "not_rated_reason",
+    "reviewed",
+    "decided_at",
+    "unit__kind",
+    "unit__established",
+    "person__admission_date",
+    "person__status",
+)
+
+
+def _row_identity(row: dict[str, Any]) -> dict[str, Any]:
+    """``_identity`` of an evaluation's row read with ``_POOL_FIELDS``."""
+    return _identity(
+        kind=row["kind"],
+        person_id=row["person_id"],
+        unit_id=row["unit_id"],
+        decider_id=row["decider_id"],
+        group=row["group"],
+        unit_kind=row["unit__kind"],
+        established=row["unit__established"],
+        admitted=row["person__admission_date"],
+        status=row["person__status"],
+    )
+
+
+def _pool_level(level: str, cell_level: str, not_rated_reason: str) -> str | None:
+    """The level another subject of the deciding body counts with while one is decided: the
+    decided level, else the proposal (None: it does not count)."""
+    if level:
+        return level
+    if cell_level and not not_rated_reason:
+        # An undecided proposal counts in the quota's base, never as a decided HTXSNV.
+        return "HTTNV" if cell_level == "HTXSNV" else cell_level
+    return None
+
+
 def decision_problems(
     evaluation: Evaluation, *, level: str, not_rated_reason: str, on: dt.date, override_reason: str
 ) -> list[str]:
@@ -344,17 +447,47 @@ def decision_problems(
     level, undecided ones at their proposal — for the ceiling and forcing cases, the quota of
     the group, required comments and ordering. Warnings (cases the regulation leaves to the
     competent level) pass only with an override reason; errors never do.
+
+    ``evaluation`` is the one read under the row lock, with its period, unit and person. Only
+    this subject and those whose checks can name it (a cell's members) are read in full; of
+    the others, the row of their evaluation is enough for ``rules.check_decision``.
     """
     period = evaluation.period
     ruleset = ruleset_of(period)
-    peers = decider_evaluations(evaluation)
-    problems = blockers(evaluation, peers, ruleset)
-    facts = Facts.load(period, peers)
     target_id = subject_id(evaluation)
+    rows = list(
+        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
+        .order_by("pk")
+        .values(*_POOL_FIELDS)
+    )
+    identities = {row["pk"]: _row_identity(row) for row in rows}
+    read_in_full = {
+        row["pk"]
+        for row in rows
+        if row["pk"] == evaluation.pk
+        or identities[row["pk"]]["parent_id"] == target_id
+        or (
+            evaluation.kind == SubjectKind.CELL  # its members, for ``blockers``
+            and row["kind"] == SubjectKind.MEMBER
+            and row["unit_id"] == evaluation.unit_id
+        )
+    }
+    full = {evaluation.pk: evaluation}
+    if len(read_in_full) > 1:
+        full.update(
+            (e.pk, e)
+            for e in Evaluation.objects.filter(
+                pk__in=read_in_full - {evaluation.pk}
+            ).select_related("unit", "person", "period")
+        )
+    problems = blockers(evaluation, sorted(full.values(), key=lambda e: e.pk), ruleset)
+    facts = Facts.load(period, list(full.values()))
     decisions: list[rules.Decision] = []
     target_decision = None
-    for peer in peers:
-        if peer.pk == evaluation.pk:
+    for row in rows:
+        peer = full.get(row["pk"])
+        if row["pk"] == evaluation.pk:
+            assert peer is not None
             target_decision = facts.decision(
                 peer,
                 level=level,
@@ -362,13 +495,24 @@ def decision_problems(
                 override_reason=override_reason,
             )
             decisions.append(target_decision)
-        elif peer.level:
-            decisions.append(facts.decision(peer))
-        elif peer.cell_level and not peer.not_rated_reason:
-            # An undecided proposal counts in the quota's base, never as a decided HTXSNV.
-            provisional = "HTTNV" if peer.cell_level == "HTXSNV" else peer.cell_level
-            decisions.append(facts.decision(peer, level=provisional))
-    report = rules.check_decisions(decisions, ruleset, on, year=period.year)
+            continue
+        counted = _pool_level(row["level"], row["cell_level"], row["not_rated_reason"])
+        if counted is None:
+            continue
+        if peer is not None:
+            decisions.append(facts.decision(peer, level=counted))
+        else:
+            decisions.append(
+                _decision(
+                    rules.Subject(**identities[row["pk"]]),
+                    level=counted,
+                    not_rated_reason=row["not_rated_reason"],
+                    decider_id=row["decider_id"],
+                    reviewed=row["reviewed"],
+                    decided_at=row["decided_at"],
+                )
+            )
+    report = rules.check_decision(target_id, decisions, ruleset, on, year=period.year)
     target_group = (
         quota_group(target_decision, ruleset).label if target_decision and level else None
     )
@@ -381,7 +525,7 @@ def decision_problems(
         if not about_target or violation.severity == rules.Severity.INFO:
             continue
         if violation.severity == rules.Severity.ERROR or not override_reason:
-            problems.append(humanize(message(violation), peers, ruleset))
+            problems.append(humanize(message(violation), [evaluation], ruleset))
     return problems
 
 
