@@ -174,14 +174,16 @@ def _pct(part: Any, whole: Any) -> float | None:
 
 @dataclass
 class Facts:
-    """What the engine needs about the evaluations of one deciding body, read in bulk."""
+    """What the engine needs about the evaluations of one deciding body, read in bulk (the
+    positions, disciplines, memberships and civil-service ratings as named rows of the fields
+    the subjects are built from, not as model instances)."""
 
     period: Period
     evaluations: list[Evaluation]
-    positions: dict[int, list[Position]] = field(default_factory=lambda: defaultdict(list))
-    disciplines: dict[int, list[Discipline]] = field(default_factory=lambda: defaultdict(list))
-    memberships: dict[int, list[Membership]] = field(default_factory=lambda: defaultdict(list))
-    civil: dict[int, CivilServiceRating] = field(default_factory=dict)
+    positions: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    disciplines: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    memberships: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    civil: dict[int, Any] = field(default_factory=dict)
     comments: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     # Each subject is built once per Facts, however many rule questions are asked about it.
     _subjects: dict[int, rules.Subject] = field(default_factory=dict)
@@ -208,21 +210,37 @@ class Facts:
         # The models' default orderings start with "person", which joins the person table to
         # sort by name; grouped by person here, ordering by its id gives each person the same
         # list without the join.
-        for position in Position.objects.filter(person_id__in=people).order_by(
-            "person_id", "-appointed"
+        for position in (
+            Position.objects.filter(person_id__in=people)
+            .order_by("person_id", "-appointed", "pk")
+            .values_list("person_id", "group", "appointed", "ended", named=True)
         ):
             facts.positions[position.person_id].append(position)
-        for discipline in Discipline.objects.filter(person_id__in=people).order_by(
-            "person_id", "-decision_date"
+        for discipline in (
+            Discipline.objects.filter(person_id__in=people)
+            .order_by("person_id", "-decision_date", "pk")
+            .values_list(
+                "person_id",
+                "form",
+                "decision_date",
+                "violation_unit_id",
+                "related_to_public_duty",
+                "self_detected_remedied",
+                named=True,
+            )
         ):
             facts.disciplines[discipline.person_id].append(discipline)
-        for membership in Membership.objects.filter(person_id__in=people).order_by(
-            "person_id", "start"
+        for membership in (
+            Membership.objects.filter(person_id__in=people)
+            .order_by("person_id", "start", "pk")
+            .values_list("person_id", "kind", "start", "end", named=True)
         ):
             facts.memberships[membership.person_id].append(membership)
-        for rating in CivilServiceRating.objects.filter(
-            person_id__in=people, year=period.year
-        ).order_by("person_id", "-year"):
+        for rating in (
+            CivilServiceRating.objects.filter(person_id__in=people, year=period.year)
+            .order_by("person_id", "-year")
+            .values_list("person_id", "level", "rated_on", named=True)
+        ):
             facts.civil[rating.person_id] = rating
         from xeploai.reviews.models import Comment
 

@@ -70,6 +70,9 @@ def _url_of(name: str) -> tuple[str, str]:
 
 
 def _text(value: Any) -> str:
+    """``conditional_escape``, without its lazy-string wrapper for the plain strings of a row."""
+    if type(value) is str:
+        return escape(value)
     return str(conditional_escape(value))
 
 
@@ -107,6 +110,7 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
         f'        <button type="submit" class="primary">{words["t_decide"]}</button>\n'
         "      </form>\n    "
     )
+    group_labels: dict[str, str] = {}  # translated once per group, not once per row
     out: list[str] = []
     add = out.append
     for row in rows:
@@ -126,7 +130,10 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
         add(f'\n  <td><a href="{detail_head}{pk}{detail_tail}">{name}</a>')
         if e.person_id:
             add(f'<br><span class="muted">{_text(e.unit.name)}</span>')
-        add(f"</td>\n  <td>{_text(row.group_label)}</td>\n  <td>")
+        group = group_labels.get(e.group)
+        if group is None:
+            group = group_labels[e.group] = _text(row.group_label)
+        add(f"</td>\n  <td>{group}</td>\n  <td>")
         add(_badge(e.self_level or ""))
         add("</td>\n  <td>")
         add(_badge(e.ballot_level or ""))
