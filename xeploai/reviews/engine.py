@@ -372,8 +372,11 @@ class Facts:
         )
 
 
-def message(explanation: rules.Explanation) -> str:
-    text = explanation.message_en if get_language() == "en" else explanation.message_vi
+def message(explanation: rules.Explanation, *, english: bool | None = None) -> str:
+    """The explanation in the active language (``english``: already known, for many)."""
+    if english is None:
+        english = get_language() == "en"
+    text = explanation.message_en if english else explanation.message_vi
     return f"{text} ({explanation.clause})" if explanation.clause else text
 
 
@@ -680,10 +683,19 @@ def board_violations(
     report = rules.check_decisions(decisions, ruleset, on, year=period.year)
     grouped: dict[str, BoardViolation] = {}
     replacements = _replacements(evaluations)
+    english = get_language() == "en"
+    # The sentence depends on the rule, its clause and its numbers, not on the subject: a
+    # problem shared by a hundred subjects is written once.
+    texts: dict[str, str] = {}
     for violation in report.violations:
         if violation.severity == rules.Severity.INFO:
             continue
-        text = humanize(message(violation), evaluations, ruleset, replacements)
+        same = f"{violation.key}|{violation.clause}|{violation.numbers!r}"
+        text = texts.get(same)
+        if text is None:
+            text = texts[same] = humanize(
+                message(violation, english=english), evaluations, ruleset, replacements
+            )
         entry = grouped.setdefault(
             text, BoardViolation(text, violation.severity == rules.Severity.ERROR)
         )
