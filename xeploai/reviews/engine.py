@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -162,6 +163,12 @@ def _decision(
     )
 
 
+@lru_cache(maxsize=32)
+def _task_keys(form_code: str) -> frozenset[str]:
+    """The sections of a form that grade the results of tasks."""
+    return frozenset(s.key for s in form_def(form_code).sections if s.task_results)
+
+
 def _months(start: dt.date, end: dt.date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + (end.day >= start.day) - 1
 
@@ -264,13 +271,12 @@ class Facts:
         on = self.period.evaluation_date
         year_start = dt.date(self.period.year, 1, 1)
         content = evaluation.content or {}
-        definition = form_def(evaluation.form_code)
         grades = {
             key: rules.Grade[entry["grade"]]
             for key, entry in content.get("sections", {}).items()
             if entry.get("grade")
         }
-        task_keys = {s.key for s in definition.sections if s.task_results}
+        task_keys = _task_keys(evaluation.form_code) if grades else frozenset()
         task_grades = [grade for key, grade in grades.items() if key in task_keys]
         previous = content.get("previous", [])
         fixed = sum(1 for item in previous if item.get("status") == "da_khac_phuc")
@@ -306,14 +312,15 @@ class Facts:
         if evaluation.kind != SubjectKind.MEMBER:
             return rules.Subject(**common)
         assert person is not None
+        person_id: int = person.pk
         held = [
             p
-            for p in self.positions.get(person.pk, [])
+            for p in self.positions.get(person_id, ())
             if p.appointed <= on and (p.ended is None or p.ended >= on)
         ]
+        stays = self.memberships.get(person_id, ())
         official = sorted(
-            (m for m in self.memberships.get(person.pk, []) if m.kind == MembershipKind.OFFICIAL),
-            key=lambda m: m.start,
+            (m for m in stays if m.kind == MembershipKind.OFFICIAL), key=lambda m: m.start
         )
         transfer_months = None
         previous_stay = official[-2] if len(official) >= 2 else None
@@ -324,9 +331,9 @@ class Facts:
             m.kind == MembershipKind.TEMPORARY
             and m.start <= on
             and (m.end is None or m.end >= year_start)
-            for m in self.memberships.get(person.pk, [])
+            for m in stays
         )
-        civil = self.civil.get(person.pk)
+        civil = self.civil.get(person_id)
         cell = evaluation.unit
         return rules.Subject(
             has_post=any(p.group != "khong_chuc_vu" for p in held),
@@ -346,7 +353,7 @@ class Facts:
                     related_to_duty=d.related_to_public_duty,
                     self_detected_remedied=d.self_detected_remedied,
                 )
-                for d in self.disciplines.get(person.pk, [])
+                for d in self.disciplines.get(person_id, ())
             ),
             **common,
         )
