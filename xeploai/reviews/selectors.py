@@ -101,9 +101,19 @@ class Row:
         return bool(self.ceiling and self.ceiling.status == rules.CeilingStatus.NEEDS_DECISION)
 
 
-def _missing_comments(subject: rules.Subject, ruleset: rules.RuleSet) -> list[str]:
+def _missing_comments(
+    facts: engine.Facts, evaluation: Evaluation, ruleset: rules.RuleSet
+) -> list[str]:
+    subject = facts.subject(evaluation)
     required = rules.required_comments(subject, ruleset)
     return [_COMMENT_LABELS.get(c, c) for c in required if c not in subject.comments_received]
+
+
+def _ceiling(facts: engine.Facts, evaluation: Evaluation, ruleset: rules.RuleSet) -> rules.Ceiling:
+    period = facts.period
+    return rules.ceiling(
+        facts.subject(evaluation), ruleset, period.evaluation_date, year=period.year
+    )
 
 
 def _rows(
@@ -112,18 +122,17 @@ def _rows(
     with_ceiling: bool,
     facts: engine.Facts | None = None,
 ) -> list[Row]:
+    """The rows, with what the rules say of each worked out (and its subject built) only when
+    a page reads it."""
     facts = facts or engine.Facts.load(period, evaluations)
     ruleset = engine.ruleset_of(period)
     rows = []
     for evaluation in evaluations:
-        subject = facts.subject(evaluation)
         row = Row(evaluation=evaluation)
         if not evaluation.not_rated_reason:
-            row.missing_of = partial(_missing_comments, subject, ruleset)
-        if with_ceiling and evaluation.reviewed and not evaluation.not_rated_reason:
-            row.ceiling_of = partial(
-                rules.ceiling, subject, ruleset, period.evaluation_date, year=period.year
-            )
+            row.missing_of = partial(_missing_comments, facts, evaluation, ruleset)
+            if with_ceiling and evaluation.reviewed:
+                row.ceiling_of = partial(_ceiling, facts, evaluation, ruleset)
         rows.append(row)
     return rows
 
