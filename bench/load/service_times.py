@@ -14,6 +14,13 @@ after the request (the database is left as it was; every repetition starts from 
 - ``secretary: accept`` — a secretary accepts a paper ballot on every votable subject of the
   cell, keyed twice alike as the locust script keys it (made through the services before the
   clock starts); repetition *i* is in the *i*-th secretary's cell.
+
+On a shared machine CPU times wander; instructions do not. With ``--callgrind``, under
+valgrind, only the timed requests are counted (instrumentation is switched on around each):
+valgrind's "Collected" divided by ``--repeat`` is the instructions of one request.
+
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/dev/null \
+        .venv/bin/python bench/load/service_times.py cast.json --only decide --repeat 3 --callgrind
 """
 
 from __future__ import annotations
@@ -22,15 +29,36 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+COUNTING = False  # --callgrind: valgrind counts the instructions of the timed requests only
 ORDER = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
 Prepare = Callable[[int], tuple[str, str, dict[str, str]] | None]  # user, address, form
+
+
+@contextmanager
+def clock() -> Iterator[list[float]]:
+    """Wall and CPU seconds of the block (and, with ``--callgrind``, its instructions)."""
+    spent: list[float] = []
+    if COUNTING:
+        _callgrind("on")
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield spent
+    spent.extend((time.perf_counter() - wall, time.process_time() - cpu))
+    if COUNTING:
+        _callgrind("off")
+
+
+def _callgrind(state: str) -> None:
+    command = ["callgrind_control", "--instr", state, str(os.getpid())]  # valgrind's own tool
+    subprocess.run(command, check=True, capture_output=True)  # noqa: S603
 
 
 class _Rollback(Exception):
@@ -114,7 +142,10 @@ def main() -> None:
     parser.add_argument("cast", type=Path)
     parser.add_argument("--repeat", type=int, default=9, help="timed requests per row")
     parser.add_argument("--only", default="", help="comma-separated words: rows naming one")
+    parser.add_argument("--callgrind", action="store_true", help="under valgrind: see above")
     args = parser.parse_args()
+    global COUNTING
+    COUNTING = args.callgrind
     cast = json.loads(args.cast.read_text(encoding="utf-8"))
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xeploai.settings")
@@ -184,11 +215,10 @@ def main() -> None:
         walls, cpus = [], []
         queries = 0
         for _ in range(args.repeat):
-            with CaptureQueriesContext(connection) as captured:
-                wall, cpu = time.perf_counter(), time.process_time()
+            with CaptureQueriesContext(connection) as captured, clock() as spent:
                 response = client.get(url, **headers)
-                cpus.append(time.process_time() - cpu)
-                walls.append(time.perf_counter() - wall)
+            walls.append(spent[0])
+            cpus.append(spent[1])
             queries = len(captured.captured_queries)
             assert response.status_code == 200, (url, response.status_code)
         rows.append(row_of(name, walls, cpus, queries, len(response.content)))
@@ -206,15 +236,15 @@ def main() -> None:
                     username, url, data = post
                     client = Client()
                     client.force_login(users.get(username=username))
-                    with CaptureQueriesContext(connection) as captured:
-                        wall, cpu = time.perf_counter(), time.process_time()
+                    if index:
+                        with CaptureQueriesContext(connection) as captured, clock() as spent:
+                            response = client.post(url, data)
+                    else:  # the first one warms up
                         response = client.post(url, data)
-                        cpu = time.process_time() - cpu
-                        wall = time.perf_counter() - wall
                     assert response.status_code == 302, (url, response.status_code)
-                    if index:  # the first one warms up
-                        cpus.append(cpu)
-                        walls.append(wall)
+                    if index:
+                        walls.append(spent[0])
+                        cpus.append(spent[1])
                         queries.append(len(captured.captured_queries))
                         page = client.get(response["Location"])
                         refused += b"msg-error" in page.content
