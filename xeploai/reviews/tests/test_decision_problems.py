@@ -3,16 +3,12 @@ deciding body from its evaluations' rows: it must refuse exactly what the check 
 body, every subject read in full, refuses — the same messages, clauses and numbers."""
 
 import datetime as dt
-import random
 
 import pytest
-from django.utils import timezone
 
 from xeploai import rules
-from xeploai.cycles.models import Period, PeriodStatus
-from xeploai.org.demo import seed_demo
 from xeploai.reviews import engine
-from xeploai.reviews.models import Evaluation, Stage, SubjectKind
+from xeploai.reviews.models import Evaluation, SubjectKind
 from xeploai.rules.quota import quota_group
 
 pytestmark = pytest.mark.django_db
@@ -75,48 +71,6 @@ def whole_body_problems(
     return problems
 
 
-@pytest.fixture
-def period(settings, tmp_path):
-    """A small demo bloc whose open round has moved on unevenly: decisions on various days,
-    organizations decided before members (some reopened since), HTXSNV beyond the quota,
-    excellent proposals, scores that limit and scores out of range (the rules cannot check
-    such a member, nor then the order of its decision)."""
-    settings.MEDIA_ROOT = tmp_path
-    seed_demo(seed=7, members=400, log=lambda _: None)
-    period = Period.objects.get(status=PeriodStatus.OPEN)
-    draw = random.Random(7)
-    now = timezone.now()
-    for evaluation in Evaluation.objects.filter(period=period).order_by("pk"):
-        roll = draw.random()
-        changes: dict = {"reviewed": roll > 0.05}
-        if evaluation.kind != SubjectKind.MEMBER:
-            changes["decided_at"] = now - dt.timedelta(days=21)
-        if roll < 0.45 and not evaluation.not_rated_reason:
-            changes.update(
-                stage=Stage.DECIDED,
-                level=draw.choice(["HTXSNV", "HTXSNV", "HTTNV", "HTTNV", "HTNV", "KHTNV"]),
-                decided_at=changes.get("decided_at", now - dt.timedelta(days=draw.randint(0, 20))),
-            )
-        elif roll < 0.6:
-            changes.update(stage=Stage.SENT, cell_level="HTXSNV")
-        elif roll < 0.9:
-            changes.update(stage=Stage.SENT, cell_level=draw.choice(["HTTNV", "HTNV", ""]))
-        if evaluation.kind == SubjectKind.MEMBER and draw.random() < 0.4:
-            score = draw.choice([18, 26, 29, 40])
-            changes["content"] = {
-                "score_common": score,
-                "score_tasks": draw.choice([40, 60, 66]),
-                "tasks_total": 10,
-                "tasks_done": draw.choice([7, 10]),
-                "tasks_exceeded": draw.choice([0, 3]),
-                "tasks_late": 0,
-            }
-            if score == 40 and not evaluation.not_rated_reason:
-                changes.update(stage=Stage.DECIDED, level="HTTNV", decided_at=now)
-        Evaluation.objects.filter(pk=evaluation.pk).update(**changes)
-    return period
-
-
 def bodies(period):
     """The deciding bodies with the most subjects: a grassroots committee's (members and
     cells) and the upper level's (organizations and committee collectives)."""
@@ -129,7 +83,8 @@ def bodies(period):
     return [*ranked[:2], upper.decider_id]
 
 
-def test_the_rows_give_the_facts_the_full_subject_has(period):
+def test_the_rows_give_the_facts_the_full_subject_has(uneven_period):
+    period = uneven_period
     evaluations = list(
         Evaluation.objects.filter(period=period).select_related("unit", "person", "period")
     )
@@ -145,7 +100,8 @@ def test_the_rows_give_the_facts_the_full_subject_has(period):
             assert getattr(light, name) == getattr(full, name), (evaluation.pk, name)
 
 
-def test_a_decision_is_refused_for_what_the_whole_body_check_refuses(period):
+def test_a_decision_is_refused_for_what_the_whole_body_check_refuses(uneven_period):
+    period = uneven_period
     choices = [("HTXSNV", "", ""), ("HTXSNV", "", "BTV"), ("HTTNV", "", ""), ("KHTNV", "", "")]
     choices.append(("", "MIEN_SINH_HOAT", ""))
     seen: set[str] = set()
