@@ -116,23 +116,22 @@ def _identity(
     """The facts of a subject that the checks of the other subjects of its deciding body read
     (``rules.check_decision``): its id, kind, parent, quota group and what decides whether it
     is rated — from the evaluation's row, its unit's and its person's."""
-    facts: dict[str, Any] = {
-        "id": _subject_id(kind, person_id, unit_id),
-        "kind": _KIND[SubjectKind(kind)],
-    }
+    kind = SubjectKind(kind)
     if kind != SubjectKind.MEMBER:
         parent = None
         if kind in (SubjectKind.CELL, SubjectKind.COMMITTEE):
             parent = f"g{decider_id if kind == SubjectKind.CELL else unit_id}"
         return {
-            **facts,
+            "id": f"{_PREFIX[kind]}{unit_id}",
+            "kind": _KIND[kind],
             "parent_id": parent,
             "established_on": established,
             "peer_group": group or None,
         }
     assert status is not None
     return {
-        **facts,
+        "id": f"m{person_id}",
+        "kind": rules.SubjectKind.DANG_VIEN,
         "parent_id": f"c{unit_id}" if unit_kind == "chi_bo" else f"g{unit_id}",
         "admitted_on": admitted,
         "status": _STATUS.get(PersonStatus(status), rules.MemberStatus.ACTIVE),
