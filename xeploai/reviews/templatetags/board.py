@@ -9,10 +9,12 @@ from html import escape
 from typing import Any
 
 from django import template
+from django.template.base import render_value_in_context
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -172,4 +174,32 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
         else:
             add(f'<span class="muted">{_text(e.get_stage_display())}</span>')
         add("\n  </td>\n</tr>\n")
+    return mark_safe("".join(out))  # noqa: S308
+
+
+SHOWN_SUBJECTS = 12  # a problem links its first twelve subjects, then counts the others
+
+
+@register.simple_tag(takes_context=True)
+def board_problems(context: template.Context, problems: list[Any]) -> SafeString:
+    """The items of the board's list of rule problems, as the template's loop wrote them: the
+    problem, its first subjects linked to their rows, "và n đối tượng khác" for the rest."""
+    out: list[str] = []
+    add = out.append
+    for problem in problems:
+        add(f'<li class="{"bad" if problem.error else "warn"}">{_text(problem.message)}')
+        subjects = problem.subjects
+        if subjects:
+            add('<br><span class="subjects">')
+            add(
+                ", ".join(
+                    f'<a href="#e{render_value_in_context(pk, context)}">{_text(name)}</a>'
+                    for pk, name in subjects[:SHOWN_SUBJECTS]
+                )
+            )
+            if len(subjects) > SHOWN_SUBJECTS:
+                n = render_value_in_context(len(subjects) - SHOWN_SUBJECTS, context)
+                add(" " + gettext("và %(n)s đối tượng khác") % {"n": n})
+            add("</span>")
+        add("</li>")
     return mark_safe("".join(out))  # noqa: S308

@@ -236,3 +236,30 @@ def test_the_round_page_names_the_comments_still_missing(client, cast, settings,
     client.force_login(cast.secretary)
     page = client.get(reverse("round_page", args=[cast.cell_a1.code])).content.decode()
     assert page.count('<span class="badge bad">nơi cư trú</span>') == len(others) - 1
+
+
+# The problem loop board.html had before the items were built by the ``board_problems`` tag.
+OLD_PROBLEM_LOOP = (
+    '{% for v in violations %}<li class="{% if v.error %}bad{% else %}warn{% endif %}">'
+    '{{ v.message }}{% if v.subjects %}<br><span class="subjects">{% for pk, name in '
+    'v.subjects|slice:":12" %}<a href="#e{{ pk }}">{{ name }}</a>{% if not forloop.last %}, '
+    "{% endif %}{% endfor %}{% if v.subjects|length > 12 %} {% blocktranslate with "
+    'n=v.subjects|length|add:"-12" %}và {{ n }} đối tượng khác{% endblocktranslate %}'
+    "{% endif %}</span>{% endif %}</li>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_board_problems_tag_writes_what_the_problem_loop_wrote(language):
+    problems = [
+        engine.BoardViolation(
+            f"Vấn đề <{n}> & “{n}”", n % 2 == 0, [(1000 + i, f"Đảng viên <{i}>") for i in range(n)]
+        )
+        for n in (0, 1, 12, 13, 30, 1300)
+    ]
+    context = {"violations": problems}
+    with translation.override(language):
+        before = Template("{% load i18n %}" + OLD_PROBLEM_LOOP).render(Context(context))
+        after = Template("{% load board %}{% board_problems violations %}").render(Context(context))
+    assert "&lt;13&gt;" in after and ("và 1 đối tượng khác" in after) is (language == "vi")
+    assert after == before
