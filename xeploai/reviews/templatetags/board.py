@@ -1,6 +1,7 @@
-"""The decision board's per-row markup, built in Python: the board repeats it for every waiting
-file (a hundred rows or more), where template loops and includes cost most of the page. The
-markup is the one the template loops wrote; each variant is built once per process."""
+"""The decision board's per-row markup (and its list of rule problems), built in Python: the
+board repeats it for every waiting file (a hundred rows or more), where template loops and
+includes cost most of the page. The markup is the one the template loops wrote; each variant
+is built once per process."""
 
 from __future__ import annotations
 
