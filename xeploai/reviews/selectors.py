@@ -148,13 +148,23 @@ def round_rows(unit: OrgUnit, period: Period) -> list[Row]:
     return _rows(period, evaluations, with_ceiling=False)
 
 
-def board(decider: OrgUnit, period: Period) -> tuple[list[Row], engine.Facts]:
+def board(
+    decider: OrgUnit, period: Period, *, every_row: bool = True
+) -> tuple[list[Row], engine.Facts]:
     """The decision board's rows and the facts they were built from, loaded once for the
-    page (the quota meters and the rule problems reuse them)."""
-    query = (
-        Evaluation.objects.filter(period=period, decider=decider)
-        .select_related("person")
-        .order_by("kind", "unit__path", "person__name_folded", "pk")
+    page (the quota meters and the rule problems reuse them).
+
+    ``every_row=False`` (the pending or decided files only): the rows of the files sent or
+    decided, and of those with a level or a proposal — the others are neither shown nor
+    counted by the quota meters and the rule problems, which read decided levels, else
+    proposals."""
+    query = Evaluation.objects.filter(period=period, decider=decider)
+    if not every_row:
+        query = query.filter(
+            Q(stage__in=(Stage.SENT, Stage.DECIDED)) | ~Q(level="") | ~Q(cell_level="")
+        )
+    query = query.select_related("person").order_by(
+        "kind", "unit__path", "person__name_folded", "pk"
     )
     evaluations = list(query)
     # the body's few units (its cells, itself), read once rather than joined to every row

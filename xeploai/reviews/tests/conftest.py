@@ -13,8 +13,9 @@ from xeploai.reviews.models import Evaluation, Stage, SubjectKind
 
 @pytest.fixture
 def uneven_period(settings, tmp_path):
-    """A small demo bloc whose open round has moved on unevenly: decisions on various days,
-    organizations decided before members (some reopened since), HTXSNV beyond the quota,
+    """A small demo bloc whose open round has moved on unevenly: decisions on various days
+    (some not rated), organizations decided before members (some reopened since), files not
+    yet proposed, HTXSNV beyond the quota,
     excellent proposals, scores that limit and scores out of range (the rules cannot check
     such a member, nor then the order of its decision)."""
     settings.MEDIA_ROOT = tmp_path
@@ -33,6 +34,8 @@ def uneven_period(settings, tmp_path):
                 level=draw.choice(["HTXSNV", "HTXSNV", "HTTNV", "HTTNV", "HTNV", "KHTNV"]),
                 decided_at=changes.get("decided_at", now - dt.timedelta(days=draw.randint(0, 20))),
             )
+        elif roll < 0.45:  # decided: not rated, for the reason it has
+            changes.update(stage=Stage.DECIDED, decided_at=now - dt.timedelta(days=1))
         elif roll < 0.6:
             changes.update(stage=Stage.SENT, cell_level="HTXSNV")
         elif roll < 0.9:

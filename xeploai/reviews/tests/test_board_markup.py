@@ -263,3 +263,41 @@ def test_the_board_problems_tag_writes_what_the_problem_loop_wrote(language):
         after = Template("{% load board %}{% board_problems violations %}").render(Context(context))
     assert "&lt;13&gt;" in after and ("và 1 đối tượng khác" in after) is (language == "vi")
     assert after == before
+
+
+def ceiling(row):
+    try:
+        return row.ceiling
+    except rules.InvalidFacts as error:  # the fixture's scores out of range
+        return error.message_en
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("show", [Stage.SENT, Stage.DECIDED])
+def test_the_pending_and_decided_boards_read_only_the_rows_they_need(uneven_period, show):
+    """Filtered, the board leaves out the files neither shown nor counted, and shows and counts
+    the same as from every row."""
+    period = uneven_period
+    on = dt.date(2026, 12, 20)
+    left_out = 0
+    for decider in set(Evaluation.objects.filter(period=period).values_list("decider", flat=True)):
+        unit = OrgUnit.objects.get(pk=decider)
+        every, every_facts = selectors.board(unit, period)
+        needed, needed_facts = selectors.board(unit, period, every_row=False)
+        left_out += len(every) - len(needed)
+
+        def page(rows, facts):
+            evaluations = [r.evaluation for r in rows]
+            return (
+                [(r.evaluation.pk, ceiling(r)) for r in rows if r.evaluation.stage == show],
+                [r.evaluation.pk for r in rows if r.evaluation.stage == Stage.SENT],
+                engine.pool_summaries(evaluations, period, facts),
+                engine.board_violations(evaluations, period, on, facts),
+            )
+
+        assert page(needed, needed_facts) == page(every, every_facts)
+    assert left_out
+    decided_unrated = Evaluation.objects.filter(
+        period=period, stage=Stage.DECIDED, level=""
+    ).exclude(not_rated_reason="")
+    assert decided_unrated.exists()  # shown on the decided board though neither rated nor proposed
