@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from xeploai.audit.models import AuditEvent
+from xeploai.audit.models import AuditEvent, AuditImmutableError
 
 
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
@@ -20,6 +20,36 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
             continue
         data[field.attname] = field.value_from_object(instance)
     return data
+
+
+def audit_event(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    unit_path: str = "",
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """The event ``audit_record`` writes, not yet saved (``audit_record_all`` saves many)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEvent(
+        at=timezone.now(),
+        actor=user,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        unit_path=unit_path,
+        before=dict(before) if before is not None else None,
+        after=dict(after) if after is not None else None,
+        note=note,
+    )
 
 
 def audit_record(
@@ -34,18 +64,23 @@ def audit_record(
     after: Mapping[str, Any] | None = None,
     note: str = "",
 ) -> AuditEvent:
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
-        at=timezone.now(),
-        actor=user,
+    event = audit_event(
+        actor=actor,
         action=action,
+        obj=obj,
         object_type=object_type,
         object_id=object_id,
         unit_path=unit_path,
-        before=dict(before) if before is not None else None,
-        after=dict(after) if after is not None else None,
+        before=before,
+        after=after,
         note=note,
     )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_record_all(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Write the events of a change to many objects in one statement, in their order."""
+    if any(event.pk is not None for event in events):
+        raise AuditImmutableError("Audit events cannot be updated.")
+    return AuditEvent.objects.bulk_create(events)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
@@ -84,14 +85,87 @@ def level_of(code: str) -> rules.Level | None:
     return rules.Level[code] if code else None
 
 
+_PREFIX = {
+    SubjectKind.MEMBER: "m",
+    SubjectKind.CELL: "c",
+    SubjectKind.GRASSROOTS: "g",
+    SubjectKind.COMMITTEE: "k",
+}
+
+
 def subject_id(evaluation: Evaluation) -> str:
-    prefix = {
-        SubjectKind.MEMBER: "m",
-        SubjectKind.CELL: "c",
-        SubjectKind.GRASSROOTS: "g",
-        SubjectKind.COMMITTEE: "k",
-    }[SubjectKind(evaluation.kind)]
-    return f"{prefix}{evaluation.person_id if evaluation.person_id else evaluation.unit_id}"
+    return _subject_id(evaluation.kind, evaluation.person_id, evaluation.unit_id)
+
+
+def _subject_id(kind: str, person_id: int | None, unit_id: int) -> str:
+    return f"{_PREFIX[SubjectKind(kind)]}{person_id if person_id else unit_id}"
+
+
+def _identity(
+    *,
+    kind: str,
+    person_id: int | None,
+    unit_id: int,
+    decider_id: int,
+    group: str,
+    unit_kind: str,
+    established: dt.date | None,
+    admitted: dt.date | None,
+    status: str | None,
+) -> dict[str, Any]:
+    """The facts of a subject that the checks of the other subjects of its deciding body read
+    (``rules.check_decision``): its id, kind, parent, quota group and what decides whether it
+    is rated — from the evaluation's row, its unit's and its person's."""
+    kind = SubjectKind(kind)
+    if kind != SubjectKind.MEMBER:
+        parent = None
+        if kind in (SubjectKind.CELL, SubjectKind.COMMITTEE):
+            parent = f"g{decider_id if kind == SubjectKind.CELL else unit_id}"
+        return {
+            "id": f"{_PREFIX[kind]}{unit_id}",
+            "kind": _KIND[kind],
+            "parent_id": parent,
+            "established_on": established,
+            "peer_group": group or None,
+        }
+    assert status is not None
+    return {
+        "id": f"m{person_id}",
+        "kind": rules.SubjectKind.DANG_VIEN,
+        "parent_id": f"c{unit_id}" if unit_kind == "chi_bo" else f"g{unit_id}",
+        "admitted_on": admitted,
+        "status": _STATUS.get(PersonStatus(status), rules.MemberStatus.ACTIVE),
+        "excellence_group": _GROUP.get(group),
+    }
+
+
+def _decision(
+    subject: rules.Subject,
+    *,
+    level: str,
+    not_rated_reason: str,
+    decider_id: int,
+    reviewed: bool,
+    decided_at: dt.datetime | None,
+    override_reason: str = "",
+) -> rules.Decision:
+    return rules.Decision(
+        subject=subject,
+        level=level_of(level),
+        deciding_body=f"u{decider_id}",
+        not_rated_reason=(
+            rules.NotRatedReason(not_rated_reason) if not_rated_reason and not level else None
+        ),
+        reviewed=reviewed,
+        decided_on=decided_at.date() if decided_at else None,
+        override_reason=override_reason or None,
+    )
+
+
+@lru_cache(maxsize=32)
+def _task_keys(form_code: str) -> frozenset[str]:
+    """The sections of a form that grade the results of tasks."""
+    return frozenset(s.key for s in form_def(form_code).sections if s.task_results)
 
 
 def _months(start: dt.date, end: dt.date) -> int:
@@ -106,14 +180,16 @@ def _pct(part: Any, whole: Any) -> float | None:
 
 @dataclass
 class Facts:
-    """What the engine needs about the evaluations of one deciding body, read in bulk."""
+    """What the engine needs about the evaluations of one deciding body, read in bulk (the
+    positions, disciplines, memberships and civil-service ratings as named rows of the fields
+    the subjects are built from, not as model instances)."""
 
     period: Period
     evaluations: list[Evaluation]
-    positions: dict[int, list[Position]] = field(default_factory=lambda: defaultdict(list))
-    disciplines: dict[int, list[Discipline]] = field(default_factory=lambda: defaultdict(list))
-    memberships: dict[int, list[Membership]] = field(default_factory=lambda: defaultdict(list))
-    civil: dict[int, CivilServiceRating] = field(default_factory=dict)
+    positions: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    disciplines: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    memberships: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
+    civil: dict[int, Any] = field(default_factory=dict)
     comments: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     # Each subject is built once per Facts, however many rule questions are asked about it.
     _subjects: dict[int, rules.Subject] = field(default_factory=dict)
@@ -140,21 +216,37 @@ class Facts:
         # The models' default orderings start with "person", which joins the person table to
         # sort by name; grouped by person here, ordering by its id gives each person the same
         # list without the join.
-        for position in Position.objects.filter(person_id__in=people).order_by(
-            "person_id", "-appointed"
+        for position in (
+            Position.objects.filter(person_id__in=people)
+            .order_by("person_id", "-appointed", "pk")
+            .values_list("person_id", "group", "appointed", "ended", named=True)
         ):
             facts.positions[position.person_id].append(position)
-        for discipline in Discipline.objects.filter(person_id__in=people).order_by(
-            "person_id", "-decision_date"
+        for discipline in (
+            Discipline.objects.filter(person_id__in=people)
+            .order_by("person_id", "-decision_date", "pk")
+            .values_list(
+                "person_id",
+                "form",
+                "decision_date",
+                "violation_unit_id",
+                "related_to_public_duty",
+                "self_detected_remedied",
+                named=True,
+            )
         ):
             facts.disciplines[discipline.person_id].append(discipline)
-        for membership in Membership.objects.filter(person_id__in=people).order_by(
-            "person_id", "start"
+        for membership in (
+            Membership.objects.filter(person_id__in=people)
+            .order_by("person_id", "start", "pk")
+            .values_list("person_id", "kind", "start", "end", named=True)
         ):
             facts.memberships[membership.person_id].append(membership)
-        for rating in CivilServiceRating.objects.filter(
-            person_id__in=people, year=period.year
-        ).order_by("person_id", "-year"):
+        for rating in (
+            CivilServiceRating.objects.filter(person_id__in=people, year=period.year)
+            .order_by("person_id", "-year")
+            .values_list("person_id", "level", "rated_on", named=True)
+        ):
             facts.civil[rating.person_id] = rating
         from xeploai.reviews.models import Comment
 
@@ -178,20 +270,31 @@ class Facts:
         on = self.period.evaluation_date
         year_start = dt.date(self.period.year, 1, 1)
         content = evaluation.content or {}
-        definition = form_def(evaluation.form_code)
         grades = {
             key: rules.Grade[entry["grade"]]
             for key, entry in content.get("sections", {}).items()
             if entry.get("grade")
         }
-        task_keys = {s.key for s in definition.sections if s.task_results}
+        task_keys = _task_keys(evaluation.form_code) if grades else frozenset()
         task_grades = [grade for key, grade in grades.items() if key in task_keys]
         previous = content.get("previous", [])
         fixed = sum(1 for item in previous if item.get("status") == "da_khac_phuc")
         total = content.get("tasks_total")
+        person = evaluation.person
+        unit = evaluation.unit
+        identity = _identity(
+            kind=evaluation.kind,
+            person_id=evaluation.person_id,
+            unit_id=evaluation.unit_id,
+            decider_id=evaluation.decider_id,
+            group=evaluation.group,
+            unit_kind=unit.kind,
+            established=unit.established,
+            admitted=person.admission_date if person else None,
+            status=person.status if person else None,
+        )
         common: dict[str, Any] = {
-            "id": subject_id(evaluation),
-            "kind": _KIND[SubjectKind(evaluation.kind)],
+            **identity,
             "name": evaluation.subject_name,
             "grade_all_min": min(grades.values()) if grades else None,
             "grade_task_min": min(task_grades) if task_grades else None,
@@ -206,28 +309,17 @@ class Facts:
             "violated_prohibitions": bool(content.get("flag_prohibitions")),
         }
         if evaluation.kind != SubjectKind.MEMBER:
-            unit = evaluation.unit
-            parent = None
-            if evaluation.kind in (SubjectKind.CELL, SubjectKind.COMMITTEE):
-                parent = (
-                    f"g{evaluation.decider_id if evaluation.kind == SubjectKind.CELL else unit.pk}"
-                )
-            return rules.Subject(
-                parent_id=parent,
-                established_on=unit.established,
-                peer_group=evaluation.group or None,
-                **common,
-            )
-        person = evaluation.person
+            return rules.Subject(**common)
         assert person is not None
+        person_id: int = person.pk
         held = [
             p
-            for p in self.positions.get(person.pk, [])
+            for p in self.positions.get(person_id, ())
             if p.appointed <= on and (p.ended is None or p.ended >= on)
         ]
+        stays = self.memberships.get(person_id, ())
         official = sorted(
-            (m for m in self.memberships.get(person.pk, []) if m.kind == MembershipKind.OFFICIAL),
-            key=lambda m: m.start,
+            (m for m in stays if m.kind == MembershipKind.OFFICIAL), key=lambda m: m.start
         )
         transfer_months = None
         previous_stay = official[-2] if len(official) >= 2 else None
@@ -238,16 +330,12 @@ class Facts:
             m.kind == MembershipKind.TEMPORARY
             and m.start <= on
             and (m.end is None or m.end >= year_start)
-            for m in self.memberships.get(person.pk, [])
+            for m in stays
         )
-        civil = self.civil.get(person.pk)
+        civil = self.civil.get(person_id)
         cell = evaluation.unit
         return rules.Subject(
-            parent_id=f"c{cell.pk}" if cell.kind == "chi_bo" else f"g{cell.pk}",
-            admitted_on=person.admission_date,
-            status=_STATUS.get(PersonStatus(person.status), rules.MemberStatus.ACTIVE),
             has_post=any(p.group != "khong_chuc_vu" for p in held),
-            excellence_group=_GROUP.get(evaluation.group),
             in_political_system=person.in_political_system,
             civil_servant=person.is_civil_servant,
             civil_service_level=level_of(civil.level) if civil else None,
@@ -264,7 +352,7 @@ class Facts:
                     related_to_duty=d.related_to_public_duty,
                     self_detected_remedied=d.self_detected_remedied,
                 )
-                for d in self.disciplines.get(person.pk, [])
+                for d in self.disciplines.get(person_id, ())
             ),
             **common,
         )
@@ -277,36 +365,32 @@ class Facts:
         not_rated_reason: str | None = None,
         override_reason: str = "",
     ) -> rules.Decision:
-        level = evaluation.level if level is None else level
-        reason = evaluation.not_rated_reason if not_rated_reason is None else not_rated_reason
-        return rules.Decision(
-            subject=self.subject(evaluation),
-            level=level_of(level),
-            deciding_body=f"u{evaluation.decider_id}",
-            not_rated_reason=rules.NotRatedReason(reason) if reason and not level else None,
+        return _decision(
+            self.subject(evaluation),
+            level=evaluation.level if level is None else level,
+            not_rated_reason=(
+                evaluation.not_rated_reason if not_rated_reason is None else not_rated_reason
+            ),
+            decider_id=evaluation.decider_id,
             reviewed=evaluation.reviewed,
-            decided_on=evaluation.decided_at.date() if evaluation.decided_at else None,
-            override_reason=override_reason or None,
+            decided_at=evaluation.decided_at,
+            override_reason=override_reason,
         )
 
 
-def message(explanation: rules.Explanation) -> str:
-    text = explanation.message_en if get_language() == "en" else explanation.message_vi
+def message(explanation: rules.Explanation, *, english: bool | None = None) -> str:
+    """The explanation in the active language (``english``: already known, for many)."""
+    if english is None:
+        english = get_language() == "en"
+    text = explanation.message_en if english else explanation.message_vi
     return f"{text} ({explanation.clause})" if explanation.clause else text
-
-
-def decider_evaluations(evaluation: Evaluation) -> list[Evaluation]:
-    return list(
-        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
-        .select_related("unit", "person", "period")
-        .order_by("pk")
-    )
 
 
 def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.RuleSet) -> list[str]:
     """Subjects that must be decided before this one (366 Đ.12 k.2; 124 Đ.11): the members of a
     cell before the cell; the committee collective, cells and members of a grassroots
-    organization before the organization."""
+    organization before the organization (``peers``: evaluations of the deciding body that
+    include a cell's members)."""
     if evaluation.kind == SubjectKind.MEMBER:
         return []
     if evaluation.kind == SubjectKind.CELL:
@@ -335,6 +419,52 @@ def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.Rul
     return [f"{text} ({clause})" if clause else text]
 
 
+# What the other subjects' decisions need of their evaluations (``_identity``, ``_decision``).
+_POOL_FIELDS = (
+    "pk",
+    "kind",
+    "person_id",
+    "unit_id",
+    "decider_id",
+    "group",
+    "level",
+    "cell_level",
+    "not_rated_reason",
+    "reviewed",
+    "decided_at",
+    "unit__kind",
+    "unit__established",
+    "person__admission_date",
+    "person__status",
+)
+
+
+def _row_identity(row: dict[str, Any]) -> dict[str, Any]:
+    """``_identity`` of an evaluation's row read with ``_POOL_FIELDS``."""
+    return _identity(
+        kind=row["kind"],
+        person_id=row["person_id"],
+        unit_id=row["unit_id"],
+        decider_id=row["decider_id"],
+        group=row["group"],
+        unit_kind=row["unit__kind"],
+        established=row["unit__established"],
+        admitted=row["person__admission_date"],
+        status=row["person__status"],
+    )
+
+
+def _pool_level(level: str, cell_level: str, not_rated_reason: str) -> str | None:
+    """The level another subject of the deciding body counts with while one is decided: the
+    decided level, else the proposal (None: it does not count)."""
+    if level:
+        return level
+    if cell_level and not not_rated_reason:
+        # An undecided proposal counts in the quota's base, never as a decided HTXSNV.
+        return "HTTNV" if cell_level == "HTXSNV" else cell_level
+    return None
+
+
 def decision_problems(
     evaluation: Evaluation, *, level: str, not_rated_reason: str, on: dt.date, override_reason: str
 ) -> list[str]:
@@ -344,17 +474,47 @@ def decision_problems(
     level, undecided ones at their proposal — for the ceiling and forcing cases, the quota of
     the group, required comments and ordering. Warnings (cases the regulation leaves to the
     competent level) pass only with an override reason; errors never do.
+
+    ``evaluation`` is the one read under the row lock, with its period, unit and person. Only
+    this subject and those whose checks can name it (a cell's members) are read in full; of
+    the others, the row of their evaluation is enough for ``rules.check_decision``.
     """
     period = evaluation.period
     ruleset = ruleset_of(period)
-    peers = decider_evaluations(evaluation)
-    problems = blockers(evaluation, peers, ruleset)
-    facts = Facts.load(period, peers)
     target_id = subject_id(evaluation)
+    rows = list(
+        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
+        .order_by("pk")
+        .values(*_POOL_FIELDS)
+    )
+    identities = {row["pk"]: _row_identity(row) for row in rows}
+    read_in_full = {
+        row["pk"]
+        for row in rows
+        if row["pk"] == evaluation.pk
+        or identities[row["pk"]]["parent_id"] == target_id
+        or (
+            evaluation.kind == SubjectKind.CELL  # its members, for ``blockers``
+            and row["kind"] == SubjectKind.MEMBER
+            and row["unit_id"] == evaluation.unit_id
+        )
+    }
+    full = {evaluation.pk: evaluation}
+    if len(read_in_full) > 1:
+        full.update(
+            (e.pk, e)
+            for e in Evaluation.objects.filter(
+                pk__in=read_in_full - {evaluation.pk}
+            ).select_related("unit", "person", "period")
+        )
+    problems = blockers(evaluation, sorted(full.values(), key=lambda e: e.pk), ruleset)
+    facts = Facts.load(period, list(full.values()))
     decisions: list[rules.Decision] = []
     target_decision = None
-    for peer in peers:
-        if peer.pk == evaluation.pk:
+    for row in rows:
+        peer = full.get(row["pk"])
+        if row["pk"] == evaluation.pk:
+            assert peer is not None
             target_decision = facts.decision(
                 peer,
                 level=level,
@@ -362,13 +522,24 @@ def decision_problems(
                 override_reason=override_reason,
             )
             decisions.append(target_decision)
-        elif peer.level:
-            decisions.append(facts.decision(peer))
-        elif peer.cell_level and not peer.not_rated_reason:
-            # An undecided proposal counts in the quota's base, never as a decided HTXSNV.
-            provisional = "HTTNV" if peer.cell_level == "HTXSNV" else peer.cell_level
-            decisions.append(facts.decision(peer, level=provisional))
-    report = rules.check_decisions(decisions, ruleset, on, year=period.year)
+            continue
+        counted = _pool_level(row["level"], row["cell_level"], row["not_rated_reason"])
+        if counted is None:
+            continue
+        if peer is not None:
+            decisions.append(facts.decision(peer, level=counted))
+        else:
+            decisions.append(
+                _decision(
+                    rules.Subject(**identities[row["pk"]]),
+                    level=counted,
+                    not_rated_reason=row["not_rated_reason"],
+                    decider_id=row["decider_id"],
+                    reviewed=row["reviewed"],
+                    decided_at=row["decided_at"],
+                )
+            )
+    report = rules.check_decision(target_id, decisions, ruleset, on, year=period.year)
     target_group = (
         quota_group(target_decision, ruleset).label if target_decision and level else None
     )
@@ -381,7 +552,7 @@ def decision_problems(
         if not about_target or violation.severity == rules.Severity.INFO:
             continue
         if violation.severity == rules.Severity.ERROR or not override_reason:
-            problems.append(humanize(message(violation), peers, ruleset))
+            problems.append(humanize(message(violation), [evaluation], ruleset))
     return problems
 
 
@@ -518,10 +689,19 @@ def board_violations(
     report = rules.check_decisions(decisions, ruleset, on, year=period.year)
     grouped: dict[str, BoardViolation] = {}
     replacements = _replacements(evaluations)
+    english = get_language() == "en"
+    # The sentence depends on the rule, its clause and its numbers, not on the subject: a
+    # problem shared by a hundred subjects is written once.
+    texts: dict[str, str] = {}
     for violation in report.violations:
         if violation.severity == rules.Severity.INFO:
             continue
-        text = humanize(message(violation), evaluations, ruleset, replacements)
+        same = f"{violation.key}|{violation.clause}|{violation.numbers!r}"
+        text = texts.get(same)
+        if text is None:
+            text = texts[same] = humanize(
+                message(violation, english=english), evaluations, ruleset, replacements
+            )
         entry = grouped.setdefault(
             text, BoardViolation(text, violation.severity == rules.Severity.ERROR)
         )

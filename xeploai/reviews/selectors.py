@@ -61,10 +61,14 @@ GROUP_LABELS = {
 @dataclass
 class Row:
     evaluation: Evaluation
-    missing_comments: list[str] = field(default_factory=list)
-    # The rule ceiling is worked out when first read: the board shows it only on the rows of the
-    # chosen filter.
+    # The comments missing and the rule ceiling are worked out when first read: the round page
+    # shows the comments, the board the ceiling, and only on the rows of the chosen filter.
+    missing_of: Callable[[], list[str]] | None = field(default=None, repr=False)
     ceiling_of: Callable[[], rules.Ceiling] | None = field(default=None, repr=False)
+
+    @cached_property
+    def missing_comments(self) -> list[str]:
+        return self.missing_of() if self.missing_of is not None else []
 
     @cached_property
     def ceiling(self) -> rules.Ceiling | None:
@@ -97,28 +101,38 @@ class Row:
         return bool(self.ceiling and self.ceiling.status == rules.CeilingStatus.NEEDS_DECISION)
 
 
+def _missing_comments(
+    facts: engine.Facts, evaluation: Evaluation, ruleset: rules.RuleSet
+) -> list[str]:
+    subject = facts.subject(evaluation)
+    required = rules.required_comments(subject, ruleset)
+    return [_COMMENT_LABELS.get(c, c) for c in required if c not in subject.comments_received]
+
+
+def _ceiling(facts: engine.Facts, evaluation: Evaluation, ruleset: rules.RuleSet) -> rules.Ceiling:
+    period = facts.period
+    return rules.ceiling(
+        facts.subject(evaluation), ruleset, period.evaluation_date, year=period.year
+    )
+
+
 def _rows(
     period: Period,
     evaluations: list[Evaluation],
     with_ceiling: bool,
     facts: engine.Facts | None = None,
 ) -> list[Row]:
+    """The rows, with what the rules say of each worked out (and its subject built) only when
+    a page reads it."""
     facts = facts or engine.Facts.load(period, evaluations)
     ruleset = engine.ruleset_of(period)
     rows = []
     for evaluation in evaluations:
-        subject = facts.subject(evaluation)
-        required = rules.required_comments(subject, ruleset)
-        missing = (
-            []
-            if evaluation.not_rated_reason
-            else [_COMMENT_LABELS.get(c, c) for c in required if c not in subject.comments_received]
-        )
-        row = Row(evaluation=evaluation, missing_comments=missing)
-        if with_ceiling and evaluation.reviewed and not evaluation.not_rated_reason:
-            row.ceiling_of = partial(
-                rules.ceiling, subject, ruleset, period.evaluation_date, year=period.year
-            )
+        row = Row(evaluation=evaluation)
+        if not evaluation.not_rated_reason:
+            row.missing_of = partial(_missing_comments, facts, evaluation, ruleset)
+            if with_ceiling and evaluation.reviewed:
+                row.ceiling_of = partial(_ceiling, facts, evaluation, ruleset)
         rows.append(row)
     return rows
 
@@ -134,18 +148,31 @@ def round_rows(unit: OrgUnit, period: Period) -> list[Row]:
     return _rows(period, evaluations, with_ceiling=False)
 
 
-def board(decider: OrgUnit, period: Period) -> tuple[list[Row], engine.Facts]:
+def board(
+    decider: OrgUnit, period: Period, *, every_row: bool = True
+) -> tuple[list[Row], engine.Facts]:
     """The decision board's rows and the facts they were built from, loaded once for the
-    page (the quota meters and the rule problems reuse them)."""
-    query = (
-        Evaluation.objects.filter(period=period, decider=decider)
-        .select_related("person", "unit")
-        .order_by("kind", "unit__path", "person__name_folded", "pk")
+    page (the quota meters and the rule problems reuse them).
+
+    ``every_row=False`` (the pending or decided files only): the rows of the files sent or
+    decided, and of those with a level or a proposal — the others are neither shown nor
+    counted by the quota meters and the rule problems, which read decided levels, else
+    proposals."""
+    query = Evaluation.objects.filter(period=period, decider=decider)
+    if not every_row:
+        query = query.filter(
+            Q(stage__in=(Stage.SENT, Stage.DECIDED)) | ~Q(level="") | ~Q(cell_level="")
+        )
+    query = query.select_related("person").order_by(
+        "kind", "unit__path", "person__name_folded", "pk"
     )
     evaluations = list(query)
+    # the body's few units (its cells, itself), read once rather than joined to every row
+    units = OrgUnit.objects.in_bulk({e.unit_id for e in evaluations})
     for evaluation in evaluations:  # every row's, already in hand: not joined and built again
         evaluation.period = period
         evaluation.decider = decider
+        evaluation.unit = units[evaluation.unit_id]
     facts = engine.Facts.load(period, evaluations, among=query)
     return _rows(period, evaluations, with_ceiling=True, facts=facts), facts
 

@@ -13,10 +13,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xeploai.audit.services import audit_record
+from xeploai.audit.services import audit_event, audit_record, audit_record_all
 from xeploai.cycles.models import PeriodStatus
 from xeploai.org.models import OrgUnit
 from xeploai.reports.stats import bucket_of, stats_move
@@ -107,14 +108,21 @@ def _ledger(
 def _audit(
     actor: Any, action: str, evaluation: Evaluation, before: dict[str, Any], **extra: Any
 ) -> None:
-    audit_record(
-        actor=actor,
-        action=action,
-        obj=evaluation,
-        unit_path=evaluation.unit.path,
-        before=before,
-        after={**_state(evaluation), "version": evaluation.version, **extra},
-    )
+    audit_record(**_audited(actor, action, evaluation, before, **extra))
+
+
+def _audited(
+    actor: Any, action: str, evaluation: Evaluation, before: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
+    """The audit event of a change to an evaluation (``audit_event``'s arguments)."""
+    return {
+        "actor": actor,
+        "action": action,
+        "obj": evaluation,
+        "unit_path": evaluation.unit.path,
+        "before": before,
+        "after": {**_state(evaluation), "version": evaluation.version, **extra},
+    }
 
 
 @transaction.atomic
@@ -250,8 +258,8 @@ def ballot_results_record(*, actor: Any, results: dict[int, tuple[str, str]]) ->
     accepted or closed): ``results[evaluation id] = (level, note)``.
 
     Each subject gets its level, a version bump, a ballot row in the ledger and an audit event;
-    with one lock, one update and one ledger insert for all of them (subject by subject it
-    took four statements each)."""
+    with one lock, one update per level given, one ledger insert and one audit insert for all
+    of them (subject by subject it took four statements each)."""
     evaluations = list(
         Evaluation.objects.select_for_update(of=("self",))
         .select_related("period", "unit")
@@ -263,10 +271,14 @@ def ballot_results_record(*, actor: Any, results: dict[int, tuple[str, str]]) ->
         if evaluation.is_locked:
             raise ValidationError(_("Đã quyết định xếp loại; không thể ghi kết quả bỏ phiếu."))
     befores = {evaluation.pk: _state(evaluation) for evaluation in evaluations}
+    by_level: dict[str, list[int]] = {}
     for evaluation in evaluations:
         evaluation.ballot_level = results[evaluation.pk][0]
         evaluation.version += 1
-    Evaluation.objects.bulk_update(evaluations, ["ballot_level", "version"])
+        by_level.setdefault(evaluation.ballot_level, []).append(evaluation.pk)
+    for level, ids in by_level.items():
+        # the rows are locked: the version in the database is the one read, bumped here too
+        Evaluation.objects.filter(pk__in=ids).update(ballot_level=level, version=F("version") + 1)
     now = timezone.now()
     user = actor if getattr(actor, "pk", None) else None
     proposals = [
@@ -280,11 +292,18 @@ def ballot_results_record(*, actor: Any, results: dict[int, tuple[str, str]]) ->
         )
         for evaluation in evaluations
     ]
-    for proposal in proposals:
-        proposal.full_clean(exclude=["evaluation"])
+    for number, proposal in enumerate(proposals):
+        # the actor, the same on every row, is looked up once
+        proposal.full_clean(exclude=["evaluation", "actor"] if number else ["evaluation"])
     Proposal.objects.bulk_create(proposals)
-    for evaluation in evaluations:
-        _audit(actor, "ballot_result_record", evaluation, befores[evaluation.pk])
+    audit_record_all(
+        [
+            audit_event(
+                **_audited(actor, "ballot_result_record", evaluation, befores[evaluation.pk])
+            )
+            for evaluation in evaluations
+        ]
+    )
     return len(evaluations)
 
 

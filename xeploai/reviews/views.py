@@ -398,13 +398,13 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     if not (unit.is_grassroots or unit.kind == "cap_tren"):
         raise Http404
     period = access.open_period(unit, request.GET.get("period"))
-    rows, facts = selectors.board(unit, period)
+    show = request.GET.get("show", "all")
+    rows, facts = selectors.board(unit, period, every_row=show not in ("pending", "decided"))
     roles = org_access.roles_at(request.user, unit)
     deciders = access.GRASSROOTS_DECIDERS if unit.is_grassroots else access.UPPER_DECIDERS
     evaluations = [r.evaluation for r in rows]
     summaries = engine.pool_summaries(evaluations, period, facts)
     violations = engine.board_violations(evaluations, period, timezone.localdate(), facts)
-    show = request.GET.get("show", "all")
     shown = {
         "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
         "decided": [r for r in rows if r.evaluation.stage == Stage.DECIDED],

@@ -11,7 +11,8 @@ What it answers:
 * :func:`ceiling` — the highest level its grades or score, conditions, forcing cases and caps
   support (or "needs a decision by the competent level");
 * :func:`check_decisions` — a deciding body's whole set of decisions: quotas per group,
-  ceilings, comments, ordering and preconditions;
+  ceilings, comments, ordering and preconditions (:func:`check_decision`: what it finds
+  about one subject of the set, read from fewer facts);
 * :func:`tally` — a secret-ballot count → proposed level;
 * :func:`forms_for` — which forms a subject uses;
 * :func:`ruleset_for_year`, :func:`get_ruleset`, :func:`layer` — versioned central rule sets
@@ -21,7 +22,7 @@ What it answers:
 from xeploai.rules.ballot import BallotCount, BallotResult, tally
 from xeploai.rules.catalog import RULES, RuleText
 from xeploai.rules.ceiling import Ceiling, CeilingStatus, Limit, Related, ceiling
-from xeploai.rules.check import CheckReport, check_decisions
+from xeploai.rules.check import CheckReport, check_decision, check_decisions
 from xeploai.rules.eligibility import Eligibility, eligibility, required_comments
 from xeploai.rules.errors import (
     InvalidFacts,
@@ -124,6 +125,7 @@ __all__ = [
     "allowed_excellent",
     "at_least",
     "ceiling",
+    "check_decision",
     "check_decisions",
     "eligibility",
     "format_number",

@@ -97,6 +97,41 @@ def check_decisions(
     ``outstanding_bodies`` lists the deciding bodies the competent level has declared
     outstanding (366: quota 25 % instead of 20 %).
     """
+    return _check(list(decisions), ruleset, on, year, outstanding_bodies, about=None)
+
+
+def check_decision(
+    subject_id: str,
+    decisions: Iterable[Decision],
+    ruleset: RuleSet,
+    on: dt.date,
+    *,
+    year: int | None = None,
+    outstanding_bodies: Collection[str] = frozenset(),
+) -> CheckReport:
+    """What :func:`check_decisions` finds about one subject of the set: the violations that
+    name ``subject_id`` and the quota violations of its group (``quotas``: every group's, as
+    there). For one decision among many, with the facts of few subjects.
+
+    Only the checks that can name the subject are run in full: its own and those of the
+    subjects whose ``parent_id`` it is (the ordering names the parent). Of every other
+    decision the quota and the ordering read only its level, dates and deciding body, and of
+    its subject the id, kind, ``parent_id``, quota group (``peer_group``,
+    ``excellence_group``) and what decides whether it is rated (``status``, ``absent``,
+    ``admitted_on``, ``appointed_on``, ``established_on``, ``reorganized_on``): the caller
+    may leave their other facts out.
+    """
+    return _check(list(decisions), ruleset, on, year, outstanding_bodies, about=subject_id)
+
+
+def _check(
+    decisions: list[Decision],
+    ruleset: RuleSet,
+    on: dt.date,
+    year: int | None,
+    outstanding_bodies: Collection[str],
+    about: str | None,
+) -> CheckReport:
     year = on.year if year is None else year
     out = _Out(ruleset)
     counts = Counter(d.subject.id for d in decisions)
@@ -110,7 +145,12 @@ def check_decisions(
     )
     rated: list[Decision] = []
     for decision in by_id.values():
-        if _check_one(decision, ruleset, on, year, by_id, levels, deadline, out):
+        subject = decision.subject
+        if about is None or subject.id == about or subject.parent_id == about:
+            counted = _check_one(decision, ruleset, on, year, by_id, levels, deadline, out)
+        else:
+            counted = _counted(decision, ruleset, on, year)
+        if counted:
             rated.append(decision)
     summaries = quota_summaries(rated, ruleset, outstanding_bodies)
     for summary in summaries:
@@ -147,8 +187,27 @@ def check_decisions(
         group = quota_group(decision, ruleset)
         if decision.level is Level.HTXSNV and group.group == "CHUA_XAC_DINH":
             out.add("quota.group_missing", decision.subject.id)
-    violations = tuple(sorted(out.items, key=Violation.sort_key))
+    found = out.items
+    if about is not None:
+        target = by_id.get(about)
+        label = quota_group(target, ruleset).label if target is not None else None
+        found = [
+            v
+            for v in found
+            if v.subject == about
+            or (label is not None and v.subject is None and v.numbers.get("group") == label)
+        ]
+    violations = tuple(sorted(found, key=Violation.sort_key))
     return CheckReport(ruleset.key, violations, summaries)
+
+
+def _counted(decision: Decision, ruleset: RuleSet, on: dt.date, year: int) -> bool:
+    """Whether ``_check_one`` would count the decision for the quota: a level, and a subject
+    that is rated (or absent, to be rated later)."""
+    if decision.level is None:
+        return False
+    elig = eligibility(decision.subject, ruleset, on, year=year, notes=False)
+    return elig.rated or elig.reason is NotRatedReason.VANG_MAT_CHUA_XL
 
 
 def _check_one(

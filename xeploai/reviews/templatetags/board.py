@@ -1,6 +1,7 @@
-"""The decision board's per-row markup, built in Python: the board repeats it for every waiting
-file (a hundred rows or more), where template loops and includes cost most of the page. The
-markup is the one the template loops wrote; each variant is built once per process."""
+"""The decision board's per-row markup (and its list of rule problems), built in Python: the
+board repeats it for every waiting file (a hundred rows or more), where template loops and
+includes cost most of the page. The markup is the one the template loops wrote; each variant
+is built once per process."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from html import escape
 from typing import Any
 
 from django import template
+from django.template.base import render_value_in_context
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -70,6 +73,9 @@ def _url_of(name: str) -> tuple[str, str]:
 
 
 def _text(value: Any) -> str:
+    """``conditional_escape``, without its lazy-string wrapper for the plain strings of a row."""
+    if type(value) is str:
+        return escape(value)
     return str(conditional_escape(value))
 
 
@@ -107,6 +113,7 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
         f'        <button type="submit" class="primary">{words["t_decide"]}</button>\n'
         "      </form>\n    "
     )
+    group_labels: dict[str, str] = {}  # translated once per group, not once per row
     out: list[str] = []
     add = out.append
     for row in rows:
@@ -126,7 +133,10 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
         add(f'\n  <td><a href="{detail_head}{pk}{detail_tail}">{name}</a>')
         if e.person_id:
             add(f'<br><span class="muted">{_text(e.unit.name)}</span>')
-        add(f"</td>\n  <td>{_text(row.group_label)}</td>\n  <td>")
+        group = group_labels.get(e.group)
+        if group is None:
+            group = group_labels[e.group] = _text(row.group_label)
+        add(f"</td>\n  <td>{group}</td>\n  <td>")
         add(_badge(e.self_level or ""))
         add("</td>\n  <td>")
         add(_badge(e.ballot_level or ""))
@@ -165,4 +175,32 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
         else:
             add(f'<span class="muted">{_text(e.get_stage_display())}</span>')
         add("\n  </td>\n</tr>\n")
+    return mark_safe("".join(out))  # noqa: S308
+
+
+SHOWN_SUBJECTS = 12  # a problem links its first twelve subjects, then counts the others
+
+
+@register.simple_tag(takes_context=True)
+def board_problems(context: template.Context, problems: list[Any]) -> SafeString:
+    """The items of the board's list of rule problems, as the template's loop wrote them: the
+    problem, its first subjects linked to their rows, "và n đối tượng khác" for the rest."""
+    out: list[str] = []
+    add = out.append
+    for problem in problems:
+        add(f'<li class="{"bad" if problem.error else "warn"}">{_text(problem.message)}')
+        subjects = problem.subjects
+        if subjects:
+            add('<br><span class="subjects">')
+            add(
+                ", ".join(
+                    f'<a href="#e{render_value_in_context(pk, context)}">{_text(name)}</a>'
+                    for pk, name in subjects[:SHOWN_SUBJECTS]
+                )
+            )
+            if len(subjects) > SHOWN_SUBJECTS:
+                n = render_value_in_context(len(subjects) - SHOWN_SUBJECTS, context)
+                add(" " + gettext("và %(n)s đối tượng khác") % {"n": n})
+            add("</span>")
+        add("</li>")
     return mark_safe("".join(out))  # noqa: S308

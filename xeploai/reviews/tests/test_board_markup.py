@@ -1,10 +1,15 @@
 """The decision board's speed-ups change nothing a person sees: the rule facts are read once per
 page, and the rows' selects and level badges are the markup the template loops wrote."""
 
+import datetime as dt
+
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
+from xeploai import rules
+from xeploai.org.models import OrgUnit
 from xeploai.reviews import engine, selectors
 from xeploai.reviews.forms import DecideForm
 from xeploai.reviews.models import Evaluation, Stage
@@ -168,3 +173,132 @@ def test_the_facts_selected_by_the_query_are_those_selected_by_the_ids(cast, set
         assert [by_query.subject(e) for e in evaluations] == [
             by_ids.subject(e) for e in evaluations
         ]
+
+
+def board_problems_one_by_one(evaluations, period, on):
+    """What ``board_violations`` listed when it wrote every violation's sentence in turn."""
+    ruleset = engine.ruleset_of(period)
+    facts = engine.Facts.load(period, evaluations)
+    by_subject = {engine.subject_id(e): e for e in evaluations}
+    decisions = [
+        facts.decision(e, level=e.level or e.cell_level)
+        for e in evaluations
+        if (e.level or e.cell_level) and not e.not_rated_reason
+    ]
+    report = rules.check_decisions(decisions, ruleset, on, year=period.year)
+    grouped: dict[str, engine.BoardViolation] = {}
+    for violation in report.violations:
+        if violation.severity == rules.Severity.INFO:
+            continue
+        text = engine.humanize(engine.message(violation), evaluations, ruleset)
+        entry = grouped.setdefault(
+            text, engine.BoardViolation(text, violation.severity == rules.Severity.ERROR)
+        )
+        evaluation = by_subject.get(violation.subject or "")
+        if evaluation is not None:
+            entry.subjects.append((evaluation.pk, evaluation.subject_name))
+    return sorted(grouped.values(), key=lambda v: (not v.error, -len(v.subjects), v.message))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_board_lists_the_problems_it_listed_sentence_by_sentence(uneven_period, language):
+    period = uneven_period
+    on = dt.date(2026, 12, 20)
+    deciders = set(Evaluation.objects.filter(period=period).values_list("decider", flat=True))
+    shared = 0
+    with translation.override(language):
+        for decider in deciders:
+            decider_unit = OrgUnit.objects.get(pk=decider)
+            rows, facts = selectors.board(decider_unit, period)
+            evaluations = [r.evaluation for r in rows]
+            listed = engine.board_violations(evaluations, period, on, facts)
+            assert listed == board_problems_one_by_one(evaluations, period, on)
+            shared += sum(len(v.subjects) > 1 for v in listed)
+    assert shared  # problems shared by several subjects, written once
+
+
+@pytest.mark.django_db
+def test_the_round_page_names_the_comments_still_missing(client, cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    round_ = make_round(cast)  # member_a1 has the residence comment, the others not
+    rows = {r.evaluation.pk: r for r in selectors.round_rows(cast.cell_a1, round_.period)}
+    assert rows[round_.evaluation.pk].missing_comments == []
+    others = [
+        r
+        for r in rows.values()
+        if r.evaluation.person_id and r.evaluation.pk != round_.evaluation.pk
+    ]
+    assert others and all(r.missing_comments == ["noi_cu_tru"] for r in others)
+    Evaluation.objects.filter(pk=others[0].evaluation.pk).update(not_rated_reason="MIEN_SINH_HOAT")
+    rows = {r.evaluation.pk: r for r in selectors.round_rows(cast.cell_a1, round_.period)}
+    assert rows[others[0].evaluation.pk].missing_comments == []
+    client.force_login(cast.secretary)
+    page = client.get(reverse("round_page", args=[cast.cell_a1.code])).content.decode()
+    assert page.count('<span class="badge bad">nơi cư trú</span>') == len(others) - 1
+
+
+# The problem loop board.html had before the items were built by the ``board_problems`` tag.
+OLD_PROBLEM_LOOP = (
+    '{% for v in violations %}<li class="{% if v.error %}bad{% else %}warn{% endif %}">'
+    '{{ v.message }}{% if v.subjects %}<br><span class="subjects">{% for pk, name in '
+    'v.subjects|slice:":12" %}<a href="#e{{ pk }}">{{ name }}</a>{% if not forloop.last %}, '
+    "{% endif %}{% endfor %}{% if v.subjects|length > 12 %} {% blocktranslate with "
+    'n=v.subjects|length|add:"-12" %}và {{ n }} đối tượng khác{% endblocktranslate %}'
+    "{% endif %}</span>{% endif %}</li>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_board_problems_tag_writes_what_the_problem_loop_wrote(language):
+    problems = [
+        engine.BoardViolation(
+            f"Vấn đề <{n}> & “{n}”", n % 2 == 0, [(1000 + i, f"Đảng viên <{i}>") for i in range(n)]
+        )
+        for n in (0, 1, 12, 13, 30, 1300)
+    ]
+    context = {"violations": problems}
+    with translation.override(language):
+        before = Template("{% load i18n %}" + OLD_PROBLEM_LOOP).render(Context(context))
+        after = Template("{% load board %}{% board_problems violations %}").render(Context(context))
+    assert "&lt;13&gt;" in after and ("và 1 đối tượng khác" in after) is (language == "vi")
+    assert after == before
+
+
+def ceiling(row):
+    try:
+        return row.ceiling
+    except rules.InvalidFacts as error:  # the fixture's scores out of range
+        return error.message_en
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("show", [Stage.SENT, Stage.DECIDED])
+def test_the_pending_and_decided_boards_read_only_the_rows_they_need(uneven_period, show):
+    """Filtered, the board leaves out the files neither shown nor counted, and shows and counts
+    the same as from every row."""
+    period = uneven_period
+    on = dt.date(2026, 12, 20)
+
+    def page(rows, facts):
+        """The rows shown, the files pending, the quota meters and the problems."""
+        evaluations = [r.evaluation for r in rows]
+        return (
+            [(r.evaluation.pk, ceiling(r)) for r in rows if r.evaluation.stage == show],
+            [r.evaluation.pk for r in rows if r.evaluation.stage == Stage.SENT],
+            engine.pool_summaries(evaluations, period, facts),
+            engine.board_violations(evaluations, period, on, facts),
+        )
+
+    left_out = 0
+    for decider in set(Evaluation.objects.filter(period=period).values_list("decider", flat=True)):
+        unit = OrgUnit.objects.get(pk=decider)
+        every = selectors.board(unit, period)
+        needed = selectors.board(unit, period, every_row=False)
+        left_out += len(every[0]) - len(needed[0])
+        assert page(*needed) == page(*every)
+    assert left_out
+    decided_unrated = Evaluation.objects.filter(
+        period=period, stage=Stage.DECIDED, level=""
+    ).exclude(not_rated_reason="")
+    assert decided_unrated.exists()  # shown on the decided board though neither rated nor proposed

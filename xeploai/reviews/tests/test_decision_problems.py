@@ -1,0 +1,130 @@
+"""``decision_problems`` reads one subject (and a cell's members) in full and the rest of the
+deciding body from its evaluations' rows: it must refuse exactly what the check of the whole
+body, every subject read in full, refuses — the same messages, clauses and numbers."""
+
+import datetime as dt
+
+import pytest
+
+from xeploai import rules
+from xeploai.reviews import engine
+from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.rules.quota import quota_group
+
+pytestmark = pytest.mark.django_db
+ON = dt.date(2026, 12, 20)
+LIGHT_FACTS = (
+    "id",
+    "kind",
+    "parent_id",
+    "peer_group",
+    "excellence_group",
+    "status",
+    "admitted_on",
+    "established_on",
+)
+
+
+def whole_body_problems(
+    evaluation: Evaluation, *, level: str, not_rated_reason: str, on: dt.date, override_reason: str
+) -> list[str]:
+    """What ``decision_problems`` answered when it read every subject of the deciding body in
+    full and checked them all with ``rules.check_decisions``."""
+    period = evaluation.period
+    ruleset = engine.ruleset_of(period)
+    peers = list(
+        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
+        .select_related("unit", "person", "period")
+        .order_by("pk")
+    )
+    problems = engine.blockers(evaluation, peers, ruleset)
+    facts = engine.Facts.load(period, peers)
+    target_id = engine.subject_id(evaluation)
+    decisions = []
+    target_decision = None
+    for peer in peers:
+        if peer.pk == evaluation.pk:
+            target_decision = facts.decision(
+                peer,
+                level=level,
+                not_rated_reason=not_rated_reason,
+                override_reason=override_reason,
+            )
+            decisions.append(target_decision)
+        elif peer.level:
+            decisions.append(facts.decision(peer))
+        elif peer.cell_level and not peer.not_rated_reason:
+            provisional = "HTTNV" if peer.cell_level == "HTXSNV" else peer.cell_level
+            decisions.append(facts.decision(peer, level=provisional))
+    report = rules.check_decisions(decisions, ruleset, on, year=period.year)
+    target_group = quota_group(target_decision, ruleset).label if level else None
+    for violation in report.violations:
+        about_target = violation.subject == target_id or (
+            violation.key == "quota.exceeded"
+            and level == "HTXSNV"
+            and violation.numbers.get("group") == target_group
+        )
+        if not about_target or violation.severity == rules.Severity.INFO:
+            continue
+        if violation.severity == rules.Severity.ERROR or not override_reason:
+            problems.append(engine.humanize(engine.message(violation), peers, ruleset))
+    return problems
+
+
+def bodies(period):
+    """The deciding bodies with the most subjects: a grassroots committee's (members and
+    cells) and the upper level's (organizations and committee collectives)."""
+    by_decider: dict[int, list[int]] = {}
+    for pk, decider in Evaluation.objects.filter(period=period).values_list("pk", "decider"):
+        by_decider.setdefault(decider, []).append(pk)
+    ranked = sorted(by_decider, key=lambda d: -len(by_decider[d]))
+    upper = Evaluation.objects.filter(period=period, kind=SubjectKind.GRASSROOTS).first()
+    assert upper is not None
+    return [*ranked[:2], upper.decider_id]
+
+
+def test_the_rows_give_the_facts_the_full_subject_has(uneven_period):
+    period = uneven_period
+    evaluations = list(
+        Evaluation.objects.filter(period=period).select_related("unit", "person", "period")
+    )
+    facts = engine.Facts.load(period, evaluations)
+    rows = {
+        row["pk"]: row
+        for row in Evaluation.objects.filter(period=period).values(*engine._POOL_FIELDS)
+    }
+    for evaluation in evaluations:
+        full = facts.subject(evaluation)
+        light = rules.Subject(**engine._row_identity(rows[evaluation.pk]))
+        for name in LIGHT_FACTS:
+            assert getattr(light, name) == getattr(full, name), (evaluation.pk, name)
+
+
+def test_a_decision_is_refused_for_what_the_whole_body_check_refuses(uneven_period):
+    period = uneven_period
+    choices = [("HTXSNV", "", ""), ("HTXSNV", "", "BTV"), ("HTTNV", "", ""), ("KHTNV", "", "")]
+    choices.append(("", "MIEN_SINH_HOAT", ""))
+    seen: set[str] = set()
+    for decider in bodies(period):
+        pool = list(
+            Evaluation.objects.filter(period=period, decider=decider)
+            .select_related("period", "unit", "decider", "person")
+            .order_by("pk")
+        )
+        members = [e for e in pool if e.kind == SubjectKind.MEMBER]
+        # every organization and collective (their checks read others in full), some members
+        for evaluation in [e for e in pool if e.kind != SubjectKind.MEMBER] + members[::9]:
+            for level, reason, override in choices:
+                asked = {
+                    "level": level,
+                    "not_rated_reason": reason,
+                    "on": ON,
+                    "override_reason": override,
+                }
+                expected = whole_body_problems(evaluation, **asked)
+                assert engine.decision_problems(evaluation, **asked) == expected
+                seen.update(problem.split(":")[0].split(" (")[0][:25] for problem in expected)
+    # the comparison met the cases that matter: quotas, ordering, ceilings, invalid facts
+    for expected in ("Đảng viên m", "Chưa thể quyết định", "Dữ liệu không hợp lệ", "Tổng điểm"):
+        assert any(s.startswith(expected) for s in seen), (expected, sorted(seen))
+    assert any("HTXSNV > 20%" in s for s in seen), sorted(seen)
