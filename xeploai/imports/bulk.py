@@ -173,7 +173,8 @@ def insert_rows(
     names = ", ".join(_quote(_column(f)) for f in all_fields)
     table = _quote(model._meta.db_table)
     adapters = _adapters(all_fields)
-    with connection.cursor() as cursor:
+    # wrap_database_errors: a COPY fails with Django's errors (IntegrityError…), as a query does.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if _is_postgresql() and binary:
             oids = _type_oids(model._meta.db_table, all_fields)
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
@@ -215,7 +216,7 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
     given = _columns(model, fields)
     table = _quote(model._meta.db_table)
     adapters = _adapters([pk, *given])
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if _is_postgresql():
             temp = _quote(f"_xeploai_update_{model._meta.db_table}")
             columns = ", ".join(_quote(_column(f)) for f in [pk, *given])

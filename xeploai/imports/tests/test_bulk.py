@@ -161,3 +161,13 @@ def test_an_ordinary_role_keeps_the_triggers(cast):
             assert bulk._may_skip_triggers() is False
         finally:
             cursor.execute("RESET ROLE")
+
+
+def test_a_copy_that_breaks_a_unique_key_raises_django_s_integrity_error(cast):
+    from django.db import IntegrityError, transaction
+
+    fields = ("citizen_id", "full_name", "name_folded", "admission_date", "unit")
+    twin = (cast.member_a1.citizen_id, "Trùng", "trung", dt.date(2010, 1, 1), cast.cell_a1.pk)
+    for binary in (False, True):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            bulk.insert_rows(Person, fields, [twin], binary=binary)
