@@ -119,17 +119,16 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
     pk = _column(model._meta.pk)
     with connection.cursor() as cursor:
         if _is_postgresql():
-            # The sequence is named once: ``nextval(pg_get_serial_sequence(…))`` would look it
-            # up in the catalogue for every id (eight times slower). Usually the values taken
-            # are consecutive (no other session took one meanwhile): then only the first and
-            # the last travel, else all of them.
-            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
-            sequence = cursor.fetchone()[0]
+            # The sequence is looked up once, in a sub-query the plan runs before the rows
+            # (``nextval(pg_get_serial_sequence(…))`` would look it up for every id: eight times
+            # slower), and in the same round trip. Usually the values taken are consecutive (no
+            # other session took one meanwhile): then only the first and the last travel.
             cursor.execute(
-                "WITH taken AS (SELECT nextval(%s::regclass) AS id FROM generate_series(1, %s)) "
+                "WITH taken AS (SELECT nextval((SELECT pg_get_serial_sequence(%s, %s)::regclass))"
+                " AS id FROM generate_series(1, %s)) "
                 "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
                 "ELSE array_agg(id) END FROM taken",
-                [sequence, count],
+                [table, pk, count],
             )
             first, last, scattered = cursor.fetchone()
             return list(range(first, last + 1)) if scattered is None else list(scattered)
@@ -142,15 +141,22 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
 
 
 def _type_oids(table: str, fields: Sequence[models.Field[Any, Any]]) -> list[int]:
-    """PostgreSQL's type of each column, as the table has it (for a binary COPY)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
-            "AND attnum > 0 AND NOT attisdropped",
-            [table],
-        )
-        oids = dict(cursor.fetchall())
+    """PostgreSQL's type of each column, as the table has it (for a binary COPY); asked once
+    per database and table (an import writes its rows in blocks: one round trip less each)."""
+    key = (connection.settings_dict["NAME"], table)
+    oids = _TYPES.get(key)
+    if oids is None or any(_column(field) not in oids for field in fields):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, atttypid::int FROM pg_attribute WHERE attrelid = %s::regclass "
+                "AND attnum > 0 AND NOT attisdropped",
+                [table],
+            )
+            oids = _TYPES[key] = dict(cursor.fetchall())
     return [oids[_column(field)] for field in fields]
+
+
+_TYPES: dict[tuple[str, str], dict[str, int]] = {}
 
 
 def insert_rows(
