@@ -371,11 +371,11 @@ def checked_references() -> Iterator[bool]:
         cursor.execute("SELECT current_setting('session_replication_role')")
         before = cursor.fetchone()[0]
         cursor.execute("SET LOCAL session_replication_role = replica")
-    try:
-        yield True
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
+    # On an error the caller's transaction is rolled back, the setting with it: no query here,
+    # which would fail in the broken transaction and hide the error.
+    yield True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('session_replication_role', %s, true)", [before])
 
 
 # ---- PostgreSQL: a bulk load into big tables without their indexes and constraints --------

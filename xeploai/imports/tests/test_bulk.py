@@ -171,3 +171,12 @@ def test_a_copy_that_breaks_a_unique_key_raises_django_s_integrity_error(cast):
     for binary in (False, True):
         with pytest.raises(IntegrityError), transaction.atomic():
             bulk.insert_rows(Person, fields, [twin], binary=binary)
+
+
+def test_an_error_inside_checked_references_comes_out_as_it_was(cast):
+    from django.db import IntegrityError, transaction
+
+    fields = ("citizen_id", "full_name", "name_folded", "admission_date", "unit")
+    twin = (cast.member_a1.citizen_id, "Trùng", "trung", dt.date(2010, 1, 1), cast.cell_a1.pk)
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.checked_references():
+        bulk.insert_rows(Person, fields, [twin], binary=True)
