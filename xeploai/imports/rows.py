@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from types import NoneType
 from typing import Any
@@ -65,7 +66,7 @@ class Problems:
         return sorted(self.items, key=lambda p: (p.row or 0, len(p.column), p.column))
 
 
-# Rows are converted a block at a time, column by column (see ``parse_rows``).
+# Rows are converted a block at a time, column by column (see ``parse_blocks``).
 BLOCK = 20_000
 _SAMPLE = 1000
 _ABSENT = object()  # the cell is beyond the end of a short (CSV) row
@@ -117,7 +118,25 @@ def _convert_column(
 def parse_rows(
     table: Table, problems: Problems, *, today: dt.date, progress: Progress | None = None
 ) -> list[Row]:
-    """Convert every non-blank row; blank rows are skipped, bad cells recorded in ``problems``.
+    """Convert every non-blank row; blank rows are skipped, bad cells recorded in ``problems``."""
+    return [
+        row
+        for block in parse_blocks(table, problems, today=today, progress=progress)
+        for row in block
+    ]
+
+
+def parse_blocks(
+    table: Table,
+    problems: Problems,
+    *,
+    today: dt.date,
+    progress: Progress | None = None,
+    sizes: Sequence[int] = (BLOCK,),
+) -> Iterator[list[Row]]:
+    """``parse_rows`` a block at a time, as the caller asks for them (the people import writes
+    one block while the next is converted): blocks of ``sizes[0]`` rows, then ``sizes[1]``…,
+    the last size repeated.
 
     This runs over every cell of files of 100,000 rows: a block of rows is converted column by
     column (each distinct value once), then the rows are assembled from the columns.
@@ -132,10 +151,14 @@ def parse_rows(
     )
     empty_message = _("ô trống — cột này bắt buộc")
     memos: list[dict[Any, Any]] = [{} for _ in plan]
-    result: list[Row] = []
     total = len(table.rows)
-    for start in range(0, total, BLOCK):
-        block = table.rows[start : start + BLOCK]
+    ends = itertools.accumulate(itertools.chain(sizes, itertools.repeat(sizes[-1])))
+    start = 0
+    for end in ends:
+        if start >= total:
+            return
+        block = table.rows[start:end]
+        result: list[Row] = []
         first = table.first_row + start
         if progress is not None and start:
             progress(start, total, _("Đang kiểm tra dòng {n}").format(n=first))
@@ -178,7 +201,8 @@ def parse_rows(
                 if key not in row.values and key not in row.bad:
                     problems.cell(row, key, empty_message)
             result.append(row)
-    return result
+        yield result
+        start = end
 
 
 def chunked[T](items: Iterable[T], size: int = 5000) -> Iterator[list[T]]:
