@@ -180,3 +180,37 @@ def test_an_error_inside_checked_references_comes_out_as_it_was(cast):
     twin = (cast.member_a1.citizen_id, "Trùng", "trung", dt.date(2010, 1, 1), cast.cell_a1.pk)
     with pytest.raises(IntegrityError), transaction.atomic(), bulk.checked_references():
         bulk.insert_rows(Person, fields, [twin], binary=True)
+
+
+def test_a_pipeline_runs_its_pieces_in_turn_and_hands_back_their_results(cast):
+    turns: list[str] = []
+    with bulk.pipeline() as line:
+        line.submit(turns.append, "first")
+        # the test's own uncommitted rows: the same connection, the same transaction
+        stored = line.submit(Person.objects.filter(pk=cast.member_a1.pk).count)
+        line.submit(turns.append, "second")
+    assert turns == ["first", "second"]
+    assert stored.result() == 1
+    assert Person.objects.filter(pk=cast.member_a1.pk).exists()  # this thread's connection again
+
+
+def test_after_a_failed_piece_the_rest_are_skipped_and_the_block_raises_the_failure(cast):
+    from django.db import IntegrityError, transaction
+
+    skipped: list[int] = []
+    duplicate = [
+        (cast.member_a1.citizen_id, "Trùng", "trung", dt.date(2010, 1, 1), cast.cell_a1.pk)
+    ]
+    fields = ("citizen_id", "full_name", "name_folded", "admission_date", "unit")
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.pipeline() as line:
+        line.submit(bulk.insert_rows, Person, fields, duplicate)
+        line.submit(skipped.append, 1)
+    assert skipped == []
+    assert Person.objects.filter(full_name="Trùng").count() == 0
+
+
+def test_an_error_of_the_caller_leaves_the_connection_usable(cast):
+    with pytest.raises(ZeroDivisionError), bulk.pipeline() as line:
+        line.submit(bulk.allocate_ids, Person, 1)
+        1 / 0  # noqa: B018
+    assert Person.objects.filter(pk=cast.member_a1.pk).exists()
