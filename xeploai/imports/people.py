@@ -2,14 +2,20 @@
 
 Upsert key: the citizen ID (CCCD), else the party card number. For a member already on file a
 blank cell keeps the stored value. A different cell is a transfer: the open official membership
-closes the day before the transfer date and one opens in the new cell. This is the bulk path
-(100,000 rows in a few seconds): rows become plain tuples and go through ``imports.bulk``.
+closes the day before the transfer date and one opens in the new cell.
+
+This is the bulk path (100,000 rows in a few seconds): rows become plain tuples and go through
+``imports.bulk``, a block at a time — on PostgreSQL the server inserts the new members of one
+block while Python converts and checks the next (``bulk.pipeline``). All or nothing holds: the
+writing stops at the first problem, and the service rolls back whatever blocks went before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +24,8 @@ from django.utils.translation import gettext as _
 from xeploai.imports import bulk
 from xeploai.imports.cells import fold_clean
 from xeploai.imports.plans import Plan, in_scope
-from xeploai.imports.rows import Problems, Row, chunked
+from xeploai.imports.reading import Table
+from xeploai.imports.rows import Problems, Progress, Row, chunked, parse_blocks
 from xeploai.org.counts import member_counts_add
 from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person, PersonStatus, UnitKind
 from xeploai.org.services import PERSON_FIELDS
@@ -45,6 +52,9 @@ OFFICIAL = FIELDS.index("official_date")
 BIRTH = FIELDS.index("date_of_birth")
 NAME = FIELDS.index("full_name")
 STATUS = FIELDS.index("status")
+# Rows converted, checked and written at a time: a small first block so that the server starts
+# soon after the file is read, then blocks large enough that their round trips do not count.
+BLOCKS = (5_000, 25_000)
 
 
 def _d(value: dt.date) -> str:
@@ -53,38 +63,16 @@ def _d(value: dt.date) -> str:
 
 @dataclass
 class PeoplePlan(Plan):
-    new: list[tuple[tuple[Any, ...], int, dt.date]] = field(
-        default_factory=list
-    )  # (values of FIELDS, unit id, joined)
+    rows: int = 0  # non-blank rows read
     updates: list[tuple[Any, ...]] = field(default_factory=list)  # (id, *UPDATE_FIELDS)
     transfers: list[tuple[int, int, int | None, dt.date]] = field(
         default_factory=list
     )  # (person id, new cell id, open membership id, on)
-    # (cell id, status) → people the updates bring (negative: take away), for the member counts
-    moves: Counter[tuple[int, str]] = field(default_factory=Counter)
+    # (cell id, status) → people the import brings (negative: takes away), for the member counts
+    counts: Counter[tuple[int, str]] = field(default_factory=Counter)
 
     def apply(self, actor: Any) -> None:
-        counted: Counter[tuple[int, str]] = Counter(
-            (unit_id, fields[STATUS]) for fields, unit_id, _ in self.new
-        )
-        counted.update(self.moves)
-        ids = bulk.allocate_ids(Person, len(self.new))
-        names: dict[str, str] = {}
-        official = MembershipKind.OFFICIAL
-        people = [
-            (pk, *fields, fold_clean(fields[NAME], names), unit_id)
-            for pk, (fields, unit_id, _) in zip(ids, self.new, strict=True)
-        ]
-        memberships = [
-            (pk, unit_id, official, joined, None)
-            for pk, (_, unit_id, joined) in zip(ids, self.new, strict=True)
-        ]
-        # New members and their opening memberships point at the cells checked by ``plan``
-        # (locked here as a foreign-key check would) and at one another.
-        bulk.share_lock(OrgUnit, list({unit_id for _, unit_id, _ in self.new}))
-        with bulk.checked_references():
-            bulk.insert_rows(Person, INSERT_FIELDS, people, binary=True)
-            bulk.insert_rows(Membership, MEMBERSHIP_FIELDS, memberships, binary=True)
+        """What ``plan(write=True)`` left: the new members are already written."""
         bulk.update_rows(Person, UPDATE_FIELDS, self.updates)
         closing = [
             (membership_id, on - dt.timedelta(days=1))
@@ -96,11 +84,35 @@ class PeoplePlan(Plan):
             Membership,
             MEMBERSHIP_FIELDS,
             [
-                (person_id, unit_id, official, on, None)
+                (person_id, unit_id, MembershipKind.OFFICIAL, on, None)
                 for person_id, unit_id, _, on in self.transfers
             ],
         )
-        member_counts_add(counted)
+        member_counts_add(self.counts)
+
+
+def _write_new(people: list[tuple[Any, ...]], cells: list[int]) -> None:
+    """Write new members — (*FIELDS, name_folded, cell id, joined) each — with their opening
+    memberships. They point at cells the plan checked (locked here as a foreign-key check
+    would) and at one another."""
+    ids = bulk.allocate_ids(Person, len(people))
+    bulk.share_lock(OrgUnit, cells)
+    bulk.insert_rows(
+        Person,
+        INSERT_FIELDS,
+        [(pk, *values[:-1]) for pk, values in zip(ids, people, strict=True)],
+        binary=True,
+    )
+    official = MembershipKind.OFFICIAL
+    bulk.insert_rows(
+        Membership,
+        MEMBERSHIP_FIELDS,
+        [
+            (pk, values[-2], official, values[-1], None)
+            for pk, values in zip(ids, people, strict=True)
+        ],
+        binary=True,
+    )
 
 
 def _cells(codes: set[str]) -> dict[str, tuple[int, str, str, dt.date | None]]:
@@ -113,11 +125,11 @@ def _cells(codes: set[str]) -> dict[str, tuple[int, str, str, dt.date | None]]:
     return found
 
 
-def _existing(rows: list[Row]) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Any, ...]]]:
-    """People on file matching the rows' citizen IDs or card numbers, as value tuples:
+def _existing(
+    ids: set[str], cards: set[str]
+) -> tuple[dict[str, tuple[Any, ...]], dict[str, tuple[Any, ...]]]:
+    """People on file with one of these citizen IDs or card numbers, as value tuples:
     (id, *FIELDS, unit id, unit path)."""
-    ids = {row.values["citizen_id"] for row in rows if "citizen_id" in row.values}
-    cards = {row.values["party_card_number"] for row in rows if "party_card_number" in row.values}
     by_id: dict[str, tuple[Any, ...]] = {}
     by_card: dict[str, tuple[Any, ...]] = {}
     cid, card = 1 + FIELDS.index("citizen_id"), 1 + FIELDS.index("party_card_number")
@@ -161,123 +173,215 @@ def _cell_verdict(
     return cell[0]
 
 
+Found = tuple[
+    dict[str, tuple[int, str, str, dt.date | None]],
+    dict[str, tuple[Any, ...]],
+    dict[str, tuple[Any, ...]],
+]
+
+
+def _look_up(codes: set[str], ids: set[str], cards: set[str]) -> Found:
+    """The cells of ``codes`` and the people on file with these citizen IDs or card numbers."""
+    return (_cells(codes), *_existing(ids, cards))
+
+
 def plan(
-    rows: list[Row], problems: Problems, *, scope: OrgUnit | None, today: dt.date
+    table: Table,
+    problems: Problems,
+    *,
+    scope: OrgUnit | None,
+    today: dt.date,
+    write: bool,
+    progress: Progress | None = None,
 ) -> PeoplePlan:
-    result = PeoplePlan()
-    cells = _cells({row.values["cell"] for row in rows if "cell" in row.values})
-    by_id, by_card = _existing(rows)
-    seen_id: dict[str, int] = {}
-    seen_card: dict[str, int] = {}
-    pending_transfers: list[tuple[Row, int, int, dt.date]] = []
-    names: dict[str, str] = {}
-    verdicts: dict[str, int | str] = {}  # cell code → its id, or what is wrong with it
-    for row in rows:
-        values = row.values
-        cid = values.get("citizen_id")
-        card = values.get("party_card_number")
-        if cid is None and card is None:
-            if not {"citizen_id", "party_card_number"} & row.bad:
-                problems.row(row, _("cần Số CCCD hoặc Số thẻ đảng viên để nhận ra đảng viên"))
-            continue
-        duplicate = False
-        number = row.number
-        if cid is not None and (first := seen_id.setdefault(cid, number)) != number:
-            problems.cell(
-                row,
-                "citizen_id",
-                _('số CCCD "{value}" trùng với dòng {other}').format(value=cid, other=first),
+    """Convert and check every row of ``table`` against the file and the database; with
+    ``write``, also write the new members block by block, as long as no problem has been found
+    (the caller rolls the transaction back when ``problems`` holds any at the end).
+
+    The database work runs through ``bulk.pipeline``: on PostgreSQL the server inserts one block
+    while the next is converted and checked here, on the other core. A block's look-ups are
+    handed over before the block before it is checked, so that the server always has work.
+    """
+    check = _Check(problems, scope, today)
+    with bulk.checked_references() if write else nullcontext(), bulk.pipeline() as line:
+
+        def report(done: int, total: int, message: str) -> None:
+            if progress is not None:  # in turn with the database work: it may write a job's row
+                line.submit(progress, done, total, message)
+
+        waiting: tuple[list[Row], Future[Found]] | None = None
+        for rows in parse_blocks(table, problems, today=today, progress=report, sizes=BLOCKS):
+            found = line.submit(_look_up, *check.keys(rows))
+            if waiting is not None:
+                check.block(*waiting, line if write else None)
+            waiting = (rows, found)
+        if waiting is not None:
+            check.block(*waiting, line if write else None)
+    _plan_transfers(check.result, check.pending_transfers, problems)
+    check.result.details = {"transfers": len(check.result.transfers)}
+    return check.result
+
+
+class _Check:
+    """The state of ``plan`` from one block to the next: what the file said so far."""
+
+    def __init__(self, problems: Problems, scope: OrgUnit | None, today: dt.date) -> None:
+        self.problems = problems
+        self.scope = scope
+        self.today = today
+        self.result = PeoplePlan()
+        self.seen_id: dict[str, int] = {}
+        self.seen_card: dict[str, int] = {}
+        self.pending_transfers: list[tuple[Row, int, int, dt.date]] = []
+        self.names: dict[str, str] = {}
+        self.asked: set[str] = set()  # cell codes looked up
+        self.cells: dict[str, tuple[int, str, str, dt.date | None]] = {}
+        self.verdicts: dict[str, int | str] = {}  # cell code → its id, or what is wrong with it
+        self.locked: set[int] = set()  # cells locked for the new members written
+
+    def keys(self, rows: list[Row]) -> tuple[set[str], set[str], set[str]]:
+        """What to look up for ``rows``: cell codes not asked before, citizen IDs, card numbers."""
+        codes = {row.values["cell"] for row in rows if "cell" in row.values} - self.asked
+        self.asked |= codes
+        ids = {row.values["citizen_id"] for row in rows if "citizen_id" in row.values}
+        cards = {
+            row.values["party_card_number"] for row in rows if "party_card_number" in row.values
+        }
+        return codes, ids, cards
+
+    def block(self, rows: list[Row], found: Future[Found], line: bulk.Pipeline | None) -> None:
+        """Check ``rows`` with what was ``found`` for them; hand the new members to ``line``."""
+        cells, by_id, by_card = found.result()
+        self.cells.update(cells)
+        problems, scope, today = self.problems, self.scope, self.today
+        seen_id, seen_card, names, verdicts = (
+            self.seen_id,
+            self.seen_card,
+            self.names,
+            self.verdicts,
+        )
+        result = self.result
+        new: list[tuple[Any, ...]] = []
+        for row in rows:
+            values = row.values
+            cid = values.get("citizen_id")
+            card = values.get("party_card_number")
+            if cid is None and card is None:
+                if not {"citizen_id", "party_card_number"} & row.bad:
+                    problems.row(row, _("cần Số CCCD hoặc Số thẻ đảng viên để nhận ra đảng viên"))
+                continue
+            duplicate = False
+            number = row.number
+            if cid is not None and (first := seen_id.setdefault(cid, number)) != number:
+                problems.cell(
+                    row,
+                    "citizen_id",
+                    _('số CCCD "{value}" trùng với dòng {other}').format(value=cid, other=first),
+                )
+                duplicate = True
+            if card is not None and (first := seen_card.setdefault(card, number)) != number:
+                problems.cell(
+                    row,
+                    "party_card_number",
+                    _('số thẻ "{value}" trùng với dòng {other}').format(value=card, other=first),
+                )
+                duplicate = True
+            if duplicate:
+                continue
+            by_cid = by_id.get(cid) if cid is not None else None
+            by_number = by_card.get(card) if card is not None else None
+            if by_cid is not None and by_number is not None and by_cid[0] != by_number[0]:
+                problems.row(
+                    row,
+                    _(
+                        'số CCCD "{cid}" và số thẻ "{card}" thuộc hai đảng viên khác nhau trong hệ '
+                        "thống"
+                    ).format(cid=cid, card=card),
+                )
+                continue
+            person = by_cid or by_number
+            if person is not None and not in_scope(person[-1], scope):
+                problems.row(
+                    row,
+                    _("đảng viên có số CCCD hoặc số thẻ này đang sinh hoạt ngoài phạm vi nhập"),
+                )
+                continue
+            code = values.get("cell")
+            cell_id: int | None = None
+            if code is not None:
+                verdict = verdicts.get(code)
+                if verdict is None:
+                    verdict = verdicts[code] = _cell_verdict(
+                        code, self.cells.get(code), scope, today
+                    )
+                if type(verdict) is int:
+                    cell_id = verdict
+                else:
+                    problems.cell(row, "cell", str(verdict))
+            # map() over dict.get runs in C: this is the hottest line of a 100,000-row import.
+            merged = tuple(
+                map(values.get, FIELDS, DEFAULT_VALUES if person is None else person[1:-2])
             )
-            duplicate = True
-        if card is not None and (first := seen_card.setdefault(card, number)) != number:
-            problems.cell(
-                row,
-                "party_card_number",
-                _('số thẻ "{value}" trùng với dòng {other}').format(value=card, other=first),
-            )
-            duplicate = True
-        if duplicate:
-            continue
-        by_cid = by_id.get(cid) if cid is not None else None
-        by_number = by_card.get(card) if card is not None else None
-        if by_cid is not None and by_number is not None and by_cid[0] != by_number[0]:
-            problems.row(
-                row,
-                _(
-                    'số CCCD "{cid}" và số thẻ "{card}" thuộc hai đảng viên khác nhau trong hệ '
-                    "thống"
-                ).format(cid=cid, card=card),
-            )
-            continue
-        person = by_cid or by_number
-        if person is not None and not in_scope(person[-1], scope):
-            problems.row(
-                row,
-                _("đảng viên có số CCCD hoặc số thẻ này đang sinh hoạt ngoài phạm vi nhập"),
-            )
-            continue
-        code = values.get("cell")
-        cell_id: int | None = None
-        if code is not None:
-            verdict = verdicts.get(code)
-            if verdict is None:
-                verdict = verdicts[code] = _cell_verdict(code, cells.get(code), scope, today)
-            if type(verdict) is int:
-                cell_id = verdict
+            admission, official, born = merged[ADMISSION], merged[OFFICIAL], merged[BIRTH]
+            if admission is not None:
+                if official is not None and official < admission:
+                    problems.cell(
+                        row,
+                        "official_date" if "official_date" in values else "admission_date",
+                        _("ngày chính thức {official} trước ngày vào Đảng {admission}").format(
+                            official=_d(official), admission=_d(admission)
+                        ),
+                    )
+                if born is not None and admission <= born:
+                    problems.cell(
+                        row,
+                        "admission_date" if "admission_date" in values else "date_of_birth",
+                        _("ngày vào Đảng {admission} không sau ngày sinh {born}").format(
+                            admission=_d(admission), born=_d(born)
+                        ),
+                    )
+            joined = values.get("joined")
+            if (
+                person is None
+                and joined is not None
+                and admission is not None
+                and joined < admission
+            ):
+                problems.cell(
+                    row,
+                    "joined",
+                    _("ngày bắt đầu sinh hoạt {joined} trước ngày vào Đảng {admission}").format(
+                        joined=_d(joined), admission=_d(admission)
+                    ),
+                )
+            if row.bad or cell_id is None or admission is None:
+                continue
+            if person is None:
+                new.append(
+                    (*merged, fold_clean(str(merged[NAME]), names), cell_id, joined or admission)
+                )
+                result.counts[(cell_id, str(merged[STATUS]))] += 1
+                continue
+            transfer = cell_id != person[-2]
+            if transfer:
+                self.pending_transfers.append((row, person[0], cell_id, joined or today))
+            if transfer or merged != person[1:-2]:
+                changed_name = merged[NAME] != person[1 + NAME]
+                folded = fold_clean(str(merged[NAME]), names) if changed_name else None
+                result.updates.append((person[0], *merged, folded, cell_id))
+                result.updated += 1
+                before, after = (person[-2], person[1 + STATUS]), (cell_id, str(merged[STATUS]))
+                if before != after:
+                    result.counts[before] -= 1
+                    result.counts[after] += 1
             else:
-                problems.cell(row, "cell", str(verdict))
-        # map() over dict.get runs in C: this is the hottest line of a 100,000-row import.
-        merged = tuple(map(values.get, FIELDS, DEFAULT_VALUES if person is None else person[1:-2]))
-        admission, official, born = merged[ADMISSION], merged[OFFICIAL], merged[BIRTH]
-        if admission is not None:
-            if official is not None and official < admission:
-                problems.cell(
-                    row,
-                    "official_date" if "official_date" in values else "admission_date",
-                    _("ngày chính thức {official} trước ngày vào Đảng {admission}").format(
-                        official=_d(official), admission=_d(admission)
-                    ),
-                )
-            if born is not None and admission <= born:
-                problems.cell(
-                    row,
-                    "admission_date" if "admission_date" in values else "date_of_birth",
-                    _("ngày vào Đảng {admission} không sau ngày sinh {born}").format(
-                        admission=_d(admission), born=_d(born)
-                    ),
-                )
-        joined = values.get("joined")
-        if person is None and joined is not None and admission is not None and joined < admission:
-            problems.cell(
-                row,
-                "joined",
-                _("ngày bắt đầu sinh hoạt {joined} trước ngày vào Đảng {admission}").format(
-                    joined=_d(joined), admission=_d(admission)
-                ),
-            )
-        if row.bad or cell_id is None or admission is None:
-            continue
-        if person is None:
-            result.new.append((merged, cell_id, joined or admission))
-            result.created += 1
-            continue
-        transfer = cell_id != person[-2]
-        if transfer:
-            pending_transfers.append((row, person[0], cell_id, joined or today))
-        if transfer or merged != person[1:-2]:
-            changed_name = merged[NAME] != person[1 + NAME]
-            folded = fold_clean(str(merged[NAME]), names) if changed_name else None
-            result.updates.append((person[0], *merged, folded, cell_id))
-            result.updated += 1
-            before, after = (person[-2], person[1 + STATUS]), (cell_id, str(merged[STATUS]))
-            if before != after:
-                result.moves[before] -= 1
-                result.moves[after] += 1
-        else:
-            result.unchanged += 1
-    _plan_transfers(result, pending_transfers, problems)
-    result.details = {"transfers": len(result.transfers)}
-    return result
+                result.unchanged += 1
+        result.rows += len(rows)
+        result.created += len(new)
+        if line is not None and new and not problems:
+            cells_of_new = {values[-2] for values in new} - self.locked
+            self.locked |= cells_of_new
+            line.submit(_write_new, new, sorted(cells_of_new))
 
 
 def _plan_transfers(

@@ -75,17 +75,10 @@ def sha256_of(path: Path) -> str:
 
 
 def _plan(
-    kind: str,
-    rows: list[Row],
-    problems: Problems,
-    scope: OrgUnit | None,
-    today: dt.date,
-    reason: str,
+    kind: str, rows: list[Row], problems: Problems, scope: OrgUnit | None, reason: str
 ) -> Plan:
     if kind == "units":
         return units.plan(rows, problems, scope=scope)
-    if kind == "people":
-        return people.plan(rows, problems, scope=scope, today=today)
     return results.plan(rows, problems, scope=scope, reason=reason)
 
 
@@ -139,16 +132,25 @@ def _import(
     table = read_table(path, SHEETS[kind], filename=filename)
     total = len(table.rows)
     problems = Problems(table)
-    rows = parse_rows(table, problems, today=today, progress=report)
-    outcome.rows = len(rows)
-    report(total, 2 * total, _("Đang đối chiếu với dữ liệu đã có"))
+    # People files (100,000 rows) are converted, checked and written a block at a time, inside
+    # the transaction (``people.plan``); the other kinds are converted first.
+    rows = None if kind == "people" else parse_rows(table, problems, today=today, progress=report)
     reason = _("Nhập từ tệp {name} (sha256 {digest})").format(
         name=filename, digest=outcome.sha256[:16]
     )
     with transaction.atomic():
         if not dry_run:
             bulk.lock(f"xeploai-import-{kind}")
-        plan = _plan(kind, rows, problems, scope, today, reason)
+        if rows is None:
+            streamed = people.plan(
+                table, problems, scope=scope, today=today, write=not dry_run, progress=progress
+            )
+            outcome.rows = streamed.rows
+            plan: Plan = streamed
+        else:
+            outcome.rows = len(rows)
+            report(total, 2 * total, _("Đang đối chiếu với dữ liệu đã có"))
+            plan = _plan(kind, rows, problems, scope, reason)
         outcome.problems = problems.sorted()
         outcome.created, outcome.updated, outcome.unchanged = (
             plan.created,
@@ -157,6 +159,8 @@ def _import(
         )
         outcome.details = plan.details
         if problems or dry_run:
+            # All or nothing: the blocks of people already written go with the rollback.
+            transaction.set_rollback(True)
             return outcome
         report(total, 2 * total, _("Đang ghi vào cơ sở dữ liệu"))
         plan.apply(actor)

@@ -1,0 +1,121 @@
+"""The people import converts, checks and writes a file a block at a time (``people.plan`` with
+``write``; on PostgreSQL in a background thread, ``bulk.pipeline``). All or nothing still holds
+when a later block goes wrong, and no member is left pointing at a cell that is gone."""
+
+import pytest
+from django.db import IntegrityError, connection
+
+from xeploai.audit.models import AuditEvent
+from xeploai.imports import people
+from xeploai.imports.services import import_file
+from xeploai.imports.tests.conftest import TODAY, fingerprint
+from xeploai.imports.tests.test_people_import import person
+from xeploai.org.models import Membership, OrgUnit, Person, UnitKind
+from xeploai.testing import make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+def run(path, **options):
+    options.setdefault("today", TODAY)
+    return import_file(actor=None, kind="people", path=path, **options)
+
+
+def members(count: int, cell: str = "A1") -> list[dict[str, object]]:
+    return [person(f"Nguyễn Văn Số {n}", f"0849{n:08d}", cell=cell) for n in range(count)]
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    monkeypatch.setattr(people, "BLOCKS", (2, 3))
+
+
+@pytest.fixture
+def written(monkeypatch) -> list[int]:
+    """How many new members each write hands to the database (the real writer runs)."""
+    sizes: list[int] = []
+    write = people._write_new
+
+    def counted(rows, cells):
+        sizes.append(len(rows))
+        write(rows, cells)
+
+    monkeypatch.setattr(people, "_write_new", counted)
+    return sizes
+
+
+def test_a_file_is_written_a_block_at_a_time(cast, xlsx, small_blocks, written):
+    outcome = run(xlsx("people", members(12)))
+    assert outcome.ok, outcome.problems
+    assert (outcome.rows, outcome.created) == (12, 12)
+    assert written == [2, 3, 3, 3, 1]
+    new = Person.objects.filter(citizen_id__startswith="0849")
+    assert new.count() == 12
+    assert Membership.objects.filter(person__in=new, unit=cast.cell_a1, end=None).count() == 12
+
+
+def test_a_bad_cell_in_a_later_block_leaves_nothing_written(cast, xlsx, small_blocks, written):
+    rows = members(12)
+    rows[10]["Ngày vào Đảng"] = "31/02/2010"  # Excel row 12
+    before = fingerprint()
+    outcome = run(xlsx("people", rows))
+    assert written and sum(written) < 12  # blocks went to the database before the bad one
+    assert fingerprint() == before
+    assert [(p.row, p.header) for p in outcome.problems] == [(12, "Ngày vào Đảng")]
+    assert "31/02/2010" in outcome.problems[0].message
+    assert not AuditEvent.objects.filter(action="import_people").exists()
+
+
+def test_a_duplicate_in_the_last_block_undoes_every_block_before_it(
+    cast, xlsx, small_blocks, written
+):
+    rows = [*members(11), person("Trùng Số", "084900000001")]
+    before = fingerprint()
+    outcome = run(xlsx("people", rows))
+    assert written == [2, 3, 3, 3]
+    assert fingerprint() == before
+    assert [(p.row, p.header) for p in outcome.problems] == [(13, "Số CCCD")]
+    assert "trùng với dòng 3" in outcome.problems[0].message
+
+
+def test_a_dry_run_writes_no_block(cast, xlsx, small_blocks, written):
+    before = fingerprint()
+    outcome = run(xlsx("people", members(7)), dry_run=True)
+    assert (outcome.ok, outcome.created) == (True, 7)
+    assert written == []
+    assert fingerprint() == before
+
+
+def test_progress_is_reported_between_the_blocks_and_may_use_the_database(cast, xlsx, small_blocks):
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int, message: str) -> None:
+        seen.append((done, total))
+        Person.objects.count()  # as a job's reporter writes its row: the connection works here
+
+    assert run(xlsx("people", members(7)), progress=progress).ok
+    assert [item for item in seen if item[1] == 7 and item[0] < 7] == [(2, 7), (5, 7)]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite has one writer at a time: no other session can delete a cell meanwhile",
+)
+@pytest.mark.django_db(transaction=True)
+def test_members_of_a_cell_deleted_after_it_was_checked_are_refused(cast, xlsx, monkeypatch):
+    """The cell disappears between the look-up and the write (as if another session had deleted
+    it): the import fails before COMMIT — its lock on the cells, the one a foreign-key check
+    takes, finds the cell gone — and no member points at a missing cell."""
+    make_unit(UnitKind.CELL, cast.org_a, code="A9", name="Chi bộ A9")
+    look_up = people._look_up
+
+    def look_up_then_delete(codes, ids, cards):
+        found = look_up(codes, ids, cards)
+        OrgUnit.objects.filter(code="A9").delete()
+        return found
+
+    monkeypatch.setattr(people, "_look_up", look_up_then_delete)
+    with pytest.raises(IntegrityError):
+        run(xlsx("people", members(3, cell="A9")))
+    assert not Person.objects.filter(citizen_id__startswith="0849").exists()
+    assert OrgUnit.objects.filter(code="A9").exists()  # the deletion went with the rollback
