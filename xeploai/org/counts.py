@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
+from xeploai.imports.bulk import add_to_rows
 from xeploai.org.models import CELLS_KEY, SEGMENT, MemberCount, OrgUnit, Person, UnitKind
 
 UNIT = OrgUnit._meta.db_table
@@ -68,8 +69,8 @@ def _rolled_up(changes: Counter[Key]) -> Counter[Key]:
 def _apply_exact(delta: Counter[Key]) -> None:
     """Add ``delta[(path, status)]`` to each of those rows (missing ones inserted at zero).
 
-    One UPDATE per row, sent together (``executemany``) in (path, status) order, so concurrent
-    changes lock rows in the same order and cannot deadlock each other.
+    ``add_to_rows`` locks the rows in (path, status) order, so concurrent changes cannot
+    deadlock each other.
     """
     if not delta:
         return
@@ -92,11 +93,7 @@ def _apply_exact(delta: Counter[Key]) -> None:
         ignore_conflicts=True,
         batch_size=2000,
     )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {COUNT} SET n = n + %s WHERE path = %s AND status = %s",  # noqa: S608
-            [(delta[key], *key) for key in keys],
-        )
+    add_to_rows(MemberCount, ("path", "status"), "n", [(*key, delta[key]) for key in keys])
 
 
 def member_count_subtree_moved(*, old_path: str, new_path: str) -> None:

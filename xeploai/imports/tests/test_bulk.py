@@ -214,3 +214,14 @@ def test_an_error_of_the_caller_leaves_the_connection_usable(cast):
         line.submit(bulk.allocate_ids, Person, 1)
         1 / 0  # noqa: B018
     assert Person.objects.filter(pk=cast.member_a1.pk).exists()
+
+
+def test_add_to_rows_adds_to_the_rows_of_the_keys_given_and_to_no_other(cast):
+    from xeploai.org.models import MemberCount
+
+    before = dict(MemberCount.objects.values_list("pk", "n"))
+    counts = list(MemberCount.objects.order_by("path", "status")[:3])
+    changes = [(c.path, c.status, amount) for c, amount in zip(counts, (2, -1, 0), strict=True)]
+    bulk.add_to_rows(MemberCount, ("path", "status"), "n", changes)
+    expected = before | {c.pk: c.n + amount for c, amount in zip(counts, (2, -1, 0), strict=True)}
+    assert dict(MemberCount.objects.values_list("pk", "n")) == expected
