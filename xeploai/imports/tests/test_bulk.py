@@ -225,3 +225,18 @@ def test_add_to_rows_adds_to_the_rows_of_the_keys_given_and_to_no_other(cast):
     bulk.add_to_rows(MemberCount, ("path", "status"), "n", changes)
     expected = before | {c.pk: c.n + amount for c, amount in zip(counts, (2, -1, 0), strict=True)}
     assert dict(MemberCount.objects.values_list("pk", "n")) == expected
+
+
+def test_rows_encoded_here_are_written_by_the_pipeline(cast):
+    fields = ("id", "full_name", "name_folded", "date_of_birth", "admission_date", "unit")
+    with bulk.pipeline() as line:
+        ids = line.submit(bulk.allocate_ids, Person, 2).result()
+        rows = [
+            (pk, f"Người {pk}", f"nguoi {pk}", None, dt.date(2001, 2, 3), cast.cell_a1.pk)
+            for pk in ids
+        ]
+        line.submit(bulk.insert_encoded, bulk.encode_rows(Person, fields, rows))
+    stored = Person.objects.filter(pk__in=ids).order_by("pk")
+    assert [(p.full_name, p.admission_date, p.date_of_birth, p.status) for p in stored] == [
+        (f"Người {pk}", dt.date(2001, 2, 3), None, "dang_sinh_hoat") for pk in ids
+    ]
