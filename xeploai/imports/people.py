@@ -52,9 +52,10 @@ OFFICIAL = FIELDS.index("official_date")
 BIRTH = FIELDS.index("date_of_birth")
 NAME = FIELDS.index("full_name")
 STATUS = FIELDS.index("status")
-# Rows converted, checked and written at a time: a small first block so that the server starts
-# soon after the file is read, then blocks large enough that their round trips do not count.
-BLOCKS = (5_000, 25_000)
+# Rows converted, checked and written at a time: small blocks first so that the server starts
+# soon after the file is read, each at most twice the one before (Python checks a block in about
+# half the time the server takes to write one), up to blocks whose round trips do not count.
+BLOCKS = (2_000, 4_000, 8_000, 16_000, 32_000)
 
 
 def _d(value: dt.date) -> str:
@@ -91,28 +92,12 @@ class PeoplePlan(Plan):
         member_counts_add(self.counts)
 
 
-def _write_new(people: list[tuple[Any, ...]], cells: list[int]) -> None:
-    """Write new members — (*FIELDS, name_folded, cell id, joined) each — with their opening
-    memberships. They point at cells the plan checked (locked here as a foreign-key check
-    would) and at one another."""
-    ids = bulk.allocate_ids(Person, len(people))
+def _write_new(people: bulk.Encoded, memberships: bulk.Encoded, cells: list[int]) -> None:
+    """Write new members and their opening memberships (encoded by ``plan``). They point at
+    cells the plan checked (locked here as a foreign-key check would) and at one another."""
     bulk.share_lock(OrgUnit, cells)
-    bulk.insert_rows(
-        Person,
-        INSERT_FIELDS,
-        [(pk, *values[:-1]) for pk, values in zip(ids, people, strict=True)],
-        binary=True,
-    )
-    official = MembershipKind.OFFICIAL
-    bulk.insert_rows(
-        Membership,
-        MEMBERSHIP_FIELDS,
-        [
-            (pk, values[-2], official, values[-1], None)
-            for pk, values in zip(ids, people, strict=True)
-        ],
-        binary=True,
-    )
+    bulk.insert_encoded(people)
+    bulk.insert_encoded(memberships)
 
 
 def _cells(codes: set[str]) -> dict[str, tuple[int, str, str, dt.date | None]]:
@@ -204,6 +189,8 @@ def plan(
     """
     check = _Check(problems, scope, today)
     with bulk.checked_references() if write else nullcontext(), bulk.pipeline() as line:
+        if write:  # ids for every row that may be new, taken in one go
+            check.ids = line.submit(bulk.allocate_ids, Person, len(table.rows))
 
         def report(done: int, total: int, message: str) -> None:
             if progress is not None:  # in turn with the database work: it may write a job's row
@@ -238,6 +225,8 @@ class _Check:
         self.cells: dict[str, tuple[int, str, str, dt.date | None]] = {}
         self.verdicts: dict[str, int | str] = {}  # cell code → its id, or what is wrong with it
         self.locked: set[int] = set()  # cells locked for the new members written
+        self.ids: Future[list[int]] | None = None  # ids for the new members, in file order
+        self.taken = 0  # ids given out so far
 
     def keys(self, rows: list[Row]) -> tuple[set[str], set[str], set[str]]:
         """What to look up for ``rows``: cell codes not asked before, citizen IDs, card numbers."""
@@ -378,10 +367,32 @@ class _Check:
                 result.unchanged += 1
         result.rows += len(rows)
         result.created += len(new)
-        if line is not None and new and not problems:
-            cells_of_new = {values[-2] for values in new} - self.locked
-            self.locked |= cells_of_new
-            line.submit(_write_new, new, sorted(cells_of_new))
+        if line is not None and self.ids is not None and new and not problems:
+            line.submit(_write_new, *self._encoded(new))
+
+    def _encoded(self, new: list[tuple[Any, ...]]) -> tuple[bulk.Encoded, bulk.Encoded, list[int]]:
+        """New members — (*FIELDS, name_folded, cell id, joined) each — encoded here for the
+        pipeline's thread to send, with their opening memberships and the cells to lock."""
+        assert self.ids is not None
+        ids = self.ids.result()[self.taken : self.taken + len(new)]
+        self.taken += len(new)
+        people = bulk.encode_rows(
+            Person,
+            INSERT_FIELDS,
+            [(pk, *values[:-1]) for pk, values in zip(ids, new, strict=True)],
+        )
+        official = MembershipKind.OFFICIAL
+        memberships = bulk.encode_rows(
+            Membership,
+            MEMBERSHIP_FIELDS,
+            [
+                (pk, values[-2], official, values[-1], None)
+                for pk, values in zip(ids, new, strict=True)
+            ],
+        )
+        cells = {values[-2] for values in new} - self.locked
+        self.locked |= cells
+        return people, memberships, sorted(cells)
 
 
 def _plan_transfers(

@@ -36,9 +36,9 @@ def written(monkeypatch) -> list[int]:
     sizes: list[int] = []
     write = people._write_new
 
-    def counted(rows, cells):
-        sizes.append(len(rows))
-        write(rows, cells)
+    def counted(people_rows, memberships, cells):
+        sizes.append(people_rows.count)
+        write(people_rows, memberships, cells)
 
     monkeypatch.setattr(people, "_write_new", counted)
     return sizes
