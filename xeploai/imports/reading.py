@@ -11,10 +11,11 @@ import csv
 import itertools
 import zipfile
 import zlib
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import python_calamine
 from django.conf import settings
@@ -38,12 +39,51 @@ MAX_INFLATION = 20
 PARALLEL_BYTES = 128 * 1024 * 1024
 
 
+class SheetRows(Sequence[list[Any]]):
+    """The rows of a workbook sheet, each turned into a Python list when first read (they are
+    read in order): the people import checks and writes its first block while calamine still
+    holds the rest — converting a whole 100,000-row sheet first took 0.18 s before anything
+    else could start."""
+
+    def __init__(self, source: Iterator[list[Any]], count: int) -> None:
+        self._source = source
+        self._count = count
+        self._read: list[list[Any]] = []
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _upto(self, stop: int) -> None:
+        missing = min(stop, self._count) - len(self._read)
+        if missing > 0:
+            self._read.extend(itertools.islice(self._source, missing))
+
+    @overload
+    def __getitem__(self, index: int) -> list[Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
+        if isinstance(index, slice):
+            self._upto(index.indices(self._count)[1])
+        else:
+            self._upto((index if index >= 0 else self._count + index) + 1)
+        return self._read[index]
+
+    def after(self, skipped: int) -> SheetRows:
+        """The rows after the first ``skipped`` (this object must not be read any more)."""
+        self._upto(skipped)
+        rest = itertools.chain(self._read[skipped:], self._source)
+        return SheetRows(rest, max(0, self._count - skipped))
+
+
 @dataclass
 class Table:
     sheet: Sheet
     sheet_name: str
     columns: list[tuple[int, Column]]  # (index of the column in the file, its description)
-    rows: list[list[Any]]
+    rows: Sequence[list[Any]]
     first_row: int  # Excel row number of rows[0]
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (Excel row, column index)
 
@@ -155,17 +195,22 @@ def _read_xlsx(path: Path, sheet: Sheet, filename: str) -> Table:
     return _table(sheet, wanted, rows, formulas)
 
 
-def _calamine_rows(path: Path, name: str, limit: int) -> tuple[int, list[list[Any]]]:
-    """The height of sheet ``name`` and its rows (none if it has more than ``limit`` data rows).
+def _calamine_rows(path: Path, name: str, limit: int) -> tuple[int, Sequence[list[Any]]]:
+    """The height of sheet ``name`` and its rows (none if it has more than ``limit`` data rows),
+    as ``to_python(skip_empty_area=False)`` would give them but converted as they are read.
     Raises calamine's own errors: the caller words them (it may run in another thread, where
     the user's language is not active)."""
     workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     try:
         data = workbook.get_sheet_by_name(name)
         height = data.end[0] + 1 if data.end else 0
-        if height - 1 > limit:
+        if height - 1 > limit or not height:
             return height, []
-        return height, data.to_python(skip_empty_area=False)
+        rows: Iterator[list[Any]] = data.iter_rows()  # from row 1, but from the first used column
+        if data.start and data.start[1]:
+            before = [""] * data.start[1]
+            rows = (before + row for row in rows)
+        return height, SheetRows(rows, height)
     finally:
         workbook.close()
 
@@ -228,7 +273,7 @@ def _read_csv(path: Path, sheet: Sheet, filename: str) -> Table:
 
 
 def _table(
-    sheet: Sheet, sheet_name: str, rows: list[list[Any]], formulas: set[tuple[int, int]]
+    sheet: Sheet, sheet_name: str, rows: Sequence[list[Any]], formulas: set[tuple[int, int]]
 ) -> Table:
     header_index = next(
         (i for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]) if any(v != "" for v in row)), None
@@ -294,7 +339,9 @@ def _table(
         sheet=sheet,
         sheet_name=sheet_name,
         columns=columns,
-        rows=rows[header_index + 1 :],
+        rows=rows.after(header_index + 1)
+        if isinstance(rows, SheetRows)
+        else rows[header_index + 1 :],
         first_row=header_index + 2,
         formula_cells=formulas,
     )

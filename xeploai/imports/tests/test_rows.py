@@ -26,3 +26,31 @@ def test_blocks_follow_the_sizes_asked_the_last_repeated(xlsx, sizes, expected):
     ]
     assert [str(p) for p in problems.items] == [str(p) for p in whole_problems.items]
     assert len(problems.items) == 1
+
+
+def test_a_sheet_read_row_by_row_equals_calamine_s_whole_sheet(tmp_path):
+    """``SheetRows`` converts rows as they are read; what it gives is what
+    ``to_python(skip_empty_area=False)`` gives, even for a table that starts at B3."""
+    import openpyxl
+    import python_calamine
+
+    path = tmp_path / "lech.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = SHEETS["people"].name
+    header = ["Họ và tên", "Số CCCD", "Ngày vào Đảng", "Mã chi bộ"]
+    for offset, value in enumerate(header):
+        sheet.cell(row=3, column=2 + offset, value=value)
+    sheet.cell(row=4, column=2, value="Lê Văn Một")
+    sheet.cell(row=4, column=3, value="084900000001")
+    sheet.cell(row=5, column=5, value="A1")
+    workbook.save(path)
+    whole = python_calamine.CalamineWorkbook.from_path(str(path))
+    expected = whole.get_sheet_by_name(sheet.title).to_python(skip_empty_area=False)
+    whole.close()
+
+    table = read_table(path, SHEETS["people"])
+    assert (table.first_row, [index for index, _ in table.columns]) == (4, [1, 2, 3, 4])
+    assert len(table.rows) == 2
+    assert list(table.rows[0:2]) == expected[3:5]
+    assert table.rows[-1] == expected[4]
