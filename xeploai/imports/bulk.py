@@ -119,7 +119,8 @@ def _adapt(
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
-    """``count`` fresh primary keys for ``model``, so that related rows can be written at once."""
+    """``count`` fresh primary keys for ``model``, so that related rows can be written at once.
+    They are taken: a later call (or insert) in the same transaction gets others."""
     if count == 0:
         return []
     table = model._meta.db_table
@@ -145,6 +146,16 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
         row = cursor.fetchone()
         start = max(highest, row[0] if row else 0) + 1
+        # Taken as an insert would take them (the table is AUTOINCREMENT): in sqlite_sequence.
+        if row:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = %s WHERE name = %s", [start + count - 1, table]
+            )
+        else:
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
+                [table, start + count - 1],
+            )
         return list(range(start, start + count))
 
 

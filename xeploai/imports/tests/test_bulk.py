@@ -102,6 +102,16 @@ def test_allocated_ids_are_consecutive_or_listed(cast):
     assert len(set(ids)) == 50 and ids == sorted(ids)
 
 
+def test_ids_allocated_are_taken_before_they_are_written(cast):
+    first = bulk.allocate_ids(Person, 3)
+    second = bulk.allocate_ids(Person, 2)
+    assert min(second) > max(first)
+    created = Person.objects.create(
+        full_name="Sau", name_folded="sau", admission_date=dt.date(2010, 1, 1), unit=cast.cell_a1
+    )
+    assert created.pk > max(second)
+
+
 def test_share_lock_refuses_a_deleted_reference(cast):
     from django.db import IntegrityError
 
