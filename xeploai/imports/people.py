@@ -162,12 +162,14 @@ Found = tuple[
     dict[str, tuple[int, str, str, dt.date | None]],
     dict[str, tuple[Any, ...]],
     dict[str, tuple[Any, ...]],
+    list[int],
 ]
 
 
-def _look_up(codes: set[str], ids: set[str], cards: set[str]) -> Found:
-    """The cells of ``codes`` and the people on file with these citizen IDs or card numbers."""
-    return (_cells(codes), *_existing(ids, cards))
+def _look_up(codes: set[str], ids: set[str], cards: set[str], count: int) -> Found:
+    """The cells of ``codes``, the people on file with these citizen IDs or card numbers, and
+    ids for ``count`` people (when writing: the block's rows, should they all be new)."""
+    return (_cells(codes), *_existing(ids, cards), bulk.allocate_ids(Person, count))
 
 
 def plan(
@@ -189,8 +191,6 @@ def plan(
     """
     check = _Check(problems, scope, today)
     with bulk.checked_references() if write else nullcontext(), bulk.pipeline() as line:
-        if write:  # ids for every row that may be new, taken in one go
-            check.ids = line.submit(bulk.allocate_ids, Person, len(table.rows))
 
         def report(done: int, total: int, message: str) -> None:
             if progress is not None:  # in turn with the database work: it may write a job's row
@@ -198,7 +198,7 @@ def plan(
 
         waiting: tuple[list[Row], Future[Found]] | None = None
         for rows in parse_blocks(table, problems, today=today, progress=report, sizes=BLOCKS):
-            found = line.submit(_look_up, *check.keys(rows))
+            found = line.submit(_look_up, *check.keys(rows), len(rows) if write else 0)
             if waiting is not None:
                 check.block(*waiting, line if write else None)
             waiting = (rows, found)
@@ -225,8 +225,6 @@ class _Check:
         self.cells: dict[str, tuple[int, str, str, dt.date | None]] = {}
         self.verdicts: dict[str, int | str] = {}  # cell code → its id, or what is wrong with it
         self.locked: set[int] = set()  # cells locked for the new members written
-        self.ids: Future[list[int]] | None = None  # ids for the new members, in file order
-        self.taken = 0  # ids given out so far
 
     def keys(self, rows: list[Row]) -> tuple[set[str], set[str], set[str]]:
         """What to look up for ``rows``: cell codes not asked before, citizen IDs, card numbers."""
@@ -240,7 +238,7 @@ class _Check:
 
     def block(self, rows: list[Row], found: Future[Found], line: bulk.Pipeline | None) -> None:
         """Check ``rows`` with what was ``found`` for them; hand the new members to ``line``."""
-        cells, by_id, by_card = found.result()
+        cells, by_id, by_card, ids = found.result()
         self.cells.update(cells)
         problems, scope, today = self.problems, self.scope, self.today
         seen_id, seen_card, names, verdicts = (
@@ -367,15 +365,14 @@ class _Check:
                 result.unchanged += 1
         result.rows += len(rows)
         result.created += len(new)
-        if line is not None and self.ids is not None and new and not problems:
-            line.submit(_write_new, *self._encoded(new))
+        if line is not None and new and not problems:
+            line.submit(_write_new, *self._encoded(new, ids[: len(new)]))
 
-    def _encoded(self, new: list[tuple[Any, ...]]) -> tuple[bulk.Encoded, bulk.Encoded, list[int]]:
+    def _encoded(
+        self, new: list[tuple[Any, ...]], ids: list[int]
+    ) -> tuple[bulk.Encoded, bulk.Encoded, list[int]]:
         """New members — (*FIELDS, name_folded, cell id, joined) each — encoded here for the
         pipeline's thread to send, with their opening memberships and the cells to lock."""
-        assert self.ids is not None
-        ids = self.ids.result()[self.taken : self.taken + len(new)]
-        self.taken += len(new)
         people = bulk.encode_rows(
             Person,
             INSERT_FIELDS,

@@ -109,8 +109,8 @@ def test_members_of_a_cell_deleted_after_it_was_checked_are_refused(cast, xlsx, 
     make_unit(UnitKind.CELL, cast.org_a, code="A9", name="Chi bộ A9")
     look_up = people._look_up
 
-    def look_up_then_delete(codes, ids, cards):
-        found = look_up(codes, ids, cards)
+    def look_up_then_delete(*keys):
+        found = look_up(*keys)
         OrgUnit.objects.filter(code="A9").delete()
         return found
 
