@@ -166,10 +166,15 @@ Found = tuple[
 ]
 
 
-def _look_up(codes: set[str], ids: set[str], cards: set[str], count: int) -> Found:
-    """The cells of ``codes``, the people on file with these citizen IDs or card numbers, and
-    ids for ``count`` people (when writing: the block's rows, should they all be new)."""
-    return (_cells(codes), *_existing(ids, cards), bulk.allocate_ids(Person, count))
+def _look_up(codes: set[str], keys: list[tuple[Any, Any]], write: bool) -> Found:
+    """The cells of ``codes``, the people on file with one of these (citizen ID, card number)
+    ``keys``, and — when writing — ids for the keys found on nobody (the block's new members,
+    but for rows that turn out to be wrong)."""
+    ids = {cid for cid, _ in keys if cid is not None}
+    cards = {card for _, card in keys if card is not None}
+    by_id, by_card = _existing(ids, cards)
+    new = sum(1 for cid, card in keys if cid not in by_id and card not in by_card) if write else 0
+    return _cells(codes), by_id, by_card, bulk.allocate_ids(Person, new)
 
 
 def plan(
@@ -198,7 +203,7 @@ def plan(
 
         waiting: tuple[list[Row], Future[Found]] | None = None
         for rows in parse_blocks(table, problems, today=today, progress=report, sizes=BLOCKS):
-            found = line.submit(_look_up, *check.keys(rows), len(rows) if write else 0)
+            found = line.submit(_look_up, *check.keys(rows), write)
             if waiting is not None:
                 check.block(*waiting, line if write else None)
             waiting = (rows, found)
@@ -226,15 +231,12 @@ class _Check:
         self.verdicts: dict[str, int | str] = {}  # cell code → its id, or what is wrong with it
         self.locked: set[int] = set()  # cells locked for the new members written
 
-    def keys(self, rows: list[Row]) -> tuple[set[str], set[str], set[str]]:
-        """What to look up for ``rows``: cell codes not asked before, citizen IDs, card numbers."""
+    def keys(self, rows: list[Row]) -> tuple[set[str], list[tuple[Any, Any]]]:
+        """What to look up for ``rows``: cell codes not asked before, (citizen ID, card)."""
         codes = {row.values["cell"] for row in rows if "cell" in row.values} - self.asked
         self.asked |= codes
-        ids = {row.values["citizen_id"] for row in rows if "citizen_id" in row.values}
-        cards = {
-            row.values["party_card_number"] for row in rows if "party_card_number" in row.values
-        }
-        return codes, ids, cards
+        keys = [(row.values.get("citizen_id"), row.values.get("party_card_number")) for row in rows]
+        return codes, keys
 
     def block(self, rows: list[Row], found: Future[Found], line: bulk.Pipeline | None) -> None:
         """Check ``rows`` with what was ``found`` for them; hand the new members to ``line``."""
