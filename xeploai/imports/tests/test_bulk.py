@@ -250,3 +250,13 @@ def test_rows_encoded_here_are_written_by_the_pipeline(cast):
     assert [(p.full_name, p.admission_date, p.date_of_birth, p.status) for p in stored] == [
         (f"Người {pk}", dt.date(2001, 2, 3), None, "dang_sinh_hoat") for pk in ids
     ]
+
+
+def test_the_interpreter_switches_threads_more_often_only_while_a_pipeline_runs(cast):
+    import sys
+
+    before = sys.getswitchinterval()
+    with bulk.pipeline(), bulk.pipeline():
+        during = sys.getswitchinterval()
+    assert sys.getswitchinterval() == before
+    assert during == (min(before, 0.0005) if connection.vendor == "postgresql" else before)
