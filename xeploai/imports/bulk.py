@@ -313,46 +313,39 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
 
 
 def add_to_rows(
-    model: type[models.Model], key: Sequence[str], field: str, changes: Sequence[Values]
+    model: type[models.Model], fields: Sequence[str], key: Sequence[str], rows: Sequence[Values]
 ) -> None:
-    """Add to ``field`` of existing rows: each change is (*values of the ``key`` fields, amount).
-
-    Concurrent callers lock the rows in the same order (the key's), so that they wait for one
-    another instead of deadlocking. PostgreSQL: the rows are locked by one ``SELECT … ORDER BY
-    … FOR UPDATE``, then changed by one ``UPDATE … FROM unnest(…)`` (a few thousand rows in
-    tens of milliseconds; one UPDATE per row took ten times longer). SQLite: one UPDATE per
-    row (one writer at a time: nothing to order)."""
-    if not changes:
+    """Insert ``rows`` (values of ``fields``, the last one an amount), or, where a row with the
+    same values of the ``key`` fields exists, add the amount to it. One statement
+    (``INSERT … ON CONFLICT … DO UPDATE``; on PostgreSQL over ``unnest`` of one array per
+    field): the rows are taken in key order, so that concurrent callers lock them in the same
+    order and wait for one another instead of deadlocking."""
+    if not rows:
         return
     table = _quote(model._meta.db_table)
-    keys = _columns(model, key)
-    columns = [_quote(_column(f)) for f in keys]
-    amount = _columns(model, [field])[0]
-    target = _quote(_column(amount))
+    given = _columns(model, fields)
+    names = ", ".join(_quote(_column(f)) for f in given)
+    conflict = ", ".join(_quote(_column(f)) for f in _columns(model, key))
+    amount = _quote(_column(given[-1]))
+    positions = [fields.index(k) for k in key]
+    ordered = sorted(rows, key=lambda row: tuple(row[i] for i in positions))
+    upsert = (
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {amount} = {table}.{amount} + EXCLUDED.{amount}"
+    )
     with connection.cursor() as cursor:
-        if not _is_postgresql():
-            matches = " AND ".join(f"{c} = %s" for c in columns)
-            cursor.executemany(
-                f"UPDATE {table} SET {target} = {target} + %s WHERE {matches}",  # noqa: S608
-                [(change[-1], *change[:-1]) for change in changes],
+        if _is_postgresql():
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in given)
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT {names} FROM unnest({arrays}) "  # noqa: S608
+                f"WITH ORDINALITY AS r({names}, _turn) ORDER BY _turn {upsert}",
+                [[row[i] for row in ordered] for i in range(len(given))],
             )
-            return
-        arrays = [[change[i] for change in changes] for i in range(len(columns))]
-        amounts = [change[-1] for change in changes]
-        names = ", ".join(columns)
-        given = ", ".join(f"%s::{f.db_type(connection)}[]" for f in keys)
-        cursor.execute(
-            f"SELECT 1 FROM {table} WHERE ({names}) IN "  # noqa: S608
-            f"(SELECT * FROM unnest({given})) ORDER BY {names} FOR UPDATE",
-            arrays,
-        )
-        matches = " AND ".join(f"t.{c} = c.{c}" for c in columns)
-        cursor.execute(
-            f"UPDATE {table} AS t SET {target} = t.{target} + c._amount "  # noqa: S608
-            f"FROM unnest({given}, %s::{amount.db_type(connection)}[]) AS c({names}, _amount) "
-            f"WHERE {matches}",
-            [*arrays, amounts],
-        )
+        else:
+            marks = ", ".join(["%s"] * len(given))
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks}) {upsert}",  # noqa: S608
+                [tuple(row) for row in ordered],
+            )
 
 
 def fetch_by_keys(

@@ -67,33 +67,26 @@ def _rolled_up(changes: Counter[Key]) -> Counter[Key]:
 
 
 def _apply_exact(delta: Counter[Key]) -> None:
-    """Add ``delta[(path, status)]`` to each of those rows (missing ones inserted at zero).
+    """Add ``delta[(path, status)]`` to each of those rows (a missing one is inserted with it).
 
-    ``add_to_rows`` locks the rows in (path, status) order, so concurrent changes cannot
+    ``add_to_rows`` takes the rows in (path, status) order, so concurrent changes cannot
     deadlock each other.
     """
     if not delta:
         return
-    keys = sorted(delta)
     units = dict(
-        OrgUnit.objects.filter(path__in={path for path, _ in keys}).values_list("path", "pk")
+        OrgUnit.objects.filter(path__in={path for path, _ in delta}).values_list("path", "pk")
     )
-    MemberCount.objects.bulk_create(
+    add_to_rows(
+        MemberCount,
+        ("unit", "path", "depth", "status", "n"),
+        ("path", "status"),
         [
-            MemberCount(
-                unit_id=units[path],
-                path=path,
-                depth=len(path) // SEGMENT - 1,
-                status=status,
-                n=0,
-            )
-            for path, status in keys
+            (units[path], path, len(path) // SEGMENT - 1, status, n)
+            for (path, status), n in delta.items()
             if path in units
         ],
-        ignore_conflicts=True,
-        batch_size=2000,
     )
-    add_to_rows(MemberCount, ("path", "status"), "n", [(*key, delta[key]) for key in keys])
 
 
 def member_count_subtree_moved(*, old_path: str, new_path: str) -> None:

@@ -226,14 +226,18 @@ def test_an_error_of_the_caller_leaves_the_connection_usable(cast):
     assert Person.objects.filter(pk=cast.member_a1.pk).exists()
 
 
-def test_add_to_rows_adds_to_the_rows_of_the_keys_given_and_to_no_other(cast):
+def test_add_to_rows_adds_to_the_rows_of_the_keys_given_and_inserts_the_missing_ones(cast):
     from xeploai.org.models import MemberCount
 
     before = dict(MemberCount.objects.values_list("pk", "n"))
     counts = list(MemberCount.objects.order_by("path", "status")[:3])
-    changes = [(c.path, c.status, amount) for c, amount in zip(counts, (2, -1, 0), strict=True)]
-    bulk.add_to_rows(MemberCount, ("path", "status"), "n", changes)
-    expected = before | {c.pk: c.n + amount for c, amount in zip(counts, (2, -1, 0), strict=True)}
+    amounts = list(zip(counts, (2, -1, 0), strict=True))
+    fields = ("unit", "path", "depth", "status", "n")
+    changes = [(c.unit_id, c.path, c.depth, c.status, n) for c, n in amounts]
+    missing = (cast.cell_a1.pk, cast.cell_a1.path, 9, "moi", 4)
+    bulk.add_to_rows(MemberCount, fields, ("path", "status"), [missing, *changes])
+    added = MemberCount.objects.get(path=cast.cell_a1.path, status="moi")
+    expected = before | {c.pk: c.n + n for c, n in amounts} | {added.pk: 4}
     assert dict(MemberCount.objects.values_list("pk", "n")) == expected
 
 
