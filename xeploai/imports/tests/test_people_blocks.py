@@ -119,3 +119,27 @@ def test_members_of_a_cell_deleted_after_it_was_checked_are_refused(cast, xlsx, 
         run(xlsx("people", members(3, cell="A9")))
     assert not Person.objects.filter(citizen_id__startswith="0849").exists()
     assert OrgUnit.objects.filter(code="A9").exists()  # the deletion went with the rollback
+
+
+def test_a_member_created_meanwhile_with_the_same_citizen_id_fails_the_import_whole(
+    cast, xlsx, small_blocks, monkeypatch
+):
+    """Someone adds, between the look-up and the write of a later block, a member with a citizen
+    ID of that block (the unique key refuses the write): the import raises and the blocks
+    written before it go with the rollback."""
+    from xeploai.testing import make_person
+
+    look_up = people._look_up
+    calls = []
+
+    def look_up_then_add(*keys):
+        found = look_up(*keys)
+        calls.append(1)
+        if len(calls) == 3:  # the third block's citizen IDs were just found on nobody
+            make_person(cast.cell_a2, citizen_id="084900000006", party_card_number="99999906")
+        return found
+
+    monkeypatch.setattr(people, "_look_up", look_up_then_add)
+    with pytest.raises(IntegrityError):
+        run(xlsx("people", members(12)))
+    assert not Person.objects.filter(citizen_id__startswith="0849").exists()
