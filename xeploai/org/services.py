@@ -14,6 +14,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record, snapshot
+from xeploai.imports.bulk import allocate_ids
 from xeploai.lib.text import clean_text
 from xeploai.org.counts import is_live_cell, member_count_move, member_count_subtree_moved
 from xeploai.org.models import (
@@ -259,23 +260,26 @@ def units_bulk_create(units: list[OrgUnit], parents: list[OrgUnit | None]) -> li
     """Insert many units at once (demo, generator, imports) with their paths.
 
     ``parents[i]`` is the parent of ``units[i]`` and must already be saved or appear earlier in
-    the list. Units are inserted one tree level at a time, then their paths are written.
-    Callers validate and audit; this is the bulk path, not a per-row service.
+    the list. The ids are taken first (a path is made of ids), so each unit is written once, one
+    tree level at a time — not inserted then updated, which left a dead version of every unit
+    for the next statements to step over until a VACUUM (≈ 0.1 s of the foreign-key checks of
+    a 100,000-member import right after). Callers validate and audit; this is the bulk path,
+    not a per-row service.
     """
+    for unit, pk in zip(units, allocate_ids(OrgUnit, len(units)), strict=True):
+        unit.pk = pk
     pending = list(zip(units, parents, strict=True))
     done: list[OrgUnit] = []
     while pending:
-        ready = [(u, p) for u, p in pending if p is None or p.pk is not None]
-        if not ready:
+        waiting = {id(u) for u, _ in pending}
+        ready = [(u, p) for u, p in pending if p is None or id(p) not in waiting]
+        if not ready or any(p is not None and p.pk is None for _, p in ready):
             raise ValueError("a parent is neither saved nor in the list")
         for unit, parent in ready:
             unit.parent = parent
-            unit.path = "tmp-" + unit.code
-        OrgUnit.objects.bulk_create([u for u, _ in ready], batch_size=2000)
-        for unit, parent in ready:
             unit.path = path_for(unit.pk, parent.path if parent else "")
             unit.depth = len(unit.path) // SEGMENT - 1
-        OrgUnit.objects.bulk_update([u for u, _ in ready], ["path", "depth"], batch_size=2000)
+        OrgUnit.objects.bulk_create([u for u, _ in ready], batch_size=2000)
         ids = {id(u) for u, _ in ready}
         pending = [(u, p) for u, p in pending if id(u) not in ids]
         done.extend(u for u, _ in ready)

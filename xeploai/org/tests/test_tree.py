@@ -117,3 +117,28 @@ def test_bulk_creation_writes_the_same_paths_as_the_service():
     services.units_bulk_create([org, *cells], [root, org, org, org])
     assert_paths_consistent()
     assert OrgUnit.objects.in_subtree(org.path).count() == 4
+
+
+def test_bulk_creation_writes_each_unit_once():
+    """No insert-then-update: a dead version of every new unit slowed the statements after."""
+    from django.db import connection
+
+    root = make_unit(UnitKind.UPPER)
+    org = OrgUnit(code="ONCE-ORG", name="Đảng bộ", kind=UnitKind.GRASSROOTS_COMMITTEE)
+    cells = [OrgUnit(code=f"ONCE-{i}", name=f"Chi bộ {i}", kind=UnitKind.CELL) for i in range(3)]
+    if connection.vendor != "postgresql":
+        services.units_bulk_create([org, *cells], [root, org, org, org])
+        assert_paths_consistent()
+        return
+    with connection.cursor() as cursor:
+
+        def updated() -> int:
+            cursor.execute(
+                "SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'org_orgunit'"
+            )
+            return int(cursor.fetchone()[0])
+
+        before = updated()
+        services.units_bulk_create([org, *cells], [root, org, org, org])
+        assert updated() == before
+    assert_paths_consistent()
