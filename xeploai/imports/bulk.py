@@ -348,6 +348,25 @@ def add_to_rows(
             )
 
 
+@contextmanager
+def _planned_each_time() -> Iterator[None]:
+    """Statements inside are planned at every run, for their actual values, never prepared
+    (psycopg prepares a statement run ``prepare_threshold`` times: decision 0004). A prepared
+    statement's generic plan sees neither how many keys a long ``= ANY(…)`` holds nor how many
+    rows the table gained since: planned on an emptied table, it read the people one by one and
+    split the whole key list again for each (a block's look-up took minutes)."""
+    raw = connection.connection if _is_postgresql() else None
+    threshold = getattr(raw, "prepare_threshold", None)
+    if raw is None or threshold is None:
+        yield
+        return
+    raw.prepare_threshold = None
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
+
+
 def fetch_by_keys(
     model: type[models.Model], fields: Sequence[str], key: str, keys: Sequence[Any]
 ) -> list[tuple[Any, ...]]:
@@ -361,7 +380,7 @@ def fetch_by_keys(
     table = _quote(model._meta.db_table)
     column = _quote(_column(_columns(model, [key])[0]))
     rows: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _planned_each_time():
         if _is_postgresql():
             # Text keys: one text parameter split in the server (dumping a 100,000-element array
             # parameter costs more than the query), unless a key holds the separator itself.
@@ -424,7 +443,7 @@ def share_lock(model: type[models.Model], ids: Sequence[int]) -> None:
     assert model._meta.pk is not None
     pk = _quote(_column(model._meta.pk))
     wanted = sorted(set(ids))
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _planned_each_time():
         cursor.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {_quote(model._meta.db_table)} "  # noqa: S608
             f"WHERE {pk} = ANY(%s) FOR KEY SHARE) AS locked",

@@ -7,7 +7,7 @@ from django.db import connection
 
 from xeploai.imports import bulk
 from xeploai.lib.text import fold
-from xeploai.org.models import Membership, MembershipKind, Person
+from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person
 from xeploai.reviews.models import Evaluation
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +264,21 @@ def test_the_interpreter_switches_threads_more_often_only_while_a_pipeline_runs(
         during = sys.getswitchinterval()
     assert sys.getswitchinterval() == before
     assert during == (min(before, 0.0005) if connection.vendor == "postgresql" else before)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements of PostgreSQL")
+def test_key_look_ups_are_never_prepared_statements(cast):
+    """A prepared statement's generic plan cannot see how many keys are looked up: planned on an
+    emptied person table it read every person and split the key list again for each."""
+    threshold = connection.connection.prepare_threshold
+    for _ in range(8):
+        found = bulk.fetch_by_keys(Person, ("id",), "citizen_id", [cast.member_a1.citizen_id])
+        bulk.share_lock(OrgUnit, [cast.cell_a1.pk])
+    assert found == [(cast.member_a1.pk,)]
+    assert connection.connection.prepare_threshold == threshold
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements "
+            "WHERE statement LIKE '%%string_to_array%%' OR statement LIKE '%%FOR KEY SHARE%%'"
+        )
+        assert cursor.fetchone()[0] == 0
