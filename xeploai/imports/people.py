@@ -6,7 +6,7 @@ closes the day before the transfer date and one opens in the new cell.
 
 This is the bulk path (100,000 rows in a few seconds): rows become plain tuples and go through
 ``imports.bulk``, a block at a time — on PostgreSQL the server inserts the new members of one
-block while Python converts and checks the next (``bulk.pipeline``). All or nothing holds: the
+block while Python converts and checks the next (``imports/pipeline.py``). All or nothing holds: the
 writing stops at the first problem, and the service rolls back whatever blocks went before.
 """
 
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.imports import bulk
 from xeploai.imports.cells import fold_clean
+from xeploai.imports.pipeline import Pipeline, pipeline
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.reading import Table
 from xeploai.imports.rows import Problems, Progress, Row, chunked, parse_blocks
@@ -190,12 +191,12 @@ def plan(
     ``write``, also write the new members block by block, as long as no problem has been found
     (the caller rolls the transaction back when ``problems`` holds any at the end).
 
-    The database work runs through ``bulk.pipeline``: on PostgreSQL the server inserts one block
+    The database work runs through ``pipeline``: on PostgreSQL the server inserts one block
     while the next is converted and checked here, on the other core. A block's look-ups are
     handed over before the block before it is checked, so that the server always has work.
     """
     check = _Check(problems, scope, today)
-    with bulk.checked_references() if write else nullcontext(), bulk.pipeline() as line:
+    with bulk.checked_references() if write else nullcontext(), pipeline() as line:
 
         def report(done: int, total: int, message: str) -> None:
             if progress is not None:  # in turn with the database work: it may write a job's row
@@ -238,7 +239,7 @@ class _Check:
         keys = [(row.values.get("citizen_id"), row.values.get("party_card_number")) for row in rows]
         return codes, keys
 
-    def block(self, rows: list[Row], found: Future[Found], line: bulk.Pipeline | None) -> None:
+    def block(self, rows: list[Row], found: Future[Found], line: Pipeline | None) -> None:
         """Check ``rows`` with what was ``found`` for them; hand the new members to ``line``."""
         cells, by_id, by_card, ids = found.result()
         self.cells.update(cells)

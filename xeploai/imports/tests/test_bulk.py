@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from xeploai.imports import bulk
+from xeploai.imports.pipeline import pipeline
 from xeploai.lib.text import fold
 from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person
 from xeploai.reviews.models import Evaluation
@@ -194,7 +195,7 @@ def test_an_error_inside_checked_references_comes_out_as_it_was(cast):
 
 def test_a_pipeline_runs_its_pieces_in_turn_and_hands_back_their_results(cast):
     turns: list[str] = []
-    with bulk.pipeline() as line:
+    with pipeline() as line:
         line.submit(turns.append, "first")
         # the test's own uncommitted rows: the same connection, the same transaction
         stored = line.submit(Person.objects.filter(pk=cast.member_a1.pk).count)
@@ -212,7 +213,7 @@ def test_after_a_failed_piece_the_rest_are_skipped_and_the_block_raises_the_fail
         (cast.member_a1.citizen_id, "Trùng", "trung", dt.date(2010, 1, 1), cast.cell_a1.pk)
     ]
     fields = ("citizen_id", "full_name", "name_folded", "admission_date", "unit")
-    with pytest.raises(IntegrityError), transaction.atomic(), bulk.pipeline() as line:
+    with pytest.raises(IntegrityError), transaction.atomic(), pipeline() as line:
         line.submit(bulk.insert_rows, Person, fields, duplicate)
         line.submit(skipped.append, 1)
     assert skipped == []
@@ -220,7 +221,7 @@ def test_after_a_failed_piece_the_rest_are_skipped_and_the_block_raises_the_fail
 
 
 def test_an_error_of_the_caller_leaves_the_connection_usable(cast):
-    with pytest.raises(ZeroDivisionError), bulk.pipeline() as line:
+    with pytest.raises(ZeroDivisionError), pipeline() as line:
         line.submit(bulk.allocate_ids, Person, 1)
         1 / 0  # noqa: B018
     assert Person.objects.filter(pk=cast.member_a1.pk).exists()
@@ -243,7 +244,7 @@ def test_add_to_rows_adds_to_the_rows_of_the_keys_given_and_inserts_the_missing_
 
 def test_rows_encoded_here_are_written_by_the_pipeline(cast):
     fields = ("id", "full_name", "name_folded", "date_of_birth", "admission_date", "unit")
-    with bulk.pipeline() as line:
+    with pipeline() as line:
         ids = line.submit(bulk.allocate_ids, Person, 2).result()
         rows = [
             (pk, f"Người {pk}", f"nguoi {pk}", None, dt.date(2001, 2, 3), cast.cell_a1.pk)
@@ -260,7 +261,7 @@ def test_the_interpreter_switches_threads_more_often_only_while_a_pipeline_runs(
     import sys
 
     before = sys.getswitchinterval()
-    with bulk.pipeline(), bulk.pipeline():
+    with pipeline(), pipeline():
         during = sys.getswitchinterval()
     assert sys.getswitchinterval() == before
     assert during == (min(before, 0.0005) if connection.vendor == "postgresql" else before)
