@@ -100,6 +100,24 @@ def check_decisions(
     return _check(list(decisions), ruleset, on, year, outstanding_bodies, about=None)
 
 
+# What ``check_decision`` reads of a subject that is neither the one asked about nor its
+# child: the id, kind, parent, quota group (``peer_group``, ``excellence_group``) and what
+# decides whether it is rated.
+OTHER_SUBJECT_FACTS = (
+    "id",
+    "kind",
+    "parent_id",
+    "peer_group",
+    "excellence_group",
+    "status",
+    "absent",
+    "admitted_on",
+    "appointed_on",
+    "established_on",
+    "reorganized_on",
+)
+
+
 def check_decision(
     subject_id: str,
     decisions: Iterable[Decision],
@@ -116,10 +134,8 @@ def check_decision(
     Only the checks that can name the subject are run in full: its own and those of the
     subjects whose ``parent_id`` it is (the ordering names the parent). Of every other
     decision the quota and the ordering read only its level, dates and deciding body, and of
-    its subject the id, kind, ``parent_id``, quota group (``peer_group``,
-    ``excellence_group``) and what decides whether it is rated (``status``, ``absent``,
-    ``admitted_on``, ``appointed_on``, ``established_on``, ``reorganized_on``): the caller
-    may leave their other facts out.
+    its subject the ``OTHER_SUBJECT_FACTS``: the id, kind, ``parent_id``, quota group and what
+    decides whether it is rated. The caller may leave their other facts out.
     """
     return _check(list(decisions), ruleset, on, year, outstanding_bodies, about=subject_id)
 

@@ -9,20 +9,11 @@ import pytest
 from xeploai import rules
 from xeploai.reviews import engine
 from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.rules.check import OTHER_SUBJECT_FACTS
 from xeploai.rules.quota import quota_group
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2026, 12, 20)
-LIGHT_FACTS = (
-    "id",
-    "kind",
-    "parent_id",
-    "peer_group",
-    "excellence_group",
-    "status",
-    "admitted_on",
-    "established_on",
-)
 
 
 def whole_body_problems(
@@ -96,7 +87,7 @@ def test_the_rows_give_the_facts_the_full_subject_has(uneven_period):
     for evaluation in evaluations:
         full = facts.subject(evaluation)
         light = rules.Subject(**engine._row_identity(rows[evaluation.pk]))
-        for name in LIGHT_FACTS:
+        for name in OTHER_SUBJECT_FACTS:
             assert getattr(light, name) == getattr(full, name), (evaluation.pk, name)
 
 

@@ -25,25 +25,11 @@ from xeploai.rules import (
     check_decisions,
     quota_summaries,
 )
+from xeploai.rules.check import OTHER_SUBJECT_FACTS
 from xeploai.rules.quota import quota_group
 
 from .conftest import ON_2025, decide, member, org
 from .test_check import CHECKS, R124, R366, members
-
-# What check_decision may read of a subject that is neither the one asked about nor its child.
-LIGHT_FACTS = (
-    "id",
-    "kind",
-    "parent_id",
-    "peer_group",
-    "excellence_group",
-    "status",
-    "absent",
-    "admitted_on",
-    "appointed_on",
-    "established_on",
-    "reorganized_on",
-)
 
 
 def about(report: CheckReport, decisions: list[Decision], subject_id: str, ruleset):
@@ -61,7 +47,7 @@ def about(report: CheckReport, decisions: list[Decision], subject_id: str, rules
 
 def light(decision: Decision) -> Decision:
     """The decision with only the facts check_decision reads of the others."""
-    facts = {name: getattr(decision.subject, name) for name in LIGHT_FACTS}
+    facts = {name: getattr(decision.subject, name) for name in OTHER_SUBJECT_FACTS}
     return dataclasses.replace(decision, subject=Subject(**facts))
 
 
