@@ -447,7 +447,7 @@ def share_lock(model: type[models.Model], ids: Sequence[int]) -> None:
             raise IntegrityError(f"{model._meta.db_table}: a referenced row has been deleted")
 
 
-def _may_skip_triggers() -> bool:
+def may_skip_triggers() -> bool:
     """Whether this connection may set ``session_replication_role`` (a superuser, or on
     PostgreSQL 15 and later a role granted SET on it)."""
     with connection.cursor() as cursor:
@@ -470,7 +470,7 @@ def checked_references() -> Iterator[bool]:
     the units through ``share_lock``, the rows written in the same transaction by construction.
     Indexes (unique keys) and CHECK constraints still apply. Elsewhere the triggers run as usual.
     """
-    if not _is_postgresql() or not _may_skip_triggers():
+    if not _is_postgresql() or not may_skip_triggers():
         yield False
         return
     with connection.cursor() as cursor:

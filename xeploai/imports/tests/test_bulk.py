@@ -169,9 +169,25 @@ def test_an_ordinary_role_keeps_the_triggers(cast):
         cursor.execute("CREATE ROLE xeploai_imp_plain NOSUPERUSER")  # rolled back with the test
         cursor.execute("SET LOCAL ROLE xeploai_imp_plain")
         try:
-            assert bulk._may_skip_triggers() is False
+            assert bulk.may_skip_triggers() is False
+            assert _deploy_warnings() == ["xeploai.W001"]  # `xeploai check --deploy` says so
         finally:
             cursor.execute("RESET ROLE")
+    assert _deploy_warnings() == []  # the suite's own role may (a superuser, or granted)
+
+
+def _deploy_warnings() -> list[str]:
+    from django.core.checks import run_checks
+
+    found = run_checks(include_deployment_checks=True, databases=["default"], tags=["database"])
+    return [message.id for message in found if message.id and message.id.startswith("xeploai.")]
+
+
+def test_the_deployment_check_is_silent_where_there_is_nothing_to_grant(cast):
+    if connection.vendor == "postgresql" and not bulk.may_skip_triggers():
+        assert _deploy_warnings() == ["xeploai.W001"]
+    else:
+        assert _deploy_warnings() == []
 
 
 def test_a_copy_that_breaks_a_unique_key_raises_django_s_integrity_error(cast):
