@@ -709,10 +709,3 @@ def board_violations(
         if evaluation is not None:
             entry.subjects.append((evaluation.pk, evaluation.subject_name))
     return sorted(grouped.values(), key=lambda v: (not v.error, -len(v.subjects), v.message))
-
-
-def ceiling_of(facts: Facts, evaluation: Evaluation) -> rules.Ceiling:
-    ruleset = ruleset_of(facts.period)
-    return rules.ceiling(
-        facts.subject(evaluation), ruleset, facts.period.evaluation_date, year=facts.period.year
-    )

@@ -8,6 +8,7 @@ from functools import cached_property, partial
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import get_language
 
 from xeploai import rules
 from xeploai.cycles.models import Period
@@ -64,15 +65,26 @@ class Row:
     # The comments missing and the rule ceiling are worked out when first read: the round page
     # shows the comments, the board the ceiling, and only on the rows of the chosen filter.
     missing_of: Callable[[], list[str]] | None = field(default=None, repr=False)
-    ceiling_of: Callable[[], rules.Ceiling] | None = field(default=None, repr=False)
+    ceiling_of: Callable[[], rules.Ceiling | str] | None = field(default=None, repr=False)
 
     @cached_property
     def missing_comments(self) -> list[str]:
         return self.missing_of() if self.missing_of is not None else []
 
     @cached_property
-    def ceiling(self) -> rules.Ceiling | None:
+    def _worked_out(self) -> rules.Ceiling | str | None:
         return self.ceiling_of() if self.ceiling_of is not None else None
+
+    @property
+    def ceiling(self) -> rules.Ceiling | None:
+        worked_out = self._worked_out
+        return worked_out if isinstance(worked_out, rules.Ceiling) else None
+
+    @property
+    def facts_problem(self) -> str:
+        """What the rules could not read in this subject's stored facts (else "")."""
+        worked_out = self._worked_out
+        return worked_out if isinstance(worked_out, str) else ""
 
     @cached_property
     def messages(self) -> list[str]:
@@ -109,11 +121,20 @@ def _missing_comments(
     return [_COMMENT_LABELS.get(c, c) for c in required if c not in subject.comments_received]
 
 
-def _ceiling(facts: engine.Facts, evaluation: Evaluation, ruleset: rules.RuleSet) -> rules.Ceiling:
+def _ceiling(
+    facts: engine.Facts, evaluation: Evaluation, ruleset: rules.RuleSet
+) -> rules.Ceiling | str:
+    """The rules' ceiling for the subject; or, when its stored facts are ones the rules cannot
+    read (a score out of range written around the form, say), what is wrong with them in words:
+    the board shows that on the row instead of failing (a decision on it is refused with the
+    same words, ``rules.check`` "facts.invalid")."""
     period = facts.period
-    return rules.ceiling(
-        facts.subject(evaluation), ruleset, period.evaluation_date, year=period.year
-    )
+    subject = facts.subject(evaluation)
+    try:
+        return rules.ceiling(subject, ruleset, period.evaluation_date, year=period.year)
+    except rules.InvalidFacts as error:
+        text = error.message_en if get_language() == "en" else error.message_vi
+        return text.removeprefix(f"{subject.id}: ")
 
 
 def _rows(

@@ -154,6 +154,8 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
                 add('<ul class="why">')
                 add("".join(f"<li>{_text(m)}</li>" for m in row.messages))
                 add("</ul>")
+        elif row.facts_problem:
+            add(f'<span class="badge bad">{_text(row.facts_problem)}</span>')
         else:
             add("—")
         add("</td>\n  <td>\n    ")

@@ -318,3 +318,27 @@ def test_the_cell_proposes_what_the_ballot_gave_for_everyone_at_once(cast, round
     proposed = fresh(evaluation)
     assert proposed.cell_level == "HTTNV" and proposed.stage == Stage.PROPOSED
     assert proposed.ledger.filter(stage=LedgerStage.CELL, level="HTTNV").exists()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_stored_score_the_rules_cannot_read_is_named_on_the_board_row(
+    client, cast, round_, language
+):
+    """Scores written around the form (by hand in the database, say) once made the board fail
+    (500): the row now says what is wrong, and a decision on it is refused in the same words."""
+    from django.urls import reverse
+
+    evaluation = ready_to_decide(cast, round_.evaluation)
+    Evaluation.objects.filter(pk=evaluation.pk).update(content=content(score_common=45))
+    client.force_login(cast.clerk)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("board", args=[cast.org_a.code]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    said = "score chung/common 45 outside 0–30" if language == "en" else "điểm chung/common 45"
+    row = page[page.index(f'id="e{evaluation.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'<span class="badge bad">{said}' in row
+    assert f"{evaluation.pk}:" not in row  # the internal subject id is not shown
+    with pytest.raises(ValidationError, match="45"):
+        decide(cast, evaluation, "HTTNV")
