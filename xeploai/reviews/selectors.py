@@ -133,8 +133,11 @@ def _ceiling(
     try:
         return rules.ceiling(subject, ruleset, period.evaluation_date, year=period.year)
     except rules.InvalidFacts as error:
-        text = error.message_en if get_language() == "en" else error.message_vi
-        return text.removeprefix(f"{subject.id}: ")
+        sentence = rules.RULES["facts.invalid"]  # "Dữ liệu không hợp lệ: …", as the refusal says
+        prefix = f"{subject.id}: "
+        if get_language() == "en":
+            return sentence.en.format(detail_en=error.message_en.removeprefix(prefix))
+        return sentence.vi.format(detail_vi=error.message_vi.removeprefix(prefix))
 
 
 def _rows(

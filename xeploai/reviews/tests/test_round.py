@@ -335,7 +335,11 @@ def test_a_stored_score_the_rules_cannot_read_is_named_on_the_board_row(
     response = client.get(reverse("board", args=[cast.org_a.code]))
     assert response.status_code == 200
     page = response.content.decode()
-    said = "score chung/common 45 outside 0–30" if language == "en" else "điểm chung/common 45"
+    said = (
+        "Invalid facts: score chung/common 45 outside 0–30"
+        if language == "en"
+        else "Dữ liệu không hợp lệ: điểm chung/common 45 ngoài khoảng 0–30"
+    )
     row = page[page.index(f'id="e{evaluation.pk}"') :]
     row = row[: row.index("</tr>")]
     assert f'<span class="badge bad">{said}' in row
