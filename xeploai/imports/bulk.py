@@ -362,17 +362,26 @@ def _planned_each_time() -> Iterator[None]:
 
 
 def fetch_by_keys(
-    model: type[models.Model], fields: Sequence[str], key: str, keys: Sequence[Any]
+    model: type[models.Model],
+    fields: Sequence[str],
+    key: str,
+    keys: Sequence[Any],
+    *,
+    lock: bool = False,
 ) -> list[tuple[Any, ...]]:
     """Rows (values of ``fields``) whose ``key`` is one of ``keys``: one ``= ANY(array)`` query
     on PostgreSQL (an IN list of 100,000 literals is slow to parse and plan), batches of IN on
-    SQLite. Dates come back as dates on both."""
+    SQLite. Dates come back as dates on both.
+
+    ``lock``: the rows stay locked until COMMIT, as ``select_for_update`` would (PostgreSQL
+    ``FOR NO KEY UPDATE``; a SQLite transaction holds the whole file from its start)."""
     if not keys:
         return []
     given = _columns(model, fields)
     names = ", ".join(_quote(_column(f)) for f in given)
     table = _quote(model._meta.db_table)
     column = _quote(_column(_columns(model, [key])[0]))
+    locking = " FOR NO KEY UPDATE" if lock else ""
     rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor, _planned_each_time():
         if _is_postgresql():
@@ -382,12 +391,12 @@ def fetch_by_keys(
             if joined is not None and joined.count(SEPARATOR) == len(keys) - 1:
                 cursor.execute(
                     f"SELECT {names} FROM {table} "  # noqa: S608
-                    f"WHERE {column} = ANY(string_to_array(%s, %s))",
+                    f"WHERE {column} = ANY(string_to_array(%s, %s)){locking}",
                     [joined, SEPARATOR],
                 )
             else:
                 cursor.execute(
-                    f"SELECT {names} FROM {table} WHERE {column} = ANY(%s)",  # noqa: S608
+                    f"SELECT {names} FROM {table} WHERE {column} = ANY(%s){locking}",  # noqa: S608
                     [list(keys)],
                 )
             return list(cursor.fetchall())

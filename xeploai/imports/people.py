@@ -72,6 +72,8 @@ class PeoplePlan(Plan):
     )  # (person id, new cell id, open membership id, on)
     # (cell id, status) → people the import brings (negative: takes away), for the member counts
     counts: Counter[tuple[int, str]] = field(default_factory=Counter)
+    # person id → (the file's row, what the updates above were worked out from: *FIELDS, cell id)
+    read: dict[int, tuple[int, tuple[Any, ...]]] = field(default_factory=dict)
 
     def apply(self, actor: Any) -> None:
         """What ``plan(write=True)`` left: the new members are already written."""
@@ -91,6 +93,28 @@ class PeoplePlan(Plan):
             ],
         )
         member_counts_add(self.counts)
+
+    def lock_unchanged(self, problems: Problems) -> None:
+        """Lock the people to update until COMMIT, as the person services do, and refuse — a
+        problem on the row — each one someone changed (or transferred) since its row was
+        checked: the import would otherwise write over that change, and count from stale
+        values."""
+        if not self.read:
+            return
+        columns = ("id", *FIELDS, "unit")
+        now = {
+            record[0]: record[1:]
+            for record in bulk.fetch_by_keys(Person, columns, "id", sorted(self.read), lock=True)
+        }
+        for pk, (number, before) in self.read.items():
+            if now.get(pk) != before:
+                problems.row(
+                    number,
+                    _(
+                        "đảng viên này vừa được sửa hoặc chuyển sinh hoạt ở nơi khác trong lúc "
+                        "nhập — hãy nhập lại tệp"
+                    ),
+                )
 
 
 def _write_new(people: bulk.Encoded, memberships: bulk.Encoded, cells: list[int]) -> None:
@@ -211,6 +235,8 @@ def plan(
         if waiting is not None:
             check.block(*waiting, line if write else None)
     _plan_transfers(check.result, check.pending_transfers, problems)
+    if write and not problems:
+        check.result.lock_unchanged(problems)
     check.result.details = {"transfers": len(check.result.transfers)}
     return check.result
 
@@ -359,6 +385,7 @@ class _Check:
                 changed_name = merged[NAME] != person[1 + NAME]
                 folded = fold_clean(str(merged[NAME]), names) if changed_name else None
                 result.updates.append((person[0], *merged, folded, cell_id))
+                result.read[person[0]] = (row.number, person[1:-1])
                 result.updated += 1
                 before, after = (person[-2], person[1 + STATUS]), (cell_id, str(merged[STATUS]))
                 if before != after:

@@ -10,7 +10,7 @@ from xeploai.imports import people
 from xeploai.imports.services import import_file
 from xeploai.imports.tests.conftest import TODAY, fingerprint
 from xeploai.imports.tests.test_people_import import person
-from xeploai.org.models import Membership, OrgUnit, Person, UnitKind
+from xeploai.org.models import Membership, OrgUnit, Person, PersonStatus, UnitKind
 from xeploai.testing import make_unit
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +143,99 @@ def test_a_member_created_meanwhile_with_the_same_citizen_id_fails_the_import_wh
     with pytest.raises(IntegrityError):
         run(xlsx("people", members(12)))
     assert not Person.objects.filter(citizen_id__startswith="0849").exists()
+
+
+@pytest.mark.parametrize("change", ["status", "transfer"])
+def test_a_member_changed_by_someone_else_meanwhile_is_not_written_over(cast, xlsx, change):
+    """Someone edits or transfers a member the file updates after the import looked that member
+    up (here in the import's own transaction: a change committed by another session shows up the
+    same way): the import refuses that row — naming it — instead of writing over the change, and
+    writes nothing."""
+    from xeploai.org.services import person_transfer, person_update
+
+    existing = cast.member_b1
+    rows = [
+        *members(3),
+        person(
+            existing.full_name,
+            "",
+            cell="B1",
+            card=existing.party_card_number,
+            **{"Tình trạng": "Miễn công tác và sinh hoạt đảng"},
+        ),  # Excel row 5: an update of a member on file
+    ]
+    look_up = people._look_up
+
+    def look_up_then_change(*keys):
+        found = look_up(*keys)
+        if change == "status":
+            person_update(
+                actor=None, person=existing, is_civil_servant=not existing.is_civil_servant
+            )
+        else:
+            person_transfer(actor=None, person=existing, to_unit=cast.cell_a2, on=TODAY)
+        return found
+
+    before = fingerprint()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(people, "_look_up", look_up_then_change)
+        outcome = run(xlsx("people", rows))
+    assert [(p.row, p.header) for p in outcome.problems] == [(5, "")]
+    assert "trong lúc nhập" in outcome.problems[0].message
+    assert fingerprint() == before  # the change, made in the same transaction, went with it
+
+    # Unchanged meanwhile, the same file updates the member as before.
+    outcome = run(xlsx("people", rows))
+    assert outcome.ok, outcome.problems
+    assert (outcome.created, outcome.updated) == (3, 1)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite has one writer at a time: the import holds the whole file from its start",
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_members_to_update_stay_locked_until_the_import_commits(cast, xlsx, monkeypatch):
+    """Once the import has found them unchanged, another session's edit of a member it updates
+    waits for the import's COMMIT (as two person services would), so nothing lands in between."""
+    import threading
+
+    from django.db import OperationalError, transaction
+
+    from xeploai.org.services import person_update
+
+    existing = cast.member_b1
+    apply = people.PeoplePlan.apply
+    seen: list[object] = []
+
+    def edit_elsewhere() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '200ms'")
+                person_update(actor=None, person=existing, gender="Nữ")
+            seen.append("written")
+        except OperationalError as error:
+            seen.append(error)
+        finally:
+            connection.close()
+
+    def apply_after_an_edit_elsewhere(plan, actor):
+        other = threading.Thread(target=edit_elsewhere)
+        other.start()
+        other.join(timeout=30)
+        apply(plan, actor)
+
+    monkeypatch.setattr(people.PeoplePlan, "apply", apply_after_an_edit_elsewhere)
+    row = person(
+        existing.full_name,
+        "",
+        cell="B1",
+        card=existing.party_card_number,
+        **{"Tình trạng": "Miễn công tác và sinh hoạt đảng"},
+    )
+    outcome = run(xlsx("people", [row]))
+    assert outcome.ok, outcome.problems
+    assert len(seen) == 1 and isinstance(seen[0], OperationalError)
+    assert "lock" in str(seen[0])
+    existing.refresh_from_db()
+    assert existing.status == PersonStatus.EXEMPT
