@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.checks import CheckMessage, Tags, register
 from django.core.checks import Warning as CheckWarning
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
 from xeploai.imports import bulk
@@ -25,11 +25,21 @@ def check_trigger_grant(
 ) -> list[CheckMessage]:
     if not databases or "default" not in databases or connection.vendor != "postgresql":
         return []
-    if bulk.may_skip_triggers():
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_user")
-        role = cursor.fetchone()[0]
+    try:
+        if bulk.may_skip_triggers():
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_user")
+            role = cursor.fetchone()[0]
+    except DatabaseError as error:
+        return [
+            CheckWarning(
+                _("Không kết nối được cơ sở dữ liệu để kiểm tra quyền của vai trò: {error}").format(
+                    error=str(error).strip()
+                ),
+                id="xeploai.W002",
+            )
+        ]
     return [
         CheckWarning(
             _(

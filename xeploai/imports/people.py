@@ -251,6 +251,7 @@ class _Check:
         self.result = PeoplePlan()
         self.seen_id: dict[str, int] = {}
         self.seen_card: dict[str, int] = {}
+        self.seen_person: dict[int, int] = {}  # member on file → the first row that named it
         self.pending_transfers: list[tuple[Row, int, int, dt.date]] = []
         self.names: dict[str, str] = {}
         self.asked: set[str] = set()  # cell codes looked up
@@ -270,9 +271,10 @@ class _Check:
         cells, by_id, by_card, ids = found.result()
         self.cells.update(cells)
         problems, scope, today = self.problems, self.scope, self.today
-        seen_id, seen_card, names, verdicts = (
+        seen_id, seen_card, seen_person, names, verdicts = (
             self.seen_id,
             self.seen_card,
+            self.seen_person,
             self.names,
             self.verdicts,
         )
@@ -320,6 +322,19 @@ class _Check:
                 problems.row(
                     row,
                     _("đảng viên có số CCCD hoặc số thẻ này đang sinh hoạt ngoài phạm vi nhập"),
+                )
+                continue
+            if (
+                person is not None
+                and (first := seen_person.setdefault(person[0], number)) != number
+            ):
+                # one row by citizen ID, another by card number: the same member twice
+                problems.row(
+                    row,
+                    _(
+                        "dòng {other} đã là đảng viên này (nhận ra qua số CCCD hoặc số thẻ) — "
+                        "mỗi đảng viên chỉ một dòng"
+                    ).format(other=first),
                 )
                 continue
             code = values.get("cell")

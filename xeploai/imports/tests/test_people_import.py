@@ -102,3 +102,22 @@ def test_people_are_matched_by_card_when_there_is_no_citizen_id(cast, xlsx):
     existing.refresh_from_db()
     assert existing.status == PersonStatus.EXEMPT
     assert existing.citizen_id  # a blank cell keeps the stored value
+
+
+@pytest.mark.parametrize("second_cell", ["B1", "A2"])
+def test_a_member_on_two_rows_once_by_citizen_id_once_by_card_is_an_error(cast, xlsx, second_cell):
+    """Each row on its own is fine; together they are the same member twice (an update counted
+    twice, or two transfers that broke the one-open-membership key): the second row is refused,
+    naming the first, and nothing is written."""
+    existing = cast.member_b1
+    assert existing.citizen_id and existing.party_card_number
+    status = {"Tình trạng": "Miễn công tác và sinh hoạt đảng"}
+    rows = [
+        person(existing.full_name, existing.citizen_id, cell="B1", **status),  # Excel row 2
+        person(existing.full_name, "", cell=second_cell, card=existing.party_card_number),
+    ]
+    before = fingerprint()
+    outcome = run(xlsx("people", rows))
+    assert [(p.row, p.header) for p in outcome.problems] == [(3, "")]
+    assert "dòng 2 đã là đảng viên này" in outcome.problems[0].message
+    assert fingerprint() == before
