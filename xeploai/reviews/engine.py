@@ -175,7 +175,44 @@ def _months(start: dt.date, end: dt.date) -> int:
 def _pct(part: Any, whole: Any) -> float | None:
     if part is None or not whole:
         return None
-    return 100.0 * float(part) / float(whole)
+    return 100.0 * _number(part) / _number(whole)
+
+
+def _number(value: Any) -> float:
+    """A stored number (the forms store ints and floats); anything else is a ``TypeError``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"not a number: {value!r}")
+    return float(value)
+
+
+def _content_facts(evaluation: Evaluation) -> dict[str, Any]:
+    """The subject's facts read from its stored review (``Evaluation.content``). Raises
+    ``KeyError``, ``ValueError``, ``TypeError`` or ``AttributeError`` for content the forms
+    would not have written (an unknown grade, a number as text…)."""
+    content = evaluation.content or {}
+    grades = {
+        key: rules.Grade[entry["grade"]]
+        for key, entry in content.get("sections", {}).items()
+        if entry.get("grade")
+    }
+    task_keys = _task_keys(evaluation.form_code) if grades else frozenset()
+    task_grades = [grade for key, grade in grades.items() if key in task_keys]
+    previous = content.get("previous", [])
+    fixed = sum(1 for item in previous if item.get("status") == "da_khac_phuc")
+    total = content.get("tasks_total")
+    common, tasks = content.get("score_common"), content.get("score_tasks")
+    return {
+        "grade_all_min": min(grades.values()) if grades else None,
+        "grade_task_min": min(task_grades) if task_grades else None,
+        "score_common": None if common is None else _number(common),
+        "score_tasks": None if tasks is None else _number(tasks),
+        "tasks_done_pct": _pct(content.get("tasks_done"), total),
+        "tasks_exceeded_pct": _pct(content.get("tasks_exceeded"), total),
+        "tasks_late_pct": _pct(content.get("tasks_late"), total),
+        "shortcomings_fixed_pct": _pct(fixed, len(previous)) if previous else 100.0,
+        "degradation": bool(content.get("flag_degradation")),
+        "violated_prohibitions": bool(content.get("flag_prohibitions")),
+    }
 
 
 @dataclass
@@ -269,17 +306,18 @@ class Facts:
     def _subject(self, evaluation: Evaluation) -> rules.Subject:
         on = self.period.evaluation_date
         year_start = dt.date(self.period.year, 1, 1)
-        content = evaluation.content or {}
-        grades = {
-            key: rules.Grade[entry["grade"]]
-            for key, entry in content.get("sections", {}).items()
-            if entry.get("grade")
-        }
-        task_keys = _task_keys(evaluation.form_code) if grades else frozenset()
-        task_grades = [grade for key, grade in grades.items() if key in task_keys]
-        previous = content.get("previous", [])
-        fixed = sum(1 for item in previous if item.get("status") == "da_khac_phuc")
-        total = content.get("tasks_total")
+        try:
+            read: dict[str, Any] = _content_facts(evaluation)
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
+            # Stored content written around the forms (by hand, an old format): the subject is
+            # still built, so that the rest of its body can be checked and decided, and the
+            # rules refuse this one in words (rules.ceiling, "facts.invalid").
+            read = {
+                "unreadable": (
+                    f"nội dung bản kiểm điểm đã lưu không đọc được ({error!r})",
+                    f"the stored review cannot be read ({error!r})",
+                )
+            }
         person = evaluation.person
         unit = evaluation.unit
         identity = _identity(
@@ -296,17 +334,8 @@ class Facts:
         common: dict[str, Any] = {
             **identity,
             "name": evaluation.subject_name,
-            "grade_all_min": min(grades.values()) if grades else None,
-            "grade_task_min": min(task_grades) if task_grades else None,
-            "score_common": content.get("score_common"),
-            "score_tasks": content.get("score_tasks"),
-            "tasks_done_pct": _pct(content.get("tasks_done"), total),
-            "tasks_exceeded_pct": _pct(content.get("tasks_exceeded"), total),
-            "tasks_late_pct": _pct(content.get("tasks_late"), total),
-            "shortcomings_fixed_pct": _pct(fixed, len(previous)) if previous else 100.0,
+            **read,
             "comments_received": frozenset(self.comments.get(evaluation.pk, set())),
-            "degradation": bool(content.get("flag_degradation")),
-            "violated_prohibitions": bool(content.get("flag_prohibitions")),
         }
         if evaluation.kind != SubjectKind.MEMBER:
             return rules.Subject(**common)

@@ -441,6 +441,9 @@ def ceiling(
     >>> c.level.name, [limit.explanation.key for limit in c.limits]
     ('HTTNV', ['cond.tasks_exceeded'])
     """
+    if subject.unreadable is not None:
+        vi, en = subject.unreadable
+        raise InvalidFacts(f"{subject.id}: {vi}", f"{subject.id}: {en}")
     year = on.year if year is None else year
     role = subject.role
     b = _Builder(subject, ruleset, quiet=not notes)

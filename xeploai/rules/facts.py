@@ -198,6 +198,9 @@ class Subject:
     degraded_member: bool = False  # collective: a (leadership) member concluded degraded
     corruption_disciplined: bool = False  # corruption under direct management, disciplined
     disciplines: tuple[Discipline, ...] = ()
+    # Facts the caller holds but could not read (what is wrong, in Vietnamese and English), as
+    # stored data written around its forms: ``ceiling`` refuses the subject with these words.
+    unreadable: tuple[str, str] | None = None
 
     @property
     def role(self) -> Role:

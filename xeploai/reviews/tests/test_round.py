@@ -320,29 +320,51 @@ def test_the_cell_proposes_what_the_ballot_gave_for_everyone_at_once(cast, round
     assert proposed.ledger.filter(stage=LedgerStage.CELL, level="HTTNV").exists()
 
 
+BAD_CONTENT = {
+    "score out of range": (
+        {"score_common": 45},
+        "điểm chung/common 45 ngoài khoảng 0–30",
+        "score chung/common 45 outside 0–30",
+    ),
+    "unknown grade": (
+        {"sections": {"qualities": {"text": "Tốt", "grade": "ZZ"}}},
+        "nội dung bản kiểm điểm đã lưu không đọc được (KeyError(&#x27;ZZ&#x27;))",
+        "the stored review cannot be read (KeyError(&#x27;ZZ&#x27;))",
+    ),
+    "number as text": (
+        {"tasks_done": "ten"},
+        "nội dung bản kiểm điểm đã lưu không đọc được",
+        "the stored review cannot be read",
+    ),
+}
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_a_stored_score_the_rules_cannot_read_is_named_on_the_board_row(
-    client, cast, round_, language
+@pytest.mark.parametrize("bad", list(BAD_CONTENT))
+def test_a_stored_review_the_rules_cannot_read_is_named_on_the_board_row(
+    client, cast, round_, language, bad
 ):
-    """Scores written around the form (by hand in the database, say) once made the board fail
-    (500): the row now says what is wrong, and a decision on it is refused in the same words."""
+    """Content written around the form (by hand in the database, say) once made the board and
+    the round page fail (500): the row now says what is wrong, the pages work, and a decision
+    on it is refused in the same words (without the internal subject id)."""
     from django.urls import reverse
 
+    change, said_vi, said_en = BAD_CONTENT[bad]
     evaluation = ready_to_decide(cast, round_.evaluation)
-    Evaluation.objects.filter(pk=evaluation.pk).update(content=content(score_common=45))
+    Evaluation.objects.filter(pk=evaluation.pk).update(content={**content(), **change})
     client.force_login(cast.clerk)
     client.cookies["django_language"] = language
     response = client.get(reverse("board", args=[cast.org_a.code]))
     assert response.status_code == 200
     page = response.content.decode()
-    said = (
-        "Invalid facts: score chung/common 45 outside 0–30"
-        if language == "en"
-        else "Dữ liệu không hợp lệ: điểm chung/common 45 ngoài khoảng 0–30"
-    )
+    said = f"Invalid facts: {said_en}" if language == "en" else f"Dữ liệu không hợp lệ: {said_vi}"
     row = page[page.index(f'id="e{evaluation.pk}"') :]
     row = row[: row.index("</tr>")]
     assert f'<span class="badge bad">{said}' in row
-    assert f"{evaluation.pk}:" not in row  # the internal subject id is not shown
-    with pytest.raises(ValidationError, match="45"):
+    assert f"m{evaluation.person_id}:" not in page  # the internal subject id is not shown
+    client.force_login(cast.secretary)
+    assert client.get(reverse("round_page", args=[cast.cell_a1.code])).status_code == 200
+    with pytest.raises(ValidationError) as refused:
         decide(cast, evaluation, "HTTNV")
+    assert "Dữ liệu không hợp lệ: " + said_vi.split(" (")[0] in str(refused.value)
+    assert f"m{evaluation.person_id}:" not in str(refused.value)

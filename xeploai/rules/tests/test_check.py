@@ -9,11 +9,13 @@ import pytest
 
 from xeploai.rules import (
     ExcellenceGroup,
+    InvalidFacts,
     Level,
     QuotaBase,
     Rounding,
     Severity,
     SubjectKind,
+    ceiling,
     check_decisions,
     get_ruleset,
 )
@@ -339,3 +341,19 @@ def test_civil_service_basis_warns_under_124():
     )
     assert report.ok
     assert "cap.civil_service_basis" in keys(report, Severity.WARNING)
+
+
+def test_facts_the_caller_could_not_read_are_refused_in_its_words():
+    unreadable = ("bản kiểm điểm hỏng", "the review is broken")
+    subject = member(score_common=28, score_tasks=62, unreadable=unreadable)
+    with pytest.raises(InvalidFacts) as raised:
+        ceiling(subject, R366, ON_2025)
+    assert (raised.value.message_vi, raised.value.message_en) == (
+        f"{subject.id}: bản kiểm điểm hỏng",
+        f"{subject.id}: the review is broken",
+    )
+    report = check_decisions([decide(subject, Level.HTTNV)], R366, ON_2025)
+    [violation] = [v for v in report.violations if v.key == "facts.invalid"]
+    assert violation.subject == subject.id  # named once, by the violation, not in its sentence
+    assert violation.message_vi == "Dữ liệu không hợp lệ: bản kiểm điểm hỏng"
+    assert violation.message_en == "Invalid facts: the review is broken"
