@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ from xeploai.imports import bulk, people, results, units
 from xeploai.imports.columns import SHEETS
 from xeploai.imports.plans import Plan
 from xeploai.imports.problems import Problem
-from xeploai.imports.reading import read_table
+from xeploai.imports.reading import Table, read_table
 from xeploai.imports.rows import Problems, Progress, Row, parse_rows
 from xeploai.lib.text import nfc
 from xeploai.org.models import OrgUnit
@@ -130,7 +130,6 @@ def _import(
     outcome = Outcome(kind=kind, filename=filename, sha256=sha256_of(path), dry_run=dry_run)
     report(0, 0, _("Đang đọc tệp"))
     table = read_table(path, SHEETS[kind], filename=filename)
-    total = len(table.rows)
     problems = Problems(table)
     # People files (100,000 rows) are converted, checked and written a block at a time, inside
     # the transaction (``people.plan``); the other kinds are converted first.
@@ -138,6 +137,53 @@ def _import(
     reason = _("Nhập từ tệp {name} (sha256 {digest})").format(
         name=filename, digest=outcome.sha256[:16]
     )
+    try:
+        return _apply(
+            actor, kind, table, rows, problems, outcome, dry_run, scope, today, reason, progress
+        )
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) not in CONFLICTS:
+            raise
+        # Another session wrote the same rows at the same moment (a deadlock the server broke
+        # by cancelling this import, or a lock it waited for too long): nothing was written.
+        outcome.created = outcome.updated = outcome.unchanged = 0
+        outcome.problems = [
+            Problem(
+                table.sheet.name,
+                None,
+                "",
+                "",
+                _(
+                    "một thao tác khác đang ghi cùng dữ liệu nên chưa nhập được — không có gì "
+                    "được ghi; hãy nhập lại tệp"
+                ),
+            )
+        ]
+        return outcome
+
+
+# PostgreSQL's answers when two sessions want the same rows: deadlock detected, could not
+# serialize, lock not available (lock_timeout).
+CONFLICTS = {"40P01", "40001", "55P03"}
+
+
+def _apply(
+    actor: Any,
+    kind: str,
+    table: Table,
+    rows: list[Row] | None,
+    problems: Problems,
+    outcome: Outcome,
+    dry_run: bool,
+    scope: OrgUnit | None,
+    today: dt.date,
+    reason: str,
+    progress: Progress | None,
+) -> Outcome:
+    """The database part of ``_import``: plan, then apply unless there are problems (or
+    ``dry_run``), in one transaction."""
+    report = progress or (lambda done, total, message: None)
+    total = len(table.rows)
     with transaction.atomic():
         if not dry_run:
             bulk.lock(f"xeploai-import-{kind}")
@@ -170,7 +216,7 @@ def _import(
             object_type="imports.file",
             unit_path=scope.path if scope else "",
             after=outcome.as_dict(),
-            note=filename,
+            note=outcome.filename,
         )
     report(2 * total, 2 * total, _("Đã nhập xong"))
     return outcome

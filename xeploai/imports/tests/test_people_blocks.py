@@ -239,3 +239,56 @@ def test_the_members_to_update_stay_locked_until_the_import_commits(cast, xlsx, 
     assert "lock" in str(seen[0])
     existing.refresh_from_db()
     assert existing.status == PersonStatus.EXEMPT
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite has one writer at a time: the import holds the whole file from its start",
+)
+@pytest.mark.django_db(transaction=True)
+def test_an_import_the_server_cancels_for_a_conflict_says_so_and_writes_nothing(cast, xlsx):
+    """Another session holds a member the file updates (an edit under way); this import may wait
+    only 300 ms for it (lock_timeout: a deadlock the server breaks ends the same way). The
+    outcome says to import again — not an unexpected error — and nothing is written."""
+    import threading
+
+    from django.db import transaction
+
+    existing = cast.member_b1
+    holding, done = threading.Event(), threading.Event()
+
+    def hold_the_member() -> None:
+        try:
+            with transaction.atomic():
+                Person.objects.select_for_update().get(pk=existing.pk)
+                holding.set()
+                done.wait(timeout=30)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=hold_the_member)
+    other.start()
+    assert holding.wait(timeout=30)
+    before = Person.objects.filter(citizen_id__startswith="0849").count()
+    row = person(
+        existing.full_name,
+        "",
+        cell="B1",
+        card=existing.party_card_number,
+        **{"Tình trạng": "Miễn công tác và sinh hoạt đảng"},
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET lock_timeout = '300ms'")
+    try:
+        outcome = run(xlsx("people", [*members(3), row]))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+        done.set()
+        other.join(timeout=30)
+    assert not outcome.ok and (outcome.created, outcome.updated) == (0, 0)
+    assert [p.row for p in outcome.problems] == [None]
+    assert "hãy nhập lại tệp" in outcome.problems[0].message
+    assert Person.objects.filter(citizen_id__startswith="0849").count() == before
+    existing.refresh_from_db()
+    assert existing.status != PersonStatus.EXEMPT
