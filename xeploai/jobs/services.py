@@ -16,7 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -116,39 +117,73 @@ def job_claim() -> Job | None:
 
 
 class Reporter:
-    """The progress callback handed to a handler: writes the job row at most every 0.5 s."""
+    """The progress callback handed to a handler: writes the job row at most every 0.5 s.
+
+    A handler does its work in a transaction (an import is all or nothing), and progress
+    written in it would show only at its COMMIT. So on PostgreSQL, for a job run outside any
+    transaction (the worker, the inline thread), the progress goes through a connection of its
+    own, in autocommit: every page shows it at once. On SQLite the import holds the file's one
+    writer lock, and inside a caller's transaction (a test) that transaction may hold the job's
+    row: there the handler's connection writes it, as before. ``close`` when the job ends.
+    """
 
     def __init__(self, job: Job) -> None:
         self.job = job
         self.last = 0.0
         self.last_message = ""
+        self._own: BaseDatabaseWrapper | None = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self._own = connections.create_connection(DEFAULT_DB_ALIAS)
+            # the people import reports from its pipeline's thread (imports/pipeline.py)
+            self._own.inc_thread_sharing()
 
     def __call__(self, done: int, total: int, message: str) -> None:
         now = time.monotonic()
         if message == self.last_message and now - self.last < PROGRESS_EVERY:
             return
         self.last, self.last_message = now, message
-        Job.objects.filter(pk=self.job.pk).update(
-            progress_done=done,
-            progress_total=total,
-            message=message[:255],
-            heartbeat_at=timezone.now(),
-        )
+        values = {
+            "progress_done": done,
+            "progress_total": total,
+            "message": message[:255],
+            "heartbeat_at": timezone.now(),
+        }
+        if self._own is None:
+            Job.objects.filter(pk=self.job.pk).update(**values)
+            return
+        quote = self._own.ops.quote_name
+        column = {field.name: str(field.column) for field in Job._meta.concrete_fields}
+        assignments = ", ".join(f"{quote(column[name])} = %s" for name in values)
+        parameters: list[Any] = [*values.values(), self.job.pk]
+        with self._own.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(Job._meta.db_table)} SET {assignments} WHERE id = %s",  # noqa: S608
+                parameters,
+            )
+
+    def close(self) -> None:
+        if self._own is not None:
+            self._own.dec_thread_sharing()
+            self._own.close()
+            self._own = None
 
 
 def job_run(job: Job) -> Job:
     """Run a claimed job to its end and record the outcome on its row."""
     handler: Handler = import_string(JOB_HANDLERS[job.kind])
     status, message, result = JobStatus.DONE, _("Đã xong"), None
+    reporter = Reporter(job)
     with translation.override(job.language):
         try:
-            result = handler(job, Reporter(job))
+            result = handler(job, reporter)
             message = str(result.pop("message", message))
         except JobFailed as failure:
             status, message, result = JobStatus.FAILED, failure.message, failure.result
         except Exception:
             log.exception("job %s (%s) failed", job.pk, job.kind)
             status, message = JobStatus.FAILED, _("Lỗi không mong đợi khi xử lý — đã ghi nhật ký.")
+        finally:
+            reporter.close()
     Job.objects.filter(pk=job.pk).update(
         status=status,
         message=message[:255],

@@ -105,3 +105,44 @@ def test_a_claimed_job_is_not_claimed_twice_and_enqueueing_is_audited(cast, tmp_
     claimed = job_claim()
     assert claimed is not None and claimed.pk == job.pk and claimed.status == JobStatus.RUNNING
     assert job_claim() is None
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="SQLite: the import holds the file's one writer lock; progress shows at its end",
+)
+@pytest.mark.django_db(transaction=True)
+def test_progress_shows_while_the_handler_s_transaction_is_still_open(cast, tmp_path, settings):
+    """A job's progress is read by other processes (the job page) while the import's
+    transaction is open: on PostgreSQL the reporter writes it through a connection of its own."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from xeploai.jobs.services import Reporter
+
+    settings.INLINE_JOBS = False  # no runner thread takes the job meanwhile
+    job = enqueue(cast, tmp_path, dry_run=True)
+    seen: list[tuple[int, int, str]] = []
+
+    def read_elsewhere() -> None:
+        try:
+            seen.append(
+                Job.objects.values_list("progress_done", "progress_total", "message").get(pk=job.pk)
+            )
+        finally:
+            connection.close()
+
+    reporter = Reporter(job)
+    try:
+        with transaction.atomic():  # the handler's work, not yet committed
+            Person.objects.filter(pk=cast.member_a1.pk).update(full_name="Đang nhập")
+            reporter(40, 100, "Đang kiểm tra dòng 41")
+            other = threading.Thread(target=read_elsewhere)
+            other.start()
+            other.join(timeout=30)
+            transaction.set_rollback(True)
+    finally:
+        reporter.close()
+    assert seen == [(40, 100, "Đang kiểm tra dòng 41")]
+    assert Job.objects.get(pk=job.pk).progress_done == 40  # kept: it was never in that transaction
