@@ -368,3 +368,19 @@ def test_a_stored_review_the_rules_cannot_read_is_named_on_the_board_row(
         decide(cast, evaluation, "HTTNV")
     assert "Dữ liệu không hợp lệ: " + said_vi.split(" (")[0] in str(refused.value)
     assert f"m{evaluation.person_id}:" not in str(refused.value)
+
+
+def test_the_review_page_shows_ledger_rows_written_by_no_one(client, cast, round_):
+    """Rows of the ledger without a user (a past-results import, the demo's seed) once made the
+    review page fail (500) in its history table: they show "—"."""
+    from django.urls import reverse
+
+    from xeploai.reviews.models import Proposal
+
+    evaluation = ready_to_decide(cast, round_.evaluation)
+    assert Proposal.objects.filter(evaluation=evaluation).update(actor=None) > 0
+    client.force_login(cast.clerk)
+    response = client.get(reverse("review_detail", args=[evaluation.pk]))
+    assert response.status_code == 200
+    history = response.content.decode().split("<tbody>")[-1].split("</tbody>")[0]
+    assert "<td>—</td></tr>" in history
