@@ -98,3 +98,13 @@ def test_a_unit_without_a_period_says_so(client, cast):
     client.force_login(cast.clerk)
     response = client.get(reverse("report_detail", args=["A"]))
     assert "Chưa có đợt đánh giá hằng năm" in response.content.decode()
+
+
+def test_the_comparison_of_a_unit_new_this_year_shows_dashes(client, periods, cast):
+    """A unit with nothing the year before (a newly founded grassroots cell) once made the
+    comparison page fail (500) formatting last year's absent rates."""
+    client.force_login(cast.upper_board)
+    response = client.get(reverse("report_compare", args=[cast.grassroots_cell.code]))
+    assert response.status_code == 200
+    rows = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    assert '<td class="num">—</td>' in rows
