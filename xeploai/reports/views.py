@@ -180,7 +180,7 @@ def report_drilldown(request: HttpRequest, code: str) -> HttpResponse:
     rows = _sorted_children(report, kind, key, descending)
     context.update(
         tab="drilldown",
-        block=kind,
+        chosen_block=kind,
         blocks=[(b, SubjectKind(b).label) for b in BLOCKS],
         headers=[
             {

@@ -15,7 +15,7 @@ def vnint(value: int | None) -> str:
 
 
 @register.filter
-def vnpct(value: Decimal | None | str) -> str:
+def vnpct(value: Decimal | str | None) -> str:
     """A rate as "94,37%"; "—" when there is none — also when the template reached it through
     something absent (``b.previous.rate`` of a unit with no previous year gives "")."""
     return vn_percent(None if value == "" else value)  # type: ignore[arg-type]

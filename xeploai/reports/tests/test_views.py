@@ -108,3 +108,14 @@ def test_the_comparison_of_a_unit_new_this_year_shows_dashes(client, periods, ca
     assert response.status_code == 200
     rows = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
     assert '<td class="num">—</td>' in rows
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_options_form_carries_the_chosen_block_and_nothing_else(client, periods, cast, name):
+    """The header's form once put Django's own {% block %} node (a few KB of template repr) into
+    the query string of every page but the drill-down."""
+    client.force_login(cast.upper_board)
+    html = client.get(reverse(name, args=["ROOT"]), {"block": "chi_bo"}).content.decode()
+    hidden = re.findall(r'<input type="hidden" name="block" value="([^"]*)">', html)
+    assert hidden == (["chi_bo"] if name == "report_drilldown" else [])
+    assert "Block Node" not in html
