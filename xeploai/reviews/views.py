@@ -131,6 +131,8 @@ def _render_review(
             for row in (evaluation.content or {}).get("tasks", [])
         ],
         "editable": editable,
+        # a member reads their own review, not their cell's round page
+        "round_readable": org_access.can_read_unit(request.user, evaluation.unit),
         "on_behalf": editable and not access.is_own(request.user, evaluation),
         "collective": selectors.collective_evaluation(evaluation),
         "comments": selectors.comments_of(evaluation),

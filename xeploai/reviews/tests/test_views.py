@@ -41,6 +41,18 @@ def test_the_member_sees_the_form_the_rule_set_prescribes(client, cast, round_):
     assert "Mẫu 2B-HD KĐ.ĐG 2025" in page and "tối đa 30 điểm" in page and "tối đa 70 điểm" in page
 
 
+def test_the_review_page_links_the_round_only_for_those_who_may_open_it(client, cast, round_):
+    """The member's breadcrumb once linked their cell's round page, a 404 for them."""
+    url = reverse("review_detail", args=[round_.evaluation.pk])
+    round_url = reverse("round_page", args=[round_.evaluation.unit.code])
+    for user, linked in ((cast.member, False), (cast.secretary, True)):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert (f'href="{round_url}"' in page) is linked
+        assert round_.evaluation.unit.name in page
+        assert (client.get(round_url).status_code == 200) is linked
+
+
 def test_submitting_with_bad_values_names_the_fields_and_saves_nothing(client, cast, round_):
     client.force_login(cast.member)
     url = reverse("review_submit", args=[round_.evaluation.pk])
