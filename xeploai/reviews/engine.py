@@ -7,6 +7,7 @@ of queries per deciding body (``Facts.load``) and maps it to ``rules.Subject``/`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -408,11 +409,24 @@ class Facts:
 
 
 def message(explanation: rules.Explanation, *, english: bool | None = None) -> str:
-    """The explanation in the active language (``english``: already known, for many)."""
+    """The explanation in the active language (``english``: already known, for many), with its
+    clause as a person reads it (``shown_clause``)."""
     if english is None:
         english = get_language() == "en"
     text = explanation.message_en if english else explanation.message_vi
-    return f"{text} ({explanation.clause})" if explanation.clause else text
+    clause = shown_clause(explanation.clause)
+    return f"{text} ({clause})" if clause else text
+
+
+# The rule sets' clauses carry the domain notes' provenance tags — [S000]…: the source page;
+# [F24]: a local document; [INF…]: an inference, a configurable default (docs/rules.md). They
+# are for whoever maintains the rules; the pages show the clause without them.
+_PROVENANCE = re.compile(r"\s*\[(?:S\d+|F\d+|INF)[^\]]*\]")
+
+
+def shown_clause(clause: str) -> str:
+    """``clause`` without its provenance tags: "CV 154-CV/ĐU [S000] [INF: …]" → "CV 154-CV/ĐU"."""
+    return _PROVENANCE.sub("", clause).strip()
 
 
 def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.RuleSet) -> list[str]:
@@ -444,7 +458,7 @@ def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.Rul
     text = _("Chưa thể quyết định: còn {n} đối tượng phải được xếp loại trước ({names}).").format(
         n=len(waiting), names=names
     )
-    clause = ruleset.clause(key)
+    clause = shown_clause(ruleset.clause(key))
     return [f"{text} ({clause})" if clause else text]
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from xeploai.rules.ceiling import CeilingStatus, Related, ceiling
 from xeploai.rules.eligibility import comment_rule_key, eligibility
@@ -268,7 +269,11 @@ def _check_one(
     for comment in elig.required_comments:
         if comment not in subject.comments_received:
             key = comment_rule_key(comment)
-            out.add(key, sid, comment=comment, issuer=ruleset.issuer)
+            numbers: dict[str, Any] = {"comment": comment, "issuer": ruleset.issuer}
+            if key == "comment.transfer":  # its sentence says how long, and from how long
+                numbers["months"] = subject.transfer_months_at_old_unit
+                numbers["min_months"] = ruleset.settings.new_unit_months
+            out.add(key, sid, **numbers)
     related = Related(
         organization_level=levels.get(subject.parent_id) if subject.parent_id else None,
         collective_level=levels.get(subject.collective_id)

@@ -384,3 +384,15 @@ def test_the_review_page_shows_ledger_rows_written_by_no_one(client, cast, round
     assert response.status_code == 200
     history = response.content.decode().split("<tbody>")[-1].split("</tbody>")[0]
     assert "<td>—</td></tr>" in history
+
+
+def test_clauses_are_shown_without_the_rule_sets_provenance_tags():
+    from xeploai.reviews.engine import shown_clause
+
+    assert shown_clause("CV 154-CV/ĐU [S000] [INF: HD 43 §7.1–7.3 chưa xem được]") == (
+        "CV 154-CV/ĐU"
+    )
+    assert shown_clause("CV 154-CV/ĐU 2024 [S000]; HD 01-HD/TU Kon Tum 2023 [F24]") == (
+        "CV 154-CV/ĐU 2024; HD 01-HD/TU Kon Tum 2023"
+    )
+    assert shown_clause("QĐ 366 Đ.3 k.4") == "QĐ 366 Đ.3 k.4"

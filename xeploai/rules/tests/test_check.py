@@ -357,3 +357,11 @@ def test_facts_the_caller_could_not_read_are_refused_in_its_words():
     assert violation.subject == subject.id  # named once, by the violation, not in its sentence
     assert violation.message_vi == "Dữ liệu không hợp lệ: bản kiểm điểm hỏng"
     assert violation.message_en == "Invalid facts: the review is broken"
+
+
+def test_a_missing_transfer_comment_says_how_long_and_from_how_long():
+    subject = member(score_common=28, score_tasks=62, transfer_months_at_old_unit=8)
+    report = check_decisions([decide(subject, Level.HTTNV)], R366, ON_2025)
+    [violation] = [v for v in report.violations if v.key == "comment.transfer"]
+    assert "8 tháng (từ 6 tháng trở lên)" in violation.message_vi
+    assert "8 months at the old unit (6 or more)" in violation.message_en
