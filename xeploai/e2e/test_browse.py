@@ -32,3 +32,19 @@ def test_an_outsider_gets_not_found_for_another_organization(screen):
     screen.login("outsider")
     screen.go("/units/A/")
     assert "404" in screen.page.title() or "Not Found" in screen.page.content()
+
+
+def test_a_member_s_review_form_fits_the_screen(screen, settings, tmp_path):
+    """The review form on a phone once ran 60 px past the screen (a fieldset as wide as its
+    longest heading; the task table's hidden labels escaping its scroll box)."""
+    from xeploai.testing import make_round
+
+    settings.MEDIA_ROOT = tmp_path
+    make_round(make_cast())
+    screen.login("member")
+    screen.go("/review/")
+    page = screen.page
+    assert page.locator("#review-form").count() == 1
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screen.shot("review-form")
