@@ -304,7 +304,20 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         for text in error.messages:
             messages.error(request, f"{evaluation.subject_name}: {text}")
+        # The board shows the refusal on the row, with what was chosen (REFUSED).
+        request.session[REFUSED] = {
+            "pk": evaluation.pk,
+            "level": form.cleaned_data["level"],
+            "not_rated_reason": form.cleaned_data["not_rated_reason"],
+            "reason": form.cleaned_data["reason"],
+            "override": bool(form.cleaned_data["override"]),
+            "errors": list(error.messages),
+        }
     return redirect(back)
+
+
+# The board's last refused decision, kept in the session for the next board page only.
+REFUSED = "xeploai-board-refused"
 
 
 @require_POST
@@ -433,6 +446,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "level_codes": tuple(value for value, _label in LEVEL_CHOICES),
             "reason_choices": tuple((value, str(label)) for value, label in REASON_CHOICES),
             "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
+            "refused": request.session.pop(REFUSED, None),
         },
     )
 

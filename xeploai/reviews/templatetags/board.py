@@ -113,6 +113,7 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
         f'        <button type="submit" class="primary">{words["t_decide"]}</button>\n'
         "      </form>\n    "
     )
+    refused: dict[str, Any] | None = context.get("refused")  # the decision just refused
     group_labels: dict[str, str] = {}  # translated once per group, not once per row
     out: list[str] = []
     add = out.append
@@ -162,6 +163,14 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
         if e.is_locked:
             add(_badge(e.level or ""))
             add(locked)
+        elif may_decide and sent and refused is not None and refused.get("pk") == pk:
+            add(_refused_form(refused, e, decide_head, decide_tail, csrf, board_url, words))
+            add(_level_options(codes, refused["level"]))
+            add("</select>\n")
+            add(f'        <select name="not_rated_reason" aria-label="{words["t_reason"]}">')
+            add(reason_options(reasons, refused["level"], refused["not_rated_reason"]))
+            add("</select>\n")
+            add(_refused_words(refused, words))
         elif may_decide and sent:
             add(
                 f'\n      <form method="post" action="{decide_head}{pk}{decide_tail}"'
@@ -178,6 +187,40 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
             add(f'<span class="muted">{_text(e.get_stage_display())}</span>')
         add("\n  </td>\n</tr>\n")
     return mark_safe("".join(out))  # noqa: S308
+
+
+def _refused_form(
+    refused: dict[str, Any],
+    e: Any,
+    decide_head: str,
+    decide_tail: str,
+    csrf: str,
+    board_url: str,
+    words: dict[str, str],
+) -> str:
+    """The start of the decide form of the row whose decision was just refused: why, in words,
+    above the form (the row is where the page lands), up to its level select."""
+    errors = "".join(f"<li>{_text(text)}</li>" for text in refused.get("errors", ()))
+    return (
+        f'\n      <ul class="errors" role="alert">{errors}</ul>'
+        f'\n      <form method="post" action="{decide_head}{e.pk}{decide_tail}" class="decide">'
+        f'\n        {csrf}<input type="hidden" name="version" value="{_text(e.version)}">'
+        f'<input type="hidden" name="next" value="{board_url}#e{e.pk}">\n'
+        f'        <select name="level" aria-label="{words["t_level"]}">'
+    )
+
+
+def _refused_words(refused: dict[str, Any], words: dict[str, str]) -> str:
+    """The rest of that form, with the reason and the override as they were sent."""
+    checked = " checked" if refused.get("override") else ""
+    return (
+        f'        <input type="text" name="reason" placeholder="{words["t_placeholder"]}"'
+        f' aria-label="{words["t_why"]}" value="{_text(refused.get("reason", ""))}">\n'
+        f'        <label><input type="checkbox" name="override"{checked}> {words["t_override"]}'
+        "</label>\n"
+        f'        <button type="submit" class="primary">{words["t_decide"]}</button>\n'
+        "      </form>\n    "
+    )
 
 
 SHOWN_SUBJECTS = 12  # a problem links its first twelve subjects, then counts the others

@@ -396,3 +396,36 @@ def test_clauses_are_shown_without_the_rule_sets_provenance_tags():
         "CV 154-CV/ĐU 2024; HD 01-HD/TU Kon Tum 2023"
     )
     assert shown_clause("QĐ 366 Đ.3 k.4") == "QĐ 366 Đ.3 k.4"
+
+
+def test_a_refused_decision_is_explained_on_its_row_with_what_was_chosen(client, cast, round_):
+    """The board's decide form once came back with the row's proposal, the reason typed gone
+    and the refusal only at the top of a long page: now the row says why, keeping the choice."""
+    from django.urls import reverse
+
+    evaluation = ready_to_decide(cast, round_.evaluation)
+    Evaluation.objects.filter(pk=evaluation.pk).update(content=content(score_common=45))
+    client.force_login(cast.clerk)
+    board = reverse("board", args=[cast.org_a.code])
+    response = client.post(
+        reverse("decide", args=[evaluation.pk]),
+        {
+            "version": fresh(evaluation).version,
+            "level": "HTXSNV",
+            "not_rated_reason": "",
+            "reason": "Lý do của văn phòng",
+            "override": "on",
+            "next": f"{board}#e{evaluation.pk}",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    row = page[page.index(f'id="e{evaluation.pk}"') :]
+    row = row[: row.index("</tr>")]
+    refusal = row[row.index('<ul class="errors" role="alert">') : row.index("</ul>")]
+    assert "<li>Dữ liệu không hợp lệ: điểm chung/common 45 ngoài khoảng 0–30</li>" in refusal
+    assert '<option value="HTXSNV" selected>' in row
+    assert 'value="Lý do của văn phòng"' in row and 'name="override" checked' in row
+    assert fresh(evaluation).stage == Stage.SENT  # nothing was decided
+    again = client.get(board).content.decode()  # shown once
+    assert 'role="alert"' not in again and "Lý do của văn phòng" not in again
