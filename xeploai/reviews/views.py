@@ -120,6 +120,10 @@ def _render_review(
     ]
     roles = org_access.roles_at(request.user, evaluation.unit)
     follow = FollowUp.objects.filter(evaluation=evaluation).first()  # read once for both uses
+    refused = request.session.pop(REFUSED_PROPOSAL, None)
+    if refused is not None and refused.get("pk") != evaluation.pk:
+        refused = None
+    proposal = {"level": evaluation.cell_level} if refused is None else refused
     context = {
         "evaluation": evaluation,
         "form": form,
@@ -140,8 +144,12 @@ def _render_review(
         "can_manage": bool(roles & {*access.proposer_roles(evaluation), Role.ADMIN}),
         "can_decide": bool(roles & {*access.decider_roles(evaluation), Role.ADMIN}),
         "propose_form": ProposeForm(
-            initial={"version": evaluation.version, "level": evaluation.cell_level}
+            initial={
+                "version": evaluation.version,
+                **{k: proposal.get(k) for k in ("level", "not_rated_reason", "reason")},
+            }
         ),
+        "proposal_refused": refused["errors"] if refused else [],
         "decide_form": DecideForm(
             initial={"version": evaluation.version, "level": evaluation.cell_level}
         ),
@@ -275,7 +283,20 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Đã ghi đề xuất."))
     except ValidationError as error:
         _error_messages(request, error)
+        # The review page shows the refusal at its proposal form, with what was chosen.
+        request.session[REFUSED_PROPOSAL] = {
+            "pk": evaluation.pk,
+            "level": form.cleaned_data["level"],
+            "not_rated_reason": form.cleaned_data["not_rated_reason"],
+            "reason": form.cleaned_data["reason"],
+            "errors": list(error.messages),
+        }
+        if not request.POST.get("next"):
+            return redirect(reverse("review_detail", args=[evaluation.pk]) + "#propose")
     return redirect(request.POST.get("next") or reverse("review_detail", args=[evaluation.pk]))
+
+
+REFUSED_PROPOSAL = "xeploai-proposal-refused"  # the last refused proposal, for the next page
 
 
 @require_POST

@@ -429,3 +429,24 @@ def test_a_refused_decision_is_explained_on_its_row_with_what_was_chosen(client,
     assert fresh(evaluation).stage == Stage.SENT  # nothing was decided
     again = client.get(board).content.decode()  # shown once
     assert 'role="alert"' not in again and "Lý do của văn phòng" not in again
+
+
+def test_a_refused_proposal_is_explained_at_its_form_with_what_was_chosen(client, cast, round_):
+    """The proposal form once came back empty with the refusal at the top of a long page."""
+    from django.urls import reverse
+
+    evaluation = round_.evaluation  # not submitted yet: a proposal is refused
+    client.force_login(cast.secretary)
+    response = client.post(
+        reverse("propose", args=[evaluation.pk]),
+        {"version": evaluation.version, "level": "HTNV", "reason": "Lý do đề xuất thử"},
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#propose")
+    page = client.get(response["Location"]).content.decode()
+    form = page[page.index('id="propose"') :]
+    form = form[: form.index("</section>")]
+    assert 'role="alert"' in form and "chưa nộp" in form
+    assert '<option value="HTNV" selected>' in form and "Lý do đề xuất thử" in form
+    assert fresh(evaluation).cell_level == ""
+    again = client.get(reverse("review_detail", args=[evaluation.pk])).content.decode()
+    assert "Lý do đề xuất thử" not in again  # shown once
