@@ -107,18 +107,22 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tallies = {t.evaluation_id: t for t in ballot.tallies.all()}
     small = ballot.present < SMALL_GROUP
     reveal = request.GET.get("reveal") == "1" or not small
+    subjects = _subjects(ballot)
+    names = {e.pk: e.subject_name for e in subjects}
+    mismatches = services.paper_mismatches(ballot) if ballot.mode == BallotMode.PAPER else None
     return render(
         request,
         "ballots/detail.html",
         {
             "ballot": ballot,
-            "subjects": [(e, tallies.get(e.pk)) for e in _subjects(ballot)],
+            "subjects": [(e, tallies.get(e.pk)) for e in subjects],
             "small": small,
             "reveal": reveal,
             "entries": ballot.entries.select_related("entered_by").order_by("entered_at"),
-            "mismatches": services.paper_mismatches(ballot)
-            if ballot.mode == BallotMode.PAPER
-            else None,
+            # (subject's name, field, first keying, second keying): names, not ids
+            "mismatches": None
+            if mismatches is None
+            else [(names.get(eid, f"#{eid}"), *rest) for eid, *rest in mismatches],
             "cast": ballot.codes.exclude(choices=None).count()
             if ballot.mode == BallotMode.ROOM
             else 0,

@@ -63,7 +63,7 @@ def tally_data(evaluations, xs=1, tt=4, ht=0, k=0, issued=6, returned=6, valid=5
     }
 
 
-def test_paper_results_are_accepted_only_when_both_entries_agree(cast, round_):
+def test_paper_results_are_accepted_only_when_both_entries_agree(client, cast, round_):
     evaluations = members(round_)
     ballot = new_ballot(cast, round_, evaluations)
     services.paper_entry_save(
@@ -79,6 +79,12 @@ def test_paper_results_are_accepted_only_when_both_entries_agree(cast, round_):
         (evaluations[0].pk, "HTXSNV"),
         (evaluations[0].pk, "HTTNV"),
     }
+    client.force_login(cast.secretary)  # the page names the subject, not its id
+    page = client.get(reverse("ballot_detail", args=[ballot.pk])).content.decode()
+    listed = page[page.index('class="plainlist mismatches"') :]
+    listed = listed[: listed.index("</ul>")]
+    assert f"<li>{evaluations[0].subject_name} · HTXSNV: " in listed
+    assert f"#{evaluations[0].pk}" not in listed
     with pytest.raises(ValidationError, match="chưa khớp"):
         services.paper_accept(actor=cast.secretary, ballot=ballot)
     services.paper_entry_save(

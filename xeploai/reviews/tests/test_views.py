@@ -188,3 +188,11 @@ def test_a_task_without_its_result_is_refused_naming_the_row(client, cast, round
     data = form_data(round_.evaluation, task_0="Tham mưu đề án A")
     response = client.post(reverse("review_save", args=[round_.evaluation.pk]), data)
     assert response.status_code == 400 and "result_0" in response.context["form"].errors
+
+
+def test_a_member_finds_their_results_of_past_years_in_the_menu(client, cast, round_):
+    client.force_login(cast.member)
+    page = client.get(reverse("review_detail", args=[round_.evaluation.pk])).content.decode()
+    menu = page[page.index('class="mainnav"') : page.index("</nav>", page.index('class="mainnav"'))]
+    assert f'href="{reverse("my_history")}"' in menu
+    assert client.get(reverse("my_history")).status_code == 200
