@@ -90,8 +90,12 @@ def progress(unit: OrgUnit, period: Period, today: dt.date) -> Progress:
             if row["kind"] not in kinds:
                 continue
             due = deadlines.get(deadline_step)
-            done = row["not_rated"] + (row["n"] - row["not_rated"] if rank >= needed else 0)
-            open_ = row["n"] - done
+            # Subjects not rated (exempt, suspended, newly admitted…) write no review, as the
+            # round page counts them; their not-rated status is still proposed, sent and
+            # decided like any level, so the later steps count them by their stage.
+            n = row["n"] - row["not_rated"] if key == "review" else row["n"]
+            done = n if rank >= needed else 0
+            open_ = n - done
             late = open_ if due is not None and today > due else 0
             for target in [total, rows.get(row["prefix"])]:
                 if target is None:

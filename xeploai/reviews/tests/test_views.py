@@ -196,3 +196,31 @@ def test_a_member_finds_their_results_of_past_years_in_the_menu(client, cast, ro
     menu = page[page.index('class="mainnav"') : page.index("</nav>", page.index('class="mainnav"'))]
     assert f'href="{reverse("my_history")}"' in menu
     assert client.get(reverse("my_history")).status_code == 200
+
+
+def test_progress_counts_the_not_rated_as_the_round_page_does(client, cast, round_):
+    """A member not rated (suspended) writes no review: the progress page once counted them as
+    having done every step — a review submitted that the round page did not count, and a
+    decision no one had made."""
+    from xeploai.cycles.progress import progress
+
+    unit = cast.cell_a1
+    today = dt.date(2026, 12, 1)
+    waiting = Evaluation.objects.filter(
+        period=round_.period, unit=unit, kind="dang_vien", stage=Stage.PENDING
+    ).first()
+    assert waiting is not None
+
+    def counts():
+        steps = progress(unit, round_.period, today).total.steps
+        return {key: (steps[key].done, steps[key].total) for key in ("review", "decide")}
+
+    before = counts()
+    Evaluation.objects.filter(pk=waiting.pk).update(not_rated_reason="DINH_CHI_SINH_HOAT")
+    after = counts()
+    assert after["review"] == (before["review"][0], before["review"][1] - 1)  # no review due
+    assert after["decide"] == before["decide"]  # its not-rated status is still to be decided
+    client.force_login(cast.secretary)
+    page = client.get(reverse("round_page", args=[unit.code])).content.decode()
+    done, total = after["review"]
+    assert f"{done}/{total}" in page.replace(" ", "")
