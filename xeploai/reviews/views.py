@@ -468,6 +468,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "reason_choices": tuple((value, str(label)) for value, label in REASON_CHOICES),
             "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
             "refused": request.session.pop(REFUSED, None),
+            "blocked": frozenset(pk for v in violations if v.error for pk, _name in v.subjects),
         },
     )
 

@@ -114,6 +114,8 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
         "      </form>\n    "
     )
     refused: dict[str, Any] | None = context.get("refused")  # the decision just refused
+    # not ticked for "decide as proposed": the rules refuse their proposal (the page says why)
+    blocked: frozenset[int] = context.get("blocked") or frozenset()
     group_labels: dict[str, str] = {}  # translated once per group, not once per row
     out: list[str] = []
     add = out.append
@@ -127,7 +129,7 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
             if sent:
                 add(
                     f'<td><input type="checkbox" name="ids" value="{pk}" form="accept-form"'
-                    f' aria-label="{name}" checked></td>'
+                    f' aria-label="{name}"{"" if pk in blocked else " checked"}></td>'
                 )
             else:
                 add("<td></td>")

@@ -450,3 +450,22 @@ def test_a_refused_proposal_is_explained_at_its_form_with_what_was_chosen(client
     assert fresh(evaluation).cell_level == ""
     again = client.get(reverse("review_detail", args=[evaluation.pk])).content.decode()
     assert "Lý do đề xuất thử" not in again  # shown once
+
+
+def test_decide_as_proposed_ticks_only_the_files_the_rules_accept(client, cast, round_):
+    """Every file sent was ticked for "decide as proposed", which is all or nothing: one file
+    the rules refuse made the button refuse them all. Those are now left unticked."""
+    from django.urls import reverse
+
+    evaluation = ready_to_decide(cast, round_.evaluation)
+    client.force_login(cast.clerk)
+    board = reverse("board", args=[cast.org_a.code])
+
+    def ticked() -> bool:
+        page = client.get(board).content.decode()
+        box = page[page.index(f'name="ids" value="{evaluation.pk}"') :]
+        return box[: box.index(">")].endswith(" checked")
+
+    assert ticked()
+    Evaluation.objects.filter(pk=evaluation.pk).update(content=content(score_common=45))
+    assert not ticked()
