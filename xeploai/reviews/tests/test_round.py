@@ -469,3 +469,23 @@ def test_decide_as_proposed_ticks_only_the_files_the_rules_accept(client, cast, 
     assert ticked()
     Evaluation.objects.filter(pk=evaluation.pk).update(content=content(score_common=45))
     assert not ticked()
+
+
+def test_the_quota_meter_turns_red_only_above_the_allowed_number(client, cast, round_):
+    """The meter's boundary once sat on the allowed number with the browser's default optimum:
+    a group over its limit was drawn green and one within it yellow. Now the optimum (0) lies
+    below a boundary half a person above the allowed number: green up to it, red above."""
+    import re
+
+    from django.urls import reverse
+
+    ready_to_decide(cast, round_.evaluation, level="HTXSNV")
+    client.force_login(cast.clerk)
+    page = client.get(reverse("board", args=[cast.org_a.code])).content.decode()
+    meters = re.findall(r"<meter ([^>]*)>", page)
+    assert meters
+    for attributes in meters:
+        values = dict(re.findall(r'(\w+)="([^"]*)"', attributes))
+        allowed = float(values["low"]) - 0.5
+        assert values["high"] == values["low"] and values["optimum"] == "0"
+        assert allowed == int(allowed) >= 0  # a whole number of people
