@@ -158,7 +158,7 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
                 add("".join(f"<li>{_text(m)}</li>" for m in row.messages))
                 add("</ul>")
         elif row.facts_problem:
-            add(f'<span class="badge bad">{_text(row.facts_problem)}</span>')
+            add(f'<p class="errors">{_text(row.facts_problem)}</p>')  # wraps, unlike a badge
         else:
             add("—")
         add("</td>\n  <td>\n    ")

@@ -360,7 +360,7 @@ def test_a_stored_review_the_rules_cannot_read_is_named_on_the_board_row(
     said = f"Invalid facts: {said_en}" if language == "en" else f"Dữ liệu không hợp lệ: {said_vi}"
     row = page[page.index(f'id="e{evaluation.pk}"') :]
     row = row[: row.index("</tr>")]
-    assert f'<span class="badge bad">{said}' in row
+    assert f'<p class="errors">{said}' in row
     assert f"m{evaluation.person_id}:" not in page  # the internal subject id is not shown
     client.force_login(cast.secretary)
     assert client.get(reverse("round_page", args=[cast.cell_a1.code])).status_code == 200
