@@ -172,6 +172,12 @@ def paper_entry(request: HttpRequest, pk: int, entry_no: int) -> HttpResponse:
                 return redirect("ballot_detail", pk=ballot.pk)
             except ValidationError as error:
                 errors = error.messages
+    else:
+        # Keying this entry again (to correct a cell after a mismatch) starts from what it
+        # holds; never from the other entry, which the double keying must not see.
+        current = ballot.entries.filter(entry_no=entry_no, superseded=False).order_by("-pk")
+        kept = current.values_list("data", flat=True).first()
+        data = kept or {}
     rows = [(e, data.get(str(e.pk), {})) for e in _subjects(ballot)]
     return render(
         request,

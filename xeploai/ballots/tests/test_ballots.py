@@ -85,6 +85,11 @@ def test_paper_results_are_accepted_only_when_both_entries_agree(client, cast, r
     listed = listed[: listed.index("</ul>")]
     assert f"<li>{evaluations[0].subject_name} · HTXSNV: " in listed
     assert f"#{evaluations[0].pk}" not in listed
+    # Keying the second entry again starts from what it holds (2 HTXSNV), not from entry 1
+    again = client.get(reverse("paper_entry", args=[ballot.pk, 2])).content.decode()
+    assert f'name="{evaluations[0].pk}-HTXSNV" value="2"' in again
+    first = client.get(reverse("paper_entry", args=[ballot.pk, 1])).content.decode()
+    assert f'name="{evaluations[0].pk}-HTXSNV" value="2"' not in first
     with pytest.raises(ValidationError, match="chưa khớp"):
         services.paper_accept(actor=cast.secretary, ballot=ballot)
     services.paper_entry_save(
