@@ -14,6 +14,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
@@ -22,6 +23,8 @@ from xeploai.reports.formats import tables
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+CELL_POINTS = 6.5  # the tables' font size
+PADDING = 3  # points either side of a cell's text
 
 
 @cache
@@ -41,8 +44,10 @@ def _styles() -> dict[str, ParagraphStyle]:
             "title", parent=body, fontName=BOLD, fontSize=13, leading=17, alignment=1
         ),
         "unit": ParagraphStyle("unit", parent=body, fontName=BOLD),
-        "h": ParagraphStyle("h", parent=body, fontName=BOLD, fontSize=10.5, spaceBefore=8),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=6.5, leading=8, spaceAfter=0),
+        "h": ParagraphStyle(
+            "h", parent=body, fontName=BOLD, fontSize=10.5, spaceBefore=8, keepWithNext=1
+        ),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=CELL_POINTS, leading=8, spaceAfter=0),
         "head": ParagraphStyle(
             "head", parent=body, fontName=BOLD, fontSize=6.5, leading=8, spaceAfter=0
         ),
@@ -64,18 +69,36 @@ def _table(table: tables.Table, styles: dict[str, ParagraphStyle], width: float)
         ]
         for values in table.rows
     ]
-    text_columns = sum(1 for c in table.columns if c.kind == "text")
-    numeric = len(table.columns) - text_columns
-    wide = min(4.2 * cm, width / max(1, text_columns)) if numeric else width / text_columns
-    narrow = (width - wide * text_columns) / max(1, numeric)
-    widths = [wide if c.kind == "text" else narrow for c in table.columns]
-    grid = LongTable([head, *body], colWidths=widths, repeatRows=1)
+    numeric = sum(1 for c in table.columns if c.kind != "text")
+    # A text column is as wide as its longest cell (1.5–4.2 cm; all the width if every column
+    # is text); the numbers share the rest, so that their headings break between words.
+    widths: list[float | None] = []
+    for index, column in enumerate(table.columns):
+        if column.kind != "text":
+            widths.append(None)
+            continue
+        longest = max(
+            (
+                stringWidth(tables.cell_text(values[index], column.kind), REGULAR, CELL_POINTS)
+                for values in table.rows
+            ),
+            default=0.0,
+        )
+        widths.append(min(4.2 * cm, max(1.5 * cm, longest + 2 * PADDING)))
+    if not numeric:
+        widths = [width / len(widths)] * len(widths)
+    narrow = (width - sum(w for w in widths if w is not None)) / max(1, numeric)
+    grid = LongTable(
+        [head, *body], colWidths=[narrow if w is None else w for w in widths], repeatRows=1
+    )
     grid.setStyle(
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
             ]
         )
     )

@@ -130,3 +130,17 @@ def test_libreoffice_converts_the_docx_and_xlsx_to_pdf(report, tmp_path):
     for name in ("report-docx.pdf", "report-xlsx.pdf"):
         produced = tmp_path / "out" / name
         assert produced.read_bytes().startswith(b"%PDF-"), name
+
+
+def test_pdf_table_headings_break_between_words_not_inside_them(report):
+    """The numeric columns were so narrow that reportlab split words of their headings
+    ("HTTN/V", "Tổn/g số"): text columns now take only the width their cells need."""
+    data = render(report, "pdf")
+    lines = [
+        line.strip()
+        for page in PdfReader(io.BytesIO(data)).pages
+        for line in page.extract_text().splitlines()
+    ]
+    assert "HTTNV" in "\n".join(lines)
+    for broken in ("HTTN", "HTXS", "KHTN", "Tổn", "Chư"):
+        assert broken not in lines, f"a heading word split: {broken!r}"
