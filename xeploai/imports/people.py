@@ -47,6 +47,9 @@ DEFAULTS: dict[str, Any] = {
 DEFAULT_VALUES = tuple(DEFAULTS.get(name) for name in FIELDS)
 INSERT_FIELDS = ("id", *FIELDS, "name_folded", "unit")
 UPDATE_FIELDS = (*FIELDS, "name_folded", "unit")
+# What a member on file is looked up as, and re-read as before an update: one tuple for both,
+# so that ``lock_unchanged`` compares like with like.
+LOOKED_UP = ("id", *FIELDS, "unit")
 MEMBERSHIP_FIELDS = ("person", "unit", "kind", "start", "end")
 ADMISSION = FIELDS.index("admission_date")
 OFFICIAL = FIELDS.index("official_date")
@@ -101,10 +104,9 @@ class PeoplePlan(Plan):
         values."""
         if not self.read:
             return
-        columns = ("id", *FIELDS, "unit")
         now = {
             record[0]: record[1:]
-            for record in bulk.fetch_by_keys(Person, columns, "id", sorted(self.read), lock=True)
+            for record in bulk.fetch_by_keys(Person, LOOKED_UP, "id", sorted(self.read), lock=True)
         }
         for pk, (number, before) in self.read.items():
             if now.get(pk) != before:
@@ -143,13 +145,12 @@ def _existing(
     by_id: dict[str, tuple[Any, ...]] = {}
     by_card: dict[str, tuple[Any, ...]] = {}
     cid, card = 1 + FIELDS.index("citizen_id"), 1 + FIELDS.index("party_card_number")
-    columns = ("id", *FIELDS, "unit")
-    records = {r[0]: r for r in bulk.fetch_by_keys(Person, columns, "citizen_id", list(ids))}
+    records = {r[0]: r for r in bulk.fetch_by_keys(Person, LOOKED_UP, "citizen_id", list(ids))}
     found_cards = {r[card] for r in records.values() if r[card]}
     # A card needs its own look-up only when the row's citizen ID did not bring it along.
     cards -= found_cards
     if cards:
-        for record in bulk.fetch_by_keys(Person, columns, "party_card_number", list(cards)):
+        for record in bulk.fetch_by_keys(Person, LOOKED_UP, "party_card_number", list(cards)):
             records[record[0]] = record
     paths: dict[int, str] = {}
     for batch in chunked(sorted({record[-1] for record in records.values()})):
