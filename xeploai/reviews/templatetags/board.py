@@ -106,13 +106,7 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
     decide_head, decide_tail = _url_of("decide")
     competent = f' <span class="badge warn">{words["t_competent"]}</span>'
     locked = f' <span class="badge ok">{words["t_locked"]}</span>\n    '
-    form_words = (
-        f'<input type="text" name="reason" placeholder="{words["t_placeholder"]}"'
-        f' aria-label="{words["t_why"]}">\n'
-        f'        <label><input type="checkbox" name="override"> {words["t_override"]}</label>\n'
-        f'        <button type="submit" class="primary">{words["t_decide"]}</button>\n'
-        "      </form>\n    "
-    )
+    form_words = _form_words(words)
     refused: dict[str, Any] | None = context.get("refused")  # the decision just refused
     # not ticked for "decide as proposed": the rules refuse their proposal (the page says why)
     blocked: frozenset[int] = context.get("blocked") or frozenset()
@@ -165,59 +159,45 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
         if e.is_locked:
             add(_badge(e.level or ""))
             add(locked)
-        elif may_decide and sent and refused is not None and refused.get("pk") == pk:
-            add(_refused_form(refused, e, decide_head, decide_tail, csrf, board_url, words))
-            add(_level_options(codes, refused["level"]))
-            add("</select>\n")
-            add(f'        <select name="not_rated_reason" aria-label="{words["t_reason"]}">')
-            add(reason_options(reasons, refused["level"], refused["not_rated_reason"]))
-            add("</select>\n")
-            add(_refused_words(refused, words))
         elif may_decide and sent:
+            # the decision just refused on this row: why, above its form, and what was sent
+            attempt = refused if refused is not None and refused.get("pk") == pk else None
+            level, reason = (
+                (e.cell_level, e.not_rated_reason)
+                if attempt is None
+                else (attempt["level"], attempt["not_rated_reason"])
+            )
+            if attempt is not None:
+                errors = "".join(f"<li>{_text(text)}</li>" for text in attempt["errors"])
+                add(f'\n      <ul class="errors" role="alert">{errors}</ul>')
             add(
                 f'\n      <form method="post" action="{decide_head}{pk}{decide_tail}"'
                 ' class="decide">\n        '
                 f'{csrf}<input type="hidden" name="version" value="{_text(e.version)}">'
                 f'<input type="hidden" name="next" value="{board_url}#e{pk}">\n'
                 f'        <select name="level" aria-label="{words["t_level"]}">'
-                f"{_level_options(codes, e.cell_level)}</select>\n"
+                f"{_level_options(codes, level)}</select>\n"
                 f'        <select name="not_rated_reason" aria-label="{words["t_reason"]}">'
-                f"{reason_options(reasons, e.cell_level, e.not_rated_reason)}</select>\n"
-                f"        {form_words}"
+                f"{reason_options(reasons, level, reason)}</select>\n        "
             )
+            if attempt is None:
+                add(form_words)
+            else:
+                add(_form_words(words, attempt["reason"], attempt["override"]))
         else:
             add(f'<span class="muted">{_text(e.get_stage_display())}</span>')
         add("\n  </td>\n</tr>\n")
     return mark_safe("".join(out))  # noqa: S308
 
 
-def _refused_form(
-    refused: dict[str, Any],
-    e: Any,
-    decide_head: str,
-    decide_tail: str,
-    csrf: str,
-    board_url: str,
-    words: dict[str, str],
-) -> str:
-    """The start of the decide form of the row whose decision was just refused: why, in words,
-    above the form (the row is where the page lands), up to its level select."""
-    errors = "".join(f"<li>{_text(text)}</li>" for text in refused.get("errors", ()))
+def _form_words(words: dict[str, str], reason: str = "", override: bool = False) -> str:
+    """The end of a row's decide form: the reason, the override, the button (with the reason
+    and the override sent, for a decision just refused)."""
+    value = f' value="{_text(reason)}"' if reason else ""
+    checked = " checked" if override else ""
     return (
-        f'\n      <ul class="errors" role="alert">{errors}</ul>'
-        f'\n      <form method="post" action="{decide_head}{e.pk}{decide_tail}" class="decide">'
-        f'\n        {csrf}<input type="hidden" name="version" value="{_text(e.version)}">'
-        f'<input type="hidden" name="next" value="{board_url}#e{e.pk}">\n'
-        f'        <select name="level" aria-label="{words["t_level"]}">'
-    )
-
-
-def _refused_words(refused: dict[str, Any], words: dict[str, str]) -> str:
-    """The rest of that form, with the reason and the override as they were sent."""
-    checked = " checked" if refused.get("override") else ""
-    return (
-        f'        <input type="text" name="reason" placeholder="{words["t_placeholder"]}"'
-        f' aria-label="{words["t_why"]}" value="{_text(refused.get("reason", ""))}">\n'
+        f'<input type="text" name="reason" placeholder="{words["t_placeholder"]}"'
+        f' aria-label="{words["t_why"]}"{value}>\n'
         f'        <label><input type="checkbox" name="override"{checked}> {words["t_override"]}'
         "</label>\n"
         f'        <button type="submit" class="primary">{words["t_decide"]}</button>\n'
