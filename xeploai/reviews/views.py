@@ -284,19 +284,30 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _error_messages(request, error)
         # The review page shows the refusal at its proposal form, with what was chosen.
-        request.session[REFUSED_PROPOSAL] = {
-            "pk": evaluation.pk,
-            "level": form.cleaned_data["level"],
-            "not_rated_reason": form.cleaned_data["not_rated_reason"],
-            "reason": form.cleaned_data["reason"],
-            "errors": list(error.messages),
-        }
+        _keep_refused(request, REFUSED_PROPOSAL, evaluation, form, error)
         if not request.POST.get("next"):
             return redirect(reverse("review_detail", args=[evaluation.pk]) + "#propose")
     return redirect(request.POST.get("next") or reverse("review_detail", args=[evaluation.pk]))
 
 
 REFUSED_PROPOSAL = "xeploai-proposal-refused"  # the last refused proposal, for the next page
+
+
+def _keep_refused(
+    request: HttpRequest,
+    key: str,
+    evaluation: Evaluation,
+    form: ProposeForm | DecideForm,
+    error: ValidationError,
+) -> None:
+    """Keep a refused proposal or decision in the session for the next page, which shows why
+    at the form and puts back what was sent."""
+    sent = ("level", "not_rated_reason", "reason", "override")
+    request.session[key] = {
+        "pk": evaluation.pk,
+        **{name: form.cleaned_data[name] for name in sent if name in form.cleaned_data},
+        "errors": list(error.messages),
+    }
 
 
 @require_POST
@@ -326,14 +337,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         for text in error.messages:
             messages.error(request, f"{evaluation.subject_name}: {text}")
         # The board shows the refusal on the row, with what was chosen (REFUSED).
-        request.session[REFUSED] = {
-            "pk": evaluation.pk,
-            "level": form.cleaned_data["level"],
-            "not_rated_reason": form.cleaned_data["not_rated_reason"],
-            "reason": form.cleaned_data["reason"],
-            "override": bool(form.cleaned_data["override"]),
-            "errors": list(error.messages),
-        }
+        _keep_refused(request, REFUSED, evaluation, form, error)
     return redirect(back)
 
 
