@@ -116,6 +116,9 @@ def job_claim() -> Job | None:
     return job
 
 
+_PROGRESS = ("progress_done", "progress_total", "message", "heartbeat_at")  # what it writes
+
+
 class Reporter:
     """The progress callback handed to a handler: writes the job row at most every 0.5 s.
 
@@ -132,34 +135,28 @@ class Reporter:
         self.last = 0.0
         self.last_message = ""
         self._own: BaseDatabaseWrapper | None = None
+        self._update = ""  # the UPDATE that connection sends, written once
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             self._own = connections.create_connection(DEFAULT_DB_ALIAS)
             # the people import reports from its pipeline's thread (imports/pipeline.py)
             self._own.inc_thread_sharing()
+            quote = self._own.ops.quote_name
+            column = {field.name: str(field.column) for field in Job._meta.concrete_fields}
+            assignments = ", ".join(f"{quote(column[name])} = %s" for name in _PROGRESS)
+            self._update = f"UPDATE {quote(Job._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
 
     def __call__(self, done: int, total: int, message: str) -> None:
         now = time.monotonic()
         if message == self.last_message and now - self.last < PROGRESS_EVERY:
             return
         self.last, self.last_message = now, message
-        values = {
-            "progress_done": done,
-            "progress_total": total,
-            "message": message[:255],
-            "heartbeat_at": timezone.now(),
-        }
+        values = dict(zip(_PROGRESS, (done, total, message[:255], timezone.now()), strict=True))
         if self._own is None:
             Job.objects.filter(pk=self.job.pk).update(**values)
             return
-        quote = self._own.ops.quote_name
-        column = {field.name: str(field.column) for field in Job._meta.concrete_fields}
-        assignments = ", ".join(f"{quote(column[name])} = %s" for name in values)
         parameters: list[Any] = [*values.values(), self.job.pk]
         with self._own.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {quote(Job._meta.db_table)} SET {assignments} WHERE id = %s",  # noqa: S608
-                parameters,
-            )
+            cursor.execute(self._update, parameters)
 
     def close(self) -> None:
         if self._own is not None:
