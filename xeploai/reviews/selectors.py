@@ -8,7 +8,6 @@ from functools import cached_property, partial
 from typing import Any
 
 from django.db.models import Q
-from django.utils.translation import get_language
 
 from xeploai import rules
 from xeploai.cycles.models import Period
@@ -132,12 +131,9 @@ def _ceiling(
     subject = facts.subject(evaluation)
     try:
         return rules.ceiling(subject, ruleset, period.evaluation_date, year=period.year)
-    except rules.InvalidFacts as error:
-        sentence = rules.RULES["facts.invalid"]  # "Dữ liệu không hợp lệ: …", as the refusal says
-        prefix = f"{subject.id}: "
-        if get_language() == "en":
-            return sentence.en.format(detail_en=error.message_en.removeprefix(prefix))
-        return sentence.vi.format(detail_vi=error.message_vi.removeprefix(prefix))
+    except rules.InvalidFacts as error:  # "Dữ liệu không hợp lệ: …", as the refusal says
+        invalid = rules.Explanation("facts.invalid", "", error.details(subject.id), subject.id)
+        return engine.message(invalid)
 
 
 def _rows(

@@ -283,15 +283,7 @@ def _check_one(
     try:
         result = ceiling(subject, ruleset, on, year=year, related=related, notes=False)
     except InvalidFacts as error:
-        prefix = f"{sid}: "  # the violation names its subject already
-        out.add(
-            "facts.invalid",
-            sid,
-            Severity.ERROR,
-            "",
-            detail_vi=error.message_vi.removeprefix(prefix),
-            detail_en=error.message_en.removeprefix(prefix),
-        )
+        out.add("facts.invalid", sid, Severity.ERROR, "", **error.details(sid))
         return True
     if level > result.level:
         for limit in result.limits:

@@ -26,6 +26,15 @@ class InvalidRuleSet(RuleError):
 class InvalidFacts(RuleError):
     """The facts given for a subject are inconsistent with the rule set (e.g. missing grades)."""
 
+    def details(self, subject_id: str) -> dict[str, str]:
+        """The numbers of the "facts.invalid" sentence about ``subject_id``: both messages
+        without their "<subject id>: " lead (the sentence belongs to that subject already)."""
+        lead = f"{subject_id}: "
+        return {
+            "detail_vi": self.message_vi.removeprefix(lead),
+            "detail_en": self.message_en.removeprefix(lead),
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Loosening:
