@@ -170,12 +170,31 @@ def test_the_production_configuration_passes_djangos_deploy_checks():
         "XEPLOAI_ALLOWED_HOSTS": "xeploai.example",
         "DJANGO_SETTINGS_MODULE": "xeploai.settings",
     }
-    result = subprocess.run(
-        [sys.executable, "-m", "xeploai", "check", "--deploy", "--fail-level", "WARNING"],
+    result = _deploy_check(environment, "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_the_deployment_check_says_when_it_cannot_reach_the_database(tmp_path):
+    """`xeploai check --deploy --database default` against a PostgreSQL nobody listens on: a
+    warning naming the failure (xeploai.W002, imports/checks.py), not a traceback."""
+    environment = {**os.environ, "DATABASE_URL": "postgres://xeploai@127.0.0.1:9/xeploai_nowhere"}
+    done = _deploy_check(environment, "--database", "default", cwd=tmp_path)
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert "(xeploai.W002)" in done.stderr + done.stdout
+    assert "127.0.0.1" in done.stderr + done.stdout
+
+
+def _deploy_check(
+    environment: dict[str, str], *options: str, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``xeploai check --deploy`` in a process of its own, with ``environment``."""
+    return subprocess.run(
+        [sys.executable, "-m", "xeploai", "check", "--deploy", *options],
         env=environment,
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
+        timeout=120,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "no issues" in result.stdout
