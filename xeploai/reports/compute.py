@@ -18,6 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from xeploai import rules
 from xeploai.cycles.models import Period, Step
 from xeploai.lib.numbers import percent
 from xeploai.org.models import Level, OrgUnit, UnitKind
@@ -40,8 +41,6 @@ LEVELS: tuple[str, ...] = (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)
 _COMMITTEE, _GRASSROOTS, _CELL, _MEMBER = range(4)
 TARGET_BLOCKS: tuple[str, ...] = (SubjectKind.GRASSROOTS, SubjectKind.MEMBER)  # rules.md §4.9
 TARGET_RATE = Decimal(90)  # "trên 90%" rated HTTNV or above
-QUOTA_RATIO = (1, 5)  # HTXSNV ≤ 20 % of the base, as a fraction kept exact
-SMALL_POOL = 5  # the small-unit exception: fewer than 5 subjects, all HTTNV or above → one HTXSNV
 SINGLE_GROUP_MIN = 5  # heuristic: a body with this many members rated in one group only
 
 
@@ -420,28 +419,37 @@ def _unrated_buckets(counts: Counts) -> list[str]:
     return found
 
 
-def _allowed(xs: int, tt: int, ht: int, k: int, base: int, small_exception: bool) -> int:
-    allowed = base * QUOTA_RATIO[0] // QUOTA_RATIO[1]  # floor: "không vượt quá" means ≤
-    rated = xs + tt + ht + k
-    if small_exception and allowed == 0 and 0 < rated < SMALL_POOL and ht + k == 0:
-        return 1
-    return allowed
-
-
 Levels4 = tuple[int, int, int, int]  # HTXSNV, HTTNV, HTNV, KHTNV of one pool
 
+_RULES_BASE = {
+    "tt_plus": rules.QuotaBase.TTNV_OR_ABOVE,
+    "tt_only": rules.QuotaBase.TTNV_ONLY,
+}
 
-def _pool_allowed(levels: Levels4, quota_base: QuotaBase, small_exception: bool) -> int:
-    xs, tt, ht, k = levels
-    base = xs + tt if quota_base == QuotaBase.TT_PLUS else tt
-    return _allowed(xs, tt, ht, k, base, small_exception)
+
+@dataclass(frozen=True)
+class _Quota:
+    """The period's rule set's quota, read with the report's base and the period's choice of
+    the small-unit exception (the quota itself lives in ``xeploai.rules.quota``)."""
+
+    settings: rules.Settings
+    quota_base: QuotaBase
+    small_exception: bool
+
+    def allowed(self, levels: Levels4) -> tuple[int, int, bool]:
+        """``(base, allowed, small_unit)`` of one pool."""
+        return rules.group_allowed(
+            levels,
+            self.settings,
+            quota_base=_RULES_BASE[self.quota_base],
+            small_unit_exception=self.small_exception,
+        )
 
 
 def _group_findings(
     member_pools: dict[str, dict[str, Levels4]],
     refs: dict[str, UnitRef],
-    quota_base: QuotaBase,
-    small_exception: bool,
+    quota: _Quota,
 ) -> list[GroupFinding]:
     """Bodies that did not apply the three member groups (rules.md §4.1, seed 004).
 
@@ -462,7 +470,7 @@ def _group_findings(
             if sum(next(iter(groups.values()))) >= SINGLE_GROUP_MIN:
                 findings.append(GroupFinding(refs[path], "single_group", summary(groups)))
             continue
-        if not any(b[0] > _pool_allowed(b, quota_base, small_exception) for b in groups.values()):
+        if not any(b[0] > quota.allowed(b)[1] for b in groups.values()):
             continue
         pooled: Levels4 = (
             sum(b[0] for b in groups.values()),
@@ -470,7 +478,7 @@ def _group_findings(
             sum(b[2] for b in groups.values()),
             sum(b[3] for b in groups.values()),
         )
-        if pooled[0] <= _pool_allowed(pooled, quota_base, small_exception):
+        if pooled[0] <= quota.allowed(pooled)[1]:
             findings.append(GroupFinding(refs[path], "pooled", summary(groups)))
     findings.sort(key=lambda f: f.decider.code)
     return findings
@@ -484,6 +492,11 @@ def compute_report(
     ``as_of`` is the date the progress is judged at (deadlines passed or not).
     """
     options = options or Options()
+    quota = _Quota(
+        rules.get_ruleset(period.ruleset).settings,
+        options.quota_base,
+        period.small_unit_exception,
+    )
     # query 1: the previous period to compare with, and this period's decision deadlines
     previous, due = fetch.period_context(
         period, unit, [Step.GRASSROOTS_DECISION, Step.UPPER_DECISION]
@@ -523,8 +536,7 @@ def compute_report(
     for (decider_path, block, group), (xs, tt, ht, k) in sorted(pools.items()):
         if block == _MEMBER_BLOCK:
             member_pools[decider_path][group] = (xs, tt, ht, k)
-        base = xs + tt if options.quota_base == QuotaBase.TT_PLUS else tt
-        allowed = _allowed(xs, tt, ht, k, base, period.small_unit_exception)
+        base, allowed, small = quota.allowed((xs, tt, ht, k))
         if xs > allowed:
             quota_findings.append(
                 QuotaFinding(
@@ -536,7 +548,7 @@ def compute_report(
                     rated=xs + tt + ht + k,
                     base=base,
                     allowed=allowed,
-                    small_unit=allowed == 1 and base * QUOTA_RATIO[0] // QUOTA_RATIO[1] == 0,
+                    small_unit=small,
                 )
             )
 
@@ -584,9 +596,7 @@ def compute_report(
         blocks=blocks,
         children=children,
         quota_findings=tuple(quota_findings),
-        group_findings=tuple(
-            _group_findings(member_pools, refs, options.quota_base, period.small_unit_exception)
-        ),
+        group_findings=tuple(_group_findings(member_pools, refs, quota)),
         unrated_units=unrated,
         progress=progress,
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from xeploai.rules.facts import Decision, SubjectKind
 from xeploai.rules.levels import Level
-from xeploai.rules.rulesets.base import MemberGrouping, QuotaBase, Rounding, RuleSet
+from xeploai.rules.rulesets.base import MemberGrouping, QuotaBase, Rounding, RuleSet, Settings
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -75,6 +75,39 @@ def allowed_excellent(base: int, ratio_pct: int, rounding: Rounding) -> int:
     return (2 * product + 100) // 200
 
 
+def group_allowed(
+    counts: tuple[int, int, int, int],
+    settings: Settings,
+    *,
+    quota_base: QuotaBase | None = None,
+    ratio_pct: int | None = None,
+    small_unit_exception: bool | None = None,
+) -> tuple[int, int, bool]:
+    """``(base, allowed, small_unit)`` for one group with ``counts`` = (HTXSNV, HTTNV, HTNV,
+    KHTNV) under ``settings``; ``quota_base``, ``ratio_pct`` and ``small_unit_exception``
+    override the settings' reading (a report option, an outstanding body, a period's choice).
+
+    >>> from xeploai.rules.rulesets import get_ruleset
+    >>> settings = get_ruleset("366-2025").settings
+    >>> group_allowed((11, 39, 0, 0), settings), group_allowed((1, 3, 0, 0), settings)
+    ((50, 10, False), (4, 0, False))
+    >>> group_allowed((1, 3, 0, 0), settings, small_unit_exception=True)
+    (4, 1, True)
+    """
+    n_xs, n_tt, n_ht, n_k = counts
+    rated = n_xs + n_tt + n_ht + n_k
+    base_kind = settings.quota_base if quota_base is None else quota_base
+    base = n_xs + n_tt if base_kind is QuotaBase.TTNV_OR_ABOVE else n_tt
+    ratio = settings.quota_ratio_pct if ratio_pct is None else ratio_pct
+    allowed = allowed_excellent(base, ratio, settings.rounding)
+    exception = (
+        settings.small_unit_exception if small_unit_exception is None else small_unit_exception
+    )
+    if exception and allowed < 1 and rated < settings.small_unit_size and n_xs + n_tt == rated:
+        return base, 1, True
+    return base, allowed, False
+
+
 def quota_group(decision: Decision, ruleset: RuleSet) -> QuotaGroup:
     """The quota group of one decision: deciding body, kind of subject, and the subject's
     peer group (members: the excellence group, under THREE_GROUPS; ``CHUA_XAC_DINH`` when
@@ -112,7 +145,6 @@ def quota_summaries(
     out = []
     for group in sorted(counts):
         rated, n_xs, n_tt, n_ht, n_k = counts[group]
-        base = n_xs + n_tt if settings.quota_base is QuotaBase.TTNV_OR_ABOVE else n_tt
         ratio = settings.quota_ratio_pct
         unavailable = False
         if group.deciding_body in outstanding_bodies:
@@ -120,15 +152,7 @@ def quota_summaries(
                 ratio = settings.outstanding_ratio_pct
             else:
                 unavailable = True
-        allowed = allowed_excellent(base, ratio, settings.rounding)
-        small = False
-        if (
-            settings.small_unit_exception
-            and allowed < 1
-            and rated < settings.small_unit_size
-            and n_xs + n_tt == rated
-        ):
-            allowed, small = 1, True
+        base, allowed, small = group_allowed((n_xs, n_tt, n_ht, n_k), settings, ratio_pct=ratio)
         out.append(
             QuotaSummary(
                 group, rated, n_xs, n_tt, n_ht, n_k, base, ratio, allowed, small, unavailable
