@@ -1,22 +1,25 @@
-"""Which official form a subject writes its review in (rules.md §1.6, 366.md §1.4)."""
+"""Which official form a subject writes its review in: the rule set says (``rules.review_form``;
+rules.md §1.6, 366.md §1.4); this module only maps the app's subject kinds to the engine's."""
 
 from __future__ import annotations
 
+from xeploai import rules
 from xeploai.reviews.models import SubjectKind
+
+_KIND = {
+    SubjectKind.MEMBER: rules.SubjectKind.DANG_VIEN,
+    SubjectKind.CELL: rules.SubjectKind.CHI_BO,
+    SubjectKind.GRASSROOTS: rules.SubjectKind.TCCSD,
+    SubjectKind.COMMITTEE: rules.SubjectKind.TT_CAP_UY,
+}
 
 
 def form_code_for(
     ruleset: str, *, kind: str, has_post: bool = False, in_political_system: bool = True
 ) -> str:
-    """2019: Mẫu 02; 2023: 02A without a post / 02B with one; 2025: 2A with / 2B without /
-    2C outside the political system. Collectives: Mẫu 01 (and 03/04 analysis sheets before 2023).
-    """
-    if kind != SubjectKind.MEMBER:
-        return {"132-2018": "03-2019", "124-2023": "01-2023"}.get(ruleset, "01-2025")
-    if ruleset == "132-2018":
-        return "02-2019"
-    if ruleset == "124-2023":
-        return "02B-2023" if has_post else "02A-2023"
-    if not in_political_system:
-        return "2C-2025"
-    return "2A-2025" if has_post else "2B-2025"
+    """The key of the form (``"2A-2025"``) a subject of ``kind`` writes under rule set
+    ``ruleset``; an unknown rule set key raises ``rules.RuleError`` naming the known ones."""
+    subject = rules.Subject(
+        "", _KIND[SubjectKind(kind)], has_post=has_post, in_political_system=in_political_system
+    )
+    return rules.review_form(subject, rules.get_ruleset(ruleset)).key

@@ -20,6 +20,23 @@ def review_purpose(subject: Subject) -> FormPurpose:
     return _REVIEW_BY_ROLE.get(subject.role, FormPurpose.COLLECTIVE_REPORT)
 
 
+def review_form(subject: Subject, ruleset: RuleSet) -> Form:
+    """The form ``subject`` writes its review in under ``ruleset``: an individual's review form;
+    for a collective, the per-criterion analysis sheet where the rule set has one (2019: Mẫu
+    03), otherwise the collective report.
+
+    >>> from xeploai.rules.rulesets import get_ruleset
+    >>> from xeploai.rules.facts import SubjectKind
+    >>> cell = Subject("c", SubjectKind.CHI_BO)
+    >>> review_form(cell, get_ruleset("132-2018")).key, review_form(cell, get_ruleset("366-2025")).key
+    ('03-2019', '01-2025')
+    """
+    purpose = review_purpose(subject)
+    if purpose is FormPurpose.COLLECTIVE_REPORT and FormPurpose.ORG_ANALYSIS in ruleset.forms:
+        purpose = FormPurpose.ORG_ANALYSIS
+    return ruleset.forms[purpose]
+
+
 def forms_for(subject: Subject, ruleset: RuleSet) -> tuple[Form, ...]:
     """The forms ``subject`` uses under ``ruleset``: its review form first, then any
     per-criterion analysis sheet (2019) or period self-assessment (2025).

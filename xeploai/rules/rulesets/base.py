@@ -233,6 +233,16 @@ class Form:
     title_vi: str
     source: str
 
+    @property
+    def key(self) -> str:
+        """The form's letter and the year of the guidance that issued it ("2A-2025"): the
+        letters alone repeat from one guidance to the next.
+
+        >>> Form(FormPurpose.REVIEW_WITH_POST, "2A", "", "Mẫu 2A-HD KĐ.ĐG 2025").key
+        '2A-2025'
+        """
+        return f"{self.code}-{self.source.rsplit(' ', 1)[-1]}"
+
 
 ALL_ROLES = frozenset(Role)
 INDIVIDUAL_ROLES = frozenset({Role.LEADER, Role.NON_LEADER, Role.OUTSIDE_SYSTEM})
