@@ -129,7 +129,7 @@ def make_round(cast: Cast) -> Round:
 
     from xeploai.ballots import services as ballots
     from xeploai.ballots.models import BallotMode
-    from xeploai.cycles.models import Notice, PeriodKind, RuleSetKey
+    from xeploai.cycles.models import Notice, PeriodKind
     from xeploai.cycles.services import period_create, period_open
     from xeploai.reviews.models import Comment, CommentSource, Evaluation, SubjectKind
 
@@ -139,7 +139,7 @@ def make_round(cast: Cast) -> Round:
         name="Năm 2026",
         year=2026,
         kind=PeriodKind.YEAR,
-        ruleset=RuleSetKey.QD366,
+        ruleset="366-2025",
         scope_root=cast.root,
         evaluation_date=dt.date(2026, 12, 10),
     )

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from xeploai import rules
 from xeploai.org.models import OrgUnit
 
 
@@ -17,19 +19,18 @@ class PeriodKind(models.TextChoices):
     TERM = "nhiem_ky", _("Nhiệm kỳ")
 
 
-class RuleSetKey(models.TextChoices):
-    QD132 = "132-2018", _("Quy định 132-QĐ/TW (2018) và Hướng dẫn 21-HD/BTCTW")
-    QD124 = "124-2023", _("Quy định 124-QĐ/TW (2023) và Hướng dẫn 25-HD/BTCTW")
-    QD366 = "366-2025", _("Quy định 366-QĐ/TW (2025) và Hướng dẫn 43-HD/BTCTW")
+def ruleset_choices() -> list[tuple[str, str]]:
+    """The central rule sets a period may use, labelled by their own titles: read from the
+    rules registry each time, so a new rule set version needs no migration."""
+    english = (get_language() or "vi").startswith("en")
+    return [(rs.key, rs.title_en if english else rs.title_vi) for rs in rules.available()]
 
-    @classmethod
-    def for_year(cls, year: int) -> RuleSetKey:
-        """The central rule set in force for an evaluation year (rules.md §0)."""
-        if year >= 2025:
-            return cls.QD366
-        if year >= 2023:
-            return cls.QD124
-        return cls.QD132
+
+def ruleset_key_for_year(year: int) -> str:
+    """The key of the central rule set in force for evaluation year ``year`` (rules.md §0);
+    results of years before the oldest rule set are kept under it."""
+    oldest = rules.available()[0]
+    return (oldest if year < oldest.first_year else rules.ruleset_for_year(year)).key
 
 
 class PeriodStatus(models.TextChoices):
@@ -53,7 +54,7 @@ class Period(models.Model):
     quarter = models.PositiveSmallIntegerField(
         _("quý"), default=0, help_text=_("1 đến 4 cho đợt hằng quý; 0 cho các đợt khác.")
     )
-    ruleset = models.CharField(_("quy định áp dụng"), max_length=10, choices=RuleSetKey.choices)
+    ruleset = models.CharField(_("quy định áp dụng"), max_length=10, choices=ruleset_choices)
     scope_root = models.ForeignKey(
         OrgUnit, verbose_name=_("phạm vi (tổ chức gốc)"), on_delete=models.PROTECT, related_name="+"
     )

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, RuleSetKey
+from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, ruleset_key_for_year
 from xeploai.cycles.services import period_create
 from xeploai.imports import bulk
 from xeploai.imports.plans import Plan, in_scope
@@ -75,7 +75,7 @@ class ResultsPlan(Plan):
                     name=f"Kiểm điểm, xếp loại năm {item.year}",
                     year=item.year,
                     kind=PeriodKind.YEAR,
-                    ruleset=RuleSetKey.for_year(item.year),
+                    ruleset=ruleset_key_for_year(item.year),
                     scope_root=item.root,
                     evaluation_date=evaluation_date(item.year),
                     status=PeriodStatus.CLOSED,
@@ -339,7 +339,7 @@ def _plan_evaluations(
     by_path: dict[str, OrgUnit],
     positions: dict[int, list[tuple[str, dt.date, dt.date | None]]],
 ) -> None:
-    ruleset = item.period.ruleset if item.period else RuleSetKey.for_year(item.year)
+    ruleset = item.period.ruleset if item.period else ruleset_key_for_year(item.year)
     on = item.period.evaluation_date if item.period else evaluation_date(item.year)
     existing: dict[tuple[Any, ...], dict[str, Any]] = {}
     if item.period is not None:

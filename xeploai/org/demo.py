@@ -19,7 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from xeploai.audit.services import audit_record
-from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, RuleSetKey, Step
+from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, Step, ruleset_key_for_year
 from xeploai.cycles.services import period_create, period_open
 from xeploai.org.counts import member_counts_rebuild
 from xeploai.org.demo_bloc import ROOT_CODE, BlocBuilder, evaluation_date
@@ -70,7 +70,7 @@ def year_period(root: OrgUnit, year: int, name: str) -> Period:
         name=name,
         year=year,
         kind=PeriodKind.YEAR,
-        ruleset=RuleSetKey.for_year(year),
+        ruleset=ruleset_key_for_year(year),
         scope_root=root,
         evaluation_date=evaluation_date(year),
         deadlines=deadlines(year),

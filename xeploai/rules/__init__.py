@@ -14,9 +14,10 @@ What it answers:
   ceilings, comments, ordering and preconditions (:func:`check_decision`: what it finds
   about one subject of the set, read from fewer facts);
 * :func:`tally` — a secret-ballot count → proposed level;
-* :func:`forms_for` — which forms a subject uses;
-* :func:`ruleset_for_year`, :func:`get_ruleset`, :func:`layer` — versioned central rule sets
-  and local rule sets that may only tighten them.
+* :func:`forms_for`, :func:`review_form` — which forms a subject uses, and writes its review in;
+* :func:`ruleset_for_year`, :func:`get_ruleset`, :func:`available`, :func:`layer` — versioned
+  central rule sets and local rule sets that may only tighten them; :func:`derive` and
+  :func:`register` (:func:`registered`) add a version.
 """
 
 from xeploai.rules.ballot import BallotCount, BallotResult, tally
@@ -45,11 +46,26 @@ from xeploai.rules.facts import (
     Subject,
     SubjectKind,
 )
-from xeploai.rules.forms import forms_for, review_purpose
+from xeploai.rules.forms import forms_for, review_form, review_purpose
 from xeploai.rules.levels import Grade, Level, NotRatedReason, at_least
 from xeploai.rules.local import LocalRuleSet, layer, loosenings
-from xeploai.rules.quota import QuotaGroup, QuotaSummary, allowed_excellent, quota_summaries
-from xeploai.rules.rulesets import CENTRAL, get_ruleset, ruleset_for_year
+from xeploai.rules.quota import (
+    QuotaGroup,
+    QuotaSummary,
+    allowed_excellent,
+    group_allowed,
+    quota_summaries,
+)
+from xeploai.rules.rulesets import (
+    CENTRAL,
+    available,
+    derive,
+    get_ruleset,
+    register,
+    registered,
+    ruleset_for_year,
+    unregister,
+)
 from xeploai.rules.rulesets.base import (
     BallotRule,
     CivilServiceLink,
@@ -124,18 +140,25 @@ __all__ = [
     "Violation",
     "allowed_excellent",
     "at_least",
+    "available",
     "ceiling",
     "check_decision",
     "check_decisions",
+    "derive",
     "eligibility",
     "format_number",
     "forms_for",
     "get_ruleset",
+    "group_allowed",
     "layer",
     "loosenings",
     "quota_summaries",
+    "register",
+    "registered",
     "required_comments",
+    "review_form",
     "review_purpose",
     "ruleset_for_year",
     "tally",
+    "unregister",
 ]

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, RuleSetKey
+from xeploai.cycles.models import Period, PeriodKind, PeriodStatus
 from xeploai.reviews.models import Evaluation
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_an_administrator_creates_a_period_and_opens_it_from_the_back_office(cli
             "year": 2026,
             "kind": PeriodKind.YEAR,
             "quarter": 0,
-            "ruleset": RuleSetKey.QD366,
+            "ruleset": "366-2025",
             "scope_root": cast.root.pk,
             "evaluation_date": "2026-12-10",
             "status": PeriodStatus.DRAFT,

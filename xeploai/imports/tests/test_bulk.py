@@ -62,14 +62,14 @@ def test_updates_set_the_given_fields_only(cast):
 
 
 def test_json_fields_are_written_as_json(cast):
-    from xeploai.cycles.models import Period, RuleSetKey
+    from xeploai.cycles.models import Period
     from xeploai.cycles.services import period_create
 
     period = period_create(
         actor=None,
         name="2020",
         year=2020,
-        ruleset=RuleSetKey.QD132,
+        ruleset="132-2018",
         scope_root=cast.root,
         evaluation_date=dt.date(2020, 12, 10),
     )

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from xeploai.cycles.models import Period, PeriodStatus, RuleSetKey
+from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.cycles.services import period_create
 from xeploai.imports.services import import_file
 from xeploai.imports.tests.conftest import TODAY, fingerprint, headers, write_xlsx
@@ -68,7 +68,7 @@ def test_results_create_a_closed_period_decided_evaluations_and_ledger_rows(cast
     assert (period.scope_root, period.status, period.ruleset, period.evaluation_date) == (
         cast.root,
         PeriodStatus.CLOSED,
-        RuleSetKey.QD124,
+        "124-2023",
         dt.date(2024, 12, 10),
     )
     lan = Evaluation.objects.get(period=period, person=cast.member_a1)
@@ -104,7 +104,7 @@ def test_an_open_period_refuses_history(cast, xlsx):
         actor=None,
         name="2025",
         year=2025,
-        ruleset=RuleSetKey.QD366,
+        ruleset="366-2025",
         scope_root=cast.root,
         evaluation_date=dt.date(2025, 12, 10),
         status=PeriodStatus.OPEN,

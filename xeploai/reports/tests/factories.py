@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-from xeploai.cycles.models import Period, PeriodKind, RuleSetKey, Step
+from xeploai.cycles.models import Period, PeriodKind, Step, ruleset_key_for_year
 from xeploai.cycles.services import period_create
 from xeploai.org.models import OrgUnit, Person
 from xeploai.reports.models import NOT_RATED_PREFIX, PENDING
@@ -25,7 +25,7 @@ def make_period(root: OrgUnit, year: int, **fields: object) -> Period:
         name=f"Kiểm điểm, xếp loại năm {year}",
         year=year,
         kind=PeriodKind.YEAR,
-        ruleset=RuleSetKey.for_year(year),
+        ruleset=ruleset_key_for_year(year),
         scope_root=root,
         evaluation_date=dt.date(year, 12, 10),
         deadlines={

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from xeploai.cycles.models import PeriodKind, RuleSetKey
+from xeploai.cycles.models import PeriodKind
 from xeploai.cycles.services import period_create, period_open
 from xeploai.org.models import Level
 from xeploai.reports.models import PENDING, PoolStat, UnitStat
@@ -24,7 +24,7 @@ def period(cast):
         name="Năm 2026",
         year=2026,
         kind=PeriodKind.YEAR,
-        ruleset=RuleSetKey.QD366,
+        ruleset="366-2025",
         scope_root=cast.root,
         evaluation_date=dt.date(2026, 12, 10),
     )
