@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_event, audit_record, audit_record_all
 from xeploai.cycles.models import PeriodStatus
-from xeploai.org.models import OrgUnit
+from xeploai.org.models import Level, OrgUnit
 from xeploai.reports.stats import bucket_of, stats_move
 from xeploai.reviews import engine
 from xeploai.reviews.models import (
@@ -504,6 +504,9 @@ def evaluation_reopen(
 def follow_up_save(
     *, actor: Any, evaluation: Evaluation, plan: str, assignee: str, status: str
 ) -> FollowUp:
+    """Save the plan to help a subject rated HTNV or KHTNV fix its shortcomings (only those)."""
+    if evaluation.level not in (Level.HTNV, Level.KHTNV):
+        raise ValidationError(_("Kế hoạch khắc phục dành cho đối tượng xếp loại HTNV hoặc KHTNV."))
     follow_up, created = FollowUp.objects.select_for_update().get_or_create(
         evaluation=evaluation,
         defaults={

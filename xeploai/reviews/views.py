@@ -560,13 +560,13 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.get_evaluation(request.user, pk)
     access.require(request.user, evaluation.unit, access.WRITERS_OF_CELL)
     form = FollowUpForm(request.POST)
-    if form.is_valid() and evaluation.level in ("HTNV", "KHTNV"):
-        services.follow_up_save(actor=request.user, evaluation=evaluation, **form.cleaned_data)
-        messages.success(request, _("Đã lưu kế hoạch khắc phục."))
-    elif evaluation.level not in ("HTNV", "KHTNV"):
-        messages.error(
-            request, _("Kế hoạch khắc phục dành cho đối tượng xếp loại HTNV hoặc KHTNV.")
-        )
-    else:
+    if not form.is_valid():
         _form_errors(request, form)
+        return _back(evaluation)
+    try:
+        services.follow_up_save(actor=request.user, evaluation=evaluation, **form.cleaned_data)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("Đã lưu kế hoạch khắc phục."))
     return _back(evaluation)

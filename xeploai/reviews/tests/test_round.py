@@ -489,3 +489,32 @@ def test_the_quota_meter_turns_red_only_above_the_allowed_number(client, cast, r
         allowed = float(values["low"]) - 0.5
         assert values["high"] == values["low"] and values["optimum"] == "0"
         assert allowed == int(allowed) >= 0  # a whole number of people
+
+
+def test_follow_up_save_refuses_a_plan_for_a_subject_not_rated_htnv_or_khtnv(cast, round_):
+    evaluation = decide(cast, ready_to_decide(cast, round_.evaluation), "HTTNV")
+    with pytest.raises(ValidationError, match="HTNV hoặc KHTNV"):
+        services.follow_up_save(
+            actor=cast.secretary,
+            evaluation=fresh(evaluation),
+            plan="Kèm cặp",
+            assignee="Bí thư",
+            status="chua_thuc_hien",
+        )
+    assert not AuditEvent.objects.filter(action="follow_up_save").exists()
+
+
+def test_follow_up_save_keeps_the_plan_of_a_subject_rated_htnv(cast, round_):
+    evaluation = ready_to_decide(
+        cast, round_.evaluation, score_common=20, score_tasks=40, level="HTNV"
+    )
+    evaluation = decide(cast, evaluation, "HTNV")
+    follow = services.follow_up_save(
+        actor=cast.secretary,
+        evaluation=fresh(evaluation),
+        plan="Kèm cặp",
+        assignee="Bí thư",
+        status="chua_thuc_hien",
+    )
+    assert follow.plan == "Kèm cặp"
+    assert AuditEvent.objects.filter(action="follow_up_save").count() == 1
