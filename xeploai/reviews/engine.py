@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
 
 from xeploai import rules
 from xeploai.cycles.models import Period
@@ -440,7 +439,6 @@ def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.Rul
         scope = [
             p for p in peers if p.kind == SubjectKind.MEMBER and p.unit_id == evaluation.unit_id
         ]
-        key = "order.members_before_org"
     elif evaluation.kind == SubjectKind.GRASSROOTS:
         path = evaluation.unit.path
         scope = list(
@@ -448,18 +446,11 @@ def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.Rul
             .exclude(pk=evaluation.pk)
             .select_related("unit", "person")
         )
-        key = "order.committee_before_org"
     else:
         return []
-    waiting = [p for p in scope if not p.level and not p.not_rated_reason]
-    if not waiting:
-        return []
-    names = ", ".join(p.subject_name for p in waiting[:5]) + ("…" if len(waiting) > 5 else "")
-    text = _("Chưa thể quyết định: còn {n} đối tượng phải được xếp loại trước ({names}).").format(
-        n=len(waiting), names=names
-    )
-    clause = shown_clause(ruleset.clause(key))
-    return [f"{text} ({clause})" if clause else text]
+    waiting = [p.subject_name for p in scope if not p.level and not p.not_rated_reason]
+    violation = rules.undecided_first(subject_id(evaluation), waiting, ruleset)
+    return [] if violation is None else [message(violation)]
 
 
 # What the other subjects' decisions need of their evaluations (``_identity``, ``_decision``).

@@ -23,7 +23,7 @@ What it answers:
 from xeploai.rules.ballot import BallotCount, BallotResult, tally
 from xeploai.rules.catalog import RULES, RuleText
 from xeploai.rules.ceiling import Ceiling, CeilingStatus, Limit, Related, ceiling
-from xeploai.rules.check import CheckReport, check_decision, check_decisions
+from xeploai.rules.check import CheckReport, check_decision, check_decisions, undecided_first
 from xeploai.rules.eligibility import Eligibility, eligibility, required_comments
 from xeploai.rules.errors import (
     InvalidFacts,
@@ -160,5 +160,6 @@ __all__ = [
     "review_purpose",
     "ruleset_for_year",
     "tally",
+    "undecided_first",
     "unregister",
 ]

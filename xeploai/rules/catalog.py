@@ -409,6 +409,10 @@ RULES: Mapping[str, RuleText] = {
         "The committee collective {other} must be rated before the party organisation "
         "({other_on} is after {on})",
     ),
+    "order.undecided_first": RuleText(
+        "Chưa thể quyết định: còn {n} đối tượng phải được xếp loại trước ({names})",
+        "Cannot decide yet: {n} subjects must be rated first ({names})",
+    ),
     "order.agency_before_party": RuleText(
         "Tổ chức, cơ quan, đơn vị (chính quyền, chuyên môn) phải được xếp loại trước tổ chức "
         "đảng{detail_vi}",

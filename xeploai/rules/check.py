@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,6 +117,33 @@ OTHER_SUBJECT_FACTS = (
     "established_on",
     "reorganized_on",
 )
+
+
+UNDECIDED_SHOWN = 5  # names shown in ``order.undecided_first``; the count says how many
+
+
+def undecided_first(subject_id: str, waiting: Sequence[str], ruleset: RuleSet) -> Violation | None:
+    """366 Đ.12 k.2.3 (124 Đ.11; 21-HD) seen before a decision: an organisation is rated
+    after the subjects that come before it (its members; for a grassroots organisation also
+    its committee collective and cells). ``waiting`` names those not yet decided (nor marked
+    not rated); while any is, the organisation cannot be decided.
+
+    >>> from xeploai.rules.rulesets import get_ruleset
+    >>> v = undecided_first("c1", ["An", "Bình"], get_ruleset("366-2025"))
+    >>> v.key, v.clause, v.message_vi
+    ('order.undecided_first', 'QĐ 366 Đ.12 k.2.3', 'Chưa thể quyết định: còn 2 đối tượng phải được xếp loại trước (An, Bình)')
+    >>> undecided_first("c1", [], get_ruleset("366-2025")) is None
+    True
+    """
+    if not waiting:
+        return None
+    names = ", ".join(waiting[:UNDECIDED_SHOWN]) + ("…" if len(waiting) > UNDECIDED_SHOWN else "")
+    return Violation(
+        "order.undecided_first",
+        ruleset.clause("order.undecided_first"),
+        {"n": len(waiting), "names": names},
+        subject_id,
+    )
 
 
 def check_decision(

@@ -157,6 +157,7 @@ CLAUSES = {
     "order.lower_before_upper": "QĐ 124 Đ.11",
     "order.members_before_org": "QĐ 124 Đ.11",
     "order.committee_before_org": "QĐ 124 Đ.11",
+    "order.undecided_first": "QĐ 124 Đ.11",
     "order.agency_before_party": "QĐ 124 Đ.11",
     "order.civil_service_first": "QĐ 124 Đ.3; NĐ 90/2020",
     "order.deadline": "kế hoạch của cấp ủy cấp trên",

@@ -123,6 +123,7 @@ CLAUSES = {
     "order.lower_before_upper": "HD 21 [S001]",
     "order.members_before_org": "HD 21 [S001]",
     "order.committee_before_org": "HD 21 [S001]",
+    "order.undecided_first": "HD 21 [S001]",
     "order.civil_service_first": "HD 21 [F17]; NĐ 90/2020",
     "order.deadline": "kế hoạch của cấp ủy cấp trên",
     "cap.committee_le_org": "quy định địa phương (không có trong QĐ 132/HD 21)",

@@ -96,6 +96,7 @@ CLAUSES = {
     "order.collective_before_head": "QĐ 366 Đ.12 k.2.2",
     "order.members_before_org": "QĐ 366 Đ.12 k.2.3",
     "order.committee_before_org": "QĐ 366 Đ.12 k.2.3",
+    "order.undecided_first": "QĐ 366 Đ.12 k.2.3",
     "order.agency_before_party": "QĐ 366 Đ.12 k.2.4",
     "order.lower_before_upper": "QĐ 366 Đ.12 k.2.5",
     "order.civil_service_first": "QĐ 366 Đ.3 k.4",

@@ -18,6 +18,7 @@ from xeploai.rules import (
     ceiling,
     check_decisions,
     get_ruleset,
+    undecided_first,
 )
 
 from .conftest import ON_2024, ON_2025, decide, member, org
@@ -365,3 +366,43 @@ def test_a_missing_transfer_comment_says_how_long_and_from_how_long():
     [violation] = [v for v in report.violations if v.key == "comment.transfer"]
     assert "8 tháng (từ 6 tháng trở lên)" in violation.message_vi
     assert "8 months at the old unit (6 or more)" in violation.message_en
+
+
+@pytest.mark.parametrize(
+    ("ruleset", "waiting", "n", "names", "clause"),
+    [
+        pytest.param(R366, [], None, None, None, id="QD366-D12-k2.3-undecided-first-none-left"),
+        pytest.param(
+            R366,
+            ["An", "Bình"],
+            2,
+            "An, Bình",
+            "QĐ 366 Đ.12 k.2.3",
+            id="QD366-D12-k2.3-undecided-first-members-left",
+        ),
+        pytest.param(
+            R366,
+            [f"m{i}" for i in range(7)],
+            7,
+            "m0, m1, m2, m3, m4…",
+            "QĐ 366 Đ.12 k.2.3",
+            id="QD366-D12-k2.3-undecided-first-five-names-shown",
+        ),
+        pytest.param(
+            R124, ["An"], 1, "An", "QĐ 124 Đ.11", id="QD124-D11-undecided-first-members-left"
+        ),
+    ],
+)
+def test_undecided_first_table(ruleset, waiting, n, names, clause):
+    violation = undecided_first("c1", waiting, ruleset)
+    if n is None:
+        assert violation is None
+        return
+    assert (violation.key, violation.clause, violation.subject) == (
+        "order.undecided_first",
+        clause,
+        "c1",
+    )
+    assert violation.numbers == {"n": n, "names": names}
+    assert violation.severity is Severity.ERROR
+    assert f"còn {n} đối tượng" in violation.message_vi and names in violation.message_en
