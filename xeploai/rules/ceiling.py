@@ -20,6 +20,7 @@ from xeploai.rules.catalog import metric_label
 from xeploai.rules.errors import InvalidFacts
 from xeploai.rules.explain import Explanation, Number, Severity
 from xeploai.rules.facts import (
+    Discipline,
     DisciplineForm,
     DisciplineTarget,
     Role,
@@ -363,19 +364,34 @@ def _disciplines(b: _Builder, role: Role, year: int) -> None:
                 b.note("khtnv.discipline_not_duty", Severity.WARNING, **nums)
                 continue
             remediable = True
-        if remediable and d.self_detected_remedied:
-            if settings.self_remedied is SelfRemediedPolicy.EXEMPT:
-                b.note("khtnv.self_remedied", **nums)
-                continue
-            if settings.self_remedied is SelfRemediedPolicy.COMPETENT_LEVEL_DECIDES:
-                b.decide(
-                    "khtnv.mitigation",
-                    rule=key,
-                    circumstance_vi=f"tự phát hiện, khắc phục; kỷ luật {d.form.value}",
-                    circumstance_en=f"self-detected and remedied; {d.form.value}",
-                )
-                continue
+        if remediable and d.self_detected_remedied and _self_remedied(b, d, key, nums):
+            continue
         b.limit(Level.KHTNV, key, **nums)
+    _subordinates_disciplined(b, role)
+
+
+def _self_remedied(b: _Builder, d: Discipline, key: str, nums: dict[str, Number]) -> bool:
+    """A discipline the subject detected and remedied itself: True when the rule set's policy
+    lifts the forced KHTNV (exempt, or left to the competent level)."""
+    policy = b.ruleset.settings.self_remedied
+    if policy is SelfRemediedPolicy.EXEMPT:
+        b.note("khtnv.self_remedied", **nums)
+        return True
+    if policy is SelfRemediedPolicy.COMPETENT_LEVEL_DECIDES:
+        b.decide(
+            "khtnv.mitigation",
+            rule=key,
+            circumstance_vi=f"tự phát hiện, khắc phục; kỷ luật {d.form.value}",
+            circumstance_en=f"self-detected and remedied; {d.form.value}",
+        )
+        return True
+    return False
+
+
+def _subordinates_disciplined(b: _Builder, role: Role) -> None:
+    """132/124: a collective whose subordinate units were disciplined beyond the share."""
+    subject, ruleset = b.subject, b.ruleset
+    rules = ruleset.discipline_rules
     share = ruleset.subordinate_share_pct
     total, disciplined = subject.subordinate_units_total, subject.subordinate_units_disciplined
     if (

@@ -14,8 +14,8 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from xeploai.rules.ceiling import CeilingStatus, Related, ceiling
-from xeploai.rules.eligibility import comment_rule_key, eligibility
+from xeploai.rules.ceiling import Ceiling, CeilingStatus, Related, ceiling
+from xeploai.rules.eligibility import Eligibility, comment_rule_key, eligibility
 from xeploai.rules.errors import InvalidFacts
 from xeploai.rules.explain import Number, Severity, Violation
 from xeploai.rules.facts import Decision, SubjectKind
@@ -270,12 +270,7 @@ def _check_one(
     level = decision.level
     elig = eligibility(subject, ruleset, on, year=year, notes=False)
     if level is None:
-        if elig.reason is NotRatedReason.VANG_MAT_CHUA_XL:
-            if elig.pending_until is not None and on > elig.pending_until:
-                out.add("elig.absent_overdue", sid, deadline=elig.pending_until, on=on)
-        elif elig.rated:
-            given = decision.not_rated_reason
-            out.add("elig.not_rated_without_reason", sid, reason=given.value if given else "—")
+        _check_unrated(decision, elig, on, out)
         return False
     if not elig.rated and elig.reason is not NotRatedReason.VANG_MAT_CHUA_XL:
         reason = elig.reason
@@ -312,6 +307,27 @@ def _check_one(
     except InvalidFacts as error:
         out.add("facts.invalid", sid, Severity.ERROR, "", **error.details(sid))
         return True
+    _check_limits(decision, level, result, out)
+    _check_order(decision, ruleset, by_id, deadline, out)
+    return True
+
+
+def _check_unrated(decision: Decision, elig: Eligibility, on: dt.date, out: _Out) -> None:
+    """A decision without a level: an absent member past its deadline, or a subject that is
+    rated left without a reason."""
+    sid = decision.subject.id
+    if elig.reason is NotRatedReason.VANG_MAT_CHUA_XL:
+        if elig.pending_until is not None and on > elig.pending_until:
+            out.add("elig.absent_overdue", sid, deadline=elig.pending_until, on=on)
+    elif elig.rated:
+        given = decision.not_rated_reason
+        out.add("elig.not_rated_without_reason", sid, reason=given.value if given else "—")
+
+
+def _check_limits(decision: Decision, level: Level, result: Ceiling, out: _Out) -> None:
+    """A level above the ceiling (an error per limiting rule), above a soft limit (a warning
+    each), or a gap left to the competent level without an override reason."""
+    sid = decision.subject.id
     if level > result.level:
         for limit in result.limits:
             if limit.level < level:
@@ -340,8 +356,6 @@ def _check_one(
     if result.status is CeilingStatus.NEEDS_DECISION and decision.override_reason is None:
         for e in result.decisions:
             out.add(e.key, sid, Severity.WARNING, e.clause, **e.numbers)
-    _check_order(decision, ruleset, by_id, deadline, out)
-    return True
 
 
 def _check_order(

@@ -109,6 +109,40 @@ _ORDERS: dict[str, tuple[str, Callable[[Any], int]]] = {
 }
 
 
+_Found = tuple[str, str, object, object]  # setting, rule key, central value, local value
+
+
+def _ballot_loosenings(c: BallotRule, b: BallotRule) -> list[_Found]:
+    """A lower (or no longer strict) threshold or quorum, or votes added up where the central
+    rule does not."""
+    found: list[_Found] = []
+    if b.threshold < c.threshold or (b.threshold == c.threshold and c.strict and not b.strict):
+        found.append(("ballot.threshold", "ballot.threshold", c.threshold, b.threshold))
+    if b.quorum < c.quorum or (b.quorum == c.quorum and c.quorum_strict and not b.quorum_strict):
+        found.append(("ballot.quorum", "ballot.quorum", c.quorum, b.quorum))
+    if b.cumulative and not c.cumulative:
+        found.append(("ballot.cumulative", "ballot.threshold", c.cumulative, b.cumulative))
+    return found
+
+
+def _deadline_loosenings(central: RuleSet, local: LocalRuleSet) -> list[_Found]:
+    """A deadline later than the central one (compared within one year)."""
+    found: list[_Found] = []
+    settings = central.settings
+    for name, rule_key in (
+        ("absent_deadline", "elig.absent"),
+        ("rating_deadline", "order.deadline"),
+    ):
+        mine, theirs = getattr(local, name), getattr(settings, name)
+        if mine is not None and theirs is not None and mine.on(2000) > theirs.on(2000):
+            found.append((name, rule_key, theirs, mine))
+    for name, mine in local.deadlines.items():
+        theirs = central.deadlines.get(name)
+        if theirs is not None and mine.on(2000) > theirs.on(2000):
+            found.append((f"deadlines.{name}", "order.deadline", theirs, mine))
+    return found
+
+
 def loosenings(central: RuleSet, local: LocalRuleSet) -> tuple[Loosening, ...]:
     """Every central rule that ``local`` would loosen (empty when it only tightens)."""
     found: list[Loosening] = []
@@ -132,26 +166,10 @@ def loosenings(central: RuleSet, local: LocalRuleSet) -> tuple[Loosening, ...]:
         if allowed is None or local.outstanding_ratio_pct > allowed:
             loose("outstanding_ratio_pct", "quota.exceeded", allowed, local.outstanding_ratio_pct)
     if local.ballot is not None:
-        c, b = settings.ballot, local.ballot
-        if b.threshold < c.threshold or (b.threshold == c.threshold and c.strict and not b.strict):
-            loose("ballot.threshold", "ballot.threshold", c.threshold, b.threshold)
-        if b.quorum < c.quorum or (
-            b.quorum == c.quorum and c.quorum_strict and not b.quorum_strict
-        ):
-            loose("ballot.quorum", "ballot.quorum", c.quorum, b.quorum)
-        if b.cumulative and not c.cumulative:
-            loose("ballot.cumulative", "ballot.threshold", c.cumulative, b.cumulative)
-    for name, rule_key in (
-        ("absent_deadline", "elig.absent"),
-        ("rating_deadline", "order.deadline"),
-    ):
-        mine, theirs = getattr(local, name), getattr(settings, name)
-        if mine is not None and theirs is not None and mine.on(2000) > theirs.on(2000):
-            loose(name, rule_key, theirs, mine)
-    for name, mine in local.deadlines.items():
-        theirs = central.deadlines.get(name)
-        if theirs is not None and mine.on(2000) > theirs.on(2000):
-            loose(f"deadlines.{name}", "order.deadline", theirs, mine)
+        for found_one in _ballot_loosenings(settings.ballot, local.ballot):
+            loose(*found_one)
+    for found_one in _deadline_loosenings(central, local):
+        loose(*found_one)
     bands = dict(central.score_bands)
     for level, floor in local.score_bands.items():
         if level in bands and floor < bands[level]:
