@@ -475,7 +475,11 @@ METRICS: Mapping[str, tuple[str, str]] = {
 
 
 def metric_label(metric: str, lang: str) -> str:
-    """The words for a fact (``tasks_done_pct`` → "tỉ lệ nhiệm vụ hoàn thành")."""
+    """The words for a fact (``tasks_done_pct`` → "tỉ lệ nhiệm vụ hoàn thành").
+
+    >>> metric_label("tasks_done_pct", "en"), metric_label("unknown_metric", "vi")
+    ('share of tasks completed', 'unknown_metric')
+    """
     labels = METRICS.get(metric)
     if labels is None:
         return metric
@@ -492,6 +496,9 @@ def render(key: str, numbers: Mapping[str, Number], lang: str) -> str:
 
     When ``numbers`` has ``decided`` and ``ceiling`` (a decision above a ceiling), the
     sentence says so.
+
+    >>> render("ballot.no_majority", {"threshold": "50%", "valid": 1200}, "vi")
+    'Không mức nào đạt 50% số phiếu hợp lệ (1.200 phiếu)'
     """
     text = RULES.get(key)
     if text is None:

@@ -11,6 +11,9 @@ class RuleError(Exception):
 
     ``message_vi`` and ``message_en`` carry the same sentence in both languages;
     ``str(error)`` is the Vietnamese one followed by the English one.
+
+    >>> str(RuleError("Không có bộ quy định", "No rule set"))
+    'Không có bộ quy định / No rule set'
     """
 
     def __init__(self, message_vi: str, message_en: str | None = None) -> None:
@@ -28,7 +31,11 @@ class InvalidFacts(RuleError):
 
     def details(self, subject_id: str) -> dict[str, str]:
         """The numbers of the "facts.invalid" sentence about ``subject_id``: both messages
-        without their "<subject id>: " lead (the sentence belongs to that subject already)."""
+        without their "<subject id>: " lead (the sentence belongs to that subject already).
+
+        >>> InvalidFacts("m1: thiếu điểm", "m1: no score").details("m1")
+        {'detail_vi': 'thiếu điểm', 'detail_en': 'no score'}
+        """
         lead = f"{subject_id}: "
         return {
             "detail_vi": self.message_vi.removeprefix(lead),

@@ -204,7 +204,13 @@ class Subject:
 
     @property
     def role(self) -> Role:
-        """The role that picks the criteria frame and the conditions."""
+        """The role that picks the criteria frame and the conditions.
+
+        >>> Subject("m", SubjectKind.DANG_VIEN, in_political_system=False).role.value
+        'OUTSIDE_SYSTEM'
+        >>> Subject("c", SubjectKind.CHI_BO).role.value
+        'COLLECTIVE'
+        """
         if self.kind in COLLECTIVE_KINDS:
             return Role.COLLECTIVE
         if self.kind is SubjectKind.CN_LDQL or self.has_post:
