@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from xeploai.cycles import services
 from xeploai.cycles.models import Notice
 from xeploai.cycles.progress import progress
+from xeploai.lib.redirects import local_next
 from xeploai.org import access
 from xeploai.org.models import Role
 from xeploai.reviews.access import open_period
@@ -50,4 +51,4 @@ def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
     Notice.objects.filter(
         pk=pk, user_id=getattr(request.user, "pk", 0), read_at__isnull=True
     ).update(read_at=timezone.now())
-    return redirect(request.POST.get("next") or "home")
+    return redirect(local_next(request) or "home")

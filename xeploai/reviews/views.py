@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import PeriodStatus
+from xeploai.lib.redirects import local_next
 from xeploai.org import access as org_access
 from xeploai.org.models import Role
 from xeploai.reviews import access, selectors, services
@@ -285,9 +286,9 @@ def propose(request: HttpRequest, pk: int) -> HttpResponse:
         _error_messages(request, error)
         # The review page shows the refusal at its proposal form, with what was chosen.
         _keep_refused(request, REFUSED_PROPOSAL, evaluation, form, error)
-        if not request.POST.get("next"):
+        if not local_next(request):
             return redirect(reverse("review_detail", args=[evaluation.pk]) + "#propose")
-    return redirect(request.POST.get("next") or reverse("review_detail", args=[evaluation.pk]))
+    return redirect(local_next(request) or reverse("review_detail", args=[evaluation.pk]))
 
 
 REFUSED_PROPOSAL = "xeploai-proposal-refused"  # the last refused proposal, for the next page
@@ -315,7 +316,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.get_evaluation(request.user, pk)
     access.require(request.user, evaluation.decider, access.decider_roles(evaluation))
     form = DecideForm(request.POST)
-    back = request.POST.get("next") or reverse("review_detail", args=[evaluation.pk])
+    back = local_next(request) or reverse("review_detail", args=[evaluation.pk])
     if not form.is_valid():
         _form_errors(request, form, prefix=f"{evaluation.subject_name}: ")
         return redirect(back)
