@@ -52,6 +52,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # below WhiteNoise: static files keep their cache; every other response is no-store
+    "xeploai.lib.caching.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xeploai.lib.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
