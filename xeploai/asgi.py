@@ -2,5 +2,8 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from xeploai.lib.env import exit_on_bad_setting
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xeploai.settings")
-application = get_asgi_application()
+with exit_on_bad_setting():  # a mistyped variable: one line on stderr, exit status 4
+    application = get_asgi_application()

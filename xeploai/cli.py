@@ -15,8 +15,13 @@ def main(argv: list[str] | None = None) -> None:
         argv[1] = argv[1].replace("-", "_")  # `xeploai seed-demo` runs the seed_demo command
     if len(argv) > 2 and argv[1] == "check" and argv[2].lower().endswith((".xlsx", ".xlsm")):
         argv[1] = "check_workbook"
+    from django.conf import settings
     from django.core.management import execute_from_command_line
 
+    from xeploai.lib.env import exit_on_bad_setting
+
+    with exit_on_bad_setting():
+        settings.INSTALLED_APPS  # noqa: B018 — load the settings: a bad value stops here
     execute_from_command_line(argv)
 
 

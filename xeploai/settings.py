@@ -18,9 +18,7 @@ ENVIRONMENT = env.choice("XEPLOAI_ENV", ("development", "production"), "developm
 PRODUCTION = ENVIRONMENT == "production"
 DEBUG = env.boolean("XEPLOAI_DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
-    from django.core.exceptions import ImproperlyConfigured
-
-    raise ImproperlyConfigured("XEPLOAI_DEBUG must not be on when XEPLOAI_ENV=production.")
+    raise env.SettingError("XEPLOAI_DEBUG: không được bật khi XEPLOAI_ENV=production.")
 
 # Production refuses to start without its own key; development uses a fixed, public one.
 SECRET_KEY = env.secret_key("XEPLOAI_SECRET_KEY", required=PRODUCTION)

@@ -1,14 +1,40 @@
 """Read settings from the environment, failing loudly on a value we cannot understand.
 
 Each reader takes the variable's name and a default; a present but malformed value raises
-``ImproperlyConfigured`` naming the variable and what was expected, never a silent fallback.
+``SettingError`` (an ``ImproperlyConfigured``) naming the variable and what is accepted, never
+a silent fallback. ``exit_on_bad_setting`` turns it into one line on stderr and exit status 4
+for the ``xeploai`` commands and the WSGI/ASGI application: an administrator who mistyped a
+value reads which one, not a traceback.
+
+The messages are Vietnamese and not translated: they are written while the settings load,
+before the translation machinery exists.
 """
 
 import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+# gunicorn's "App failed to load": its master stops instead of starting workers again and again.
+EXIT_BAD_SETTING = 4
+
+
+class SettingError(ImproperlyConfigured):
+    """An environment variable's value the settings cannot understand."""
+
+
+@contextmanager
+def exit_on_bad_setting() -> Iterator[None]:
+    """Stop the program with the one-line message of a ``SettingError``, without a traceback."""
+    try:
+        yield
+    except SettingError as error:
+        print(f"xeploai: lỗi cấu hình — {error}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_SETTING) from None
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -38,9 +64,7 @@ def boolean(name: str, default: bool) -> bool:
         return True
     if value.lower() in _FALSE:
         return False
-    raise ImproperlyConfigured(
-        f"{name}={value!r}: expected one of 1/0, true/false, yes/no, on/off."
-    )
+    raise SettingError(f"{name}={value!r}: cần một trong 1/0, true/false, yes/no, on/off.")
 
 
 def integer(name: str, default: int) -> int:
@@ -50,9 +74,9 @@ def integer(name: str, default: int) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r}: expected a whole number.") from None
+        raise SettingError(f"{name}={value!r}: cần một số nguyên ≥ 0.") from None
     if number < 0:
-        raise ImproperlyConfigured(f"{name}={value!r}: expected a number >= 0.")
+        raise SettingError(f"{name}={value!r}: cần một số nguyên ≥ 0.")
     return number
 
 
@@ -61,7 +85,7 @@ def choice(name: str, allowed: tuple[str, ...], default: str) -> str:
     if value is None:
         return default
     if value not in allowed:
-        raise ImproperlyConfigured(f"{name}={value!r}: expected one of {', '.join(allowed)}.")
+        raise SettingError(f"{name}={value!r}: cần một trong {', '.join(allowed)}.")
     return value
 
 
@@ -69,12 +93,12 @@ def secret_key(name: str, *, required: bool) -> str:
     value = _raw(name)
     if value is None:
         if required:
-            raise ImproperlyConfigured(
-                f"{name} is not set: production refuses to start without its own secret key."
+            raise SettingError(
+                f"{name} chưa đặt: môi trường production không chạy khi thiếu khóa bí mật riêng."
             )
         return _DEVELOPMENT_KEY
     if required and (len(value) < 32 or value == _DEVELOPMENT_KEY):
-        raise ImproperlyConfigured(f"{name} must be at least 32 characters and not the dev key.")
+        raise SettingError(f"{name}: cần ít nhất 32 ký tự, khác khóa dùng khi phát triển.")
     return value
 
 
@@ -82,10 +106,12 @@ def database(name: str, default: str) -> dict[str, object]:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/db`` into Django's dict."""
     url = _raw(name) or default
     parts = urlsplit(url)
+    if parts.password:  # the messages below print the address: never its password
+        url = url.replace(f":{parts.password}@", ":***@", 1)
     if parts.scheme == "sqlite":
         path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path)
         if not path:
-            raise ImproperlyConfigured(f"{name}={url!r}: expected sqlite:///relative/path.sqlite3.")
+            raise SettingError(f"{name}={url!r}: cần dạng sqlite:///duong/dan.sqlite3.")
         # A fresh checkout has no data folder yet: SQLite creates the file, not its folder.
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         return {
@@ -104,24 +130,24 @@ def database(name: str, default: str) -> dict[str, object]:
         }
     if parts.scheme in ("postgres", "postgresql", "pgsql"):
         if not parts.path.strip("/"):
-            raise ImproperlyConfigured(f"{name}={url!r}: the database name is missing.")
+            raise SettingError(f"{name}={url!r}: thiếu tên cơ sở dữ liệu.")
         try:
             port = parts.port
         except ValueError:
-            raise ImproperlyConfigured(f"{name}={url!r}: the port is not a number.") from None
+            raise SettingError(f"{name}={url!r}: cổng (port) phải là một số.") from None
         options = dict(parse_qsl(parts.query))
         conn_max_age = options.pop("conn_max_age", "60")
         if not conn_max_age.isdigit():
-            raise ImproperlyConfigured(f"{name}: conn_max_age={conn_max_age!r} is not a number.")
+            raise SettingError(f"{name}: conn_max_age={conn_max_age!r}: cần một số nguyên ≥ 0.")
         # Server-side binding and prepared statements (docs/decisions/0004): a statement run
         # ``prepare_threshold`` times on a connection is planned once, not at every run. Off
         # with ``server_side_binding=false`` (a pgbouncer older than 1.21 in transaction mode).
         binding = options.pop("server_side_binding", "true").lower()
         if binding not in ("true", "false"):
-            raise ImproperlyConfigured(f"{name}: server_side_binding={binding!r}: true or false.")
+            raise SettingError(f"{name}: server_side_binding={binding!r}: cần true hoặc false.")
         threshold = options.pop("prepare_threshold", "5")
         if not threshold.isdigit():
-            raise ImproperlyConfigured(f"{name}: prepare_threshold={threshold!r} is not a number.")
+            raise SettingError(f"{name}: prepare_threshold={threshold!r}: cần một số nguyên ≥ 0.")
         typed: dict[str, object] = dict(options)
         if binding == "true":
             typed.update(server_side_binding=True, prepare_threshold=int(threshold))
@@ -136,4 +162,4 @@ def database(name: str, default: str) -> dict[str, object]:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": typed,
         }
-    raise ImproperlyConfigured(f"{name}={url!r}: expected a sqlite:/// or postgres:// address.")
+    raise SettingError(f"{name}={url!r}: cần một địa chỉ sqlite:/// hoặc postgres://.")
