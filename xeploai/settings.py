@@ -162,7 +162,6 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.integer("XEPLOAI_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
@@ -178,3 +177,7 @@ LOGIN_LOCKOUT_SECONDS = env.integer("XEPLOAI_LOGIN_LOCKOUT_SECONDS", 15 * 60)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.integer("XEPLOAI_LOGIN_ADDRESS_FAILURE_LIMIT", 50)
 # How many reverse proxies stand in front of the app (0: it faces the users; REMOTE_ADDR is read).
 TRUSTED_PROXIES = env.integer("XEPLOAI_TRUSTED_PROXIES", 0)
+# A proxy's X-Forwarded-Proto says whether the user came over HTTPS. With no proxy in front,
+# the header is whatever the client wrote, and believing it would skip the SSL redirect.
+if TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -144,3 +144,79 @@ def test_postgresql_plans_a_repeated_statement_once():
             [statement.replace("%s", "$1")],
         )
         assert cursor.fetchone()[0] == (1 if prepared else 0)
+
+
+def _production(**variables: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "xeploai.settings",
+        "XEPLOAI_ENV": "production",
+        "XEPLOAI_SECRET_KEY": "k" * 50,
+        "XEPLOAI_ALLOWED_HOSTS": "xeploai.example",
+        **variables,
+    }
+
+
+# A client's plain-HTTP request that claims X-Forwarded-Proto: https; prints the status.
+_FORGED_HTTPS = (
+    "import django; django.setup(); from django.conf import settings; "
+    "from django.test import Client; "
+    "r = Client().get('/login/', HTTP_HOST='xeploai.example', HTTP_X_FORWARDED_PROTO='https'); "
+    "print(settings.SECURE_PROXY_SSL_HEADER is not None, r.status_code, r.get('Location', '-'))"
+)
+
+
+def test_without_a_trusted_proxy_a_client_sent_forwarded_proto_does_not_skip_the_ssl_redirect():
+    done = subprocess.run(
+        [sys.executable, "-c", _FORGED_HTTPS],
+        env=_production(XEPLOAI_TRUSTED_PROXIES="0"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.split() == ["False", "301", "https://xeploai.example/login/"], done.stderr
+
+
+def test_behind_a_trusted_proxy_its_forwarded_proto_says_https():
+    done = subprocess.run(
+        [sys.executable, "-c", _FORGED_HTTPS],
+        env=_production(XEPLOAI_TRUSTED_PROXIES="1"),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.split() == ["True", "200", "-"], done.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "accepted"),
+    [
+        ("XEPLOAI_DEBUG", "maybe", "on/off"),
+        ("XEPLOAI_TRUSTED_PROXIES", "one", "số nguyên"),
+        ("XEPLOAI_ENV", "staging", "development, production"),
+        ("DATABASE_URL", "mysql://u:secret@db/x", "postgres://"),
+    ],
+)
+@pytest.mark.parametrize(
+    "program",
+    [["-m", "xeploai", "check"], ["-c", "import xeploai.wsgi"], ["-c", "import xeploai.asgi"]],
+    ids=["xeploai-check", "wsgi", "asgi"],
+)
+def test_a_bad_value_stops_with_one_line_naming_it_and_no_traceback(
+    program, variable, value, accepted
+):
+    done = subprocess.run(
+        [sys.executable, *program],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "xeploai.settings", variable: value},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 4
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("xeploai: lỗi cấu hình — ")
+    assert variable in lines[0] and accepted in lines[0]
+    assert "secret" not in lines[0]  # a database address is shown without its password
