@@ -120,7 +120,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-UPLOAD_MAX_BYTES = env.integer("XEPLOAI_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+# 50 MB as the docs say it (10⁶ bytes, not 2²⁰: 50 MiB showed as "tối đa 52 MB"); nginx's
+# client_max_body_size 50m (50 MiB) leaves room above it for the form's own bytes.
+UPLOAD_MAX_BYTES = env.integer("XEPLOAI_UPLOAD_MAX_BYTES", 50 * 10**6)
 # Imports (docs/imports.md): a larger file is refused with one clear message.
 IMPORT_MAX_ROWS = env.integer("XEPLOAI_IMPORT_MAX_ROWS", 300_000)
 # The offline checker (docs/rules.md): a sheet with more rows is refused before it is read.

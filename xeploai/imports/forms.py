@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from xeploai.lib.numbers import vn_int
+from xeploai.lib.numbers import vn_megabytes
 
 KIND_CHOICES = [
     ("people", _("Danh sách đảng viên")),
@@ -33,7 +33,7 @@ class ImportForm(forms.Form):
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(
                 _("Tệp quá lớn: tối đa {limit} MB.").format(
-                    limit=vn_int(settings.UPLOAD_MAX_BYTES // 10**6)
+                    limit=vn_megabytes(settings.UPLOAD_MAX_BYTES)
                 )
             )
         return upload

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.imports.columns import Column, Sheet
 from xeploai.imports.problems import WorkbookError, column_letter
-from xeploai.lib.numbers import vn_int
+from xeploai.lib.numbers import vn_int, vn_megabytes
 from xeploai.lib.text import fold
 from xeploai.lib.xlsx import formula_cells, scan_rows, sheet_parts
 
@@ -100,7 +100,7 @@ def max_rows() -> int:
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "UPLOAD_MAX_BYTES", 50 * 1024 * 1024))
+    return int(settings.UPLOAD_MAX_BYTES)
 
 
 def read_table(path: Path, sheet: Sheet, *, filename: str = "") -> Table:
@@ -115,7 +115,7 @@ def read_table(path: Path, sheet: Sheet, *, filename: str = "") -> Table:
     if size > max_bytes():
         raise WorkbookError(
             _("Tệp {name} nặng {size} MB, quá giới hạn {limit} MB.").format(
-                name=filename, size=vn_int(round(size / 1e6)), limit=vn_int(max_bytes() // 10**6)
+                name=filename, size=vn_megabytes(size), limit=vn_megabytes(max_bytes())
             )
         )
     if size == 0:

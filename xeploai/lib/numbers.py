@@ -27,5 +27,12 @@ def vn_decimal(value: Decimal, *, trim: bool = False) -> str:
     return whole + ("," + frac if frac else "")
 
 
+def vn_megabytes(count: int) -> str:
+    """Bytes in decimal megabytes (10⁶, as the docs and ``XEPLOAI_UPLOAD_MAX_BYTES`` count
+    them), to 2 decimals at most: 50_000_000 → "50", 52_428_800 → "52,43"."""
+    megabytes = (Decimal(count) / 10**6).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return vn_decimal(megabytes, trim=True)
+
+
 def vn_percent(value: Decimal | None, *, trim: bool = False) -> str:
     return "—" if value is None else vn_decimal(value, trim=trim) + "%"
