@@ -36,6 +36,7 @@ def exit_on_bad_setting() -> Iterator[None]:
         print(f"xeploai: lỗi cấu hình — {error}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_SETTING) from None
 
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 # Public on purpose: only ever used outside production (see settings.PRODUCTION).
