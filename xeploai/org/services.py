@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
@@ -254,6 +255,17 @@ def membership_add_temporary(
         after=snapshot(membership),
     )
     return membership
+
+
+@transaction.atomic
+def password_change(*, actor: AbstractBaseUser, password: str) -> None:
+    """Set the actor's own password (the view has checked the old one). The settings'
+    validators refuse a weak one here too; the audit event records the change, never the
+    password."""
+    validate_password(password, user=actor)
+    actor.set_password(password)
+    actor.save(update_fields=["password"])
+    audit_record(actor=actor, action="password_change", obj=actor)
 
 
 def units_bulk_create(units: list[OrgUnit], parents: list[OrgUnit | None]) -> list[OrgUnit]:

@@ -1,14 +1,18 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from xeploai.lib.htmx import is_htmx
 from xeploai.lib.numbers import vn_int
-from xeploai.org import access
+from xeploai.org import access, services
 from xeploai.org.models import OrgUnit, Person
 from xeploai.org.selectors import unit_overview
 
@@ -93,3 +97,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ratings": person.civil_service_ratings.order_by("-year"),
     }
     return render(request, "org/person_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Every logged-in user changes their own password; the session stays logged in."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_change(actor=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Đã đổi mật khẩu."))
+        return redirect("home")
+    return render(request, "org/password_change.html", {"form": form})

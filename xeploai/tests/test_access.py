@@ -85,6 +85,7 @@ RULES: dict[str, Rule] = {
     "unit_detail": Rule(args=lambda c, r: [c.cell_a1.code], expect=READERS_404),
     "person_search": Rule(),
     "person_detail": Rule(args=lambda c, r: [c.member_a1.pk], expect={"outsider": 404}),
+    "password_change": Rule(),  # every logged-in user, their own password
     # the round
     "my_review": Rule(default=404, expect={"member": 302}),
     "my_history": Rule(default=404, expect={"member": 200}),
