@@ -48,3 +48,30 @@ def test_a_member_s_review_form_fits_the_screen(screen, settings, tmp_path):
     width = page.evaluate("document.documentElement.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screen.shot("review-form")
+
+
+def test_a_member_changes_their_password_from_the_top_bar(screen):
+    """The page is reached from the top bar, fits a phone, says why a wrong old password is
+    refused, and after the change the member stays logged in."""
+    make_cast()
+    screen.login("member")
+    page = screen.page
+    page.click(".userbox a:has-text('Đổi mật khẩu')")
+    assert page.locator("h1").inner_text() == "Đổi mật khẩu"
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screen.shot("password-change")
+    page.fill("#id_old_password", "not-my-password")
+    page.fill("#id_new_password1", "Chi-bo-A1-nam-2026")
+    page.fill("#id_new_password2", "Chi-bo-A1-nam-2026")
+    page.click("button.primary")
+    assert "Mật khẩu cũ không chính xác" in page.locator(".errors").inner_text()
+    screen.shot("password-change-refused", full_page=True)
+    page.fill("#id_old_password", "pw-for-tests-1")
+    page.fill("#id_new_password1", "Chi-bo-A1-nam-2026")
+    page.fill("#id_new_password2", "Chi-bo-A1-nam-2026")
+    page.click("button.primary")
+    assert "Đã đổi mật khẩu." in page.locator(".messages").inner_text()
+    assert page.locator(".username").is_visible()
+    screen.shot("password-changed")
+    assert screen.console_errors == []
