@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -258,7 +258,7 @@ def membership_add_temporary(
 
 
 @transaction.atomic
-def password_change(*, actor: AbstractBaseUser, password: str) -> None:
+def password_change(*, actor: User, password: str) -> None:
     """Set the actor's own password (the view has checked the old one). The settings'
     validators refuse a weak one here too; the audit event records the change, never the
     password."""

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
@@ -102,10 +103,12 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     """Every logged-in user changes their own password; the session stays logged in."""
-    form = PasswordChangeForm(request.user, request.POST or None)
+    user = request.user
+    assert isinstance(user, User)  # LoginRequiredMiddleware lets no anonymous user in
+    form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.password_change(actor=request.user, password=form.cleaned_data["new_password1"])
-        update_session_auth_hash(request, request.user)
+        services.password_change(actor=user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, user)
         messages.success(request, _("Đã đổi mật khẩu."))
         return redirect("home")
     return render(request, "org/password_change.html", {"form": form})
