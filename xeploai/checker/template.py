@@ -235,7 +235,7 @@ def write_template(path: str | Path | IO[bytes]) -> str | Path | IO[bytes]:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from xeploai.lib.xlsx import append_text_row
+    from xeploai.lib.cells import append_text_row
 
     target = path if hasattr(path, "write") else Path(path)
     wb = Workbook()

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from xeploai.imports.columns import BOOL, CARD, CCCD, CHOICE, CODE, DATE, TEXT, YEAR, Column
 from xeploai.imports.problems import shown
 from xeploai.lib.text import fold, odd_character
-from xeploai.lib.xlsx import FORMULA_START
+from xeploai.lib.cells import FORMULA_START
 
 Converter = Callable[[Any], Any]
 OLDEST = dt.date(1900, 1, 1)

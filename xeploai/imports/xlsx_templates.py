@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from xeploai.imports.columns import BOOL, CARD, CCCD, CHOICE, DATE, SHEETS, Column, Sheet
-from xeploai.lib.xlsx import append_text_row, write_text
+from xeploai.lib.cells import append_text_row, write_text
 
 TEMPLATE_WRITERS: dict[str, str] = {
     "units": "xeploai.imports.xlsx_templates.write_units_template",

@@ -2,6 +2,8 @@
 
 Party documents use Times New Roman 13–14 pt, the "ĐẢNG CỘNG SẢN VIỆT NAM" header on the
 right and the issuing organization on the left; the helpers keep that layout in one place.
+Every text goes through ``lib.cells.plain``, and only as a run's text: user text never becomes
+a field (``w:fldSimple``, ``w:instrText``).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
+
+from xeploai.lib.cells import plain
 
 FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
@@ -48,7 +52,7 @@ def _cell(
 ) -> None:
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(plain(text))
     run.bold, run.italic, run.underline = bold, italic, underline
 
 
@@ -56,19 +60,19 @@ def title(document: Any, *lines: str) -> None:
     for number, line in enumerate(lines):
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run(line)
+        run = paragraph.add_run(plain(line))
         run.bold = number == 0
         run.font.size = Pt(14 if number == 0 else 13)
 
 
 def heading(document: Any, text: str) -> None:
-    run = document.add_paragraph().add_run(text)
+    run = document.add_paragraph().add_run(plain(text))
     run.bold = True
 
 
 def paragraph(document: Any, text: str, *, italic: bool = False) -> None:
     for line in (text or "").splitlines() or [""]:
-        run = document.add_paragraph().add_run(line)
+        run = document.add_paragraph().add_run(plain(line))
         run.italic = italic
 
 
@@ -76,11 +80,11 @@ def table(document: Any, head: list[str], rows: list[list[Any]]) -> None:
     grid = document.add_table(rows=1, cols=len(head))
     grid.style = "Table Grid"
     for cell, text in zip(grid.rows[0].cells, head, strict=True):
-        cell.paragraphs[0].add_run(str(text)).bold = True
+        cell.paragraphs[0].add_run(plain(str(text))).bold = True
     for row in rows:
         cells = grid.add_row().cells
         for cell, value in zip(cells, row, strict=True):
-            cell.text = "" if value is None else str(value)
+            cell.text = "" if value is None else plain(str(value))
 
 
 def signatures(document: Any, left: str, right: str) -> None:

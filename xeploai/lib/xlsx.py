@@ -1,23 +1,17 @@
-"""Small helpers around .xlsx files, shared by the imports and the offline checker.
+"""Small helpers for reading .xlsx files, shared by the imports and the offline checker (writing
+text into a file goes through ``lib/cells.py``).
 
-Reading: an .xlsx is a zip of XML parts. Before a sheet is handed to python-calamine (which loads
+An .xlsx is a zip of XML parts. Before a sheet is handed to python-calamine (which loads
 all of it), these look into the zip directly: which part holds a sheet, how many rows it has
 (streamed, stopping as soon as a limit is passed, so a file of a million rows is refused in a
 fraction of a second and little memory), which cells hold a formula. Standard library only.
-
-Writing: openpyxl turns any text that begins with "=" into a formula. ``write_text`` stores user
-text as text, whatever it begins with, and marks text that a spreadsheet would take for a
-formula (``= + - @``) with Excel's quote prefix so that editing the cell keeps it text (CSV and
-formula injection).
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-from typing import Any
 
-FORMULA_START = ("=", "+", "-", "@")
 _SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
 _PREFIXED_ROW = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s>]")
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -113,20 +107,3 @@ def formula_cells(archive: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
         found.add((row, index - 1))
     return found
 
-
-def write_text(cell: Any, value: Any) -> None:
-    """Put ``value`` in an openpyxl cell; text stays text even when it looks like a formula."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
-def append_text_row(sheet: Any, values: list[Any]) -> None:
-    """``sheet.append(values)``, with every text written as text (see ``write_text``)."""
-    sheet.append(values)
-    if all(value is None for value in values):
-        return
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
-            write_text(cell, cell.value)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from xeploai.cycles.models import Period, PeriodKind
+from xeploai.lib.cells import append_text_row, csv_field
 from xeploai.org.models import Level, OrgUnit
 from xeploai.reports.formats.ooxml import reproducible
 from xeploai.reports.wording import reason_label
@@ -283,9 +284,9 @@ def to_xlsx(sheets: list[Sheet], period: Period) -> bytes:
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         target = workbook.create_sheet(sheet.title[:31])
-        target.append(list(sheet.header))
+        append_text_row(target, list(sheet.header))
         for row in sheet.rows:
-            target.append(list(row))
+            append_text_row(target, list(row))
     workbook.properties.creator = "xeploai"
     out = io.BytesIO()
     workbook.save(out)
@@ -303,9 +304,10 @@ def _csv_lines(sheets: list[Sheet]) -> Iterator[list[Any]]:
 
 
 def to_csv(sheets: list[Sheet]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel opens the Vietnamese text correctly."""
+    """UTF-8 with a byte-order mark, so that Excel opens the Vietnamese text correctly; a text
+    that looks like a formula is escaped (``lib.cells.csv_field``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     for line in _csv_lines(sheets):
-        writer.writerow(line)
+        writer.writerow([csv_field(value) for value in line])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -12,6 +12,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
+from xeploai.lib.cells import plain
 from xeploai.reports.compute import Report
 from xeploai.reports.formats import tables
 from xeploai.reports.formats.ooxml import document_time, reproducible
@@ -20,18 +21,18 @@ FONT = "Times New Roman"  # the font of official party documents
 
 
 def _table(document: DocxDocument, table: tables.Table) -> None:
-    document.add_paragraph(table.title, style="Heading 3")
+    document.add_paragraph(plain(table.title), style="Heading 3")
     grid = document.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
     for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
-        cell.text = column.title
+        cell.text = plain(column.title)
         for run in cell.paragraphs[0].runs:
             run.bold = True
             run.font.size = Pt(8)
     for values in table.rows:
         cells = grid.add_row().cells
         for cell, value, column in zip(cells, values, table.columns, strict=True):
-            cell.text = tables.cell_text(value, column.kind)
+            cell.text = plain(tables.cell_text(value, column.kind))
             paragraph = cell.paragraphs[0]
             if column.kind != "text":
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -43,7 +44,7 @@ def _letterhead(document: DocxDocument, report: Report) -> None:
     """The two-column head of a party document: the issuing body left, the Party right."""
     head = document.add_table(rows=1, cols=2)
     left, right = head.rows[0].cells
-    left.text = report.unit.name.upper()
+    left.text = plain(report.unit.name.upper())
     right.text = _("ĐẢNG CỘNG SẢN VIỆT NAM")
     for cell in (left, right):
         paragraph = cell.paragraphs[0]
@@ -74,7 +75,7 @@ def render(report: Report) -> bytes:
     heading = document.add_paragraph(_("BÁO CÁO"))
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     heading.runs[0].bold = True
-    subtitle = document.add_paragraph(tables.title(report))
+    subtitle = document.add_paragraph(plain(tables.title(report)))
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
     subtitle.runs[0].bold = True
     document.add_paragraph(
@@ -84,7 +85,7 @@ def render(report: Report) -> bytes:
         ).format(year=report.period.year)
     )
     for paragraph in tables.sentences(report):
-        block = document.add_paragraph(paragraph)
+        block = document.add_paragraph(plain(paragraph))
         block.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         block.paragraph_format.first_line_indent = Cm(1)
 
@@ -93,15 +94,15 @@ def render(report: Report) -> bytes:
     for table in tables.children_tables(report):
         _table(document, table)
     for title, lines in tables.finding_lines(report):
-        document.add_paragraph(title, style="Heading 3")
+        document.add_paragraph(plain(title), style="Heading 3")
         for line in lines:
-            document.add_paragraph(line, style="List Bullet")
+            document.add_paragraph(plain(line), style="List Bullet")
 
     properties = document.core_properties
     stamp = document_time(report.as_of)
     properties.author = "xeploai"
     properties.last_modified_by = "xeploai"
-    properties.title = tables.title(report)
+    properties.title = plain(tables.title(report))
     properties.created = stamp
     properties.modified = stamp
     properties.last_printed = stamp

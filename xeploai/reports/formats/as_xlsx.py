@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xeploai.lib.cells import write_text
 from xeploai.reports.compute import Report
 from xeploai.reports.formats import tables
 from xeploai.reports.formats.ooxml import document_time, reproducible
@@ -17,30 +20,34 @@ from xeploai.reports.formats.ooxml import document_time, reproducible
 NUMBER_FORMATS = {"pct": "0.00", "points": "+0.00;-0.00;0.00", "int": "#,##0"}
 
 
+def _put(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """The cell at (row, column) holding ``value``; a text is never a formula (unit names come
+    from the admin and the imports)."""
+    cell = sheet.cell(row=row, column=column)
+    write_text(cell, value)
+    return cell
+
+
 def _write_table(sheet: Worksheet, row: int, table: tables.Table) -> int:
-    sheet.cell(row=row, column=1, value=table.title).font = Font(bold=True)
+    _put(sheet, row, 1, table.title).font = Font(bold=True)
     row += 1
     for col, column in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=row, column=col, value=column.title)
+        cell = _put(sheet, row, col, column.title)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for values in table.rows:
         row += 1
         for col, (value, column) in enumerate(zip(values, table.columns, strict=True), start=1):
-            cell = sheet.cell(row=row, column=col, value=value)
+            cell = _put(sheet, row, col, value)
             if column.kind in NUMBER_FORMATS and value is not None:
                 cell.number_format = NUMBER_FORMATS[column.kind]
     return row + 2
 
 
 def _header(sheet: Worksheet, report: Report) -> int:
-    sheet.cell(row=1, column=1, value=tables.title(report)).font = Font(bold=True, size=13)
-    sheet.cell(row=2, column=1, value=f"{report.unit.name} ({report.unit.code})")
-    sheet.cell(
-        row=3,
-        column=1,
-        value=_("Số liệu đến ngày {date}").format(date=report.as_of.strftime("%d/%m/%Y")),
-    )
+    _put(sheet, 1, 1, tables.title(report)).font = Font(bold=True, size=13)
+    _put(sheet, 2, 1, f"{report.unit.name} ({report.unit.code})")
+    _put(sheet, 3, 1, _("Số liệu đến ngày {date}").format(date=report.as_of.strftime("%d/%m/%Y")))
     return 5
 
 
@@ -53,7 +60,7 @@ def render(report: Report) -> bytes:
     row = _write_table(summary, row, tables.summary_table(report))
     row = _write_table(summary, row, tables.alternative_shares_table(report))
     for paragraph in tables.sentences(report):
-        summary.cell(row=row, column=1, value=paragraph)
+        _put(summary, row, 1, paragraph)
         row += 1
     summary.column_dimensions["A"].width = 34
     for col in range(2, 18):
@@ -66,10 +73,10 @@ def render(report: Report) -> bytes:
     findings = workbook.create_sheet(_("Phát hiện"))
     row = 1
     for heading, lines in tables.finding_lines(report):
-        findings.cell(row=row, column=1, value=heading).font = Font(bold=True)
+        _put(findings, row, 1, heading).font = Font(bold=True)
         for line in lines:
             row += 1
-            findings.cell(row=row, column=1, value=line)
+            _put(findings, row, 1, line)
         row += 2
     findings.column_dimensions["A"].width = 120
     stamp = document_time(report.as_of)
