@@ -106,4 +106,3 @@ def formula_cells(archive: zipfile.ZipFile, part: str) -> set[tuple[int, int]]:
             index = index * 26 + ord(letter) - 64
         found.add((row, index - 1))
     return found
-
