@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from xeploai.imports.columns import BOOL, CARD, CCCD, CHOICE, CODE, DATE, TEXT, YEAR, Column
 from xeploai.imports.problems import shown
+from xeploai.lib.cells import FORMULA_START, csv_unescape
 from xeploai.lib.text import fold, odd_character
-from xeploai.lib.cells import FORMULA_START
 
 Converter = Callable[[Any], Any]
 OLDEST = dt.date(1900, 1, 1)
@@ -108,6 +108,8 @@ def text_converter(column: Column) -> Converter:
 
     def convert(raw: Any) -> str:
         value = _clean(raw if type(raw) is str else _typed_text(raw, _("văn bản")))
+        if value.startswith("'"):
+            value = csv_unescape(value)  # a text our csv exports escaped: read what it stood for
         if limit and len(value) > limit:
             raise CellError(
                 _("{value} dài {length} ký tự — tối đa {limit} ký tự").format(

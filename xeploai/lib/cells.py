@@ -10,7 +10,8 @@ run on the reader's machine (OWASP "CSV injection"). Here:
 - ``write_text`` / ``append_text_row`` / ``text_cell`` store a text in an openpyxl cell as a
   string, never a formula (openpyxl makes a formula of any text beginning with "="), and mark
   one that looks like a formula with Excel's quote prefix so that editing the cell keeps it text;
-- ``csv_field`` puts a single quote before a csv field that looks like a formula.
+- ``csv_field`` puts a single quote before a csv field that looks like a formula (the imports
+  read it back with ``csv_unescape``).
 
 Numbers stay numbers: only text is escaped, so ``-3`` written as a number is still ``-3``.
 """
@@ -42,6 +43,14 @@ def csv_field(value: Any) -> Any:
         if formula_like(value):
             return "'" + value
     return value
+
+
+def csv_unescape(text: str) -> str:
+    """The inverse of ``csv_field`` for a text read back from a file: a quote before a
+    formula-like text is dropped, so the reader sees (and refuses) the formula it stands for."""
+    if text.startswith("'") and formula_like(text[1:]):
+        return text[1:]
+    return text
 
 
 def write_text(cell: Any, value: Any) -> None:

@@ -16,8 +16,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from xeploai.ballots.documents import minutes_docx
+from xeploai.imports.services import import_file
 from xeploai.imports.xlsx_templates import TEMPLATE_WRITERS, template_writer
-from xeploai.lib.cells import FORMULA_START
+from xeploai.lib.cells import FORMULA_START, csv_field
 from xeploai.lib.xlsx import formula_cells, sheet_parts
 from xeploai.org.models import OrgUnit, Person
 from xeploai.reports.compute import compute_report
@@ -181,3 +182,17 @@ def test_the_import_templates_hold_no_formula(kind):
     stream = io.BytesIO()
     template_writer(kind)(stream)
     assert _xlsx_texts(stream.getvalue(), kind)
+
+
+def test_a_formula_escaped_by_our_csv_is_read_back_as_the_formula_and_refused(cast, tmp_path):
+    path = tmp_path / "units.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên"])
+        writer.writerow(["X", csv_field(MEMBER), "Đảng bộ cơ sở", "ROOT"])
+        writer.writerow(["Y", "'Chi bộ Y", "Chi bộ trực thuộc", "A"])
+    outcome = import_file(actor=None, kind="units", path=path, today=dt.date(2026, 12, 1))
+    [problem] = [str(p) for p in outcome.problems]  # row 3 holds no formula: it is fine
+    assert 'dòng 2, cột B "Tên tổ chức": "=HYPERLINK(' in problem
+    assert 'bắt đầu bằng "=" nên bảng tính có thể hiểu là công thức' in problem
+    assert not OrgUnit.objects.filter(code__in=["X", "Y"]).exists()
