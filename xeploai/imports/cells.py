@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from xeploai.imports.columns import BOOL, CARD, CCCD, CHOICE, CODE, DATE, TEXT, YEAR, Column
 from xeploai.imports.problems import shown
-from xeploai.lib.cells import FORMULA_START, csv_unescape
-from xeploai.lib.text import fold, odd_character
+from xeploai.lib.cells import csv_unescape
+from xeploai.lib.text import fold, text_refusal
 
 Converter = Callable[[Any], Any]
 OLDEST = dt.date(1900, 1, 1)
@@ -116,29 +116,9 @@ def text_converter(column: Column) -> Converter:
                     value=shown(value, 40), length=len(value), limit=limit
                 )
             )
-        if value.startswith(FORMULA_START):
-            raise CellError(
-                _(
-                    '{value} bắt đầu bằng "{char}" nên bảng tính có thể hiểu là công thức — hãy '
-                    "bỏ ký tự này"
-                ).format(value=shown(value, 40), char=value[0])
-            )
-        odd = odd_character(value)
-        if odd is not None:
-            position, char, invisible = odd
-            message = (
-                _("{value} có ký tự ẩn U+{code} ở vị trí {position} — hãy xóa ký tự này")
-                if invisible
-                else _(
-                    '{value} có ký tự "{char}" (U+{code}) ở vị trí {position} không phải chữ '
-                    "tiếng Việt — có thể là chữ trông giống nhưng khác mã, hãy gõ lại"
-                )
-            )
-            raise CellError(
-                message.format(
-                    value=shown(value, 40), char=char, code=f"{ord(char):04X}", position=position
-                )
-            )
+        refusal = text_refusal(value, lambda text: shown(text, 40))
+        if refusal is not None:
+            raise CellError(refusal)
         return value
 
     return convert

@@ -2,6 +2,12 @@
 
 import re
 import unicodedata
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from xeploai.lib.cells import formula_like
 
 
 def nfc(text: str) -> str:
@@ -73,3 +79,34 @@ def odd_character(text: str) -> tuple[int, str, bool] | None:
         if category == "Nd":
             return position, char, False
     return None
+
+
+def text_refusal(value: str, quote: Callable[[str], str]) -> str | None:
+    """Why a name cannot be stored, in Vietnamese (``quote`` shows the value in the message), or
+    None: it begins like a spreadsheet formula (``= + - @``), or holds a character that
+    ``odd_character`` finds. The imports and the admin forms refuse the same names with it."""
+    if formula_like(value):
+        return _(
+            '{value} bắt đầu bằng "{char}" nên bảng tính có thể hiểu là công thức — hãy '
+            "bỏ ký tự này"
+        ).format(value=quote(value), char=value[0])
+    odd = odd_character(value)
+    if odd is None:
+        return None
+    position, char, invisible = odd
+    message = (
+        _("{value} có ký tự ẩn U+{code} ở vị trí {position} — hãy xóa ký tự này")
+        if invisible
+        else _(
+            '{value} có ký tự "{char}" (U+{code}) ở vị trí {position} không phải chữ '
+            "tiếng Việt — có thể là chữ trông giống nhưng khác mã, hãy gõ lại"
+        )
+    )
+    return message.format(value=quote(value), char=char, code=f"{ord(char):04X}", position=position)
+
+
+def validate_name(value: str) -> None:
+    """``text_refusal`` as a Django validator (the admin forms of units and people)."""
+    refusal = text_refusal(value, lambda text: f'"{visible(text)}"')
+    if refusal is not None:
+        raise ValidationError(refusal, code="unsafe_name")

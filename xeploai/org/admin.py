@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from xeploai.audit.services import audit_record, snapshot
+from xeploai.lib.text import validate_name
 from xeploai.org import services
 from xeploai.org.counts import member_count_move, member_counts_rebuild
 from xeploai.org.models import (
@@ -23,8 +24,22 @@ from xeploai.org.models import (
 )
 
 
+class CheckedNamesAdmin(admin.ModelAdmin):
+    """The name fields refuse what the imports refuse (``lib.text.text_refusal``): a name that
+    begins like a spreadsheet formula or holds an invisible or look-alike character."""
+
+    checked_names: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.checked_names:
+            field.validators.append(validate_name)
+        return field
+
+
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(CheckedNamesAdmin):
+    checked_names = ("name",)
     list_display = ["code", "name", "kind", "org_type", "parent", "established", "dissolved"]
     list_filter = ["kind", "org_type"]
     search_fields = ["code", "name"]
@@ -53,7 +68,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
             member_counts_rebuild()
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(CheckedNamesAdmin):
     """Plain back-office records: saved as they are, with an audit event each time."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -105,6 +120,7 @@ class PersonAdmin(AuditedAdmin):
     """Saved as it is (the unit and status fields are the back office's correction tool), with
     the member counts moved in the same transaction (the admin wraps each save in one)."""
 
+    checked_names = ("full_name",)
     list_display = ["full_name", "date_of_birth", "party_card_number", "unit", "status"]
     list_filter = ["status", "gender", "is_civil_servant"]
     search_fields = ["full_name", "name_folded", "party_card_number", "citizen_id"]
