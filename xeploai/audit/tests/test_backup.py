@@ -3,12 +3,17 @@ and the statistics the reports read are exactly as they were when the backup was
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import stat
 import subprocess
 import sys
+import tarfile
 import textwrap
 from pathlib import Path
+
+import pytest
 
 FINGERPRINT = """
 import django, hashlib, json; django.setup()
@@ -78,9 +83,27 @@ def test_backup_and_restore_round_trip_a_demo_bloc(scratch_database_url: str, tm
     before = python(FINGERPRINT)
     archive = tmp_path / "backup.tar"
     assert "Đã sao lưu" in xeploai("backup", "--out", str(archive))
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600  # not world-readable, from the start
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+        files = [member for member in tar.getmembers() if member.isfile()]
+    assert {stat.S_IMODE(member.mode) for member in files} == {0o600}
+    assert {member.name for member in files} == {"manifest.json", *manifest["files"]}
+    assert set(manifest["files"]) == {manifest["database_file"], "media/comments/scan.pdf"}
     python(DAMAGE)
-    (media / "scan.pdf").unlink()
-    assert python(FINGERPRINT) != before
+    (media / "scan.pdf").write_bytes(b"%PDF-1.4 changed after the backup")
+    damaged = python(FINGERPRINT)
+    assert damaged != before
+
+    # the same backup with another scan inside: refused before anything is replaced
+    tampered = tmp_path / "tampered.tar"
+    _rewrite(archive, tampered, {"media/comments/scan.pdf": b"%PDF-1.4 forged"})
+    refused = _run(env, "restore", str(tampered), "--yes")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "media/comments/scan.pdf trong bản sao lưu bị hỏng hoặc đã bị sửa" in refused.stderr
+    assert python(FINGERPRINT) == damaged
+    assert (media / "scan.pdf").read_bytes() == b"%PDF-1.4 changed after the backup"
+
     assert "Đã khôi phục" in xeploai("restore", str(archive), "--yes")
     after = python(FINGERPRINT)
 
@@ -90,6 +113,115 @@ def test_backup_and_restore_round_trip_a_demo_bloc(scratch_database_url: str, tm
 
     assert strip(after) == strip(before)
     assert (media / "scan.pdf").read_bytes() == b"%PDF-1.4 scan"
+
+
+def _run(env: dict[str, str], *args: str, **options: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xeploai", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def _rewrite(source: Path, target: Path, replace: dict[str, bytes]) -> None:
+    """A copy of the backup ``source`` with some members' content replaced (manifest kept)."""
+    with tarfile.open(source) as old, tarfile.open(target, "w") as new:
+        for member in old.getmembers():
+            data = replace.get(member.name)
+            if data is None:
+                new.addfile(member, old.extractfile(member) if member.isfile() else None)
+            else:
+                member.size = len(data)
+                new.addfile(member, io.BytesIO(data))
+
+
+def _sqlite_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "xeploai.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        "XEPLOAI_DATA_DIR": str(tmp_path / "data"),
+    }
+
+
+def _forged(path: Path, entry: tarfile.TarInfo, data: bytes = b"", *, fmt: int = 2) -> Path:
+    """A backup-shaped tar (format 2 manifest, SQLite) with one more ``entry``."""
+    database = b"SQLite format 3\x00"
+    manifest = {
+        "format": fmt,
+        "engine": "sqlite",
+        "database_file": "database.sqlite3",
+        "database_sha256": "0" * 64,
+        **({"files": {"database.sqlite3": "0" * 64}} if fmt == 2 else {}),
+        "created_at": "2026-12-01T00:00:00+00:00",
+    }
+    with tarfile.open(path, "w") as tar:
+        for info, content in (
+            (tarfile.TarInfo("manifest.json"), json.dumps(manifest).encode()),
+            (tarfile.TarInfo("database.sqlite3"), database),
+            (entry, data),
+        ):
+            info.size = len(content) if info.isfile() else 0
+            tar.addfile(info, io.BytesIO(content) if info.isfile() else None)
+    return path
+
+
+def _link(name: str, target: str, kind: bytes = tarfile.SYMTYPE) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = kind, target
+    return info
+
+
+@pytest.mark.parametrize(
+    ("entry", "why"),
+    [
+        (tarfile.TarInfo("../../escaped.txt"), "đường dẫn ra ngoài thư mục khôi phục"),
+        (tarfile.TarInfo("media/../../escaped.txt"), "đường dẫn ra ngoài thư mục khôi phục"),
+        (tarfile.TarInfo("/var/xeploai-escaped.txt"), "đường dẫn tuyệt đối"),
+        (_link("media/passwd", "/etc/passwd"), "liên kết"),
+        (_link("media/db", "database.sqlite3", tarfile.LNKTYPE), "liên kết"),
+        (_link("media/fifo", "", tarfile.FIFOTYPE), "tệp đặc biệt"),
+        (tarfile.TarInfo("settings.py"), "không thuộc bản sao lưu"),
+    ],
+    ids=["parent", "inner-parent", "absolute", "symlink", "hardlink", "fifo", "stray"],
+)
+def test_restore_refuses_an_unsafe_entry_without_a_traceback(tmp_path: Path, entry, why):
+    archive = _forged(tmp_path / "forged.tar", entry, b"owned")
+    result = _run(_sqlite_env(tmp_path), "restore", str(archive), "--yes")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert f"có mục không an toàn: {entry.name!r} ({why}) — không khôi phục gì" in result.stderr
+    assert (
+        not (tmp_path / "escaped.txt").exists() and not (tmp_path.parent / "escaped.txt").exists()
+    )
+    assert not (tmp_path / "x.sqlite3").exists() or (tmp_path / "x.sqlite3").stat().st_size == 0
+
+
+def test_restore_refuses_a_file_the_manifest_does_not_list(tmp_path: Path):
+    archive = _forged(tmp_path / "more.tar", tarfile.TarInfo("media/comments/scan.pdf"), b"%PDF")
+    result = _run(_sqlite_env(tmp_path), "restore", str(archive), "--yes")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "tệp không ghi trong manifest: media/comments/scan.pdf" in result.stderr
+
+
+def test_restore_refuses_a_backup_whose_manifest_covers_only_the_database(tmp_path: Path):
+    scan = tarfile.TarInfo("media/comments/scan.pdf")
+    archive = _forged(tmp_path / "old.tar", scan, b"%PDF", fmt=1)
+    result = _run(_sqlite_env(tmp_path), "restore", str(archive), "--yes")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "định dạng cũ chỉ có mã băm của cơ sở dữ liệu" in result.stderr
+
+
+def test_restore_without_yes_and_no_terminal_refuses_clearly(tmp_path: Path):
+    archive = _forged(tmp_path / "forged.tar", tarfile.TarInfo("media/a.pdf"), b"%PDF")
+    result = _run(_sqlite_env(tmp_path), "restore", str(archive), stdin=subprocess.DEVNULL)
+    assert result.returncode != 0
+    assert "EOFError" not in result.stderr and "Traceback" not in result.stderr
+    assert "thêm --yes" in result.stderr
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path):

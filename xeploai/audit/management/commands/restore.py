@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: str, yes: bool, **options: Any) -> None:
         if not yes:
-            answer = input("Toàn bộ dữ liệu hiện có sẽ bị thay thế. Gõ 'co' để tiếp tục: ")
+            if not sys.stdin.isatty():
+                raise CommandError(
+                    "Không có ai để xác nhận (không chạy từ bàn phím): thêm --yes nếu thật sự "
+                    "muốn thay thế toàn bộ dữ liệu. Không thay đổi gì."
+                )
+            try:
+                answer = input("Toàn bộ dữ liệu hiện có sẽ bị thay thế. Gõ 'co' để tiếp tục: ")
+            except EOFError:
+                answer = ""
             if answer.strip().lower() not in ("co", "có", "yes"):
                 raise CommandError("Đã hủy, không thay đổi gì.")
         try:
