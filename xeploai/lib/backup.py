@@ -91,7 +91,7 @@ def _add_file(archive: tarfile.TarFile, path: Path, name: str) -> str:
     with path.open("rb") as handle:
         reader = _Hashing(handle)
         try:
-            archive.addfile(info, reader)  # type: ignore[arg-type]
+            archive.addfile(info, reader)
         except OSError as error:  # the file shrank while it was read
             raise BackupError(f"Không đọc trọn được {path} ({error}); hãy sao lưu lại.") from None
     return reader.digest.hexdigest()
