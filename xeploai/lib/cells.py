@@ -66,11 +66,16 @@ def write_text(cell: Any, value: Any) -> None:
 
 
 def text_cell(sheet: Any, value: Any) -> Any:
-    """``value`` ready for ``append`` on a write-only sheet: a text becomes a string cell."""
+    """``value`` ready for ``append`` on a write-only sheet: a text openpyxl would take for a
+    formula or an error code becomes a string cell; any other text stays a bare (faster) str."""
     if not isinstance(value, str):
         return value
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
 
+    value = plain(value)
+    if not formula_like(value) and value not in ERROR_CODES:
+        return value
     cell = WriteOnlyCell(sheet)
     write_text(cell, value)
     return cell
