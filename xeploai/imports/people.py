@@ -271,148 +271,178 @@ class _Check:
         """Check ``rows`` with what was ``found`` for them; hand the new members to ``line``."""
         cells, by_id, by_card, ids = found.result()
         self.cells.update(cells)
-        problems, scope, today = self.problems, self.scope, self.today
-        seen_id, seen_card, seen_person, names, verdicts = (
-            self.seen_id,
-            self.seen_card,
-            self.seen_person,
-            self.names,
-            self.verdicts,
-        )
+        problems = self.problems
         result = self.result
         new: list[tuple[Any, ...]] = []
         for row in rows:
             values = row.values
-            cid = values.get("citizen_id")
-            card = values.get("party_card_number")
-            if cid is None and card is None:
-                if not {"citizen_id", "party_card_number"} & row.bad:
-                    problems.row(row, _("cần Số CCCD hoặc Số thẻ đảng viên để nhận ra đảng viên"))
+            known, person = self._identify(row, by_id, by_card)
+            if not known:
                 continue
-            duplicate = False
-            number = row.number
-            if cid is not None and (first := seen_id.setdefault(cid, number)) != number:
-                problems.cell(
-                    row,
-                    "citizen_id",
-                    _('số CCCD "{value}" trùng với dòng {other}').format(value=cid, other=first),
-                )
-                duplicate = True
-            if card is not None and (first := seen_card.setdefault(card, number)) != number:
-                problems.cell(
-                    row,
-                    "party_card_number",
-                    _('số thẻ "{value}" trùng với dòng {other}').format(value=card, other=first),
-                )
-                duplicate = True
-            if duplicate:
-                continue
-            by_cid = by_id.get(cid) if cid is not None else None
-            by_number = by_card.get(card) if card is not None else None
-            if by_cid is not None and by_number is not None and by_cid[0] != by_number[0]:
-                problems.row(
-                    row,
-                    _(
-                        'số CCCD "{cid}" và số thẻ "{card}" thuộc hai đảng viên khác nhau trong hệ '
-                        "thống"
-                    ).format(cid=cid, card=card),
-                )
-                continue
-            person = by_cid or by_number
-            if person is not None and not in_scope(person[-1], scope):
-                problems.row(
-                    row,
-                    _("đảng viên có số CCCD hoặc số thẻ này đang sinh hoạt ngoài phạm vi nhập"),
-                )
-                continue
-            if (
-                person is not None
-                and (first := seen_person.setdefault(person[0], number)) != number
-            ):
-                # one row by citizen ID, another by card number: the same member twice
-                problems.row(
-                    row,
-                    _(
-                        "dòng {other} đã là đảng viên này (nhận ra qua số CCCD hoặc số thẻ) — "
-                        "mỗi đảng viên chỉ một dòng"
-                    ).format(other=first),
-                )
-                continue
-            code = values.get("cell")
-            cell_id: int | None = None
-            if code is not None:
-                verdict = verdicts.get(code)
-                if verdict is None:
-                    verdict = verdicts[code] = _cell_verdict(
-                        code, self.cells.get(code), scope, today
-                    )
-                if type(verdict) is int:
-                    cell_id = verdict
-                else:
-                    problems.cell(row, "cell", str(verdict))
+            cell_id = self._cell_id(row)
             # map() over dict.get runs in C: this is the hottest line of a 100,000-row import.
             merged = tuple(
                 map(values.get, FIELDS, DEFAULT_VALUES if person is None else person[1:-2])
             )
-            admission, official, born = merged[ADMISSION], merged[OFFICIAL], merged[BIRTH]
-            if admission is not None:
-                if official is not None and official < admission:
-                    problems.cell(
-                        row,
-                        "official_date" if "official_date" in values else "admission_date",
-                        _("ngày chính thức {official} trước ngày vào Đảng {admission}").format(
-                            official=_d(official), admission=_d(admission)
-                        ),
-                    )
-                if born is not None and admission <= born:
-                    problems.cell(
-                        row,
-                        "admission_date" if "admission_date" in values else "date_of_birth",
-                        _("ngày vào Đảng {admission} không sau ngày sinh {born}").format(
-                            admission=_d(admission), born=_d(born)
-                        ),
-                    )
-            joined = values.get("joined")
-            if (
-                person is None
-                and joined is not None
-                and admission is not None
-                and joined < admission
-            ):
-                problems.cell(
-                    row,
-                    "joined",
-                    _("ngày bắt đầu sinh hoạt {joined} trước ngày vào Đảng {admission}").format(
-                        joined=_d(joined), admission=_d(admission)
-                    ),
-                )
+            admission = merged[ADMISSION]
+            self._check_dates(row, merged, person is None)
             if row.bad or cell_id is None or admission is None:
                 continue
+            joined = values.get("joined")
             if person is None:
                 new.append(
-                    (*merged, fold_clean(str(merged[NAME]), names), cell_id, joined or admission)
+                    (
+                        *merged,
+                        fold_clean(str(merged[NAME]), self.names),
+                        cell_id,
+                        joined or admission,
+                    )
                 )
                 result.counts[(cell_id, str(merged[STATUS]))] += 1
-                continue
-            transfer = cell_id != person[-2]
-            if transfer:
-                self.pending_transfers.append((row, person[0], cell_id, joined or today))
-            if transfer or merged != person[1:-2]:
-                changed_name = merged[NAME] != person[1 + NAME]
-                folded = fold_clean(str(merged[NAME]), names) if changed_name else None
-                result.updates.append((person[0], *merged, folded, cell_id))
-                result.read[person[0]] = (row.number, person[1:-1])
-                result.updated += 1
-                before, after = (person[-2], person[1 + STATUS]), (cell_id, str(merged[STATUS]))
-                if before != after:
-                    result.counts[before] -= 1
-                    result.counts[after] += 1
             else:
-                result.unchanged += 1
+                self._update(row, person, merged, cell_id, joined)
         result.rows += len(rows)
         result.created += len(new)
         if line is not None and new and not problems:
             line.submit(_write_new, *self._encoded(new, ids[: len(new)]))
+
+    def _identify(
+        self, row: Row, by_id: dict[str, tuple[Any, ...]], by_card: dict[str, tuple[Any, ...]]
+    ) -> tuple[bool, tuple[Any, ...] | None]:
+        """Whether the row names its member well — (False, None) after saying why not — and
+        the member on file it names (None: a new member)."""
+        problems = self.problems
+        values = row.values
+        cid = values.get("citizen_id")
+        card = values.get("party_card_number")
+        if cid is None and card is None:
+            if not {"citizen_id", "party_card_number"} & row.bad:
+                problems.row(row, _("cần Số CCCD hoặc Số thẻ đảng viên để nhận ra đảng viên"))
+            return False, None
+        duplicate = False
+        number = row.number
+        if cid is not None and (first := self.seen_id.setdefault(cid, number)) != number:
+            problems.cell(
+                row,
+                "citizen_id",
+                _('số CCCD "{value}" trùng với dòng {other}').format(value=cid, other=first),
+            )
+            duplicate = True
+        if card is not None and (first := self.seen_card.setdefault(card, number)) != number:
+            problems.cell(
+                row,
+                "party_card_number",
+                _('số thẻ "{value}" trùng với dòng {other}').format(value=card, other=first),
+            )
+            duplicate = True
+        if duplicate:
+            return False, None
+        by_cid = by_id.get(cid) if cid is not None else None
+        by_number = by_card.get(card) if card is not None else None
+        if by_cid is not None and by_number is not None and by_cid[0] != by_number[0]:
+            problems.row(
+                row,
+                _(
+                    'số CCCD "{cid}" và số thẻ "{card}" thuộc hai đảng viên khác nhau trong hệ '
+                    "thống"
+                ).format(cid=cid, card=card),
+            )
+            return False, None
+        person = by_cid or by_number
+        if person is not None and not in_scope(person[-1], self.scope):
+            problems.row(
+                row,
+                _("đảng viên có số CCCD hoặc số thẻ này đang sinh hoạt ngoài phạm vi nhập"),
+            )
+            return False, None
+        if (
+            person is not None
+            and (first := self.seen_person.setdefault(person[0], number)) != number
+        ):
+            # one row by citizen ID, another by card number: the same member twice
+            problems.row(
+                row,
+                _(
+                    "dòng {other} đã là đảng viên này (nhận ra qua số CCCD hoặc số thẻ) — "
+                    "mỗi đảng viên chỉ một dòng"
+                ).format(other=first),
+            )
+            return False, None
+        return True, person
+
+    def _cell_id(self, row: Row) -> int | None:
+        """The id of the row's cell, or None (after saying why, if the row names one)."""
+        code = row.values.get("cell")
+        if code is None:
+            return None
+        verdict = self.verdicts.get(code)
+        if verdict is None:
+            verdict = self.verdicts[code] = _cell_verdict(
+                code, self.cells.get(code), self.scope, self.today
+            )
+        if type(verdict) is int:
+            return verdict
+        self.problems.cell(row, "cell", str(verdict))
+        return None
+
+    def _check_dates(self, row: Row, merged: tuple[Any, ...], new: bool) -> None:
+        """Admission after birth, official not before admission, a new member's start not
+        before admission."""
+        problems, values = self.problems, row.values
+        admission, official, born = merged[ADMISSION], merged[OFFICIAL], merged[BIRTH]
+        if admission is None:
+            return
+        if official is not None and official < admission:
+            problems.cell(
+                row,
+                "official_date" if "official_date" in values else "admission_date",
+                _("ngày chính thức {official} trước ngày vào Đảng {admission}").format(
+                    official=_d(official), admission=_d(admission)
+                ),
+            )
+        if born is not None and admission <= born:
+            problems.cell(
+                row,
+                "admission_date" if "admission_date" in values else "date_of_birth",
+                _("ngày vào Đảng {admission} không sau ngày sinh {born}").format(
+                    admission=_d(admission), born=_d(born)
+                ),
+            )
+        joined = values.get("joined")
+        if new and joined is not None and joined < admission:
+            problems.cell(
+                row,
+                "joined",
+                _("ngày bắt đầu sinh hoạt {joined} trước ngày vào Đảng {admission}").format(
+                    joined=_d(joined), admission=_d(admission)
+                ),
+            )
+
+    def _update(
+        self,
+        row: Row,
+        person: tuple[Any, ...],
+        merged: tuple[Any, ...],
+        cell_id: int,
+        joined: dt.date | None,
+    ) -> None:
+        """Count a member on file as updated (and maybe transferred) or unchanged."""
+        result = self.result
+        transfer = cell_id != person[-2]
+        if transfer:
+            self.pending_transfers.append((row, person[0], cell_id, joined or self.today))
+        if not transfer and merged == person[1:-2]:
+            result.unchanged += 1
+            return
+        changed_name = merged[NAME] != person[1 + NAME]
+        folded = fold_clean(str(merged[NAME]), self.names) if changed_name else None
+        result.updates.append((person[0], *merged, folded, cell_id))
+        result.read[person[0]] = (row.number, person[1:-1])
+        result.updated += 1
+        before, after = (person[-2], person[1 + STATUS]), (cell_id, str(merged[STATUS]))
+        if before != after:
+            result.counts[before] -= 1
+            result.counts[after] += 1
 
     def _encoded(
         self, new: list[tuple[Any, ...]], ids: list[int]
