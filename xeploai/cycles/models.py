@@ -44,6 +44,14 @@ class PeriodQuerySet(models.QuerySet["Period"]):
         """Periods whose scope root is ``unit`` or one of its ancestors."""
         return self.filter(scope_root__path__in=[*unit.ancestor_paths(), unit.path])
 
+    def overlapping(self, unit: OrgUnit) -> PeriodQuerySet:
+        """Periods whose scope shares a unit with ``unit``'s subtree: their scope root is
+        ``unit``, one of its ancestors or one of its descendants."""
+        return self.filter(
+            Q(scope_root__path__in=unit.ancestor_paths())
+            | Q(scope_root__path__startswith=unit.path)
+        )
+
 
 class Period(models.Model):
     name = models.CharField(_("tên đợt"), max_length=150)
@@ -102,6 +110,30 @@ class Period(models.Model):
                     "evaluation_date": _("Thời điểm đánh giá phải thuộc năm {year}.").format(
                         year=self.year
                     )
+                }
+            )
+        self._clean_overlap()
+
+    def _clean_overlap(self) -> None:
+        """One yearly period per unit and year: an evaluation belongs to exactly one period, so
+        two yearly periods of a year whose scopes share a unit would give it two evaluations."""
+        if self.kind != PeriodKind.YEAR or not self.year or self.scope_root_id is None:
+            return
+        other = (
+            Period.objects.filter(kind=PeriodKind.YEAR, year=self.year)
+            .overlapping(self.scope_root)
+            .exclude(pk=self.pk)
+            .select_related("scope_root")
+            .order_by("scope_root__path")
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "scope_root": _(
+                        'Năm {year} đã có đợt hằng năm "{name}" (phạm vi {code}) trùng phạm vi với '
+                        "đợt này — mỗi tổ chức chỉ thuộc một đợt hằng năm của mỗi năm."
+                    ).format(year=self.year, name=other.name, code=other.scope_root.code)
                 }
             )
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record, snapshot
 from xeploai.cycles.models import Deadline, Period, PeriodStatus
-from xeploai.imports.bulk import insert_rows
+from xeploai.imports.bulk import insert_rows, lock
 from xeploai.org.models import SEGMENT, OrgUnit, Person, PersonStatus, Position, UnitKind
 from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews import subjects
@@ -28,6 +28,9 @@ def period_create(
     *, actor: Any, deadlines: dict[str, dt.date] | None = None, **fields: Any
 ) -> Period:
     period = Period(**fields)
+    # Two sessions creating overlapping yearly periods at once: the second waits and then sees
+    # the first in full_clean() (Period.clean refuses the overlap).
+    lock("xeploai-period-create")
     period.full_clean()
     period.save()
     for step, due in (deadlines or {}).items():
