@@ -22,7 +22,16 @@ from xeploai.imports import bulk
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.rows import Problems, Row, chunked
 from xeploai.lib.text import fold
-from xeploai.org.models import SEGMENT, ExcellenceGroup, OrgUnit, Person, Position, UnitKind
+from xeploai.org.models import (
+    SEGMENT,
+    ExcellenceGroup,
+    Membership,
+    MembershipKind,
+    OrgUnit,
+    Person,
+    Position,
+    UnitKind,
+)
 from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews import subjects
 from xeploai.reviews.formcodes import form_code_for
@@ -126,7 +135,7 @@ def plan(rows: list[Row], problems: Problems, *, scope: OrgUnit | None, reason: 
     units: dict[str, OrgUnit] = {}
     for batch in chunked(sorted({row.values["unit"] for row in rows if "unit" in row.values})):
         units.update((u.code, u) for u in OrgUnit.objects.filter(code__in=batch))
-    people = _people(rows)
+    people = _Members(rows, scope)
     seen: dict[tuple[Any, ...], int] = {}
     good: list[tuple[Row, OrgUnit, tuple[Any, ...] | None]] = []
     unit: OrgUnit | None
@@ -154,7 +163,7 @@ def plan(rows: list[Row], problems: Problems, *, scope: OrgUnit | None, reason: 
         person: tuple[Any, ...] | None = None
         identified = {"citizen_id", "party_card_number"} & set(values)
         if subject == SubjectKind.MEMBER:
-            person = _member(row, people, problems)
+            person = people.find(row, problems)
             if unit is not None and not unit.is_cell:
                 problems.cell(
                     row,
@@ -211,68 +220,120 @@ def _fits(subject: str, unit: OrgUnit) -> bool:
     return unit.is_grassroots
 
 
-def _people(rows: list[Row]) -> dict[tuple[str, str], tuple[Any, ...]]:
-    """("cid", number) and ("card", number) → (id, name_folded, in_political_system)."""
-    wanted = [row for row in rows if row.values.get("subject") == SubjectKind.MEMBER]
-    ids = {row.values["citizen_id"] for row in wanted if "citizen_id" in row.values}
-    cards = {row.values["party_card_number"] for row in wanted if "party_card_number" in row.values}
-    found: dict[tuple[str, str], tuple[Any, ...]] = {}
-    for key, values in (("citizen_id__in", ids), ("party_card_number__in", cards)):
-        for batch in chunked(sorted(values)):
-            for pk, cid, card, folded, political in Person.objects.filter(
-                **{key: batch}
-            ).values_list(
-                "pk", "citizen_id", "party_card_number", "name_folded", "in_political_system"
-            ):
-                record = (pk, folded, political)
-                if cid:
-                    found[("cid", cid)] = record
-                if card:
-                    found[("card", card)] = record
-    return found
+class _Members:
+    """The members the rows name, as the importer may see them: with a scope, a member counts
+    for a year only if one of their official memberships that year lies in the scope (a member
+    with no membership on record: their current cell). Anyone else is answered exactly as a
+    number found on nobody — the import neither confirms nor names people outside its scope."""
 
+    def __init__(self, rows: list[Row], scope: OrgUnit | None) -> None:
+        self.scope = scope
+        # ("cid", number) and ("card", number) → (id, name_folded, in_political_system, cell path)
+        self.found: dict[tuple[str, str], tuple[Any, ...]] = {}
+        # person id → the (start, end) of their official memberships in a cell of the scope
+        self.spans: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+        self.recorded: set[int] = set()  # people with any official membership on record
+        wanted = [row for row in rows if row.values.get("subject") == SubjectKind.MEMBER]
+        ids = {row.values["citizen_id"] for row in wanted if "citizen_id" in row.values}
+        cards = {
+            row.values["party_card_number"] for row in wanted if "party_card_number" in row.values
+        }
+        for key, values in (("citizen_id__in", ids), ("party_card_number__in", cards)):
+            for batch in chunked(sorted(values)):
+                for pk, cid, card, folded, political, path in Person.objects.filter(
+                    **{key: batch}
+                ).values_list(
+                    "pk",
+                    "citizen_id",
+                    "party_card_number",
+                    "name_folded",
+                    "in_political_system",
+                    "unit__path",
+                ):
+                    record = (pk, folded, political, path)
+                    if cid:
+                        self.found[("cid", cid)] = record
+                    if card:
+                        self.found[("card", card)] = record
+        if scope is not None:
+            people = sorted({record[0] for record in self.found.values()})
+            for batch in chunked(people):
+                for person_id, path, start, end in Membership.objects.filter(
+                    person_id__in=batch, kind=MembershipKind.OFFICIAL
+                ).values_list("person_id", "unit__path", "start", "end"):
+                    self.recorded.add(person_id)
+                    if in_scope(path, scope):
+                        self.spans[person_id].append((start, end))
 
-def _member(
-    row: Row, people: dict[tuple[str, str], tuple[Any, ...]], problems: Problems
-) -> tuple[Any, ...] | None:
-    values = row.values
-    cid, card = values.get("citizen_id"), values.get("party_card_number")
-    if cid is None and card is None:
-        if not {"citizen_id", "party_card_number"} & row.bad:
-            problems.row(row, _("cần Số CCCD hoặc Số thẻ đảng viên của đảng viên"))
+    def get(self, key: str, number: str | None, year: int | None) -> tuple[Any, ...] | None:
+        """The member with this citizen ID (``key`` "cid") or card number ("card"), if the
+        importer may see them in ``year``."""
+        if number is None:
+            return None
+        record = self.found.get((key, number))
+        if record is None or self.scope is None:
+            return record
+        if record[0] not in self.recorded:
+            return record if in_scope(record[3], self.scope) else None
+        assert year is not None
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        for start, end in self.spans.get(record[0], ()):
+            if start <= last and (end is None or end >= first):
+                return record
         return None
-    by_cid = people.get(("cid", cid)) if cid else None
-    by_card = people.get(("card", card)) if card else None
-    if by_cid and by_card and by_cid[0] != by_card[0]:
-        problems.row(
-            row,
-            _(
-                'số CCCD "{cid}" và số thẻ "{card}" thuộc hai đảng viên khác nhau trong hệ thống'
-            ).format(cid=cid, card=card),
-        )
-        return None
-    person = by_cid or by_card
-    if person is None:
-        key = "citizen_id" if cid else "party_card_number"
-        problems.cell(
-            row,
-            key,
-            _(
-                "{value} không khớp đảng viên nào trong hệ thống — hãy nhập danh sách đảng viên "
-                "trước"
-            ).format(value=f'"{values[key]}"'),
-        )
-        return None
-    if "full_name" in values and fold(values["full_name"]) != person[1]:
-        problems.cell(
-            row,
-            "full_name",
-            _('họ tên "{name}" không khớp họ tên đang lưu của đảng viên có số này').format(
-                name=values["full_name"]
-            ),
-        )
-        return None
-    return person
+
+    def find(self, row: Row, problems: Problems) -> tuple[Any, ...] | None:
+        """The member the row names, or None after saying why."""
+        values = row.values
+        cid, card = values.get("citizen_id"), values.get("party_card_number")
+        if cid is None and card is None:
+            if not {"citizen_id", "party_card_number"} & row.bad:
+                problems.row(row, _("cần Số CCCD hoặc Số thẻ đảng viên của đảng viên"))
+            return None
+        year = values.get("year")
+        if year is None and self.scope is not None:
+            return None  # the year is wrong, and who is in scope depends on it: say no more
+        by_cid = self.get("cid", cid, year)
+        by_card = self.get("card", card, year)
+        if by_cid and by_card and by_cid[0] != by_card[0]:
+            problems.row(
+                row,
+                _(
+                    'số CCCD "{cid}" và số thẻ "{card}" thuộc hai đảng viên khác nhau trong hệ '
+                    "thống"
+                ).format(cid=cid, card=card),
+            )
+            return None
+        person = by_cid or by_card
+        if person is None:
+            key = "citizen_id" if cid else "party_card_number"
+            problems.cell(row, key, self._not_found(key, values[key]))
+            return None
+        if "full_name" in values and fold(values["full_name"]) != person[1]:
+            problems.cell(
+                row,
+                "full_name",
+                _('họ tên "{name}" không khớp họ tên đang lưu của đảng viên có số này').format(
+                    name=values["full_name"]
+                ),
+            )
+            return None
+        return person
+
+    def _not_found(self, key: str, value: str) -> str:
+        if self.scope is None:
+            message = (
+                _('không tìm thấy đảng viên có số CCCD "{value}" trong hệ thống')
+                if key == "citizen_id"
+                else _('không tìm thấy đảng viên có số thẻ "{value}" trong hệ thống')
+            )
+        else:
+            message = (
+                _('không tìm thấy đảng viên có số CCCD "{value}" trong phạm vi nhập')
+                if key == "citizen_id"
+                else _('không tìm thấy đảng viên có số thẻ "{value}" trong phạm vi nhập')
+            )
+        return message.format(value=value) + _(" — hãy nhập danh sách đảng viên trước")
 
 
 def _plan_periods(
@@ -309,27 +370,56 @@ def _plan_periods(
                     ).format(year=year),
                 )
                 continue
-        period = (
-            Period.objects.filter(kind=PeriodKind.YEAR, quarter=0, year=year)
-            .covering(root)
-            .select_related("scope_root")
-            .order_by("-scope_root__depth")
-            .first()
-        )
-        if period is not None and period.status != PeriodStatus.CLOSED:
-            problems.row(
-                items[0][0],
-                _('đợt "{name}" đang diễn ra — chỉ nhập kết quả vào đợt đã kết thúc').format(
-                    name=period.name
-                ),
-            )
+        found, period = _year_period(year, root, items, problems)
+        if not found:
             continue
         period_plan = PeriodPlan(year=year, root=root, period=period)
         result.periods.append(period_plan)
-        _plan_evaluations(result, period_plan, items, by_path, positions)
+        _plan_evaluations(result, period_plan, items, by_path, positions, problems, scope)
     result.details = {
         "periods_created": sum(1 for p in result.periods if p.period is None),
     }
+
+
+def _year_period(
+    year: int,
+    root: OrgUnit,
+    items: list[tuple[Row, OrgUnit, tuple[Any, ...] | None]],
+    problems: Problems,
+) -> tuple[bool, Period | None]:
+    """The yearly period the rows of ``year`` go to — the deepest one covering ``root``, else
+    one inside it that holds every row's unit, else None: one to create over ``root`` — and
+    False after saying why there is none (it is open, or a new one would overlap another)."""
+    yearly = Period.objects.filter(kind=PeriodKind.YEAR, quarter=0, year=year).select_related(
+        "scope_root"
+    )
+    period = yearly.covering(root).order_by("-scope_root__depth").first()
+    if period is None:
+        inner = list(
+            yearly.filter(scope_root__path__startswith=root.path).order_by("scope_root__path")
+        )
+        paths = [unit.path for _, unit, _ in items]
+        period = next(
+            (p for p in inner if all(path.startswith(p.scope_root.path) for path in paths)), None
+        )
+        if period is None and inner:
+            problems.row(
+                items[0][0],
+                _(
+                    'năm {year} đã có đợt "{name}" (phạm vi {code}) — không tạo đợt thứ hai trùng '
+                    "phạm vi với đợt đó: hãy nhập riêng các dòng thuộc phạm vi của đợt đó"
+                ).format(year=year, name=inner[0].name, code=inner[0].scope_root.code),
+            )
+            return False, None
+    if period is not None and period.status != PeriodStatus.CLOSED:
+        problems.row(
+            items[0][0],
+            _('đợt "{name}" đang diễn ra — chỉ nhập kết quả vào đợt đã kết thúc').format(
+                name=period.name
+            ),
+        )
+        return False, None
+    return True, period
 
 
 def _plan_evaluations(
@@ -338,12 +428,14 @@ def _plan_evaluations(
     items: list[tuple[Row, OrgUnit, tuple[Any, ...] | None]],
     by_path: dict[str, OrgUnit],
     positions: dict[int, list[tuple[str, dt.date, dt.date | None]]],
+    problems: Problems,
+    scope: OrgUnit | None,
 ) -> None:
     ruleset = item.period.ruleset if item.period else ruleset_key_for_year(item.year)
     on = item.period.evaluation_date if item.period else evaluation_date(item.year)
     existing: dict[tuple[Any, ...], dict[str, Any]] = {}
     if item.period is not None:
-        columns = ("pk", "kind", "person_id", "unit_id", "version", *CHANGE_FIELDS)
+        columns = ("pk", "kind", "person_id", "unit_id", "unit__path", "version", *CHANGE_FIELDS)
         people = [person[0] for _, _, person in items if person is not None]
         for batch in chunked(people):
             for record in Evaluation.objects.filter(period=item.period, person_id__in=batch).values(
@@ -391,7 +483,16 @@ def _plan_evaluations(
             "not_rated_reason": row.values.get("not_rated_reason", ""),
         }
         old = existing.get(key)
-        if old is None:
+        if old is not None and not in_scope(old["unit__path"], scope):
+            # Held by a unit the importer cannot see (the member moved away that year).
+            problems.row(
+                row,
+                _(
+                    "kết quả năm {year} của đối tượng này không sửa được trong phạm vi nhập; "
+                    "liên hệ cấp trên"
+                ).format(year=item.year),
+            )
+        elif old is None:
             item.new.append(values)
             result.created += 1
         elif (

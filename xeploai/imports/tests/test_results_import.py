@@ -118,7 +118,7 @@ def test_an_open_period_refuses_history(cast, xlsx):
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        (result(2024, "Đảng viên", "A1", "HTTNV", cccd="999999999999"), "không khớp đảng viên nào"),
+        (result(2024, "Đảng viên", "A1", "HTTNV", cccd="999999999999"), "không tìm thấy đảng viên"),
         (result(2024, "Đảng viên", "A", "HTTNV", cccd="CAST_A1"), "với đảng viên cần mã chi bộ"),
         (
             result(2024, "Chi bộ trực thuộc", "A", "HTTNV"),
