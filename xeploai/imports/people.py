@@ -339,6 +339,20 @@ class _Check:
             return False, None
         by_cid = by_id.get(cid) if cid is not None else None
         by_number = by_card.get(card) if card is not None else None
+        scope = self.scope
+        if scope is not None and any(
+            found is not None and not in_scope(found[-1], scope) for found in (by_cid, by_number)
+        ):
+            # A number held by someone the importer cannot see: one answer whoever it is, and
+            # the dry run gives the same (docs/security.md, "Imports stay in their scope").
+            problems.row(
+                row,
+                _(
+                    "số CCCD hoặc số thẻ đảng viên này không dùng được trong phạm vi nhập; liên hệ "
+                    "cấp trên"
+                ),
+            )
+            return False, None
         if by_cid is not None and by_number is not None and by_cid[0] != by_number[0]:
             problems.row(
                 row,
@@ -349,12 +363,6 @@ class _Check:
             )
             return False, None
         person = by_cid or by_number
-        if person is not None and not in_scope(person[-1], self.scope):
-            problems.row(
-                row,
-                _("đảng viên có số CCCD hoặc số thẻ này đang sinh hoạt ngoài phạm vi nhập"),
-            )
-            return False, None
         if (
             person is not None
             and (first := self.seen_person.setdefault(person[0], number)) != number

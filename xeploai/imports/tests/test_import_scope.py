@@ -13,6 +13,7 @@ from xeploai.cycles.models import Period, PeriodStatus, ruleset_key_for_year
 from xeploai.cycles.services import period_create
 from xeploai.imports.services import import_file
 from xeploai.imports.tests.conftest import TODAY, fingerprint
+from xeploai.imports.tests.test_people_import import person
 from xeploai.imports.tests.test_results_import import result
 from xeploai.org.models import Level
 from xeploai.org.services import person_transfer
@@ -105,6 +106,40 @@ def test_a_results_row_cannot_rewrite_an_evaluation_held_outside_the_scope(cast,
     assert fingerprint() == before
     evaluation = Evaluation.objects.get(person=lan)
     assert (evaluation.unit, evaluation.level) == (cast.cell_b1, Level.HTTNV)
+
+
+# People ----------------------------------------------------------------------------------
+
+NEUTRAL_PERSON = "không dùng được trong phạm vi nhập; liên hệ cấp trên"
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        {"cccd": "B1"},
+        {"cccd": "084185000123", "card": "B1"},
+        {"cccd": "A1", "card": "B1"},
+        {"cccd": "B1", "card": "A1"},
+    ],
+    ids=["cccd-elsewhere", "card-elsewhere", "a1-cccd-b1-card", "b1-cccd-a1-card"],
+)
+def test_a_people_row_with_a_number_held_outside_the_scope_gets_a_neutral_answer(
+    cast, xlsx, dry_run, numbers
+):
+    members = {"A1": cast.member_a1, "B1": cast.member_b1}
+    cccd = numbers["cccd"]
+    card = numbers.get("card", "")
+    cccd = members[cccd].citizen_id if cccd in members else cccd
+    card = members[card].party_card_number if card in members else card
+    before = fingerprint()
+    path = xlsx("people", [person("Lê Văn Bình", cccd, cell="A1", **{"Số thẻ đảng viên": card})])
+    outcome = run("people", path, actor=cast.clerk, scope=cast.org_a, dry_run=dry_run)
+    found = messages(outcome)
+    assert len(found) == 1 and NEUTRAL_PERSON in found[0], found
+    for word in ("ngoài phạm vi", "sinh hoạt", "hai đảng viên", "B1", "Bình"):
+        assert word not in found[0].split(":", 1)[1], found
+    assert fingerprint() == before
 
 
 # One yearly period per subject and year -----------------------------------------------------
