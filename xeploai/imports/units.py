@@ -175,8 +175,8 @@ class _Tree:
             problems.cell(
                 row,
                 "code",
-                _('mã "{code}" đã dùng cho một tổ chức ngoài phạm vi{scope}').format(
-                    code=code, scope=self.scope_text()
+                _('mã "{code}" không dùng được trong phạm vi nhập; liên hệ cấp trên').format(
+                    code=code
                 ),
             )
             return False

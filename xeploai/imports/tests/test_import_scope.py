@@ -142,6 +142,23 @@ def test_a_people_row_with_a_number_held_outside_the_scope_gets_a_neutral_answer
     assert fingerprint() == before
 
 
+# Units -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_units_row_with_a_code_used_outside_the_scope_gets_a_neutral_answer(cast, xlsx, dry_run):
+    from xeploai.imports.tests.test_units_import import unit
+
+    path = xlsx("units", [unit("B1", "Chi bộ mới", "Chi bộ trực thuộc", "A")])
+    before = fingerprint()
+    outcome = run("units", path, actor=cast.clerk, scope=cast.org_a, dry_run=dry_run)
+    assert messages(outcome) == [
+        'Sheet "ToChuc", dòng 2, cột A "Mã tổ chức": mã "B1" không dùng được trong phạm vi '
+        "nhập; liên hệ cấp trên"
+    ]
+    assert fingerprint() == before
+
+
 # One yearly period per subject and year -----------------------------------------------------
 
 

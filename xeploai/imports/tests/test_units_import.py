@@ -136,5 +136,5 @@ def test_the_scope_limits_what_may_be_touched(cast, xlsx):
     )
     outcome = run(path, scope=cast.org_a)
     found = messages(outcome)
-    assert any('mã "B1" đã dùng cho một tổ chức ngoài phạm vi' in m for m in found), found
+    assert any('mã "B1" không dùng được trong phạm vi nhập' in m for m in found), found
     assert len(found) == 1
