@@ -355,12 +355,14 @@ def _codes_rewrite(ballot: Ballot) -> None:
 def codes_vacuum() -> None:
     """VACUUM the code table on PostgreSQL (outside any transaction, so after the commit): the
     dead row versions the votes and the close left behind — each with the ``xmin`` of one vote —
-    are removed from the table and its index. Only our own table; a dead version still visible
-    to a transaction older than the close (a backup running, say) stays until autovacuum."""
+    are removed from the table and its index. Only our own table. SKIP_LOCKED: a close never
+    waits for another close's VACUUM (the next one, or autovacuum, takes what that one left);
+    a dead version still visible to a transaction older than the close (a backup running, say)
+    also stays until then."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:
-        cursor.execute(f'VACUUM (INDEX_CLEANUP ON) "{BallotCode._meta.db_table}"')
+        cursor.execute(f'VACUUM (SKIP_LOCKED, INDEX_CLEANUP ON) "{BallotCode._meta.db_table}"')
 
 
 @transaction.atomic
