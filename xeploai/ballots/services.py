@@ -349,10 +349,10 @@ def _codes_rewrite(ballot: Ballot) -> None:
     rows = [BallotCode(ballot=ballot, code_hash=h, choices=c) for h, c in kept]
     secrets.SystemRandom().shuffle(rows)
     BallotCode.objects.bulk_create(rows)
-    transaction.on_commit(codes_vacuum, robust=True)
+    transaction.on_commit(_codes_vacuum, robust=True)
 
 
-def codes_vacuum() -> None:
+def _codes_vacuum() -> None:
     """VACUUM the code table on PostgreSQL (outside any transaction, so after the commit): the
     dead row versions the votes and the close left behind — each with the ``xmin`` of one vote —
     are removed from the table and its index. Only our own table. SKIP_LOCKED: a close never
