@@ -6,11 +6,13 @@ in — ``/login/``, ``/admin/login/``, anything that calls ``authenticate()`` �
 The user name is keyed as Django authenticates it: NFKC-normalised (full-width letters are the
 ASCII ones), and case-folded so that the spellings of one name share a count.
 
-Exact under parallel requests: an attempt reserves its place before its password is checked —
-under a lock per key it counts the failures (reservations in flight included) and, within the
-limit, writes its own row, which stays as the failure unless the password was right. So of any
-number of simultaneous attempts at most the limit are checked. The lock is an advisory lock on
-PostgreSQL; SQLite's transactions are ``BEGIN IMMEDIATE`` (settings), one writer at a time.
+Exact under parallel requests for a user name: an attempt reserves its place before its
+password is checked — under a lock per name it counts the name's failures (reservations in
+flight included) and, within the limit, writes its own row, which stays as the failure unless
+the password was right. So of any number of simultaneous guesses at one name at most the limit
+are checked. The lock is an advisory lock on PostgreSQL; SQLite's transactions are
+``BEGIN IMMEDIATE`` (settings), one writer at a time. The address's count is of finished
+failures (written after the password failed), so it may overshoot by the guesses in flight.
 
 The address is the client's: ``REMOTE_ADDR`` when the app faces the users, the address the
 trusted reverse proxies saw when ``XEPLOAI_TRUSTED_PROXIES`` says how many stand in front
@@ -36,7 +38,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -67,36 +68,34 @@ def username_key(username: str) -> str:
     return "user:" + unicodedata.normalize("NFKC", folded)[:190]
 
 
-def _limits(request: HttpRequest | None, username: str) -> dict[str, int]:
-    limits = {username_key(username): settings.LOGIN_FAILURE_LIMIT}
-    if request is not None:
-        limits[f"addr:{client_address(request)}"] = settings.LOGIN_ADDRESS_FAILURE_LIMIT
-    return limits
-
-
-def _lock(keys: list[str]) -> None:
-    """Serialise attempts on the same keys until the end of the transaction (PostgreSQL; SQLite
-    holds its one write lock from ``BEGIN IMMEDIATE``). Sorted: no two attempts deadlock."""
+def _lock(key: str) -> None:
+    """Serialise the attempts on one key until the end of the transaction (PostgreSQL; SQLite
+    holds its one write lock from ``BEGIN IMMEDIATE``)."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        for key in sorted(keys):
-            lock = zlib.crc32(f"xeploai-login:{key}".encode())
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
+        lock = zlib.crc32(f"xeploai-login:{key}".encode())
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
 
 
-def attempt_reserve(limits: dict[str, int]) -> list[int] | None:
-    """Write this attempt's failure rows ahead of the password check and return their ids, or
-    None (writing nothing) when a key already has its limit of failures in the window."""
-    now = timezone.now()
-    since = now - dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+def _failures(key: str) -> int:
+    since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+    return LoginFailure.objects.filter(key=key, at__gte=since).count()
+
+
+def attempt_reserve(user_key: str, address_key: str | None) -> int | None:
+    """Write this attempt's failure row for the user name ahead of the password check and return
+    its id, or None (writing nothing) when the name or the address already has its limit of
+    failures in the window. The address counts finished failures only: a whole office logging
+    in at once must not be refused because its logins are in flight."""
     with transaction.atomic():
-        _lock(list(limits))
-        for key, limit in limits.items():
-            if LoginFailure.objects.filter(key=key, at__gte=since).count() >= limit:
-                return None
-        rows = LoginFailure.objects.bulk_create([LoginFailure(key=key, at=now) for key in limits])
-    return [row.pk for row in rows]
+        _lock(user_key)
+        if _failures(user_key) >= settings.LOGIN_FAILURE_LIMIT or (
+            address_key is not None
+            and _failures(address_key) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        ):
+            return None
+        return LoginFailure.objects.create(key=user_key, at=timezone.now()).pk
 
 
 class ThrottledModelBackend(ModelBackend):
@@ -111,16 +110,19 @@ class ThrottledModelBackend(ModelBackend):
     ) -> Any:
         if username is None or password is None:
             return None
-        limits = _limits(request, username)
-        reserved = attempt_reserve(limits)
+        user_key = username_key(username)
+        address_key = None if request is None else f"addr:{client_address(request)}"
+        reserved = attempt_reserve(user_key, address_key)
         if reserved is None:
             if request is not None:
                 setattr(request, THROTTLED, True)
             raise PermissionDenied  # authenticate() stops here: no other backend tries
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None:  # the reservation was no failure; the name's count starts again
-            first = next(iter(limits))
-            LoginFailure.objects.filter(Q(pk__in=reserved) | Q(key=first)).delete()
+        if user is None:  # the reservation stays as the name's failure
+            if address_key is not None:
+                LoginFailure.objects.create(key=address_key, at=timezone.now())
+        else:  # the reservation was no failure; the name's count starts again
+            LoginFailure.objects.filter(key=user_key).delete()
         return user
 
 
