@@ -96,6 +96,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Every way to log in goes through the login throttle (xeploai/lib/auth.py).
+AUTHENTICATION_BACKENDS = ["xeploai.lib.auth.ThrottledModelBackend"]
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -117,7 +117,9 @@ class BallotCode(models.Model):
     """A one-time code, stored only as a hash, with the ballot cast with it (if any).
 
     Deliberately no timestamp and no user: rows are created in a shuffled order when the codes
-    are printed and later only updated, so neither ids nor times reveal who voted how.
+    are printed, and a vote updates its row. On PostgreSQL such an update is a new row version
+    that follows the order of voting, so closing the ballot writes all its rows afresh in a new
+    random order and vacuums the old versions away (``services.room_close``).
     """
 
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="codes")

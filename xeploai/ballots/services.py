@@ -1,8 +1,13 @@
 """Running a secret ballot: create, key the paper tally twice, print codes, vote, close.
 
-Secrecy: codes are random, printed once and stored only as SHA-256 hashes in a shuffled order;
-a cast ballot updates its code's row (no insert, no time, no user). Nothing here writes who
-voted, and the audit events of this module carry counts, never codes or choices.
+Secrecy: codes are random, printed once and stored only as SHA-256 hashes in a shuffled order.
+While the ballot is open a vote updates its code's row (no insert, no time, no user); on
+PostgreSQL that update is a new row version whose ``xmin``/``ctid`` follow the order of voting.
+So the close writes every code row of the ballot afresh — all in the one closing transaction,
+in a random order — deletes the rows the votes wrote, and then VACUUMs the table so that the
+replaced row versions are gone too: afterwards no row version, place, id or dump order follows
+the voting. Nothing here writes who voted, and the audit events of this module carry counts,
+never codes or choices (docs/security.md, "Ballot secrecy").
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -309,14 +314,15 @@ def vote_cast(*, code: str, choices: dict[str, str]) -> BallotCode:
     found = find_code(code)
     if found is None:
         raise ValidationError(_("Mã không đúng."))
-    row = (
-        BallotCode.objects.select_for_update(of=("self",)).select_related("ballot").get(pk=found.pk)
-    )
-    if not row.ballot.is_open:
+    # The ballot's lock orders a vote and the close: a vote waits for a close under way (and
+    # then finds it closed), a close waits for the votes in flight (and counts them).
+    ballot = Ballot.objects.select_for_update().get(pk=found.ballot_id)
+    if not ballot.is_open:
         raise ValidationError(_("Cuộc bỏ phiếu đã kết thúc."))
+    row = BallotCode.objects.get(code_hash=found.code_hash)
     if row.choices is not None:
         raise ValidationError(_("Mã này đã được dùng để bỏ phiếu."))
-    subjects = {str(i) for i in _subject_ids(row.ballot)}
+    subjects = {str(i) for i in _subject_ids(ballot)}
     if set(choices) != subjects or any(v not in ("", *LEVELS) for v in choices.values()):
         raise ValidationError(_("Phiếu không hợp lệ."))
     row.choices = choices
@@ -332,6 +338,31 @@ def ballot_digest(ballot: Ballot) -> str:
         for h, c in ballot.codes.values_list("code_hash", "choices")
     )
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _codes_rewrite(ballot: Ballot) -> None:
+    """Replace the ballot's code rows by fresh ones, inserted in a random order by the closing
+    transaction: their ``xmin`` is the same for all, their ``ctid``, ids and dump order follow
+    the shuffle, not the voting. The replaced row versions go with the VACUUM after the commit."""
+    kept = list(ballot.codes.values_list("code_hash", "choices"))
+    ballot.codes.all().delete()
+    rows = [BallotCode(ballot=ballot, code_hash=h, choices=c) for h, c in kept]
+    secrets.SystemRandom().shuffle(rows)
+    BallotCode.objects.bulk_create(rows)
+    transaction.on_commit(_codes_vacuum, robust=True)
+
+
+def _codes_vacuum() -> None:
+    """VACUUM the code table on PostgreSQL (outside any transaction, so after the commit): the
+    dead row versions the votes and the close left behind — each with the ``xmin`` of one vote —
+    are removed from the table and its index. Only our own table. SKIP_LOCKED: a close never
+    waits for another close's VACUUM (the next one, or autovacuum, takes what that one left);
+    a dead version still visible to a transaction older than the close (a backup running, say)
+    also stays until then."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f'VACUUM (SKIP_LOCKED, INDEX_CLEANUP ON) "{BallotCode._meta.db_table}"')
 
 
 @transaction.atomic
@@ -362,6 +393,7 @@ def room_close(*, actor: Any, ballot: Ballot) -> list[Tally]:
             "valid": valid,
         }
     tallies = _record_tallies(actor, ballot, rows)
+    _codes_rewrite(ballot)
     ballot.status = BallotStatus.CLOSED
     ballot.closed_at = timezone.now()
     ballot.digest = ballot_digest(ballot)

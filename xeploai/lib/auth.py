@@ -1,5 +1,18 @@
-"""Login with throttling: after too many failures for a username or an address, refuse for a
+"""Login with throttling: after too many failures for a user name or an address, refuse for a
 while without even checking the password.
+
+The throttle lives in the authentication backend (``ThrottledModelBackend``), so every way to log
+in — ``/login/``, ``/admin/login/``, anything that calls ``authenticate()`` — shares one count.
+The user name is keyed as Django authenticates it: NFKC-normalised (full-width letters are the
+ASCII ones), and case-folded so that the spellings of one name share a count.
+
+Exact under parallel requests for a user name: an attempt reserves its place before its
+password is checked — under a lock per name it counts the name's failures (reservations in
+flight included) and, within the limit, writes its own row, which stays as the failure unless
+the password was right. So of any number of simultaneous guesses at one name at most the limit
+are checked. The lock is an advisory lock on PostgreSQL; SQLite's transactions are
+``BEGIN IMMEDIATE`` (settings), one writer at a time. The address's count is of finished
+failures (written after the password failed), so it may overshoot by the guesses in flight.
 
 The address is the client's: ``REMOTE_ADDR`` when the app faces the users, the address the
 trusted reverse proxies saw when ``XEPLOAI_TRUSTED_PROXIES`` says how many stand in front
@@ -11,17 +24,28 @@ its own, higher limit: a whole office behind one NAT must not be locked out by a
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+import zlib
 from typing import Any
 
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
 from xeploai.audit.models import LoginFailure
+
+THROTTLED = "xeploai_login_throttled"  # set on the request whose login the throttle refused
 
 
 def client_address(request: HttpRequest) -> str:
@@ -38,52 +62,121 @@ def client_address(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _keys(request: HttpRequest) -> list[str]:
-    username = request.POST.get("username", "").strip().lower()[:150]
-    return [f"user:{username}", f"addr:{client_address(request)}"]
+def username_key(username: str) -> str:
+    """The throttle's key for a user name: NFKC as Django authenticates it, case-folded."""
+    folded = AbstractBaseUser.normalize_username(username.strip()).casefold()
+    return "user:" + unicodedata.normalize("NFKC", folded)[:190]
 
 
-def is_locked(request: HttpRequest) -> bool:
+def _lock(key: str) -> None:
+    """Serialise the attempts on one key until the end of the transaction (PostgreSQL; SQLite
+    holds its one write lock from ``BEGIN IMMEDIATE``)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        lock = zlib.crc32(f"xeploai-login:{key}".encode())
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
+
+
+def _failures(key: str) -> int:
     since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
-    user_key, address_key = _keys(request)
-    limits = (
-        (user_key, settings.LOGIN_FAILURE_LIMIT),
-        (address_key, settings.LOGIN_ADDRESS_FAILURE_LIMIT),
+    return LoginFailure.objects.filter(key=key, at__gte=since).count()
+
+
+def attempt_reserve(user_key: str, address_key: str | None) -> int | None:
+    """Write this attempt's failure row for the user name ahead of the password check and return
+    its id, or None (writing nothing) when the name or the address already has its limit of
+    failures in the window. The address counts finished failures only: a whole office logging
+    in at once must not be refused because its logins are in flight."""
+    with transaction.atomic():
+        _lock(user_key)
+        if _failures(user_key) >= settings.LOGIN_FAILURE_LIMIT or (
+            address_key is not None
+            and _failures(address_key) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        ):
+            return None
+        return LoginFailure.objects.create(key=user_key, at=timezone.now()).pk
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Django's ModelBackend behind the login throttle (``AUTHENTICATION_BACKENDS``)."""
+
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if username is None or password is None:
+            return None
+        user_key = username_key(username)
+        address_key = None if request is None else f"addr:{client_address(request)}"
+        reserved = attempt_reserve(user_key, address_key)
+        if reserved is None:
+            if request is not None:
+                setattr(request, THROTTLED, True)
+            raise PermissionDenied  # authenticate() stops here: no other backend tries
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:  # the reservation stays as the name's failure
+            if address_key is not None:
+                LoginFailure.objects.create(key=address_key, at=timezone.now())
+        else:  # the reservation was no failure; the name's count starts again
+            LoginFailure.objects.filter(key=user_key).delete()
+        return user
+
+
+def is_throttled(request: HttpRequest) -> bool:
+    return bool(getattr(request, THROTTLED, False))
+
+
+def throttled_message() -> str:
+    minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
+    return _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.").format(
+        minutes=minutes
     )
-    return any(
-        LoginFailure.objects.filter(key=key, at__gte=since).count() >= limit
-        for key, limit in limits
-    )
+
+
+class ThrottledFormMixin:
+    """Say that the login was refused by the throttle, not that the password was wrong."""
+
+    request: HttpRequest | None
+
+    def clean(self) -> dict[str, Any]:
+        try:
+            return super().clean()  # type: ignore[misc]
+        except ValidationError:
+            if self.request is not None and is_throttled(self.request):
+                raise ValidationError(throttled_message(), code="throttled") from None
+            raise
+
+
+class ThrottledAuthenticationForm(ThrottledFormMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottledFormMixin, AdminAuthenticationForm):
+    pass
+
+
+def throttled_status(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+    """429 for a login the throttle refused, whichever page showed the form."""
+    if is_throttled(request):
+        response.status_code = 429
+    return response
 
 
 @method_decorator(login_not_required, name="dispatch")
 class ThrottledLoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    form_class = ThrottledAuthenticationForm
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if is_locked(request):
-            form = self.get_form()
-            form.errors.clear()
-            minutes = max(1, settings.LOGIN_LOCKOUT_SECONDS // 60)
-            form.add_error(
-                None,
-                _("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {minutes} phút.").format(
-                    minutes=minutes
-                ),
-            )
-            response = self.render_to_response(self.get_context_data(form=form))
-            response.status_code = 429
-            return response
-        return super().post(request, *args, **kwargs)
+        return throttled_status(super().post(request, *args, **kwargs), request)
 
-    def form_invalid(self, form: Any) -> HttpResponse:
-        now = timezone.now()
-        LoginFailure.objects.bulk_create(
-            [LoginFailure(key=key, at=now) for key in _keys(self.request)]
-        )
-        return super().form_invalid(form)
 
-    def form_valid(self, form: Any) -> HttpResponse:
-        LoginFailure.objects.filter(key=_keys(self.request)[0]).delete()
-        return super().form_valid(form)
+@login_not_required
+def admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin site's login page (``admin.site.login_form`` is the throttled admin form)."""
+    return throttled_status(admin.site.login(request, extra_context), request)

@@ -8,10 +8,14 @@ import re
 import secrets
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +93,73 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled_not_the_proxy
         reverse("login"), {"username": "clerk", "password": "pw-for-tests-1"}, **colleague
     )
     assert ok.status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_admin_login_shares_the_throttle_of_the_login_page(client, cast, settings):
+    settings.LOGIN_FAILURE_LIMIT = 3
+    admin_login = reverse("admin:login")
+    for _ in range(3):
+        wrong = client.post(admin_login, {"username": "admin", "password": "wrong"})
+        assert wrong.status_code == 200
+    right = {"username": "admin", "password": "pw-for-tests-1"}
+    locked = client.post(admin_login, right)
+    assert locked.status_code == 429 and "thử lại sau" in locked.content.decode()
+    assert client.post(reverse("login"), right).status_code == 429  # one count for both pages
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("variant", ["ｃｌｅｒｋ", "CLERK", "Ｃｌｅｒｋ"])
+def test_the_throttle_keys_on_the_name_django_authenticates(client, cast, settings, variant):
+    """Django logs in the NFKC form of the name (full-width letters become ASCII): guesses under
+    any spelling that reaches the same account, in any case, count against that account."""
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for name in (variant, "clerk", variant):
+        assert _fail(client, name) == 200
+    for name in (variant, "clerk"):
+        right = client.post(reverse("login"), {"username": name, "password": "pw-for-tests-1"})
+        assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The tests' MD5 hasher, counting the passwords it checks, each slow enough (50 ms) for
+    parallel logins to overlap."""
+
+    checked = 0
+    lock = threading.Lock()
+
+    def verify(self, password: str, encoded: str) -> bool:
+        with CountingHasher.lock:
+            CountingHasher.checked += 1
+        time.sleep(0.05)
+        return super().verify(password, encoded)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_wrong_logins_check_no_more_passwords_than_the_limit(cast, settings):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    settings.LOGIN_FAILURE_LIMIT = 5
+    CountingHasher.checked = 0
+    barrier = threading.Barrier(20)
+    statuses: list[int] = []
+
+    def attempt() -> None:
+        try:
+            barrier.wait()
+            statuses.append(_fail(Client(), "clerk"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(statuses) == [200] * 5 + [429] * 15
+    assert CountingHasher.checked == 5
+    assert LoginFailure.objects.filter(key="user:clerk").count() == 5
 
 
 def test_passwords_are_hashed_with_djangos_default_hasher_outside_tests():

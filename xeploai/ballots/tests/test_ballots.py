@@ -1,8 +1,11 @@
 """Secret ballots: paper double entry, in-room codes, secrecy of what is stored."""
 
 import logging
+import os
+import subprocess
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
@@ -234,3 +237,101 @@ def test_voting_on_a_phone_needs_only_the_code(client, cast, round_):
     assert "đã được dùng" in again
     assert client.post(reverse("vote"), {"code": "WRONGCODE1"}).status_code == 200
     assert Ballot.objects.get(pk=ballot.pk).is_open
+
+
+ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+def _row_versions(table: str) -> list[tuple[object, ...]]:
+    """Every row of ``table`` with its row version (``xmin``) on PostgreSQL."""
+    version = "xmin::text, " if ON_POSTGRESQL else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT {version}* FROM "{table}" ORDER BY 2')  # noqa: S608 — our tables
+        return cursor.fetchall()
+
+
+def _dumped_hashes(table: str, ballot_id: int) -> list[str]:
+    """The code hashes of one ballot in the order ``pg_dump`` writes them."""
+    config = connection.settings_dict
+    result = subprocess.run(
+        [
+            "pg_dump",
+            "--data-only",
+            "--table",
+            table,
+            "--host",
+            config["HOST"],
+            "--port",
+            str(config["PORT"] or 5432),
+            "--username",
+            config["USER"],
+            config["NAME"],
+        ],
+        env={**os.environ, "PGPASSWORD": config["PASSWORD"] or ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    copy = result.stdout[result.stdout.index(f"COPY public.{table} (") :]
+    header, *lines = copy[: copy.index("\n\\.\n")].split("\n")
+    columns = header[header.index("(") + 1 : header.index(")")].split(", ")
+    rows = [dict(zip(columns, line.split("\t"), strict=True)) for line in lines]
+    return [row["code_hash"] for row in rows if row["ballot_id"] == str(ballot_id)]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="xmin, ctid and pg_dump exist only on PostgreSQL")
+def test_a_closed_ballot_keeps_no_order_of_its_votes_in_postgresql(client, cast, round_):
+    """Vote through the web with 12 codes in a known order, close: no row version (xmin), no
+    physical place (ctid), no id and no pg_dump order of the code rows gives that order back, no
+    older row version is left in the table's pages, and voting wrote nothing to the accounts."""
+    for n in range(8):
+        make_person(cast.cell_a1, full_name=f"Đảng viên thêm {n}")
+    evaluations = members(round_)[:2]
+    ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Kín", present=12)
+    codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
+    client.force_login(cast.member)  # a logged-in member votes: their session must stay untouched
+    accounts = {table: _row_versions(table) for table in ("auth_user", "django_session")}
+    voted = []
+    for n, code in enumerate(codes):
+        level = services.LEVELS[n % len(services.LEVELS)]
+        data = {"code": code, "cast": "1", **{f"s{e.pk}": level for e in evaluations}}
+        assert "Đã gửi phiếu" in client.post(reverse("vote"), data).content.decode()
+        voted.append(services.code_hash(code))
+    assert {table: _row_versions(table) for table in accounts} == accounts
+    services.room_close(actor=cast.secretary, ballot=ballot)  # commits; the VACUUM follows
+
+    table = BallotCode._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT xmin::text, code_hash FROM {table} WHERE ballot_id = %s ORDER BY ctid",  # noqa: S608
+            [ballot.pk],
+        )
+        rows = cursor.fetchall()
+        cursor.execute(
+            f"SELECT code_hash FROM {table} WHERE ballot_id = %s ORDER BY id",  # noqa: S608
+            [ballot.pk],
+        )
+        by_id = [h for (h,) in cursor.fetchall()]
+    assert sorted(h for _, h in rows) == sorted(voted)
+    assert len({xmin for xmin, _ in rows}) == 1  # every row written by the closing transaction
+    by_place = [h for _, h in rows]
+    dumped = _dumped_hashes(table, ballot.pk)
+    for order in (by_place, by_id, dumped):  # 12! orders: agreeing by chance is negligible
+        assert order not in (voted, voted[::-1])
+    # With pageinspect (a superuser's extension), look at every tuple in the table's pages,
+    # dead ones included: only the closing transaction's remain once the VACUUM has run.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        superuser = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM pg_available_extensions WHERE name = 'pageinspect'")
+        if superuser and cursor.fetchone()[0]:
+            cursor.execute("CREATE EXTENSION IF NOT EXISTS pageinspect")
+            cursor.execute(
+                f"SELECT count(*) FROM generate_series(0, "  # noqa: S608 — our own table
+                f"pg_relation_size('{table}') / current_setting('block_size')::int - 1) AS page, "
+                f"heap_page_items(get_raw_page('{table}', page::int)) WHERE t_xmin IS NOT NULL"
+            )
+            versions = cursor.fetchone()[0]
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+            assert versions == cursor.fetchone()[0]  # no row version but the live rows
