@@ -35,7 +35,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
@@ -157,6 +158,27 @@ class ThrottledAuthenticationForm(ThrottledFormMixin, AuthenticationForm):
 
 class ThrottledAdminAuthenticationForm(ThrottledFormMixin, AdminAuthenticationForm):
     pass
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, whose old password is checked through ``authenticate()``: a
+    stolen session cannot guess the password it would need to take the account over for good,
+    beyond the same limit as the login pages (the same count, too)."""
+
+    def __init__(self, user: Any, data: Any = None, *, request: HttpRequest) -> None:
+        super().__init__(user, data)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password: str = self.cleaned_data["old_password"]
+        user = authenticate(self.request, username=self.user.get_username(), password=old_password)
+        if is_throttled(self.request):
+            raise ValidationError(throttled_message(), code="throttled")
+        if user is None or user.pk != self.user.pk:
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
 
 
 def throttled_status(response: HttpResponse, request: HttpRequest) -> HttpResponse:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -11,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from xeploai.lib.auth import ThrottledPasswordChangeForm, throttled_status
 from xeploai.lib.htmx import is_htmx
 from xeploai.lib.numbers import vn_int
 from xeploai.org import access, services
@@ -105,10 +105,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
     """Every logged-in user changes their own password; the session stays logged in."""
     user = request.user
     assert isinstance(user, User)  # LoginRequiredMiddleware lets no anonymous user in
-    form = PasswordChangeForm(user, request.POST or None)
+    form = ThrottledPasswordChangeForm(user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         services.password_change(actor=user, password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, user)
         messages.success(request, _("Đã đổi mật khẩu."))
         return redirect("home")
-    return render(request, "org/password_change.html", {"form": form})
+    response = render(request, "org/password_change.html", {"form": form})
+    return throttled_status(response, request)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.test import override_settings
 from django.urls import reverse
 
 from xeploai.audit.models import AuditEvent
@@ -91,3 +92,18 @@ def test_a_good_change_is_saved_audited_and_keeps_the_session(client, cast):
     assert NEW not in str(event.before) + str(event.after) + event.note
     client.logout()
     assert client.login(username=user.username, password=NEW)
+
+
+@override_settings(LOGIN_FAILURE_LIMIT=3)
+def test_guessing_the_old_password_is_throttled_like_a_login(client, cast):
+    """A stolen session must not get unlimited guesses at the password through this page: the
+    old password goes through the login throttle and shares its count."""
+    client.force_login(cast.member)
+    for _attempt in range(3):
+        assert _change(client, "a-wrong-guess", NEW).status_code == 200
+    refused = _change(client, OLD, NEW)  # even the right one, once the limit is reached
+    assert refused.status_code == 429
+    assert "quá nhiều lần" in refused.content.decode()
+    cast.member.refresh_from_db()
+    assert cast.member.check_password(OLD)
+    assert _password_audits() == 0
