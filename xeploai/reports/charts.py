@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from xeploai.lib.numbers import vn_int
-from xeploai.reports.compute import TARGET_RATE, Block, Report
+from xeploai.reports.records import TARGET_RATE, Block, Report
 from xeploai.reports.wording import change_text, pct
 
 LABEL_W = 190

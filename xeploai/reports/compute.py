@@ -1,4 +1,5 @@
-"""The standard statistics report (rules.md §7), computed once into frozen dataclasses.
+"""The standard statistics report (rules.md §7), computed once into the frozen dataclasses of
+``records``.
 
 Only the statistics tables are read (``UnitStat`` for the blocks and the drill-down, ``PoolStat``
 for the quota findings), so the number of queries is the same for a cell and for a province:
@@ -14,336 +15,42 @@ import datetime as dt
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
-from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any
 
 from xeploai import rules
 from xeploai.cycles.models import Period, Step
-from xeploai.lib.numbers import percent
-from xeploai.org.models import Level, OrgUnit, UnitKind
+from xeploai.org.models import OrgUnit, UnitKind
 from xeploai.reports import fetch
 from xeploai.reports.models import NOT_RATED_PREFIX, PENDING
+from xeploai.reports.records import (
+    BLOCKS,
+    LEVELS,
+    SINGLE_GROUP_MIN,
+    Block,
+    ChildRow,
+    Counts,
+    GroupFinding,
+    Options,
+    PeriodRef,
+    Progress,
+    QuotaBase,
+    QuotaFinding,
+    Report,
+    UnitProgress,
+    UnitRef,
+    UnratedUnit,
+)
 from xeploai.reviews.models import SubjectKind
 
-SCHEMA_VERSION = 1
 QUERIES = 4  # what compute_report costs, pinned by tests/test_compute.py
 
-# The four blocks in the order of the official report (rules.md §7.2).
-BLOCKS: tuple[str, ...] = (
-    SubjectKind.COMMITTEE,
-    SubjectKind.GRASSROOTS,
-    SubjectKind.CELL,
-    SubjectKind.MEMBER,
-)
-LEVELS: tuple[str, ...] = (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)
 # positions in BLOCKS (``_blocks`` always returns the four in this order)
 _COMMITTEE, _GRASSROOTS, _CELL, _MEMBER = range(4)
-TARGET_BLOCKS: tuple[str, ...] = (SubjectKind.GRASSROOTS, SubjectKind.MEMBER)  # rules.md §4.9
-TARGET_RATE = Decimal(90)  # "trên 90%" rated HTTNV or above
-SINGLE_GROUP_MIN = 5  # heuristic: a body with this many members rated in one group only
-
-
-class Denominator(StrEnum):
-    """Bases for the HTXSNV share (rules.md §7.1); the default is the one seed 004 prints."""
-
-    TT_PLUS = "tt_plus"  # n_xs / (n_xs + n_tt): "so với số HTTNV" (HTTNV trở lên)
-    RATED = "rated"  # n_xs / N: of all rated
-    TT_ONLY = "tt_only"  # n_xs / n_tt: of HTTNV alone
-
-
-class QuotaBase(StrEnum):
-    """The base of the 20 % cap (rules.md §4.1 ``quota_base``)."""
-
-    TT_PLUS = "tt_plus"  # HTXSNV ≤ 20 % × (HTXSNV + HTTNV)  (default)
-    TT_ONLY = "tt_only"  # HTXSNV ≤ 20 % × HTTNV
-
-
-@dataclass(frozen=True)
-class Options:
-    denominator: Denominator = Denominator.TT_PLUS
-    quota_base: QuotaBase = QuotaBase.TT_PLUS
-
-
 # The level buckets as plain strings: faster dictionary keys than the enum members.
 _XS, _TT, _HT, _K = (str(level) for level in LEVELS)
-_KNOWN = frozenset({_XS, _TT, _HT, _K, PENDING})
 _LEVEL_INDEX = {_XS: 0, _TT: 1, _HT: 2, _K: 3}
 _MEMBER_BLOCK = str(SubjectKind.MEMBER)
 _SLOT = {PENDING: 1, _XS: 2, _TT: 3, _HT: 4, _K: 5}  # positions in ``_read_counts``'s lists
-
-
-class Counts(NamedTuple):
-    """One population's buckets (``N_total`` … ``n_k`` of rules.md §7.1).
-
-    A named tuple rather than a frozen dataclass: hundreds are built per report (every block
-    of every child, two years) and a tuple is several times cheaper to make.
-    """
-
-    total: int = 0
-    pending: int = 0
-    not_rated: tuple[tuple[str, int], ...] = ()  # (reason code, n), reasons sorted
-    xs: int = 0
-    tt: int = 0
-    ht: int = 0
-    k: int = 0
-
-    @classmethod
-    def from_buckets(cls, buckets: dict[str, int]) -> Counts:
-        # Runs for every block of every child, twice, on every page view: dictionary lookups
-        # of plain-string keys, and a loop only when some subjects were not rated.
-        get = buckets.get
-        xs, tt, ht, k = get(_XS, 0), get(_TT, 0), get(_HT, 0), get(_K, 0)
-        pending = get(PENDING, 0)
-        total = sum(buckets.values())
-        if total == xs + tt + ht + k + pending:
-            return cls(total, pending, (), xs, tt, ht, k)
-        reasons = sorted(
-            (bucket.removeprefix(NOT_RATED_PREFIX), n)
-            for bucket, n in buckets.items()
-            if n and bucket not in _KNOWN
-        )
-        return cls(total, pending, tuple(reasons), xs, tt, ht, k)
-
-    @property
-    def rated(self) -> int:
-        """Subjects with a decided level (``N``); pending ones are neither rated nor excused."""
-        return self.xs + self.tt + self.ht + self.k
-
-    @property
-    def not_rated_total(self) -> int:
-        return sum(n for _, n in self.not_rated)
-
-    @property
-    def tt_plus(self) -> int:
-        return self.xs + self.tt
-
-    @property
-    def rated_share(self) -> Decimal | None:
-        return percent(self.rated, self.total)
-
-    @property
-    def not_rated_share(self) -> Decimal | None:
-        return percent(self.not_rated_total, self.total)
-
-    @property
-    def tt_plus_rate(self) -> Decimal | None:
-        return percent(self.tt_plus, self.rated)
-
-    @property
-    def ht_rate(self) -> Decimal | None:
-        return percent(self.ht, self.rated)
-
-    @property
-    def k_rate(self) -> Decimal | None:
-        return percent(self.k, self.rated)
-
-    def xs_share(self, denominator: Denominator = Denominator.TT_PLUS) -> Decimal | None:
-        base = {
-            Denominator.TT_PLUS: self.tt_plus,
-            Denominator.RATED: self.rated,
-            Denominator.TT_ONLY: self.tt,
-        }[denominator]
-        return percent(self.xs, base)
-
-    def level_count(self, level: str) -> int:
-        by_level: dict[str, int] = {
-            Level.HTXSNV: self.xs,
-            Level.HTTNV: self.tt,
-            Level.HTNV: self.ht,
-            Level.KHTNV: self.k,
-        }
-        return by_level[level]
-
-
-def change(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
-    """Percentage points between two printed rates (rules.md §7: ``rate_Y − rate_{Y−1}``).
-
-    None when either year has no base (nothing rated yet): there is nothing to compare.
-    A zero count is a rate of 0,00 % and compares normally ("không có … (giảm 1,33%)").
-    """
-    if current is None or previous is None:
-        return None
-    return current - previous
-
-
-class Block(NamedTuple):
-    kind: str
-    current: Counts
-    previous: Counts | None = None
-
-    def _change(self, rate: str) -> Decimal | None:
-        if self.previous is None:
-            return None
-        return change(getattr(self.current, rate), getattr(self.previous, rate))
-
-    @property
-    def tt_plus_change(self) -> Decimal | None:
-        return self._change("tt_plus_rate")
-
-    @property
-    def ht_change(self) -> Decimal | None:
-        return self._change("ht_rate")
-
-    @property
-    def k_change(self) -> Decimal | None:
-        return self._change("k_rate")
-
-    @property
-    def label(self) -> str:
-        return str(SubjectKind(self.kind).label)
-
-
-@dataclass(frozen=True)
-class UnitRef:
-    code: str
-    name: str
-    kind: str
-
-    @property
-    def kind_label(self) -> str:
-        return str(UnitKind(self.kind).label) if self.kind in UnitKind.values else self.kind
-
-
-@dataclass(frozen=True)
-class ChildRow:
-    unit: UnitRef
-    blocks: tuple[Block, ...]
-
-    def block(self, kind: str) -> Block:
-        return next(b for b in self.blocks if b.kind == kind)
-
-
-@dataclass(frozen=True)
-class QuotaFinding:
-    """A deciding body's pool whose HTXSNV exceeds the cap (rules.md §4.1)."""
-
-    decider: UnitRef
-    block: str
-    group: str
-    xs: int
-    tt: int
-    rated: int
-    base: int
-    allowed: int
-    small_unit: bool
-
-    @property
-    def share(self) -> Decimal | None:
-        return percent(self.xs, self.base)
-
-
-@dataclass(frozen=True)
-class GroupFinding:
-    """A body that did not apply the three member groups (see ``_group_findings``)."""
-
-    decider: UnitRef
-    reason: str  # "single_group" | "pooled"
-    groups: tuple[tuple[str, int, int], ...]  # (group, HTXSNV, rated)
-
-
-@dataclass(frozen=True)
-class UnratedUnit:
-    """An organization subject without a level: pending, or not rated with a reason."""
-
-    unit: UnitRef
-    block: str
-    reason: str  # "" = pending (not decided yet), else the NotRatedReason code
-
-
-@dataclass(frozen=True)
-class UnitProgress:
-    """A child unit's subjects still without a decision: members and cells (decided by the
-    grassroots committees) and grassroots organizations and committees (decided above)."""
-
-    unit: UnitRef
-    pending_lower: int
-    pending_upper: int
-
-    @property
-    def done(self) -> bool:
-        return self.pending_lower == 0 and self.pending_upper == 0
-
-
-@dataclass(frozen=True)
-class Progress:
-    """How many child units have every decision in their subtree made, against the deadlines."""
-
-    as_of: dt.date
-    grassroots_due: dt.date | None
-    upper_due: dt.date | None
-    units: tuple[UnitProgress, ...]
-
-    @property
-    def total(self) -> int:
-        return len(self.units)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for u in self.units if u.done)
-
-    @property
-    def share(self) -> Decimal | None:
-        return percent(self.done, self.total)
-
-    def is_overdue(self, unit: UnitProgress) -> bool:
-        def late(due: dt.date | None) -> bool:
-            return due is not None and due < self.as_of
-
-        return bool(
-            (unit.pending_lower and late(self.grassroots_due))
-            or (unit.pending_upper and late(self.upper_due))
-        )
-
-    @property
-    def overdue(self) -> tuple[UnitProgress, ...]:
-        return tuple(u for u in self.units if self.is_overdue(u))
-
-    @property
-    def open(self) -> tuple[UnitProgress, ...]:
-        return tuple(u for u in self.units if not u.done)
-
-
-@dataclass(frozen=True)
-class Target:
-    block: str
-    rate: Decimal | None
-
-    @property
-    def met(self) -> bool:
-        return self.rate is not None and self.rate > TARGET_RATE
-
-
-@dataclass(frozen=True)
-class PeriodRef:
-    year: int
-    name: str
-    previous_year: int | None
-
-
-@dataclass(frozen=True)
-class Report:
-    unit: UnitRef
-    period: PeriodRef
-    as_of: dt.date
-    options: Options
-    blocks: tuple[Block, ...]
-    children: tuple[ChildRow, ...] = ()
-    quota_findings: tuple[QuotaFinding, ...] = ()
-    group_findings: tuple[GroupFinding, ...] = ()
-    unrated_units: tuple[UnratedUnit, ...] = ()
-    progress: Progress | None = None
-    version: int = SCHEMA_VERSION
-
-    def block(self, kind: str) -> Block:
-        return next(b for b in self.blocks if b.kind == kind)
-
-    @property
-    def targets(self) -> tuple[Target, ...]:
-        return tuple(Target(kind, self.block(kind).current.tt_plus_rate) for kind in TARGET_BLOCKS)
-
-
-# ---- computation ----------------------------------------------------------------------------
 
 
 def _own_blocks(kind: str) -> tuple[str, ...]:

@@ -13,7 +13,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from xeploai.reports.compute import (
+from xeploai.reports.records import (
     Block,
     ChildRow,
     Counts,

@@ -9,9 +9,10 @@ from django.http import Http404
 
 from xeploai.cycles.models import Period, PeriodKind
 from xeploai.org.models import OrgUnit
-from xeploai.reports.compute import Denominator, Options, QuotaBase, Report, compute_report
+from xeploai.reports.compute import compute_report
 from xeploai.reports.models import ReportSnapshot
 from xeploai.reports.payload import from_payload, sha256, to_payload
+from xeploai.reports.records import Denominator, Options, QuotaBase, Report
 
 
 def yearly_periods(unit: OrgUnit) -> list[Period]:

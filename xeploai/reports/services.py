@@ -11,9 +11,10 @@ from django.utils import timezone
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period
 from xeploai.org.models import OrgUnit
-from xeploai.reports.compute import Options, compute_report
+from xeploai.reports.compute import compute_report
 from xeploai.reports.models import ReportSnapshot
 from xeploai.reports.payload import dumps, sha256, to_payload
+from xeploai.reports.records import Options
 
 
 def _options_dict(options: Options) -> dict[str, str]:

@@ -19,9 +19,10 @@ from xeploai.org import access
 from xeploai.org.models import OrgUnit, Role
 from xeploai.org.selectors import breadcrumbs
 from xeploai.reports import charts, exports
-from xeploai.reports.compute import BLOCKS, Block, ChildRow, Report, compute_report
+from xeploai.reports.compute import compute_report
 from xeploai.reports.formats import FORMATS, filename, tables
 from xeploai.reports.formats import render as render_file
+from xeploai.reports.records import BLOCKS, Block, ChildRow, Report
 from xeploai.reports.selectors import (
     get_snapshot,
     options_from,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from xeploai.lib.numbers import percent, vn_decimal, vn_int, vn_percent
 from xeploai.org.models import ExcellenceGroup, Level
-from xeploai.reports.compute import Block, Denominator, QuotaBase, Report
+from xeploai.reports.records import Block, Denominator, QuotaBase, Report
 from xeploai.reviews.models import NotRatedReason, SubjectKind
 
 StrOrPromise = str | Promise

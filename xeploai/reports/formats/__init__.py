@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from django.utils import translation
 
-from xeploai.reports.compute import Report
 from xeploai.reports.formats import as_docx, as_html, as_json, as_pdf, as_xlsx
+from xeploai.reports.records import Report
 
 
 @dataclass(frozen=True)

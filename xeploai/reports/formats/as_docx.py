@@ -13,9 +13,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from xeploai.lib.cells import plain
-from xeploai.reports.compute import Report
 from xeploai.reports.formats import tables
 from xeploai.reports.formats.ooxml import document_time, reproducible
+from xeploai.reports.records import Report
 
 FONT = "Times New Roman"  # the font of official party documents
 

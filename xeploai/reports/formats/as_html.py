@@ -9,8 +9,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from xeploai.reports import charts
-from xeploai.reports.compute import Report
 from xeploai.reports.formats import tables
+from xeploai.reports.records import Report
 from xeploai.reports.wording import block_sentence
 
 CSS_FILES = ("app.css", "reports.css")

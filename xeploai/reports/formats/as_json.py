@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from xeploai.reports.compute import Report
 from xeploai.reports.payload import dumps, to_payload
+from xeploai.reports.records import Report
 
 
 def render(report: Report) -> bytes:

@@ -13,9 +13,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xeploai.lib.cells import write_text
-from xeploai.reports.compute import Report
 from xeploai.reports.formats import tables
 from xeploai.reports.formats.ooxml import document_time, reproducible
+from xeploai.reports.records import Report
 
 NUMBER_FORMATS = {"pct": "0.00", "points": "+0.00;-0.00;0.00", "int": "#,##0"}
 

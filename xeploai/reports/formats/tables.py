@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from xeploai.lib.numbers import vn_int
-from xeploai.reports.compute import BLOCKS, Block, Report
+from xeploai.reports.records import BLOCKS, Block, Report
 from xeploai.reports.wording import (
     DENOMINATOR_LABELS,
     block_sentence,
@@ -132,7 +132,7 @@ def children_tables(report: Report) -> list[Table]:
 
 
 def alternative_shares_table(report: Report) -> Table:
-    from xeploai.reports.compute import Denominator
+    from xeploai.reports.records import Denominator
 
     return Table(
         title=_("Tỉ lệ HTXSNV theo các cách tính"),

@@ -101,7 +101,7 @@ def cast_period(cast: object) -> Period:
 
 
 def cast_snapshot(cast: object) -> object:
-    from xeploai.reports.compute import Options
+    from xeploai.reports.records import Options
     from xeploai.reports.services import snapshot_send
 
     return snapshot_send(

@@ -8,16 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from xeploai.org.models import ExcellenceGroup, UnitKind
-from xeploai.reports.compute import (
-    QUERIES,
-    Block,
-    Counts,
-    Denominator,
-    Options,
-    QuotaBase,
-    change,
-    compute_report,
-)
+from xeploai.reports.compute import QUERIES, compute_report
+from xeploai.reports.records import Block, Counts, Denominator, Options, QuotaBase, change
 from xeploai.reports.stats import stats_rebuild
 from xeploai.reports.tests.factories import evaluate, make_period
 from xeploai.reports.wording import change_text, count, pct

@@ -12,9 +12,10 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from xeploai.reports.compute import Denominator, Options, compute_report
+from xeploai.reports.compute import compute_report
 from xeploai.reports.formats import FORMATS, filename, render
 from xeploai.reports.payload import from_payload, to_payload
+from xeploai.reports.records import Denominator, Options
 
 pytestmark = pytest.mark.django_db
 

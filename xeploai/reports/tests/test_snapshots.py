@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from xeploai.audit.models import AuditEvent
-from xeploai.reports.compute import Denominator, Options
 from xeploai.reports.formats import FORMATS
 from xeploai.reports.models import ReportSnapshot
 from xeploai.reports.payload import sha256, to_payload
+from xeploai.reports.records import Denominator, Options
 from xeploai.reports.selectors import snapshot_changed, snapshot_report
 from xeploai.reports.services import snapshot_send
 from xeploai.reports.stats import stats_rebuild

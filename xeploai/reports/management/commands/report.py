@@ -7,8 +7,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from xeploai.org.models import OrgUnit
-from xeploai.reports.compute import Denominator, Options, QuotaBase, compute_report
+from xeploai.reports.compute import compute_report
 from xeploai.reports.formats import FORMATS, render
+from xeploai.reports.records import Denominator, Options, QuotaBase
 from xeploai.reports.selectors import period_for
 
 USAGE_ERROR = 2
