@@ -21,7 +21,7 @@ What it answers:
 """
 
 from xeploai.rules.ballot import BallotCount, BallotResult, tally
-from xeploai.rules.catalog import RULES, RuleText
+from xeploai.rules.catalog import RULES, RuleText, render
 from xeploai.rules.ceiling import Ceiling, CeilingStatus, Limit, Related, ceiling
 from xeploai.rules.check import CheckReport, check_decision, check_decisions, undecided_first
 from xeploai.rules.eligibility import Eligibility, eligibility, required_comments
@@ -155,6 +155,7 @@ __all__ = [
     "quota_summaries",
     "register",
     "registered",
+    "render",
     "required_comments",
     "review_form",
     "review_purpose",

@@ -280,10 +280,10 @@ RULES: Mapping[str, RuleText] = {
         "Disciplined ({form}, {decided_on}) but self-detected and remedied: not counted",
     ),
     "khtnv.mitigation": RuleText(
-        "{rule}: có tình tiết giảm nhẹ ({circumstance_vi}); cấp có thẩm quyền xem xét, quyết "
-        "định từng trường hợp",
-        "{rule}: mitigating circumstance ({circumstance_en}); the competent level decides case "
-        "by case",
+        "{rule}: có tình tiết giảm nhẹ ({circumstance_words}); cấp có thẩm quyền xem xét, "
+        "quyết định từng trường hợp",
+        "{rule}: mitigating circumstance ({circumstance_words}); the competent level decides "
+        "case by case",
     ),
     "khtnv.unrelated_to_remit": RuleText(
         "Vi phạm ({form}, {decided_on}) không liên quan chức trách, thẩm quyền của tập thể: "
@@ -474,6 +474,16 @@ METRICS: Mapping[str, tuple[str, str]] = {
 }
 
 
+# The circumstances of "khtnv.mitigation" (its number ``circumstance``), in the words of its
+# sentence; they name the other numbers in braces (the discipline's ``form``).
+CIRCUMSTANCES: Mapping[str, RuleText] = {
+    "force_majeure": RuleText("bất khả kháng", "force majeure"),
+    "self_remedied": RuleText(
+        "tự phát hiện, khắc phục; kỷ luật {form}", "self-detected and remedied; {form}"
+    ),
+}
+
+
 def metric_label(metric: str, lang: str) -> str:
     """The words for a fact (``tasks_done_pct`` → "tỉ lệ nhiệm vụ hoàn thành").
 
@@ -491,22 +501,43 @@ class _Numbers(dict[str, str]):
         return "—"
 
 
-def render(key: str, numbers: Mapping[str, Number], lang: str) -> str:
+def render(
+    key: str,
+    numbers: Mapping[str, Number],
+    lang: str,
+    *,
+    names: Mapping[str, str] | None = None,
+) -> str:
     """Render the sentence of rule ``key`` in ``lang`` with ``numbers`` filled in.
 
     When ``numbers`` has ``decided`` and ``ceiling`` (a decision above a ceiling), the
-    sentence says so.
+    sentence says so. ``names``: the words a reader is shown for some numbers instead of
+    their code (a page's name for a quota group or a discipline form), by the number's name.
 
     >>> render("ballot.no_majority", {"threshold": "50%", "valid": 1200}, "vi")
     'Không mức nào đạt 50% số phiếu hợp lệ (1.200 phiếu)'
+    >>> from xeploai.rules.facts import DisciplineForm
+    >>> numbers = {"rule": "khtnv.discipline", "circumstance": "self_remedied",
+    ...     "form": DisciplineForm.CANH_CAO}
+    >>> render("khtnv.mitigation", numbers, "en").split(";")[:2]
+    ['khtnv.discipline: mitigating circumstance (self-detected and remedied', ' CANH_CAO)']
+    >>> render("khtnv.mitigation", numbers, "vi", names={"form": "cảnh cáo"}).split(";")[1]
+    ' kỷ luật cảnh cáo)'
     """
     text = RULES.get(key)
     if text is None:
         return key
     values = _Numbers({name: format_number(value, lang) for name, value in numbers.items()})
+    if names:
+        values.update((name, words) for name, words in names.items() if name in numbers)
     metric = numbers.get("metric")
     if isinstance(metric, str):
         values["metric_label"] = metric_label(metric, lang)
+    circumstance = CIRCUMSTANCES.get(str(numbers.get("circumstance")))
+    if circumstance is not None:
+        values["circumstance_words"] = (
+            circumstance.vi if lang == "vi" else circumstance.en
+        ).format_map(values)
     sentence = (text.vi if lang == "vi" else text.en).format_map(values)
     if "decided" in numbers and "ceiling" in numbers:
         if lang == "vi":

@@ -308,8 +308,7 @@ def _triggers(b: _Builder, role: Role, year: int) -> None:
             b.decide(
                 "khtnv.mitigation",
                 rule=trigger.key,
-                circumstance_vi="bất khả kháng",
-                circumstance_en="force majeure",
+                circumstance="force_majeure",
             )
             continue
         b.limit(Level.KHTNV, trigger.key, value=value)  # type: ignore[arg-type]
@@ -381,8 +380,8 @@ def _self_remedied(b: _Builder, d: Discipline, key: str, nums: dict[str, Number]
         b.decide(
             "khtnv.mitigation",
             rule=key,
-            circumstance_vi=f"tự phát hiện, khắc phục; kỷ luật {d.form.value}",
-            circumstance_en=f"self-detected and remedied; {d.form.value}",
+            circumstance="self_remedied",
+            form=d.form,
         )
         return True
     return False

@@ -34,6 +34,21 @@ class QuotaGroup:
         """``body / kind / group``, as shown in reports."""
         return f"{self.deciding_body} / {self.kind} / {self.group}"
 
+    @classmethod
+    def from_label(cls, label: str) -> QuotaGroup | None:
+        """The group a violation's ``group`` number names (its ``label``); None for a text
+        that is not one.
+
+        >>> QuotaGroup.from_label("u7 / DANG_VIEN / KHONG_CHUC_VU")
+        QuotaGroup(deciding_body='u7', kind='DANG_VIEN', group='KHONG_CHUC_VU')
+        >>> QuotaGroup.from_label("KHONG_CHUC_VU") is None
+        True
+        """
+        parts = label.split(" / ", 2)
+        if len(parts) != 3:
+            return None
+        return cls(*parts)
+
 
 @dataclass(frozen=True, slots=True)
 class QuotaSummary:
