@@ -57,8 +57,8 @@ def main() -> None:
 
     from xeploai import rules
     from xeploai.cycles.models import Period, PeriodStatus
-    from xeploai.reviews import engine
     from xeploai.reviews import services as review_services
+    from xeploai.reviews.facts import Facts, ruleset_of
     from xeploai.reviews.models import CommentSource
 
     SOURCES = {
@@ -166,8 +166,8 @@ def main() -> None:
                     "person", "unit", "decider", "period"
                 )
             )
-            facts = engine.Facts.load(period, waiting_files)
-            ruleset = engine.ruleset_of(period)
+            facts = Facts.load(period, waiting_files)
+            ruleset = ruleset_of(period)
             for evaluation in waiting_files:
                 subject = facts.subject(evaluation)
                 for kind in rules.required_comments(subject, ruleset):

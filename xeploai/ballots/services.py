@@ -35,7 +35,7 @@ from xeploai.ballots.models import (
 from xeploai.cycles.models import Period
 from xeploai.org.models import OrgUnit, Person, PersonStatus
 from xeploai.reviews import services as review_services
-from xeploai.reviews.engine import ruleset_of
+from xeploai.reviews.facts import ruleset_of
 from xeploai.reviews.models import Evaluation
 
 LEVELS = ("HTXSNV", "HTTNV", "HTNV", "KHTNV")

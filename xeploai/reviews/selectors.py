@@ -12,7 +12,8 @@ from django.db.models import Q
 from xeploai import rules
 from xeploai.cycles.models import Period
 from xeploai.org.models import ExcellenceGroup, OrgUnit
-from xeploai.reviews import engine
+from xeploai.reviews import wording
+from xeploai.reviews.facts import Facts, ruleset_of
 from xeploai.reviews.models import Comment, Evaluation, Stage, SubjectKind
 
 _COMMENT_LABELS: dict[str, str] = {
@@ -91,7 +92,7 @@ class Row:
         if ceiling is None:
             return []
         return [
-            engine.message(e)
+            wording.message(e)
             for e in (
                 *(limit.explanation for limit in ceiling.limits),
                 *(limit.explanation for limit in ceiling.soft_limits),
@@ -112,17 +113,13 @@ class Row:
         return bool(self.ceiling and self.ceiling.status == rules.CeilingStatus.NEEDS_DECISION)
 
 
-def _missing_comments(
-    facts: engine.Facts, evaluation: Evaluation, ruleset: rules.RuleSet
-) -> list[str]:
+def _missing_comments(facts: Facts, evaluation: Evaluation, ruleset: rules.RuleSet) -> list[str]:
     subject = facts.subject(evaluation)
     required = rules.required_comments(subject, ruleset)
     return [_COMMENT_LABELS.get(c, c) for c in required if c not in subject.comments_received]
 
 
-def _ceiling(
-    facts: engine.Facts, evaluation: Evaluation, ruleset: rules.RuleSet
-) -> rules.Ceiling | str:
+def _ceiling(facts: Facts, evaluation: Evaluation, ruleset: rules.RuleSet) -> rules.Ceiling | str:
     """The rules' ceiling for the subject; or, when its stored facts are ones the rules cannot
     read (a score out of range written around the form, say), what is wrong with them in words:
     the board shows that on the row instead of failing (a decision on it is refused with the
@@ -133,19 +130,19 @@ def _ceiling(
         return rules.ceiling(subject, ruleset, period.evaluation_date, year=period.year)
     except rules.InvalidFacts as error:  # "Dữ liệu không hợp lệ: …", as the refusal says
         invalid = rules.Explanation("facts.invalid", "", error.details(subject.id), subject.id)
-        return engine.message(invalid)
+        return wording.message(invalid)
 
 
 def _rows(
     period: Period,
     evaluations: list[Evaluation],
     with_ceiling: bool,
-    facts: engine.Facts | None = None,
+    facts: Facts | None = None,
 ) -> list[Row]:
     """The rows, with what the rules say of each worked out (and its subject built) only when
     a page reads it."""
-    facts = facts or engine.Facts.load(period, evaluations)
-    ruleset = engine.ruleset_of(period)
+    facts = facts or Facts.load(period, evaluations)
+    ruleset = ruleset_of(period)
     rows = []
     for evaluation in evaluations:
         row = Row(evaluation=evaluation)
@@ -168,9 +165,7 @@ def round_rows(unit: OrgUnit, period: Period) -> list[Row]:
     return _rows(period, evaluations, with_ceiling=False)
 
 
-def board(
-    decider: OrgUnit, period: Period, *, every_row: bool = True
-) -> tuple[list[Row], engine.Facts]:
+def board(decider: OrgUnit, period: Period, *, every_row: bool = True) -> tuple[list[Row], Facts]:
     """The decision board's rows and the facts they were built from, loaded once for the
     page (the quota meters and the rule problems reuse them).
 
@@ -193,7 +188,7 @@ def board(
         evaluation.period = period
         evaluation.decider = decider
         evaluation.unit = units[evaluation.unit_id]
-    facts = engine.Facts.load(period, evaluations, among=query)
+    facts = Facts.load(period, evaluations, among=query)
     return _rows(period, evaluations, with_ceiling=True, facts=facts), facts
 
 

@@ -21,7 +21,7 @@ from xeploai.audit.services import audit_event, audit_record, audit_record_all
 from xeploai.cycles.models import PeriodStatus
 from xeploai.org.models import Level, OrgUnit
 from xeploai.reports.stats import bucket_of, stats_move
-from xeploai.reviews import engine
+from xeploai.reviews import checks
 from xeploai.reviews.models import (
     Comment,
     Evaluation,
@@ -415,7 +415,7 @@ def decision_record(
         raise ValidationError(_("Đã quyết định và khóa; muốn thay đổi phải mở lại (có lý do)."))
     if level and not evaluation.reviewed:
         raise ValidationError(_("Phải hoàn thành kiểm điểm mới được đánh giá, xếp loại."))
-    problems = engine.decision_problems(
+    problems = checks.decision_problems(
         evaluation,
         level=level,
         not_rated_reason=not_rated_reason,

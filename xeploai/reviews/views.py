@@ -19,7 +19,7 @@ from xeploai.cycles.models import PeriodStatus
 from xeploai.lib.redirects import local_next
 from xeploai.org import access as org_access
 from xeploai.org.models import Role
-from xeploai.reviews import access, selectors, services
+from xeploai.reviews import access, checks, selectors, services
 from xeploai.reviews.documents import self_review_docx
 from xeploai.reviews.formdefs import form_def
 from xeploai.reviews.forms import (
@@ -433,8 +433,6 @@ def propose_from_ballot(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 def board(request: HttpRequest, code: str) -> HttpResponse:
-    from xeploai.reviews import engine
-
     unit = org_access.get_unit(request.user, code)
     if not (unit.is_grassroots or unit.kind == "cap_tren"):
         raise Http404
@@ -444,8 +442,8 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     roles = org_access.roles_at(request.user, unit)
     deciders = access.GRASSROOTS_DECIDERS if unit.is_grassroots else access.UPPER_DECIDERS
     evaluations = [r.evaluation for r in rows]
-    summaries = engine.pool_summaries(evaluations, period, facts)
-    violations = engine.board_violations(evaluations, period, timezone.localdate(), facts)
+    summaries = checks.pool_summaries(evaluations, period, facts)
+    violations = checks.board_violations(evaluations, period, timezone.localdate(), facts)
     shown = {
         "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
         "decided": [r for r in rows if r.evaluation.stage == Stage.DECIDED],

@@ -10,10 +10,13 @@ from django.utils import translation
 
 from xeploai import rules
 from xeploai.org.models import OrgUnit
-from xeploai.reviews import engine, selectors
+from xeploai.reviews import checks, selectors
+from xeploai.reviews.facts import Facts, ruleset_of, subject_id
 from xeploai.reviews.forms import DecideForm
 from xeploai.reviews.models import Evaluation, Stage
 from xeploai.reviews.templatetags.board import level_badge, level_options, reason_options
+from xeploai.reviews.tests.old_wording import humanize
+from xeploai.reviews.wording import message
 from xeploai.testing import make_round
 
 LEVELS = DecideForm.base_fields["level"].choices
@@ -61,13 +64,13 @@ def test_the_board_reads_the_rule_facts_once(client, cast, settings, tmp_path, m
     round_ = make_round(cast)
     Evaluation.objects.filter(period=round_.period).update(stage=Stage.SENT, cell_level="HTTNV")
     loads = []
-    real_load = engine.Facts.load
+    real_load = Facts.load
 
     def counting_load(period, evaluations, among=None):
         loads.append(len(evaluations))
         return real_load(period, evaluations, among)
 
-    monkeypatch.setattr(engine.Facts, "load", counting_load)
+    monkeypatch.setattr(Facts, "load", counting_load)
     client.force_login(cast.clerk)
     page = client.get(reverse("board", args=[cast.org_a.code]))
     assert page.status_code == 200
@@ -166,8 +169,8 @@ def test_the_facts_selected_by_the_query_are_those_selected_by_the_ids(cast, set
             "kind", "pk"
         )
         evaluations = list(query)
-        by_ids = engine.Facts.load(round_.period, evaluations)
-        by_query = engine.Facts.load(round_.period, evaluations, among=query)
+        by_ids = Facts.load(round_.period, evaluations)
+        by_query = Facts.load(round_.period, evaluations, among=query)
         for name in ("positions", "disciplines", "memberships", "civil", "comments"):
             assert dict(getattr(by_query, name)) == dict(getattr(by_ids, name)), name
         assert [by_query.subject(e) for e in evaluations] == [
@@ -177,22 +180,22 @@ def test_the_facts_selected_by_the_query_are_those_selected_by_the_ids(cast, set
 
 def board_problems_one_by_one(evaluations, period, on):
     """What ``board_violations`` listed when it wrote every violation's sentence in turn."""
-    ruleset = engine.ruleset_of(period)
-    facts = engine.Facts.load(period, evaluations)
-    by_subject = {engine.subject_id(e): e for e in evaluations}
+    ruleset = ruleset_of(period)
+    facts = Facts.load(period, evaluations)
+    by_subject = {subject_id(e): e for e in evaluations}
     decisions = [
         facts.decision(e, level=e.level or e.cell_level)
         for e in evaluations
         if (e.level or e.cell_level) and not e.not_rated_reason
     ]
     report = rules.check_decisions(decisions, ruleset, on, year=period.year)
-    grouped: dict[str, engine.BoardViolation] = {}
+    grouped: dict[str, checks.BoardViolation] = {}
     for violation in report.violations:
         if violation.severity == rules.Severity.INFO:
             continue
-        text = engine.humanize(engine.message(violation), evaluations, ruleset)
+        text = humanize(message(violation), evaluations)
         entry = grouped.setdefault(
-            text, engine.BoardViolation(text, violation.severity == rules.Severity.ERROR)
+            text, checks.BoardViolation(text, violation.severity == rules.Severity.ERROR)
         )
         evaluation = by_subject.get(violation.subject or "")
         if evaluation is not None:
@@ -212,7 +215,7 @@ def test_the_board_lists_the_problems_it_listed_sentence_by_sentence(uneven_peri
             decider_unit = OrgUnit.objects.get(pk=decider)
             rows, facts = selectors.board(decider_unit, period)
             evaluations = [r.evaluation for r in rows]
-            listed = engine.board_violations(evaluations, period, on, facts)
+            listed = checks.board_violations(evaluations, period, on, facts)
             assert listed == board_problems_one_by_one(evaluations, period, on)
             shared += sum(len(v.subjects) > 1 for v in listed)
     assert shared  # problems shared by several subjects, written once
@@ -252,7 +255,7 @@ OLD_PROBLEM_LOOP = (
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_the_board_problems_tag_writes_what_the_problem_loop_wrote(language):
     problems = [
-        engine.BoardViolation(
+        checks.BoardViolation(
             f"Vấn đề <{n}> & “{n}”", n % 2 == 0, [(1000 + i, f"Đảng viên <{i}>") for i in range(n)]
         )
         for n in (0, 1, 12, 13, 30, 1300)
@@ -286,8 +289,8 @@ def test_the_pending_and_decided_boards_read_only_the_rows_they_need(uneven_peri
         return (
             [(r.evaluation.pk, ceiling(r)) for r in rows if r.evaluation.stage == show],
             [r.evaluation.pk for r in rows if r.evaluation.stage == Stage.SENT],
-            engine.pool_summaries(evaluations, period, facts),
-            engine.board_violations(evaluations, period, on, facts),
+            checks.pool_summaries(evaluations, period, facts),
+            checks.board_violations(evaluations, period, on, facts),
         )
 
     left_out = 0

@@ -7,8 +7,11 @@ import datetime as dt
 import pytest
 
 from xeploai import rules
-from xeploai.reviews import engine
+from xeploai.reviews import checks
+from xeploai.reviews.facts import POOL_FIELDS, Facts, row_identity, ruleset_of, subject_id
 from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.reviews.tests.old_wording import humanize
+from xeploai.reviews.wording import message
 from xeploai.rules.check import OTHER_SUBJECT_FACTS
 from xeploai.rules.quota import quota_group
 
@@ -22,15 +25,15 @@ def whole_body_problems(
     """What ``decision_problems`` answered when it read every subject of the deciding body in
     full and checked them all with ``rules.check_decisions``."""
     period = evaluation.period
-    ruleset = engine.ruleset_of(period)
+    ruleset = ruleset_of(period)
     peers = list(
         Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
         .select_related("unit", "person", "period")
         .order_by("pk")
     )
-    problems = engine.blockers(evaluation, peers, ruleset)
-    facts = engine.Facts.load(period, peers)
-    target_id = engine.subject_id(evaluation)
+    problems = checks.blockers(evaluation, peers, ruleset)
+    facts = Facts.load(period, peers)
+    target_id = subject_id(evaluation)
     decisions = []
     target_decision = None
     for peer in peers:
@@ -58,7 +61,7 @@ def whole_body_problems(
         if not about_target or violation.severity == rules.Severity.INFO:
             continue
         if violation.severity == rules.Severity.ERROR or not override_reason:
-            problems.append(engine.humanize(engine.message(violation), peers, ruleset))
+            problems.append(humanize(message(violation), peers))
     return problems
 
 
@@ -79,14 +82,11 @@ def test_the_rows_give_the_facts_the_full_subject_has(uneven_period):
     evaluations = list(
         Evaluation.objects.filter(period=period).select_related("unit", "person", "period")
     )
-    facts = engine.Facts.load(period, evaluations)
-    rows = {
-        row["pk"]: row
-        for row in Evaluation.objects.filter(period=period).values(*engine._POOL_FIELDS)
-    }
+    facts = Facts.load(period, evaluations)
+    rows = {row["pk"]: row for row in Evaluation.objects.filter(period=period).values(*POOL_FIELDS)}
     for evaluation in evaluations:
         full = facts.subject(evaluation)
-        light = rules.Subject(**engine._row_identity(rows[evaluation.pk]))
+        light = rules.Subject(**row_identity(rows[evaluation.pk]))
         for name in OTHER_SUBJECT_FACTS:
             assert getattr(light, name) == getattr(full, name), (evaluation.pk, name)
 
@@ -113,7 +113,7 @@ def test_a_decision_is_refused_for_what_the_whole_body_check_refuses(uneven_peri
                     "override_reason": override,
                 }
                 expected = whole_body_problems(evaluation, **asked)
-                assert engine.decision_problems(evaluation, **asked) == expected
+                assert checks.decision_problems(evaluation, **asked) == expected
                 seen.update(problem.split(":")[0].split(" (")[0][:25] for problem in expected)
     # the comparison met the cases that matter: quotas, ordering, ceilings, invalid facts
     for expected in ("Đảng viên m", "Chưa thể quyết định", "Dữ liệu không hợp lệ", "Tổng điểm"):

@@ -387,7 +387,7 @@ def test_the_review_page_shows_ledger_rows_written_by_no_one(client, cast, round
 
 
 def test_clauses_are_shown_without_the_rule_sets_provenance_tags():
-    from xeploai.reviews.engine import shown_clause
+    from xeploai.reviews.wording import shown_clause
 
     assert shown_clause("CV 154-CV/ĐU [S000] [INF: HD 43 §7.1–7.3 chưa xem được]") == (
         "CV 154-CV/ĐU"

@@ -1,0 +1,249 @@
+"""What the rules say of a deciding body's decisions: whether one decision may be recorded
+(``decision_problems``), and the board's quota meters and list of problems — checked on the
+facts of ``facts``, worded by ``wording``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils.translation import get_language
+
+from xeploai import rules
+from xeploai.cycles.models import Period
+from xeploai.lib.numbers import percent, vn_percent
+from xeploai.reviews.facts import (
+    POOL_FIELDS,
+    Facts,
+    decision_of,
+    row_identity,
+    ruleset_of,
+    subject_id,
+)
+from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.reviews.wording import message, meter_label, violation_message
+from xeploai.rules.quota import quota_group
+
+
+def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.RuleSet) -> list[str]:
+    """Subjects that must be decided before this one (366 Đ.12 k.2; 124 Đ.11): the members of a
+    cell before the cell; the committee collective, cells and members of a grassroots
+    organization before the organization (``peers``: evaluations of the deciding body that
+    include a cell's members)."""
+    if evaluation.kind == SubjectKind.MEMBER:
+        return []
+    if evaluation.kind == SubjectKind.CELL:
+        scope = [
+            p for p in peers if p.kind == SubjectKind.MEMBER and p.unit_id == evaluation.unit_id
+        ]
+    elif evaluation.kind == SubjectKind.GRASSROOTS:
+        path = evaluation.unit.path
+        scope = list(
+            Evaluation.objects.filter(period=evaluation.period_id, unit__path__startswith=path)
+            .exclude(pk=evaluation.pk)
+            .select_related("unit", "person")
+        )
+    else:
+        return []
+    waiting = [p.subject_name for p in scope if not p.level and not p.not_rated_reason]
+    violation = rules.undecided_first(subject_id(evaluation), waiting, ruleset)
+    return [] if violation is None else [message(violation)]
+
+
+def _pool_level(level: str, cell_level: str, not_rated_reason: str) -> str | None:
+    """The level another subject of the deciding body counts with while one is decided: the
+    decided level, else the proposal (None: it does not count)."""
+    if level:
+        return level
+    if cell_level and not not_rated_reason:
+        # An undecided proposal counts in the quota's base, never as a decided HTXSNV.
+        return "HTTNV" if cell_level == "HTXSNV" else cell_level
+    return None
+
+
+def decision_problems(
+    evaluation: Evaluation, *, level: str, not_rated_reason: str, on: dt.date, override_reason: str
+) -> list[str]:
+    """Why the rules refuse this decision (empty: it may be recorded).
+
+    Checked together with the deciding body's other subjects — decided ones at their decided
+    level, undecided ones at their proposal — for the ceiling and forcing cases, the quota of
+    the group, required comments and ordering. Warnings (cases the regulation leaves to the
+    competent level) pass only with an override reason; errors never do.
+
+    ``evaluation`` is the one read under the row lock, with its period, unit and person. Only
+    this subject and those whose checks can name it (a cell's members) are read in full; of
+    the others, the row of their evaluation is enough for ``rules.check_decision``.
+    """
+    period = evaluation.period
+    ruleset = ruleset_of(period)
+    target_id = subject_id(evaluation)
+    rows = list(
+        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
+        .order_by("pk")
+        .values(*POOL_FIELDS)
+    )
+    identities = {row["pk"]: row_identity(row) for row in rows}
+    read_in_full = {
+        row["pk"]
+        for row in rows
+        if row["pk"] == evaluation.pk
+        or identities[row["pk"]]["parent_id"] == target_id
+        or (
+            evaluation.kind == SubjectKind.CELL  # its members, for ``blockers``
+            and row["kind"] == SubjectKind.MEMBER
+            and row["unit_id"] == evaluation.unit_id
+        )
+    }
+    full = {evaluation.pk: evaluation}
+    if len(read_in_full) > 1:
+        full.update(
+            (e.pk, e)
+            for e in Evaluation.objects.filter(
+                pk__in=read_in_full - {evaluation.pk}
+            ).select_related("unit", "person", "period")
+        )
+    problems = blockers(evaluation, sorted(full.values(), key=lambda e: e.pk), ruleset)
+    facts = Facts.load(period, list(full.values()))
+    decisions: list[rules.Decision] = []
+    target_decision = None
+    for row in rows:
+        peer = full.get(row["pk"])
+        if row["pk"] == evaluation.pk:
+            assert peer is not None
+            target_decision = facts.decision(
+                peer,
+                level=level,
+                not_rated_reason=not_rated_reason,
+                override_reason=override_reason,
+            )
+            decisions.append(target_decision)
+            continue
+        counted = _pool_level(row["level"], row["cell_level"], row["not_rated_reason"])
+        if counted is None:
+            continue
+        if peer is not None:
+            decisions.append(facts.decision(peer, level=counted))
+        else:
+            decisions.append(
+                decision_of(
+                    rules.Subject(**identities[row["pk"]]),
+                    level=counted,
+                    not_rated_reason=row["not_rated_reason"],
+                    decider_id=row["decider_id"],
+                    reviewed=row["reviewed"],
+                    decided_at=row["decided_at"],
+                )
+            )
+    report = rules.check_decision(target_id, decisions, ruleset, on, year=period.year)
+    target_group = (
+        quota_group(target_decision, ruleset).label if target_decision and level else None
+    )
+    for violation in report.violations:
+        about_target = violation.subject == target_id or (
+            violation.key == "quota.exceeded"
+            and level == "HTXSNV"
+            and violation.numbers.get("group") == target_group
+        )
+        if not about_target or violation.severity == rules.Severity.INFO:
+            continue
+        if violation.severity == rules.Severity.ERROR or not override_reason:
+            problems.append(violation_message(violation))
+    return problems
+
+
+@dataclass(frozen=True)
+class Meter:
+    """One quota group on the decision board: "HTXSNV 13 / (HTXSNV+HTTNV) 67 = 19,4% ≤ 20%"."""
+
+    label: str
+    n_xs: int
+    base: int
+    base_label: str
+    allowed: int
+    ratio_pct: int
+    ok: bool
+    small_unit: bool
+
+    @property
+    def share_text(self) -> str:
+        if not self.base:
+            return "—"
+        share = percent(self.n_xs, self.base)
+        return vn_percent(share, trim=True)
+
+
+def pool_summaries(
+    evaluations: list[Evaluation], period: Period, facts: Facts | None = None
+) -> list[Meter]:
+    """The live quota meter of a deciding body: decided levels, else proposals (``facts``:
+    already loaded for these evaluations)."""
+    ruleset = ruleset_of(period)
+    facts = facts or Facts.load(period, evaluations)
+    decisions = [
+        facts.decision(e, level=e.level or e.cell_level)
+        for e in evaluations
+        if (e.level or e.cell_level) and not e.not_rated_reason
+    ]
+    base_label = (
+        "HTTNV" if ruleset.settings.quota_base == rules.QuotaBase.TTNV_ONLY else "(HTXSNV+HTTNV)"
+    )
+    return [
+        Meter(
+            label=meter_label(s),
+            n_xs=s.n_xs,
+            base=s.base,
+            base_label=base_label,
+            allowed=s.allowed,
+            ratio_pct=s.ratio_pct,
+            ok=s.ok,
+            small_unit=s.small_unit,
+        )
+        for s in rules.quota_summaries(decisions, ruleset)
+    ]
+
+
+@dataclass
+class BoardViolation:
+    """One rule problem and every subject it concerns (the board lists each problem once)."""
+
+    message: str
+    error: bool
+    subjects: list[tuple[int, str]] = field(default_factory=list)
+
+
+def board_violations(
+    evaluations: list[Evaluation], period: Period, on: dt.date, facts: Facts | None = None
+) -> list[BoardViolation]:
+    """What the rules say about the deciding body's set as it stands — decided levels, else the
+    proposals — each problem once, with the subjects it concerns (linked from the board;
+    ``facts``: already loaded for these evaluations)."""
+    ruleset = ruleset_of(period)
+    facts = facts or Facts.load(period, evaluations)
+    by_subject = {subject_id(e): e for e in evaluations}
+    decisions = [
+        facts.decision(e, level=e.level or e.cell_level)
+        for e in evaluations
+        if (e.level or e.cell_level) and not e.not_rated_reason
+    ]
+    report = rules.check_decisions(decisions, ruleset, on, year=period.year)
+    grouped: dict[str, BoardViolation] = {}
+    english = get_language() == "en"
+    # The sentence depends on the rule, its clause and its numbers, not on the subject: a
+    # problem shared by a hundred subjects is written once.
+    texts: dict[str, str] = {}
+    for violation in report.violations:
+        if violation.severity == rules.Severity.INFO:
+            continue
+        same = f"{violation.key}|{violation.clause}|{violation.numbers!r}"
+        text = texts.get(same)
+        if text is None:
+            text = texts[same] = violation_message(violation, english=english)
+        entry = grouped.setdefault(
+            text, BoardViolation(text, violation.severity == rules.Severity.ERROR)
+        )
+        evaluation = by_subject.get(violation.subject or "")
+        if evaluation is not None:
+            entry.subjects.append((evaluation.pk, evaluation.subject_name))
+    return sorted(grouped.values(), key=lambda v: (not v.error, -len(v.subjects), v.message))
