@@ -12,7 +12,6 @@ import datetime as dt
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +27,15 @@ from xeploai.checker.template import (
     Column,
 )
 from xeploai.lib.numbers import vn_int
+from xeploai.lib.sheets import (
+    Limits,
+    TooLarge,
+    column_letter,
+    inspect_xlsx,
+    limits_from_settings,
+    load_sheets,
+)
 from xeploai.lib.text import clean_text, odd_character, visible
-from xeploai.lib.xlsx import formula_cells, scan_rows, sheet_parts
 from xeploai.rules import (
     CheckReport,
     Decision,
@@ -59,15 +65,14 @@ OLDEST, NEWEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 FORMULA_MESSAGE = "ô chứa công thức — hãy đổi thành giá trị (Sao chép, rồi Dán đặc biệt → Giá trị)"
 
 
-def max_rows() -> int:
-    """The row limit: ``settings.CHECK_MAX_ROWS`` if Django is configured, else the default."""
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
+def limits() -> Limits:
+    """The sheet limits: ``settings.CHECK_MAX_ROWS`` rows and the ``SHEET_MAX_*`` settings if
+    Django is configured, else the defaults."""
+    return limits_from_settings("CHECK_MAX_ROWS", DEFAULT_MAX_ROWS)
 
-    try:
-        return int(getattr(settings, "CHECK_MAX_ROWS", DEFAULT_MAX_ROWS))
-    except ImproperlyConfigured:
-        return DEFAULT_MAX_ROWS
+
+def max_rows() -> int:
+    return limits().rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,16 +114,6 @@ class Report:
         if self.errors or self.check is None:
             return EXIT_UNREADABLE
         return EXIT_OK if self.check.ok else EXIT_VIOLATIONS
-
-
-def column_letter(index: int) -> str:
-    """Excel column letter of a 0-based index (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class _CellError(Exception):
@@ -413,48 +408,33 @@ _NEEDED = (SHEET_INFO, SHEET_MEMBERS, SHEET_ORGS)
 
 
 def _look_inside(path: Path) -> tuple[list[InputError], dict[str, set[tuple[int, int]]]]:
-    """Look into the zip before anything is loaded: sheets with more rows than the limit
-    (counted as a stream, stopping at the limit), and the formula cells of each sheet."""
-    limit = max_rows()
-    errors: list[InputError] = []
-    formulas: dict[str, set[tuple[int, int]]] = {}
-    with zipfile.ZipFile(path) as archive:
-        parts = sheet_parts(archive)
-        for name in _NEEDED:
-            part = parts.get(name)
-            if part is None:
-                continue
-            count, any_formula = scan_rows(archive, part, limit + 1)
-            if count > limit + 1:
-                errors.append(
-                    InputError(
-                        name,
-                        None,
-                        None,
-                        None,
-                        f"có hơn {vn_int(limit)} dòng — quá giới hạn của một tệp; hãy chia "
-                        "thành nhiều tệp",
-                    )
-                )
-            else:
-                formulas[name] = formula_cells(archive, part) if any_formula else set()
-    return errors, formulas
+    """Look into the zip before anything is loaded (``xeploai.lib.sheets.inspect_xlsx``):
+    sheets with more rows than the limit (counted as a stream, stopping at the limit) or cells
+    beyond the limits, and the formula cells of each sheet."""
+    limit = limits()
+    try:
+        found = inspect_xlsx(path, lambda names: [n for n in names if n in _NEEDED], limit)
+    except TooLarge as error:
+        return [InputError(error.sheet or path.name, None, None, None, error.message)], {}
+    errors = [
+        InputError(
+            name,
+            None,
+            None,
+            None,
+            f"có hơn {vn_int(limit.rows)} dòng — quá giới hạn của một tệp; hãy chia "
+            "thành nhiều tệp",
+        )
+        for name, extent in found.extents.items()
+        if extent.rows > limit.rows + 1
+    ]
+    return errors, found.formulas
 
 
 def _load_rows(path: Path) -> dict[str, list[list[Any]]]:
     """The needed sheets, each from row 1 and column A (blank rows and columns kept, so that
     row numbers and column letters are Excel's)."""
-    from python_calamine import CalamineWorkbook
-
-    workbook = CalamineWorkbook.from_path(str(path))
-    try:
-        return {
-            name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            for name in workbook.sheet_names
-            if name in _NEEDED
-        }
-    finally:
-        workbook.close()
+    return {name: list(rows) for name, (_height, rows) in load_sheets(path, _NEEDED).items()}
 
 
 def _open_error(path: Path, error: Exception) -> str:

@@ -12,8 +12,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from xeploai.imports.cells import CellError, converter_for
-from xeploai.imports.problems import Problem, column_letter
+from xeploai.imports.problems import Problem
 from xeploai.imports.reading import Table
+from xeploai.lib.sheets import column_letter
 
 Progress = Callable[[int, int, str], None]
 _NOTHING_BAD: frozenset[str] = frozenset()
