@@ -52,6 +52,8 @@ _PLAIN_ROWS = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(["'])(.*?)\1""", re.S)
 _REF = re.compile(rb"([A-Za-z]{0,4})(\d{0,8})")
+_CELL_WITH_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*\br\s*=")
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]*)>")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]*)"')
 
 
@@ -304,27 +306,64 @@ def scan_sheet(
 
 
 def _measure(data: bytes, cut: int, extent: Extent, walker: _Walker) -> None:
-    cells = sum(data.count(tag, 0, cut) for tag in _CELL_TAGS)
+    """Add the cells of ``data[:cut]`` to ``extent``: a block of the usual shapes is measured
+    with a few C-speed passes, any other (namespace prefixes, mixed shapes) tag by tag."""
+    if b":c" in data or b":row" in data:
+        walker.walk(data, cut, extent)
+        return
     plain = data.count(_PLAIN_CELL, 0, cut)
-    if cells == plain and b":c" not in data:
-        letters = _PLAIN_LETTERS.findall(data, 0, cut)
-        rows = _PLAIN_ROWS.findall(data, 0, cut)
-        if len(letters) == len(rows) == plain:
-            if plain:
-                extent.cells += plain
-                widest = max(set(letters), key=lambda s: (len(s), s))
-                lowest = max(set(rows), key=lambda s: (len(s), s))
-                extent.width = max(extent.width, column_number(widest))
-                extent.height = max(extent.height, int(lowest))
-            # the position a later row without ``r`` follows
-            last = data.rfind(b'<row r="', 0, cut)
-            end = data.find(b'"', last + 8, cut)
-            digits = data[last + 8 : end] if last >= 0 else b""
-            walker.row = max(
-                walker.row + _count_rows(data, cut), int(digits) if digits.isdigit() else 0
-            )
-            return
+    if (
+        plain
+        and plain == sum(data.count(tag, 0, cut) for tag in _CELL_TAGS)
+        and _measure_plain(data, cut, extent, walker, plain)
+    ):
+        return
+    if not plain and not _CELL_WITH_R.search(data, 0, cut):
+        _measure_positional(data, cut, extent, walker)
+        return
     walker.walk(data, cut, extent)
+
+
+def _measure_plain(data: bytes, cut: int, extent: Extent, walker: _Walker, plain: int) -> bool:
+    """Every cell is ``<c r="B12"…``: the widest letters and the highest row number."""
+    letters = _PLAIN_LETTERS.findall(data, 0, cut)
+    rows = _PLAIN_ROWS.findall(data, 0, cut)
+    if not len(letters) == len(rows) == plain:
+        return False
+    if plain:  # always true: the caller sends only blocks with cells
+        extent.cells += plain
+        widest = max(set(letters), key=lambda s: (len(s), s))
+        lowest = max(set(rows), key=lambda s: (len(s), s))
+        extent.width = max(extent.width, column_number(widest))
+        extent.height = max(extent.height, int(lowest))
+    # Where a later row without ``r`` goes: after the last row numbered here, or after as
+    # many rows as this block has (an upper bound, enough for a limit).
+    last = data.rfind(b'<row r="', 0, cut)
+    digits = data[last + 8 : data.find(b'"', last + 8, cut)] if last >= 0 else b""
+    walker.row = max(walker.row + _count_rows(data, cut), int(digits) if digits.isdigit() else 0)
+    walker.column = extent.width  # a later cell without ``r``: at most after the widest
+    return True
+
+
+def _measure_positional(data: bytes, cut: int, extent: Extent, walker: _Walker) -> None:
+    """No cell has ``r`` (each follows the previous one): the widest row is the one with the
+    most cells; rows are placed tag by tag."""
+    pieces = data[:cut].split(b"<row")
+    counts = [sum(piece.count(tag) for tag in _CELL_TAGS) for piece in pieces]
+    extent.cells += sum(counts)
+    if counts[0]:  # the end of a row begun in the previous block
+        extent.width = max(extent.width, walker.column + counts[0])
+        extent.height = max(extent.height, walker.row)
+    for tag in _ROW_TAG.finditer(data, 0, cut):
+        _letters, digits = _reference(tag[1])
+        walker.row = int(digits) if digits else walker.row + 1
+    if len(pieces) > 1:
+        extent.width = max(extent.width, *counts[1:])
+        walker.column = counts[-1]
+        if any(counts[1:]):
+            extent.height = max(extent.height, walker.row)
+    else:
+        walker.column += counts[0]
 
 
 def _check_extent(extent: Extent, limits: Limits) -> None:
