@@ -28,6 +28,7 @@ from xeploai.checker.template import (
 )
 from xeploai.lib.numbers import vn_int
 from xeploai.lib.sheets import (
+    ERRORS_LISTED,
     Limits,
     TooLarge,
     column_letter,
@@ -107,6 +108,7 @@ class Report:
     check: CheckReport | None
     rows: dict[str, tuple[str, int]] = field(default_factory=dict)
     errors: tuple[InputError, ...] = ()
+    more_errors: int = 0  # input errors beyond the ``ERRORS_LISTED`` in ``errors``
 
     @property
     def exit_code(self) -> int:
@@ -452,71 +454,57 @@ def _open_error(path: Path, error: Exception) -> str:
     return f"tệp .xlsx bị hỏng hoặc không đầy đủ ({type(error).__name__})"
 
 
-def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
-    """Read the workbook at ``path`` and check its decisions under ``ruleset_key`` (default:
-    the ThongTin sheet's rule set, else the one for its evaluation year)."""
-    source = Path(path)
-    errors: list[InputError] = []
+class _Errors(list[InputError]):
+    """The input errors of one workbook: the first ``ERRORS_LISTED`` kept, the rest counted
+    (a sheet of 300,000 bad rows would otherwise print millions of lines)."""
+
+    more = 0
+
+    def append(self, error: InputError) -> None:
+        if len(self) < ERRORS_LISTED:
+            super().append(error)
+        else:
+            self.more += 1
+
+
+def _refused(path: str | Path, errors: Sequence[InputError], **found: Any) -> Report:
+    """The report of a workbook that could not be checked."""
+    more = errors.more if isinstance(errors, _Errors) else 0
+    found.setdefault("ruleset", None)
+    found.setdefault("on", None)
+    return Report(str(path), check=None, errors=tuple(errors), more_errors=more, **found)
+
+
+def _open(
+    source: Path,
+) -> tuple[dict[str, list[list[Any]]], dict[str, Any]] | InputError | list[InputError]:
+    """The needed sheets' rows and formula cells, or what stops the workbook being read."""
     if not source.is_file():
-        return Report(
-            str(path),
-            None,
-            None,
-            None,
-            errors=(InputError(source.name, None, None, None, "không tìm thấy tệp"),),
-        )
+        return InputError(source.name, None, None, None, "không tìm thấy tệp")
     try:
         errors, formulas = _look_inside(source)
         if errors:
-            return Report(str(path), None, None, None, errors=tuple(errors))
+            return errors
         sheets = _load_rows(source)
     except Exception as error:  # zipfile and calamine raise many kinds; all mean "unreadable"
-        message = _open_error(source, error)
-        return Report(
-            str(path),
-            None,
-            None,
-            None,
-            errors=(InputError(source.name, None, None, None, message),),
-        )
-    for required in _NEEDED:
-        if required not in sheets:
-            errors.append(InputError(required, None, None, None, "thiếu trang tính này"))
-    if errors:
-        return Report(str(path), None, None, None, errors=tuple(errors))
-    info, info_rows = _read_info(sheets[SHEET_INFO], errors, formulas.get(SHEET_INFO, set()))
-    # Every table is read before anything stops: all the problems of the file at once.
-    tables = {
-        sheet: _read_table(sheets[sheet], sheet, columns, errors, formulas.get(sheet, set()))
-        for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS))
-    }
-    on = info.get("on")
-    year = info.get("year") or (on.year if on else None)
-    if year is None:
-        if not any(e.sheet == SHEET_INFO for e in errors):
-            errors.append(
-                InputError(
-                    SHEET_INFO,
-                    info_rows.get("year"),
-                    "B",
-                    "Năm đánh giá",
-                    "thiếu năm hoặc ngày đánh giá",
-                )
-            )
-        return Report(str(path), None, None, None, errors=tuple(errors))
-    on = on or dt.date(year, 12, 31)
-    try:
-        key = ruleset_key or info.get("ruleset")
-        ruleset = get_ruleset(key) if key else ruleset_for_year(year)
-    except RuleError as error:
-        row = None if ruleset_key else info_rows.get("ruleset" if key else "year")
-        header = "Bộ quy định" if key else "Năm đánh giá"
-        errors.append(InputError(SHEET_INFO, row, "B", header, error.message_vi))
-        return Report(str(path), None, on, None, errors=tuple(errors))
+        return InputError(source.name, None, None, None, _open_error(source, error))
+    missing = [
+        InputError(required, None, None, None, "thiếu trang tính này")
+        for required in _NEEDED
+        if required not in sheets
+    ]
+    return missing or (sheets, formulas)
+
+
+def _subject_rows(
+    tables: dict[str, tuple[list[tuple[int, dict[str, Any]]], dict[str, str]]],
+    year: int,
+    errors: list[InputError],
+) -> tuple[list[Decision], dict[str, tuple[str, int]]]:
+    """The decisions of both tables, and the (sheet, row) of each subject."""
     decisions: list[Decision] = []
     rows: dict[str, tuple[str, int]] = {}
     for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS)):
-        id_column = columns[0]
         records, letters = tables[sheet]
         for row, record in records:
             if not record.get("id") or not record.get("deciding_body"):
@@ -528,34 +516,85 @@ def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
                         sheet,
                         row,
                         letters["id"],
-                        id_column.header,
+                        columns[0].header,
                         f"mã {_shown(record['id'])} trùng với {first_sheet} dòng {first_row}",
                     )
                 )
                 continue
-            kind = SubjectKind.DANG_VIEN if sheet == SHEET_MEMBERS else SubjectKind(record["kind"])
-            reason = record.get("not_rated_reason")
-            try:
-                subject = _subject(record, kind, year)
-                reason_code = NotRatedReason(reason) if reason else None
-            except (ValueError, TypeError) as error:
-                errors.append(InputError(sheet, row, None, None, f"dữ liệu không hợp lệ: {error}"))
-                continue
-            rows[subject.id] = (sheet, row)
-            decisions.append(
-                Decision(
-                    subject,
-                    record.get("level"),
-                    record["deciding_body"],
-                    not_rated_reason=reason_code,
-                    reviewed=not record.get("not_reviewed"),
-                    reviewed_on=record.get("reviewed_on"),
-                    decided_on=record.get("decided_on"),
-                    override_reason=record.get("override_reason"),
-                )
+            decision = _decision(sheet, row, record, year, errors)
+            if decision is not None:
+                rows[decision.subject.id] = (sheet, row)
+                decisions.append(decision)
+    return decisions, rows
+
+
+def _decision(
+    sheet: str, row: int, record: dict[str, Any], year: int, errors: list[InputError]
+) -> Decision | None:
+    kind = SubjectKind.DANG_VIEN if sheet == SHEET_MEMBERS else SubjectKind(record["kind"])
+    reason = record.get("not_rated_reason")
+    try:
+        subject = _subject(record, kind, year)
+        reason_code = NotRatedReason(reason) if reason else None
+    except (ValueError, TypeError) as error:
+        errors.append(InputError(sheet, row, None, None, f"dữ liệu không hợp lệ: {error}"))
+        return None
+    return Decision(
+        subject,
+        record.get("level"),
+        record["deciding_body"],
+        not_rated_reason=reason_code,
+        reviewed=not record.get("not_reviewed"),
+        reviewed_on=record.get("reviewed_on"),
+        decided_on=record.get("decided_on"),
+        override_reason=record.get("override_reason"),
+    )
+
+
+def _year_missing(info_rows: dict[str, int], errors: list[InputError]) -> None:
+    if not any(e.sheet == SHEET_INFO for e in errors):
+        errors.append(
+            InputError(
+                SHEET_INFO,
+                info_rows.get("year"),
+                "B",
+                "Năm đánh giá",
+                "thiếu năm hoặc ngày đánh giá",
             )
-    if errors:
-        return Report(str(path), ruleset, on, None, rows, tuple(errors))
+        )
+
+
+def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
+    """Read the workbook at ``path`` and check its decisions under ``ruleset_key`` (default:
+    the ThongTin sheet's rule set, else the one for its evaluation year)."""
+    opened = _open(Path(path))
+    if not isinstance(opened, tuple):
+        return _refused(path, [opened] if isinstance(opened, InputError) else opened)
+    sheets, formulas = opened
+    errors = _Errors()
+    info, info_rows = _read_info(sheets[SHEET_INFO], errors, formulas.get(SHEET_INFO, set()))
+    # Every table is read before anything stops: all the problems of the file at once.
+    tables = {
+        sheet: _read_table(sheets[sheet], sheet, columns, errors, formulas.get(sheet, set()))
+        for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS))
+    }
+    on = info.get("on")
+    year = info.get("year") or (on.year if on else None)
+    if year is None:
+        _year_missing(info_rows, errors)
+        return _refused(path, errors)
+    on = on or dt.date(year, 12, 31)
+    try:
+        key = ruleset_key or info.get("ruleset")
+        ruleset = get_ruleset(key) if key else ruleset_for_year(year)
+    except RuleError as error:
+        row = None if ruleset_key else info_rows.get("ruleset" if key else "year")
+        header = "Bộ quy định" if key else "Năm đánh giá"
+        errors.append(InputError(SHEET_INFO, row, "B", header, error.message_vi))
+        return _refused(path, errors, on=on)
+    decisions, rows = _subject_rows(tables, year, errors)
+    if errors or errors.more:
+        return _refused(path, errors, ruleset=ruleset, on=on, rows=rows)
     outstanding = {
         part.strip() for part in str(info.get("outstanding") or "").split(",") if part.strip()
     }

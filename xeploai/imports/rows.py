@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from xeploai.imports.cells import CellError, converter_for
 from xeploai.imports.problems import Problem
 from xeploai.imports.reading import Table
-from xeploai.lib.sheets import column_letter
+from xeploai.lib.sheets import ERRORS_LISTED, column_letter
 
 Progress = Callable[[int, int, str], None]
 _NOTHING_BAD: frozenset[str] = frozenset()
@@ -33,23 +33,31 @@ class Row:
 
 
 class Problems:
-    """Problems of one table, each with the cell's letter and header as the file has them."""
+    """Problems of one table, each with the cell's letter and header as the file has them.
+    The first ``ERRORS_LISTED`` are kept, the others only counted (``len``): a file of 300,000
+    bad rows would otherwise hold millions of them."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
         self.items: list[Problem] = []
+        self.total = 0
         self._where = {column.key: (column_letter(i), column.header) for i, column in table.columns}
 
     def __bool__(self) -> bool:
-        return bool(self.items)
+        return bool(self.total)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return self.total
+
+    def _add(self, problem: Problem) -> None:
+        self.total += 1
+        if len(self.items) < ERRORS_LISTED:
+            self.items.append(problem)
 
     def cell(self, row: Row | int, key: str, message: str) -> None:
         number = row.number if isinstance(row, Row) else row
         letter, header = self._where.get(key, ("", ""))
-        self.items.append(Problem(self.table.sheet.name, number, letter, header, message))
+        self._add(Problem(self.table.sheet.name, number, letter, header, message))
         if isinstance(row, Row):
             if isinstance(row.bad, set):
                 row.bad.add(key)
@@ -58,10 +66,10 @@ class Problems:
 
     def row(self, row: Row | int, message: str) -> None:
         number = row.number if isinstance(row, Row) else row
-        self.items.append(Problem(self.table.sheet.name, number, "", "", message))
+        self._add(Problem(self.table.sheet.name, number, "", "", message))
 
     def sheet(self, message: str) -> None:
-        self.items.append(Problem(self.table.sheet.name, None, "", "", message))
+        self._add(Problem(self.table.sheet.name, None, "", "", message))
 
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (p.row or 0, len(p.column), p.column))

@@ -37,6 +37,8 @@ from django.utils.translation import gettext as _
 from xeploai.lib.numbers import vn_int
 
 _BLOCK = 1 << 20
+# Error lines listed for one file (import, check, web); the rest are counted ("và … lỗi khác").
+ERRORS_LISTED = 1000
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>')
 # Byte strings that every formula element contains (a cheap test before any regex).
@@ -92,6 +94,11 @@ class Extent:
     cells: int = 0
     declared: str = ""  # the <dimension ref=…> the file claims
     formulas: bool = False
+
+
+def more_errors(count: int) -> str:
+    """The line that stands for the errors not listed: "và 1.799.894 lỗi khác"."""
+    return _("và {n} lỗi khác").format(n=vn_int(count))
 
 
 def column_letter(index: int) -> str:
