@@ -316,6 +316,12 @@ def _table(
                 row=header_index + 1,
             )
         )
+    if len(rows) <= header_index + 1:
+        raise WorkbookError(
+            _(
+                'Sheet "{sheet}" chỉ có dòng tiêu đề (dòng {row}), không có dòng dữ liệu nào.'
+            ).format(sheet=sheet.name, row=header_index + 1)
+        )
     return Table(
         sheet=sheet,
         sheet_name=sheet_name,
