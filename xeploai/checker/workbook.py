@@ -191,76 +191,161 @@ def _number(column: Column, value: Any) -> float:
     return number
 
 
+def _flag(column: Column, value: Any) -> bool:
+    text = _text(value).lower()
+    if text in {"x", "có", "co", "1", "true", "yes"} or value is True:
+        return True
+    if text in {"không", "khong", "0", "false", "no"} or value is False:
+        return False
+    raise _CellError(f"giá trị {_shown(value)} không hợp lệ: ghi x hoặc để trống")
+
+
+def _date_text(value: str) -> dt.date:
+    text = unicodedata.normalize("NFKC", _text(value))
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise _CellError(f"ngày {_shown(value)} không hợp lệ (dd/mm/yyyy)")
+
+
+def _date(column: Column, value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        date = value
+    elif isinstance(value, str):
+        date = _date_text(value)
+    else:
+        what = _not_text(value) or "ô số"
+        raise _CellError(f"{what} {_shown(value)} không phải ngày (dd/mm/yyyy)")
+    if not OLDEST <= date <= NEWEST:
+        raise _CellError(f"ngày {date:%d/%m/%Y} ngoài khoảng 1900–2100")
+    return date
+
+
+def _int(column: Column, value: Any) -> int:
+    number = _number(column, value)
+    if not number.is_integer():
+        raise _CellError(f"cần số nguyên, không phải {_shown(value)}")
+    return int(number)
+
+
+def _level(column: Column, value: Any) -> Level:
+    try:
+        return Level.parse(_checked_text(value))
+    except RuleError:
+        raise _CellError(
+            f"mức xếp loại {_shown(value)} không hợp lệ (HTXSNV, HTTNV, HTNV, KHTNV)"
+        ) from None
+
+
+def _grade(column: Column, value: Any) -> Grade:
+    try:
+        return Grade.parse(_checked_text(value))
+    except RuleError:
+        raise _CellError(f"mức tiêu chí {_shown(value)} không hợp lệ (XS, TOT, TB, KEM)") from None
+
+
+def _list(column: Column, value: Any) -> frozenset[str]:
+    text = _checked_text(value)
+    return frozenset(part.strip().upper() for part in text.split(",") if part.strip())
+
+
+def _choice(column: Column, value: Any) -> str:
+    text = _checked_text(value)
+    choices = column.kind.split(":", 1)[1].split("|")
+    if text.upper() not in choices:
+        raise _CellError(
+            f"giá trị {_shown(value)} không hợp lệ; chọn một trong: {', '.join(choices)}"
+        )
+    return text.upper()
+
+
+# Column kind → how a non-blank cell of it is read ("choice:A|B" kinds go to _choice).
+_READERS: dict[str, Any] = {
+    "text": lambda column, value: _checked_text(value),
+    "flag": _flag,
+    "date": _date,
+    "int": _int,
+    "number": _number,
+    "level": _level,
+    "grade": _grade,
+    "list": _list,
+}
+
+
 def _parse(column: Column, value: Any) -> Any:
     """Read one cell as ``column.kind``; raises _CellError with a Vietnamese message."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return False if column.kind == "flag" else None
     kind = column.kind
-    if kind == "text":
-        return _checked_text(value)
-    if kind == "flag":
-        text = _text(value).lower()
-        if text in {"x", "có", "co", "1", "true", "yes"} or value is True:
-            return True
-        if text in {"không", "khong", "0", "false", "no"} or value is False:
-            return False
-        raise _CellError(f"giá trị {_shown(value)} không hợp lệ: ghi x hoặc để trống")
-    if kind == "date":
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            date = value
-        elif isinstance(value, str):
-            text = unicodedata.normalize("NFKC", _text(value))
-            for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-                try:
-                    date = dt.datetime.strptime(text, fmt).date()
-                    break
-                except ValueError:
-                    continue
-            else:
-                raise _CellError(f"ngày {_shown(value)} không hợp lệ (dd/mm/yyyy)")
-        else:
-            what = _not_text(value) or "ô số"
-            raise _CellError(f"{what} {_shown(value)} không phải ngày (dd/mm/yyyy)")
-        if not OLDEST <= date <= NEWEST:
-            raise _CellError(f"ngày {date:%d/%m/%Y} ngoài khoảng 1900–2100")
-        return date
-    if kind in ("int", "number"):
-        number = _number(column, value)
-        if kind == "int":
-            if not number.is_integer():
-                raise _CellError(f"cần số nguyên, không phải {_shown(value)}")
-            return int(number)
-        return number
-    text = _checked_text(value)
-    if kind == "level":
-        try:
-            return Level.parse(text)
-        except RuleError:
-            raise _CellError(
-                f"mức xếp loại {_shown(value)} không hợp lệ (HTXSNV, HTTNV, HTNV, KHTNV)"
-            ) from None
-    if kind == "grade":
-        try:
-            return Grade.parse(text)
-        except RuleError:
-            raise _CellError(
-                f"mức tiêu chí {_shown(value)} không hợp lệ (XS, TOT, TB, KEM)"
-            ) from None
-    if kind == "list":
-        return frozenset(part.strip().upper() for part in text.split(",") if part.strip())
-    if kind.startswith("choice:"):
-        choices = kind.split(":", 1)[1].split("|")
-        if text.upper() not in choices:
-            raise _CellError(
-                f"giá trị {_shown(value)} không hợp lệ; chọn một trong: {', '.join(choices)}"
-            )
-        return text.upper()
-    raise _CellError(f"kiểu cột không rõ {kind}")  # pragma: no cover - template bug
+    read = _choice if kind.startswith("choice:") else _READERS.get(kind)
+    if read is None:  # pragma: no cover - template bug
+        raise _CellError(f"kiểu cột không rõ {kind}")
+    return read(column, value)
 
 
 HEADER_SEARCH_ROWS = 10
+
+
+def _header_positions(
+    header: list[str], sheet: str, row: int, columns: Sequence[Column], errors: list[InputError]
+) -> dict[str, int] | None:
+    """The index of each header; None (with the errors) when a required column is missing."""
+    positions: dict[str, int] = {}
+    for index, text in enumerate(header):
+        if text:
+            positions.setdefault(text, index)
+    known = {c.header for c in columns}
+    for index, text in enumerate(header):
+        if text and text not in known:
+            errors.append(
+                InputError(sheet, row, column_letter(index), text[:60], "cột không có trong mẫu")
+            )
+    missing = [c for c in columns if c.required and c.header not in positions]
+    for column in missing:
+        errors.append(InputError(sheet, row, None, column.header, "thiếu cột bắt buộc"))
+    return None if missing else positions
+
+
+def _cell(column: Column, value: Any, formula: bool) -> tuple[Any, str | None]:
+    """A cell's value, or the problem with it."""
+    if formula:
+        return None, FORMULA_MESSAGE
+    try:
+        parsed = _parse(column, value)
+    except _CellError as error:
+        return None, str(error)
+    if column.required and parsed in (None, ""):
+        return None, "ô bắt buộc"
+    return parsed, None
+
+
+def _record(
+    raw: list[Any],
+    offset: int,
+    sheet: str,
+    columns: Sequence[Column],
+    positions: dict[str, int],
+    errors: list[InputError],
+    formulas: set[tuple[int, int]],
+) -> dict[str, Any] | None:
+    """One row as a record; None (with the errors) when a cell is wrong."""
+    record: dict[str, Any] = {}
+    bad = False
+    for column in columns:
+        pos = positions.get(column.header)
+        if pos is None:
+            record[column.field] = _parse(column, None)
+            continue
+        value = raw[pos] if pos < len(raw) else None
+        record[column.field], problem = _cell(column, value, (offset, pos) in formulas)
+        if problem is not None:
+            errors.append(InputError(sheet, offset, column_letter(pos), column.header, problem))
+            bad = True
+    return None if bad else record
 
 
 def _read_table(
@@ -281,22 +366,8 @@ def _read_table(
         return [], {}
     header_row = first + 1
     header = [_text(cell).rstrip(" *") for cell in rows[first]]
-    positions: dict[str, int] = {}
-    for index, text in enumerate(header):
-        if text:
-            positions.setdefault(text, index)
-    known = {c.header for c in columns}
-    for index, text in enumerate(header):
-        if text and text not in known:
-            errors.append(
-                InputError(
-                    sheet, header_row, column_letter(index), text[:60], "cột không có trong mẫu"
-                )
-            )
-    missing = [c for c in columns if c.required and c.header not in positions]
-    for column in missing:
-        errors.append(InputError(sheet, header_row, None, column.header, "thiếu cột bắt buộc"))
-    if missing:
+    positions = _header_positions(header, sheet, header_row, columns, errors)
+    if positions is None:
         return [], {}
     letters = {
         c.field: column_letter(positions[c.header]) for c in columns if c.header in positions
@@ -305,28 +376,8 @@ def _read_table(
     for offset, raw in enumerate(rows[first + 1 :], start=header_row + 1):
         if not any(_text(cell) for cell in raw if cell is not None):
             continue
-        record: dict[str, Any] = {}
-        bad = False
-        for column in columns:
-            pos = positions.get(column.header)
-            if pos is None:
-                record[column.field] = _parse(column, None)
-                continue
-            value = raw[pos] if pos < len(raw) else None
-            problem = None
-            if (offset, pos) in formulas:
-                problem = FORMULA_MESSAGE
-            else:
-                try:
-                    record[column.field] = _parse(column, value)
-                except _CellError as error:
-                    problem = str(error)
-                if problem is None and column.required and record[column.field] in (None, ""):
-                    problem = "ô bắt buộc"
-            if problem is not None:
-                errors.append(InputError(sheet, offset, column_letter(pos), column.header, problem))
-                bad = True
-        if not bad:
+        record = _record(raw, offset, sheet, columns, positions, errors, formulas)
+        if record is not None:
             out.append((offset, record))
     return out, letters
 
