@@ -38,8 +38,7 @@ def run_import_job(job: Job, progress: Callable[[int, int, str], None]) -> dict[
             job.input_file.delete(save=True)  # personal data: keep no copy once applied
     result = outcome.as_dict()
     result["problems"] = [
-        {**problem.as_dict(), "text": str(problem)}
-        for problem in outcome.problems
+        {**problem.as_dict(), "text": str(problem)} for problem in outcome.problems
     ]
     if outcome.problems_unlisted:
         result["more"] = more_errors(outcome.problems_unlisted)

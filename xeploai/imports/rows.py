@@ -154,7 +154,7 @@ class _Blocks:
         )
         self.empty_message = _("ô trống — cột này bắt buộc")
 
-    def columns(self, block: list[list[Any]], first: int) -> list[list[Any]]:
+    def columns(self, block: Sequence[list[Any]], first: int) -> list[list[Any]]:
         """The block converted column by column, formula cells marked as failures."""
         narrowest = min(map(len, block))
         columns: list[list[Any]] = []

@@ -140,7 +140,7 @@ def jobs_fail_dead() -> int:
                 message=_("Tiến trình xử lý đã dừng giữa chừng — hãy chạy lại."),
                 input_file="",
             )
-        if updated and job.input_file:
+        if updated and job.input_file.name:
             job.input_file.storage.delete(job.input_file.name)
         failed += updated
     return failed
