@@ -629,6 +629,16 @@ def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
         sheet: _read_table(sheets[sheet], sheet, columns, errors, formulas.get(sheet, set()))
         for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS))
     }
+    if not errors and not any(records for records, _letters in tables.values()):
+        errors.append(
+            InputError(
+                SHEET_MEMBERS,
+                None,
+                None,
+                None,
+                f"không có dòng dữ liệu nào — {SHEET_MEMBERS} và {SHEET_ORGS} chỉ có dòng tiêu đề",
+            )
+        )
     on = info.get("on")
     year = info.get("year") or (on.year if on else None)
     if year is None:
