@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import operator
 import re
 import struct
 import zipfile
@@ -55,6 +56,7 @@ _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(["'])(.*?)\1""", re.S)
 _REF = re.compile(rb"([A-Za-z]{0,4})(\d{0,8})")
 _CELL_WITH_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*\br\s*=")
+_ROW_NUMBERS = re.compile(rb'<row r="(\d{1,9})"')
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]*)>")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]*)"')
 
@@ -354,23 +356,38 @@ def _measure_plain(data: bytes, cut: int, extent: Extent, walker: _Walker, plain
 
 def _measure_positional(data: bytes, cut: int, extent: Extent, walker: _Walker) -> None:
     """No cell has ``r`` (each follows the previous one): the widest row is the one with the
-    most cells; rows are placed tag by tag."""
+    most cells (counted per row in C: ``map``), the lowest is the highest row number given or
+    reached (rows out of order count at their highest, an upper bound)."""
     pieces = data[:cut].split(b"<row")
-    counts = [sum(piece.count(tag) for tag in _CELL_TAGS) for piece in pieces]
+    counts = list(map(bytes.count, pieces, itertools.repeat(b"<c ")))
+    for tag in (b"<c>", b"<c/"):
+        counts = list(map(operator.add, counts, map(bytes.count, pieces, itertools.repeat(tag))))
     extent.cells += sum(counts)
     if counts[0]:  # the end of a row begun in the previous block
         extent.width = max(extent.width, walker.column + counts[0])
         extent.height = max(extent.height, walker.row)
+    if len(pieces) == 1:
+        walker.column += counts[0]
+        return
+    lowest = _place_rows(data, cut, walker, len(pieces) - 1)
+    extent.width = max(extent.width, *counts[1:])
+    walker.column = counts[-1]
+    if any(counts[1:]):
+        extent.height = max(extent.height, lowest)
+
+
+def _place_rows(data: bytes, cut: int, walker: _Walker, rows: int) -> int:
+    """Move ``walker`` past the row tags of ``data[:cut]``; the highest row number reached."""
+    numbers = _ROW_NUMBERS.findall(data, 0, cut)
+    if len(numbers) == rows:  # every row numbered the usual way
+        walker.row = int(numbers[-1])
+        return max(map(int, numbers))
+    lowest = walker.row
     for tag in _ROW_TAG.finditer(data, 0, cut):
         _letters, digits = _reference(tag[1])
         walker.row = int(digits) if digits else walker.row + 1
-    if len(pieces) > 1:
-        extent.width = max(extent.width, *counts[1:])
-        walker.column = counts[-1]
-        if any(counts[1:]):
-            extent.height = max(extent.height, walker.row)
-    else:
-        walker.column += counts[0]
+        lowest = max(lowest, walker.row)
+    return lowest
 
 
 def _check_extent(extent: Extent, limits: Limits) -> None:
