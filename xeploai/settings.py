@@ -129,6 +129,11 @@ UPLOAD_MAX_BYTES = env.integer("XEPLOAI_UPLOAD_MAX_BYTES", 50 * 10**6)
 IMPORT_MAX_ROWS = env.integer("XEPLOAI_IMPORT_MAX_ROWS", 300_000)
 # The offline checker (docs/rules.md): a sheet with more rows is refused before it is read.
 CHECK_MAX_ROWS = env.integer("XEPLOAI_CHECK_MAX_ROWS", 300_000)
+# Every sheet read (imports, check, web), measured in the zip before it is loaded
+# (xeploai/lib/sheets.py): columns, rows × columns of its range, bytes of the unzipped workbook.
+SHEET_MAX_COLUMNS = env.integer("XEPLOAI_SHEET_MAX_COLUMNS", 200)
+SHEET_MAX_CELLS = env.integer("XEPLOAI_SHEET_MAX_CELLS", 5_000_000)
+SHEET_MAX_INFLATED_BYTES = env.integer("XEPLOAI_SHEET_MAX_INFLATED_BYTES", 300_000_000)
 # Background jobs (docs/decisions/0003-job-table.md): inline = a thread of the web process runs
 # them (zero set-up); otherwise `xeploai worker` does.
 INLINE_JOBS = env.boolean("XEPLOAI_INLINE_JOBS", not PRODUCTION)

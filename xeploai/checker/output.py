@@ -13,6 +13,7 @@ from typing import Any
 
 from xeploai.checker.template import SHEET_MEMBERS, SHEET_ORGS
 from xeploai.checker.workbook import EXIT_UNREADABLE, Report, check_workbook
+from xeploai.lib.sheets import more_errors
 from xeploai.rules import RuleError, Severity
 
 _SEVERITY_VI = {Severity.ERROR: "LỖI", Severity.WARNING: "CẢNH BÁO", Severity.INFO: "GHI CHÚ"}
@@ -43,6 +44,7 @@ def as_json(report: Report) -> dict[str, Any]:
             }
             for e in report.errors
         ],
+        "input_errors_unlisted": report.more_errors,
         "violations": [],
         "quotas": [],
     }
@@ -78,6 +80,8 @@ def as_text(report: Report) -> str:
     if report.errors:
         lines.append("Không đọc được bảng tính:")
         lines.extend(f"  {error}" for error in report.errors)
+        if report.more_errors:
+            lines.append(f"  {more_errors(report.more_errors)}")
         return "\n".join(lines)
     assert report.check is not None and report.ruleset is not None and report.on is not None
     lines.append(

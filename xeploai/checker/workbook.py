@@ -12,7 +12,6 @@ import datetime as dt
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +27,16 @@ from xeploai.checker.template import (
     Column,
 )
 from xeploai.lib.numbers import vn_int
+from xeploai.lib.sheets import (
+    ERRORS_LISTED,
+    Limits,
+    TooLarge,
+    column_letter,
+    inspect_xlsx,
+    limits_from_settings,
+    load_sheets,
+)
 from xeploai.lib.text import clean_text, odd_character, visible
-from xeploai.lib.xlsx import formula_cells, scan_rows, sheet_parts
 from xeploai.rules import (
     CheckReport,
     Decision,
@@ -59,15 +66,14 @@ OLDEST, NEWEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 FORMULA_MESSAGE = "ô chứa công thức — hãy đổi thành giá trị (Sao chép, rồi Dán đặc biệt → Giá trị)"
 
 
-def max_rows() -> int:
-    """The row limit: ``settings.CHECK_MAX_ROWS`` if Django is configured, else the default."""
-    from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
+def limits() -> Limits:
+    """The sheet limits: ``settings.CHECK_MAX_ROWS`` rows and the ``SHEET_MAX_*`` settings if
+    Django is configured, else the defaults."""
+    return limits_from_settings("CHECK_MAX_ROWS", DEFAULT_MAX_ROWS)
 
-    try:
-        return int(getattr(settings, "CHECK_MAX_ROWS", DEFAULT_MAX_ROWS))
-    except ImproperlyConfigured:
-        return DEFAULT_MAX_ROWS
+
+def max_rows() -> int:
+    return limits().rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,7 @@ class Report:
     check: CheckReport | None
     rows: dict[str, tuple[str, int]] = field(default_factory=dict)
     errors: tuple[InputError, ...] = ()
+    more_errors: int = 0  # input errors beyond the ``ERRORS_LISTED`` in ``errors``
 
     @property
     def exit_code(self) -> int:
@@ -109,16 +116,6 @@ class Report:
         if self.errors or self.check is None:
             return EXIT_UNREADABLE
         return EXIT_OK if self.check.ok else EXIT_VIOLATIONS
-
-
-def column_letter(index: int) -> str:
-    """Excel column letter of a 0-based index (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class _CellError(Exception):
@@ -194,76 +191,161 @@ def _number(column: Column, value: Any) -> float:
     return number
 
 
+def _flag(column: Column, value: Any) -> bool:
+    text = _text(value).lower()
+    if text in {"x", "có", "co", "1", "true", "yes"} or value is True:
+        return True
+    if text in {"không", "khong", "0", "false", "no"} or value is False:
+        return False
+    raise _CellError(f"giá trị {_shown(value)} không hợp lệ: ghi x hoặc để trống")
+
+
+def _date_text(value: str) -> dt.date:
+    text = unicodedata.normalize("NFKC", _text(value))
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise _CellError(f"ngày {_shown(value)} không hợp lệ (dd/mm/yyyy)")
+
+
+def _date(column: Column, value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        date = value
+    elif isinstance(value, str):
+        date = _date_text(value)
+    else:
+        what = _not_text(value) or "ô số"
+        raise _CellError(f"{what} {_shown(value)} không phải ngày (dd/mm/yyyy)")
+    if not OLDEST <= date <= NEWEST:
+        raise _CellError(f"ngày {date:%d/%m/%Y} ngoài khoảng 1900–2100")
+    return date
+
+
+def _int(column: Column, value: Any) -> int:
+    number = _number(column, value)
+    if not number.is_integer():
+        raise _CellError(f"cần số nguyên, không phải {_shown(value)}")
+    return int(number)
+
+
+def _level(column: Column, value: Any) -> Level:
+    try:
+        return Level.parse(_checked_text(value))
+    except RuleError:
+        raise _CellError(
+            f"mức xếp loại {_shown(value)} không hợp lệ (HTXSNV, HTTNV, HTNV, KHTNV)"
+        ) from None
+
+
+def _grade(column: Column, value: Any) -> Grade:
+    try:
+        return Grade.parse(_checked_text(value))
+    except RuleError:
+        raise _CellError(f"mức tiêu chí {_shown(value)} không hợp lệ (XS, TOT, TB, KEM)") from None
+
+
+def _list(column: Column, value: Any) -> frozenset[str]:
+    text = _checked_text(value)
+    return frozenset(part.strip().upper() for part in text.split(",") if part.strip())
+
+
+def _choice(column: Column, value: Any) -> str:
+    text = _checked_text(value)
+    choices = column.kind.split(":", 1)[1].split("|")
+    if text.upper() not in choices:
+        raise _CellError(
+            f"giá trị {_shown(value)} không hợp lệ; chọn một trong: {', '.join(choices)}"
+        )
+    return text.upper()
+
+
+# Column kind → how a non-blank cell of it is read ("choice:A|B" kinds go to _choice).
+_READERS: dict[str, Any] = {
+    "text": lambda column, value: _checked_text(value),
+    "flag": _flag,
+    "date": _date,
+    "int": _int,
+    "number": _number,
+    "level": _level,
+    "grade": _grade,
+    "list": _list,
+}
+
+
 def _parse(column: Column, value: Any) -> Any:
     """Read one cell as ``column.kind``; raises _CellError with a Vietnamese message."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return False if column.kind == "flag" else None
     kind = column.kind
-    if kind == "text":
-        return _checked_text(value)
-    if kind == "flag":
-        text = _text(value).lower()
-        if text in {"x", "có", "co", "1", "true", "yes"} or value is True:
-            return True
-        if text in {"không", "khong", "0", "false", "no"} or value is False:
-            return False
-        raise _CellError(f"giá trị {_shown(value)} không hợp lệ: ghi x hoặc để trống")
-    if kind == "date":
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            date = value
-        elif isinstance(value, str):
-            text = unicodedata.normalize("NFKC", _text(value))
-            for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-                try:
-                    date = dt.datetime.strptime(text, fmt).date()
-                    break
-                except ValueError:
-                    continue
-            else:
-                raise _CellError(f"ngày {_shown(value)} không hợp lệ (dd/mm/yyyy)")
-        else:
-            what = _not_text(value) or "ô số"
-            raise _CellError(f"{what} {_shown(value)} không phải ngày (dd/mm/yyyy)")
-        if not OLDEST <= date <= NEWEST:
-            raise _CellError(f"ngày {date:%d/%m/%Y} ngoài khoảng 1900–2100")
-        return date
-    if kind in ("int", "number"):
-        number = _number(column, value)
-        if kind == "int":
-            if not number.is_integer():
-                raise _CellError(f"cần số nguyên, không phải {_shown(value)}")
-            return int(number)
-        return number
-    text = _checked_text(value)
-    if kind == "level":
-        try:
-            return Level.parse(text)
-        except RuleError:
-            raise _CellError(
-                f"mức xếp loại {_shown(value)} không hợp lệ (HTXSNV, HTTNV, HTNV, KHTNV)"
-            ) from None
-    if kind == "grade":
-        try:
-            return Grade.parse(text)
-        except RuleError:
-            raise _CellError(
-                f"mức tiêu chí {_shown(value)} không hợp lệ (XS, TOT, TB, KEM)"
-            ) from None
-    if kind == "list":
-        return frozenset(part.strip().upper() for part in text.split(",") if part.strip())
-    if kind.startswith("choice:"):
-        choices = kind.split(":", 1)[1].split("|")
-        if text.upper() not in choices:
-            raise _CellError(
-                f"giá trị {_shown(value)} không hợp lệ; chọn một trong: {', '.join(choices)}"
-            )
-        return text.upper()
-    raise _CellError(f"kiểu cột không rõ {kind}")  # pragma: no cover - template bug
+    read = _choice if kind.startswith("choice:") else _READERS.get(kind)
+    if read is None:  # pragma: no cover - template bug
+        raise _CellError(f"kiểu cột không rõ {kind}")
+    return read(column, value)
 
 
 HEADER_SEARCH_ROWS = 10
+
+
+def _header_positions(
+    header: list[str], sheet: str, row: int, columns: Sequence[Column], errors: list[InputError]
+) -> dict[str, int] | None:
+    """The index of each header; None (with the errors) when a required column is missing."""
+    positions: dict[str, int] = {}
+    for index, text in enumerate(header):
+        if text:
+            positions.setdefault(text, index)
+    known = {c.header for c in columns}
+    for index, text in enumerate(header):
+        if text and text not in known:
+            errors.append(
+                InputError(sheet, row, column_letter(index), text[:60], "cột không có trong mẫu")
+            )
+    missing = [c for c in columns if c.required and c.header not in positions]
+    for column in missing:
+        errors.append(InputError(sheet, row, None, column.header, "thiếu cột bắt buộc"))
+    return None if missing else positions
+
+
+def _cell(column: Column, value: Any, formula: bool) -> tuple[Any, str | None]:
+    """A cell's value, or the problem with it."""
+    if formula:
+        return None, FORMULA_MESSAGE
+    try:
+        parsed = _parse(column, value)
+    except _CellError as error:
+        return None, str(error)
+    if column.required and parsed in (None, ""):
+        return None, "ô bắt buộc"
+    return parsed, None
+
+
+def _record(
+    raw: list[Any],
+    offset: int,
+    sheet: str,
+    columns: Sequence[Column],
+    positions: dict[str, int],
+    errors: list[InputError],
+    formulas: set[tuple[int, int]],
+) -> dict[str, Any] | None:
+    """One row as a record; None (with the errors) when a cell is wrong."""
+    record: dict[str, Any] = {}
+    bad = False
+    for column in columns:
+        pos = positions.get(column.header)
+        if pos is None:
+            record[column.field] = _parse(column, None)
+            continue
+        value = raw[pos] if pos < len(raw) else None
+        record[column.field], problem = _cell(column, value, (offset, pos) in formulas)
+        if problem is not None:
+            errors.append(InputError(sheet, offset, column_letter(pos), column.header, problem))
+            bad = True
+    return None if bad else record
 
 
 def _read_table(
@@ -284,22 +366,8 @@ def _read_table(
         return [], {}
     header_row = first + 1
     header = [_text(cell).rstrip(" *") for cell in rows[first]]
-    positions: dict[str, int] = {}
-    for index, text in enumerate(header):
-        if text:
-            positions.setdefault(text, index)
-    known = {c.header for c in columns}
-    for index, text in enumerate(header):
-        if text and text not in known:
-            errors.append(
-                InputError(
-                    sheet, header_row, column_letter(index), text[:60], "cột không có trong mẫu"
-                )
-            )
-    missing = [c for c in columns if c.required and c.header not in positions]
-    for column in missing:
-        errors.append(InputError(sheet, header_row, None, column.header, "thiếu cột bắt buộc"))
-    if missing:
+    positions = _header_positions(header, sheet, header_row, columns, errors)
+    if positions is None:
         return [], {}
     letters = {
         c.field: column_letter(positions[c.header]) for c in columns if c.header in positions
@@ -308,28 +376,8 @@ def _read_table(
     for offset, raw in enumerate(rows[first + 1 :], start=header_row + 1):
         if not any(_text(cell) for cell in raw if cell is not None):
             continue
-        record: dict[str, Any] = {}
-        bad = False
-        for column in columns:
-            pos = positions.get(column.header)
-            if pos is None:
-                record[column.field] = _parse(column, None)
-                continue
-            value = raw[pos] if pos < len(raw) else None
-            problem = None
-            if (offset, pos) in formulas:
-                problem = FORMULA_MESSAGE
-            else:
-                try:
-                    record[column.field] = _parse(column, value)
-                except _CellError as error:
-                    problem = str(error)
-                if problem is None and column.required and record[column.field] in (None, ""):
-                    problem = "ô bắt buộc"
-            if problem is not None:
-                errors.append(InputError(sheet, offset, column_letter(pos), column.header, problem))
-                bad = True
-        if not bad:
+        record = _record(raw, offset, sheet, columns, positions, errors, formulas)
+        if record is not None:
             out.append((offset, record))
     return out, letters
 
@@ -413,48 +461,33 @@ _NEEDED = (SHEET_INFO, SHEET_MEMBERS, SHEET_ORGS)
 
 
 def _look_inside(path: Path) -> tuple[list[InputError], dict[str, set[tuple[int, int]]]]:
-    """Look into the zip before anything is loaded: sheets with more rows than the limit
-    (counted as a stream, stopping at the limit), and the formula cells of each sheet."""
-    limit = max_rows()
-    errors: list[InputError] = []
-    formulas: dict[str, set[tuple[int, int]]] = {}
-    with zipfile.ZipFile(path) as archive:
-        parts = sheet_parts(archive)
-        for name in _NEEDED:
-            part = parts.get(name)
-            if part is None:
-                continue
-            count, any_formula = scan_rows(archive, part, limit + 1)
-            if count > limit + 1:
-                errors.append(
-                    InputError(
-                        name,
-                        None,
-                        None,
-                        None,
-                        f"có hơn {vn_int(limit)} dòng — quá giới hạn của một tệp; hãy chia "
-                        "thành nhiều tệp",
-                    )
-                )
-            else:
-                formulas[name] = formula_cells(archive, part) if any_formula else set()
-    return errors, formulas
+    """Look into the zip before anything is loaded (``xeploai.lib.sheets.inspect_xlsx``):
+    sheets with more rows than the limit (counted as a stream, stopping at the limit) or cells
+    beyond the limits, and the formula cells of each sheet."""
+    limit = limits()
+    try:
+        found = inspect_xlsx(path, lambda names: [n for n in names if n in _NEEDED], limit)
+    except TooLarge as error:
+        return [InputError(error.sheet or path.name, None, None, None, error.message)], {}
+    errors = [
+        InputError(
+            name,
+            None,
+            None,
+            None,
+            f"có hơn {vn_int(limit.rows)} dòng — quá giới hạn của một tệp; hãy chia "
+            "thành nhiều tệp",
+        )
+        for name, extent in found.extents.items()
+        if extent.rows > limit.rows + 1
+    ]
+    return errors, found.formulas
 
 
 def _load_rows(path: Path) -> dict[str, list[list[Any]]]:
     """The needed sheets, each from row 1 and column A (blank rows and columns kept, so that
     row numbers and column letters are Excel's)."""
-    from python_calamine import CalamineWorkbook
-
-    workbook = CalamineWorkbook.from_path(str(path))
-    try:
-        return {
-            name: workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            for name in workbook.sheet_names
-            if name in _NEEDED
-        }
-    finally:
-        workbook.close()
+    return {name: list(rows) for name, (_height, rows) in load_sheets(path, _NEEDED).items()}
 
 
 def _open_error(path: Path, error: Exception) -> str:
@@ -472,71 +505,57 @@ def _open_error(path: Path, error: Exception) -> str:
     return f"tệp .xlsx bị hỏng hoặc không đầy đủ ({type(error).__name__})"
 
 
-def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
-    """Read the workbook at ``path`` and check its decisions under ``ruleset_key`` (default:
-    the ThongTin sheet's rule set, else the one for its evaluation year)."""
-    source = Path(path)
-    errors: list[InputError] = []
+class _Errors(list[InputError]):
+    """The input errors of one workbook: the first ``ERRORS_LISTED`` kept, the rest counted
+    (a sheet of 300,000 bad rows would otherwise print millions of lines)."""
+
+    more = 0
+
+    def append(self, error: InputError) -> None:
+        if len(self) < ERRORS_LISTED:
+            super().append(error)
+        else:
+            self.more += 1
+
+
+def _refused(path: str | Path, errors: Sequence[InputError], **found: Any) -> Report:
+    """The report of a workbook that could not be checked."""
+    more = errors.more if isinstance(errors, _Errors) else 0
+    found.setdefault("ruleset", None)
+    found.setdefault("on", None)
+    return Report(str(path), check=None, errors=tuple(errors), more_errors=more, **found)
+
+
+def _open(
+    source: Path,
+) -> tuple[dict[str, list[list[Any]]], dict[str, Any]] | InputError | list[InputError]:
+    """The needed sheets' rows and formula cells, or what stops the workbook being read."""
     if not source.is_file():
-        return Report(
-            str(path),
-            None,
-            None,
-            None,
-            errors=(InputError(source.name, None, None, None, "không tìm thấy tệp"),),
-        )
+        return InputError(source.name, None, None, None, "không tìm thấy tệp")
     try:
         errors, formulas = _look_inside(source)
         if errors:
-            return Report(str(path), None, None, None, errors=tuple(errors))
+            return errors
         sheets = _load_rows(source)
     except Exception as error:  # zipfile and calamine raise many kinds; all mean "unreadable"
-        message = _open_error(source, error)
-        return Report(
-            str(path),
-            None,
-            None,
-            None,
-            errors=(InputError(source.name, None, None, None, message),),
-        )
-    for required in _NEEDED:
-        if required not in sheets:
-            errors.append(InputError(required, None, None, None, "thiếu trang tính này"))
-    if errors:
-        return Report(str(path), None, None, None, errors=tuple(errors))
-    info, info_rows = _read_info(sheets[SHEET_INFO], errors, formulas.get(SHEET_INFO, set()))
-    # Every table is read before anything stops: all the problems of the file at once.
-    tables = {
-        sheet: _read_table(sheets[sheet], sheet, columns, errors, formulas.get(sheet, set()))
-        for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS))
-    }
-    on = info.get("on")
-    year = info.get("year") or (on.year if on else None)
-    if year is None:
-        if not any(e.sheet == SHEET_INFO for e in errors):
-            errors.append(
-                InputError(
-                    SHEET_INFO,
-                    info_rows.get("year"),
-                    "B",
-                    "Năm đánh giá",
-                    "thiếu năm hoặc ngày đánh giá",
-                )
-            )
-        return Report(str(path), None, None, None, errors=tuple(errors))
-    on = on or dt.date(year, 12, 31)
-    try:
-        key = ruleset_key or info.get("ruleset")
-        ruleset = get_ruleset(key) if key else ruleset_for_year(year)
-    except RuleError as error:
-        row = None if ruleset_key else info_rows.get("ruleset" if key else "year")
-        header = "Bộ quy định" if key else "Năm đánh giá"
-        errors.append(InputError(SHEET_INFO, row, "B", header, error.message_vi))
-        return Report(str(path), None, on, None, errors=tuple(errors))
+        return InputError(source.name, None, None, None, _open_error(source, error))
+    missing = [
+        InputError(required, None, None, None, "thiếu trang tính này")
+        for required in _NEEDED
+        if required not in sheets
+    ]
+    return missing or (sheets, formulas)
+
+
+def _subject_rows(
+    tables: dict[str, tuple[list[tuple[int, dict[str, Any]]], dict[str, str]]],
+    year: int,
+    errors: list[InputError],
+) -> tuple[list[Decision], dict[str, tuple[str, int]]]:
+    """The decisions of both tables, and the (sheet, row) of each subject."""
     decisions: list[Decision] = []
     rows: dict[str, tuple[str, int]] = {}
     for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS)):
-        id_column = columns[0]
         records, letters = tables[sheet]
         for row, record in records:
             if not record.get("id") or not record.get("deciding_body"):
@@ -548,34 +567,95 @@ def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
                         sheet,
                         row,
                         letters["id"],
-                        id_column.header,
+                        columns[0].header,
                         f"mã {_shown(record['id'])} trùng với {first_sheet} dòng {first_row}",
                     )
                 )
                 continue
-            kind = SubjectKind.DANG_VIEN if sheet == SHEET_MEMBERS else SubjectKind(record["kind"])
-            reason = record.get("not_rated_reason")
-            try:
-                subject = _subject(record, kind, year)
-                reason_code = NotRatedReason(reason) if reason else None
-            except (ValueError, TypeError) as error:
-                errors.append(InputError(sheet, row, None, None, f"dữ liệu không hợp lệ: {error}"))
-                continue
-            rows[subject.id] = (sheet, row)
-            decisions.append(
-                Decision(
-                    subject,
-                    record.get("level"),
-                    record["deciding_body"],
-                    not_rated_reason=reason_code,
-                    reviewed=not record.get("not_reviewed"),
-                    reviewed_on=record.get("reviewed_on"),
-                    decided_on=record.get("decided_on"),
-                    override_reason=record.get("override_reason"),
-                )
+            decision = _decision(sheet, row, record, year, errors)
+            if decision is not None:
+                rows[decision.subject.id] = (sheet, row)
+                decisions.append(decision)
+    return decisions, rows
+
+
+def _decision(
+    sheet: str, row: int, record: dict[str, Any], year: int, errors: list[InputError]
+) -> Decision | None:
+    kind = SubjectKind.DANG_VIEN if sheet == SHEET_MEMBERS else SubjectKind(record["kind"])
+    reason = record.get("not_rated_reason")
+    try:
+        subject = _subject(record, kind, year)
+        reason_code = NotRatedReason(reason) if reason else None
+    except (ValueError, TypeError) as error:
+        errors.append(InputError(sheet, row, None, None, f"dữ liệu không hợp lệ: {error}"))
+        return None
+    return Decision(
+        subject,
+        record.get("level"),
+        record["deciding_body"],
+        not_rated_reason=reason_code,
+        reviewed=not record.get("not_reviewed"),
+        reviewed_on=record.get("reviewed_on"),
+        decided_on=record.get("decided_on"),
+        override_reason=record.get("override_reason"),
+    )
+
+
+def _year_missing(info_rows: dict[str, int], errors: list[InputError]) -> None:
+    if not any(e.sheet == SHEET_INFO for e in errors):
+        errors.append(
+            InputError(
+                SHEET_INFO,
+                info_rows.get("year"),
+                "B",
+                "Năm đánh giá",
+                "thiếu năm hoặc ngày đánh giá",
             )
-    if errors:
-        return Report(str(path), ruleset, on, None, rows, tuple(errors))
+        )
+
+
+def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
+    """Read the workbook at ``path`` and check its decisions under ``ruleset_key`` (default:
+    the ThongTin sheet's rule set, else the one for its evaluation year)."""
+    opened = _open(Path(path))
+    if not isinstance(opened, tuple):
+        return _refused(path, [opened] if isinstance(opened, InputError) else opened)
+    sheets, formulas = opened
+    errors = _Errors()
+    info, info_rows = _read_info(sheets[SHEET_INFO], errors, formulas.get(SHEET_INFO, set()))
+    # Every table is read before anything stops: all the problems of the file at once.
+    tables = {
+        sheet: _read_table(sheets[sheet], sheet, columns, errors, formulas.get(sheet, set()))
+        for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS))
+    }
+    if not errors and not any(records for records, _letters in tables.values()):
+        errors.append(
+            InputError(
+                SHEET_MEMBERS,
+                None,
+                None,
+                None,
+                f"không có dòng dữ liệu nào — {SHEET_MEMBERS} và {SHEET_ORGS} chỉ có dòng tiêu đề",
+            )
+        )
+    on = info.get("on")
+    year = info.get("year") or (on.year if on else None)
+    if year is None:
+        _year_missing(info_rows, errors)
+        return _refused(path, errors)
+    on = on or dt.date(year, 12, 31)
+    try:
+        key = ruleset_key or info.get("ruleset")
+        ruleset = get_ruleset(key) if key else ruleset_for_year(year)
+    except RuleError as error:
+        row = None if ruleset_key else info_rows.get("ruleset" if key else "year")
+        header = "Bộ quy định" if key else "Năm đánh giá"
+        errors.append(InputError(SHEET_INFO, row, "B", header, error.message_vi))
+        return _refused(path, errors, on=on)
+    decisions, rows = _subject_rows(tables, year, errors)
+    if errors or errors.more:
+        return _refused(path, errors, ruleset=ruleset, on=on, rows=rows)
     outstanding = {
         part.strip() for part in str(info.get("outstanding") or "").split(",") if part.strip()
     }

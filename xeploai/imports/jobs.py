@@ -13,8 +13,7 @@ from xeploai.imports.services import import_file
 from xeploai.jobs.models import Job
 from xeploai.jobs.services import JobFailed
 from xeploai.lib.numbers import vn_int
-
-MAX_STORED_PROBLEMS = 5000  # the page lists them all; more than this helps nobody
+from xeploai.lib.sheets import more_errors
 
 
 def run_import_job(job: Job, progress: Callable[[int, int, str], None]) -> dict[str, Any]:
@@ -39,14 +38,15 @@ def run_import_job(job: Job, progress: Callable[[int, int, str], None]) -> dict[
             job.input_file.delete(save=True)  # personal data: keep no copy once applied
     result = outcome.as_dict()
     result["problems"] = [
-        {**problem.as_dict(), "text": str(problem)}
-        for problem in outcome.problems[:MAX_STORED_PROBLEMS]
+        {**problem.as_dict(), "text": str(problem)} for problem in outcome.problems
     ]
+    if outcome.problems_unlisted:
+        result["more"] = more_errors(outcome.problems_unlisted)
     if outcome.problems:
         result["exit_code"] = EXIT_INVALID
         raise JobFailed(
             _("{n} lỗi — không có gì được ghi vào cơ sở dữ liệu.").format(
-                n=vn_int(len(outcome.problems))
+                n=vn_int(result["problem_count"])
             ),
             result,
         )

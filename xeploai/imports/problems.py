@@ -54,16 +54,6 @@ class Problem:
         return asdict(self)
 
 
-def column_letter(index: int) -> str:
-    """0 → "A", 25 → "Z", 26 → "AA"."""
-    letters = ""
-    number = index + 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def shown(value: Any, limit: int = 60) -> str:
     """A cell's value quoted for a message, shortened when huge."""
     text = visible(str(value))

@@ -12,7 +12,6 @@ import itertools
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -22,21 +21,24 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from xeploai.imports.columns import Column, Sheet
-from xeploai.imports.problems import WorkbookError, column_letter
+from xeploai.imports.problems import WorkbookError
 from xeploai.lib.numbers import vn_int, vn_megabytes
+from xeploai.lib.sheets import (
+    Limits,
+    TooLarge,
+    column_letter,
+    csv_records,
+    inspect_xlsx,
+    limits_from_settings,
+    load_sheets,
+)
 from xeploai.lib.text import fold
-from xeploai.lib.xlsx import formula_cells, scan_rows, sheet_parts
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Headers a clerk often adds that carry nothing to import.
 IGNORED_HEADERS = {"stt", "so tt", "ghi chu"}
 HEADER_SEARCH_ROWS = 10
-# An xlsx is a zip: refuse one that would inflate to more than this many times the size limit.
-MAX_INFLATION = 20
-# A data sheet whose XML is at most this size is parsed while its rows are counted (a sheet of
-# 100,000 members is 20–65 MB); a larger one is counted first, then parsed.
-PARALLEL_BYTES = 128 * 1024 * 1024
 
 
 class SheetRows(Sequence[list[Any]]):
@@ -96,7 +98,7 @@ class Table:
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "IMPORT_MAX_ROWS", 300_000))
+    return limits().rows
 
 
 def max_bytes() -> int:
@@ -148,71 +150,48 @@ def _ole_message(path: Path, filename: str) -> str:
     ).format(name=filename)
 
 
+def limits() -> Limits:
+    return limits_from_settings("IMPORT_MAX_ROWS", 300_000)
+
+
 def _read_xlsx(path: Path, sheet: Sheet, filename: str) -> Table:
     broken = _("Tệp {name} bị hỏng hoặc không trọn vẹn — không đọc được như tệp .xlsx.").format(
         name=filename
     )
     try:
         with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if "xl/workbook.xml" not in {info.filename for info in infos}:
+            if "xl/workbook.xml" not in archive.namelist():
                 raise WorkbookError(
                     _("Tệp {name} không phải tệp Excel .xlsx — hãy dùng tệp mẫu.").format(
                         name=filename
                     )
                 )
-            if sum(info.file_size for info in infos) > MAX_INFLATION * max_bytes():
-                raise WorkbookError(
-                    _("Tệp {name} quá lớn khi giải nén — hãy chia nhỏ tệp.").format(name=filename)
-                )
-            parts = sheet_parts(archive)
-            wanted = _find_sheet(sheet, list(parts), filename)
-            part = parts[wanted]
-            formulas: set[tuple[int, int]] = set()
-            # A sheet of moderate size is parsed by calamine (in Rust, without the GIL) in a
-            # thread while its rows are counted here; a larger one only once the count passed.
-            early = part is not None and archive.getinfo(part).file_size <= PARALLEL_BYTES
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                loading = pool.submit(_calamine_rows, path, wanted, max_rows()) if early else None
-                if part is not None:
-                    # Counted in the zip, as a stream: a huge sheet is refused before it is
-                    # loaded. The same pass says whether there is any formula to locate.
-                    count, any_formula = scan_rows(archive, part, max_rows() + 1)
-                    _check_rows(count - 1, sheet, filename)
-                    if any_formula:
-                        formulas = formula_cells(archive, part)
+        # Measured in the zip, as a stream, before calamine builds the sheet's range.
+        found = inspect_xlsx(path, lambda names: [_find_sheet(sheet, names, filename)], limits())
+    except TooLarge as error:
+        raise WorkbookError(_too_large(error, filename)) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, OSError, zlib.error):
         raise WorkbookError(broken) from None
+    wanted = next(iter(found.extents), None) or _find_sheet(sheet, found.names, filename)
+    extent = found.extents.get(wanted)
+    if extent is not None:
+        _check_rows(extent.rows - 1, sheet, filename)
     try:
-        height, rows = (
-            loading.result() if loading is not None else _calamine_rows(path, wanted, max_rows())
-        )
+        height, rows = load_sheets(path, [wanted]).get(wanted, (0, iter([])))
     except python_calamine.PasswordError:
         raise WorkbookError(_ole_message(path, filename)) from None
     except (python_calamine.CalamineError, ValueError, OSError):
         raise WorkbookError(broken) from None
     _check_rows(height - 1, sheet, filename)
-    return _table(sheet, wanted, rows, formulas)
+    return _table(sheet, wanted, SheetRows(rows, height), found.formulas.get(wanted, set()))
 
 
-def _calamine_rows(path: Path, name: str, limit: int) -> tuple[int, Sequence[list[Any]]]:
-    """The height of sheet ``name`` and its rows (none if it has more than ``limit`` data rows),
-    as ``to_python(skip_empty_area=False)`` would give them but converted as they are read.
-    Raises calamine's own errors: the caller words them (it may run in another thread, where
-    the user's language is not active)."""
-    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    try:
-        data = workbook.get_sheet_by_name(name)
-        height = data.end[0] + 1 if data.end else 0
-        if height - 1 > limit or not height:
-            return height, []
-        rows: Iterator[list[Any]] = data.iter_rows()  # from row 1, but from the first used column
-        if data.start and data.start[1]:
-            before = [""] * data.start[1]
-            rows = (before + row for row in rows)
-        return height, SheetRows(rows, height)
-    finally:
-        workbook.close()
+def _too_large(error: TooLarge, filename: str) -> str:
+    if error.sheet:
+        return _('Sheet "{sheet}" của tệp {name} {problem}.').format(
+            sheet=error.sheet, name=filename, problem=error.message
+        )
+    return _("Tệp {name} {problem}.").format(name=filename, problem=error.message)
 
 
 def _find_sheet(sheet: Sheet, names: list[str], filename: str) -> str:
@@ -254,17 +233,19 @@ def _read_csv(path: Path, sheet: Sheet, filename: str) -> Table:
             # First count the records as a stream (a huge file stops here, little read and
             # nothing kept), then read them.
             stream.seek(0)
-            limit = max_rows()
+            limit = limits()
             counted = sum(
-                1 for _ in itertools.islice(csv.reader(stream, delimiter=delimiter), limit + 2)
+                1 for _ in itertools.islice(csv_records(stream, delimiter, limit), limit.rows + 2)
             )
             _check_rows(counted - 1, sheet, filename)
             stream.seek(0)
-            rows: list[list[Any]] = list(csv.reader(stream, delimiter=delimiter))
+            rows: list[list[Any]] = list(csv_records(stream, delimiter, limit))
     except UnicodeDecodeError:
         raise WorkbookError(
             _("Tệp {name} không phải văn bản UTF-8 — hãy lưu dạng CSV UTF-8.").format(name=filename)
         ) from None
+    except TooLarge as error:
+        raise WorkbookError(_too_large(TooLarge(error.message, sheet.name), filename)) from None
     except csv.Error:
         raise WorkbookError(
             _("Tệp {name} không đọc được như tệp .csv.").format(name=filename)
@@ -334,6 +315,12 @@ def _table(
                 missing=", ".join(f'"{m}"' for m in missing),
                 row=header_index + 1,
             )
+        )
+    if len(rows) <= header_index + 1:
+        raise WorkbookError(
+            _(
+                'Sheet "{sheet}" chỉ có dòng tiêu đề (dòng {row}), không có dòng dữ liệu nào.'
+            ).format(sheet=sheet.name, row=header_index + 1)
         )
     return Table(
         sheet=sheet,

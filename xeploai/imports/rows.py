@@ -12,8 +12,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from xeploai.imports.cells import CellError, converter_for
-from xeploai.imports.problems import Problem, column_letter
+from xeploai.imports.problems import Problem
 from xeploai.imports.reading import Table
+from xeploai.lib.sheets import ERRORS_LISTED, column_letter
 
 Progress = Callable[[int, int, str], None]
 _NOTHING_BAD: frozenset[str] = frozenset()
@@ -32,23 +33,31 @@ class Row:
 
 
 class Problems:
-    """Problems of one table, each with the cell's letter and header as the file has them."""
+    """Problems of one table, each with the cell's letter and header as the file has them.
+    The first ``ERRORS_LISTED`` are kept, the others only counted (``len``): a file of 300,000
+    bad rows would otherwise hold millions of them."""
 
     def __init__(self, table: Table) -> None:
         self.table = table
         self.items: list[Problem] = []
+        self.total = 0
         self._where = {column.key: (column_letter(i), column.header) for i, column in table.columns}
 
     def __bool__(self) -> bool:
-        return bool(self.items)
+        return bool(self.total)
 
     def __len__(self) -> int:
-        return len(self.items)
+        return self.total
+
+    def _add(self, problem: Problem) -> None:
+        self.total += 1
+        if len(self.items) < ERRORS_LISTED:
+            self.items.append(problem)
 
     def cell(self, row: Row | int, key: str, message: str) -> None:
         number = row.number if isinstance(row, Row) else row
         letter, header = self._where.get(key, ("", ""))
-        self.items.append(Problem(self.table.sheet.name, number, letter, header, message))
+        self._add(Problem(self.table.sheet.name, number, letter, header, message))
         if isinstance(row, Row):
             if isinstance(row.bad, set):
                 row.bad.add(key)
@@ -57,10 +66,10 @@ class Problems:
 
     def row(self, row: Row | int, message: str) -> None:
         number = row.number if isinstance(row, Row) else row
-        self.items.append(Problem(self.table.sheet.name, number, "", "", message))
+        self._add(Problem(self.table.sheet.name, number, "", "", message))
 
     def sheet(self, message: str) -> None:
-        self.items.append(Problem(self.table.sheet.name, None, "", "", message))
+        self._add(Problem(self.table.sheet.name, None, "", "", message))
 
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (p.row or 0, len(p.column), p.column))
@@ -126,6 +135,78 @@ def parse_rows(
     ]
 
 
+class _Blocks:
+    """What ``parse_blocks`` keeps from one block to the next: each column's converter and
+    memo, and the messages."""
+
+    def __init__(self, table: Table, problems: Problems, today: dt.date) -> None:
+        self.plan = [
+            (index, column.key, converter_for(column, today)) for index, column in table.columns
+        ]
+        self.keys = tuple(key for _, key, _ in self.plan)
+        self.position = {index: i for i, (index, _, _) in enumerate(self.plan)}
+        self.required = [column.key for _, column in table.columns if column.required]
+        self.formulas = table.formula_cells
+        self.problems = problems
+        self.memos: list[dict[Any, Any]] = [{} for _ in self.plan]
+        self.formula_message = _(
+            "ô chứa công thức — hãy đổi thành giá trị (Sao chép, rồi Dán đặc biệt → Giá trị)"
+        )
+        self.empty_message = _("ô trống — cột này bắt buộc")
+
+    def columns(self, block: Sequence[list[Any]], first: int) -> list[list[Any]]:
+        """The block converted column by column, formula cells marked as failures."""
+        narrowest = min(map(len, block))
+        columns: list[list[Any]] = []
+        for (index, _key, convert), memo in zip(self.plan, self.memos, strict=True):
+            if index < narrowest:
+                raws = list(map(itemgetter(index), block))
+            else:  # short rows (CSV): the missing cells are blank
+                raws = [row[index] if index < len(row) else _ABSENT for row in block]
+            columns.append(_convert_column(raws, convert, memo))
+        for number, index in self.formulas:
+            where = self.position.get(index)
+            if where is not None and first <= number < first + len(block):
+                columns[where][number - first] = _Failure(self.formula_message)
+        return columns
+
+    def rows(self, columns: list[list[Any]], first: int) -> list[Row]:
+        """The rows assembled from converted columns; blank rows skipped."""
+        # The rows with a blank or a bad cell; the others become a dict in one C call.
+        irregular: set[int] = set()
+        for column in columns:
+            kinds = set(map(type, column))
+            if NoneType in kinds or _Failure in kinds:
+                irregular.update(
+                    offset
+                    for offset, value in enumerate(column)
+                    if value is None or type(value) is _Failure
+                )
+        result: list[Row] = []
+        for offset, cells in enumerate(zip(*columns, strict=True)):
+            if offset not in irregular:
+                result.append(Row(first + offset, dict(zip(self.keys, cells, strict=True))))
+                continue
+            row = self.irregular(first + offset, cells)
+            if row is not None:
+                result.append(row)
+        return result
+
+    def irregular(self, number: int, cells: tuple[Any, ...]) -> Row | None:
+        row = Row(number, {})
+        for key, value in zip(self.keys, cells, strict=True):
+            if type(value) is _Failure:
+                self.problems.cell(row, key, value.message)
+            elif value is not None:
+                row.values[key] = value
+        if not row.values and not row.bad:
+            return None  # a blank row
+        for key in self.required:
+            if key not in row.values and key not in row.bad:
+                self.problems.cell(row, key, self.empty_message)
+        return row
+
+
 def parse_blocks(
     table: Table,
     problems: Problems,
@@ -141,16 +222,7 @@ def parse_blocks(
     This runs over every cell of files of 100,000 rows: a block of rows is converted column by
     column (each distinct value once), then the rows are assembled from the columns.
     """
-    plan = [(index, column.key, converter_for(column, today)) for index, column in table.columns]
-    keys = tuple(key for _, key, _ in plan)
-    position = {index: i for i, (index, _, _) in enumerate(plan)}  # file column → plan column
-    required = [column.key for _, column in table.columns if column.required]
-    formulas = table.formula_cells
-    formula_message = _(
-        "ô chứa công thức — hãy đổi thành giá trị (Sao chép, rồi Dán đặc biệt → Giá trị)"
-    )
-    empty_message = _("ô trống — cột này bắt buộc")
-    memos: list[dict[Any, Any]] = [{} for _ in plan]
+    blocks = _Blocks(table, problems, today)
     total = len(table.rows)
     ends = itertools.accumulate(itertools.chain(sizes, itertools.repeat(sizes[-1])))
     start = 0
@@ -158,50 +230,10 @@ def parse_blocks(
         if start >= total:
             return
         block = table.rows[start:end]
-        result: list[Row] = []
         first = table.first_row + start
         if progress is not None and start:
             progress(start, total, _("Đang kiểm tra dòng {n}").format(n=first))
-        widths = set(map(len, block))
-        columns: list[list[Any]] = []
-        for (index, _key, convert), memo in zip(plan, memos, strict=True):
-            if index < min(widths):
-                raws = list(map(itemgetter(index), block))
-            else:  # short rows (CSV): the missing cells are blank
-                raws = [row[index] if index < len(row) else _ABSENT for row in block]
-            columns.append(_convert_column(raws, convert, memo))
-        for number, index in formulas:
-            where = position.get(index)
-            if where is not None and first <= number < first + len(block):
-                columns[where][number - first] = _Failure(formula_message)
-        # The rows with a blank or a bad cell; the others become a dict in one C call.
-        irregular: set[int] = set()
-        for column in columns:
-            kinds = set(map(type, column))
-            if NoneType in kinds or _Failure in kinds:
-                irregular.update(
-                    offset
-                    for offset, value in enumerate(column)
-                    if value is None or type(value) is _Failure
-                )
-        for offset, cells in enumerate(zip(*columns, strict=True)):
-            number = first + offset
-            if offset not in irregular:
-                result.append(Row(number, dict(zip(keys, cells, strict=True))))
-                continue
-            row = Row(number, {})
-            for key, value in zip(keys, cells, strict=True):
-                if type(value) is _Failure:
-                    problems.cell(row, key, value.message)
-                elif value is not None:
-                    row.values[key] = value
-            if not row.values and not row.bad:
-                continue  # a blank row
-            for key in required:
-                if key not in row.values and key not in row.bad:
-                    problems.cell(row, key, empty_message)
-            result.append(row)
-        yield result
+        yield blocks.rows(blocks.columns(block, first), first)
         start = end
 
 

@@ -45,11 +45,16 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     details: dict[str, int] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the first ``ERRORS_LISTED``
+    problem_count: int = 0  # all of them
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def problems_unlisted(self) -> int:
+        return max(0, self.problem_count - len(self.problems))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -62,7 +67,7 @@ class Outcome:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "details": self.details,
-            "problem_count": len(self.problems),
+            "problem_count": max(self.problem_count, len(self.problems)),
         }
 
 
@@ -147,6 +152,7 @@ def _import(
         # Another session wrote the same rows at the same moment (a deadlock the server broke
         # by cancelling this import, or a lock it waited for too long): nothing was written.
         outcome.created = outcome.updated = outcome.unchanged = 0
+        outcome.problem_count = 1
         outcome.problems = [
             Problem(
                 table.sheet.name,
@@ -198,6 +204,7 @@ def _apply(
             report(total, 2 * total, _("Đang đối chiếu với dữ liệu đã có"))
             plan = _plan(kind, rows, problems, scope, reason)
         outcome.problems = problems.sorted()
+        outcome.problem_count = len(problems)
         outcome.created, outcome.updated, outcome.unchanged = (
             plan.created,
             plan.updated,

@@ -58,6 +58,8 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
     finished_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("báo tiến độ lúc"), null=True, blank=True)
+    # The process running it ("host:pid:start"): a job whose process is gone is failed at once.
+    worker = models.CharField(_("tiến trình xử lý"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("việc chạy nền")

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -85,20 +88,68 @@ def job_enqueue(
     return job
 
 
-def _fail_stale() -> None:
-    """Jobs still "running" whose worker stopped reporting long ago are failed, not stuck."""
+def _started(pid: int) -> str:
+    """When process ``pid`` started (clock ticks since boot, Linux), "" where unknown: with the
+    pid, it names one process even after the pid is reused."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rsplit(")", 1)[-1].split()[19]
+
+
+def worker_id(pid: int | None = None) -> str:
+    """This process as a job's ``worker``: "host:pid:start"."""
+    pid = pid or os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_started(pid)}"
+
+
+def _gone(worker: str) -> bool:
+    """The process ``worker`` ran on this host and no longer does (killed, aborted…)."""
+    host, _sep, rest = worker.partition(":")
+    pid, _sep, started = rest.partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's process: only its heartbeat can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass
+    return bool(started) and _started(int(pid)) != started
+
+
+def jobs_fail_dead() -> int:
+    """Fail the running jobs whose worker died — its process is gone from this host, or it sent
+    no heartbeat for ``JOB_STALE_SECONDS`` (another host) — and delete their input files (a
+    people file holds citizen IDs). Called when a worker claims a job and when a job page is
+    read. Returns how many it failed."""
     limit = timezone.now() - dt.timedelta(seconds=getattr(settings, "JOB_STALE_SECONDS", 900))
-    Job.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).update(
-        status=JobStatus.FAILED,
-        finished_at=timezone.now(),
-        message=_("Tiến trình xử lý đã dừng giữa chừng — hãy chạy lại."),
-    )
+    running = Job.objects.filter(status=JobStatus.RUNNING).only("pk", "worker", "heartbeat_at")
+    dead = [
+        job.pk
+        for job in running
+        if _gone(job.worker) or (job.heartbeat_at is not None and job.heartbeat_at < limit)
+    ]
+    failed = 0
+    for job in Job.objects.filter(pk__in=dead):
+        with transaction.atomic():
+            updated = Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+                status=JobStatus.FAILED,
+                finished_at=timezone.now(),
+                message=_("Tiến trình xử lý đã dừng giữa chừng — hãy chạy lại."),
+                input_file="",
+            )
+        if updated and job.input_file.name:
+            job.input_file.storage.delete(job.input_file.name)
+        failed += updated
+    return failed
 
 
 def job_claim() -> Job | None:
     """Take the oldest queued job: ``SKIP LOCKED`` on PostgreSQL, so that several workers never
     take the same one; SQLite lets one writer at a time, so a plain transaction does."""
-    _fail_stale()
+    jobs_fail_dead()
     with transaction.atomic():
         queued = Job.objects.filter(status=JobStatus.QUEUED).order_by("created_at", "pk")
         if connection.features.has_select_for_update_skip_locked:
@@ -108,7 +159,11 @@ def job_claim() -> Job | None:
             return None
         now = timezone.now()
         claimed = Job.objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
-            status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, message=_("Đang bắt đầu")
+            status=JobStatus.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            message=_("Đang bắt đầu"),
+            worker=worker_id(),
         )
         if not claimed:
             return None

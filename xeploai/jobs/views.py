@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from xeploai.jobs.models import Job
+from xeploai.jobs.services import jobs_fail_dead
 from xeploai.lib.htmx import is_htmx
 from xeploai.org import access
 from xeploai.org.models import Role
@@ -33,6 +34,8 @@ def get_job(user: Any, pk: int) -> Job:
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job(request.user, pk)
+    if not job.is_finished and jobs_fail_dead():
+        job.refresh_from_db()  # its worker died: the page says so now, not in 15 minutes
     template = "jobs/job_detail.html#progress" if is_htmx(request) else "jobs/job_detail.html"
     return render(request, template, {"job": job, "result": job.result or {}})
 

@@ -19,7 +19,7 @@ from xeploai.ballots.documents import minutes_docx
 from xeploai.imports.services import import_file
 from xeploai.imports.xlsx_templates import TEMPLATE_WRITERS, template_writer
 from xeploai.lib.cells import FORMULA_START, csv_field
-from xeploai.lib.xlsx import formula_cells, sheet_parts
+from xeploai.lib.sheets import formula_cells, sheet_parts
 from xeploai.org.models import OrgUnit, Person
 from xeploai.reports.compute import compute_report
 from xeploai.reports.formats import FORMATS, render

@@ -32,6 +32,8 @@ EXEMPT = {
     "imports.sha256_of": "a hash of a file",
     "jobs.job_claim": "marks a job as running in the job table itself; the job's work audits",
     "jobs.job_run": "runs a job whose own service audits",
+    "jobs.jobs_fail_dead": "marks jobs whose process died as failed in the job table itself, like job_claim, and deletes their input files",
+    "jobs.worker_id": "names this process; writes nothing",
     "jobs.run_once": "claims and runs one job",
 }
 

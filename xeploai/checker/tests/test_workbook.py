@@ -68,6 +68,12 @@ def test_template_has_the_documented_sheets_and_headers(tmp_path):
     assert "xeploai check" in " ".join(str(c.value) for c in wb["HuongDan"]["A"])
 
 
+def test_a_workbook_with_only_headers_is_unreadable_input(tmp_path, capsys):
+    assert main([str(make(tmp_path))]) == 2
+    out = capsys.readouterr().out
+    assert "DangVien: không có dòng dữ liệu nào — DangVien và ToChuc chỉ có dòng tiêu đề" in out
+
+
 def test_clean_workbook_exits_0(tmp_path, capsys):
     path = make(
         tmp_path, members=[member_row(i, "HTXSNV" if i < 2 else "HTTNV") for i in range(10)]

@@ -5,7 +5,7 @@ seconds and little memory (openpyxl would take minutes)."""
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -29,8 +29,9 @@ def _row(number: int, values: Sequence[str]) -> str:
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 
-def write_xlsx(path: Path, sheets: dict[str, Rows]) -> Path:
-    """A workbook with one sheet per item (name → rows of text, the header first)."""
+def write_raw_xlsx(path: Path, sheets: dict[str, Iterable[bytes]]) -> Path:
+    """A workbook with one sheet per item: name → the sheet's XML inside <worksheet>, in
+    pieces (hostile files are written this way: any XML at all)."""
     names = list(sheets)
     content_types = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -76,16 +77,27 @@ def write_xlsx(path: Path, sheets: dict[str, Rows]) -> Path:
                 stream.write(
                     f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">'.encode()
                 )
-                stream.write(b"<sheetData>")
-                batch: list[str] = []
-                for number, values in enumerate(sheets[name], start=1):
-                    batch.append(_row(number, values))
-                    if len(batch) == 10_000:
-                        stream.write("".join(batch).encode())
-                        batch = []
-                stream.write("".join(batch).encode())
-                stream.write(b"</sheetData></worksheet>")
+                for piece in sheets[name]:
+                    stream.write(piece)
+                stream.write(b"</worksheet>")
     return path
+
+
+def _sheet_data(rows: Rows) -> Iterator[bytes]:
+    yield b"<sheetData>"
+    batch: list[str] = []
+    for number, values in enumerate(rows, start=1):
+        batch.append(_row(number, values))
+        if len(batch) == 10_000:
+            yield "".join(batch).encode()
+            batch = []
+    yield "".join(batch).encode()
+    yield b"</sheetData>"
+
+
+def write_xlsx(path: Path, sheets: dict[str, Rows]) -> Path:
+    """A workbook with one sheet per item (name → rows of text, the header first)."""
+    return write_raw_xlsx(path, {name: _sheet_data(rows) for name, rows in sheets.items()})
 
 
 def write_csv(path: Path, rows: Rows) -> Path:

@@ -40,8 +40,8 @@ from xeploai.cycles.models import Period
 from xeploai.imports.columns import SHEETS
 from xeploai.imports.xlsx_templates import TEMPLATE_WRITERS, template_writer
 from xeploai.lib.cells import append_text_row, write_text
+from xeploai.lib.sheets import count_rows, formula_cells, sheet_parts
 from xeploai.lib.text import clean_text, fold
-from xeploai.lib.xlsx import count_rows, formula_cells, sheet_parts
 from xeploai.org.models import Membership, OrgUnit, Person
 from xeploai.reports.models import UnitStat
 from xeploai.reviews.models import Evaluation, Proposal

@@ -1,6 +1,9 @@
 """A job runs to its end through the inline thread and through ``xeploai worker --once``."""
 
+import os
+import signal
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -10,7 +13,7 @@ from xeploai.audit.models import AuditEvent
 from xeploai.imports.tests.conftest import headers, write_xlsx
 from xeploai.jobs import runner
 from xeploai.jobs.models import Job, JobStatus
-from xeploai.jobs.services import job_claim, job_enqueue, run_once
+from xeploai.jobs.services import job_claim, job_enqueue, jobs_fail_dead, run_once
 from xeploai.org.models import Person
 
 GOOD = ["Phạm Văn Hùng", "15/08/1985", "Nam", "084185000123", "", "19/05/2010", "", "A1"]
@@ -146,3 +149,46 @@ def test_progress_shows_while_the_handler_s_transaction_is_still_open(cast, tmp_
         reporter.close()
     assert seen == [(40, 100, "Đang kiểm tra dòng 41")]
     assert Job.objects.get(pk=job.pk).progress_done == 40  # kept: it was never in that transaction
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_was_killed_is_failed_when_its_page_is_read(cast, tmp_path, client):
+    """The worker aborted (SIGABRT, as calamine did on a hostile file): the job page says it
+    failed at once, and the uploaded file (citizen IDs) is deleted."""
+    import subprocess
+    import sys
+
+    job = enqueue(cast, tmp_path)
+    claimed = job_claim()
+    assert claimed is not None and claimed.pk == job.pk
+    dying = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, django; django.setup(); from xeploai.jobs.services import worker_id; "
+            "print(worker_id(), flush=True); os.abort()",
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "xeploai.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert dying.returncode == -signal.SIGABRT
+    Job.objects.filter(pk=job.pk).update(worker=dying.stdout.strip())
+    stored = Path(job.input_file.path)
+    assert stored.is_file()
+    client.force_login(cast.clerk)
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert "Tiến trình xử lý đã dừng giữa chừng" in page
+    assert not job.input_file and not stored.exists()
+
+
+@pytest.mark.django_db
+def test_a_running_job_whose_worker_lives_is_left_alone(cast, tmp_path):
+    job = enqueue(cast, tmp_path)
+    job_claim()
+    assert jobs_fail_dead() == 0
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING and job.input_file

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from xeploai.imports.problems import EXIT_BAD_FILE, EXIT_INVALID, WorkbookError
 from xeploai.imports.services import KINDS, Outcome, import_file
 from xeploai.lib.numbers import vn_int
+from xeploai.lib.sheets import more_errors
 from xeploai.org.models import OrgUnit
 
 
@@ -74,10 +75,13 @@ class Command(BaseCommand):
             raise CommandError(error.message, returncode=EXIT_BAD_FILE) from None
         for problem in outcome.problems:
             self.stdout.write(str(problem))
+        if outcome.problems_unlisted:
+            self.stdout.write(more_errors(outcome.problems_unlisted))
         if outcome.problems:
+            count = max(outcome.problem_count, len(outcome.problems))
             raise CommandError(
-                f"{vn_int(len(outcome.problems))} lỗi — không có gì được ghi vào cơ sở dữ liệu. / "
-                f"{len(outcome.problems)} errors, nothing was written.",
+                f"{vn_int(count)} lỗi — không có gì được ghi vào cơ sở dữ liệu. / "
+                f"{count} errors, nothing was written.",
                 returncode=EXIT_INVALID,
             )
         prefix = "Chạy thử, không ghi gì — sẽ" if dry_run else "Đã nhập"
