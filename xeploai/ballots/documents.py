@@ -6,19 +6,20 @@ from django.utils import timezone, translation
 
 from xeploai.ballots.models import Ballot
 from xeploai.lib import docx
+from xeploai.lib.numbers import vn_int
+from xeploai.org.issuer import issuer_of
 
 
 def _minutes_docx(ballot: Ballot) -> bytes:
     document = docx.new_document()
     closed = timezone.localtime(ballot.closed_at or ballot.created_at)
-    docx.header(
-        document, "", ballot.unit.name, f"Ngày {closed:%d} tháng {closed:%m} năm {closed:%Y}"
-    )
+    issuer = issuer_of(ballot.unit, closed.date())
+    docx.party_header(document, issuer, "BB", closed.date())
     docx.title(document, "BIÊN BẢN KIỂM PHIẾU", ballot.title)
     docx.paragraph(
         document,
-        f"Tổng số đảng viên chính thức: {ballot.full_members}; có mặt: {ballot.present}. "
-        f"Hình thức: {ballot.get_mode_display()}.",
+        f"Tổng số đảng viên chính thức: {vn_int(ballot.full_members)}; có mặt: "
+        f"{vn_int(ballot.present)}. Hình thức: {ballot.get_mode_display()}.",
     )
     tallies = {t.evaluation_id: t for t in ballot.tallies.all()}
     rows = []
@@ -31,10 +32,13 @@ def _minutes_docx(ballot: Ballot) -> bytes:
         rows.append(
             [
                 subject.evaluation.subject_name,
-                tally.issued,
-                tally.returned,
-                tally.valid,
-                *(tally.votes.get(level, 0) for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV")),
+                vn_int(tally.issued),
+                vn_int(tally.returned),
+                vn_int(tally.valid),
+                *(
+                    vn_int(tally.votes.get(level, 0))
+                    for level in ("HTXSNV", "HTTNV", "HTNV", "KHTNV")
+                ),
                 tally.level or "—",
             ]
         )
@@ -52,6 +56,7 @@ def _minutes_docx(ballot: Ballot) -> bytes:
             "Mức đề xuất",
         ],
         rows,
+        numeric=(False, *[True] * 7, False),
     )
     entries = list(ballot.entries.select_related("entered_by").order_by("entered_at"))
     if entries:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from xeploai.lib.text import fold
 from xeploai.org import access
+from xeploai.org.issuer import issuer_of
 from xeploai.org.models import OrgUnit, Role
 from xeploai.org.selectors import breadcrumbs
 from xeploai.reports import charts, exports
@@ -234,7 +235,7 @@ def report_download(request: HttpRequest, code: str, year: int, fmt: str) -> Htt
     report = compute_report(
         unit, period, as_of=timezone.localdate(), options=options_from(request.GET)
     )
-    data = render_file(report, fmt)
+    data = render_file(report, fmt, issuer=issuer_of(unit, report.as_of))
     download_log(actor=request.user, unit=unit, what="report", year=year, fmt=fmt)
     return _file_response(data, FORMATS[fmt].content_type, filename(report, fmt))
 
@@ -290,7 +291,7 @@ def snapshot_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
     report = snapshot_report(snapshot)
-    data = render_file(report, fmt)
+    data = render_file(report, fmt, issuer=issuer_of(unit, report.as_of))
     download_log(
         actor=request.user,
         unit=unit,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils import translation
 
 from xeploai.lib import docx
+from xeploai.lib.numbers import vn_int
+from xeploai.org.issuer import body_name, issuer_of
 from xeploai.org.models import OrgUnit
 from xeploai.reviews.formdefs import form_def
 from xeploai.reviews.models import Evaluation, SubjectKind
@@ -30,6 +32,23 @@ _FIX = {
 }
 
 
+MEMBER_TITLE = "Bản kiểm điểm, tự đánh giá, xếp loại chất lượng đảng viên"
+
+
+def score(value: float | int | None) -> str:
+    """A score the Vietnamese way: 27 → "27", 28.0 → "28,0", 27.5 → "27,5"; None → "…"."""
+    if value is None:
+        return "…"
+    if isinstance(value, int):
+        return vn_int(value)
+    return f"{value:.1f}".replace(".", ",")
+
+
+def _recipients(unit: OrgUnit) -> list[str]:
+    superior = f"{body_name(unit.parent)} (để báo cáo)" if unit.parent is not None else ""
+    return [r for r in (superior, "Lưu") if r]
+
+
 def _grassroots(unit: OrgUnit) -> OrgUnit | None:
     if unit.is_grassroots:
         return unit
@@ -48,28 +67,29 @@ def _self_review_docx(evaluation: Evaluation) -> bytes:
     unit = evaluation.unit
     grassroots = _grassroots(unit)
     document = docx.new_document()
-    docx.header(
-        document,
-        grassroots.name if grassroots else "",
-        unit.name,
-        f"Ngày {evaluation.period.evaluation_date:%d} tháng {evaluation.period.evaluation_date:%m} năm {evaluation.period.year}",
-    )
+    on = evaluation.period.evaluation_date
     code = definition.code.replace("-", "-HD KĐ.ĐG ")
+    year = evaluation.period.year
     if evaluation.kind == SubjectKind.MEMBER:
-        docx.title(
-            document, "BẢN KIỂM ĐIỂM CÁ NHÂN", f"Năm {evaluation.period.year}", f"(Mẫu {code})"
-        )
+        # A member's form is headed by the cell (and its grassroots committee), unnumbered.
+        docx.party_header(document, issuer_of(unit, on), "", on, numbered=False)
+        kind = MEMBER_TITLE if definition.scored else "Bản kiểm điểm cá nhân"
+        docx.title(document, kind, f"Năm {year}", f"(Mẫu {code})")
         person = evaluation.person
         assert person is not None
-        docx.paragraph(document, f"Họ và tên: {person.full_name}")
+        docx.paragraph(document, f"Họ và tên: {person.full_name}", indent=False)
         if person.date_of_birth:
-            docx.paragraph(document, f"Ngày sinh: {person.date_of_birth:%d/%m/%Y}")
-        docx.paragraph(document, f"Chi bộ: {unit.name}")
+            docx.paragraph(document, f"Ngày sinh: {person.date_of_birth:%d/%m/%Y}", indent=False)
+        docx.paragraph(document, f"Chi bộ: {unit.name}", indent=False)
+        if grassroots is not None and grassroots != unit:
+            docx.paragraph(document, f"Đảng bộ: {grassroots.name}", indent=False)
     else:
+        docx.party_header(document, issuer_of(unit, on), "BC", on)
+        what = "tự đánh giá, xếp loại" if definition.scored else "đánh giá"
         docx.title(
             document,
-            f"BÁO CÁO KIỂM ĐIỂM {evaluation.subject_name.upper()}",
-            f"Năm {evaluation.period.year}",
+            "Báo cáo",
+            f"Kiểm điểm, {what} chất lượng {evaluation.subject_name} năm {year}",
             f"(Mẫu {code})",
         )
     sections = content.get("sections", {})
@@ -94,14 +114,11 @@ def _self_review_docx(evaluation: Evaluation) -> bytes:
         docx.heading(document, "Tự đánh giá, xếp loại")
         common, tasks = content.get("score_common"), content.get("score_tasks")
         total = (common or 0) + (tasks or 0) if common is not None and tasks is not None else None
+        docx.paragraph(document, f"1. Nhóm tiêu chí chung: {score(common)}/30")
         docx.paragraph(
-            document, f"1. Nhóm tiêu chí chung: {common if common is not None else '…'}/30"
+            document, f"2. Nhóm tiêu chí về kết quả thực hiện nhiệm vụ: {score(tasks)}/70"
         )
-        docx.paragraph(
-            document,
-            f"2. Nhóm tiêu chí về kết quả thực hiện nhiệm vụ: {tasks if tasks is not None else '…'}/70",
-        )
-        docx.paragraph(document, f"Tổng điểm: {total if total is not None else '…'}/100")
+        docx.paragraph(document, f"Tổng điểm: {score(total)}/100")
         if content.get("tasks"):
             docx.heading(document, "Phụ lục: nhiệm vụ được giao và sản phẩm cụ thể")
             docx.table(
@@ -122,7 +139,11 @@ def _self_review_docx(evaluation: Evaluation) -> bytes:
             f"Xếp loại cán bộ, công chức, viên chức: {_LEVELS.get(content['civil_level'], '')}",
         )
     docx.paragraph(document, f"Xếp loại đảng viên: {_LEVELS.get(evaluation.self_level, '…')}")
-    docx.signatures(document, "", "NGƯỜI TỰ KIỂM ĐIỂM\n(Ký, ghi rõ họ tên)")
+    if evaluation.kind == SubjectKind.MEMBER:
+        assert evaluation.person is not None
+        docx.signature(document, None, role="NGƯỜI TỰ KIỂM ĐIỂM", name=evaluation.person.full_name)
+    else:
+        docx.signature(document, issuer_of(unit, on), _recipients(unit))
     docx.heading(document, "Chi bộ đề xuất xếp loại mức chất lượng")
     docx.paragraph(document, _LEVELS.get(evaluation.cell_level, "…"))
     docx.heading(document, "Cấp có thẩm quyền xếp loại mức chất lượng")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import translation
 
+from xeploai.lib.docx import Issuer
 from xeploai.reports.formats import as_docx, as_html, as_json, as_pdf, as_xlsx
 from xeploai.reports.records import Report
 
@@ -21,6 +22,8 @@ class Format:
     extension: str
     content_type: str
     render: Callable[[Report], bytes]
+    # the documents signed by a committee take who issues them (``org.issuer.issuer_of``)
+    signed: Callable[[Report, Issuer | None], bytes] | None = None
 
 
 FORMATS: dict[str, Format] = {
@@ -38,16 +41,21 @@ FORMATS: dict[str, Format] = {
             "docx",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             as_docx.render,
+            as_docx.render,
         ),
-        Format("pdf", "pdf", "application/pdf", as_pdf.render),
+        Format("pdf", "pdf", "application/pdf", as_pdf.render, as_pdf.render),
         Format("html", "html", "text/html; charset=utf-8", as_html.render),
     )
 }
 
 
-def render(report: Report, name: str) -> bytes:
+def render(report: Report, name: str, *, issuer: Issuer | None = None) -> bytes:
+    """The report as a file; ``issuer`` (the superior body, the signer) heads the documents."""
+    chosen = FORMATS[name]
     with translation.override("vi"):
-        return FORMATS[name].render(report)
+        if chosen.signed is not None:
+            return chosen.signed(report, issuer)
+        return chosen.render(report)
 
 
 def filename(report: Report, name: str) -> str:

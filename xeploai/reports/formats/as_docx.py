@@ -1,102 +1,109 @@
-"""docx (python-docx) in the layout of the official report: heading, the numbered block
-sentences "(1) …", then the tables and the inspection findings."""
+"""docx (python-docx) in the layout of a party report (36-HD/VPTW, ``lib.docx``): the header,
+"BÁO CÁO" and its summary, the numbered block sentences "(1) …", the inspection findings, the
+signature block and "Nơi nhận"; then the tables, on landscape pages, as the report's annex."""
 
 from __future__ import annotations
 
-import io
+from typing import Any
 
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 
+from xeploai.lib import docx
 from xeploai.lib.cells import plain
+from xeploai.lib.docx import Issuer
+from xeploai.lib.numbers import vn_int
 from xeploai.reports.formats import tables
 from xeploai.reports.formats.ooxml import document_time, reproducible
 from xeploai.reports.records import Report
 
-FONT = "Times New Roman"  # the font of official party documents
+SHORT_LIST = 10  # longer lists of findings go after the tables
 
 
-def _table(document: DocxDocument, table: tables.Table) -> None:
-    document.add_paragraph(plain(table.title), style="Heading 3")
-    grid = document.add_table(rows=1, cols=len(table.columns))
-    grid.style = "Table Grid"
-    for cell, column in zip(grid.rows[0].cells, table.columns, strict=True):
-        cell.text = plain(column.title)
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
-            run.font.size = Pt(8)
-    for values in table.rows:
-        cells = grid.add_row().cells
-        for cell, value, column in zip(cells, values, table.columns, strict=True):
-            cell.text = plain(tables.cell_text(value, column.kind))
-            paragraph = cell.paragraphs[0]
-            if column.kind != "text":
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            for run in paragraph.runs:
-                run.font.size = Pt(8)
+def default_issuer(report: Report) -> Issuer:
+    """The issuer when the caller knows nothing more than the report (no superior, no signer)."""
+    from xeploai.org.issuer import COMMITTEE_KINDS
 
-
-def _letterhead(document: DocxDocument, report: Report) -> None:
-    """The two-column head of a party document: the issuing body left, the Party right."""
-    head = document.add_table(rows=1, cols=2)
-    left, right = head.rows[0].cells
-    left.text = plain(report.unit.name.upper())
-    right.text = _("ĐẢNG CỘNG SẢN VIỆT NAM")
-    for cell in (left, right):
-        paragraph = cell.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        for run in paragraph.runs:
-            run.bold = True
-    date = right.add_paragraph(
-        _("ngày {day} tháng {month} năm {year}").format(
-            day=f"{report.as_of.day:02d}", month=f"{report.as_of.month:02d}", year=report.as_of.year
-        )
+    committee = report.unit.kind in COMMITTEE_KINDS
+    name = report.unit.name
+    if committee and name.startswith("Đảng bộ "):
+        name = "Đảng ủy " + name.removeprefix("Đảng bộ ")
+    return Issuer(
+        superior="",
+        body=name.upper(),
+        symbol="ĐU" if committee else "CB",
+        on_behalf="T/M ĐẢNG ỦY" if committee else "T/M CHI BỘ",
     )
-    date.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    date.runs[0].italic = True
 
 
-def render(report: Report) -> bytes:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = FONT
-    style.font.size = Pt(13)
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2))
+def _table(document: Any, table: tables.Table) -> None:
+    docx.heading(document, table.title)
+    docx.table(
+        document,
+        [column.title for column in table.columns],
+        [
+            [
+                tables.cell_text(value, column.kind)
+                for value, column in zip(row, table.columns, strict=True)
+            ]
+            for row in table.rows
+        ],
+        numeric=[column.kind != "text" for column in table.columns],
+        size=10,
+        smallest=7,
+    )
 
-    _letterhead(document, report)
-    heading = document.add_paragraph(_("BÁO CÁO"))
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading.runs[0].bold = True
-    subtitle = document.add_paragraph(plain(tables.title(report)))
-    subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    subtitle.runs[0].bold = True
-    document.add_paragraph(
+
+def render(report: Report, issuer: Issuer | None = None) -> bytes:
+    issuer = issuer or default_issuer(report)
+    document = docx.new_document()
+    docx.party_header(document, issuer, "BC", report.as_of)
+    docx.title(
+        document,
+        _("Báo cáo"),
+        _(
+            "kết quả kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên năm {year}"
+        ).format(year=report.period.year),
+    )
+    docx.paragraph(
+        document,
         _(
             "Kết quả đánh giá, xếp loại chất lượng tập thể cấp ủy cơ sở, tổ chức đảng, "
             "đảng viên năm {year} như sau:"
-        ).format(year=report.period.year)
+        ).format(year=report.period.year),
     )
-    for paragraph in tables.sentences(report):
-        block = document.add_paragraph(plain(paragraph))
-        block.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        block.paragraph_format.first_line_indent = Cm(1)
-
-    _table(document, tables.summary_table(report))
-    _table(document, tables.alternative_shares_table(report))
-    for table in tables.children_tables(report):
-        _table(document, table)
+    for sentence in tables.sentences(report):
+        docx.paragraph(document, sentence)
+    long_lists = []
     for title, lines in tables.finding_lines(report):
-        document.add_paragraph(plain(title), style="Heading 3")
+        docx.heading(document, title)
+        if len(lines) > SHORT_LIST:
+            long_lists.append((title, lines))
+            docx.paragraph(
+                document,
+                _("- {n} trường hợp (danh sách kèm theo).").format(n=vn_int(len(lines))),
+            )
+            continue
         for line in lines:
-            document.add_paragraph(plain(line), style="List Bullet")
+            docx.paragraph(document, "- " + line)
+    docx.paragraph(
+        document,
+        _("(Số liệu chi tiết tại các biểu kèm theo.)"),
+        italic=True,
+    )
+    recipients = [_("Cấp ủy cấp trên (để báo cáo)"), _("Các tổ chức đảng trực thuộc"), _("Lưu")]
+    docx.signature(document, issuer, recipients)
+
+    docx.new_section(document, landscape=True)
+    annex = [tables.summary_table(report), tables.alternative_shares_table(report)]
+    for number, table in enumerate([*annex, *tables.children_tables(report)], start=1):
+        _table(
+            document,
+            tables.Table(f"{_('Biểu')} {number}. {table.title}", table.columns, table.rows),
+        )
+    for title, lines in long_lists:
+        docx.heading(document, _("Danh sách: {title}").format(title=title))
+        for line in lines:
+            docx.paragraph(document, "- " + line, indent=False, size=11)
 
     properties = document.core_properties
     stamp = document_time(report.as_of)
@@ -107,6 +114,4 @@ def render(report: Report) -> bytes:
     properties.modified = stamp
     properties.last_printed = stamp
     properties.revision = 1
-    out = io.BytesIO()
-    document.save(out)
-    return reproducible(out.getvalue(), report.as_of)
+    return reproducible(docx.to_bytes(document), report.as_of)

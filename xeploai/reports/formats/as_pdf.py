@@ -18,6 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from xeploai.lib.docx import Issuer
 from xeploai.reports.formats import tables
 from xeploai.reports.records import Report
 
@@ -105,7 +106,7 @@ def _table(table: tables.Table, styles: dict[str, ParagraphStyle], width: float)
     return [Paragraph(escape(table.title), styles["h"]), grid]
 
 
-def render(report: Report) -> bytes:
+def render(report: Report, issuer: Issuer | None = None) -> bytes:
     register_fonts()
     styles = _styles()
     out = io.BytesIO()

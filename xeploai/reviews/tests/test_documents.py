@@ -47,7 +47,7 @@ def test_the_self_review_follows_the_2025_form(cast, round_):
     text = text_of(self_review_docx(submitted(cast, round_)))
     for expected in (
         "ĐẢNG CỘNG SẢN VIỆT NAM",
-        "BẢN KIỂM ĐIỂM CÁ NHÂN",
+        "BẢN KIỂM ĐIỂM, TỰ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN",
         "Mẫu 2B-HD KĐ.ĐG 2025",
         "Trần Thị Lan",
         "Lập trường tư tưởng vững vàng",
