@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from django.utils import translation
+import datetime as dt
+import io
+from dataclasses import dataclass
+from typing import Any
 
+from django.utils import translation
+from reportlab.platypus import Paragraph
+
+from xeploai.cycles.models import Period
 from xeploai.lib import docx
 from xeploai.lib.numbers import vn_int
 from xeploai.org.issuer import body_name, issuer_of
 from xeploai.org.models import OrgUnit
 from xeploai.reviews.formdefs import form_def
-from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.reviews.models import Evaluation, NotRatedReason, Stage, SubjectKind
 
 # Official documents are Vietnamese whatever the interface language: plain strings, not lazy ones.
 _LEVELS = {
@@ -155,3 +162,129 @@ def self_review_docx(evaluation: Evaluation) -> bytes:
     """Official documents are Vietnamese whatever the interface language."""
     with translation.override("vi"):
         return _self_review_docx(evaluation)
+
+
+# The committee's result document (issue 17 §2): the announcement of the levels decided.
+_GROUPS = (
+    (SubjectKind.COMMITTEE, "Tập thể cấp ủy"),
+    (SubjectKind.GRASSROOTS, "Tổ chức cơ sở đảng"),
+    (SubjectKind.CELL, "Chi bộ trực thuộc"),
+    (SubjectKind.MEMBER, "Đảng viên"),
+)
+_ROMAN = ("I", "II", "III", "IV")
+RESULTS_HEAD = ("STT", "Đối tượng", "Thuộc", "Mức xếp loại")
+
+
+@dataclass(frozen=True)
+class ResultGroup:
+    title: str
+    rows: tuple[tuple[str, str, str, str], ...]  # number, subject, where, level
+
+
+def _level_text(evaluation: Evaluation) -> str:
+    if evaluation.level:
+        return _LEVELS.get(evaluation.level, evaluation.level)
+    if evaluation.not_rated_reason:
+        return f"Chưa xếp loại ({NotRatedReason(evaluation.not_rated_reason).label})"
+    return "Chưa xếp loại"
+
+
+def decided_results(unit: OrgUnit, period: Period) -> list[ResultGroup]:
+    """The levels ``unit`` decided for ``period``, by group (one query), best level first."""
+    order = {code: index for index, code in enumerate(_LEVELS)}
+    evaluations = list(
+        Evaluation.objects.filter(period=period, decider=unit, stage=Stage.DECIDED)
+        .select_related("unit", "person")
+        .order_by("unit__path", "person__full_name", "pk")
+    )
+    groups = []
+    for kind, label in _GROUPS:
+        chosen = sorted(
+            (e for e in evaluations if e.kind == kind),
+            key=lambda e: order.get(e.level, len(order)),
+        )
+        if not chosen:
+            continue
+        rows = tuple(
+            (
+                vn_int(number),
+                e.subject_name,
+                e.unit.name if e.kind == SubjectKind.MEMBER else "",
+                _level_text(e),
+            )
+            for number, e in enumerate(chosen, start=1)
+        )
+        groups.append(ResultGroup(f"{_ROMAN[len(groups)]}. {label}", rows))
+    return groups
+
+
+def _results_intro(unit: OrgUnit, period: Period, groups: list[ResultGroup]) -> str:
+    total = sum(len(g.rows) for g in groups)
+    return (
+        f"Căn cứ kết quả kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên năm "
+        f"{period.year}, {body_name(unit)} thông báo kết quả xếp loại chất lượng của "
+        f"{vn_int(total)} tập thể, cá nhân như sau:"
+    )
+
+
+def _results_recipients(unit: OrgUnit) -> list[str]:
+    recipients = []
+    if unit.parent is not None:
+        recipients.append(f"{body_name(unit.parent)} (để báo cáo)")
+    recipients += ["Các tổ chức đảng trực thuộc", "Lưu"]
+    return recipients
+
+
+RESULTS_SUMMARY = "kết quả xếp loại chất lượng tổ chức đảng, đảng viên năm {year}"
+
+
+def _results_docx(unit: OrgUnit, period: Period, on: dt.date) -> bytes:
+    groups = decided_results(unit, period)
+    issuer = issuer_of(unit, on)
+    document = docx.new_document()
+    docx.party_header(document, issuer, "TB", on)
+    docx.title(document, "Thông báo", RESULTS_SUMMARY.format(year=period.year))
+    docx.paragraph(document, _results_intro(unit, period, groups))
+    for group in groups:
+        docx.heading(document, group.title)
+        docx.table(document, RESULTS_HEAD, group.rows, numeric=(True,), size=12, smallest=10)
+    if not groups:
+        docx.paragraph(document, "Chưa có đối tượng nào được quyết định xếp loại.")
+    docx.signature(document, issuer, _results_recipients(unit))
+    return docx.to_bytes(document)
+
+
+def _results_pdf(unit: OrgUnit, period: Period, on: dt.date) -> bytes:
+    from xeploai.lib import pdf
+
+    groups = decided_results(unit, period)
+    issuer = issuer_of(unit, on)
+    out = io.BytesIO()
+    summary = RESULTS_SUMMARY.format(year=period.year)
+    page = pdf.document(out, f"Thông báo {summary}")
+    sheet = pdf.styles()
+    story: list[Any] = [
+        *pdf.party_header(issuer, "TB", on, page.width),
+        *pdf.title("Thông báo", summary),
+        Paragraph(pdf.text(_results_intro(unit, period, groups)), sheet["body"]),
+    ]
+    for group in groups:
+        story.append(Paragraph(pdf.text(group.title), sheet["h"]))
+        story.append(pdf.table(RESULTS_HEAD, group.rows, page.width, numeric=(True,)))
+    if not groups:
+        story.append(Paragraph("Chưa có đối tượng nào được quyết định xếp loại.", sheet["body"]))
+    story += pdf.signature(issuer, _results_recipients(unit), page.width)
+    page.build(story)
+    return out.getvalue()
+
+
+def results_docx(unit: OrgUnit, period: Period, on: dt.date) -> bytes:
+    """The committee's announcement of the levels it decided, ready to sign (Word)."""
+    with translation.override("vi"):
+        return _results_docx(unit, period, on)
+
+
+def results_pdf(unit: OrgUnit, period: Period, on: dt.date) -> bytes:
+    """The same announcement as a PDF."""
+    with translation.override("vi"):
+        return _results_pdf(unit, period, on)

@@ -21,5 +21,6 @@ urlpatterns = [
     path("units/<str:code>/round/propose/", views.propose_from_ballot, name="propose_from_ballot"),
     path("units/<str:code>/board/", views.board, name="board"),
     path("units/<str:code>/board/accept/", views.board_accept, name="board_accept"),
+    path("units/<str:code>/board/results.<str:fmt>", views.board_results, name="board_results"),
     path("units/<str:code>/ledger/", views.ledger_report, name="ledger_report"),
 ]

@@ -20,7 +20,7 @@ from xeploai.lib.redirects import local_next
 from xeploai.org import access as org_access
 from xeploai.org.models import Role
 from xeploai.reviews import access, checks, selectors, services
-from xeploai.reviews.documents import self_review_docx
+from xeploai.reviews.documents import results_docx, results_pdf, self_review_docx
 from xeploai.reviews.formdefs import form_def
 from xeploai.reviews.forms import (
     TASK_RESULTS,
@@ -34,6 +34,7 @@ from xeploai.reviews.forms import (
 from xeploai.reviews.models import Comment, Evaluation, FollowUp, Stage, SubjectKind
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+RESULT_FORMATS = {"docx": DOCX, "pdf": "application/pdf"}
 LEVEL_CHOICES = DecideForm.base_fields["level"].choices  # type: ignore[attr-defined]
 REASON_CHOICES = DecideForm.base_fields["not_rated_reason"].choices  # type: ignore[attr-defined]
 
@@ -474,6 +475,28 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "blocked": frozenset(pk for v in violations if v.error for pk, _name in v.subjects),
         },
     )
+
+
+@require_GET
+def board_results(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The announcement of the levels the unit decided, ready to sign (the download is logged)."""
+    unit = org_access.get_unit(request.user, code)
+    if not (unit.is_grassroots or unit.kind == "cap_tren") or fmt not in RESULT_FORMATS:
+        raise Http404
+    period = access.open_period(unit, request.GET.get("period"))
+    on = timezone.localdate()
+    content = (results_docx if fmt == "docx" else results_pdf)(unit, period, on)
+    audit_record(
+        actor=request.user,
+        action="export_results_document",
+        obj=unit,
+        unit_path=unit.path,
+        after={"unit": unit.code, "year": period.year, "format": fmt},
+    )
+    response = HttpResponse(content, content_type=RESULT_FORMATS[fmt])
+    name = f"thong-bao-ket-qua-{unit.code}-{period.year}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_POST

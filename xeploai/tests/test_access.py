@@ -147,6 +147,7 @@ RULES: dict[str, Rule] = {
         },
     ),
     "board": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
+    "board_results": Rule(args=lambda c, r: [c.org_a.code, "docx"], expect=GRASSROOTS_READERS),
     "board_accept": Rule(
         args=lambda c, r: [c.org_a.code],
         method="post",
