@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -17,9 +18,11 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from xeploai.cycles.models import Period, PeriodKind
 from xeploai.lib.cells import append_text_row, csv_field
+from xeploai.lib.xlsxprint import print_setup
 from xeploai.org.models import Level, OrgUnit
 from xeploai.reports.formats.ooxml import reproducible
 from xeploai.reports.wording import reason_label
@@ -280,10 +283,22 @@ def follow_ups(unit: OrgUnit, period: Period) -> Sheet:
 # ---- files ----------------------------------------------------------------------------------
 
 
+def character_widths(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> list[float]:
+    """Column widths in characters from the heading and the first rows' texts (8–50)."""
+    widths = [len(str(title)) + 2 for title in header]
+    for row in itertools.islice(rows, 500):
+        for index, value in enumerate(row[: len(widths)]):
+            widths[index] = max(widths[index], len("" if value is None else str(value)) + 2)
+    return [float(min(50, max(8, width))) for width in widths]
+
+
 def to_xlsx(sheets: list[Sheet], period: Period) -> bytes:
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         target = workbook.create_sheet(sheet.title[:31])
+        print_setup(target, columns=len(sheet.header))
+        for index, width in enumerate(character_widths(sheet.header, sheet.rows), start=1):
+            target.column_dimensions[get_column_letter(index)].width = width
         append_text_row(target, list(sheet.header))
         for row in sheet.rows:
             append_text_row(target, list(row))

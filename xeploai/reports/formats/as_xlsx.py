@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xeploai.lib.cells import write_text
+from xeploai.lib.xlsxprint import print_setup
 from xeploai.reports.formats import tables
 from xeploai.reports.formats.ooxml import document_time, reproducible
 from xeploai.reports.records import Report
@@ -65,11 +66,17 @@ def render(report: Report) -> bytes:
     summary.column_dimensions["A"].width = 34
     for col in range(2, 18):
         summary.column_dimensions[get_column_letter(col)].width = 13
+    summary_columns = len(tables.summary_table(report).columns)
+    print_setup(summary, columns=summary_columns, header_rows=0, freeze="B1")
     for table in tables.children_tables(report):
         sheet = workbook.create_sheet(table.title.split(" — ")[0][:31])
         _write_table(sheet, 1, table)
+        sheet.column_dimensions["A"].width = 12
         sheet.column_dimensions["B"].width = 40
-        sheet.freeze_panes = "C3"
+        for col in range(3, len(table.columns) + 1):
+            sheet.column_dimensions[get_column_letter(col)].width = 11
+        # the title and the column headings repeat on every printed page
+        print_setup(sheet, columns=len(table.columns), header_rows=2, freeze="C3")
     findings = workbook.create_sheet(_("Phát hiện"))
     row = 1
     for heading, lines in tables.finding_lines(report):
@@ -79,6 +86,7 @@ def render(report: Report) -> bytes:
             _put(findings, row, 1, line)
         row += 2
     findings.column_dimensions["A"].width = 120
+    print_setup(findings, columns=1, header_rows=0)
     stamp = document_time(report.as_of)
     workbook.properties.creator = "xeploai"
     workbook.properties.title = tables.title(report)

@@ -145,3 +145,26 @@ def test_pdf_table_headings_break_between_words_not_inside_them(report):
     assert "HTTNV" in "\n".join(lines)
     for broken in ("HTTN", "HTXS", "KHTN", "Tổn", "Chư"):
         assert broken not in lines, f"a heading word split: {broken!r}"
+
+
+def test_every_xlsx_sheet_prints_fitted_to_the_page_width(report):
+    """Issue 17: the xlsx printed on 37 portrait pages with overlapping headings."""
+    workbook = load_workbook(io.BytesIO(render(report, "xlsx")))
+    for sheet in workbook.worksheets:
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+        assert sheet.page_setup.paperSize == 9, sheet.title  # A4
+    by_unit = workbook.worksheets[1]
+    assert by_unit.page_setup.orientation == "landscape"
+    assert by_unit.print_title_rows == "$1:$2" and by_unit.freeze_panes == "C3"
+
+
+def test_the_exports_print_fitted_with_their_heading_repeated(periods, cast):
+    from xeploai.reports import exports
+
+    _, now = periods
+    workbook = load_workbook(io.BytesIO(exports.to_xlsx([exports.results(cast.root, now)], now)))
+    sheet = workbook.worksheets[0]
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1" and sheet.freeze_panes == "A2"
+    assert sheet.page_setup.orientation == "landscape"
