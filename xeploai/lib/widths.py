@@ -26,6 +26,7 @@ SERIF, SERIF_BOLD, SERIF_ITALIC = (
     "LiberationSerif-Italic",
 )
 SANS, SANS_BOLD = "DejaVuSans", "DejaVuSans-Bold"
+SLACK = 1.5  # points: a word exactly as wide as its cell is still broken by some renderers
 
 
 @cache
@@ -90,7 +91,7 @@ def column_widths(
     more it wants. When even the needs do not fit (``sum(needs) > total``) the needs are
     returned: the caller turns the page to landscape or sets a smaller size.
     """
-    pad = 2 * measure.padding
+    pad = 2 * measure.padding + SLACK
     needs, wants = [], []
     for index, title in enumerate(head):
         cells = [row[index] for row in rows]

@@ -44,7 +44,7 @@ def _rect(x: float, y: float, w: float, h: float, cls: str, title: str) -> str:
     )
 
 
-def _segments(block: Block) -> list[tuple[str, int, str]]:
+def level_segments(block: Block) -> list[tuple[str, int, str]]:
     c = block.current
     return [
         ("seg-xs", c.xs, "HTXSNV"),
@@ -68,7 +68,7 @@ def level_distribution(report: Report) -> SafeString:
         if not total:
             body.append(_text(x, y + 15, _("không có số liệu"), "lbl muted"))
             continue
-        for cls, n, name in _segments(block):
+        for cls, n, name in level_segments(block):
             if not n:
                 continue
             width = BAR_W * n / total
@@ -76,7 +76,7 @@ def level_distribution(report: Report) -> SafeString:
             x += width
     legend_y = PAD + ROW_H * len(report.blocks) + 12
     x = 0.0
-    for cls, _n, name in _segments(report.blocks[0]):
+    for cls, _n, name in level_segments(report.blocks[0]):
         body.append(_rect(x, legend_y - 9, 10, 10, cls, name))
         body.append(_text(x + 13, legend_y, name, "legend"))
         x += 13 + 6.2 * len(name) + 12

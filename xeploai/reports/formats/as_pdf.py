@@ -1,40 +1,49 @@
-"""PDF (reportlab) with the DejaVu Sans fonts shipped in ``reports/fonts`` (Vietnamese
-diacritics need a Unicode TrueType font; nothing is fetched at run time). ``invariant`` keeps
-the bytes the same for the same report."""
+"""PDF (reportlab) in the party frame of ``lib.pdf`` (36-HD): the header, "BÁO CÁO", the
+sentences, the page's two charts drawn again (values and labels on the bars), the findings, the
+signature block; then the tables on landscape pages. Fonts are shipped in ``reports/fonts``
+(Vietnamese diacritics need a Unicode TrueType font; nothing is fetched at run time): Liberation
+Serif for the text, DejaVu Sans for the small table cells. ``invariant`` keeps the bytes the same
+for the same report."""
 
 from __future__ import annotations
 
 import io
-from functools import cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
+from django.utils.translation import gettext as _
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    LongTable,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    TableStyle,
+)
 
+from xeploai.lib import pdf
 from xeploai.lib.docx import Issuer
+from xeploai.lib.numbers import vn_int
+from xeploai.lib.widths import SANS, SANS_BOLD, Measure, column_widths, register_fonts
+from xeploai.reports.charts import level_segments
 from xeploai.reports.formats import tables
-from xeploai.reports.records import Report
+from xeploai.reports.formats.as_docx import SHORT_LIST, default_issuer
+from xeploai.reports.records import TARGET_RATE, Report
+from xeploai.reports.wording import pct
 
-FONTS = Path(__file__).resolve().parent.parent / "fonts"
-REGULAR, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+REGULAR, BOLD = SANS, SANS_BOLD
 CELL_POINTS = 6.5  # the tables' font size
 PADDING = 3  # points either side of a cell's text
-
-
-@cache
-def register_fonts() -> None:
-    pdfmetrics.registerFont(TTFont(REGULAR, str(FONTS / "DejaVuSans.ttf")))
-    pdfmetrics.registerFont(TTFont(BOLD, str(FONTS / "DejaVuSans-Bold.ttf")))
-    pdfmetrics.registerFontFamily(
-        REGULAR, normal=REGULAR, bold=BOLD, italic=REGULAR, boldItalic=BOLD
-    )
+# the chart's colours, in the order of ``charts.level_segments``
+SEGMENT_COLOURS = ("#1b5e20", "#66bb6a", "#fbc02d", "#c62828", "#9e9e9e", "#cfd8dc")
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -70,28 +79,17 @@ def _table(table: tables.Table, styles: dict[str, ParagraphStyle], width: float)
         ]
         for values in table.rows
     ]
-    numeric = sum(1 for c in table.columns if c.kind != "text")
-    # A text column is as wide as its longest cell (1.5–4.2 cm; all the width if every column
-    # is text); the numbers share the rest, so that their headings break between words.
-    widths: list[float | None] = []
-    for index, column in enumerate(table.columns):
-        if column.kind != "text":
-            widths.append(None)
-            continue
-        longest = max(
-            (
-                stringWidth(tables.cell_text(values[index], column.kind), REGULAR, CELL_POINTS)
-                for values in table.rows
-            ),
-            default=0.0,
-        )
-        widths.append(min(4.2 * cm, max(1.5 * cm, longest + 2 * PADDING)))
-    if not numeric:
-        widths = [width / len(widths)] * len(widths)
-    narrow = (width - sum(w for w in widths if w is not None)) / max(1, numeric)
-    grid = LongTable(
-        [head, *body], colWidths=[narrow if w is None else w for w in widths], repeatRows=1
-    )
+    texts = [
+        [
+            tables.cell_text(value, column.kind)
+            for value, column in zip(values, table.columns, strict=True)
+        ]
+        for values in table.rows
+    ]
+    # Widths from the content (lib.widths, shared with the Word writer): no word is broken.
+    measure = Measure(font=REGULAR, bold=BOLD, size=CELL_POINTS, padding=PADDING)
+    widths = column_widths([c.title for c in table.columns], texts, width, measure=measure)
+    grid = LongTable([head, *body], colWidths=widths, repeatRows=1)
     grid.setStyle(
         TableStyle(
             [
@@ -106,36 +104,171 @@ def _table(table: tables.Table, styles: dict[str, ParagraphStyle], width: float)
     return [Paragraph(escape(table.title), styles["h"]), grid]
 
 
+def _bar_label(drawing: Drawing, x: float, y: float, text: str, size: float = 8) -> None:
+    drawing.add(String(x, y, text, fontName=REGULAR, fontSize=size))
+
+
+def level_chart(report: Report, width: float) -> Drawing:
+    """The page's "Cơ cấu mức xếp loại": one 100 % bar per block, the count on each segment."""
+    label_w, row_h = 4.2 * cm, 18
+    bar_w = width - label_w - 6
+    legend_h = 16
+    drawing = Drawing(width, row_h * len(report.blocks) + legend_h + 18)
+    top = drawing.height - 14
+    drawing.add(String(0, top, _("Cơ cấu mức xếp loại"), fontName=BOLD, fontSize=9.5))
+    for row, block in enumerate(report.blocks):
+        y = top - 8 - (row + 1) * row_h
+        _bar_label(drawing, 0, y + 5, block.label)
+        total = block.current.total
+        if not total:
+            _bar_label(drawing, label_w, y + 5, _("không có số liệu"))
+            continue
+        x = label_w
+        for (_cls, n, _name), colour in zip(level_segments(block), SEGMENT_COLOURS, strict=True):
+            if not n:
+                continue
+            w = bar_w * n / total
+            drawing.add(
+                Rect(x, y, w, row_h - 5, fillColor=colors.HexColor(colour), strokeColor=None)
+            )
+            label = vn_int(n)
+            if stringWidth(label, REGULAR, 7) + 4 < w:
+                drawing.add(
+                    String(
+                        x + w / 2,
+                        y + 4,
+                        label,
+                        fontName=BOLD,
+                        fontSize=7,
+                        fillColor=colors.white if colour != "#cfd8dc" else colors.black,
+                        textAnchor="middle",
+                    )
+                )
+            x += w
+    x = 0.0
+    for (_cls, _n, name), colour in zip(
+        level_segments(report.blocks[0]), SEGMENT_COLOURS, strict=True
+    ):
+        drawing.add(Rect(x, 2, 8, 8, fillColor=colors.HexColor(colour), strokeColor=None))
+        drawing.add(String(x + 11, 3, name, fontName=REGULAR, fontSize=7.5))
+        x += 11 + stringWidth(name, REGULAR, 7.5) + 12
+    return drawing
+
+
+def rate_chart(report: Report, width: float) -> Drawing:
+    """The page's "Tỉ lệ HTTNV trở lên so với năm trước": last year's and this year's bars per
+    block with their values, and the 90 % target."""
+    label_w, bar_h = 4.2 * cm, 10
+    bar_w = width - label_w - 2.6 * cm
+    rows = len(report.blocks)
+    drawing = Drawing(width, rows * (2 * bar_h + 8) + 34)
+    top = drawing.height - 14
+    drawing.add(
+        String(0, top, _("Tỉ lệ HTTNV trở lên so với năm trước"), fontName=BOLD, fontSize=9.5)
+    )
+    previous_year = report.period.previous_year
+    for row, block in enumerate(report.blocks):
+        y = top - 10 - (row + 1) * (2 * bar_h + 8)
+        _bar_label(drawing, 0, y + bar_h - 2, block.label)
+        for offset, counts, colour, year in (
+            (1, block.previous, "#90a4ae", previous_year),
+            (0, block.current, "#1565c0", report.period.year),
+        ):
+            rate = counts.tt_plus_rate if counts is not None else None
+            bar_y = y + offset * bar_h
+            if rate is None:
+                continue
+            w = bar_w * float(rate) / 100
+            drawing.add(
+                Rect(
+                    label_w,
+                    bar_y,
+                    w,
+                    bar_h - 1,
+                    fillColor=colors.HexColor(colour),
+                    strokeColor=None,
+                )
+            )
+            drawing.add(
+                String(
+                    label_w + w + 3, bar_y + 2, f"{year}: {pct(rate)}", fontName=REGULAR, fontSize=7
+                )
+            )
+    target = label_w + bar_w * float(TARGET_RATE) / 100
+    drawing.add(
+        Line(
+            target,
+            12,
+            target,
+            top - 6,
+            strokeColor=colors.HexColor("#c62828"),
+            strokeDashArray=[3, 2],
+        )
+    )
+    drawing.add(
+        String(target, 2, _("chỉ tiêu 90%"), fontName=REGULAR, fontSize=7, textAnchor="middle")
+    )
+    return drawing
+
+
 def render(report: Report, issuer: Issuer | None = None) -> bytes:
     register_fonts()
+    issuer = issuer or default_issuer(report)
     styles = _styles()
+    sheet = pdf.styles()
     out = io.BytesIO()
     title = tables.title(report)
-    document = SimpleDocTemplate(
-        out,
-        pagesize=landscape(A4),
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.5 * cm,
-        title=title,
-        author="xeploai",
-        creator="xeploai",
-        invariant=1,
+    document = BaseDocTemplate(
+        out, pagesize=A4, title=title, author="xeploai", creator="xeploai", invariant=1
     )
+    portrait_w, portrait_h = A4
+    wide_w, wide_h = landscape(A4)
+    document.addPageTemplates(
+        [
+            PageTemplate(
+                "portrait",
+                [Frame(3 * cm, 2 * cm, portrait_w - 4.5 * cm, portrait_h - 4 * cm)],
+                pagesize=A4,
+            ),
+            PageTemplate(
+                "wide",
+                [Frame(1.5 * cm, 1.5 * cm, wide_w - 3 * cm, wide_h - 3 * cm)],
+                pagesize=landscape(A4),
+            ),
+        ]
+    )
+    width = portrait_w - 4.5 * cm - 12  # the frame's padding
     story: list[object] = [
-        Paragraph(escape(report.unit.name.upper()), styles["unit"]),
-        Paragraph(escape(title.upper()), styles["title"]),
-        Spacer(1, 0.3 * cm),
+        *pdf.party_header(issuer, "BC", report.as_of, width),
+        *pdf.title(
+            _("Báo cáo"),
+            _(
+                "kết quả kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên năm {year}"
+            ).format(year=report.period.year),
+        ),
     ]
-    story += [Paragraph(escape(p), styles["body"]) for p in tables.sentences(report)]
-    width = document.width
-    story += _table(tables.summary_table(report), styles, width)
-    story += _table(tables.alternative_shares_table(report), styles, width)
-    for table in tables.children_tables(report):
-        story += _table(table, styles, width)
+    story += [Paragraph(pdf.text(p), sheet["body"]) for p in tables.sentences(report)]
+    story += [Spacer(1, 0.3 * cm), level_chart(report, width), Spacer(1, 0.4 * cm)]
+    story += [rate_chart(report, width), Spacer(1, 0.3 * cm)]
+    long_lists = []
     for heading, lines in tables.finding_lines(report):
-        story.append(Paragraph(escape(heading), styles["h"]))
-        story += [Paragraph("• " + escape(line), styles["body"]) for line in lines]
+        story.append(Paragraph(pdf.text(heading), sheet["h"]))
+        if len(lines) > SHORT_LIST:
+            long_lists.append((heading, lines))
+            line = _("- {n} trường hợp (danh sách kèm theo).").format(n=vn_int(len(lines)))
+            story.append(Paragraph(pdf.text(line), sheet["body"]))
+            continue
+        story += [Paragraph(pdf.text("- " + line), sheet["body"]) for line in lines]
+    recipients = [_("Cấp ủy cấp trên (để báo cáo)"), _("Các tổ chức đảng trực thuộc"), _("Lưu")]
+    story += pdf.signature(issuer, recipients, width)
+    story += [NextPageTemplate("wide"), PageBreak()]
+    wide = wide_w - 3 * cm - 12
+    annex = [tables.summary_table(report), tables.alternative_shares_table(report)]
+    for number, table in enumerate([*annex, *tables.children_tables(report)], start=1):
+        named = tables.Table(f"{_('Biểu')} {number}. {table.title}", table.columns, table.rows)
+        story += _table(named, styles, wide)
+    for heading, lines in long_lists:
+        story.append(Paragraph(escape(_("Danh sách: {title}").format(title=heading)), styles["h"]))
+        story += [Paragraph("- " + escape(line), styles["body"]) for line in lines]
     document.build(story)
     return out.getvalue()

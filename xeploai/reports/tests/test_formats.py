@@ -168,3 +168,35 @@ def test_the_exports_print_fitted_with_their_heading_repeated(periods, cast):
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.print_title_rows == "$1:$1" and sheet.freeze_panes == "A2"
     assert sheet.page_setup.orientation == "landscape"
+
+
+def test_the_pdf_carries_the_charts_with_their_values(report):
+    """Issue 17: the PDF had no charts, and the page's chart showed no values."""
+    data = render(report, "pdf")
+    first = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    rest = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages[:3])
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in first and "BÁO CÁO" in first
+    assert "Cơ cấu mức xếp loại" in rest and "Tỉ lệ HTTNV trở lên so với năm trước" in rest
+    assert "2026: 100%" in rest  # the value written beside the bar
+    assert "T/M ĐẢNG ỦY" in rest
+
+
+def test_the_docx_is_a_party_report(report):
+    document = Document(io.BytesIO(render(report, "docx")))
+    header = "\n".join(cell.text for cell in document.tables[0].rows[0].cells)
+    for expected in (
+        "ĐẢNG ỦY KHỐI THỬ",
+        "Số      -BC/ĐU",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "ngày 16 tháng 12",
+    ):
+        assert expected in header, expected
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "BÁO CÁO" in text and "Báo cáo kết quả" not in text
+    assert not [p.style.name for p in document.paragraphs if p.style.name.startswith("Heading")]
+    portrait, annex = document.sections[0], document.sections[-1]
+    assert round(portrait.page_width.cm, 1) == 21.0 and round(annex.page_width.cm, 1) == 29.7
+    assert document.styles["Normal"].font.name == "Times New Roman"
+    assert document.styles["Normal"].font.size.pt == 14
+    signature = "\n".join(cell.text for cell in document.tables[1].rows[0].cells)
+    assert "Nơi nhận:" in signature and "T/M ĐẢNG ỦY" in signature and "BÍ THƯ" in signature
