@@ -73,6 +73,7 @@ def document(out: io.BytesIO, title: str, *, wide: bool = False) -> SimpleDocTem
         author="xeploai",
         creator="xeploai",
         invariant=1,
+        initialFontName=SERIF,  # not Helvetica, which would not be embedded
     )
 
 
@@ -90,7 +91,7 @@ def party_header(
     left += [
         ("center-b", text(issuer.body.upper())),
         ("center", "*"),
-        ("center", text(number_line(kind, issuer.symbol, number))),
+        ("center", text(number_line(kind, issuer.symbol, number)).replace("  ", "\u00a0\u00a0")),
     ]
     right = [
         ("center-b", "<u>ĐẢNG CỘNG SẢN VIỆT NAM</u>"),
@@ -100,7 +101,9 @@ def party_header(
     grid = Table(
         [[_cell(left, sheet), _cell(right, sheet)]], colWidths=[width * 0.46, width * 0.54]
     )
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    grid.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), SERIF)])
+    )
     return [grid, Spacer(1, 0.4 * cm)]
 
 
@@ -147,6 +150,7 @@ def table(
             [
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), SERIF),
                 ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
                 ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
             ]
@@ -172,5 +176,7 @@ def signature(issuer: Issuer, recipients: Sequence[str], width: float) -> list[A
         ("center-b", text(issuer.signer or "…………………………")),
     ]
     grid = Table([[_cell(left, sheet), _cell(right, sheet)]], colWidths=[width / 2, width / 2])
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    grid.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), SERIF)])
+    )
     return [Spacer(1, 0.5 * cm), grid]

@@ -32,7 +32,7 @@ from reportlab.platypus import (
 from xeploai.lib import pdf
 from xeploai.lib.docx import Issuer
 from xeploai.lib.numbers import vn_int
-from xeploai.lib.widths import SANS, SANS_BOLD, Measure, column_widths, register_fonts
+from xeploai.lib.widths import SANS, SANS_BOLD, SERIF, Measure, column_widths, register_fonts
 from xeploai.reports.charts import level_segments
 from xeploai.reports.formats import tables
 from xeploai.reports.formats.as_docx import SHORT_LIST, default_issuer
@@ -96,6 +96,7 @@ def _table(table: tables.Table, styles: dict[str, ParagraphStyle], width: float)
                 ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, -1), SERIF),
                 ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
                 ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
             ]
@@ -114,6 +115,7 @@ def level_chart(report: Report, width: float) -> Drawing:
     bar_w = width - label_w - 6
     legend_h = 16
     drawing = Drawing(width, row_h * len(report.blocks) + legend_h + 18)
+    drawing.initialFontName = REGULAR  # not Helvetica, which would not be embedded
     top = drawing.height - 14
     drawing.add(String(0, top, _("Cơ cấu mức xếp loại"), fontName=BOLD, fontSize=9.5))
     for row, block in enumerate(report.blocks):
@@ -162,6 +164,7 @@ def rate_chart(report: Report, width: float) -> Drawing:
     bar_w = width - label_w - 2.6 * cm
     rows = len(report.blocks)
     drawing = Drawing(width, rows * (2 * bar_h + 8) + 34)
+    drawing.initialFontName = REGULAR  # not Helvetica, which would not be embedded
     top = drawing.height - 14
     drawing.add(
         String(0, top, _("Tỉ lệ HTTNV trở lên so với năm trước"), fontName=BOLD, fontSize=9.5)
@@ -219,7 +222,13 @@ def render(report: Report, issuer: Issuer | None = None) -> bytes:
     out = io.BytesIO()
     title = tables.title(report)
     document = BaseDocTemplate(
-        out, pagesize=A4, title=title, author="xeploai", creator="xeploai", invariant=1
+        out,
+        pagesize=A4,
+        title=title,
+        author="xeploai",
+        creator="xeploai",
+        invariant=1,
+        initialFontName=SERIF,  # not Helvetica, which would not be embedded
     )
     portrait_w, portrait_h = A4
     wide_w, wide_h = landscape(A4)

@@ -105,34 +105,6 @@ def test_file_names_carry_unit_and_year(report):
     assert filename(report, "docx") == "bao-cao-ROOT-2026.docx"
 
 
-@pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_converts_the_docx_and_xlsx_to_pdf(report, tmp_path):
-    sources = []
-    for name in ("docx", "xlsx"):
-        path = tmp_path / f"report-{name}.{name}"
-        path.write_bytes(render(report, name))
-        sources.append(str(path))
-    subprocess.run(
-        [
-            "libreoffice",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "out"),
-            *sources,
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    for name in ("report-docx.pdf", "report-xlsx.pdf"):
-        produced = tmp_path / "out" / name
-        assert produced.read_bytes().startswith(b"%PDF-"), name
-
-
 def test_pdf_table_headings_break_between_words_not_inside_them(report):
     """The numeric columns were so narrow that reportlab split words of their headings
     ("HTTN/V", "Tổn/g số"): text columns now take only the width their cells need."""

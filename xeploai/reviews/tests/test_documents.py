@@ -1,8 +1,6 @@
 """The self-review and the minutes as Word files: open, say what they should, repeatable."""
 
 import io
-import shutil
-import subprocess
 
 import docx
 import pytest
@@ -79,31 +77,3 @@ def test_the_minutes_list_every_subject_and_the_digest(round_):
     text = text_of(minutes_docx(round_.closed_ballot))
     assert "BIÊN BẢN KIỂM PHIẾU" in text and round_.closed_ballot.digest in text
     assert "Trần Thị Lan" in text
-
-
-@pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("libreoffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_opens_the_documents(cast, round_, tmp_path):
-    for name, content in (
-        ("review.docx", self_review_docx(submitted(cast, round_))),
-        ("minutes.docx", minutes_docx(round_.closed_ballot)),
-    ):
-        source = tmp_path / name
-        source.write_bytes(content)
-        subprocess.run(
-            [
-                "libreoffice",
-                "--headless",
-                f"-env:UserInstallation=file://{tmp_path}/lo",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(tmp_path),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-        pdf = source.with_suffix(".pdf")
-        assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
