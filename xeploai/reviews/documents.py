@@ -197,7 +197,7 @@ def decided_results(unit: OrgUnit, period: Period) -> list[ResultGroup]:
         .select_related("unit", "person")
         .order_by("unit__path", "person__full_name", "pk")
     )
-    groups = []
+    groups: list[ResultGroup] = []
     for kind, label in _GROUPS:
         chosen = sorted(
             (e for e in evaluations if e.kind == kind),

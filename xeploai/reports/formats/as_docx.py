@@ -73,7 +73,7 @@ def render(report: Report, issuer: Issuer | None = None) -> bytes:
     )
     for sentence in tables.sentences(report):
         docx.paragraph(document, sentence)
-    long_lists = []
+    long_lists: list[tuple[str, list[str]]] = []
     for title, lines in tables.finding_lines(report):
         docx.heading(document, title)
         if len(lines) > SHORT_LIST:

@@ -259,7 +259,7 @@ def render(report: Report, issuer: Issuer | None = None) -> bytes:
     story += [Paragraph(pdf.text(p), sheet["body"]) for p in tables.sentences(report)]
     story += [Spacer(1, 0.3 * cm), level_chart(report, width), Spacer(1, 0.4 * cm)]
     story += [rate_chart(report, width), Spacer(1, 0.3 * cm)]
-    long_lists = []
+    long_lists: list[tuple[str, list[str]]] = []
     for heading, lines in tables.finding_lines(report):
         story.append(Paragraph(pdf.text(heading), sheet["h"]))
         if len(lines) > SHORT_LIST:
