@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record, snapshot
 from xeploai.cycles.models import Deadline, Period, PeriodStatus
-from xeploai.imports.bulk import insert_rows, lock
+from xeploai.lib.bulk import insert_rows, lock
 from xeploai.org.models import SEGMENT, OrgUnit, Person, PersonStatus, Position, UnitKind
 from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews import subjects

@@ -16,7 +16,7 @@ from django.core.checks import Warning as CheckWarning
 from django.db import DatabaseError, connection
 from django.utils.translation import gettext as _
 
-from xeploai.imports import bulk
+from xeploai.lib import bulk
 
 
 @register(Tags.database, deploy=True)

@@ -5,7 +5,7 @@ blank cell keeps the stored value. A different cell is a transfer: the open offi
 closes the day before the transfer date and one opens in the new cell.
 
 This is the bulk path (100,000 rows in a few seconds): rows become plain tuples and go through
-``imports.bulk``, a block at a time — on PostgreSQL the server inserts the new members of one
+``lib.bulk``, a block at a time — on PostgreSQL the server inserts the new members of one
 block while Python converts and checks the next (``imports/pipeline.py``). All or nothing holds: the
 writing stops at the first problem, and the service rolls back whatever blocks went before.
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from xeploai.imports import bulk
+from xeploai.lib import bulk
 from xeploai.imports.cells import fold_clean
 from xeploai.imports.pipeline import Pipeline, pipeline
 from xeploai.imports.plans import Plan, in_scope

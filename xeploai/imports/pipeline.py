@@ -4,7 +4,7 @@
 the same connection (PostgreSQL): the server inserts one block of rows, and checks the ones
 before, while Python converts the next block on the other core. On SQLite each piece runs at
 once, in the caller's thread: the same code, one thing at a time. The pieces themselves are
-``imports/bulk.py``'s.
+``lib/bulk.py``'s.
 """
 
 from __future__ import annotations

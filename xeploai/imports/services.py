@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record
-from xeploai.imports import bulk, people, results, units
+from xeploai.imports import people, results, units
+from xeploai.lib import bulk
 from xeploai.imports.columns import SHEETS
 from xeploai.imports.plans import Plan
 from xeploai.imports.problems import Problem

@@ -1,7 +1,7 @@
 """Insert many model instances at the bulk-load speed (COPY / executemany), not Django's
 ``bulk_create`` speed: for the demo, period opening and other generated data.
 
-The database-specific SQL lives in ``xeploai.imports.bulk``; this only turns instances into the
+The database-specific SQL lives in ``xeploai.lib.bulk``; this only turns instances into the
 rows it takes. Instances get their primary keys before the insert, so callers can point other
 rows at them.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import models
 
-from xeploai.imports.bulk import allocate_ids, insert_rows
+from xeploai.lib.bulk import allocate_ids, insert_rows
 
 
 def insert_objects(objects: Sequence[models.Model]) -> int:

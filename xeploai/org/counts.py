@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
-from xeploai.imports.bulk import add_to_rows
+from xeploai.lib.bulk import add_to_rows
 from xeploai.org.models import CELLS_KEY, SEGMENT, MemberCount, OrgUnit, Person, UnitKind
 
 UNIT = OrgUnit._meta.db_table

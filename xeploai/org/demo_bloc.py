@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from xeploai.imports.bulk import allocate_ids, insert_rows
+from xeploai.lib.bulk import allocate_ids, insert_rows
 from xeploai.imports.cells import fold_clean
 from xeploai.org import names
 from xeploai.org.models import (

@@ -8,7 +8,7 @@ subject decided) and their statistics. Smaller ``members`` shrink every count in
 
 Speed comes from doing as little as possible in Python:
 
-- units and people are streamed in chunks through the bulk path (``imports.bulk.insert_rows``:
+- units and people are streamed in chunks through the bulk path (``lib.bulk.insert_rows``:
   COPY on PostgreSQL, ``executemany`` on SQLite); nothing holds millions of objects;
 - memberships, posts and the evaluations of both years are ``INSERT … SELECT`` statements; their
   "random" choices are a multiplicative hash of the row id and the seed, written in portable
@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period, PeriodStatus
-from xeploai.imports.bulk import allocate_ids, drop_secondary, insert_rows, restore_secondary
+from xeploai.lib.bulk import allocate_ids, drop_secondary, insert_rows, restore_secondary
 from xeploai.lib.text import fold
 from xeploai.org import names
 from xeploai.org.counts import member_counts_rebuild

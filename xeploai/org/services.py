@@ -15,7 +15,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record, snapshot
-from xeploai.imports.bulk import allocate_ids
+from xeploai.lib.bulk import allocate_ids
 from xeploai.lib.text import clean_text
 from xeploai.org.counts import is_live_cell, member_count_move, member_count_subtree_moved
 from xeploai.org.models import (

@@ -1,4 +1,5 @@
-"""DATABASE-SPECIFIC SQL — the one module of the imports that talks to the database directly.
+"""DATABASE-SPECIFIC SQL — the one module that talks to the database directly for bulk writes
+(the imports, the period opening, the counts, the synthetic country).
 
 The imports load up to hundreds of thousands of rows; Django's ``bulk_create`` manages about
 13,000 rows a second, PostgreSQL's COPY 160,000–250,000 and SQLite's ``executemany`` about
@@ -20,8 +21,8 @@ on the same connection (PostgreSQL), so that the server writes while Python conv
 Rows are tuples of Python values in the order of the given field names; fields not given get
 their model default, computed once, so a field added to a model later with a default still
 works. Callers validate everything first: this module only moves rows. Every function here is
-exercised by the test suite on both databases (``imports/tests/test_bulk.py``; the index
-juggling through the generator's tests, ``org/tests/test_generate.py``).
+exercised by the test suite on both databases (``lib/tests/test_bulk.py``; the index
+juggling through the generator's tests, ``seed/tests/test_generate.py``).
 """
 
 from __future__ import annotations
