@@ -254,7 +254,7 @@ def measure(dsn: str, runs: int, members: int | None, seed: int) -> dict[str, An
     if not OrgUnit.objects.exists():
         if members is None:
             raise SystemExit(f"{dsn}: no country; run `xeploai gen` first or pass --members")
-        from xeploai.org.generate import generate_country
+        from xeploai.seed.generate import generate_country
 
         started = time.monotonic()
         generate_country(members=members, seed=seed, log=lambda line: print(line, file=sys.stderr))

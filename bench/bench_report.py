@@ -122,8 +122,8 @@ def measure(db: str, size: int, runs: int) -> dict[str, object]:
     if db == "postgres":
         copy_sqlite_to_postgres(size)
     from xeploai.cycles.models import Period
-    from xeploai.org.demo import seed_demo
     from xeploai.reports.compute import compute_report
+    from xeploai.seed.demo import seed_demo
 
     started = time.monotonic()
     result = seed_demo(members=size, log=lambda _: None)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "xeploai.imports",
     "xeploai.checker",
     "xeploai.jobs",
+    "xeploai.seed",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -66,9 +66,9 @@ def main() -> None:
         rules.CommentKind.CHI_BO_TAM_THOI: CommentSource.TEMPORARY_CELL,
         rules.CommentKind.DON_VI_CU: CommentSource.PREVIOUS_UNIT,
     }
-    from xeploai.org.demo import ROOT_CODE
     from xeploai.org.models import OrgUnit, Person, Role, RoleAssignment
     from xeploai.reviews.models import Evaluation, Stage, SubjectKind
+    from xeploai.seed.demo import ROOT_CODE
 
     user_model = get_user_model()
     root = OrgUnit.objects.get(code=ROOT_CODE)

@@ -21,12 +21,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from xeploai.lib import bulk
 from xeploai.imports.cells import fold_clean
 from xeploai.imports.pipeline import Pipeline, pipeline
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.reading import Table
 from xeploai.imports.rows import Problems, Progress, Row, chunked, parse_blocks
+from xeploai.lib import bulk
 from xeploai.org.counts import member_counts_add
 from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person, PersonStatus, UnitKind
 from xeploai.org.services import PERSON_FIELDS

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, ruleset_key_for_year
 from xeploai.cycles.services import period_create
-from xeploai.lib import bulk
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.rows import Problems, Row, chunked
+from xeploai.lib import bulk
 from xeploai.lib.text import fold
 from xeploai.org.models import (
     SEGMENT,

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record
 from xeploai.imports import people, results, units
-from xeploai.lib import bulk
 from xeploai.imports.columns import SHEETS
 from xeploai.imports.plans import Plan
 from xeploai.imports.problems import Problem
 from xeploai.imports.reading import Table, read_table
 from xeploai.imports.rows import Problems, Progress, Row, parse_rows
+from xeploai.lib import bulk
 from xeploai.lib.text import nfc
 from xeploai.org.models import OrgUnit
 

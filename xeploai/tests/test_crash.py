@@ -17,7 +17,7 @@ from pathlib import Path
 
 PREPARE = """
 import django; django.setup()
-from xeploai.org.demo import seed_demo
+from xeploai.seed.demo import seed_demo
 from xeploai.reviews.models import Comment, Evaluation, Stage
 from django.utils import timezone
 import datetime as dt

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 
 from xeploai.org import services
 from xeploai.org.counts import member_count_differences, member_counts_rebuild
-from xeploai.org.demo import seed_demo
 from xeploai.org.models import MemberCount, OrgUnit, Person, PersonStatus, UnitKind
 from xeploai.org.selectors import unit_overview
 from xeploai.testing import make_person, make_unit
@@ -91,12 +90,6 @@ def test_admin_edits_and_deletes_keep_the_counts(cast):
     extra.memberships.all().delete()
     admin.delete_model(request, extra)
     assert member_count_differences() == []
-
-
-def test_seed_demo_builds_the_counts():
-    result = seed_demo(seed=7, members=400, log=lambda _: None)
-    assert member_count_differences() == []
-    assert unit_overview(result.root).totals.members == 400
 
 
 def test_the_rebuild_finds_what_a_lost_change_broke(cast):

@@ -19,12 +19,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from xeploai.cycles.models import Period
-from xeploai.org.generate import generate_country
 from xeploai.org.models import Membership, OrgUnit, Person, UnitKind
 from xeploai.reports import fetch
 from xeploai.reports.compute import QUERIES, compute_report
 from xeploai.reports.models import UnitStat
 from xeploai.reviews.models import Evaluation
+from xeploai.seed.generate import generate_country
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from xeploai.cycles.models import Period, PeriodStatus
-from xeploai.org.demo import seed_demo
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
+from xeploai.seed.demo import seed_demo
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ positions, transfers, temporary activity, new members, discipline, civil-servant
 previous year decided and the current year open. ``members`` scales it (a province-sized tree
 gets a district level). Everything goes through the bulk paths: it must handle 250,000 members
 in a few minutes. The tree, the members and their history are drawn in
-``xeploai.org.demo_bloc``; this module adds the accounts and the two periods.
+``xeploai.seed.demo_bloc``; this module adds the accounts and the two periods.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, Step, ruleset_key_for_year
 from xeploai.cycles.services import period_create, period_open
 from xeploai.org.counts import member_counts_rebuild
-from xeploai.org.demo_bloc import ROOT_CODE, BlocBuilder, evaluation_date
 from xeploai.org.models import (
     OrgUnit,
     Person,
@@ -32,6 +31,12 @@ from xeploai.org.models import (
     UnitKind,
 )
 from xeploai.reports.stats import stats_rebuild
+from xeploai.seed.demo_bloc import ROOT_CODE, BlocBuilder, evaluation_date
+from xeploai.seed.demo_results import (
+    advance_current_round,
+    decide_previous_year,
+    give_previous_shortcomings,
+)
 
 DEMO_PASSWORD = "xeploai-demo"  # noqa: S105 — printed on purpose: it is the demo's login
 
@@ -164,12 +169,6 @@ def seed_demo(
     existing = OrgUnit.objects.filter(code=ROOT_CODE).first()
     if existing is not None:
         return DemoResult(created=False, root=existing, logins=find_logins())
-    from xeploai.reviews.demo import (
-        advance_current_round,
-        decide_previous_year,
-        give_previous_shortcomings,
-    )
-
     builder = BlocBuilder(seed=seed, members=members, year=year, log=log)
     with transaction.atomic():
         root, units = builder.build_tree()

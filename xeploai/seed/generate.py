@@ -41,9 +41,7 @@ from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.lib.bulk import allocate_ids, drop_secondary, insert_rows, restore_secondary
 from xeploai.lib.text import fold
-from xeploai.org import names
 from xeploai.org.counts import member_counts_rebuild
-from xeploai.org.demo import evaluation_date, year_period
 from xeploai.org.models import (
     SEGMENT,
     ExcellenceGroup,
@@ -62,6 +60,8 @@ from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews.eligibility import member_not_rated_reason
 from xeploai.reviews.formcodes import form_code_for
 from xeploai.reviews.models import Evaluation, NotRatedReason, Stage, SubjectKind
+from xeploai.seed import names
+from xeploai.seed.demo import evaluation_date, year_period
 
 FULL_MEMBERS = 5_600_000
 FULL_GRASSROOTS = 52_000

@@ -1,5 +1,5 @@
 """The demo bloc's data, drawn from a seed: the tree, the members, their history (memberships,
-transfers, temporary activity, positions, discipline, civil-servant ratings). ``xeploai.org.demo``
+transfers, temporary activity, positions, discipline, civil-servant ratings). ``xeploai.seed.demo``
 adds the accounts and the two periods. Members and history are written as rows through the bulk
 path (no model instance each): 250,000 members take a few minutes.
 """
@@ -14,9 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from xeploai.lib.bulk import allocate_ids, insert_rows
 from xeploai.imports.cells import fold_clean
-from xeploai.org import names
+from xeploai.lib.bulk import allocate_ids, insert_rows
 from xeploai.org.models import (
     CivilServiceRating,
     Discipline,
@@ -35,6 +34,7 @@ from xeploai.org.models import (
     UnitKind,
 )
 from xeploai.org.services import units_bulk_create
+from xeploai.seed import names
 
 ROOT_CODE = "DEMO"
 PROVINCE_CODE = "084"  # the citizen-ID prefix of the demo province
@@ -339,72 +339,102 @@ class BlocBuilder:
 
     def build_history(self, people: list[_Member], cells: list[OrgUnit]) -> dict[str, int]:
         """Memberships (with transfers and temporary activity), positions, discipline, ratings."""
-        rng = self.rng
-        on = self.on
         year_start = dt.date(self.year, 1, 1)
         cells_ok = [c for c in cells if c.established is None or c.established <= year_start]
-        official_kind = MembershipKind.OFFICIAL
         # Rows in the order of the *_FIELDS above, the id first (set when written).
         memberships: list[tuple[Any, ...]] = []
-        positions: list[tuple[Any, ...]] = []
         disciplines: list[tuple[Any, ...]] = []
         ratings: list[tuple[Any, ...]] = []
         by_cell: dict[int, list[_Member]] = {}
         for person in people:
             by_cell.setdefault(person.unit_id, []).append(person)
-            joined = person.admission_date
-            roll = rng.random()
-            if roll < 0.025 and person.admission_date < year_start - dt.timedelta(days=400):
-                # transferred this year; most spent 6 months or more in the old cell
-                moved = _random_date(rng, dt.date(self.year, 2, 1), dt.date(self.year, 10, 31))
-                old = rng.choice(cells_ok)
-                old_start = _random_date(rng, person.admission_date, moved - dt.timedelta(days=30))
-                if old.pk != person.unit_id:
-                    memberships.append(
-                        (
-                            0,
-                            person.pk,
-                            old.pk,
-                            official_kind,
-                            old_start,
-                            moved - dt.timedelta(days=1),
-                        )
-                    )
-                    joined = moved
-            elif roll < 0.035:
-                joined = max(person.admission_date, dt.date(self.year - rng.randint(1, 15), 1, 1))
-            memberships.append((0, person.pk, person.unit_id, official_kind, joined, None))
-            if rng.random() < 0.012 and person.status == PersonStatus.ACTIVE:
-                temp = rng.choice(cells_ok)
-                if temp.pk != person.unit_id:
-                    start = _random_date(rng, dt.date(self.year, 3, 1), dt.date(self.year, 8, 31))
-                    end = start + dt.timedelta(days=rng.randint(90, 300))
-                    memberships.append(
-                        (0, person.pk, temp.pk, MembershipKind.TEMPORARY, start, end)
-                    )
-            if person.is_civil_servant and person.admission_date < year_start:
-                for y, share in ((self.year - 1, 1.0), (self.year, 0.4)):
-                    if rng.random() < share:
-                        level = _weighted(rng, CIVIL_LEVELS)
-                        rated_on = dt.date(y, 12, 5) if y < self.year else dt.date(y, 11, 15)
-                        ratings.append((0, person.pk, y, level, rated_on))
-            d_roll = rng.random()
-            if d_roll < 0.004:
-                form = _weighted(rng, DISCIPLINE_FORMS)
-                decided = _random_date(rng, dt.date(self.year, 2, 1), dt.date(self.year, 10, 31))
-                public_duty = rng.random() < 0.6
-                remedied = rng.random() < 0.2
-                disciplines.append(
-                    (0, person.pk, form, decided, person.unit_id, public_duty, remedied)
+            # one person's draws in a fixed order: the same seed gives the same bloc
+            memberships.extend(self._memberships(person, cells_ok))
+            ratings.extend(self._ratings(person))
+            disciplines.extend(self._disciplines(person))
+        positions = self._positions(by_cell, cells)
+        for model, fields, rows in (
+            (Membership, MEMBERSHIP_FIELDS, memberships),
+            (Position, POSITION_FIELDS, positions),
+            (Discipline, DISCIPLINE_FIELDS, disciplines),
+            (CivilServiceRating, RATING_FIELDS, ratings),
+        ):
+            ids = allocate_ids(model, len(rows))
+            numbered = [(pk, *row[1:]) for pk, row in zip(ids, rows, strict=True)]
+            insert_rows(model, fields, numbered, binary=True)
+        return {
+            "memberships": len(memberships),
+            "positions": len(positions),
+            "disciplines": len(disciplines),
+            "civil_service_ratings": len(ratings),
+        }
+
+    def _memberships(self, person: _Member, cells_ok: list[OrgUnit]) -> list[tuple[Any, ...]]:
+        """The person's memberships: a transfer this year (the old cell's row too), a long-ago
+        admission elsewhere, a temporary activity in another cell."""
+        rng = self.rng
+        year_start = dt.date(self.year, 1, 1)
+        official_kind = MembershipKind.OFFICIAL
+        rows: list[tuple[Any, ...]] = []
+        joined = person.admission_date
+        roll = rng.random()
+        if roll < 0.025 and person.admission_date < year_start - dt.timedelta(days=400):
+            # transferred this year; most spent 6 months or more in the old cell
+            moved = _random_date(rng, dt.date(self.year, 2, 1), dt.date(self.year, 10, 31))
+            old = rng.choice(cells_ok)
+            old_start = _random_date(rng, person.admission_date, moved - dt.timedelta(days=30))
+            if old.pk != person.unit_id:
+                rows.append(
+                    (0, person.pk, old.pk, official_kind, old_start, moved - dt.timedelta(days=1))
                 )
-            elif d_roll < 0.007:
-                decided = _random_date(
-                    rng, dt.date(self.year - 1, 2, 1), dt.date(self.year - 1, 10, 31)
-                )
-                disciplines.append(
-                    (0, person.pk, DisciplineForm.REPRIMAND, decided, person.unit_id, True, False)
-                )
-        # Posts: a head and deputies per grassroots organization, managers per cell.
+                joined = moved
+        elif roll < 0.035:
+            joined = max(person.admission_date, dt.date(self.year - rng.randint(1, 15), 1, 1))
+        rows.append((0, person.pk, person.unit_id, official_kind, joined, None))
+        if rng.random() < 0.012 and person.status == PersonStatus.ACTIVE:
+            temp = rng.choice(cells_ok)
+            if temp.pk != person.unit_id:
+                start = _random_date(rng, dt.date(self.year, 3, 1), dt.date(self.year, 8, 31))
+                end = start + dt.timedelta(days=rng.randint(90, 300))
+                rows.append((0, person.pk, temp.pk, MembershipKind.TEMPORARY, start, end))
+        return rows
+
+    def _ratings(self, person: _Member) -> list[tuple[Any, ...]]:
+        """A civil servant's ratings: last year's always, this year's for some."""
+        rng = self.rng
+        rows: list[tuple[Any, ...]] = []
+        if person.is_civil_servant and person.admission_date < dt.date(self.year, 1, 1):
+            for y, share in ((self.year - 1, 1.0), (self.year, 0.4)):
+                if rng.random() < share:
+                    level = _weighted(rng, CIVIL_LEVELS)
+                    rated_on = dt.date(y, 12, 5) if y < self.year else dt.date(y, 11, 15)
+                    rows.append((0, person.pk, y, level, rated_on))
+        return rows
+
+    def _disciplines(self, person: _Member) -> list[tuple[Any, ...]]:
+        """A few disciplined this year, a few reprimanded last year."""
+        rng = self.rng
+        d_roll = rng.random()
+        if d_roll < 0.004:
+            form = _weighted(rng, DISCIPLINE_FORMS)
+            decided = _random_date(rng, dt.date(self.year, 2, 1), dt.date(self.year, 10, 31))
+            public_duty = rng.random() < 0.6
+            remedied = rng.random() < 0.2
+            return [(0, person.pk, form, decided, person.unit_id, public_duty, remedied)]
+        if d_roll < 0.007:
+            decided = _random_date(
+                rng, dt.date(self.year - 1, 2, 1), dt.date(self.year - 1, 10, 31)
+            )
+            return [(0, person.pk, DisciplineForm.REPRIMAND, decided, person.unit_id, True, False)]
+        return []
+
+    def _positions(
+        self, by_cell: dict[int, list[_Member]], cells: list[OrgUnit]
+    ) -> list[tuple[Any, ...]]:
+        """Posts: a head and deputies per grassroots organization, managers per cell."""
+        rng = self.rng
+        on = self.on
+        positions: list[tuple[Any, ...]] = []
         cell_by_pk = {c.pk: c for c in cells}
         orgs: dict[int, list[_Member]] = {}
         for cell_pk, members in by_cell.items():
@@ -453,18 +483,4 @@ class BlocBuilder:
                         appointed,
                     )
                 )
-        for model, fields, rows in (
-            (Membership, MEMBERSHIP_FIELDS, memberships),
-            (Position, POSITION_FIELDS, positions),
-            (Discipline, DISCIPLINE_FIELDS, disciplines),
-            (CivilServiceRating, RATING_FIELDS, ratings),
-        ):
-            ids = allocate_ids(model, len(rows))
-            numbered = [(pk, *row[1:]) for pk, row in zip(ids, rows, strict=True)]
-            insert_rows(model, fields, numbered, binary=True)
-        return {
-            "memberships": len(memberships),
-            "positions": len(positions),
-            "disciplines": len(disciplines),
-            "civil_service_ratings": len(ratings),
-        }
+        return positions

@@ -5,9 +5,11 @@ from django.core.management import call_command
 from django.db import transaction
 
 from xeploai.cycles.models import Period, PeriodStatus
-from xeploai.org.demo import ROOT_CODE, seed_demo
+from xeploai.org.counts import member_count_differences
 from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person, Position, UnitKind
+from xeploai.org.selectors import unit_overview
 from xeploai.reviews.models import Evaluation, NotRatedReason
+from xeploai.seed.demo import ROOT_CODE, seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +86,9 @@ def test_it_refuses_nonsense_arguments():
     with pytest.raises(CommandError, match="--members"):
         call_command("seed_demo", members=5)
     assert not OrgUnit.objects.exists()
+
+
+def test_seed_demo_builds_the_counts():
+    result = seed_demo(seed=7, members=400, log=lambda _: None)
+    assert member_count_differences() == []
+    assert unit_overview(result.root).totals.members == 400

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from xeploai.org.demo import DEMO_PASSWORD, seed_demo
+from xeploai.seed.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):

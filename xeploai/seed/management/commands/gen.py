@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from xeploai.org.generate import CountryExists, generate_country
+from xeploai.seed.generate import CountryExists, generate_country
 
 
 class Command(BaseCommand):
