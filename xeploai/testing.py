@@ -130,8 +130,9 @@ def make_round(cast: Cast) -> Round:
     from xeploai.ballots import services as ballots
     from xeploai.ballots.models import BallotMode
     from xeploai.cycles.models import Notice, PeriodKind
-    from xeploai.cycles.services import period_create, period_open
+    from xeploai.cycles.services import period_create
     from xeploai.reviews.models import Comment, CommentSource, Evaluation, SubjectKind
+    from xeploai.reviews.periods import period_open
 
     make_person(cast.cell_a1, full_name="Phạm Văn Hai")
     period = period_create(

@@ -23,4 +23,6 @@ urlpatterns = [
     path("units/<str:code>/board/accept/", views.board_accept, name="board_accept"),
     path("units/<str:code>/board/results.<str:fmt>", views.board_results, name="board_results"),
     path("units/<str:code>/ledger/", views.ledger_report, name="ledger_report"),
+    path("units/<str:code>/progress/", views.progress_page, name="progress"),
+    path("units/<str:code>/progress/remind/", views.remind, name="remind"),
 ]

@@ -19,7 +19,7 @@ from xeploai.cycles.models import PeriodStatus
 from xeploai.lib.redirects import local_next
 from xeploai.org import access as org_access
 from xeploai.org.models import Role
-from xeploai.reviews import access, checks, selectors, services
+from xeploai.reviews import access, checks, periods, selectors, services
 from xeploai.reviews.documents import results_docx, results_pdf, self_review_docx
 from xeploai.reviews.formdefs import form_def
 from xeploai.reviews.forms import (
@@ -32,6 +32,7 @@ from xeploai.reviews.forms import (
     SelfReviewForm,
 )
 from xeploai.reviews.models import Comment, Evaluation, FollowUp, Stage, SubjectKind
+from xeploai.reviews.progress import progress
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 RESULT_FORMATS = {"docx": DOCX, "pdf": "application/pdf"}
@@ -592,3 +593,35 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã lưu kế hoạch khắc phục."))
     return _back(evaluation)
+
+
+@require_GET
+def progress_page(request: HttpRequest, code: str) -> HttpResponse:
+    unit = org_access.get_unit(request.user, code)
+    period = access.open_period(unit, request.GET.get("period"))
+    roles = org_access.roles_at(request.user, unit)
+    return render(
+        request,
+        "reviews/progress.html",
+        {
+            "p": progress(unit, period, timezone.localdate()),
+            "can_remind": bool(
+                roles
+                & {Role.CELL_SECRETARY, Role.CLERK, Role.COMMITTEE, Role.UPPER_BOARD, Role.ADMIN}
+            ),
+        },
+    )
+
+
+@require_POST
+def remind(request: HttpRequest, code: str) -> HttpResponse:
+    unit = org_access.get_unit(request.user, code)
+    org_access.require_role(
+        request.user, unit, (Role.CELL_SECRETARY, Role.CLERK, Role.COMMITTEE, Role.UPPER_BOARD)
+    )
+    period = access.open_period(unit, request.POST.get("period"))
+    sent = periods.reminders_send(
+        actor=request.user, unit=unit, period=period, today=timezone.localdate()
+    )
+    messages.success(request, _("Đã nhắc {n} đảng viên chậm nộp bản kiểm điểm.").format(n=sent))
+    return redirect("progress", code=unit.code)

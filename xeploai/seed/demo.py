@@ -20,7 +20,7 @@ from django.db import transaction
 
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, Step, ruleset_key_for_year
-from xeploai.cycles.services import period_create, period_open
+from xeploai.cycles.services import period_create
 from xeploai.org.counts import member_counts_rebuild
 from xeploai.org.models import (
     OrgUnit,
@@ -31,6 +31,7 @@ from xeploai.org.models import (
     UnitKind,
 )
 from xeploai.reports.stats import stats_rebuild
+from xeploai.reviews.periods import period_open
 from xeploai.seed.demo_bloc import ROOT_CODE, BlocBuilder, evaluation_date
 from xeploai.seed.demo_results import (
     advance_current_round,

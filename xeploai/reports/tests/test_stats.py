@@ -5,11 +5,12 @@ import datetime as dt
 import pytest
 
 from xeploai.cycles.models import PeriodKind
-from xeploai.cycles.services import period_create, period_open
+from xeploai.cycles.services import period_create
 from xeploai.org.models import Level
 from xeploai.reports.models import PENDING, PoolStat, UnitStat
 from xeploai.reports.stats import bucket_of, stats_differences, stats_move
 from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.reviews.periods import period_open
 from xeploai.testing import make_person
 
 pytestmark = pytest.mark.django_db

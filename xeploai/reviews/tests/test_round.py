@@ -297,7 +297,7 @@ def test_the_ledger_keeps_every_step_immutably(cast, round_):
 
 def test_a_new_member_is_not_rated_and_counted_with_the_reason(cast, round_):
     person = make_person(cast.cell_a2, admission_date=dt.date(2026, 9, 1), official_date=None)
-    from xeploai.cycles.services import period_open
+    from xeploai.reviews.periods import period_open
 
     period_open(actor=None, period=round_.period)
     evaluation = Evaluation.objects.get(period=round_.period, person=person)

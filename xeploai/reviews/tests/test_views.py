@@ -118,7 +118,7 @@ def test_the_board_and_round_pages_use_a_constant_number_of_queries(
     cell = make_unit("chi_bo", cast.org_a)
     for _ in range(5):
         make_person(cell)
-    from xeploai.cycles.services import period_open
+    from xeploai.reviews.periods import period_open
 
     period_open(actor=None, period=round_.period)
     for url, before in zip(urls, counts, strict=True):
@@ -202,7 +202,7 @@ def test_progress_counts_the_not_rated_as_the_round_page_does(client, cast, roun
     """A member not rated (suspended) writes no review: the progress page once counted them as
     having done every step — a review submitted that the round page did not count, and a
     decision no one had made."""
-    from xeploai.cycles.progress import progress
+    from xeploai.reviews.progress import progress
 
     unit = cast.cell_a1
     today = dt.date(2026, 12, 1)

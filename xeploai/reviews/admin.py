@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xeploai.cycles.models import Deadline, Period
-from xeploai.cycles.services import period_open
 from xeploai.org.admin import AuditedAdmin
+from xeploai.reviews.periods import period_open
 
 
 class DeadlineInline(admin.TabularInline):

@@ -1,0 +1,192 @@
+"""Opening a period: every subject in its scope gets its evaluation; reminders of the late."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from xeploai.audit.services import audit_record
+from xeploai.cycles.models import Period, PeriodStatus
+from xeploai.lib.bulk import insert_rows
+from xeploai.org.models import SEGMENT, OrgUnit, Person, PersonStatus, Position, UnitKind
+from xeploai.reports.stats import stats_rebuild
+from xeploai.reviews import subjects
+from xeploai.reviews.eligibility import member_not_rated_reason, org_not_rated_reason
+from xeploai.reviews.formcodes import form_code_for
+from xeploai.reviews.models import Evaluation, SubjectKind
+
+EVALUATION_FIELDS = (
+    "period",
+    "kind",
+    "person",
+    "unit",
+    "decider",
+    "group",
+    "form_code",
+    "not_rated_reason",
+)
+
+
+def _org_subjects(units: list[OrgUnit]) -> list[tuple[str, OrgUnit]]:
+    """(subject kind, unit) for every organization subject in the scope (rules.md §1.4)."""
+    result: list[tuple[str, OrgUnit]] = []
+    for unit in units:
+        if unit.kind == UnitKind.CELL:
+            result.append((SubjectKind.CELL, unit))
+        elif unit.is_grassroots:
+            result.append((SubjectKind.GRASSROOTS, unit))
+            if unit.has_committee:
+                result.append((SubjectKind.COMMITTEE, unit))
+    return result
+
+
+@transaction.atomic
+def period_open(*, actor: Any, period: Period) -> int:
+    """Create the evaluation of every subject in the period's scope; return how many were new.
+
+    Safe to run again (after new members or units were added): existing evaluations are kept.
+    """
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status == PeriodStatus.CLOSED:
+        raise ValidationError(_("Đợt đánh giá đã kết thúc, không thể mở lại."))
+    on = period.evaluation_date
+    units = list(
+        OrgUnit.objects.in_subtree(period.scope_root.path)
+        .filter(Q(dissolved__isnull=True) | Q(dissolved__gt=on))
+        .filter(Q(established__isnull=True) | Q(established__lte=on))
+    )
+    # A unit counts only if its whole chain up to the scope root does (e.g. not yet founded).
+    by_path: dict[str, OrgUnit] = {}
+    for unit in sorted(units, key=lambda u: u.path):
+        if unit.path == period.scope_root.path or unit.path[:-SEGMENT] in by_path:
+            by_path[unit.path] = unit
+    units = list(by_path.values())
+    existing_people = set(
+        Evaluation.objects.filter(period=period, person__isnull=False).values_list(
+            "person_id", flat=True
+        )
+    )
+    existing_orgs = set(
+        Evaluation.objects.filter(period=period, person__isnull=True).values_list("kind", "unit_id")
+    )
+    # rows of (period, kind, person, unit, decider, group, form, not-rated reason)
+    new: list[tuple[Any, ...]] = []
+    for kind, unit in _org_subjects(units):
+        if (kind, unit.pk) in existing_orgs:
+            continue
+        decider = (
+            subjects.cell_decider(unit, by_path)
+            if kind == SubjectKind.CELL
+            else subjects.grassroots_decider(unit, by_path)
+        )
+        reason = org_not_rated_reason(unit, on, period.ruleset)
+        new.append(
+            (
+                period.pk,
+                kind,
+                None,
+                unit.pk,
+                decider.pk,
+                kind,
+                form_code_for(period.ruleset, kind=kind),
+                reason,
+            )
+        )
+    cells = {u.pk: u for u in units if u.is_cell}
+    positions: dict[int, list[tuple[str, dt.date, dt.date | None]]] = defaultdict(list)
+    for person_id, group, start, end in Position.objects.filter(
+        person__unit__in=list(cells)
+    ).values_list("person_id", "group", "appointed", "ended"):
+        positions[person_id].append((group, start, end))
+    people = Person.objects.filter(
+        unit__in=list(cells), status__in=PersonStatus.present(), admission_date__lte=on
+    ).values_list("id", "unit_id", "status", "admission_date", "in_political_system")
+    reasons: dict[tuple[str, dt.date], str] = {}  # the answer depends on these two facts only
+    deciders: dict[int, int] = {}
+    for person_id, unit_id, status, admitted, in_system in people.iterator(chunk_size=5000):
+        if person_id in existing_people:
+            continue
+        cell = cells[unit_id]
+        if unit_id not in deciders:
+            deciders[unit_id] = subjects.member_decider(cell, by_path).pk
+        if (status, admitted) not in reasons:
+            reasons[(status, admitted)] = member_not_rated_reason(
+                Person(status=status, admission_date=admitted), on, period.ruleset
+            )
+        group = subjects.member_group(positions.get(person_id, []), on)
+        form = form_code_for(
+            period.ruleset,
+            kind=SubjectKind.MEMBER,
+            has_post=group != "khong_chuc_vu",
+            in_political_system=in_system,
+        )
+        new.append(
+            (
+                period.pk,
+                SubjectKind.MEMBER,
+                person_id,
+                unit_id,
+                deciders[unit_id],
+                group,
+                form,
+                reasons[(status, admitted)],
+            )
+        )
+    insert_rows(Evaluation, EVALUATION_FIELDS, new)
+    stats_rebuild(period)
+    if period.status == PeriodStatus.DRAFT:
+        period.status = PeriodStatus.OPEN
+        period.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="period_open",
+        obj=period,
+        unit_path=period.scope_root.path,
+        after={"created_evaluations": len(new), "status": period.status},
+    )
+    return len(new)
+
+
+@transaction.atomic
+def reminders_send(*, actor: Any, unit: OrgUnit, period: Period, today: dt.date) -> int:
+    """Remind every member whose self-review is late: on screen, and by e-mail when known."""
+    from django.core.mail import send_mass_mail
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from xeploai.cycles.models import Notice
+    from xeploai.reviews.progress import late_members
+
+    late = late_members(unit, period, today)
+    notices: list[Notice] = []
+    mails: list[tuple[str, str, str, list[str]]] = []
+    subject = _("Nhắc nộp bản kiểm điểm — {period}").format(period=period.name)
+    for evaluation in late:
+        person = evaluation.person
+        if person is None or person.user is None:
+            continue
+        text = _("Đồng chí chưa nộp bản kiểm điểm {period}; hạn đã qua.").format(period=period.name)
+        link = reverse("review_detail", args=[evaluation.pk])
+        notices.append(Notice(user=person.user, text=text, link=link, created_at=timezone.now()))
+        if person.user.email:
+            mails.append(
+                (subject, f"{text}\n{link}", settings.DEFAULT_FROM_EMAIL, [person.user.email])
+            )
+    Notice.objects.bulk_create(notices)
+    if mails:
+        send_mass_mail(mails, fail_silently=False)
+    audit_record(
+        actor=actor,
+        action="reminders_send",
+        obj=period,
+        unit_path=unit.path,
+        after={"unit": unit.code, "late": len(late), "notices": len(notices), "emails": len(mails)},
+    )
+    return len(notices)
