@@ -112,7 +112,7 @@ def pick_units(root: Any, period: Any) -> dict[str, Any]:
     from django.db.models import Sum
 
     from xeploai.org.models import OrgUnit
-    from xeploai.reports.models import UnitStat
+    from xeploai.reviews.models import UnitStat
 
     def largest(depth: int, under: str) -> Any:
         row = (

@@ -25,8 +25,8 @@ def main() -> None:
     django.setup()
     from xeploai.ballots.models import Ballot, BallotStatus
     from xeploai.cycles.models import Period
-    from xeploai.reports.stats import stats_differences
     from xeploai.reviews.models import Evaluation, LedgerStage, Proposal, Stage
+    from xeploai.reviews.stats import stats_differences
 
     period = Period.objects.get(pk=period_id)
     differences = stats_differences(period)

@@ -18,9 +18,9 @@ from playwright.sync_api import Browser, Page, expect
 from xeploai.ballots.models import Ballot
 from xeploai.e2e.conftest import PHONE, Screen
 from xeploai.org.models import CivilServiceRating, Person
-from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews import services
 from xeploai.reviews.models import CommentSource, Evaluation, Stage, SubjectKind
+from xeploai.reviews.stats import stats_rebuild
 from xeploai.seed.demo import DEMO_PASSWORD, seed_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -32,10 +32,10 @@ from xeploai.org.models import (
     Position,
     UnitKind,
 )
-from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews import subjects
 from xeploai.reviews.formcodes import form_code_for
 from xeploai.reviews.models import Evaluation, LedgerStage, Proposal, Stage, SubjectKind
+from xeploai.reviews.stats import stats_rebuild
 
 NEW_FIELDS = (
     "id",

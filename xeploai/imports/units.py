@@ -18,8 +18,8 @@ from xeploai.imports.rows import Problems, Row, chunked
 from xeploai.org.counts import member_counts_rebuild
 from xeploai.org.models import ALLOWED_PARENT_KINDS, OrgType, OrgUnit, Person, UnitKind
 from xeploai.org.services import unit_move, units_bulk_create
-from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews.models import Evaluation
+from xeploai.reviews.stats import stats_rebuild
 
 FIELDS = ("name", "kind", "org_type", "established", "dissolved", "has_committee")
 DEFAULTS: dict[str, Any] = {

@@ -1,6 +1,6 @@
 """Keep ``MemberCount`` current: a move per change, a set-based rebuild after bulk loads.
 
-Like ``reports.stats``: every org service that changes a person's status or unit, or a unit's
+Like ``reviews.stats``: every org service that changes a person's status or unit, or a unit's
 cell-ness or place, calls ``member_count_move`` (or ``member_count_subtree_moved``) in its
 own transaction; the people import adds its changes with ``member_counts_add``; other bulk
 loads (the units import, seed-demo, the generator) call ``member_counts_rebuild``.

@@ -21,7 +21,6 @@ from xeploai import rules
 from xeploai.cycles.models import Period, Step
 from xeploai.org.models import OrgUnit, UnitKind
 from xeploai.reports import fetch
-from xeploai.reports.models import NOT_RATED_PREFIX, PENDING
 from xeploai.reports.records import (
     BLOCKS,
     LEVELS,
@@ -40,7 +39,7 @@ from xeploai.reports.records import (
     UnitRef,
     UnratedUnit,
 )
-from xeploai.reviews.models import SubjectKind
+from xeploai.reviews.models import NOT_RATED_PREFIX, PENDING, SubjectKind
 
 QUERIES = 4  # what compute_report costs, pinned by tests/test_compute.py
 

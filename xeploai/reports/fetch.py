@@ -16,7 +16,7 @@ from django.db import connection
 
 from xeploai.cycles.models import Deadline, Period
 from xeploai.org.models import Level, OrgUnit
-from xeploai.reports.models import PoolStat, UnitStat
+from xeploai.reviews.models import PoolStat, UnitStat
 
 UNIT = OrgUnit._meta.db_table
 STAT = UnitStat._meta.db_table

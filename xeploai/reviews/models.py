@@ -300,3 +300,64 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation}: {self.get_status_display()}"
+
+
+# Statistics kept current by the decision services, so that reports read O(units), not members.
+#
+# ``UnitStat``: for each (period, unit, block, bucket) the number of subjects of that block in the
+# unit's whole subtree (the unit included) whose result falls in that bucket. A report for a unit
+# reads its own rows; the drill-down reads its children's rows.
+#
+# ``PoolStat``: the same counts per deciding body and quota group (for the quota findings).
+#
+# Buckets are the four levels, ``PENDING`` (not decided yet) and ``NR:<reason>`` (not rated).
+PENDING = "PENDING"
+NOT_RATED_PREFIX = "NR:"
+
+
+class UnitStat(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField()
+    block = models.CharField(max_length=20)
+    bucket = models.CharField(max_length=30)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp theo tổ chức")
+        verbose_name_plural = _("số liệu tổng hợp theo tổ chức")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "path", "block", "bucket"], name="unitstat_unique"
+            )
+        ]
+        db_table = "reports_unitstat"  # the table kept its name when the model left reports
+        indexes = [models.Index(fields=["period", "depth", "path"])]
+
+    def __str__(self) -> str:
+        return f"{self.path} {self.block} {self.bucket}: {self.n}"
+
+
+class PoolStat(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    decider = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    decider_path = models.CharField(max_length=255)
+    block = models.CharField(max_length=20)
+    group = models.CharField(max_length=30)
+    bucket = models.CharField(max_length=30)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("số liệu theo cấp quyết định và nhóm")
+        verbose_name_plural = _("số liệu theo cấp quyết định và nhóm")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "decider", "block", "group", "bucket"], name="poolstat_unique"
+            )
+        ]
+        db_table = "reports_poolstat"
+        indexes = [models.Index(fields=["period", "decider_path"])]
+
+    def __str__(self) -> str:
+        return f"{self.decider_path} {self.block}/{self.group} {self.bucket}: {self.n}"

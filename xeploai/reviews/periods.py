@@ -16,11 +16,11 @@ from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.lib.bulk import insert_rows
 from xeploai.org.models import SEGMENT, OrgUnit, Person, PersonStatus, Position, UnitKind
-from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews import subjects
 from xeploai.reviews.eligibility import member_not_rated_reason, org_not_rated_reason
 from xeploai.reviews.formcodes import form_code_for
 from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.reviews.stats import stats_rebuild
 
 EVALUATION_FIELDS = (
     "period",

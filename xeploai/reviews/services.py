@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from xeploai.audit.services import audit_event, audit_record, audit_record_all
 from xeploai.cycles.models import PeriodStatus
 from xeploai.org.models import Level, OrgUnit
-from xeploai.reports.stats import bucket_of, stats_move
 from xeploai.reviews import checks
 from xeploai.reviews.models import (
     Comment,
@@ -31,6 +30,7 @@ from xeploai.reviews.models import (
     Stage,
     SubjectKind,
 )
+from xeploai.reviews.stats import result_set
 
 EDITABLE = (Stage.PENDING, Stage.DRAFT, Stage.RETURNED)
 STATE_FIELDS = ("stage", "level", "not_rated_reason", "self_level", "ballot_level", "cell_level")
@@ -338,9 +338,7 @@ def proposal_record(
     before = _state(evaluation)
     evaluation.cell_level = level
     if not_rated_reason != evaluation.not_rated_reason and not evaluation.level:
-        old = bucket_of(evaluation.level, evaluation.not_rated_reason)
-        evaluation.not_rated_reason = not_rated_reason
-        stats_move(evaluation, old, bucket_of(evaluation.level, evaluation.not_rated_reason))
+        result_set(evaluation, level=evaluation.level, not_rated_reason=not_rated_reason)
     evaluation.stage = Stage.PROPOSED
     if evaluation.kind != SubjectKind.MEMBER:
         evaluation.reviewed = True
@@ -425,14 +423,11 @@ def decision_record(
     if problems:
         raise ValidationError(problems)
     before = _state(evaluation)
-    old_bucket = bucket_of(evaluation.level, evaluation.not_rated_reason)
-    evaluation.level = level
-    evaluation.not_rated_reason = not_rated_reason
+    result_set(evaluation, level=level, not_rated_reason=not_rated_reason)
     evaluation.stage = Stage.DECIDED
     evaluation.decided_at = timezone.now()
     evaluation.decided_by = actor if getattr(actor, "pk", None) else None
     _save(evaluation, ["level", "not_rated_reason", "stage", "decided_at", "decided_by"])
-    stats_move(evaluation, old_bucket, bucket_of(level, not_rated_reason))
     stage = (
         LedgerStage.GRASSROOTS
         if evaluation.kind in (SubjectKind.MEMBER, SubjectKind.CELL)
@@ -490,11 +485,9 @@ def evaluation_reopen(
     if not reason.strip():
         raise ValidationError({"reason": _("Cần ghi lý do mở lại để xếp loại lại.")})
     before = _state(evaluation)
-    old_bucket = bucket_of(evaluation.level, evaluation.not_rated_reason)
-    evaluation.level = ""
+    result_set(evaluation, level="", not_rated_reason=evaluation.not_rated_reason)
     evaluation.stage = Stage.SENT
     _save(evaluation, ["level", "stage"])
-    stats_move(evaluation, old_bucket, bucket_of("", evaluation.not_rated_reason))
     _ledger(evaluation, LedgerStage.REOPEN, actor, reason=reason)
     _audit(actor, "evaluation_reopen", evaluation, before, reason=reason)
     return evaluation

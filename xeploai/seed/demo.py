@@ -30,8 +30,8 @@ from xeploai.org.models import (
     RoleAssignment,
     UnitKind,
 )
-from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews.periods import period_open
+from xeploai.reviews.stats import stats_rebuild
 from xeploai.seed.demo_bloc import ROOT_CODE, BlocBuilder, evaluation_date
 from xeploai.seed.demo_results import (
     advance_current_round,

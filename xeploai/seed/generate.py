@@ -16,7 +16,7 @@ Speed comes from doing as little as possible in Python:
 - on PostgreSQL the secondary indexes and foreign keys of the big tables are dropped before the
   load and created again after it (one sort per index instead of millions of index inserts),
   then the tables are analyzed;
-- the statistics are rebuilt set-based (``reports.stats.stats_rebuild``).
+- the statistics are rebuilt set-based (``reviews.stats.stats_rebuild``).
 
 Who may be rated and why not is asked of the rule engine once per case
 (``member_not_rated_reason``) and turned into SQL conditions, so the generated evaluations
@@ -55,11 +55,17 @@ from xeploai.org.models import (
     UnitKind,
 )
 from xeploai.org.services import path_for
-from xeploai.reports.models import PoolStat, UnitStat
-from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews.eligibility import member_not_rated_reason
 from xeploai.reviews.formcodes import form_code_for
-from xeploai.reviews.models import Evaluation, NotRatedReason, Stage, SubjectKind
+from xeploai.reviews.models import (
+    Evaluation,
+    NotRatedReason,
+    PoolStat,
+    Stage,
+    SubjectKind,
+    UnitStat,
+)
+from xeploai.reviews.stats import stats_rebuild
 from xeploai.seed import names
 from xeploai.seed.demo import evaluation_date, year_period
 

@@ -54,7 +54,7 @@ print("finished", flush=True)
 INSPECT = """
 import django; django.setup()
 from xeploai.reviews.models import Evaluation, Stage
-from xeploai.reports.stats import stats_differences
+from xeploai.reviews.stats import stats_differences
 from xeploai.cycles.models import Period
 decided = Evaluation.objects.filter(period__year=2026, stage=Stage.DECIDED, kind="dang_vien").count()
 sent = Evaluation.objects.filter(period__year=2026, stage=Stage.SENT, kind="dang_vien").count()

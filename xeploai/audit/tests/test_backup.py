@@ -25,7 +25,7 @@ for model in apps.get_models():
         continue
     rows = list(model._default_manager.order_by("pk").values())
     digest[model._meta.label] = hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()[:16]
-from xeploai.reports.models import UnitStat
+from xeploai.reviews.models import UnitStat
 from xeploai.cycles.models import Period
 from xeploai.org.models import OrgUnit
 root = OrgUnit.objects.get(code="DEMO")
@@ -36,7 +36,7 @@ print(json.dumps(digest, sort_keys=True))
 DAMAGE = """
 import django; django.setup()
 from xeploai.reviews.models import Evaluation
-from xeploai.reports.stats import stats_rebuild
+from xeploai.reviews.stats import stats_rebuild
 from xeploai.cycles.models import Period
 Evaluation.objects.filter(period__year=2025, level="HTTNV").update(level="KHTNV")
 stats_rebuild(Period.objects.get(year=2025))

@@ -15,8 +15,7 @@ from xeploai.audit.models import AuditEvent
 from xeploai.cycles.models import Period
 from xeploai.imports.columns import SHEETS
 from xeploai.org.models import Membership, OrgUnit, Person
-from xeploai.reports.models import UnitStat
-from xeploai.reviews.models import Evaluation, Proposal
+from xeploai.reviews.models import Evaluation, Proposal, UnitStat
 
 TODAY = dt.date(2026, 3, 1)
 Writer = Callable[..., Path]

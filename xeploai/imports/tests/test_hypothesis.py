@@ -43,8 +43,7 @@ from xeploai.lib.cells import append_text_row, write_text
 from xeploai.lib.sheets import count_rows, formula_cells, sheet_parts
 from xeploai.lib.text import clean_text, fold
 from xeploai.org.models import Membership, OrgUnit, Person
-from xeploai.reports.models import UnitStat
-from xeploai.reviews.models import Evaluation, Proposal
+from xeploai.reviews.models import Evaluation, Proposal, UnitStat
 
 pytestmark = pytest.mark.django_db
 

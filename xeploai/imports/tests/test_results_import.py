@@ -8,9 +8,8 @@ from xeploai.imports.services import import_file
 from xeploai.imports.tests.conftest import TODAY, fingerprint, headers, write_xlsx
 from xeploai.lib.numbers import percent
 from xeploai.org.models import Level
-from xeploai.reports.models import UnitStat
-from xeploai.reports.stats import stats_differences
-from xeploai.reviews.models import Evaluation, LedgerStage, Proposal, Stage, SubjectKind
+from xeploai.reviews.models import Evaluation, LedgerStage, Proposal, Stage, SubjectKind, UnitStat
+from xeploai.reviews.stats import stats_differences
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from xeploai.reports.stats import stats_rebuild
 from xeploai.reports.tests.factories import evaluate, make_people, make_period
 from xeploai.reviews.models import SubjectKind
+from xeploai.reviews.stats import stats_rebuild
 
 
 @pytest.fixture

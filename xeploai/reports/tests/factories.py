@@ -13,8 +13,7 @@ import itertools
 from xeploai.cycles.models import Period, PeriodKind, Step, ruleset_key_for_year
 from xeploai.cycles.services import period_create
 from xeploai.org.models import OrgUnit, Person
-from xeploai.reports.models import NOT_RATED_PREFIX, PENDING
-from xeploai.reviews.models import Evaluation, Stage, SubjectKind
+from xeploai.reviews.models import NOT_RATED_PREFIX, PENDING, Evaluation, Stage, SubjectKind
 
 _serial = itertools.count(1)
 

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from xeploai.org.models import ExcellenceGroup, UnitKind
 from xeploai.reports.compute import QUERIES, compute_report
 from xeploai.reports.records import Block, Counts, Denominator, Options, QuotaBase, change
-from xeploai.reports.stats import stats_rebuild
 from xeploai.reports.tests.factories import evaluate, make_period
 from xeploai.reports.wording import change_text, count, pct
 from xeploai.reviews.models import SubjectKind
+from xeploai.reviews.stats import stats_rebuild
 from xeploai.testing import make_unit
 
 AS_OF = dt.date(2026, 12, 31)

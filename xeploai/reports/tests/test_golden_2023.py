@@ -20,10 +20,10 @@ import pytest
 from xeploai.org.models import OrgUnit, UnitKind
 from xeploai.org.services import units_bulk_create
 from xeploai.reports.compute import compute_report
-from xeploai.reports.stats import stats_rebuild
 from xeploai.reports.tests.factories import make_people, make_period
 from xeploai.reports.wording import block_sentence
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
+from xeploai.reviews.stats import stats_rebuild
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,7 @@ from xeploai.cycles.models import Period
 from xeploai.org.models import Membership, OrgUnit, Person, UnitKind
 from xeploai.reports import fetch
 from xeploai.reports.compute import QUERIES, compute_report
-from xeploai.reports.models import UnitStat
-from xeploai.reviews.models import Evaluation
+from xeploai.reviews.models import Evaluation, UnitStat
 from xeploai.seed.generate import generate_country
 
 pytestmark = pytest.mark.django_db

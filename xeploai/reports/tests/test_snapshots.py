@@ -12,9 +12,9 @@ from xeploai.reports.payload import sha256, to_payload
 from xeploai.reports.records import Denominator, Options
 from xeploai.reports.selectors import snapshot_changed, snapshot_report
 from xeploai.reports.services import snapshot_send
-from xeploai.reports.stats import stats_rebuild
 from xeploai.reports.tests.factories import evaluate
 from xeploai.reviews.models import SubjectKind
+from xeploai.reviews.stats import stats_rebuild
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from xeploai.audit.models import AuditEvent
 from xeploai.org.models import UnitKind
-from xeploai.reports.stats import stats_rebuild
 from xeploai.reports.tests.factories import evaluate
 from xeploai.reviews.models import SubjectKind
+from xeploai.reviews.stats import stats_rebuild
 from xeploai.testing import make_unit
 
 pytestmark = pytest.mark.django_db

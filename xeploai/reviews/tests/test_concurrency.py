@@ -17,9 +17,9 @@ from django.db import connection
 
 from xeploai.ballots import services as ballots
 from xeploai.ballots.models import BallotMode, PaperEntry, Tally
-from xeploai.reports.stats import stats_differences
 from xeploai.reviews import services
 from xeploai.reviews.models import CommentSource, Evaluation, LedgerStage, SubjectKind
+from xeploai.reviews.stats import stats_differences
 from xeploai.testing import make_round
 
 pytestmark = pytest.mark.django_db(transaction=True)

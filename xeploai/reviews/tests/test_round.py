@@ -7,10 +7,16 @@ from django.core.exceptions import ValidationError
 
 from xeploai.audit.models import AuditEvent
 from xeploai.org.models import Level
-from xeploai.reports.models import UnitStat
-from xeploai.reports.stats import stats_differences
 from xeploai.reviews import services
-from xeploai.reviews.models import CommentSource, Evaluation, LedgerStage, Stage, SubjectKind
+from xeploai.reviews.models import (
+    CommentSource,
+    Evaluation,
+    LedgerStage,
+    Stage,
+    SubjectKind,
+    UnitStat,
+)
+from xeploai.reviews.stats import stats_differences
 from xeploai.testing import make_person, make_round
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.db import transaction
 
 from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.org.models import OrgUnit, Person, UnitKind
-from xeploai.reports.stats import stats_differences
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
+from xeploai.reviews.stats import stats_differences
 from xeploai.seed.generate import CountryExists, Plan, generate_country
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,9 @@ import pytest
 from xeploai.cycles.models import PeriodKind
 from xeploai.cycles.services import period_create
 from xeploai.org.models import Level
-from xeploai.reports.models import PENDING, PoolStat, UnitStat
-from xeploai.reports.stats import bucket_of, stats_differences, stats_move
-from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.reviews.models import PENDING, Evaluation, PoolStat, SubjectKind, UnitStat
 from xeploai.reviews.periods import period_open
+from xeploai.reviews.stats import bucket_of, result_set, stats_differences, stats_move
 from xeploai.testing import make_person
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +71,21 @@ def test_buckets():
     assert bucket_of("HTTNV", "") == "HTTNV"
     assert bucket_of("", "MIEN_SINH_HOAT") == "NR:MIEN_SINH_HOAT"
     assert bucket_of("", "") == PENDING
+
+
+def test_setting_a_result_moves_the_subject_out_of_its_old_bucket(period, cast):
+    evaluation = Evaluation.objects.select_related("unit", "decider").get(
+        period=period, person=cast.member_a1
+    )
+    result_set(evaluation, level=Level.HTNV, not_rated_reason="")
+    evaluation.save()
+    assert n(period, cast.cell_a1, SubjectKind.MEMBER, Level.HTNV) == 1
+    assert stats_differences(period) == []
+    result_set(
+        evaluation, level="", not_rated_reason="VANG_MAT_CHUA_XL"
+    )  # to not rated, from a level
+    evaluation.save()
+    assert (evaluation.level, evaluation.not_rated_reason) == ("", "VANG_MAT_CHUA_XL")
+    assert n(period, cast.cell_a1, SubjectKind.MEMBER, Level.HTNV) == 0
+    assert n(period, cast.root, SubjectKind.MEMBER, "NR:VANG_MAT_CHUA_XL") == 1
+    assert stats_differences(period) == []

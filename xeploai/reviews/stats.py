@@ -1,7 +1,8 @@
 """Keep ``UnitStat`` and ``PoolStat`` current: a move per decision, a rebuild per period.
 
-Every service that changes an evaluation's result calls ``stats_move`` in the same transaction,
-so a decision is visible in every ancestor's report as soon as it commits.
+Every service that changes an evaluation's result does it through ``result_set`` (which calls
+``stats_move``) in the same transaction, so a decision is visible in every ancestor's report as
+soon as it commits.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from django.db.models.functions import Concat
 
 from xeploai.cycles.models import Period
 from xeploai.org.models import SEGMENT, OrgUnit
-from xeploai.reports.models import NOT_RATED_PREFIX, PENDING, PoolStat, UnitStat
-from xeploai.reviews.models import Evaluation
+from xeploai.reviews.models import NOT_RATED_PREFIX, PENDING, Evaluation, PoolStat, UnitStat
 
 
 def bucket_of(level: str, not_rated_reason: str) -> str:
@@ -71,6 +71,16 @@ def _ensure_unit_rows(period_id: int, path: str, block: str, bucket: str) -> Non
         ],
         ignore_conflicts=True,
     )
+
+
+def result_set(evaluation: Evaluation, *, level: str, not_rated_reason: str) -> None:
+    """Set a subject's result (its level and not-rated reason) and move it between the buckets
+    of the statistics — the one way a service changes a result. The caller saves the evaluation
+    in the same transaction."""
+    old_bucket = bucket_of(evaluation.level, evaluation.not_rated_reason)
+    evaluation.level = level
+    evaluation.not_rated_reason = not_rated_reason
+    stats_move(evaluation, old_bucket, bucket_of(level, not_rated_reason))
 
 
 def stats_move(evaluation: Evaluation, old_bucket: str, new_bucket: str) -> None:
