@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: help venv demo serve test test-e2e check lint format typecheck migrations-check messages bench clean
+.PHONY: help venv demo serve test test-e2e check lint format typecheck migrations-check layers messages bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -50,11 +50,14 @@ migrations-check: $(STAMP)  ## Django system checks and no missing migration
 	$(BIN)/xeploai check
 	$(BIN)/xeploai makemigrations --check --dry-run
 
+layers: $(STAMP)  ## imports go down the layers only (docs/decisions/0006-layer-order.md)
+	$(BIN)/pytest -q -p no:xdist xeploai/tests/test_layers.py
+
 messages: $(STAMP)  ## refresh and compile the English catalogue (source strings are Vietnamese)
 	cd xeploai && ../$(BIN)/xeploai makemessages -l en --no-obsolete --no-location -i 'tests/*' -i testing.py
 	cd xeploai && ../$(BIN)/xeploai compilemessages
 
-check: lint typecheck migrations-check test  ## every gate: lint, types, checks, migrations, tests
+check: lint typecheck migrations-check layers test  ## every gate: lint, types, checks, migrations, layers, tests
 
 bench: $(STAMP)  ## the benchmarks (results appended to docs/benchmarks.md)
 	$(BIN)/python -m pip install -q -e '.[bench]'

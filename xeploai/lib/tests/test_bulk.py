@@ -88,15 +88,6 @@ def test_the_lock_is_taken_inside_a_transaction(cast):
     assert connection.vendor in ("sqlite", "postgresql")
 
 
-@pytest.mark.parametrize(
-    "text", ["Nguyễn Văn Đức", "ĐẶNG THỊ THU HƯƠNG", "Lê Ngọc Ánh", "Phạm  Hùng", "", "𝔄 Lạ"]
-)
-def test_the_fast_fold_equals_the_library_fold(text):
-    from xeploai.imports.cells import _clean, fold_clean
-
-    assert fold_clean(_clean(text), {}) == fold(text)
-
-
 def test_allocated_ids_are_consecutive_or_listed(cast):
     ids = bulk.allocate_ids(Person, 50)
     assert len(set(ids)) == 50 and ids == sorted(ids)
