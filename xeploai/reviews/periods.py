@@ -8,18 +8,22 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record
-from xeploai.cycles.models import Period, PeriodStatus
+from xeploai.cycles.models import Notice, Period, PeriodStatus
 from xeploai.lib.bulk import insert_rows
 from xeploai.org.models import SEGMENT, OrgUnit, Person, PersonStatus, Position, UnitKind
 from xeploai.reviews import subjects
 from xeploai.reviews.eligibility import member_not_rated_reason, org_not_rated_reason
 from xeploai.reviews.formcodes import form_code_for
 from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.reviews.progress import late_members
 from xeploai.reviews.stats import stats_rebuild
 
 EVALUATION_FIELDS = (
@@ -157,13 +161,6 @@ def period_open(*, actor: Any, period: Period) -> int:
 @transaction.atomic
 def reminders_send(*, actor: Any, unit: OrgUnit, period: Period, today: dt.date) -> int:
     """Remind every member whose self-review is late: on screen, and by e-mail when known."""
-    from django.core.mail import send_mass_mail
-    from django.urls import reverse
-    from django.utils import timezone
-
-    from xeploai.cycles.models import Notice
-    from xeploai.reviews.progress import late_members
-
     late = late_members(unit, period, today)
     notices: list[Notice] = []
     mails: list[tuple[str, str, str, list[str]]] = []

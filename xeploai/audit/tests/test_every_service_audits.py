@@ -40,7 +40,7 @@ EXEMPT = {
 
 def _functions() -> dict[str, ast.FunctionDef]:
     found: dict[str, ast.FunctionDef] = {}
-    # reviews/periods.py holds period_open and reminders_send, services moved down from cycles
+    # reviews/periods.py holds period_open and reminders_send, services moved up from cycles
     paths = [*PACKAGE.glob("*/services.py"), PACKAGE / "reviews" / "periods.py"]
     for path in sorted(paths):
         tree = ast.parse(path.read_text(encoding="utf-8"))
