@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 
 from xeploai import rules
 from xeploai.cycles.models import Period, PeriodKind
-from xeploai.cycles.services import period_create, period_open
+from xeploai.cycles.services import period_create
 from xeploai.reports.compute import compute_report
 from xeploai.reviews import services
 from xeploai.reviews.models import CommentSource, Evaluation, SubjectKind
+from xeploai.reviews.periods import period_open
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2027, 12, 15)
