@@ -10,7 +10,14 @@ from django.utils import timezone
 
 from xeploai.audit.models import AuditEvent
 from xeploai.cycles.context import notices
-from xeploai.cycles.models import Deadline, Notice, Period, PeriodKind, RuleSetKey, Step
+from xeploai.cycles.models import (
+    Deadline,
+    Notice,
+    Period,
+    PeriodKind,
+    Step,
+    ruleset_key_for_year,
+)
 from xeploai.cycles.services import period_create
 from xeploai.org.models import UnitKind
 from xeploai.testing import make_unit
@@ -22,7 +29,7 @@ def create(cast, **fields):
     values = {
         "name": "Kiểm điểm năm 2026",
         "year": 2026,
-        "ruleset": RuleSetKey.QD366,
+        "ruleset": "366-2025",
         "scope_root": cast.root,
         "evaluation_date": dt.date(2026, 12, 10),
     }
@@ -88,16 +95,16 @@ def test_only_a_quarterly_period_has_a_quarter(cast, kind, quarter, valid):
 @pytest.mark.parametrize(
     ("year", "ruleset"),
     [
-        (2019, RuleSetKey.QD132),
-        (2022, RuleSetKey.QD132),
-        (2023, RuleSetKey.QD124),
-        (2024, RuleSetKey.QD124),
-        (2025, RuleSetKey.QD366),
-        (2030, RuleSetKey.QD366),
+        (2015, "132-2018"),  # before the oldest rule set: kept under it
+        (2022, "132-2018"),
+        (2023, "124-2023"),
+        (2024, "124-2023"),
+        (2025, "366-2025"),
+        (2030, "366-2025"),
     ],
 )
 def test_the_rule_set_in_force_follows_the_year(year, ruleset):
-    assert RuleSetKey.for_year(year) == ruleset
+    assert ruleset_key_for_year(year) == ruleset
 
 
 def test_a_period_covers_its_scope_and_finds_last_year_s_from_the_nearest_scope(cast):
