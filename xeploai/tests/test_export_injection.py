@@ -23,10 +23,10 @@ from xeploai.lib.sheets import formula_cells, sheet_parts
 from xeploai.org.models import OrgUnit, Person
 from xeploai.reports.compute import compute_report
 from xeploai.reports.formats import FORMATS, render
-from xeploai.reports.stats import stats_rebuild
 from xeploai.reviews import services
 from xeploai.reviews.documents import self_review_docx
 from xeploai.reviews.models import Evaluation, FollowUp, FollowUpStatus, Stage
+from xeploai.reviews.stats import stats_rebuild
 from xeploai.testing import make_round
 
 pytestmark = pytest.mark.django_db
