@@ -24,8 +24,9 @@ from pathlib import Path
 
 def _fill(subjects: int) -> tuple[object, str]:
     from xeploai.cycles.models import PeriodKind
-    from xeploai.cycles.services import period_create, period_open
+    from xeploai.cycles.services import period_create
     from xeploai.reviews.models import Evaluation, Stage, SubjectKind
+    from xeploai.reviews.periods import period_open
     from xeploai.testing import make_cast, make_person
 
     cast = make_cast()

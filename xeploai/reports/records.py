@@ -13,8 +13,7 @@ from typing import NamedTuple
 
 from xeploai.lib.numbers import percent
 from xeploai.org.models import Level, UnitKind
-from xeploai.reports.models import NOT_RATED_PREFIX, PENDING
-from xeploai.reviews.models import SubjectKind
+from xeploai.reviews.models import NOT_RATED_PREFIX, PENDING, SubjectKind
 
 SCHEMA_VERSION = 1
 
