@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
+from django.utils.translation import gettext as _
 
 from xeploai import __version__
 
@@ -93,7 +94,11 @@ def _add_file(archive: tarfile.TarFile, path: Path, name: str) -> str:
         try:
             archive.addfile(info, reader)
         except OSError as error:  # the file shrank while it was read
-            raise BackupError(f"Không đọc trọn được {path} ({error}); hãy sao lưu lại.") from None
+            raise BackupError(
+                _("Không đọc trọn được {path} ({error}); hãy sao lưu lại.").format(
+                    path=path, error=error
+                )
+            ) from None
     return reader.digest.hexdigest()
 
 
@@ -111,8 +116,10 @@ def _add_media(archive: tarfile.TarFile, media: Path, files: dict[str, str]) -> 
             path = here / name
             if path.is_symlink() or not (path.is_dir() or path.is_file()):
                 raise BackupError(
-                    f"{path} là liên kết hoặc tệp đặc biệt, không sao lưu được — hãy thay bằng "
-                    "tệp thường."
+                    _(
+                        "{path} là liên kết hoặc tệp đặc biệt, không sao lưu được — hãy thay "
+                        "bằng tệp thường."
+                    ).format(path=path)
                 )
         for name in sorted(names):
             arcname = info.name + "/" + name
@@ -146,7 +153,9 @@ def backup(out: Path) -> dict[str, Any]:
                 check=False,
             )
             if result.returncode != 0:
-                raise BackupError(f"pg_dump thất bại: {result.stderr.strip()}")
+                raise BackupError(
+                    _("pg_dump thất bại: {error}").format(error=result.stderr.strip())
+                )
         out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, partial = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
         try:
@@ -182,13 +191,13 @@ def _unsafe(member: tarfile.TarInfo) -> str | None:
     """Why the tar entry ``member`` must not be extracted, or None."""
     name = member.name
     if name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
-        return "đường dẫn tuyệt đối"
+        return _("đường dẫn tuyệt đối")
     if ".." in Path(name).parts or "\\" in name:
-        return "đường dẫn ra ngoài thư mục khôi phục"
+        return _("đường dẫn ra ngoài thư mục khôi phục")
     if member.issym() or member.islnk():
-        return "liên kết"
+        return _("liên kết")
     if not (member.isfile() or member.isdir()):
-        return "tệp đặc biệt"
+        return _("tệp đặc biệt")
     return None
 
 
@@ -198,34 +207,41 @@ def _check_members(archive: tarfile.TarFile, manifest: dict[str, Any]) -> None:
     files = manifest.get("files")
     if manifest.get("format") != FORMAT or not isinstance(files, dict):
         raise BackupError(
-            "Bản sao lưu theo định dạng cũ chỉ có mã băm của cơ sở dữ liệu, không kiểm tra được "
-            "các tệp tải lên — không khôi phục gì; hãy dùng bản sao lưu tạo bằng phiên bản này."
+            _(
+                "Bản sao lưu theo định dạng cũ chỉ có mã băm của cơ sở dữ liệu, không kiểm tra "
+                "được các tệp tải lên — không khôi phục gì; hãy dùng bản sao lưu tạo bằng phiên "
+                "bản này."
+            )
         )
     database = manifest.get("database_file")
     if database not in ("database.sqlite3", "database.pgdump"):
-        raise BackupError("Tệp sao lưu thiếu manifest.json hoặc manifest hỏng.")
+        raise BackupError(_("Tệp sao lưu thiếu manifest.json hoặc manifest hỏng."))
     present = set()
     for member in archive.getmembers():
         why = _unsafe(member)
         top = member.name.split("/")[0]
         if why is None and member.name != "manifest.json" and top not in (database, "media"):
-            why = "không thuộc bản sao lưu"
+            why = _("không thuộc bản sao lưu")
         if why is not None:
             raise BackupError(
-                f"Tệp sao lưu có mục không an toàn: {member.name!r} ({why}) — không khôi phục gì."
+                _("Tệp sao lưu có mục không an toàn: {name} ({why}) — không khôi phục gì.").format(
+                    name=repr(member.name), why=why
+                )
             )
         if member.isfile() and member.name != "manifest.json":
             present.add(member.name)
     unlisted, missing = sorted(present - set(files)), sorted(set(files) - present)
     if unlisted:
         raise BackupError(
-            f"Tệp sao lưu có tệp không ghi trong manifest: {', '.join(unlisted[:5])} — không "
-            "khôi phục gì."
+            _("Tệp sao lưu có tệp không ghi trong manifest: {names} — không khôi phục gì.").format(
+                names=", ".join(unlisted[:5])
+            )
         )
     if missing or database not in files:
         raise BackupError(
-            f"Tệp sao lưu thiếu tệp ghi trong manifest: {', '.join(missing[:5] or [database])} "
-            "— không khôi phục gì."
+            _("Tệp sao lưu thiếu tệp ghi trong manifest: {names} — không khôi phục gì.").format(
+                names=", ".join(missing[:5] or [database])
+            )
         )
 
 
@@ -235,11 +251,15 @@ def restore(source: Path) -> dict[str, Any]:
     Nothing is replaced until every entry of the tar has been checked (no absolute path, no
     ``..``, no link) and every file's SHA-256 matches the manifest."""
     if not source.exists():
-        raise BackupError(f"Không tìm thấy tệp sao lưu {source}.")
+        raise BackupError(_("Không tìm thấy tệp sao lưu {source}.").format(source=source))
     try:
         archive = tarfile.open(source, "r")  # noqa: SIM115 — closed by the with below
     except (tarfile.TarError, OSError) as error:
-        raise BackupError(f"{source} không phải tệp sao lưu của xeploai ({error}).") from None
+        raise BackupError(
+            _("{source} không phải tệp sao lưu của xeploai ({error}).").format(
+                source=source, error=error
+            )
+        ) from None
     with archive, tempfile.TemporaryDirectory() as work:
         work_dir = Path(work)
         try:
@@ -247,23 +267,29 @@ def restore(source: Path) -> dict[str, Any]:
             if not isinstance(manifest, dict):
                 raise ValueError(manifest)
         except (KeyError, ValueError, tarfile.TarError):
-            raise BackupError("Tệp sao lưu thiếu manifest.json hoặc manifest hỏng.") from None
+            raise BackupError(_("Tệp sao lưu thiếu manifest.json hoặc manifest hỏng.")) from None
         engine = "sqlite" if _is_sqlite() else "postgresql"
         if manifest.get("engine") != engine:
             raise BackupError(
-                f"Bản sao lưu là của {manifest.get('engine')}, cơ sở dữ liệu hiện tại là {engine}."
+                _("Bản sao lưu là của {theirs}, cơ sở dữ liệu hiện tại là {ours}.").format(
+                    theirs=manifest.get("engine"), ours=engine
+                )
             )
         try:
             _check_members(archive, manifest)
             archive.extractall(work_dir, filter="data")
         except (tarfile.TarError, OSError) as error:
-            raise BackupError(f"Tệp sao lưu hỏng, không khôi phục gì ({error}).") from None
+            raise BackupError(
+                _("Tệp sao lưu hỏng, không khôi phục gì ({error}).").format(error=error)
+            ) from None
         for name, expected in sorted(manifest["files"].items()):
             if _sha256(work_dir / name) != expected:
-                what = "cơ sở dữ liệu" if name == manifest["database_file"] else name
+                what = _("cơ sở dữ liệu") if name == manifest["database_file"] else name
                 raise BackupError(
-                    f"Tệp {what} trong bản sao lưu bị hỏng hoặc đã bị sửa (sai mã băm) — không "
-                    "khôi phục gì."
+                    _(
+                        "Tệp {what} trong bản sao lưu bị hỏng hoặc đã bị sửa (sai mã băm) — "
+                        "không khôi phục gì."
+                    ).format(what=what)
                 )
         database_file = work_dir / manifest["database_file"]
         connections["default"].close()
@@ -294,7 +320,9 @@ def restore(source: Path) -> dict[str, Any]:
                 check=False,
             )
             if result.returncode != 0:
-                raise BackupError(f"pg_restore thất bại: {result.stderr.strip()[-2000:]}")
+                raise BackupError(
+                    _("pg_restore thất bại: {error}").format(error=result.stderr.strip()[-2000:])
+                )
         media = Path(settings.MEDIA_ROOT)
         if (work_dir / "media").exists():
             if media.exists():

@@ -4,6 +4,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record
 from xeploai.lib.backup import BackupError, backup
@@ -35,4 +36,8 @@ class Command(BaseCommand):
         audit_record(
             actor=None, action="backup", object_type="backup", object_id=target.name, after=manifest
         )
-        self.stdout.write(f"Đã sao lưu vào {target} ({manifest['engine']}).")
+        self.stdout.write(
+            _("Đã sao lưu vào {target} ({engine}).").format(
+                target=target, engine=manifest["engine"]
+            )
+        )

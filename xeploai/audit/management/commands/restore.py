@@ -3,6 +3,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record
 from xeploai.lib.backup import BackupError, restore
@@ -24,15 +25,17 @@ class Command(BaseCommand):
         if not yes:
             if not sys.stdin.isatty():
                 raise CommandError(
-                    "Không có ai để xác nhận (không chạy từ bàn phím): thêm --yes nếu thật sự "
-                    "muốn thay thế toàn bộ dữ liệu. Không thay đổi gì."
+                    _(
+                        "Không có ai để xác nhận (không chạy từ bàn phím): thêm --yes nếu thật "
+                        "sự muốn thay thế toàn bộ dữ liệu. Không thay đổi gì."
+                    )
                 )
             try:
-                answer = input("Toàn bộ dữ liệu hiện có sẽ bị thay thế. Gõ 'co' để tiếp tục: ")
+                answer = input(_("Toàn bộ dữ liệu hiện có sẽ bị thay thế. Gõ 'co' để tiếp tục: "))
             except EOFError:
                 answer = ""
             if answer.strip().lower() not in ("co", "có", "yes"):
-                raise CommandError("Đã hủy, không thay đổi gì.")
+                raise CommandError(_("Đã hủy, không thay đổi gì."))
         try:
             manifest = restore(Path(file))
         except BackupError as error:
@@ -44,4 +47,8 @@ class Command(BaseCommand):
             object_id=Path(file).name,
             after=manifest,
         )
-        self.stdout.write(f"Đã khôi phục từ {file} (sao lưu lúc {manifest['created_at']}).")
+        self.stdout.write(
+            _("Đã khôi phục từ {file} (sao lưu lúc {at}).").format(
+                file=file, at=manifest["created_at"]
+            )
+        )
