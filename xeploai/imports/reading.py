@@ -317,11 +317,7 @@ def _table(
             )
         )
     if len(rows) <= header_index + 1:
-        raise WorkbookError(
-            _(
-                'Sheet "{sheet}" chỉ có dòng tiêu đề (dòng {row}), không có dòng dữ liệu nào.'
-            ).format(sheet=sheet.name, row=header_index + 1)
-        )
+        raise WorkbookError(_header_only(sheet.name, header_index + 1))
     return Table(
         sheet=sheet,
         sheet_name=sheet_name,
@@ -332,3 +328,14 @@ def _table(
         first_row=header_index + 2,
         formula_cells=formulas,
     )
+
+
+def _header_only(sheet: str, header_row: int) -> str:
+    return _('Sheet "{sheet}" chỉ có dòng tiêu đề (dòng {row}), không có dòng dữ liệu nào.').format(
+        sheet=sheet, row=header_row
+    )
+
+
+def header_only_message(table: Table) -> str:
+    """What a table whose rows under the header are all blank is told (as a header alone)."""
+    return _header_only(table.sheet.name, table.first_row - 1)

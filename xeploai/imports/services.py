@@ -25,8 +25,8 @@ from xeploai.audit.services import audit_record
 from xeploai.imports import people, results, units
 from xeploai.imports.columns import SHEETS
 from xeploai.imports.plans import Plan
-from xeploai.imports.problems import Problem
-from xeploai.imports.reading import Table, read_table
+from xeploai.imports.problems import Problem, WorkbookError
+from xeploai.imports.reading import Table, header_only_message, read_table
 from xeploai.imports.rows import Problems, Progress, Row, parse_rows
 from xeploai.lib import bulk
 from xeploai.lib.text import nfc
@@ -204,6 +204,9 @@ def _apply(
             outcome.rows = len(rows)
             report(total, 2 * total, _("Đang đối chiếu với dữ liệu đã có"))
             plan = _plan(kind, rows, problems, scope, reason)
+        if outcome.rows == 0 and not problems:
+            # Blank rows under the header are no data either: the answer of a header alone.
+            raise WorkbookError(header_only_message(table))
         outcome.problems = problems.sorted()
         outcome.problem_count = len(problems)
         outcome.created, outcome.updated, outcome.unchanged = (

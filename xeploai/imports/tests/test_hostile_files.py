@@ -18,6 +18,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from xeploai.checker.template import MEMBER_COLUMNS, ORG_COLUMNS
+from xeploai.imports.columns import SHEETS
 from xeploai.imports.tests.bigfiles import write_raw_xlsx, write_xlsx
 from xeploai.imports.tests.conftest import headers
 
@@ -205,3 +206,17 @@ def test_the_checker_lists_a_thousand_errors_then_counts(tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len([line for line in lines if ", dòng " in line]) == 1000
     assert lines[-1].strip() == "và 200 lỗi khác", lines[-3:]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["people", "units", "results"])
+def test_a_header_followed_by_blank_rows_only_is_refused_with_exit_2(cast, tmp_path, kind):
+    """Blank rows under the header (a template cleared by deleting the cell contents) are no
+    data either: the same answer as a header alone, not "0 created" with exit 0."""
+    header = headers(kind)[:8]
+    rows = [header] + [[""] * len(header) for _ in range(5)] + [[" "] * len(header)]
+    path = write_xlsx(tmp_path / f"blank-{kind}.xlsx", {SHEETS[kind].name: rows})
+    with pytest.raises(CommandError) as error:
+        call_command("import", kind, str(path), stdout=StringIO())
+    assert error.value.returncode == 2, str(error.value)
+    assert "không có dòng dữ liệu nào" in str(error.value)
