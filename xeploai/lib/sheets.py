@@ -192,7 +192,10 @@ def inflate(
             if out:
                 crc = zlib.crc32(out, crc)
                 yield out
-            if decompress is None or not decompress.unconsumed_tail:
+            if decompress is None or decompress.eof:
+                break
+            # A full block may leave output pending inside zlib with no input left over.
+            if not decompress.unconsumed_tail and len(out) < block:
                 break
             out = decompress.decompress(decompress.unconsumed_tail, block)
         if not raw:
