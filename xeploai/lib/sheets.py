@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import operator
 import re
 import struct
 import zipfile
@@ -43,21 +42,26 @@ ERRORS_LISTED = 1000
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})(\d+)"[^>]*>')
 # Byte strings that every formula element contains (a cheap test before any regex).
-_FORMULA_HINTS = (b"<f>", b"<f ", b"<f/>", b":f>", b":f ")
+_FORMULA_HINTS = (b"<f>", b"<f ", b"<f/>", b":f>", b":f ", b":f/>")
 _SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
 _PREFIXED_ROW = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s>/]")
+# XML whitespace other than the space (and what ``\s`` also matches): made spaces before a
+# block is measured.
+_SPACES = (b"\t", b"\n", b"\r", b"\x0b", b"\x0c")
+_TO_SPACE = bytes.maketrans(b"".join(_SPACES), b" " * len(_SPACES))
 # The usual shape of a cell (Excel, openpyxl, LibreOffice): ``<c r="B12" ...``. A block whose
-# every cell has it is measured with two regex passes; any other shape goes through ``_walk``.
+# every cell has it is measured with a few C-speed passes; other shapes go through ``_Walker``.
 _PLAIN_CELL = b'<c r="'
 _CELL_TAGS = (b"<c ", b"<c>", b"<c/")
+_PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
 _PLAIN_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})\d')
 _PLAIN_ROWS = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
+_NOT_A_CELL = re.compile(rb"<c(?![ >/])")
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(["'])(.*?)\1""", re.S)
 _REF = re.compile(rb"([A-Za-z]{0,4})(\d{0,8})")
-_CELL_WITH_R = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*\br\s*=")
-_ROW_NUMBERS = re.compile(rb'<row r="(\d{1,9})"')
-_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]*)>")
+_CELL_WITH_R = re.compile(rb"<c(?=[\s/])[^>]*\sr\s*=")
+_ROW_NUMBERS = re.compile(rb'<row r="(\d{1,8})"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]*)"')
 
 
@@ -239,7 +243,7 @@ def count_rows(archive: zipfile.ZipFile, part: str, stop_after: int, *, block: i
             chunk = stream.read(block)
             data = rest + chunk
             cut = data.rfind(b">") + 1 if chunk else len(data)
-            count += _count_rows(data, cut)
+            count += _count_rows(_spaced(data[:cut]))
             if count > stop_after:
                 return stop_after + 1
             if not chunk:
@@ -247,11 +251,19 @@ def count_rows(archive: zipfile.ZipFile, part: str, stop_after: int, *, block: i
             rest = data[cut:]
 
 
-def _count_rows(data: bytes, cut: int) -> int:
-    count = data.count(b"<row ", 0, cut) + data.count(b"<row>", 0, cut)
-    count += data.count(b"<row/>", 0, cut)
-    if b":row" in data:  # a namespace prefix (<x:row>), rare
-        count += len(_PREFIXED_ROW.findall(data, 0, cut))
+def _spaced(block: bytes) -> bytes:
+    """``block`` with every XML whitespace byte a space: a tag name ends at any of them
+    (``<c\tr="XFD1">`` is a cell), and the shapes below look for a space only. Four ``memchr``
+    when there is none, the usual case."""
+    if any(space in block for space in _SPACES):
+        return block.translate(_TO_SPACE)
+    return block
+
+
+def _count_rows(block: bytes) -> int:
+    count = block.count(b"<row ") + block.count(b"<row>") + block.count(b"<row/>")
+    if b":row" in block:  # a namespace prefix (<x:row>), rare
+        count += len(_PREFIXED_ROW.findall(block))
     return count
 
 
@@ -265,7 +277,8 @@ def _reference(attributes: bytes) -> tuple[bytes, bytes]:
 
 class _Walker:
     """Where the cells are, tag by tag, as calamine places them: a row without ``r`` follows
-    the previous row, a cell without ``r`` follows the previous cell of its row."""
+    the previous row, a cell without ``r`` follows the previous cell of its row. The exact
+    measure, and the slow one: the shortcuts below must give what it gives."""
 
     def __init__(self) -> None:
         self.row = 0
@@ -303,10 +316,7 @@ def scan_sheet(
             declared = _DIMENSION.search(data, 0, cut)
             extent.declared = declared[1].decode("ascii", "replace") if declared else ""
             first = False
-        extent.rows += _count_rows(data, cut)
-        if not extent.formulas:
-            extent.formulas = any(data.find(tag, 0, cut) >= 0 for tag in _FORMULA_HINTS)
-        _measure(data, cut, extent, walker)
+        extent.rows += _measure(_spaced(data[:cut]), extent, walker)
         if extent.rows > stop_after:  # the caller refuses it for its rows
             extent.rows = stop_after + 1
             return extent
@@ -317,80 +327,127 @@ def scan_sheet(
     return extent  # pragma: no cover - the loop returns at its last (empty) chunk
 
 
-def _measure(data: bytes, cut: int, extent: Extent, walker: _Walker) -> None:
-    """Add the cells of ``data[:cut]`` to ``extent``: a block of the usual shapes is measured
-    with a few C-speed passes, any other (namespace prefixes, mixed shapes) tag by tag."""
-    if b":c" in data or b":row" in data:
-        walker.walk(data, cut, extent)
-        return
-    plain = data.count(_PLAIN_CELL, 0, cut)
-    if (
-        plain
-        and plain == sum(data.count(tag, 0, cut) for tag in _CELL_TAGS)
-        and _measure_plain(data, cut, extent, walker, plain)
-    ):
-        return
-    if not plain and not _CELL_WITH_R.search(data, 0, cut):
-        _measure_positional(data, cut, extent, walker)
-        return
-    walker.walk(data, cut, extent)
+def _measure(block: bytes, extent: Extent, walker: _Walker) -> int:
+    """Add the cells of ``block`` (whole tags, whitespace spaced) to ``extent``; its rows.
+
+    The usual shapes are measured with a few C-speed passes over the block — every row
+    ``<row r="12"``, and either every cell ``<c r="B12"`` or no cell with ``r`` — and
+    whatever those passes cannot vouch for goes tag by tag through ``walker``."""
+    colon = b":" in block  # memchr: absent from most sheets' data
+    if not extent.formulas and (b"<f" in block or (colon and b":f" in block)):
+        extent.formulas = any(tag in block for tag in _FORMULA_HINTS)
+    if colon and (b":c" in block or b":row" in block):  # namespace prefixes, rare
+        walker.walk(block, len(block), extent)
+        return _count_rows(block)
+    rows = block.count(b"<row")
+    numbered = block.count(b'<row r="')
+    if rows != numbered:  # <rowBreaks>, or rows of another shape
+        rows = _count_rows(block)
+    if rows == numbered:  # every row is <row r="…
+        plain = block.count(_PLAIN_CELL)
+        if plain and _measure_plain(block, extent, walker, plain):
+            return rows
+        if (
+            not plain
+            and _no_cell_has_r(block, numbered)
+            and _measure_positional(block, extent, walker)
+        ):
+            return rows
+    walker.walk(block, len(block), extent)
+    return rows
 
 
-def _measure_plain(data: bytes, cut: int, extent: Extent, walker: _Walker, plain: int) -> bool:
-    """Every cell is ``<c r="B12"…``: the widest letters and the highest row number."""
-    letters = _PLAIN_LETTERS.findall(data, 0, cut)
-    rows = _PLAIN_ROWS.findall(data, 0, cut)
-    if not len(letters) == len(rows) == plain:
+def _no_cell_has_r(block: bytes, numbered: int) -> bool:
+    """No cell tag of ``block`` has an ``r`` attribute: every ``r=`` is a row's, and no ``=``
+    follows a space, or else a regex finds none."""
+    if block.count(b"r=") == numbered and b" =" not in block:
+        return True
+    return not _CELL_WITH_R.search(block)
+
+
+def _beyond(width: int, height: bytes) -> re.Pattern[bytes]:
+    """A ``<c`` that is not a cell ``<c r="B12"`` within column ``width`` and row ``height``
+    (its digits, no leading zero): one negative lookahead, cheap to try at every cell."""
+    return re.compile(
+        b'<c(?! r="(?:'
+        + b"|".join(_at_most(column_letter(width - 1).encode(), b"A", b"[A-Z]"))
+        + b")(?:"
+        + b"|".join(_at_most(height, b"0", b"\\d"))
+        + b')")'
+    )
+
+
+def _at_most(limit: bytes, low: bytes, any_one: bytes) -> list[bytes]:
+    """Regex alternatives for the strings of ``low``…``high`` that come no later than ``limit``
+    in the order by length, then alphabet: as long and not greater, or shorter."""
+    shorter = [any_one + b"{1,%d}" % (len(limit) - 1)] if len(limit) > 1 else []
+    return [
+        limit,
+        *(
+            limit[:i] + b"[%c-%c]" % (low[0], limit[i] - 1) + any_one * (len(limit) - i - 1)
+            for i in range(len(limit))
+            if limit[i] > low[0]
+        ),
+        *shorter,
+    ]
+
+
+def _measure_plain(block: bytes, extent: Extent, walker: _Walker, plain: int) -> bool:
+    """Every row ``<row r="12"`` and cells ``<c r="B12"…``: the widest letters and the highest
+    row number. The last cell gives a guess (it is usually in the widest column seen and the
+    lowest row), one regex search vouches that no ``<c`` passes it; else every reference is
+    read. False when a cell has another shape (the caller walks the block)."""
+    last = block.rfind(_PLAIN_CELL)
+    cell = _PLAIN_REF.match(block, last)
+    row_at = block.rfind(b'<row r="')
+    row = _ROW_NUMBERS.match(block, row_at) if row_at >= 0 else None
+    if not cell or (row_at >= 0 and not row):
         return False
-    if plain:  # always true: the caller sends only blocks with cells
-        extent.cells += plain
+    width = max(extent.width, column_number(cell[1]))
+    if cell[2][:1] != b"0" and not _beyond(width, cell[2]).search(block):
+        extent.width = width
+        extent.height = max(extent.height, int(cell[2]))
+    elif plain == sum(block.count(tag) for tag in _CELL_TAGS):
+        letters = _PLAIN_LETTERS.findall(block)
+        rows = _PLAIN_ROWS.findall(block)
+        if not len(letters) == len(rows) == plain:
+            return False
         widest = max(set(letters), key=lambda s: (len(s), s))
-        lowest = max(set(rows), key=lambda s: (len(s), s))
+        lowest = max(map(int, set(rows)))
         extent.width = max(extent.width, column_number(widest))
-        extent.height = max(extent.height, int(lowest))
-    # Where a later row without ``r`` goes: after the last row numbered here, or after as
-    # many rows as this block has (an upper bound, enough for a limit).
-    last = data.rfind(b'<row r="', 0, cut)
-    digits = data[last + 8 : data.find(b'"', last + 8, cut)] if last >= 0 else b""
-    walker.row = max(walker.row + _count_rows(data, cut), int(digits) if digits.isdigit() else 0)
-    walker.column = extent.width  # a later cell without ``r``: at most after the widest
+        extent.height = max(extent.height, lowest)
+    else:
+        return False
+    extent.cells += plain
+    # Where the walker stands after the block: the last row, and the last cell if it is in it.
+    if row:
+        walker.row = int(row[1])
+    walker.column = column_number(cell[1]) if last > row_at else 0
     return True
 
 
-def _measure_positional(data: bytes, cut: int, extent: Extent, walker: _Walker) -> None:
-    """No cell has ``r`` (each follows the previous one): the widest row is the one with the
-    most cells (counted per row in C: ``map``), the lowest is the highest row number given or
-    reached (rows out of order count at their highest, an upper bound)."""
-    pieces = data[:cut].split(b"<row")
-    counts = list(map(bytes.count, pieces, itertools.repeat(b"<c ")))
-    for tag in (b"<c>", b"<c/"):
-        counts = list(map(operator.add, counts, map(bytes.count, pieces, itertools.repeat(tag))))
+def _measure_positional(block: bytes, extent: Extent, walker: _Walker) -> bool:
+    """Every row ``<row r="12"``, no cell with ``r`` (each follows the previous one): the
+    cells of each row counted in C (``map``), the widest row the one with the most, the lowest
+    the highest-numbered row with a cell. False when a ``<c`` is not a cell tag."""
+    numbers = _ROW_NUMBERS.findall(block)
+    pieces = block.split(b'<row r="')
+    if len(numbers) != len(pieces) - 1 or _NOT_A_CELL.search(block):
+        return False
+    counts = list(map(bytes.count, pieces, itertools.repeat(b"<c")))
     extent.cells += sum(counts)
     if counts[0]:  # the end of a row begun in the previous block
         extent.width = max(extent.width, walker.column + counts[0])
         extent.height = max(extent.height, walker.row)
-    if len(pieces) == 1:
+    if not numbers:
         walker.column += counts[0]
-        return
-    lowest = _place_rows(data, cut, walker, len(pieces) - 1)
+        return True
+    rows = list(map(int, numbers))
     extent.width = max(extent.width, *counts[1:])
+    extent.height = max(extent.height, max(itertools.compress(rows, counts[1:]), default=0))
+    walker.row = rows[-1]
     walker.column = counts[-1]
-    if any(counts[1:]):
-        extent.height = max(extent.height, lowest)
-
-
-def _place_rows(data: bytes, cut: int, walker: _Walker, rows: int) -> int:
-    """Move ``walker`` past the row tags of ``data[:cut]``; the highest row number reached."""
-    numbers = _ROW_NUMBERS.findall(data, 0, cut)
-    if len(numbers) == rows:  # every row numbered the usual way
-        walker.row = int(numbers[-1])
-        return max(map(int, numbers))
-    lowest = walker.row
-    for tag in _ROW_TAG.finditer(data, 0, cut):
-        _letters, digits = _reference(tag[1])
-        walker.row = int(digits) if digits else walker.row + 1
-        lowest = max(lowest, walker.row)
-    return lowest
+    return True
 
 
 def _check_extent(extent: Extent, limits: Limits) -> None:
