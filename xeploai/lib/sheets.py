@@ -49,6 +49,8 @@ _PREFIXED_ROW = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s>/]")
 # block is measured.
 _SPACES = (b"\t", b"\n", b"\r", b"\x0b", b"\x0c")
 _TO_SPACE = bytes.maketrans(b"".join(_SPACES), b" " * len(_SPACES))
+# What may end a tag's name made NUL, in a copy only counted: one count finds <c , <c> and <c/.
+_CLOSED = bytes.maketrans(b" />", b"\0\0\0")
 # The usual shape of a cell (Excel, openpyxl, LibreOffice): ``<c r="B12" ...``. A block whose
 # every cell has it is measured with a few C-speed passes; other shapes go through ``_Walker``.
 _PLAIN_CELL = b'<c r="'
@@ -56,7 +58,6 @@ _CELL_TAGS = (b"<c ", b"<c>", b"<c/")
 _PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"')
 _PLAIN_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})\d')
 _PLAIN_ROWS = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
-_NOT_A_CELL = re.compile(rb"<c(?![ >/])")
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
 _R_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(["'])(.*?)\1""", re.S)
 _REF = re.compile(rb"([A-Za-z]{0,4})(\d{0,8})")
@@ -283,6 +284,7 @@ class _Walker:
     def __init__(self) -> None:
         self.row = 0
         self.column = 0
+        self.positional = False  # the last block measured had cells without r
 
     def walk(self, data: bytes, end: int, extent: Extent) -> None:
         for match in _TAG.finditer(data, 0, end):
@@ -334,11 +336,15 @@ def _measure(block: bytes, extent: Extent, walker: _Walker) -> int:
     ``<row r="12"``, and either every cell ``<c r="B12"`` or no cell with ``r`` — and
     whatever those passes cannot vouch for goes tag by tag through ``walker``."""
     colon = b":" in block  # memchr: absent from most sheets' data
-    if not extent.formulas and (b"<f" in block or (colon and b":f" in block)):
+    if not extent.formulas and b"f" in block and (b"<f" in block or (colon and b":f" in block)):
         extent.formulas = any(tag in block for tag in _FORMULA_HINTS)
     if colon and (b":c" in block or b":row" in block):  # namespace prefixes, rare
         walker.walk(block, len(block), extent)
         return _count_rows(block)
+    if walker.positional:  # the previous block's cells had no r: likely this one's too
+        found = _measure_positional(block, extent, walker)
+        if found is not None:
+            return found
     rows = block.count(b"<row")
     numbered = block.count(b'<row r="')
     if rows != numbered:  # <rowBreaks>, or rows of another shape
@@ -346,23 +352,20 @@ def _measure(block: bytes, extent: Extent, walker: _Walker) -> int:
     if rows == numbered:  # every row is <row r="…
         plain = block.count(_PLAIN_CELL)
         if plain and _measure_plain(block, extent, walker, plain):
+            walker.positional = False
             return rows
-        if (
-            not plain
-            and _no_cell_has_r(block, numbered)
-            and _measure_positional(block, extent, walker)
-        ):
-            return rows
+        if not plain and not walker.positional:
+            found = _measure_positional(block, extent, walker)
+            if found is not None:
+                return found
     walker.walk(block, len(block), extent)
     return rows
 
 
 def _no_cell_has_r(block: bytes, numbered: int) -> bool:
-    """No cell tag of ``block`` has an ``r`` attribute: every ``r=`` is a row's, and no ``=``
-    follows a space, or else a regex finds none."""
-    if block.count(b"r=") == numbered and b" =" not in block:
-        return True
-    return not _CELL_WITH_R.search(block)
+    """No cell tag of ``block`` has an ``r`` attribute: every space followed by ``r`` is a
+    numbered row's, or else a regex finds none."""
+    return block.count(b" r") == numbered or not _CELL_WITH_R.search(block)
 
 
 def _beyond(width: int, height: bytes) -> re.Pattern[bytes]:
@@ -426,28 +429,37 @@ def _measure_plain(block: bytes, extent: Extent, walker: _Walker, plain: int) ->
     return True
 
 
-def _measure_positional(block: bytes, extent: Extent, walker: _Walker) -> bool:
+def _measure_positional(block: bytes, extent: Extent, walker: _Walker) -> int | None:
     """Every row ``<row r="12"``, no cell with ``r`` (each follows the previous one): the
     cells of each row counted in C (``map``), the widest row the one with the most, the lowest
-    the highest-numbered row with a cell. False when a ``<c`` is not a cell tag."""
-    numbers = _ROW_NUMBERS.findall(block)
-    pieces = block.split(b'<row r="')
-    if len(numbers) != len(pieces) - 1 or _NOT_A_CELL.search(block):
-        return False
-    counts = list(map(bytes.count, pieces, itertools.repeat(b"<c")))
+    the highest-numbered row with a cell. The block's rows, or None when it has another shape
+    (a row without a number of 1 to 8 digits, a cell with ``r``)."""
+    closed = block.translate(_CLOSED)  # a tag's name ends in NUL: <c , <c> and <c/ alike
+    pieces = closed.split(b'<row\0r="')
+    rows = pieces[1:]
+    if block.count(b"<row") != len(rows) or not _no_cell_has_r(block, len(rows)):
+        return None
+    ends = list(map(bytes.find, rows, itertools.repeat(b'"')))
+    if rows and not 0 < min(ends) <= max(ends) <= 8:
+        return None
+    numbers = list(map(bytes.__getitem__, rows, map(slice, ends)))
+    if not all(map(bytes.isdigit, numbers)):
+        return None
+    counts = list(map(bytes.count, pieces, itertools.repeat(b"<c\0")))
     extent.cells += sum(counts)
+    walker.positional = True
     if counts[0]:  # the end of a row begun in the previous block
         extent.width = max(extent.width, walker.column + counts[0])
         extent.height = max(extent.height, walker.row)
-    if not numbers:
+    if not rows:
         walker.column += counts[0]
-        return True
-    rows = list(map(int, numbers))
+        return 0
+    places = list(map(int, numbers))
     extent.width = max(extent.width, *counts[1:])
-    extent.height = max(extent.height, max(itertools.compress(rows, counts[1:]), default=0))
-    walker.row = rows[-1]
+    extent.height = max(extent.height, max(itertools.compress(places, counts[1:]), default=0))
+    walker.row = places[-1]
     walker.column = counts[-1]
-    return True
+    return len(rows)
 
 
 def _check_extent(extent: Extent, limits: Limits) -> None:
