@@ -49,8 +49,10 @@ _PREFIXED_ROW = re.compile(rb"<[A-Za-z_][\w.-]*:row[\s>/]")
 # block is measured.
 _SPACES = (b"\t", b"\n", b"\r", b"\x0b", b"\x0c")
 _TO_SPACE = bytes.maketrans(b"".join(_SPACES), b" " * len(_SPACES))
-# What may end a tag's name made NUL, in a copy only counted: one count finds <c , <c> and <c/.
-_CLOSED = bytes.maketrans(b" />", b"\0\0\0")
+# What may end a tag's name (once whitespace is spaces); made NUL in a copy only counted, so
+# that one count finds <c , <c> and <c/.
+_NAME_ENDS = (b" ", b"/", b">")
+_CLOSED = bytes.maketrans(b"".join(_NAME_ENDS), b"\0\0\0")
 # The usual shape of a cell (Excel, openpyxl, LibreOffice): ``<c r="B12" ...``. A block whose
 # every cell has it is measured with a few C-speed passes; other shapes go through ``_Walker``.
 _PLAIN_CELL = b'<c r="'
@@ -63,6 +65,7 @@ _R_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(["'])(.*?)\1""", re.S)
 _REF = re.compile(rb"([A-Za-z]{0,4})(\d{0,8})")
 _CELL_WITH_R = re.compile(rb"<c(?=[\s/])[^>]*\sr\s*=")
 _ROW_NUMBERS = re.compile(rb'<row r="(\d{1,8})"')
+_ROW_TAG = re.compile(rb"<row(?=[ />])([^>]*)>")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]*)"')
 
 
@@ -254,15 +257,17 @@ def count_rows(archive: zipfile.ZipFile, part: str, stop_after: int, *, block: i
 
 def _spaced(block: bytes) -> bytes:
     """``block`` with every XML whitespace byte a space: a tag name ends at any of them
-    (``<c\tr="XFD1">`` is a cell), and the shapes below look for a space only. Four ``memchr``
-    when there is none, the usual case."""
+    (``<c\tr="XFD1">`` is a cell), and the shapes below look for a space only. A ``memchr``
+    each when there is none, the usual case."""
     if any(space in block for space in _SPACES):
         return block.translate(_TO_SPACE)
     return block
 
 
 def _count_rows(block: bytes) -> int:
-    count = block.count(b"<row ") + block.count(b"<row>") + block.count(b"<row/>")
+    """The row tags of ``block`` (spaced): ``<row`` and a space, ``>`` or ``/``, as the walker
+    sees them, prefixed ones too."""
+    count = block.count(b"<row ") + block.count(b"<row>") + block.count(b"<row/")
     if b":row" in block:  # a namespace prefix (<x:row>), rare
         count += len(_PREFIXED_ROW.findall(block))
     return count
@@ -381,8 +386,8 @@ def _beyond(width: int, height: bytes) -> re.Pattern[bytes]:
 
 
 def _at_most(limit: bytes, low: bytes, any_one: bytes) -> list[bytes]:
-    """Regex alternatives for the strings of ``low``…``high`` that come no later than ``limit``
-    in the order by length, then alphabet: as long and not greater, or shorter."""
+    """Regex alternatives for the strings of digits (letters) from ``low`` that come no later
+    than ``limit`` in the order by length, then alphabet: as long and not greater, or shorter."""
     shorter = [any_one + b"{1,%d}" % (len(limit) - 1)] if len(limit) > 1 else []
     return [
         limit,
@@ -430,22 +435,22 @@ def _measure_plain(block: bytes, extent: Extent, walker: _Walker, plain: int) ->
 
 
 def _measure_positional(block: bytes, extent: Extent, walker: _Walker) -> int | None:
-    """Every row ``<row r="12"``, no cell with ``r`` (each follows the previous one): the
-    cells of each row counted in C (``map``), the widest row the one with the most, the lowest
-    the highest-numbered row with a cell. The block's rows, or None when it has another shape
-    (a row without a number of 1 to 8 digits, a cell with ``r``)."""
-    closed = block.translate(_CLOSED)  # a tag's name ends in NUL: <c , <c> and <c/ alike
-    pieces = closed.split(b'<row\0r="')
+    """No cell with ``r`` (each follows the previous one): the cells of each row counted in C
+    (``map``), the widest row the one with the most, the lowest the highest-numbered row with
+    a cell. The block's rows, or None when it has another shape (a cell with ``r``)."""
+    pieces = block.split(b"<row")
     rows = pieces[1:]
-    if block.count(b"<row") != len(rows) or not _no_cell_has_r(block, len(rows)):
+    if not all(map(bytes.startswith, rows, itertools.repeat(_NAME_ENDS))):
+        return None  # <rowBreaks>, or another element
+    placed = _numbered_rows(rows) or _place_rows(block, walker.row, len(rows))
+    if placed is None:
         return None
-    ends = list(map(bytes.find, rows, itertools.repeat(b'"')))
-    if rows and not 0 < min(ends) <= max(ends) <= 8:
+    places, row_rs = placed
+    if block.count(b" r") != row_rs and _CELL_WITH_R.search(block):
         return None
-    numbers = list(map(bytes.__getitem__, rows, map(slice, ends)))
-    if not all(map(bytes.isdigit, numbers)):
-        return None
-    counts = list(map(bytes.count, pieces, itertools.repeat(b"<c\0")))
+    # each row's copy with a tag's name ending in NUL: <c , <c> and <c/ counted at once
+    closed = map(bytes.translate, pieces, itertools.repeat(_CLOSED))
+    counts = list(map(bytes.count, closed, itertools.repeat(b"<c\0")))
     extent.cells += sum(counts)
     walker.positional = True
     if counts[0]:  # the end of a row begun in the previous block
@@ -454,12 +459,39 @@ def _measure_positional(block: bytes, extent: Extent, walker: _Walker) -> int | 
     if not rows:
         walker.column += counts[0]
         return 0
-    places = list(map(int, numbers))
     extent.width = max(extent.width, *counts[1:])
     extent.height = max(extent.height, max(itertools.compress(places, counts[1:]), default=0))
     walker.row = places[-1]
     walker.column = counts[-1]
     return len(rows)
+
+
+def _numbered_rows(rows: list[bytes]) -> tuple[list[int], int] | None:
+    """The numbers of rows that all begin `` r="12"`` (1 to 8 digits), read in C, and how many
+    spaces followed by ``r`` their tags hold (one each); None for any other shape."""
+    if not all(map(bytes.startswith, rows, itertools.repeat(b' r="'))):
+        return None
+    ends = list(map(bytes.find, rows, itertools.repeat(b'"'), itertools.repeat(4)))
+    if rows and not 5 <= min(ends) <= max(ends) <= 12:
+        return None
+    numbers = list(map(bytes.__getitem__, rows, map(slice, itertools.repeat(4), ends)))
+    if not all(map(bytes.isdigit, numbers)):
+        return None
+    return list(map(int, numbers)), len(rows)
+
+
+def _place_rows(block: bytes, row: int, count: int) -> tuple[list[int], int] | None:
+    """Where the walker places each of the ``count`` row tags of ``block`` (a row without a
+    number follows the previous one, from ``row``), tag by tag; and how many spaces followed
+    by ``r`` the tags hold. None when the tags found are not ``count``."""
+    places = []
+    row_rs = 0
+    for tag in _ROW_TAG.finditer(block):
+        letters, digits = _reference(tag[1])
+        row = int(digits) if digits and not letters else row + 1
+        places.append(row)
+        row_rs += tag[1].count(b" r")
+    return (places, row_rs) if len(places) == count else None
 
 
 def _check_extent(extent: Extent, limits: Limits) -> None:

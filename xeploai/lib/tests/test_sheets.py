@@ -62,6 +62,15 @@ def positional(count: int, first: int = 1) -> str:
     )
 
 
+def unnumbered(count: int, first: int = 1) -> str:
+    """Rows without ``r`` (each follows the previous one) of cells without addresses."""
+    return (
+        positional(count, first)
+        .replace(f'<row r="{first}">', "<row>", 1)
+        .replace("<row r=", '<row s="1" data-r=')
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "xml", "height", "width"),
     [
@@ -111,6 +120,9 @@ def positional(count: int, first: int = 1) -> str:
             1048576,
             16384,
         ),
+        ("rows without r", sheet(positional(5) + unnumbered(150, 6)), 155, 14),
+        ("a slash before r", sheet(positional(150) + '<row/r="2"><c/></row>'), 151, 14),
+        ("text r= after <row>", sheet(positional(150) + '<row>r="2"<c/></row>'), 151, 14),
         (
             "rows out of order",
             sheet(positional(150) + '<row r="1048576"><c/></row>' + positional(5, 151)),
@@ -230,7 +242,7 @@ def odd_row(draw: st.DrawFn) -> str:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    usual=st.sampled_from([people, positional]),
+    usual=st.sampled_from([people, positional, unnumbered]),
     before=st.integers(0, 120),
     odd=st.lists(odd_row(), max_size=4),
     after=st.integers(0, 60),
