@@ -27,6 +27,7 @@ from xeploai.org.models import (
     OrgUnit,
     Person,
 )
+from xeploai.org.tree import TreeChange, tree_changed
 
 Actor = AbstractBaseUser | AnonymousUser | None
 UNIT_FIELDS = ("code", "name", "kind", "org_type", "established", "dissolved", "has_committee")
@@ -74,7 +75,11 @@ def unit_create(*, actor: Actor, parent: OrgUnit | None, **fields: Any) -> OrgUn
 
 @transaction.atomic
 def unit_update(*, actor: Actor, unit: OrgUnit, **fields: Any) -> OrgUnit:
-    """Change a unit's own fields (not its place in the tree: see ``unit_move``)."""
+    """Change a unit's own fields (not its place in the tree: see ``unit_move``).
+
+    A name changes no figure; a change of kind or a dissolution moves the unit in or out of
+    the cells counted by ``MemberCount``, and a change of kind is passed to ``tree_changed``
+    (the deciding bodies of open evaluations follow it)."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit, UNIT_FIELDS)
     was_cell = is_live_cell(unit)
@@ -87,6 +92,8 @@ def unit_update(*, actor: Actor, unit: OrgUnit, **fields: Any) -> OrgUnit:
     if was_cell != is_live_cell(unit):
         cell = (unit.path, CELLS_KEY)
         member_count_move(old=cell if was_cell else None, new=None if was_cell else cell)
+    if unit.kind != before["kind"]:
+        tree_changed(TreeChange(unit.pk, unit.path, unit.path, before["kind"], unit.kind))
     audit_record(
         actor=actor,
         action="unit_update",
@@ -104,6 +111,10 @@ def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit | None) -> Org
 
     Refuses a move into the unit itself or into its own subtree (a cycle), and a move that
     breaks the kind rules (e.g. a cell under an upper committee).
+
+    The figures follow in the same transaction, at a cost by the subtree and the tree's depth,
+    not by the country: ``MemberCount`` here, the statistics and the deciding bodies of the
+    evaluations through ``tree_changed`` (``reviews.tree``, which may refuse the move).
     """
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     if new_parent is not None:
@@ -125,6 +136,7 @@ def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit | None) -> Org
     )
     OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
     member_count_subtree_moved(old_path=old_path, new_path=new_path)
+    tree_changed(TreeChange(unit.pk, old_path, new_path, unit.kind, unit.kind))
     unit.refresh_from_db()
     audit_record(
         actor=actor,

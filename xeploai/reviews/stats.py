@@ -7,13 +7,15 @@ soon as it commits.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, F, Q, Value, When
-from django.db.models.functions import Concat
+from django.db.models.functions import Concat, Substr
 
 from xeploai.cycles.models import Period
+from xeploai.lib.bulk import add_to_rows
 from xeploai.org.models import SEGMENT, OrgUnit
 from xeploai.reviews.models import NOT_RATED_PREFIX, PENDING, Evaluation, PoolStat, UnitStat
 
@@ -121,6 +123,67 @@ def stats_move(evaluation: Evaluation, old_bucket: str, new_bucket: str) -> None
         group=evaluation.group,
         bucket__in=[old_bucket, new_bucket],
     ).update(n=F("n") + delta)
+
+
+def stats_subtree_moved(*, old_path: str, new_path: str) -> None:
+    """A unit moved from ``old_path`` to ``new_path`` with its subtree (``OrgUnit`` already
+    rewritten), in every period: the subtree's own rows and pools take the new paths, the old
+    ancestors lose the moved unit's totals and the new ancestors gain them — O(depth) rows
+    beyond the subtree's own, in a constant number of statements."""
+    depth_change = (len(new_path) - len(old_path)) // SEGMENT
+    UnitStat.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    PoolStat.objects.filter(decider_path__startswith=old_path).update(
+        decider_path=Concat(Value(new_path), Substr("decider_path", len(old_path) + 1))
+    )
+    old_ancestors = set(_prefixes(old_path)) - {old_path}
+    new_ancestors = set(_prefixes(new_path)) - {new_path}
+    delta: Counter[tuple[int, str, str, str]] = Counter()
+    for period_id, block, bucket, n in (
+        UnitStat.objects.filter(path=new_path)
+        .exclude(n=0)
+        .values_list("period_id", "block", "bucket", "n")
+    ):
+        for path in old_ancestors - new_ancestors:
+            delta[(period_id, path, block, bucket)] -= n
+        for path in new_ancestors - old_ancestors:
+            delta[(period_id, path, block, bucket)] += n
+    if not delta:
+        return
+    units = dict(
+        OrgUnit.objects.filter(path__in={path for _, path, _, _ in delta}).values_list("path", "pk")
+    )
+    add_to_rows(
+        UnitStat,
+        ("period", "unit", "path", "depth", "block", "bucket", "n"),
+        ("period", "path", "block", "bucket"),
+        [
+            (period_id, units[path], path, len(path) // SEGMENT - 1, block, bucket, n)
+            for (period_id, path, block, bucket), n in delta.items()
+            if n and path in units
+        ],
+    )
+
+
+def pools_move(moves: Counter[tuple[int, int, int, str, str, str]], paths: dict[int, str]) -> None:
+    """``moves[(period, old decider, new decider, block, group, bucket)]`` subjects change
+    their deciding body: out of the old pool, into the new one (``paths``: decider → path)."""
+    delta: Counter[tuple[int, int, str, str, str]] = Counter()
+    for (period_id, old, new, block, group, bucket), n in moves.items():
+        delta[(period_id, old, block, group, bucket)] -= n
+        delta[(period_id, new, block, group, bucket)] += n
+    add_to_rows(
+        PoolStat,
+        ("period", "decider", "decider_path", "block", "group", "bucket", "n"),
+        ("period", "decider", "block", "group", "bucket"),
+        [
+            (period_id, decider, paths[decider], block, group, bucket, n)
+            for (period_id, decider, block, group, bucket), n in delta.items()
+            if n
+        ],
+    )
 
 
 def _per_unit_sql() -> str:

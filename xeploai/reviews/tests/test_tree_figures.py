@@ -1,0 +1,219 @@
+"""Every change of the tree keeps the figures exact in its own transaction (issue 16 §1).
+
+Each test applies one tree service to a small bloc with members, an open period (decided and
+undecided evaluations) and a closed one, then compares every ``UnitStat``, ``PoolStat`` and
+``MemberCount`` row with those of a full rebuild of the same data.
+"""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from xeploai.cycles.models import Period, PeriodKind, PeriodStatus
+from xeploai.cycles.services import period_create
+from xeploai.org.counts import member_counts_rebuild
+from xeploai.org.models import Level, MemberCount, OrgUnit, UnitKind
+from xeploai.org.services import unit_create, unit_move, unit_update
+from xeploai.reviews.models import Evaluation, PoolStat, Stage, SubjectKind, UnitStat
+from xeploai.reviews.periods import period_open
+from xeploai.reviews.stats import result_set, stats_rebuild
+from xeploai.testing import make_person, make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _period(root, year, *, closed=False):
+    period = period_create(
+        actor=None,
+        name=f"Năm {year}",
+        year=year,
+        kind=PeriodKind.YEAR,
+        ruleset="366-2025",
+        scope_root=root,
+        evaluation_date=dt.date(year, 12, 10),
+    )
+    period_open(actor=None, period=period)
+    if closed:
+        Period.objects.filter(pk=period.pk).update(status=PeriodStatus.CLOSED)
+    return period
+
+
+def _decide(evaluation, level):
+    result_set(evaluation, level=level, not_rated_reason="")
+    evaluation.stage = Stage.DECIDED
+    evaluation.save()
+
+
+@pytest.fixture
+def bloc(cast):
+    """The cast with more members, a sub-committee under A with a cell, a closed 2025 period
+    with every result decided and an open 2026 period where only cell B1's are."""
+    sub = make_unit(UnitKind.SUB_COMMITTEE, cast.org_a, code="A9")
+    cell_sub = make_unit(UnitKind.CELL, sub, code="A91")
+    for cell, n in ((cast.cell_a1, 2), (cast.cell_a2, 3), (cell_sub, 2), (cast.cell_b1, 1)):
+        for _ in range(n):
+            make_person(cell)
+    make_person(cast.grassroots_cell)
+    old = _period(cast.root, 2025)
+    for evaluation in Evaluation.objects.filter(period=old, not_rated_reason=""):
+        _decide(evaluation, Level.HTTNV)
+    Period.objects.filter(pk=old.pk).update(status=PeriodStatus.CLOSED)
+    current = _period(cast.root, 2026)
+    for evaluation in Evaluation.objects.filter(
+        period=current, unit=cast.cell_b1, kind=SubjectKind.MEMBER
+    ):
+        _decide(evaluation, Level.HTXSNV)
+    evaluation = Evaluation.objects.get(period=current, person=cast.member_a1)
+    result_set(evaluation, level=Level.HTNV, not_rated_reason="")  # proposed, not decided
+    evaluation.save()
+    cast.sub, cast.cell_sub = sub, cell_sub
+    return cast
+
+
+def _figures():
+    """Every non-zero row of the three tables, as comparable tuples."""
+    return {
+        "unit": sorted(
+            UnitStat.objects.exclude(n=0).values_list(
+                "period_id", "unit_id", "path", "depth", "block", "bucket", "n"
+            )
+        ),
+        "pool": sorted(
+            PoolStat.objects.exclude(n=0).values_list(
+                "period_id", "decider_id", "decider_path", "block", "group", "bucket", "n"
+            )
+        ),
+        "members": sorted(
+            MemberCount.objects.exclude(n=0).values_list("unit_id", "path", "depth", "status", "n")
+        ),
+    }
+
+
+def _rebuilt():
+    for period in Period.objects.all():
+        stats_rebuild(period)
+    member_counts_rebuild()
+    return _figures()
+
+
+def assert_exact():
+    kept = _figures()
+    assert kept == _rebuilt()
+
+
+def test_the_bloc_starts_exact(bloc):
+    assert_exact()
+
+
+def test_moving_a_cell_to_another_grassroots_committee_keeps_the_figures_exact(bloc):
+    unit_move(actor=None, unit=bloc.cell_a2, new_parent=bloc.org_b)
+    assert_exact()
+    assert (
+        UnitStat.objects.get(
+            period__year=2026, path=bloc.org_b.path, block=SubjectKind.MEMBER, bucket="PENDING"
+        ).n
+        == 3
+    )
+
+
+def test_moving_a_sub_committee_with_its_cell_keeps_the_figures_exact(bloc):
+    unit_move(actor=None, unit=bloc.sub, new_parent=bloc.org_b)
+    assert_exact()
+
+
+def test_moving_a_grassroots_committee_under_a_new_upper_unit_keeps_the_figures_exact(bloc):
+    upper = unit_create(actor=None, parent=bloc.root, kind=UnitKind.UPPER, code="UP", name="Cụm")
+    unit_move(actor=None, unit=bloc.org_a, new_parent=upper)
+    assert_exact()
+    unit_move(actor=None, unit=bloc.org_a, new_parent=bloc.root)  # and back
+    assert_exact()
+
+
+def test_the_undecided_evaluations_of_a_moved_cell_are_decided_by_its_new_committee(bloc):
+    unit_move(actor=None, unit=bloc.cell_a1, new_parent=bloc.org_b)
+    current = Period.objects.get(year=2026)
+    moved = Evaluation.objects.filter(period=current, unit=bloc.cell_a1)
+    assert set(moved.values_list("decider_id", flat=True)) == {bloc.org_b.pk}
+    proposed = moved.get(person=bloc.member_a1)
+    assert (
+        PoolStat.objects.get(
+            period=current, decider=bloc.org_b, block=SubjectKind.MEMBER, bucket=Level.HTNV
+        ).n
+        == 1
+    )
+    assert proposed.level == Level.HTNV
+    # the closed period keeps who decided then
+    closed = Evaluation.objects.filter(period__year=2025, unit=bloc.cell_a1)
+    assert set(closed.values_list("decider_id", flat=True)) == {bloc.org_a.pk}
+    assert_exact()
+
+
+def test_a_move_that_would_change_who_decided_an_open_period_is_refused_and_changes_nothing(
+    bloc,
+):
+    before = _figures()
+    path = bloc.cell_b1.path
+    with pytest.raises(ValidationError) as refused:
+        unit_move(actor=None, unit=bloc.cell_b1, new_parent=bloc.org_a)
+    assert "B1" in str(refused.value)
+    assert OrgUnit.objects.get(pk=bloc.cell_b1.pk).path == path
+    assert _figures() == before
+
+
+def test_renaming_a_unit_keeps_the_figures_exact(bloc):
+    unit_update(actor=None, unit=bloc.cell_a1, name="Chi bộ Kế hoạch")
+    assert_exact()
+
+
+def test_dissolving_a_cell_keeps_the_figures_exact(bloc):
+    unit_update(actor=None, unit=bloc.cell_a2, dissolved=dt.date(2026, 12, 31))
+    assert_exact()
+
+
+def test_a_sub_committee_becoming_a_cell_keeps_the_figures_exact(bloc):
+    """A change of kind: the cells count and the deciders of what is not decided follow."""
+    empty = make_unit(UnitKind.SUB_COMMITTEE, bloc.org_b, code="B9")
+    unit_update(actor=None, unit=empty, kind=UnitKind.CELL)
+    assert_exact()
+
+
+def test_creating_units_keeps_the_figures_exact(bloc):
+    make_unit(UnitKind.CELL, bloc.org_b, code="B2")
+    make_unit(UnitKind.GRASSROOTS_CELL, bloc.root, code="D")
+    assert_exact()
+
+
+def _chain(parent, depth, cells, members):
+    """``depth`` sub-levels under ``parent`` ending in ``cells`` cells of ``members`` each."""
+    for _ in range(depth):
+        parent = make_unit(UnitKind.UPPER, parent)
+    org = make_unit(UnitKind.GRASSROOTS_COMMITTEE, parent)
+    sub = make_unit(UnitKind.SUB_COMMITTEE, org)
+    for _ in range(cells):
+        cell = make_unit(UnitKind.CELL, sub)
+        for _ in range(members):
+            make_person(cell)
+    return org, sub
+
+
+def _queries_of_a_move(cast, cells, members):
+    _, sub = _chain(cast.root, 2, cells, members)
+    target, _ = _chain(cast.root, 2, 1, 1)
+    period_open(actor=None, period=Period.objects.get(year=2026))  # their evaluations too
+    with CaptureQueriesContext(connection) as queries:
+        unit_move(actor=None, unit=sub, new_parent=target)
+    return len(queries)
+
+
+def test_a_move_costs_queries_by_depth_not_by_the_size_of_the_subtree_or_the_country(cast):
+    """The same depth, a subtree of 1 member then of 12 in a bigger country: the same count."""
+    _period(cast.root, 2026)
+    small = _queries_of_a_move(cast, 1, 1)
+    for _ in range(3):  # more of the country
+        _chain(cast.root, 2, 2, 2)
+    assert _queries_of_a_move(cast, 4, 3) == small
+    assert small <= 30
+    assert_exact()
