@@ -1,8 +1,8 @@
 """Import of org units: create, update, move — checked against the tree rules first.
 
 Upsert key: the unit's code. New units are inserted with ``units_bulk_create``; a changed parent
-is a move through ``unit_move`` (which rewrites the whole subtree's paths), applied shallowest
-first so that no move ever passes through a transient cycle.
+is a move through ``unit_move`` (which rewrites the whole subtree's paths and moves its figures:
+decision 0007), applied shallowest first so that no move ever passes through a transient cycle.
 """
 
 from __future__ import annotations
@@ -12,14 +12,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from xeploai.cycles.models import Period
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.rows import Problems, Row, chunked
 from xeploai.org.counts import member_counts_rebuild
 from xeploai.org.models import ALLOWED_PARENT_KINDS, OrgType, OrgUnit, Person, UnitKind
 from xeploai.org.services import unit_move, units_bulk_create
-from xeploai.reviews.models import Evaluation
-from xeploai.reviews.stats import stats_rebuild
 
 FIELDS = ("name", "kind", "org_type", "established", "dissolved", "has_committee")
 DEFAULTS: dict[str, Any] = {
@@ -51,21 +48,9 @@ class UnitsPlan(Plan):
             [unit for unit, _ in self.new],
             [by_code[parent] if parent else None for _, parent in self.new],
         )
-        moved_paths: list[str] = []
         for unit, parent_code in self.moves:
-            moved = unit_move(actor=actor, unit=unit, new_parent=by_code[parent_code])
-            moved_paths.append(moved.path)
-        if moved_paths:
-            # Statistics rows carry paths: rebuild every period that counts a moved subtree.
-            period_ids: set[int] = set()
-            for path in moved_paths:
-                period_ids.update(
-                    Evaluation.objects.filter(unit__path__startswith=path)
-                    .values_list("period_id", flat=True)
-                    .distinct()
-                )
-            for period in Period.objects.filter(pk__in=period_ids):
-                stats_rebuild(period)
+            # the statistics and deciding bodies follow in unit_move (decision 0007)
+            unit_move(actor=actor, unit=unit, new_parent=by_code[parent_code])
         member_counts_rebuild()  # new cells, kind and dissolution changes written directly
 
 
