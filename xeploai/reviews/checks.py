@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from xeploai import rules
 from xeploai.cycles.models import Period
@@ -21,34 +23,102 @@ from xeploai.reviews.facts import (
     ruleset_of,
     subject_id,
 )
-from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.reviews.models import Evaluation, Stage, SubjectKind
 from xeploai.reviews.wording import message, meter_label, violation_message
 from xeploai.rules.quota import quota_group
 
 
-def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.RuleSet) -> list[str]:
-    """Subjects that must be decided before this one (366 Đ.12 k.2; 124 Đ.11): the members of a
-    cell before the cell; the committee collective, cells and members of a grassroots
-    organization before the organization (``peers``: evaluations of the deciding body that
-    include a cell's members)."""
-    if evaluation.kind == SubjectKind.MEMBER:
-        return []
+def _waiting(evaluation: Evaluation, candidates: list[Evaluation]) -> list[str]:
+    """The names of the subjects among ``candidates`` that must be decided before this one
+    and are not yet (nor marked not rated): the members of a cell before the cell; the
+    committee collective, cells and members of a grassroots organization before it."""
     if evaluation.kind == SubjectKind.CELL:
         scope = [
-            p for p in peers if p.kind == SubjectKind.MEMBER and p.unit_id == evaluation.unit_id
+            p
+            for p in candidates
+            if p.kind == SubjectKind.MEMBER and p.unit_id == evaluation.unit_id
         ]
     elif evaluation.kind == SubjectKind.GRASSROOTS:
         path = evaluation.unit.path
-        scope = list(
-            Evaluation.objects.filter(period=evaluation.period_id, unit__path__startswith=path)
+        scope = [p for p in candidates if p.pk != evaluation.pk and p.unit.path.startswith(path)]
+    else:
+        return []
+    return [p.subject_name for p in scope if not p.level and not p.not_rated_reason]
+
+
+def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.RuleSet) -> list[str]:
+    """Subjects that must be decided before this one (366 Đ.12 k.2; 124 Đ.11), ``_waiting``
+    (``peers``: evaluations of the deciding body that include a cell's members)."""
+    candidates = peers
+    if evaluation.kind == SubjectKind.GRASSROOTS:
+        candidates = list(
+            Evaluation.objects.filter(
+                period=evaluation.period_id, unit__path__startswith=evaluation.unit.path
+            )
             .exclude(pk=evaluation.pk)
             .select_related("unit", "person")
         )
-    else:
-        return []
-    waiting = [p.subject_name for p in scope if not p.level and not p.not_rated_reason]
-    violation = rules.undecided_first(subject_id(evaluation), waiting, ruleset)
+    violation = rules.undecided_first(
+        subject_id(evaluation), _waiting(evaluation, candidates), ruleset
+    )
     return [] if violation is None else [message(violation)]
+
+
+def waiting_files(evaluations: list[Evaluation], period: Period) -> frozenset[int]:
+    """The files sent among ``evaluations`` that ``blockers`` would refuse now: subjects still
+    to be decided come first (one query for the whole board). The board leaves them unticked
+    for "decide as proposed"."""
+    targets = [
+        e
+        for e in evaluations
+        if e.stage == Stage.SENT and e.kind in (SubjectKind.CELL, SubjectKind.GRASSROOTS)
+    ]
+    if not targets:
+        return frozenset()
+    scope = Q(pk__in=[])
+    cells = [e.unit_id for e in targets if e.kind == SubjectKind.CELL]
+    if cells:
+        scope |= Q(kind=SubjectKind.MEMBER, unit_id__in=cells)
+    for target in targets:
+        if target.kind == SubjectKind.GRASSROOTS:
+            scope |= Q(unit__path__startswith=target.unit.path)
+    candidates = list(
+        Evaluation.objects.filter(period=period, level="", not_rated_reason="")
+        .filter(scope)
+        .select_related("unit", "person")
+    )
+    return frozenset(e.pk for e in targets if _waiting(e, candidates))
+
+
+def send_problems(evaluations: list[Evaluation], period: Period) -> list[str]:
+    """What the cell (or grassroots organization) must still do before it sends its file to
+    the deciding body, one line per subject and missing thing, with the clause: a proposal
+    (or a reason for not rating), the member's review before a level is proposed, and the
+    comments the rules require on file — the same rules the deciding body's check refuses a
+    decision for (``rules.missing_comments``), so a file sent is not refused on them."""
+    ruleset = ruleset_of(period)
+    facts = Facts.load(period, evaluations)
+    on = period.evaluation_date
+    problems: list[str] = []
+    for evaluation in evaluations:
+        if evaluation.stage in (Stage.SENT, Stage.DECIDED):
+            continue
+        found: list[str] = []
+        if evaluation.stage != Stage.PROPOSED and not evaluation.not_rated_reason:
+            found.append(_("chưa có đề xuất mức xếp loại (hoặc lý do chưa xếp loại)"))
+        elif evaluation.cell_level:
+            subject = facts.subject(evaluation)
+            if not evaluation.reviewed:
+                key = "order.review_before_rating"
+                found.append(message(rules.Explanation(key, ruleset.clause(key), {}, subject.id)))
+            required = rules.eligibility(
+                subject, ruleset, on, year=period.year, notes=False
+            ).required_comments
+            found.extend(
+                violation_message(v) for v in rules.missing_comments(subject, ruleset, required)
+            )
+        problems.extend(f"{evaluation.subject_name}: {text}" for text in found)
+    return problems
 
 
 def _pool_level(level: str, cell_level: str, not_rated_reason: str) -> str | None:

@@ -357,23 +357,23 @@ def proposal_record(
 
 @transaction.atomic
 def file_send(*, actor: Any, unit: OrgUnit, evaluations: list[Evaluation]) -> int:
-    """Send a cell's (or a grassroots organization's) file to the deciding body: every subject
-    must have a proposal or a not-rated reason; nothing is sent if one is missing."""
+    """Send a cell's (or a grassroots organization's) file to the deciding body. Every subject
+    must have a proposal or a not-rated reason, and what the rules require before a rating
+    (the member's review, the required comments: ``checks.send_problems``); if anything is
+    missing nothing is sent, and the refusal lists each subject with what it lacks."""
     locked = list(
         Evaluation.objects.select_for_update(of=("self",))
         .select_related("period", "unit", "person")
         .filter(pk__in=[e.pk for e in evaluations])
         .order_by("pk")
     )
-    missing = [
-        e
-        for e in locked
-        if e.stage not in (Stage.PROPOSED, Stage.SENT, Stage.DECIDED) and not e.not_rated_reason
-    ]
-    if missing:
-        names = ", ".join(e.subject_name for e in missing[:10])
+    problems = checks.send_problems(locked, locked[0].period) if locked else []
+    if problems:
         raise ValidationError(
-            _("Chưa có đề xuất cho {n} đối tượng: {names}.").format(n=len(missing), names=names)
+            [
+                _("Chưa gửi được hồ sơ: còn {n} điều kiện chưa đủ.").format(n=len(problems)),
+                *problems,
+            ]
         )
     sent = 0
     for evaluation in locked:
@@ -446,12 +446,28 @@ def decision_record(
     return evaluation
 
 
+# Members before their cell, cells and the committee collective before their grassroots
+# organization (366 Đ.12 k.2.3): a batch ticked whole is decided in the order it may be.
+_DECISION_ORDER = {
+    SubjectKind.MEMBER: 0,
+    SubjectKind.CELL: 1,
+    SubjectKind.COMMITTEE: 1,
+    SubjectKind.GRASSROOTS: 2,
+}
+
+
 @transaction.atomic
-def decisions_accept(*, actor: Any, evaluations: list[Evaluation], on: dt.date) -> int:
-    """Accept the proposals of many subjects at once: all are decided, or none is."""
-    errors: list[str] = []
+def decisions_accept(
+    *, actor: Any, evaluations: list[Evaluation], on: dt.date
+) -> tuple[int, list[str]]:
+    """Accept the proposals of many subjects at once, each in its own savepoint: those the
+    rules accept are decided, each refused one is named with why ("name: reason") and leaves
+    nothing behind. One transaction: a batch cut short (a killed process) leaves none of it.
+    Returns how many were decided and the refusals."""
+    refused: list[str] = []
     decided = 0
-    for evaluation in evaluations:
+    ordered = sorted(evaluations, key=lambda e: (_DECISION_ORDER.get(e.kind, 3), e.pk))
+    for evaluation in ordered:
         if evaluation.is_locked:
             continue
         try:
@@ -467,10 +483,8 @@ def decisions_accept(*, actor: Any, evaluations: list[Evaluation], on: dt.date) 
                 )
             decided += 1
         except ValidationError as error:
-            errors.extend(f"{evaluation.subject_name}: {message}" for message in error.messages)
-    if errors:
-        raise ValidationError(errors)
-    return decided
+            refused.extend(f"{evaluation.subject_name}: {message}" for message in error.messages)
+    return decided, refused
 
 
 @transaction.atomic

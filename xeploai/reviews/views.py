@@ -473,7 +473,9 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "reason_choices": tuple((value, str(label)) for value, label in REASON_CHOICES),
             "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
             "refused": request.session.pop(REFUSED, None),
-            "blocked": frozenset(pk for v in violations if v.error for pk, _name in v.subjects),
+            # not ticked for "decide as proposed": the rules refuse them as they stand
+            "blocked": frozenset(pk for v in violations if v.error for pk, _name in v.subjects)
+            | checks.waiting_files(evaluations, period),
         },
     )
 
@@ -515,14 +517,20 @@ def board_accept(request: HttpRequest, code: str) -> HttpResponse:
     if not evaluations:
         messages.error(request, _("Chưa chọn đối tượng nào có đề xuất đang chờ quyết định."))
         return redirect("board", code=unit.code)
-    try:
-        n = services.decisions_accept(
-            actor=request.user, evaluations=evaluations, on=timezone.localdate()
-        )
+    n, refused = services.decisions_accept(
+        actor=request.user, evaluations=evaluations, on=timezone.localdate()
+    )
+    if n:
         messages.success(request, _("Đã quyết định theo đề xuất cho {n} đối tượng.").format(n=n))
-    except ValidationError as error:
-        messages.error(request, _("Không quyết định được: không đối tượng nào được ghi."))
-        _error_messages(request, error)
+    if refused:
+        messages.error(
+            request,
+            _("Không quyết định được {n} đối tượng (các đối tượng khác đã được ghi):").format(
+                n=len({line.split(": ", 1)[0] for line in refused})
+            ),
+        )
+        for line in refused:
+            messages.error(request, line)
     return redirect("board", code=unit.code)
 
 

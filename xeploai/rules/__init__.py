@@ -23,7 +23,13 @@ What it answers:
 from xeploai.rules.ballot import BallotCount, BallotResult, tally
 from xeploai.rules.catalog import RULES, RuleText, render
 from xeploai.rules.ceiling import Ceiling, CeilingStatus, Limit, Related, ceiling
-from xeploai.rules.check import CheckReport, check_decision, check_decisions, undecided_first
+from xeploai.rules.check import (
+    CheckReport,
+    check_decision,
+    check_decisions,
+    missing_comments,
+    undecided_first,
+)
 from xeploai.rules.eligibility import Eligibility, eligibility, required_comments
 from xeploai.rules.errors import (
     InvalidFacts,
@@ -152,6 +158,7 @@ __all__ = [
     "group_allowed",
     "layer",
     "loosenings",
+    "missing_comments",
     "quota_summaries",
     "register",
     "registered",

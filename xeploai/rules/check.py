@@ -15,10 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from xeploai.rules.ceiling import Ceiling, CeilingStatus, Related, ceiling
-from xeploai.rules.eligibility import Eligibility, comment_rule_key, eligibility
+from xeploai.rules.eligibility import (
+    Eligibility,
+    comment_rule_key,
+    eligibility,
+    required_comments,
+)
 from xeploai.rules.errors import InvalidFacts
 from xeploai.rules.explain import Number, Severity, Violation
-from xeploai.rules.facts import Decision, SubjectKind
+from xeploai.rules.facts import Decision, Subject, SubjectKind
 from xeploai.rules.levels import Level, NotRatedReason
 from xeploai.rules.quota import QuotaSummary, quota_group, quota_summaries
 from xeploai.rules.rulesets.base import RuleSet
@@ -144,6 +149,33 @@ def undecided_first(subject_id: str, waiting: Sequence[str], ruleset: RuleSet) -
         {"n": len(waiting), "names": names},
         subject_id,
     )
+
+
+def missing_comments(
+    subject: Subject, ruleset: RuleSet, required: Iterable[str] | None = None
+) -> tuple[Violation, ...]:
+    """The required comments not on file for ``subject`` (``required``: those its eligibility
+    requires, already known; else :func:`required_comments`), one violation each — what a
+    decision on it is refused for, and what a cell must gather before it sends its file.
+
+    >>> from xeploai.rules.rulesets import get_ruleset
+    >>> s = Subject("m1", SubjectKind.DANG_VIEN)
+    >>> [(v.key, v.clause) for v in missing_comments(s, get_ruleset("366-2025"))]
+    [('comment.residence', 'QĐ 366 Đ.17; QĐ 213-QĐ/TW Đ.3 k.4')]
+    """
+    if required is None:
+        required = required_comments(subject, ruleset)
+    found = []
+    for comment in required:
+        if comment in subject.comments_received:
+            continue
+        key = comment_rule_key(comment)
+        numbers: dict[str, Any] = {"comment": comment, "issuer": ruleset.issuer}
+        if key == "comment.transfer":  # its sentence says how long, and from how long
+            numbers["months"] = subject.transfer_months_at_old_unit
+            numbers["min_months"] = ruleset.settings.new_unit_months
+        found.append(Violation(key, ruleset.clause(key), numbers, subject.id))
+    return tuple(found)
 
 
 def check_decision(
@@ -288,14 +320,7 @@ def _check_one(
         decision.reviewed_on and decision.decided_on and decision.reviewed_on > decision.decided_on
     ):
         out.add("order.review_before_rating", sid)
-    for comment in elig.required_comments:
-        if comment not in subject.comments_received:
-            key = comment_rule_key(comment)
-            numbers: dict[str, Any] = {"comment": comment, "issuer": ruleset.issuer}
-            if key == "comment.transfer":  # its sentence says how long, and from how long
-                numbers["months"] = subject.transfer_months_at_old_unit
-                numbers["min_months"] = ruleset.settings.new_unit_months
-            out.add(key, sid, **numbers)
+    out.items.extend(missing_comments(subject, ruleset, elig.required_comments))
     related = Related(
         organization_level=levels.get(subject.parent_id) if subject.parent_id else None,
         collective_level=levels.get(subject.collective_id)

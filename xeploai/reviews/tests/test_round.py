@@ -173,7 +173,7 @@ def test_sending_the_file_needs_a_proposal_for_everyone_and_is_all_or_nothing(ca
     evaluation = submit(round_.evaluation, cast.member)
     propose(evaluation, cast.secretary, "HTTNV")
     cell_members = list(Evaluation.objects.filter(period=round_.period, unit=cast.cell_a1))
-    with pytest.raises(ValidationError, match="Chưa có đề xuất"):
+    with pytest.raises(ValidationError, match="chưa có đề xuất"):
         services.file_send(actor=cast.secretary, unit=cast.cell_a1, evaluations=cell_members)
     assert fresh(evaluation).stage == Stage.PROPOSED
 
@@ -272,7 +272,8 @@ def test_reopening_needs_a_reason_keeps_the_history_and_moves_the_counts_back(ca
     assert fresh(reopened).level == "HTNV"
 
 
-def test_accepting_proposals_in_bulk_is_all_or_nothing(cast, round_):
+def test_accepting_proposals_in_bulk_saves_those_that_pass_and_names_the_refused(cast, round_):
+    """It was all or nothing: one file the rules refuse made the whole batch refused."""
     good = ready_to_decide(cast, round_.evaluation)
     other = Evaluation.objects.get(period=round_.period, person__full_name="Phạm Văn Hai")
     services.review_submit(
@@ -283,10 +284,14 @@ def test_accepting_proposals_in_bulk_is_all_or_nothing(cast, round_):
         expected_version=other.version,
     )
     propose(other, cast.secretary, "HTTNV")  # no residence comment: will be refused
-    services.file_send(actor=cast.secretary, unit=cast.cell_a1, evaluations=[other])
-    with pytest.raises(ValidationError):
-        services.decisions_accept(actor=cast.clerk, evaluations=[fresh(good), fresh(other)], on=ON)
-    assert not fresh(good).level and not fresh(other).level
+    # sent before the send checked the comments (the send now refuses such a file)
+    Evaluation.objects.filter(pk=other.pk).update(stage=Stage.SENT)
+    decided, refused = services.decisions_accept(
+        actor=cast.clerk, evaluations=[fresh(good), fresh(other)], on=ON
+    )
+    assert decided == 1 and fresh(good).level == "HTTNV" and not fresh(other).level
+    assert len(refused) == 1 and refused[0].startswith("Phạm Văn Hai: "), refused
+    assert "cư trú" in refused[0]
 
 
 def test_the_ledger_keeps_every_step_immutably(cast, round_):

@@ -1,0 +1,108 @@
+"""Prerequisites before the step that needs them (issue 15 §2, §5): sending the cell's file,
+accepting proposals in bulk, proposing from the ballot for all, deciding against a proposal."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from xeploai.audit.models import AuditEvent
+from xeploai.reviews import services
+from xeploai.reviews.models import CommentSource, Evaluation, Stage
+from xeploai.reviews.tests.test_round import content, fresh, propose, ready_to_decide
+from xeploai.testing import make_round
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_(cast, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return make_round(cast)
+
+
+def hai(round_):
+    return Evaluation.objects.get(period=round_.period, person__full_name="Phạm Văn Hai")
+
+
+def submit_for(cast, evaluation):
+    return services.review_submit(
+        actor=cast.secretary,
+        evaluation=evaluation,
+        content=content(),
+        expected_version=fresh(evaluation).version,
+        on_behalf=True,
+    )
+
+
+def residence_comment(cast, evaluation):
+    services.comment_record(
+        actor=cast.secretary,
+        evaluation=fresh(evaluation),
+        source=CommentSource.RESIDENCE,
+        text="Gương mẫu nơi cư trú",
+        received_on=dt.date(2026, 11, 20),
+    )
+
+
+def test_the_file_is_not_sent_while_a_required_comment_is_missing(cast, round_):
+    """15 of 21 subjects were sent without the residence comment and the committee was then
+    refused on each: the send now names each subject, what is missing and the clause."""
+    first = submit_for(cast, round_.evaluation)  # its residence comment is on file
+    propose(first, cast.secretary, "HTTNV")
+    other = submit_for(cast, hai(round_))
+    propose(other, cast.secretary, "HTTNV")
+    with pytest.raises(ValidationError) as error:
+        services.file_send(actor=cast.secretary, unit=cast.cell_a1, evaluations=[first, other])
+    lines = error.value.messages
+    assert any(
+        line.startswith("Phạm Văn Hai: ") and "nơi cư trú" in line and "QĐ 366 Đ.17" in line
+        for line in lines
+    ), lines
+    assert not any(line.startswith(f"{first.subject_name}:") for line in lines), lines
+    assert fresh(first).stage == fresh(other).stage == Stage.PROPOSED  # nothing sent
+    assert not AuditEvent.objects.filter(action="file_send").exists()
+
+    residence_comment(cast, other)
+    sent = services.file_send(
+        actor=cast.secretary, unit=cast.cell_a1, evaluations=[fresh(first), fresh(other)]
+    )
+    assert sent == 2 and fresh(other).stage == Stage.SENT
+
+
+def test_the_refusal_names_each_subject_without_a_proposal(cast, round_):
+    cell = round_.cell_evaluation
+    with pytest.raises(ValidationError) as error:
+        services.file_send(actor=cast.secretary, unit=cast.cell_a1, evaluations=[cell])
+    assert any(m.startswith(f"{cell.subject_name}: chưa có đề xuất") for m in error.value.messages)
+
+
+def ticked(client, cast, evaluation) -> bool:
+    page = client.get(reverse("board", args=[cast.org_a.code])).content.decode()
+    box = page[page.index(f'name="ids" value="{evaluation.pk}"') :]
+    return box[: box.index(">")].endswith(" checked")
+
+
+def test_bulk_accept_leaves_the_cell_unticked_before_its_members_then_saves_the_rest(
+    client, cast, round_
+):
+    """The cell was ticked with its members and refused, and the whole batch with it."""
+    member = ready_to_decide(cast, round_.evaluation)
+    cell = round_.cell_evaluation
+    Evaluation.objects.filter(pk=cell.pk).update(
+        stage=Stage.SENT, cell_level="HTTNV", reviewed=True
+    )
+    client.force_login(cast.clerk)
+    assert ticked(client, cast, member) and not ticked(client, cast, cell)
+
+    response = client.post(
+        reverse("board_accept", args=[cast.org_a.code]),
+        {"period": round_.period.pk, "ids": [member.pk, cell.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert fresh(member).level == "HTTNV"  # saved, although the cell beside it was refused
+    assert not fresh(cell).level and fresh(cell).stage == Stage.SENT
+    assert "Đã quyết định theo đề xuất cho 1 đối tượng." in page
+    assert f"{cell.subject_name}: Chưa thể quyết định" in page
