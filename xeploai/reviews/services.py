@@ -413,6 +413,21 @@ def decision_record(
         raise ValidationError(_("Đã quyết định và khóa; muốn thay đổi phải mở lại (có lý do)."))
     if level and not evaluation.reviewed:
         raise ValidationError(_("Phải hoàn thành kiểm điểm mới được đánh giá, xếp loại."))
+    proposed = (evaluation.cell_level, "" if evaluation.cell_level else evaluation.not_rated_reason)
+    if (
+        any(proposed)
+        and (level, "" if level else not_rated_reason) != proposed
+        and not reason.strip()
+    ):
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Quyết định khác mức đã đề xuất ({proposed}): cần ghi lý do."
+                ).format(
+                    proposed=evaluation.cell_level or evaluation.get_not_rated_reason_display()
+                )
+            }
+        )
     problems = checks.decision_problems(
         evaluation,
         level=level,
@@ -541,21 +556,51 @@ def follow_up_save(
 
 
 @transaction.atomic
-def proposals_from_ballot(*, actor: Any, evaluations: list[Evaluation]) -> int:
-    """The cell proposes, for every subject that has a ballot result, the level the ballot gave
-    (the usual case); each proposal goes through ``proposal_record``. All or nothing."""
+def proposals_from_ballot(*, actor: Any, evaluations: list[Evaluation]) -> tuple[int, list[str]]:
+    """The cell proposes, for every subject ready for it, the level the ballot gave (the
+    usual case); each proposal goes through ``proposal_record``. Not ready, and named with
+    why ("name: reason"): a subject without a ballot result, a member whose review is not in,
+    the cell (a collective) until its own report is written and every member of it is
+    proposed. Returns how many were proposed and those skipped."""
     done = 0
-    for evaluation in evaluations:
-        if not evaluation.ballot_level or evaluation.stage in (Stage.SENT, Stage.DECIDED):
+    skipped: list[str] = []
+    ordered = sorted(evaluations, key=lambda e: (e.kind != SubjectKind.MEMBER, e.pk))
+    settled = (Stage.PROPOSED, Stage.SENT, Stage.DECIDED)
+    for evaluation in ordered:
+        if evaluation.stage in (Stage.SENT, Stage.DECIDED) or evaluation.not_rated_reason:
             continue
-        if evaluation.kind == SubjectKind.MEMBER and not evaluation.reviewed:
-            continue  # rated only after the review: left for when the review is in
-        proposal_record(
+        why = ""
+        if not evaluation.ballot_level:
+            why = _("chưa có kết quả bỏ phiếu")
+        elif not evaluation.reviewed or evaluation.stage not in (Stage.SUBMITTED, *settled):
+            why = (
+                _("chưa nộp bản kiểm điểm")
+                if evaluation.kind == SubjectKind.MEMBER
+                else _("chưa có báo cáo kiểm điểm của tập thể")
+            )
+        elif evaluation.kind != SubjectKind.MEMBER:
+            waiting = [
+                e.subject_name
+                for e in ordered
+                if e.kind == SubjectKind.MEMBER
+                and e.unit_id == evaluation.unit_id
+                and e.stage not in settled
+                and not e.not_rated_reason
+            ]
+            if waiting:
+                why = _("còn {n} đảng viên chưa được đề xuất ({names})").format(
+                    n=len(waiting), names=", ".join(waiting[:5])
+                )
+        if why:
+            skipped.append(f"{evaluation.subject_name}: {why}")
+            continue
+        proposed = proposal_record(
             actor=actor,
             evaluation=evaluation,
             expected_version=evaluation.version,
             level=evaluation.ballot_level,
             reason=_("Theo kết quả bỏ phiếu kín của chi bộ"),
         )
+        evaluation.stage = proposed.stage
         done += 1
-    return done
+    return done, skipped

@@ -423,10 +423,16 @@ def propose_from_ballot(request: HttpRequest, code: str) -> HttpResponse:
         )
     )
     try:
-        n = services.proposals_from_ballot(actor=request.user, evaluations=evaluations)
+        n, skipped = services.proposals_from_ballot(actor=request.user, evaluations=evaluations)
         messages.success(
             request, _("Đã đề xuất theo kết quả bỏ phiếu cho {n} đối tượng.").format(n=n)
         )
+        if skipped:
+            messages.warning(
+                request, _("Chưa đề xuất {n} đối tượng chưa đủ điều kiện:").format(n=len(skipped))
+            )
+            for line in skipped:
+                messages.warning(request, line)
     except ValidationError as error:
         messages.error(request, _("Không ghi được đề xuất nào."))
         _error_messages(request, error)

@@ -101,6 +101,7 @@ def test_a_registered_rule_set_version_carries_a_whole_round(cast, amended, sett
             expected_version=fresh(evaluation).version,
             on=ON,
             level="HTXSNV",
+            reason="Đảng ủy đánh giá cao hơn đề xuất",
         )
     assert any("sửa đổi 2027" in m for m in refused.value.messages), refused.value.messages
     services.decision_record(

@@ -111,7 +111,7 @@ OLD_ROW_LOOP = (
 WORDS = {
     "t_level": "Mức quyết định",
     "t_reason": "Lý do chưa xếp loại",
-    "t_placeholder": "Lý do (bắt buộc khi quyết định khác quy tắc)",
+    "t_placeholder": "Lý do (bắt buộc khi quyết định khác đề xuất hoặc khác quy tắc)",
     "t_why": "Lý do",
     "t_override": "khác gợi ý quy tắc",
     "t_decide": "Quyết định",

@@ -9,8 +9,15 @@ from django.urls import reverse
 
 from xeploai.audit.models import AuditEvent
 from xeploai.reviews import services
-from xeploai.reviews.models import CommentSource, Evaluation, Stage
-from xeploai.reviews.tests.test_round import content, fresh, propose, ready_to_decide
+from xeploai.reviews.models import CommentSource, Evaluation, LedgerStage, Stage
+from xeploai.reviews.tests.test_round import (
+    ON,
+    content,
+    decide,
+    fresh,
+    propose,
+    ready_to_decide,
+)
 from xeploai.testing import make_round
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +113,82 @@ def test_bulk_accept_leaves_the_cell_unticked_before_its_members_then_saves_the_
     assert not fresh(cell).level and fresh(cell).stage == Stage.SENT
     assert "Đã quyết định theo đề xuất cho 1 đối tượng." in page
     assert f"{cell.subject_name}: Chưa thể quyết định" in page
+
+
+def test_propose_for_all_skips_the_cell_until_its_report_and_members_and_says_why(cast, round_):
+    """ "For all" also proposed the cell, whose own report was not written."""
+    member = submit_for(cast, round_.evaluation)
+    cell = round_.cell_evaluation
+    other = hai(round_)  # a ballot result, no review
+    services.ballot_results_record(
+        actor=cast.secretary, results={member.pk: ("HTTNV", ""), cell.pk: ("HTTNV", "")}
+    )
+    everyone = list(
+        Evaluation.objects.filter(period=round_.period, unit=cast.cell_a1).select_related(
+            "unit", "person", "period"
+        )
+    )
+    done, skipped = services.proposals_from_ballot(actor=cast.secretary, evaluations=everyone)
+    assert done == 1 and fresh(member).stage == Stage.PROPOSED
+    assert fresh(cell).stage == Stage.PENDING and not fresh(cell).cell_level
+    assert f"{other.subject_name}: chưa nộp bản kiểm điểm" in skipped
+    assert any(line.startswith(f"{cell.subject_name}: chưa có báo cáo") for line in skipped)
+
+
+def test_propose_for_all_waits_for_every_member_before_the_cell(cast, round_):
+    member = submit_for(cast, round_.evaluation)
+    cell = round_.cell_evaluation
+    Evaluation.objects.filter(pk=cell.pk).update(stage=Stage.SUBMITTED, reviewed=True)
+    services.ballot_results_record(
+        actor=cast.secretary, results={member.pk: ("HTTNV", ""), cell.pk: ("HTTNV", "")}
+    )
+    everyone = list(
+        Evaluation.objects.filter(period=round_.period, unit=cast.cell_a1).select_related(
+            "unit", "person", "period"
+        )
+    )
+    done, skipped = services.proposals_from_ballot(actor=cast.secretary, evaluations=everyone)
+    assert done == 1 and not fresh(cell).cell_level
+    assert any("Phạm Văn Hai" in line and line.startswith(cell.subject_name) for line in skipped)
+
+
+def test_the_round_page_says_which_subjects_propose_for_all_skipped(client, cast, round_):
+    member = submit_for(cast, round_.evaluation)
+    cell = round_.cell_evaluation
+    services.ballot_results_record(
+        actor=cast.secretary, results={member.pk: ("HTTNV", ""), cell.pk: ("HTTNV", "")}
+    )
+    client.force_login(cast.secretary)
+    page = client.post(
+        reverse("propose_from_ballot", args=[cast.cell_a1.code]),
+        {"period": round_.period.pk},
+        follow=True,
+    ).content.decode()
+    assert "Đã đề xuất theo kết quả bỏ phiếu cho 1 đối tượng." in page
+    assert f"{cell.subject_name}: chưa có báo cáo kiểm điểm của tập thể" in page
+
+
+def test_a_decision_other_than_the_proposal_needs_a_reason_kept_in_the_ledger(cast, round_):
+    evaluation = ready_to_decide(cast, round_.evaluation)  # proposed HTTNV
+    with pytest.raises(ValidationError) as error:
+        decide(cast, evaluation, "HTNV")
+    assert "reason" in error.value.message_dict
+    assert "cần ghi lý do" in error.value.message_dict["reason"][0]
+    assert not fresh(evaluation).level
+    decide(cast, evaluation, "HTNV", reason="Chưa hoàn thành chỉ tiêu quý IV")
+    row = fresh(evaluation).ledger.get(stage=LedgerStage.GRASSROOTS)
+    assert (row.level, row.reason) == ("HTNV", "Chưa hoàn thành chỉ tiêu quý IV")
+
+
+def test_a_decision_as_proposed_needs_no_reason(cast, round_):
+    evaluation = ready_to_decide(cast, round_.evaluation)
+    assert (
+        services.decision_record(
+            actor=cast.clerk,
+            evaluation=fresh(evaluation),
+            expected_version=fresh(evaluation).version,
+            on=ON,
+            level="HTTNV",
+        ).level
+        == "HTTNV"
+    )

@@ -202,7 +202,7 @@ def test_a_decision_above_what_the_score_supports_is_refused_with_the_clause(cas
         cast, round_.evaluation, score_common=20, score_tasks=40, level="HTNV"
     )
     with pytest.raises(ValidationError) as error:
-        decide(cast, evaluation, "HTTNV")
+        decide(cast, evaluation, "HTTNV", reason="Đảng ủy đánh giá cao hơn đề xuất")
     assert any("366" in m for m in error.value.messages), error.value.messages
     assert not fresh(evaluation).level
 
@@ -240,7 +240,7 @@ def test_the_quota_counts_proposals_in_its_base_and_refuses_what_exceeds_it(cast
         decide(cast, first, "HTXSNV")
     message = " ".join(error.value.messages)
     assert "1 HTXSNV > 20% × 2 = 0" in message and "QĐ 366 Đ.11" in message
-    assert decide(cast, first, "HTTNV").level == "HTTNV"
+    assert decide(cast, first, "HTTNV", reason="Vượt tỉ lệ").level == "HTTNV"
 
 
 def test_a_cell_is_decided_only_after_its_members(cast, round_):
@@ -268,7 +268,7 @@ def test_reopening_needs_a_reason_keeps_the_history_and_moves_the_counts_back(ca
     stages = list(reopened.ledger.values_list("stage", flat=True))
     assert stages[-2:] == [LedgerStage.GRASSROOTS, LedgerStage.REOPEN]
     assert stats_differences(round_.period) == []
-    decide(cast, reopened, "HTNV")
+    decide(cast, reopened, "HTNV", reason="Vi phạm phát hiện sau")
     assert fresh(reopened).level == "HTNV"
 
 
@@ -322,10 +322,11 @@ def test_the_cell_proposes_what_the_ballot_gave_for_everyone_at_once(cast, round
     others = Evaluation.objects.filter(period=round_.period, unit=cast.cell_a1).exclude(
         pk=evaluation.pk
     )
-    n = services.proposals_from_ballot(
+    n, skipped = services.proposals_from_ballot(
         actor=cast.secretary, evaluations=[fresh(evaluation), *others]
     )
     assert n == 1  # the others have no review or no ballot result: left to the secretary
+    assert skipped, "and the secretary is told which, and why"
     proposed = fresh(evaluation)
     assert proposed.cell_level == "HTTNV" and proposed.stage == Stage.PROPOSED
     assert proposed.ledger.filter(stage=LedgerStage.CELL, level="HTTNV").exists()
