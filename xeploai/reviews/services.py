@@ -421,9 +421,7 @@ def decision_record(
     ):
         raise ValidationError(
             {
-                "reason": _(
-                    "Quyết định khác mức đã đề xuất ({proposed}): cần ghi lý do."
-                ).format(
+                "reason": _("Quyết định khác mức đã đề xuất ({proposed}): cần ghi lý do.").format(
                     proposed=evaluation.cell_level or evaluation.get_not_rated_reason_display()
                 )
             }
@@ -463,7 +461,7 @@ def decision_record(
 
 # Members before their cell, cells and the committee collective before their grassroots
 # organization (366 Đ.12 k.2.3): a batch ticked whole is decided in the order it may be.
-_DECISION_ORDER = {
+_DECISION_ORDER: dict[str, int] = {
     SubjectKind.MEMBER: 0,
     SubjectKind.CELL: 1,
     SubjectKind.COMMITTEE: 1,
