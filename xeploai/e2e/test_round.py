@@ -281,7 +281,18 @@ def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_
     row = page.locator(f"tr#e{walked['dangvien'].pk}")
     row.locator("select[name='level']").select_option("HTTNV")
     row.locator("button:has-text('Quyết định')").click()
+    # other than the cell proposed (HTXSNV): refused without a reason, kept on the ledger
+    expect(page.locator(".messages .msg-error").first).to_contain_text("cần ghi lý do")
+    row = page.locator(f"tr#e{walked['dangvien'].pk}")
+    row.locator("select[name='level']").select_option("HTTNV")
+    row.locator("input[name='reason']").fill("Nhóm đã đủ tỉ lệ HTXSNV")
+    row.locator("button:has-text('Quyết định')").click()
     expect(page.locator(".messages .msg-success")).to_contain_text("Đã quyết định")
+    assert (
+        Evaluation.objects.get(pk=walked["dangvien"].pk)
+        .ledger.filter(reason="Nhóm đã đủ tỉ lệ HTXSNV", level="HTTNV")
+        .exists()
+    )
     screen.go(f"/units/{committee.code}/board/?show=pending")
     keep = {e.pk for e in rated} - {walked["dangvien02"].pk}  # the cell waits for its members
     for checkbox in page.locator("input[name='ids']").all():
