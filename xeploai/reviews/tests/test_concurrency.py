@@ -96,6 +96,7 @@ def test_two_clerks_deciding_the_same_subject_at_once_exactly_one_succeeds(cast,
             expected_version=seen,
             on=dt.date(2026, 12, 15),
             level=level,
+            reason="Cấp ủy thảo luận, biểu quyết",  # HTNV differs from the proposal
         )
 
     results = race(decide("HTTNV", cast.clerk), decide("HTNV", cast.committee))
