@@ -218,7 +218,7 @@ def comment_record(
     received_on: dt.date,
     text: str = "",
     author: str = "",
-    scan: UploadedFile | None = None,
+    scan: UploadedFile[bytes] | None = None,
 ) -> Comment:
     evaluation = _lock(evaluation, None)
     if evaluation.is_locked:
