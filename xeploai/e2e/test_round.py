@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from xeploai.ballots.models import Ballot
 from xeploai.e2e.conftest import PHONE, Screen
@@ -346,7 +349,9 @@ def decided_is_reopened(r: Round, decided: Evaluation) -> None:
     assert Evaluation.objects.get(pk=decided.pk).stage == Stage.SENT
 
 
-def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_path) -> None:
+def test_a_whole_round_in_one_cell(
+    browser: Browser, live_server: LiveServer, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     r = set_up_cell(browser, live_server.url)
     members_submit(r)
