@@ -216,7 +216,9 @@ def test_the_checker_lists_a_thousand_errors_then_counts(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["people", "units", "results"])
-def test_a_header_followed_by_blank_rows_only_is_refused_with_exit_2(cast, tmp_path, kind):
+def test_a_header_followed_by_blank_rows_only_is_refused_with_exit_2(
+    cast: Cast, tmp_path: Path, kind: str
+) -> None:
     """Blank rows under the header (a template cleared by deleting the cell contents) are no
     data either: the same answer as a header alone, not "0 created" with exit 0."""
     header = headers(kind)[:8]
