@@ -43,7 +43,7 @@ format: $(STAMP)  ## apply ruff's formatting and safe fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-typecheck: $(STAMP)  ## mypy with django-stubs
+typecheck: $(STAMP)  ## mypy --strict with django-stubs, the tests included
 	$(BIN)/mypy xeploai
 
 migrations-check: $(STAMP)  ## Django system checks and no missing migration

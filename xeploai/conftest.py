@@ -5,18 +5,19 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from pytest_django.fixtures import Settings
 
 from xeploai.testing import Cast, make_cast
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _fast_password_hashing(settings: Settings) -> None:
     # Tests create many users; the production hasher stays the default outside tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
-def cast(db) -> Cast:
+def cast(db: None) -> Cast:
     return make_cast()
 
 

@@ -7,7 +7,7 @@ from xeploai.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the trail can be searched, never edited."""
 
     list_display = ["at", "actor", "action", "object_type", "object_id"]

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from xeploai.audit.actor import Actor, actor_user
 from xeploai.audit.models import AuditEvent, AuditImmutableError
 
 
@@ -24,7 +25,7 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
 
 def audit_event(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -38,7 +39,7 @@ def audit_event(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    user = actor_user(actor)
     return AuditEvent(
         at=timezone.now(),
         actor=user,
@@ -54,7 +55,7 @@ def audit_event(
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xeploai import rules
+from xeploai.audit.actor import Actor, actor_person
 from xeploai.audit.services import audit_record
 from xeploai.ballots.models import (
     Ballot,
@@ -62,7 +62,7 @@ def code_hash(code: str) -> str:
 @transaction.atomic
 def ballot_create(
     *,
-    actor: Any,
+    actor: Actor,
     period: Period,
     unit: OrgUnit,
     mode: str,
@@ -88,7 +88,7 @@ def ballot_create(
         title=title,
         full_members=members,
         present=present,
-        created_by=actor,
+        created_by=actor_person(actor),
         created_at=timezone.now(),
     )
     ballot.full_clean()
@@ -160,7 +160,7 @@ def validate_paper_data(ballot: Ballot, data: dict[str, dict[str, int]]) -> list
 
 @transaction.atomic
 def paper_entry_save(
-    *, actor: Any, ballot: Ballot, entry_no: int, data: dict[str, dict[str, int]]
+    *, actor: Actor, ballot: Ballot, entry_no: int, data: dict[str, dict[str, int]]
 ) -> PaperEntry:
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     if ballot.mode != BallotMode.PAPER or not ballot.is_open:
@@ -170,7 +170,11 @@ def paper_entry_save(
         raise ValidationError(errors)
     ballot.entries.filter(entry_no=entry_no, superseded=False).update(superseded=True)
     entry = PaperEntry.objects.create(
-        ballot=ballot, entry_no=entry_no, data=data, entered_by=actor, entered_at=timezone.now()
+        ballot=ballot,
+        entry_no=entry_no,
+        data=data,
+        entered_by=actor_person(actor),
+        entered_at=timezone.now(),
     )
     audit_record(
         actor=actor,
@@ -197,7 +201,7 @@ def paper_mismatches(ballot: Ballot) -> list[tuple[int, str, int, int]] | None:
     return result
 
 
-def _record_tallies(actor: Any, ballot: Ballot, rows: dict[int, dict[str, int]]) -> list[Tally]:
+def _record_tallies(actor: Actor, ballot: Ballot, rows: dict[int, dict[str, int]]) -> list[Tally]:
     ruleset = ruleset_of(ballot.period)
     tallies = []
     results: dict[int, tuple[str, str]] = {}
@@ -236,7 +240,7 @@ def _record_tallies(actor: Any, ballot: Ballot, rows: dict[int, dict[str, int]])
 
 
 @transaction.atomic
-def paper_accept(*, actor: Any, ballot: Ballot) -> list[Tally]:
+def paper_accept(*, actor: Actor, ballot: Ballot) -> list[Tally]:
     """Accept the paper tally: only when both keyings exist and agree field by field."""
     ballot = (
         Ballot.objects.select_for_update(of=("self",))
@@ -271,7 +275,7 @@ def paper_accept(*, actor: Any, ballot: Ballot) -> list[Tally]:
 
 
 @transaction.atomic
-def codes_issue(*, actor: Any, ballot: Ballot) -> list[str]:
+def codes_issue(*, actor: Actor, ballot: Ballot) -> list[str]:
     """Create one code per full member present. Returns the plain codes — the only time they
     exist outside the printed slips; a second call is refused."""
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
@@ -366,7 +370,7 @@ def _codes_vacuum() -> None:
 
 
 @transaction.atomic
-def room_close(*, actor: Any, ballot: Ballot) -> list[Tally]:
+def room_close(*, actor: Actor, ballot: Ballot) -> list[Tally]:
     """Close an in-room ballot: count, propose levels, publish, fix the digest."""
     ballot = (
         Ballot.objects.select_for_update(of=("self",))

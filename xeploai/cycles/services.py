@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from xeploai.audit.actor import Actor
 from xeploai.audit.services import audit_record, snapshot
 from xeploai.cycles.models import Deadline, Period
 from xeploai.lib.bulk import lock
@@ -14,7 +15,7 @@ from xeploai.lib.bulk import lock
 
 @transaction.atomic
 def period_create(
-    *, actor: Any, deadlines: dict[str, dt.date] | None = None, **fields: Any
+    *, actor: Actor, deadlines: dict[str, dt.date] | None = None, **fields: Any
 ) -> Period:
     period = Period(**fields)
     # Two sessions creating overlapping yearly periods at once: the second waits and then sees

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, Page, expect
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from xeploai.ballots.models import Ballot
 from xeploai.e2e.conftest import PHONE, Screen
-from xeploai.org.models import CivilServiceRating, Person
+from xeploai.org.models import CivilServiceRating, OrgUnit, Person
 from xeploai.reviews import services
 from xeploai.reviews.models import CommentSource, Evaluation, Stage, SubjectKind
 from xeploai.reviews.stats import stats_rebuild
@@ -63,8 +67,26 @@ def prepare(cell_members: list[Evaluation]) -> None:
             )
 
 
-def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_path) -> None:
-    settings.MEDIA_ROOT = tmp_path
+@dataclass
+class Round:
+    """What the steps of the round share: the cell, its members, the desktop screen."""
+
+    browser: Browser
+    url: str
+    cell: OrgUnit
+    rated: list[Evaluation]
+    walked: dict[str, Evaluation]
+    others: list[Evaluation]
+    secretary: User
+    screen: Screen
+
+    @property
+    def page(self) -> Page:
+        return self.screen.page
+
+
+def set_up_cell(browser: Browser, url: str) -> Round:
+    """The demo bloc, with the cell's members other than the three walked ones already through."""
     seed_demo(members=400, log=lambda _: None)
     me = Person.objects.select_related("unit").get(user__username="dangvien")
     cell = me.unit
@@ -117,10 +139,13 @@ def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_
             received_on=dt.date(2026, 11, 20),
         )
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    screen = Screen(context.new_page(), live_server.url, "desktop")
-    page = screen.page
+    screen = Screen(context.new_page(), url, "desktop")
+    return Round(browser, url, cell, rated, walked, others, secretary, screen)
 
-    # 1. Two members write and submit their own review.
+
+def members_submit(r: Round) -> None:
+    """1. Two members write and submit their own review."""
+    screen, page = r.screen, r.page
     for username in ("dangvien", "dangvien02"):
         login(screen, username)
         page.click("text=Bản kiểm điểm của tôi")
@@ -134,19 +159,22 @@ def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_
         if username == "dangvien":
             screen.shot("round-01-member-submitted")
 
-    # 2. The secretary enters the third member's review on their behalf and records comments.
+
+def secretary_enters_and_comments(r: Round) -> None:
+    """2. The secretary enters the third member's review on their behalf and records comments."""
+    screen, page = r.screen, r.page
     login(screen, "bithu")
     page.get_by_role("link", name="Kiểm điểm", exact=True).click()
-    expect(page.locator("h1")).to_contain_text(cell.name)
+    expect(page.locator("h1")).to_contain_text(r.cell.name)
     screen.shot("round-02-cell-progress")
-    third = walked["dangvien03"]
+    third = r.walked["dangvien03"]
     screen.go(f"/reviews/{third.pk}/")
     expect(page.locator(".badge.warn").first).to_contain_text("nhập thay")
     fill_review(page, common="26", tasks="60", level="HTTNV")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('Nộp bản kiểm điểm')")
     expect(page.locator(".badge").filter(has_text="Nhập thay bởi")).to_be_visible()
-    for evaluation in walked.values():
+    for evaluation in r.walked.values():
         screen.go(f"/reviews/{evaluation.pk}/comments/add/")
         page.select_option("#id_source", CommentSource.RESIDENCE)
         page.fill("#id_author", "Chi ủy chi bộ khu phố 4")
@@ -159,8 +187,11 @@ def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_
         expect(page.locator("ul.messages")).to_contain_text("Đã ghi nhận nhận xét")
     screen.shot("round-03-review-with-comment")
 
-    # 3. Paper ballot, keyed twice; the first second keying has a mismatch.
-    screen.go(f"/units/{cell.code}/ballots/")
+
+def paper_ballot_keyed_twice(r: Round) -> None:
+    """3. Paper ballot, keyed twice; the first second keying has a mismatch."""
+    screen, page = r.screen, r.page
+    screen.go(f"/units/{r.cell.code}/ballots/")
     page.check("input[value='giay']")
     page.click("button:has-text('Tạo cuộc bỏ phiếu')")
     expect(page.locator("h1")).to_be_visible()
@@ -191,8 +222,11 @@ def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_
     expect(page.locator(".minutes")).to_contain_text("Lần nhập 2")
     screen.shot("round-05-minutes")
 
-    # 4. In-room ballot with one-time codes, voted on phones.
-    screen.go(f"/units/{cell.code}/ballots/")
+
+def room_ballot_on_phones(r: Round) -> None:
+    """4. In-room ballot with one-time codes, voted on phones."""
+    screen, page = r.screen, r.page
+    screen.go(f"/units/{r.cell.code}/ballots/")
     page.check("input[value='tai_cho']")
     page.fill("#present", "3")
     page.click("button:has-text('Tạo cuộc bỏ phiếu')")
@@ -202,8 +236,8 @@ def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_
     codes = [c.replace("-", "") for c in page.locator(".slip-code").all_inner_texts()]
     assert len(codes) == 3
     screen.shot("round-06-code-slips")
-    phone = browser.new_context(viewport=PHONE, locale="vi-VN")
-    voter = Screen(phone.new_page(), live_server.url, "phone")
+    phone = r.browser.new_context(viewport=PHONE, locale="vi-VN")
+    voter = Screen(phone.new_page(), r.url, "phone")
     for code in codes:
         voter.go("/vote/")
         voter.page.fill("#code", code)
@@ -227,36 +261,43 @@ def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_
     expect(voter.page.locator("ul.plainlist")).to_contain_text("HTTNV")
     phone.close()
 
-    # 5. The cell proposes (HTXSNV for two members) and sends its file.
+
+def cell_proposes_and_sends(r: Round) -> Evaluation:
+    """5. The cell proposes (HTXSNV for two members) and sends its file; returns the cell's own."""
+    screen, page = r.screen, r.page
     for username, level in (
         ("dangvien", "HTXSNV"),
         ("dangvien02", "HTXSNV"),
         ("dangvien03", "HTTNV"),
     ):
-        screen.go(f"/reviews/{walked[username].pk}/")
+        screen.go(f"/reviews/{r.walked[username].pk}/")
         page.select_option("select[name='level']", level)
         page.click("button:has-text('Ghi đề xuất')")
         expect(page.locator("ul.messages")).to_contain_text("Đã ghi đề xuất")
-    for evaluation in others:
+    for evaluation in r.others:
         services.proposal_record(
-            actor=secretary,
+            actor=r.secretary,
             evaluation=Evaluation.objects.get(pk=evaluation.pk),
             expected_version=Evaluation.objects.get(pk=evaluation.pk).version,
             level="HTTNV",
         )
-    cell_evaluation = Evaluation.objects.get(period__year=2026, unit=cell, kind=SubjectKind.CELL)
+    cell_evaluation = Evaluation.objects.get(period__year=2026, unit=r.cell, kind=SubjectKind.CELL)
     services.proposal_record(
-        actor=secretary,
+        actor=r.secretary,
         evaluation=cell_evaluation,
         expected_version=cell_evaluation.version,
         level="HTTNV",
     )
-    screen.go(f"/units/{cell.code}/round/")
+    screen.go(f"/units/{r.cell.code}/round/")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("button:has-text('Gửi hồ sơ lên cấp quyết định')")
     expect(page.locator("ul.messages")).to_contain_text("Đã gửi hồ sơ")
+    return cell_evaluation
 
-    # 6. The committee's office decides: the quota refuses one HTXSNV too many.
+
+def office_decides(r: Round, cell_evaluation: Evaluation) -> Evaluation:
+    """6. The committee's office decides: the quota refuses one HTXSNV too many."""
+    screen, page, walked = r.screen, r.page, r.walked
     # Elsewhere in the committee, the quota of this member's group is already used up.
     target = Evaluation.objects.get(pk=walked["dangvien"].pk)
     committee = target.decider
@@ -266,7 +307,7 @@ def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_
         kind=SubjectKind.MEMBER,
         group=target.group,
         not_rated_reason="",
-    ).exclude(unit=cell).update(level="HTXSNV", stage=Stage.DECIDED, reviewed=True)
+    ).exclude(unit=r.cell).update(level="HTXSNV", stage=Stage.DECIDED, reviewed=True)
     stats_rebuild(cell_evaluation.period)
     login(screen, "vanphong")
     page.get_by_role("link", name="Quyết định", exact=True).click()
@@ -294,7 +335,7 @@ def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_
         .exists()
     )
     screen.go(f"/units/{committee.code}/board/?show=pending")
-    keep = {e.pk for e in rated} - {walked["dangvien02"].pk}  # the cell waits for its members
+    keep = {e.pk for e in r.rated} - {walked["dangvien02"].pk}  # the cell waits for its members
     for checkbox in page.locator("input[name='ids']").all():
         if int(checkbox.get_attribute("value") or 0) not in keep:
             checkbox.uncheck()
@@ -303,8 +344,12 @@ def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_
     screen.shot("round-10-board-decided")
     decided = Evaluation.objects.get(pk=walked["dangvien03"].pk)
     assert decided.stage == Stage.DECIDED and decided.level == "HTTNV"
+    return decided
 
-    # 7. A decided subject is locked; reopening needs a reason and keeps the history.
+
+def decided_is_reopened(r: Round, decided: Evaluation) -> None:
+    """7. A decided subject is locked; reopening needs a reason and keeps the history."""
+    screen, page = r.screen, r.page
     screen.go(f"/reviews/{decided.pk}/")
     expect(page.get_by_role("button", name="Mở lại")).to_be_visible()
     page.fill("#id_reopen_reason", "Phát hiện thông tin chưa trung thực sau khi xếp loại")
@@ -313,5 +358,19 @@ def test_a_whole_round_in_one_cell(browser: Browser, live_server, settings, tmp_
     expect(page.locator("table.data").last).to_contain_text("Mở lại để xếp loại lại")
     screen.shot("round-11-reopened")
     assert Evaluation.objects.get(pk=decided.pk).stage == Stage.SENT
-    assert screen.console_errors == []
-    context.close()
+
+
+def test_a_whole_round_in_one_cell(
+    browser: Browser, live_server: LiveServer, settings: Settings, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    r = set_up_cell(browser, live_server.url)
+    members_submit(r)
+    secretary_enters_and_comments(r)
+    paper_ballot_keyed_twice(r)
+    room_ballot_on_phones(r)
+    cell_evaluation = cell_proposes_and_sends(r)
+    decided = office_decides(r, cell_evaluation)
+    decided_is_reopened(r, decided)
+    assert r.screen.console_errors == []
+    r.page.context.close()

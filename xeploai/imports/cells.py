@@ -144,6 +144,7 @@ def code_converter(column: Column) -> Converter:
 def date_converter(today: dt.date) -> Converter:
     def convert(raw: Any) -> dt.date:
         kind = type(raw)
+        value: dt.date
         if kind is dt.date:
             value = raw
         elif kind is dt.datetime:
@@ -280,7 +281,7 @@ def bool_converter(column: Column) -> Converter:
         if type(raw) is bool:
             return raw
         if raw in ("Có", "Không"):
-            return raw == "Có"
+            return bool(raw == "Có")
         folded = fold(_text(raw))
         if folded in _TRUE:
             return True

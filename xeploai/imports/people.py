@@ -21,6 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from xeploai.audit.actor import Actor
 from xeploai.imports.cells import fold_clean
 from xeploai.imports.pipeline import Pipeline, pipeline
 from xeploai.imports.plans import Plan, in_scope
@@ -78,7 +79,7 @@ class PeoplePlan(Plan):
     # person id → (the file's row, what the updates above were worked out from: *FIELDS, cell id)
     read: dict[int, tuple[int, tuple[Any, ...]]] = field(default_factory=dict)
 
-    def apply(self, actor: Any) -> None:
+    def apply(self, actor: Actor) -> None:
         """What ``plan(write=True)`` left: the new members are already written."""
         bulk.update_rows(Person, UPDATE_FIELDS, self.updates)
         closing = [

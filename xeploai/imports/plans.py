@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from xeploai.audit.actor import Actor
 from xeploai.org.models import OrgUnit
 
 
@@ -15,7 +15,7 @@ class Plan:
     unchanged: int = 0
     details: dict[str, int] = field(default_factory=dict)
 
-    def apply(self, actor: Any) -> None:  # pragma: no cover - every kind overrides it
+    def apply(self, actor: Actor) -> None:  # pragma: no cover - every kind overrides it
         raise NotImplementedError
 
 

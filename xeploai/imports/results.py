@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xeploai.audit.actor import Actor, actor_user
 from xeploai.cycles.models import Period, PeriodKind, PeriodStatus, ruleset_key_for_year
 from xeploai.cycles.services import period_create
 from xeploai.imports.plans import Plan, in_scope
@@ -73,9 +74,10 @@ class ResultsPlan(Plan):
     periods: list[PeriodPlan] = field(default_factory=list)
     reason: str = ""
 
-    def apply(self, actor: Any) -> None:
+    def apply(self, actor: Actor) -> None:
         now = timezone.now()
-        user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+        user = actor_user(actor)
+        user_id = user.pk if user is not None else None
         for item in self.periods:
             period = item.period
             if period is None:

@@ -21,6 +21,7 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xeploai.audit.actor import Actor
 from xeploai.audit.services import audit_record
 from xeploai.imports import people, results, units
 from xeploai.imports.columns import SHEETS
@@ -104,7 +105,7 @@ def _collector_paused() -> Iterator[None]:
 
 def import_file(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     path: Path,
     filename: str = "",
@@ -121,7 +122,7 @@ def import_file(
 
 
 def _import(
-    actor: Any,
+    actor: Actor,
     kind: str,
     path: Path,
     filename: str,
@@ -175,7 +176,7 @@ CONFLICTS = {"40P01", "40001", "55P03"}
 
 
 def _apply(
-    actor: Any,
+    actor: Actor,
     kind: str,
     table: Table,
     rows: list[Row] | None,

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from xeploai.audit.actor import Actor
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.rows import Problems, Row, chunked
 from xeploai.org.counts import member_counts_rebuild
@@ -38,7 +39,7 @@ class UnitsPlan(Plan):
     moves: list[tuple[OrgUnit, str]] = field(default_factory=list)  # (unit, new parent code)
     existing: dict[str, OrgUnit] = field(default_factory=dict)
 
-    def apply(self, actor: Any) -> None:
+    def apply(self, actor: Actor) -> None:
         for pk, changes in self.changes.items():
             OrgUnit.objects.filter(pk=pk).update(**changes)
         by_code = dict(self.existing)

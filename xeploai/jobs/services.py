@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from xeploai.audit.actor import Actor, actor_user
 from xeploai.audit.services import audit_record
 from xeploai.jobs.models import Job, JobStatus
 from xeploai.org.models import OrgUnit
@@ -47,7 +48,7 @@ class JobFailed(Exception):
 
 def job_enqueue(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     params: dict[str, Any] | None = None,
     unit: OrgUnit | None = None,
@@ -65,7 +66,7 @@ def job_enqueue(
             unit_path=unit.path if unit else "",
             input_name=input_name or (input_file.name if input_file else "") or "",
             language=translation.get_language() or settings.LANGUAGE_CODE,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=actor_user(actor),
             created_at=timezone.now(),
         )
         if input_file is not None:

@@ -59,8 +59,8 @@ def client_address(request: HttpRequest) -> str:
             if part.strip()
         ]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies][:64]
-    return request.META.get("REMOTE_ADDR", "")
+            return str(forwarded[-proxies][:64])
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def username_key(username: str) -> str:
@@ -145,7 +145,7 @@ class ThrottledFormMixin:
 
     def clean(self) -> dict[str, Any]:
         try:
-            return super().clean()  # type: ignore[misc]
+            return super().clean()  # type: ignore[misc,no-any-return]
         except ValidationError:
             if self.request is not None and is_throttled(self.request):
                 raise ValidationError(throttled_message(), code="throttled") from None

@@ -60,7 +60,7 @@ class Measure:
 
     def width(self, text: str, *, bold: bool = False) -> float:
         register_fonts()
-        return stringWidth(text, self.bold if bold else self.font, self.size)
+        return float(stringWidth(text, self.bold if bold else self.font, self.size))
 
 
 def _longest(texts: Sequence[str], measure: Callable[[str], float]) -> tuple[float, float]:

@@ -24,7 +24,7 @@ from xeploai.org.models import (
 )
 
 
-class CheckedNamesAdmin(admin.ModelAdmin):
+class CheckedNamesAdmin(admin.ModelAdmin[Any]):
     """The name fields refuse what the imports refuse (``lib.text.text_refusal``): a name that
     begins like a spreadsheet formula or holds an invisible or look-alike character."""
 
@@ -88,25 +88,25 @@ class AuditedAdmin(CheckedNamesAdmin):
         super().delete_model(request, obj)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Person]):
     model = Membership
     extra = 0
     autocomplete_fields = ["unit"]
 
 
-class PositionInline(admin.TabularInline):
+class PositionInline(admin.TabularInline[Position, Person]):
     model = Position
     extra = 0
     exclude = ["unit"]
 
 
-class DisciplineInline(admin.TabularInline):
+class DisciplineInline(admin.TabularInline[Discipline, Person]):
     model = Discipline
     extra = 0
     exclude = ["violation_unit", "note"]
 
 
-class CivilServiceRatingInline(admin.TabularInline):
+class CivilServiceRatingInline(admin.TabularInline[CivilServiceRating, Person]):
     model = CivilServiceRating
     extra = 0
 

@@ -146,7 +146,7 @@ def member_counts_rebuild() -> int:
             f"SELECT r.* FROM ({sql}) r ORDER BY r.depth, r.path",
             params,
         )
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 def member_count_differences() -> list[dict[str, Any]]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
+from xeploai.audit.actor import Actor
 from xeploai.audit.services import audit_record, snapshot
 from xeploai.lib.bulk import allocate_ids
 from xeploai.lib.text import clean_text
@@ -29,7 +29,6 @@ from xeploai.org.models import (
 )
 from xeploai.org.tree import TreeChange, tree_changed
 
-Actor = AbstractBaseUser | AnonymousUser | None
 UNIT_FIELDS = ("code", "name", "kind", "org_type", "established", "dissolved", "has_committee")
 
 

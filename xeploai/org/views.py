@@ -51,7 +51,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 SEARCH_COUNT_CAP = 10_000
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(Paginator[Person]):
     """Counts at most ``SEARCH_COUNT_CAP`` + 1 rows: "more than 10,000" is all a reader needs, and
     counting every member of the country took over a second per page."""
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from xeploai.audit.actor import Actor, actor_user
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period
 from xeploai.org.models import OrgUnit
@@ -23,7 +23,7 @@ def _options_dict(options: Options) -> dict[str, str]:
 
 @transaction.atomic
 def snapshot_send(
-    *, actor: Any, unit: OrgUnit, period: Period, options: Options, as_of: dt.date
+    *, actor: Actor, unit: OrgUnit, period: Period, options: Options, as_of: dt.date
 ) -> ReportSnapshot:
     """Freeze the report as it is now and record who sent it upward."""
     payload = to_payload(compute_report(unit, period, as_of=as_of, options=options))
@@ -34,7 +34,7 @@ def snapshot_send(
         as_of=as_of,
         payload=dumps(payload),
         sha256=sha256(payload),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=actor_user(actor),
         created_at=timezone.now(),
     )
     snapshot.full_clean()
@@ -55,7 +55,7 @@ def snapshot_send(
 
 
 def download_log(
-    *, actor: Any, unit: OrgUnit, what: str, year: int, fmt: str, snapshot_id: int | None = None
+    *, actor: Actor, unit: OrgUnit, what: str, year: int, fmt: str, snapshot_id: int | None = None
 ) -> None:
     """Every file that leaves the system is recorded: who, which unit, what, which format."""
     audit_record(

@@ -10,7 +10,7 @@ from xeploai.org.admin import AuditedAdmin
 from xeploai.reviews.periods import period_open
 
 
-class DeadlineInline(admin.TabularInline):
+class DeadlineInline(admin.TabularInline[Deadline, Period]):
     model = Deadline
     extra = 0
 

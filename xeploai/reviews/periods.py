@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xeploai.audit.actor import Actor
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Notice, Period, PeriodStatus
 from xeploai.lib.bulk import insert_rows
@@ -52,7 +53,7 @@ def _org_subjects(units: list[OrgUnit]) -> list[tuple[str, OrgUnit]]:
 
 
 @transaction.atomic
-def period_open(*, actor: Any, period: Period) -> int:
+def period_open(*, actor: Actor, period: Period) -> int:
     """Create the evaluation of every subject in the period's scope; return how many were new.
 
     Safe to run again (after new members or units were added): existing evaluations are kept.
@@ -159,7 +160,7 @@ def period_open(*, actor: Any, period: Period) -> int:
 
 
 @transaction.atomic
-def reminders_send(*, actor: Any, unit: OrgUnit, period: Period, today: dt.date) -> int:
+def reminders_send(*, actor: Actor, unit: OrgUnit, period: Period, today: dt.date) -> int:
     """Remind every member whose self-review is late: on screen, and by e-mail when known."""
     late = late_members(unit, period, today)
     notices: list[Notice] = []

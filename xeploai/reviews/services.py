@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xeploai.audit.actor import Actor, actor_user
 from xeploai.audit.services import audit_event, audit_record, audit_record_all
 from xeploai.cycles.models import PeriodStatus
 from xeploai.org.models import Level, OrgUnit
@@ -83,7 +84,7 @@ def _save(evaluation: Evaluation, fields: Iterable[str]) -> None:
 def _ledger(
     evaluation: Evaluation,
     stage: str,
-    actor: Any,
+    actor: Actor,
     *,
     level: str = "",
     not_rated_reason: str = "",
@@ -97,7 +98,7 @@ def _ledger(
         not_rated_reason=not_rated_reason,
         reason=reason,
         override=override,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor_user(actor),
         at=timezone.now(),
     )
     proposal.full_clean()
@@ -106,13 +107,13 @@ def _ledger(
 
 
 def _audit(
-    actor: Any, action: str, evaluation: Evaluation, before: dict[str, Any], **extra: Any
+    actor: Actor, action: str, evaluation: Evaluation, before: dict[str, Any], **extra: Any
 ) -> None:
     audit_record(**_audited(actor, action, evaluation, before, **extra))
 
 
 def _audited(
-    actor: Any, action: str, evaluation: Evaluation, before: dict[str, Any], **extra: Any
+    actor: Actor, action: str, evaluation: Evaluation, before: dict[str, Any], **extra: Any
 ) -> dict[str, Any]:
     """The audit event of a change to an evaluation (``audit_event``'s arguments)."""
     return {
@@ -128,7 +129,7 @@ def _audited(
 @transaction.atomic
 def review_save(
     *,
-    actor: Any,
+    actor: Actor,
     evaluation: Evaluation,
     content: dict[str, Any],
     expected_version: int,
@@ -144,7 +145,7 @@ def review_save(
     evaluation.stage = Stage.DRAFT
     fields = ["content", "self_level", "stage"]
     if on_behalf:
-        evaluation.on_behalf_by, evaluation.on_behalf_at = actor, timezone.now()
+        evaluation.on_behalf_by, evaluation.on_behalf_at = actor_user(actor), timezone.now()
         fields += ["on_behalf_by", "on_behalf_at"]
     _save(evaluation, fields)
     _audit(actor, "review_save", evaluation, before, on_behalf=on_behalf)
@@ -154,7 +155,7 @@ def review_save(
 @transaction.atomic
 def review_submit(
     *,
-    actor: Any,
+    actor: Actor,
     evaluation: Evaluation,
     content: dict[str, Any],
     expected_version: int,
@@ -175,7 +176,7 @@ def review_submit(
     evaluation.returned_reason = ""
     fields = ["content", "self_level", "stage", "reviewed", "submitted_at", "returned_reason"]
     if on_behalf:
-        evaluation.on_behalf_by, evaluation.on_behalf_at = actor, timezone.now()
+        evaluation.on_behalf_by, evaluation.on_behalf_at = actor_user(actor), timezone.now()
         fields += ["on_behalf_by", "on_behalf_at"]
     _save(evaluation, fields)
     _ledger(
@@ -191,7 +192,7 @@ def review_submit(
 
 @transaction.atomic
 def review_return(
-    *, actor: Any, evaluation: Evaluation, reason: str, expected_version: int
+    *, actor: Actor, evaluation: Evaluation, reason: str, expected_version: int
 ) -> Evaluation:
     """The secretary returns a submitted review to its author, with the reason."""
     evaluation = _lock(evaluation, expected_version)
@@ -211,13 +212,13 @@ def review_return(
 @transaction.atomic
 def comment_record(
     *,
-    actor: Any,
+    actor: Actor,
     evaluation: Evaluation,
     source: str,
     received_on: dt.date,
     text: str = "",
     author: str = "",
-    scan: UploadedFile | None = None,
+    scan: UploadedFile[bytes] | None = None,
 ) -> Comment:
     evaluation = _lock(evaluation, None)
     if evaluation.is_locked:
@@ -228,7 +229,7 @@ def comment_record(
         author=author,
         text=text,
         received_on=received_on,
-        recorded_by=actor,
+        recorded_by=actor_user(actor),
         recorded_at=timezone.now(),
     )
     if scan is not None:
@@ -253,7 +254,7 @@ def comment_record(
 
 
 @transaction.atomic
-def ballot_results_record(*, actor: Any, results: dict[int, tuple[str, str]]) -> int:
+def ballot_results_record(*, actor: Actor, results: dict[int, tuple[str, str]]) -> int:
     """The cell meeting's secret-ballot results (called by the ballots app when a ballot is
     accepted or closed): ``results[evaluation id] = (level, note)``.
 
@@ -280,7 +281,7 @@ def ballot_results_record(*, actor: Any, results: dict[int, tuple[str, str]]) ->
         # the rows are locked: the version in the database is the one read, bumped here too
         Evaluation.objects.filter(pk__in=ids).update(ballot_level=level, version=F("version") + 1)
     now = timezone.now()
-    user = actor if getattr(actor, "pk", None) else None
+    user = actor_user(actor)
     proposals = [
         Proposal(
             evaluation=evaluation,
@@ -310,7 +311,7 @@ def ballot_results_record(*, actor: Any, results: dict[int, tuple[str, str]]) ->
 @transaction.atomic
 def proposal_record(
     *,
-    actor: Any,
+    actor: Actor,
     evaluation: Evaluation,
     expected_version: int,
     level: str = "",
@@ -356,7 +357,7 @@ def proposal_record(
 
 
 @transaction.atomic
-def file_send(*, actor: Any, unit: OrgUnit, evaluations: list[Evaluation]) -> int:
+def file_send(*, actor: Actor, unit: OrgUnit, evaluations: list[Evaluation]) -> int:
     """Send a cell's (or a grassroots organization's) file to the deciding body. Every subject
     must have a proposal or a not-rated reason, and what the rules require before a rating
     (the member's review, the required comments: ``checks.send_problems``); if anything is
@@ -396,7 +397,7 @@ def file_send(*, actor: Any, unit: OrgUnit, evaluations: list[Evaluation]) -> in
 @transaction.atomic
 def decision_record(
     *,
-    actor: Any,
+    actor: Actor,
     evaluation: Evaluation,
     expected_version: int,
     on: dt.date,
@@ -439,7 +440,7 @@ def decision_record(
     result_set(evaluation, level=level, not_rated_reason=not_rated_reason)
     evaluation.stage = Stage.DECIDED
     evaluation.decided_at = timezone.now()
-    evaluation.decided_by = actor if getattr(actor, "pk", None) else None
+    evaluation.decided_by = actor_user(actor)
     _save(evaluation, ["level", "not_rated_reason", "stage", "decided_at", "decided_by"])
     stage = (
         LedgerStage.GRASSROOTS
@@ -471,7 +472,7 @@ _DECISION_ORDER: dict[str, int] = {
 
 @transaction.atomic
 def decisions_accept(
-    *, actor: Any, evaluations: list[Evaluation], on: dt.date
+    *, actor: Actor, evaluations: list[Evaluation], on: dt.date
 ) -> tuple[int, list[str]]:
     """Accept the proposals of many subjects at once, each in its own savepoint: those the
     rules accept are decided, each refused one is named with why ("name: reason") and leaves
@@ -502,7 +503,7 @@ def decisions_accept(
 
 @transaction.atomic
 def evaluation_reopen(
-    *, actor: Any, evaluation: Evaluation, reason: str, expected_version: int
+    *, actor: Actor, evaluation: Evaluation, reason: str, expected_version: int
 ) -> Evaluation:
     """Reopen a decided subject for re-rating (2025: Mẫu 03). The earlier decision stays in the
     ledger and the audit trail."""
@@ -522,7 +523,7 @@ def evaluation_reopen(
 
 @transaction.atomic
 def follow_up_save(
-    *, actor: Any, evaluation: Evaluation, plan: str, assignee: str, status: str
+    *, actor: Actor, evaluation: Evaluation, plan: str, assignee: str, status: str
 ) -> FollowUp:
     """Save the plan to help a subject rated HTNV or KHTNV fix its shortcomings (only those)."""
     if evaluation.level not in (Level.HTNV, Level.KHTNV):
@@ -534,12 +535,12 @@ def follow_up_save(
             "assignee": assignee,
             "status": status,
             "updated_at": timezone.now(),
-            "updated_by": actor,
+            "updated_by": actor_user(actor),
         },
     )
     before = None if created else {"plan": follow_up.plan, "status": follow_up.status}
     follow_up.plan, follow_up.assignee, follow_up.status = plan, assignee, status
-    follow_up.updated_at, follow_up.updated_by = timezone.now(), actor
+    follow_up.updated_at, follow_up.updated_by = timezone.now(), actor_user(actor)
     follow_up.full_clean()
     follow_up.save()
     audit_record(
@@ -554,7 +555,7 @@ def follow_up_save(
 
 
 @transaction.atomic
-def proposals_from_ballot(*, actor: Any, evaluations: list[Evaluation]) -> tuple[int, list[str]]:
+def proposals_from_ballot(*, actor: Actor, evaluations: list[Evaluation]) -> tuple[int, list[str]]:
     """The cell proposes, for every subject ready for it, the level the ballot gave (the
     usual case); each proposal goes through ``proposal_record``. Not ready, and named with
     why ("name: reason"): a subject without a ballot result, a member whose review is not in,

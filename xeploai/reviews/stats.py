@@ -259,7 +259,7 @@ def stats_rebuild(period: Period) -> int:
             f"SELECT %s, r.* FROM ({_rolled_sql()}) r ORDER BY r.depth, r.path",
             [period.pk, period.pk],
         )
-        created = cursor.rowcount
+        created: int = cursor.rowcount
         cursor.execute(
             f'INSERT INTO {POOL} (period_id, decider_id, decider_path, block, "group", bucket, n) '  # noqa: S608
             f"SELECT %s, q.* FROM ({_pools_sql()}) q",

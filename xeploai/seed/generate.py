@@ -67,7 +67,8 @@ from xeploai.reviews.models import (
 )
 from xeploai.reviews.stats import stats_rebuild
 from xeploai.seed import names
-from xeploai.seed.demo import evaluation_date, year_period
+from xeploai.seed.demo import year_period
+from xeploai.seed.demo_bloc import evaluation_date
 
 FULL_MEMBERS = 5_600_000
 FULL_GRASSROOTS = 52_000
@@ -478,7 +479,9 @@ class _Generator:
             self.counts["positions"] = cursor.rowcount
 
     # ---- evaluations ----------------------------------------------------------------------
-    def _member_reason_sql(self, on: dt.date, ruleset: str, absent_hash: str) -> tuple[str, list]:
+    def _member_reason_sql(
+        self, on: dt.date, ruleset: str, absent_hash: str
+    ) -> tuple[str, list[Any]]:
         """The not-rated reason of a member as SQL, asked of the rule engine case by case."""
         probe = dt.date(on.year - 5, 1, 1)
         exempt = member_not_rated_reason(
@@ -543,7 +546,7 @@ class _Generator:
             form_code_for(ruleset, kind=SubjectKind.MEMBER, has_post=False, in_political_system=False),
         ]  # fmt: skip
         member_levels = _levels_case(level_hash, MEMBER_LEVELS)
-        total = 0
+        total: int = 0
         with connection.cursor() as cursor:
             # Members: decided by their grassroots organization (the cell's ancestor at the
             # grassroots depth, or the chi bộ cơ sở itself).

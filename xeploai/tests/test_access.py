@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from xeploai.jobs.models import Job
 from xeploai.reports.tests.factories import cast_snapshot
@@ -237,14 +240,16 @@ def _our_url_names() -> set[str]:
     return names
 
 
-def test_every_url_has_an_access_rule():
+def test_every_url_has_an_access_rule() -> None:
     missing = _our_url_names() - set(RULES) - set(NOT_APPLICABLE)
     assert not missing, f"views without an access rule in tests/test_access.py: {sorted(missing)}"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(RULES))
-def test_access_matrix(client, cast, name, settings, tmp_path):
+def test_access_matrix(
+    client: Client, cast: Cast, name, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)
     rule = RULES[name]

@@ -4,10 +4,14 @@ files keep their own cache."""
 
 from __future__ import annotations
 
-import pytest
-from django.urls import reverse
+from pathlib import Path
 
-from xeploai.testing import make_round
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pytest_django.fixtures import Settings
+
+from xeploai.testing import Cast, make_round
 
 
 def _directives(value: str) -> set[str]:
@@ -26,8 +30,8 @@ def _directives(value: str) -> set[str]:
     ],
 )
 def test_a_page_or_download_with_personal_data_is_not_stored(
-    client, cast, settings, tmp_path, name, args
-):
+    client: Client, cast: Cast, settings: Settings, tmp_path: Path, name, args
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)
     client.force_login(cast.upper_board)
@@ -38,7 +42,7 @@ def test_a_page_or_download_with_personal_data_is_not_stored(
 
 
 @pytest.mark.django_db
-def test_the_login_page_and_the_redirect_to_it_are_not_stored(client):
+def test_the_login_page_and_the_redirect_to_it_are_not_stored(client: Client) -> None:
     login = client.get(reverse("login"))
     away = client.get(reverse("unit_list"))
     assert away.status_code == 302
@@ -46,7 +50,7 @@ def test_the_login_page_and_the_redirect_to_it_are_not_stored(client):
         assert {"no-store", "private"} <= _directives(response["Cache-Control"])
 
 
-def test_static_files_keep_their_cache(client):
+def test_static_files_keep_their_cache(client: Client) -> None:
     response = client.get("/static/xeploai/app.css")
     assert response.status_code == 200
     directives = _directives(response["Cache-Control"])

@@ -86,7 +86,7 @@ def _env(url: str, tmp_path: Path) -> dict[str, str]:
 
 def test_a_bulk_decision_killed_midway_leaves_all_or_nothing(
     scratch_database_url: str, tmp_path: Path
-):
+) -> None:
     subprocess.run(
         [sys.executable, "-m", "xeploai", "migrate", "-v", "0"],
         env=_env(scratch_database_url, tmp_path),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from pytest_django.fixtures import Settings
 
 from xeploai.ballots.documents import minutes_docx
 from xeploai.reports import exports
@@ -22,7 +23,7 @@ from xeploai.reports.formats import render
 from xeploai.reviews import services
 from xeploai.reviews.documents import results_docx, results_pdf, self_review_docx
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
-from xeploai.testing import make_round
+from xeploai.testing import Cast, make_round
 
 pytestmark = [
     pytest.mark.django_db,
@@ -39,7 +40,7 @@ _WORD = re.compile(
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
 
 
-def _documents(cast, round_) -> dict[str, tuple[bytes, tuple[int, int]]]:
+def _documents(cast: Cast, round_) -> dict[str, tuple[bytes, tuple[int, int]]]:
     """name → (content, (fewest, most pages))."""
     evaluation = services.review_submit(
         actor=cast.member,
@@ -111,7 +112,9 @@ def _problems(name: str, pdf: Path, pages: tuple[int, int], words: set[str]) -> 
     return problems
 
 
-def test_every_document_reads_well_once_printed(cast, settings, tmp_path):
+def test_every_document_reads_well_once_printed(
+    cast: Cast, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     documents = _documents(cast, make_round(cast))
     sources = []

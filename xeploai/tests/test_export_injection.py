@@ -9,11 +9,14 @@ import datetime as dt
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import docx
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from pytest_django.fixtures import Settings
 
 from xeploai.ballots.documents import minutes_docx
 from xeploai.imports.services import import_file
@@ -27,7 +30,7 @@ from xeploai.reviews import services
 from xeploai.reviews.documents import self_review_docx
 from xeploai.reviews.models import Evaluation, FollowUp, FollowUpStatus, Stage
 from xeploai.reviews.stats import stats_rebuild
-from xeploai.testing import make_round
+from xeploai.testing import Cast, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +45,7 @@ ASSIGNEE = "\t=1"
 
 
 @pytest.fixture
-def hostile(cast, settings, tmp_path):
+def hostile(cast: Cast, settings: Settings, tmp_path: Path):
     """The round of ``make_round``, with every user-typed text a formula."""
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)
@@ -132,7 +135,7 @@ EXPORTS = {
 
 
 @pytest.mark.parametrize("what", sorted(EXPORTS))
-def test_the_lists_hold_hostile_text_as_text(client, cast, hostile, what):
+def test_the_lists_hold_hostile_text_as_text(client: Client, cast: Cast, hostile, what) -> None:
     url_name, expected = EXPORTS[what]
     client.force_login(cast.clerk)
     xlsx = client.get(reverse(url_name, args=["A", 2026, "xlsx"]))
@@ -144,7 +147,9 @@ def test_the_lists_hold_hostile_text_as_text(client, cast, hostile, what):
         assert any(field.startswith("'" + text) for field in fields), (what, text, fields)
 
 
-def test_negative_numbers_stay_numbers_and_plain_text_stays_plain(client, cast, hostile):
+def test_negative_numbers_stay_numbers_and_plain_text_stays_plain(
+    client: Client, cast: Cast, hostile
+) -> None:
     client.force_login(cast.clerk)
     fields = _csv_fields(client.get(reverse("export_results", args=["A", 2026, "csv"])).content, "")
     assert "Đảng viên" in fields and "2026" in fields  # nothing else gets a quote
@@ -155,7 +160,7 @@ def test_negative_numbers_stay_numbers_and_plain_text_stays_plain(client, cast, 
     assert not sheet.cell(row=2, column=2).quotePrefix
 
 
-def test_the_report_in_every_format_holds_hostile_names_as_text(cast, hostile):
+def test_the_report_in_every_format_holds_hostile_names_as_text(cast: Cast, hostile) -> None:
     round_, _evaluation = hostile
     report = compute_report(
         OrgUnit.objects.get(pk=cast.org_a.pk), round_.period, as_of=dt.date(2026, 12, 16)
@@ -168,7 +173,7 @@ def test_the_report_in_every_format_holds_hostile_names_as_text(cast, hostile):
     assert files["pdf"].startswith(b"%PDF") and b"<html" in files["html"][:200].lower()
 
 
-def test_the_word_files_hold_hostile_text_as_runs_never_fields(cast, hostile):
+def test_the_word_files_hold_hostile_text_as_runs_never_fields(cast: Cast, hostile) -> None:
     round_, evaluation = hostile
     review = _docx_text(self_review_docx(evaluation), "review.docx")
     assert MEMBER in review and SELF_REVIEW in review and CELL_A1 in review
@@ -178,13 +183,15 @@ def test_the_word_files_hold_hostile_text_as_runs_never_fields(cast, hostile):
 
 
 @pytest.mark.parametrize("kind", sorted(TEMPLATE_WRITERS))
-def test_the_import_templates_hold_no_formula(kind):
+def test_the_import_templates_hold_no_formula(kind) -> None:
     stream = io.BytesIO()
     template_writer(kind)(stream)
     assert _xlsx_texts(stream.getvalue(), kind)
 
 
-def test_a_formula_escaped_by_our_csv_is_read_back_as_the_formula_and_refused(cast, tmp_path):
+def test_a_formula_escaped_by_our_csv_is_read_back_as_the_formula_and_refused(
+    cast: Cast, tmp_path: Path
+) -> None:
     path = tmp_path / "units.csv"
     with path.open("w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.writer(stream)

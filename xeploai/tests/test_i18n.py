@@ -38,12 +38,12 @@ def entries() -> list[tuple[str, list[str]]]:
     return result
 
 
-def test_every_source_string_has_an_english_translation():
+def test_every_source_string_has_an_english_translation() -> None:
     missing = [msgid for msgid, strings in entries() if not all(strings)]
     assert not missing, f"untranslated: {missing[:20]} — run `make messages` and translate"
 
 
-def test_translations_keep_their_placeholders():
+def test_translations_keep_their_placeholders() -> None:
     broken = [
         msgid
         for msgid, strings in entries()
@@ -53,7 +53,7 @@ def test_translations_keep_their_placeholders():
     assert not broken, broken
 
 
-def test_the_compiled_catalogue_is_current():
+def test_the_compiled_catalogue_is_current() -> None:
     """The committed .mo says what the .po says (run `make messages` after editing the .po)."""
     with CATALOGUE.with_suffix(".mo").open("rb") as compiled:
         translations = gettext.GNUTranslations(compiled)
@@ -70,7 +70,7 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(0)), text)
 
 
-def test_no_translation_is_a_guess_left_by_makemessages():
+def test_no_translation_is_a_guess_left_by_makemessages() -> None:
     """makemessages fills new strings with near matches marked fuzzy (and `#|` history lines);
     such a guess must be checked and the marks removed, never shipped."""
     import polib

@@ -149,18 +149,18 @@ def _violations() -> list[str]:
     return sorted(set(found))
 
 
-def test_every_import_goes_down_the_layers():
+def test_every_import_goes_down_the_layers() -> None:
     violations = _violations()
     assert not violations, "imports against the layer order:\n" + "\n".join(violations)
 
 
-def test_every_app_is_in_a_layer_or_the_wiring():
+def test_every_app_is_in_a_layer_or_the_wiring() -> None:
     apps = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
     placed = set().union(*LAYERS) | WIRING | {PURE}
     assert apps <= placed, sorted(apps - placed)
 
 
-def test_every_allowed_edge_is_still_used():
+def test_every_allowed_edge_is_still_used() -> None:
     used = set()
     for path in PACKAGE.rglob("*.py"):
         module = _module_name(path)
@@ -169,7 +169,7 @@ def test_every_allowed_edge_is_still_used():
     assert sorted(set(ALLOWED) - used) == []
 
 
-def test_the_checker_catches_an_import_inside_a_function(tmp_path):
+def test_the_checker_catches_an_import_inside_a_function(tmp_path: Path) -> None:
     """The reader itself: a function-level import is found, a relative one is resolved."""
     source = tmp_path / "views.py"
     source.write_text(

@@ -6,9 +6,12 @@ secretary, logged in and trusting the page, to another site after the click.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from xeploai.lib.redirects import is_local_path
 from xeploai.testing import Cast, make_round
@@ -33,14 +36,14 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_a_value_that_leaves_the_site_is_not_a_local_path(value):
+def test_a_value_that_leaves_the_site_is_not_a_local_path(value) -> None:
     assert not is_local_path(value)
 
 
 @pytest.mark.parametrize(
     "value", ["/", "/units/A/", "/units/A/board/?year=2025#e12", "/people/?q=tr%E1%BA%A7n"]
 )
-def test_a_path_of_this_site_is_a_local_path(value):
+def test_a_path_of_this_site_is_a_local_path(value) -> None:
     assert is_local_path(value)
 
 
@@ -68,7 +71,9 @@ def _post(client: Client, cast: Cast, name: str, value: str) -> str:
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["propose", "decide", "notice_read"])
 @pytest.mark.parametrize("value", HOSTILE)
-def test_a_hostile_next_is_ignored(client, cast, settings, tmp_path, name, value):
+def test_a_hostile_next_is_ignored(
+    client: Client, cast: Cast, settings: Settings, tmp_path: Path, name, value
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     location = _post(client, cast, name, value)
     assert location.startswith("/") and not location.startswith(("//", "/\\"))
@@ -77,7 +82,9 @@ def test_a_hostile_next_is_ignored(client, cast, settings, tmp_path, name, value
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["propose", "decide", "notice_read"])
-def test_a_path_of_this_site_is_followed(client, cast, settings, tmp_path, name):
+def test_a_path_of_this_site_is_followed(
+    client: Client, cast: Cast, settings: Settings, tmp_path: Path, name
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     back = reverse("board", args=[cast.org_a.code]) + "?year=2025#e1"
     assert _post(client, cast, name, back) == back

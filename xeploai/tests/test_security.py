@@ -19,16 +19,19 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from xeploai.audit.models import AuditEvent, AuditImmutableError, LoginFailure
-from xeploai.testing import make_round
+from xeploai.testing import Cast, make_round
 from xeploai.tests.test_access import RULES
 
 TEMPLATES = Path(settings.PACKAGE_DIR) / "templates"
 
 
 @pytest.mark.django_db
-def test_login_is_refused_for_a_while_after_repeated_failures(client, cast, settings):
+def test_login_is_refused_for_a_while_after_repeated_failures(
+    client: Client, cast: Cast, settings: Settings
+) -> None:
     settings.LOGIN_FAILURE_LIMIT = 3
     for _ in range(3):
         response = client.post(reverse("login"), {"username": "clerk", "password": "wrong"})
@@ -55,8 +58,8 @@ def _fail(client: Client, username: str, **meta: str) -> int:
 
 @pytest.mark.django_db
 def test_an_address_has_its_own_higher_limit_so_one_office_is_not_locked_by_a_few_typos(
-    client, cast, settings
-):
+    client: Client, cast: Cast, settings: Settings
+) -> None:
     settings.LOGIN_FAILURE_LIMIT = 3
     settings.LOGIN_ADDRESS_FAILURE_LIMIT = 5
     for name in ("an", "binh", "cuong", "dung"):  # four people mistype once from one office
@@ -71,8 +74,8 @@ def test_an_address_has_its_own_higher_limit_so_one_office_is_not_locked_by_a_fe
 
 @pytest.mark.django_db
 def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled_not_the_proxy(
-    client, cast, settings
-):
+    client: Client, cast: Cast, settings: Settings
+) -> None:
     settings.LOGIN_FAILURE_LIMIT = 50
     settings.LOGIN_ADDRESS_FAILURE_LIMIT = 2
     settings.TRUSTED_PROXIES = 1
@@ -96,7 +99,9 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled_not_the_proxy
 
 
 @pytest.mark.django_db
-def test_the_admin_login_shares_the_throttle_of_the_login_page(client, cast, settings):
+def test_the_admin_login_shares_the_throttle_of_the_login_page(
+    client: Client, cast: Cast, settings: Settings
+) -> None:
     settings.LOGIN_FAILURE_LIMIT = 3
     admin_login = reverse("admin:login")
     for _ in range(3):
@@ -111,7 +116,9 @@ def test_the_admin_login_shares_the_throttle_of_the_login_page(client, cast, set
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("variant", ["ｃｌｅｒｋ", "CLERK", "Ｃｌｅｒｋ"])
-def test_the_throttle_keys_on_the_name_django_authenticates(client, cast, settings, variant):
+def test_the_throttle_keys_on_the_name_django_authenticates(
+    client: Client, cast: Cast, settings: Settings, variant
+) -> None:
     """Django logs in the NFKC form of the name (full-width letters become ASCII): guesses under
     any spelling that reaches the same account, in any case, count against that account."""
     settings.LOGIN_FAILURE_LIMIT = 3
@@ -138,7 +145,9 @@ class CountingHasher(MD5PasswordHasher):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_parallel_wrong_logins_check_no_more_passwords_than_the_limit(cast, settings):
+def test_parallel_wrong_logins_check_no_more_passwords_than_the_limit(
+    cast: Cast, settings: Settings
+) -> None:
     settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
     settings.LOGIN_FAILURE_LIMIT = 5
     CountingHasher.checked = 0
@@ -162,7 +171,7 @@ def test_parallel_wrong_logins_check_no_more_passwords_than_the_limit(cast, sett
     assert LoginFailure.objects.filter(key="user:clerk").count() == 5
 
 
-def test_passwords_are_hashed_with_djangos_default_hasher_outside_tests():
+def test_passwords_are_hashed_with_djangos_default_hasher_outside_tests() -> None:
     code = (
         "import django; django.setup(); from django.contrib.auth.hashers import make_password, "
         "get_hasher; h = make_password('secret-pw'); print(get_hasher().algorithm, 'secret-pw' in h)"
@@ -178,7 +187,7 @@ def test_passwords_are_hashed_with_djangos_default_hasher_outside_tests():
 
 
 @pytest.mark.django_db
-def test_every_page_carries_a_strict_content_security_policy(client, cast):
+def test_every_page_carries_a_strict_content_security_policy(client: Client, cast: Cast) -> None:
     client.force_login(cast.upper_board)
     response = client.get(reverse("unit_detail", args=[cast.root.code]))
     policy = response["Content-Security-Policy"]
@@ -187,7 +196,7 @@ def test_every_page_carries_a_strict_content_security_policy(client, cast):
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_no_template_has_inline_script_style_or_event_handlers():
+def test_no_template_has_inline_script_style_or_event_handlers() -> None:
     inline_script = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
     handler = re.compile(r"\son[a-z]+\s*=", re.I)
     style_attribute = re.compile(r"\sstyle\s*=", re.I)
@@ -206,7 +215,9 @@ def test_no_template_has_inline_script_style_or_event_handlers():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(n for n, rule in RULES.items() if rule.method == "post"))
-def test_every_mutation_needs_the_csrf_token(cast, settings, tmp_path, name):
+def test_every_mutation_needs_the_csrf_token(
+    cast: Cast, settings: Settings, tmp_path: Path, name
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)
     client = Client(enforce_csrf_checks=True)
@@ -218,7 +229,7 @@ def test_every_mutation_needs_the_csrf_token(cast, settings, tmp_path, name):
 
 
 @pytest.mark.django_db
-def test_audit_events_cannot_be_changed_or_deleted_through_the_application(cast):
+def test_audit_events_cannot_be_changed_or_deleted_through_the_application(cast: Cast) -> None:
     from xeploai.audit.services import audit_record
 
     event = audit_record(actor=cast.clerk, action="test", object_type="x", object_id="1")
@@ -233,7 +244,7 @@ def test_audit_events_cannot_be_changed_or_deleted_through_the_application(cast)
         AuditEvent.objects.filter(pk=event.pk).delete()
 
 
-def test_the_production_configuration_passes_djangos_deploy_checks():
+def test_the_production_configuration_passes_djangos_deploy_checks() -> None:
     environment = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "XEPLOAI_ENV": "production",
@@ -246,7 +257,7 @@ def test_the_production_configuration_passes_djangos_deploy_checks():
     assert "no issues" in result.stdout
 
 
-def test_the_deployment_check_says_when_it_cannot_reach_the_database(tmp_path):
+def test_the_deployment_check_says_when_it_cannot_reach_the_database(tmp_path: Path) -> None:
     """`xeploai check --deploy --database default` against a PostgreSQL nobody listens on: a
     warning naming the failure (xeploai.W002, imports/checks.py), not a traceback."""
     environment = {**os.environ, "DATABASE_URL": "postgres://xeploai@127.0.0.1:9/xeploai_nowhere"}

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -29,18 +30,20 @@ from xeploai.lib import env
         ("X_DB", "postgres://h/x?prepare_threshold=five", lambda: env.database("X_DB", "")),
     ],
 )
-def test_a_malformed_value_raises_naming_the_variable(monkeypatch, variable, value, reader):
+def test_a_malformed_value_raises_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable, value, reader
+) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(ImproperlyConfigured, match=variable):
         reader()
 
 
-def test_zero_configuration_means_sqlite(monkeypatch):
+def test_zero_configuration_means_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("X_DB", raising=False)
     assert env.database("X_DB", "sqlite:///var/x.sqlite3")["ENGINE"] == "django.db.backends.sqlite3"
 
 
-def test_database_url_switches_to_postgresql(monkeypatch):
+def test_database_url_switches_to_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("X_DB", "postgres://me:s%40cret@db.example:5433/xeploai?sslmode=require")
     config = env.database("X_DB", "sqlite:///x")
     assert config["ENGINE"] == "django.db.backends.postgresql"
@@ -58,7 +61,9 @@ def test_database_url_switches_to_postgresql(monkeypatch):
     }
 
 
-def test_prepared_statements_are_typed_options_and_can_be_switched_off(monkeypatch):
+def test_prepared_statements_are_typed_options_and_can_be_switched_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # Django reads ``server_side_binding is True`` and psycopg wants an int: strings would be
     # silently ignored or fail at the first query.
     monkeypatch.setenv("X_DB", "postgres://h/x?prepare_threshold=2")
@@ -81,18 +86,18 @@ def _start(**variables: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+def test_production_refuses_to_start_without_a_secret_key() -> None:
     result = _start(XEPLOAI_ENV="production", XEPLOAI_SECRET_KEY="")
     assert result.returncode != 0
     assert "XEPLOAI_SECRET_KEY" in result.stderr
 
 
-def test_production_refuses_debug():
+def test_production_refuses_debug() -> None:
     result = _start(XEPLOAI_ENV="production", XEPLOAI_SECRET_KEY="k" * 50, XEPLOAI_DEBUG="1")
     assert result.returncode != 0 and "XEPLOAI_DEBUG" in result.stderr
 
 
-def test_production_starts_with_a_key_and_secure_cookies():
+def test_production_starts_with_a_key_and_secure_cookies() -> None:
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "assert s.SESSION_COOKIE_SECURE and s.CSRF_COOKIE_SECURE and s.SECURE_HSTS_SECONDS > 0; "
@@ -114,14 +119,16 @@ def test_production_starts_with_a_key_and_secure_cookies():
     assert result.stdout.strip() == "ok", result.stderr
 
 
-def test_time_zone_and_language_defaults():
+def test_time_zone_and_language_defaults() -> None:
     from django.conf import settings
 
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh" and settings.USE_TZ
     assert settings.LANGUAGE_CODE == "vi"
 
 
-def test_a_fresh_checkout_gets_its_sqlite_folder(monkeypatch, tmp_path):
+def test_a_fresh_checkout_gets_its_sqlite_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     target = tmp_path / "not" / "yet" / "there.sqlite3"
     monkeypatch.setenv("X_DB", f"sqlite:///{target}")
     env.database("X_DB", "sqlite:///x")
@@ -130,7 +137,7 @@ def test_a_fresh_checkout_gets_its_sqlite_folder(monkeypatch, tmp_path):
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
-def test_postgresql_plans_a_repeated_statement_once():
+def test_postgresql_plans_a_repeated_statement_once() -> None:
     # The default DATABASE_URL turns server-side binding on: after ``prepare_threshold`` runs
     # on a connection the statement is a prepared one, planned once (docs/decisions/0004);
     # with ``server_side_binding=false`` (CI's second PostgreSQL run) nothing is prepared.
@@ -166,7 +173,9 @@ _FORGED_HTTPS = (
 )
 
 
-def test_without_a_trusted_proxy_a_client_sent_forwarded_proto_does_not_skip_the_ssl_redirect():
+def test_without_a_trusted_proxy_a_client_sent_forwarded_proto_does_not_skip_the_ssl_redirect() -> (
+    None
+):
     done = subprocess.run(
         [sys.executable, "-c", _FORGED_HTTPS],
         env=_production(XEPLOAI_TRUSTED_PROXIES="0"),
@@ -177,7 +186,7 @@ def test_without_a_trusted_proxy_a_client_sent_forwarded_proto_does_not_skip_the
     assert done.stdout.split() == ["False", "301", "https://xeploai.example/login/"], done.stderr
 
 
-def test_behind_a_trusted_proxy_its_forwarded_proto_says_https():
+def test_behind_a_trusted_proxy_its_forwarded_proto_says_https() -> None:
     done = subprocess.run(
         [sys.executable, "-c", _FORGED_HTTPS],
         env=_production(XEPLOAI_TRUSTED_PROXIES="1"),
@@ -204,7 +213,7 @@ def test_behind_a_trusted_proxy_its_forwarded_proto_says_https():
 )
 def test_a_bad_value_stops_with_one_line_naming_it_and_no_traceback(
     program, variable, value, accepted
-):
+) -> None:
     done = subprocess.run(
         [sys.executable, *program],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "xeploai.settings", variable: value},

@@ -43,7 +43,9 @@ stats_rebuild(Period.objects.get(year=2025))
 """
 
 
-def test_backup_and_restore_round_trip_a_demo_bloc(scratch_database_url: str, tmp_path: Path):
+def test_backup_and_restore_round_trip_a_demo_bloc(
+    scratch_database_url: str, tmp_path: Path
+) -> None:
     env = {
         **os.environ,
         "DATABASE_URL": scratch_database_url,
@@ -189,7 +191,7 @@ def _link(name: str, target: str, kind: bytes = tarfile.SYMTYPE) -> tarfile.TarI
     ],
     ids=["parent", "inner-parent", "absolute", "symlink", "hardlink", "fifo", "stray"],
 )
-def test_restore_refuses_an_unsafe_entry_without_a_traceback(tmp_path: Path, entry, why):
+def test_restore_refuses_an_unsafe_entry_without_a_traceback(tmp_path: Path, entry, why) -> None:
     archive = _forged(tmp_path / "forged.tar", entry, b"owned")
     result = _run(_sqlite_env(tmp_path), "restore", str(archive), "--yes")
     assert result.returncode != 0
@@ -201,14 +203,14 @@ def test_restore_refuses_an_unsafe_entry_without_a_traceback(tmp_path: Path, ent
     assert not (tmp_path / "x.sqlite3").exists() or (tmp_path / "x.sqlite3").stat().st_size == 0
 
 
-def test_restore_refuses_a_file_the_manifest_does_not_list(tmp_path: Path):
+def test_restore_refuses_a_file_the_manifest_does_not_list(tmp_path: Path) -> None:
     archive = _forged(tmp_path / "more.tar", tarfile.TarInfo("media/comments/scan.pdf"), b"%PDF")
     result = _run(_sqlite_env(tmp_path), "restore", str(archive), "--yes")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "tệp không ghi trong manifest: media/comments/scan.pdf" in result.stderr
 
 
-def test_restore_refuses_a_backup_whose_manifest_covers_only_the_database(tmp_path: Path):
+def test_restore_refuses_a_backup_whose_manifest_covers_only_the_database(tmp_path: Path) -> None:
     scan = tarfile.TarInfo("media/comments/scan.pdf")
     archive = _forged(tmp_path / "old.tar", scan, b"%PDF", fmt=1)
     result = _run(_sqlite_env(tmp_path), "restore", str(archive), "--yes")
@@ -216,7 +218,7 @@ def test_restore_refuses_a_backup_whose_manifest_covers_only_the_database(tmp_pa
     assert "định dạng cũ chỉ có mã băm của cơ sở dữ liệu" in result.stderr
 
 
-def test_restore_without_yes_and_no_terminal_refuses_clearly(tmp_path: Path):
+def test_restore_without_yes_and_no_terminal_refuses_clearly(tmp_path: Path) -> None:
     archive = _forged(tmp_path / "forged.tar", tarfile.TarInfo("media/a.pdf"), b"%PDF")
     result = _run(_sqlite_env(tmp_path), "restore", str(archive), stdin=subprocess.DEVNULL)
     assert result.returncode != 0
@@ -224,7 +226,7 @@ def test_restore_without_yes_and_no_terminal_refuses_clearly(tmp_path: Path):
     assert "thêm --yes" in result.stderr
 
 
-def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path):
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
     bogus = tmp_path / "not-a-backup.tar"
     bogus.write_bytes(b"hello")
     result = subprocess.run(

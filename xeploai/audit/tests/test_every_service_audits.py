@@ -64,7 +64,7 @@ def _calls(node: ast.AST) -> set[str]:
     return names
 
 
-def test_every_service_that_changes_data_writes_an_audit_event():
+def test_every_service_that_changes_data_writes_an_audit_event() -> None:
     functions = _functions()
     by_name = {key.split(".", 1)[1]: key for key in functions}
     auditing: set[str] = {"audit.audit_record", "audit.audit_record_all"}
@@ -84,7 +84,7 @@ def test_every_service_that_changes_data_writes_an_audit_event():
     assert not stale, f"exemptions for services that no longer exist: {stale}"
 
 
-def test_the_enumeration_sees_the_services_it_should():
+def test_the_enumeration_sees_the_services_it_should() -> None:
     functions = _functions()
     for expected in (
         "reviews.decision_record",

@@ -3,24 +3,27 @@
 import logging
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from xeploai.audit.models import AuditEvent
 from xeploai.ballots import services
 from xeploai.ballots.models import Ballot, BallotCode, BallotMode, PaperEntry
 from xeploai.reviews.models import Evaluation, LedgerStage, Stage, SubjectKind
-from xeploai.testing import make_person, make_round
+from xeploai.testing import Cast, make_person, make_round
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def round_(cast, settings, tmp_path):
+def round_(cast: Cast, settings: Settings, tmp_path: Path):
     settings.MEDIA_ROOT = tmp_path
     for n in range(4):
         make_person(cast.cell_a1, full_name=f"Đảng viên {n}")
@@ -38,7 +41,7 @@ def members(round_):
     )
 
 
-def new_ballot(cast, round_, evaluations, *, mode=BallotMode.PAPER, title="Phiếu", present=6):
+def new_ballot(cast: Cast, round_, evaluations, *, mode=BallotMode.PAPER, title="Phiếu", present=6):
     """A ballot of the secretary's cell in this round."""
     return services.ballot_create(
         actor=cast.secretary,
@@ -66,7 +69,9 @@ def tally_data(evaluations, xs=1, tt=4, ht=0, k=0, issued=6, returned=6, valid=5
     }
 
 
-def test_paper_results_are_accepted_only_when_both_entries_agree(client, cast, round_):
+def test_paper_results_are_accepted_only_when_both_entries_agree(
+    client: Client, cast: Cast, round_
+) -> None:
     evaluations = members(round_)
     ballot = new_ballot(cast, round_, evaluations)
     services.paper_entry_save(
@@ -111,7 +116,7 @@ def test_paper_results_are_accepted_only_when_both_entries_agree(client, cast, r
         ).exists()
 
 
-def test_accepting_a_ballot_with_a_decided_subject_writes_nothing(cast, round_):
+def test_accepting_a_ballot_with_a_decided_subject_writes_nothing(cast: Cast, round_) -> None:
     evaluations = members(round_)
     ballot = new_ballot(cast, round_, evaluations)
     for entry_no in (1, 2):
@@ -139,7 +144,9 @@ def test_accepting_a_ballot_with_a_decided_subject_writes_nothing(cast, round_):
         ({"HTXSNV": -1, "HTTNV": 6}, "không được âm"),
     ],
 )
-def test_an_impossible_tally_is_refused_naming_the_subject(cast, round_, change, message):
+def test_an_impossible_tally_is_refused_naming_the_subject(
+    cast: Cast, round_, change, message
+) -> None:
     evaluations = members(round_)
     ballot = new_ballot(cast, round_, evaluations)
     data = tally_data(evaluations)
@@ -150,12 +157,12 @@ def test_an_impossible_tally_is_refused_naming_the_subject(cast, round_, change,
     assert not PaperEntry.objects.filter(ballot=ballot).exists()
 
 
-def test_only_full_members_present_vote(cast, round_):
+def test_only_full_members_present_vote(cast: Cast, round_) -> None:
     with pytest.raises(ValidationError, match="chính thức"):
         new_ballot(cast, round_, members(round_), mode=BallotMode.ROOM, title="x", present=99)
 
 
-def test_an_in_room_ballot_counts_codes_and_publishes_a_digest(cast, round_):
+def test_an_in_room_ballot_counts_codes_and_publishes_a_digest(cast: Cast, round_) -> None:
     evaluations = members(round_)
     ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=5)
     codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
@@ -178,7 +185,9 @@ def test_an_in_room_ballot_counts_codes_and_publishes_a_digest(cast, round_):
         services.vote_cast(code=codes[4], choices=choices[0])
 
 
-def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(client, cast, round_, caplog):
+def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(
+    client: Client, cast: Cast, round_, caplog: pytest.LogCaptureFixture
+) -> None:
     """Read every table and every log line after an in-room ballot voted through the web: no
     column of the code table points to a user or a person, and no row anywhere (audit
     included) and no log line carries a code or its hash."""
@@ -207,7 +216,9 @@ def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(client, cast, round
     assert not any(secret in caplog.text for secret in secrets_)
 
 
-def test_results_stay_hidden_until_closed_and_small_groups_get_a_warning(client, cast, round_):
+def test_results_stay_hidden_until_closed_and_small_groups_get_a_warning(
+    client: Client, cast: Cast, round_
+) -> None:
     evaluations = members(round_)[:1]
     ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=3)
     codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
@@ -224,7 +235,7 @@ def test_results_stay_hidden_until_closed_and_small_groups_get_a_warning(client,
     assert '<th class="num">HTXSNV</th>' in revealed
 
 
-def test_voting_on_a_phone_needs_only_the_code(client, cast, round_):
+def test_voting_on_a_phone_needs_only_the_code(client: Client, cast: Cast, round_) -> None:
     evaluations = members(round_)[:2]
     ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=2)
     code = services.codes_issue(actor=cast.secretary, ballot=ballot)[0]
@@ -281,7 +292,9 @@ def _dumped_hashes(table: str, ballot_id: int) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="xmin, ctid and pg_dump exist only on PostgreSQL")
-def test_a_closed_ballot_keeps_no_order_of_its_votes_in_postgresql(client, cast, round_):
+def test_a_closed_ballot_keeps_no_order_of_its_votes_in_postgresql(
+    client: Client, cast: Cast, round_
+) -> None:
     """Vote through the web with 12 codes in a known order, close: no row version (xmin), no
     physical place (ctid), no id and no pg_dump order of the code rows gives that order back, no
     older row version is left in the table's pages, and voting wrote nothing to the accounts."""

@@ -19,7 +19,7 @@ def xeploai(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_template_and_check_commands(tmp_path: Path):
+def test_template_and_check_commands(tmp_path: Path) -> None:
     target = tmp_path / "mau.xlsx"
     made = xeploai("template", "check", "--out", str(target))
     assert made.returncode == 0 and target.is_file(), made.stderr
@@ -30,6 +30,6 @@ def test_template_and_check_commands(tmp_path: Path):
     assert '"ruleset": null' in result.stdout
 
 
-def test_plain_check_is_still_djangos_system_check():
+def test_plain_check_is_still_djangos_system_check() -> None:
     result = xeploai("check")
     assert result.returncode == 0 and "no issues" in result.stdout

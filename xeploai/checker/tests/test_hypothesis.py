@@ -246,7 +246,9 @@ def assert_clear(path: Path, code: int, out: str, err: str) -> None:
 
 @FAST
 @given(spec=workbooks())
-def test_a_malformed_workbook_gets_an_exit_code_and_clear_messages(tmp_path_factory, capsys, spec):
+def test_a_malformed_workbook_gets_an_exit_code_and_clear_messages(
+    tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], spec
+) -> None:
     path = write(tmp_path_factory.mktemp("hyp") / "de-xuat.xlsx", spec)
     code = main([str(path)])
     event(f"exit {code}")
@@ -291,7 +293,9 @@ def workbook(tmp_path: Path, members: list[list[Any] | None], year: Any = 2024) 
 
 
 @pytest.mark.parametrize("formula", FORMULAS)
-def test_a_formula_cell_is_refused_with_its_address(tmp_path, capsys, formula):
+def test_a_formula_cell_is_refused_with_its_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], formula
+) -> None:
     path = workbook(tmp_path, [member([("Mức đề xuất", formula)])])
     assert main([str(path)]) == 2
     letter = column_letter([c.header for c in MEMBER_COLUMNS].index("Mức đề xuất"))
@@ -300,7 +304,9 @@ def test_a_formula_cell_is_refused_with_its_address(tmp_path, capsys, formula):
     )
 
 
-def test_decomposed_text_is_the_same_text(tmp_path, capsys):
+def test_decomposed_text_is_the_same_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Two members of one deciding body, one typed decomposed: one quota group, not two; a
     decomposed level name and flag are read."""
     members = [
@@ -326,20 +332,26 @@ def test_decomposed_text_is_the_same_text(tmp_path, capsys):
 @settings(
     max_examples=2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-def test_a_huge_cell_is_shortened_in_the_message(tmp_path_factory, capsys, value):
+def test_a_huge_cell_is_shortened_in_the_message(
+    tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], value
+) -> None:
     path = workbook(tmp_path_factory.mktemp("huge"), [member([("Mức đề xuất", value)])])
     assert main([str(path)]) == 2
     out = capsys.readouterr().out
     assert "DangVien, dòng 2" in out and len(out) < 2000
 
 
-def test_blank_rows_keep_the_excel_row_numbers(tmp_path, capsys):
+def test_blank_rows_keep_the_excel_row_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = workbook(tmp_path, [None, None, member([("Suy thoái", "x")])])
     assert main([str(path)]) == 1
     assert "DangVien dòng 4 (DV1) [khtnv.degradation]" in capsys.readouterr().out
 
 
-def test_an_empty_first_row_and_column_keep_the_addresses(tmp_path, capsys):
+def test_an_empty_first_row_and_column_keep_the_addresses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = workbook(tmp_path, [member([("Ngày kết nạp", "31/02/2020")])])
     wb = load_workbook(path)
     wb["DangVien"].insert_rows(1)
@@ -360,7 +372,9 @@ def test_an_empty_first_row_and_column_keep_the_addresses(tmp_path, capsys):
         ("２０２４", None),
     ],
 )
-def test_a_far_or_odd_year_is_named_not_a_traceback(tmp_path, capsys, year, expected):
+def test_a_far_or_odd_year_is_named_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], year, expected
+) -> None:
     path = workbook(tmp_path, [member([])], year=year)
     code = main([str(path)])
     out = capsys.readouterr().out
@@ -371,7 +385,9 @@ def test_a_far_or_odd_year_is_named_not_a_traceback(tmp_path, capsys, year, expe
 
 
 @pytest.mark.parametrize("value", [float("nan"), "nan", "inf", "1e400", -5, 100.5, 1e308])
-def test_a_percentage_must_be_a_finite_number_from_0_to_100(tmp_path, capsys, value):
+def test_a_percentage_must_be_a_finite_number_from_0_to_100(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value
+) -> None:
     path = workbook(tmp_path, [member([("% nhiệm vụ hoàn thành", value)])])
     code = main([str(path)])
     out = capsys.readouterr().out
@@ -381,7 +397,7 @@ def test_a_percentage_must_be_a_finite_number_from_0_to_100(tmp_path, capsys, va
         assert code == 2 and "(% nhiệm vụ hoàn thành)" in out, out
 
 
-def test_the_console_command_shows_no_traceback(tmp_path):
+def test_the_console_command_shows_no_traceback(tmp_path: Path) -> None:
     path = workbook(
         tmp_path,
         [

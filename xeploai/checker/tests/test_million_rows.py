@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 import python_calamine
+from pytest_django.fixtures import Settings
 
 from xeploai.checker.output import main
 from xeploai.checker.template import MEMBER_COLUMNS, ORG_COLUMNS
@@ -40,7 +43,9 @@ class NotParsed:
         raise AssertionError("the workbook was parsed")
 
 
-def test_a_million_members_are_refused_before_the_workbook_is_read(tmp_path, capsys, monkeypatch):
+def test_a_million_members_are_refused_before_the_workbook_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = workbook(tmp_path / "de-xuat.xlsx", MILLION)
     monkeypatch.setattr(python_calamine, "CalamineWorkbook", NotParsed)
     started = time.monotonic()
@@ -54,7 +59,9 @@ def test_a_million_members_are_refused_before_the_workbook_is_read(tmp_path, cap
     assert elapsed < 60  # a sanity bound only: the point is the refusal
 
 
-def test_the_row_limit_is_a_setting(tmp_path, capsys, settings):
+def test_the_row_limit_is_a_setting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], settings: Settings
+) -> None:
     settings.CHECK_MAX_ROWS = 3
     assert main([str(workbook(tmp_path / "four.xlsx", 4))]) == 2
     assert "DangVien: có hơn 3 dòng" in capsys.readouterr().out

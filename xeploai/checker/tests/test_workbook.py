@@ -60,7 +60,7 @@ def member_row(i: int, level="HTTNV", **more):
     return row
 
 
-def test_template_has_the_documented_sheets_and_headers(tmp_path):
+def test_template_has_the_documented_sheets_and_headers(tmp_path: Path) -> None:
     wb = load_workbook(write_template(tmp_path / "mau.xlsx"))
     assert wb.sheetnames == ["HuongDan", "ThongTin", "DangVien", "ToChuc"]
     assert [c.value for c in wb["DangVien"][1]] == headers(MEMBER_COLUMNS)
@@ -68,13 +68,15 @@ def test_template_has_the_documented_sheets_and_headers(tmp_path):
     assert "xeploai check" in " ".join(str(c.value) for c in wb["HuongDan"]["A"])
 
 
-def test_a_workbook_with_only_headers_is_unreadable_input(tmp_path, capsys):
+def test_a_workbook_with_only_headers_is_unreadable_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main([str(make(tmp_path))]) == 2
     out = capsys.readouterr().out
     assert "DangVien: không có dòng dữ liệu nào — DangVien và ToChuc chỉ có dòng tiêu đề" in out
 
 
-def test_clean_workbook_exits_0(tmp_path, capsys):
+def test_clean_workbook_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = make(
         tmp_path, members=[member_row(i, "HTXSNV" if i < 2 else "HTTNV") for i in range(10)]
     )
@@ -84,7 +86,9 @@ def test_clean_workbook_exits_0(tmp_path, capsys):
     assert "DU1 / DANG_VIEN / KHONG_CHUC_VU" in out
 
 
-def test_violations_name_sheet_row_rule_and_clause(tmp_path, capsys):
+def test_violations_name_sheet_row_rule_and_clause(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     members = [member_row(i, "HTXSNV" if i < 3 else "HTTNV") for i in range(10)]
     members[4]["Suy thoái"] = "x"
     members[5]["Nhận xét đã có"] = None
@@ -96,7 +100,7 @@ def test_violations_name_sheet_row_rule_and_clause(tmp_path, capsys):
     assert "3 HTXSNV > 20% × 10 = 2" in out
 
 
-def test_json_output(tmp_path, capsys):
+def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = make(tmp_path, members=[member_row(i, "HTXSNV") for i in range(3)])
     assert main([str(path), "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
@@ -106,13 +110,13 @@ def test_json_output(tmp_path, capsys):
     assert data["quotas"][0]["allowed"] == 1  # small-unit exception: 3 members, all ≥ HTTNV
 
 
-def test_ruleset_option_overrides_the_year(tmp_path):
+def test_ruleset_option_overrides_the_year(tmp_path: Path) -> None:
     path = make(tmp_path, members=[member_row(0, "HTTNV")], year=2025, on=dt.date(2025, 12, 15))
     assert check_workbook(path).ruleset.key == "366-2025"
     assert check_workbook(path, "124-2023").ruleset.key == "124-2023"
 
 
-def test_organisations_sheet(tmp_path, capsys):
+def test_organisations_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     orgs = [
         {
             "Mã": "CB1",
@@ -138,7 +142,9 @@ MALFORMED = [
 @pytest.mark.parametrize(
     ("cells", "expected"), [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED]
 )
-def test_bad_cells_name_sheet_row_and_column(tmp_path, capsys, cells, expected):
+def test_bad_cells_name_sheet_row_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cells, expected
+) -> None:
     header = next(iter(cells))
     col = column_letter(headers(MEMBER_COLUMNS).index(header))
     path = make(tmp_path, members=[member_row(0, **cells)])
@@ -148,7 +154,7 @@ def test_bad_cells_name_sheet_row_and_column(tmp_path, capsys, cells, expected):
     assert "Traceback" not in out
 
 
-def test_missing_required_column(tmp_path, capsys):
+def test_missing_required_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = make(tmp_path, members=[member_row(0)])
     wb = load_workbook(path)
     wb["DangVien"].delete_cols(headers(MEMBER_COLUMNS).index("Cấp quyết định") + 1)
@@ -157,7 +163,7 @@ def test_missing_required_column(tmp_path, capsys):
     assert "DangVien, dòng 1 (Cấp quyết định): thiếu cột bắt buộc" in capsys.readouterr().out
 
 
-def test_missing_sheet(tmp_path, capsys):
+def test_missing_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = make(tmp_path)
     wb = load_workbook(path)
     del wb["ToChuc"]
@@ -175,7 +181,9 @@ def test_missing_sheet(tmp_path, capsys):
     ],
     ids=["not-xlsx", "truncated", "password-protected"],
 )
-def test_unreadable_files_exit_2_with_a_clear_message(tmp_path, capsys, content, message):
+def test_unreadable_files_exit_2_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content, message
+) -> None:
     path = tmp_path / "x.xlsx"
     if content is None:
         content = make(tmp_path, members=[member_row(0)], name="ok.xlsx").read_bytes()[:700]
@@ -185,10 +193,10 @@ def test_unreadable_files_exit_2_with_a_clear_message(tmp_path, capsys, content,
     assert message in out and "Traceback" not in out
 
 
-def test_missing_file(tmp_path, capsys):
+def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(tmp_path / "none.xlsx")]) == 2
     assert "không tìm thấy tệp" in capsys.readouterr().out
 
 
-def test_column_letters():
+def test_column_letters() -> None:
     assert [column_letter(i) for i in (0, 25, 26, 51, 52)] == ["A", "Z", "AA", "AZ", "BA"]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from xeploai.cycles.models import Period, PeriodKind, ruleset_key_for_year
 from xeploai.cycles.services import period_create
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,9 @@ def yearly(root, year=2024, **fields):
 @pytest.mark.parametrize(
     ("first", "second"), [("root", "org_a"), ("org_a", "root"), ("org_a", "cell_a1")]
 )
-def test_a_yearly_period_may_not_overlap_another_of_the_same_year(cast, first, second):
+def test_a_yearly_period_may_not_overlap_another_of_the_same_year(
+    cast: Cast, first, second
+) -> None:
     existing = yearly(getattr(cast, first))
     with pytest.raises(ValidationError) as refused:
         yearly(getattr(cast, second))
@@ -33,7 +36,7 @@ def test_a_yearly_period_may_not_overlap_another_of_the_same_year(cast, first, s
     assert list(Period.objects.all()) == [existing]
 
 
-def test_yearly_periods_of_disjoint_scopes_or_other_years_are_allowed(cast):
+def test_yearly_periods_of_disjoint_scopes_or_other_years_are_allowed(cast: Cast) -> None:
     yearly(cast.org_a)
     yearly(cast.org_b)
     yearly(cast.root, year=2025)

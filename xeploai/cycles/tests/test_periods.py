@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,12 +20,12 @@ from xeploai.cycles.models import (
 )
 from xeploai.cycles.services import period_create
 from xeploai.org.models import UnitKind
-from xeploai.testing import make_unit
+from xeploai.testing import Cast, make_unit
 
 pytestmark = pytest.mark.django_db
 
 
-def create(cast, **fields):
+def create(cast: Cast, **fields):
     values = {
         "name": "Kiểm điểm năm 2026",
         "year": 2026,
@@ -36,7 +36,7 @@ def create(cast, **fields):
     return period_create(actor=cast.admin, **(values | fields))
 
 
-def test_a_period_is_created_with_its_deadlines_and_audited(cast):
+def test_a_period_is_created_with_its_deadlines_and_audited(cast: Cast) -> None:
     period = create(cast, deadlines={Step.SELF_REVIEW: dt.date(2026, 11, 30)})
     assert [(d.step, d.due) for d in period.deadlines.all()] == [
         (Step.SELF_REVIEW, dt.date(2026, 11, 30))
@@ -47,7 +47,7 @@ def test_a_period_is_created_with_its_deadlines_and_audited(cast):
     assert event.after["status"] == "nhap"
 
 
-def test_an_evaluation_date_outside_the_year_is_refused_by_field(cast):
+def test_an_evaluation_date_outside_the_year_is_refused_by_field(cast: Cast) -> None:
     with pytest.raises(ValidationError) as refused:
         create(cast, evaluation_date=dt.date(2028, 12, 10))
     assert refused.value.message_dict["evaluation_date"] == [
@@ -59,7 +59,7 @@ def test_an_evaluation_date_outside_the_year_is_refused_by_field(cast):
     )
 
 
-def test_a_bad_deadline_leaves_no_period_behind(cast):
+def test_a_bad_deadline_leaves_no_period_behind(cast: Cast) -> None:
     with pytest.raises(ValidationError) as refused:
         create(cast, deadlines={"khong_co": dt.date(2026, 11, 30)})
     assert "step" in refused.value.message_dict
@@ -67,7 +67,7 @@ def test_a_bad_deadline_leaves_no_period_behind(cast):
     assert not AuditEvent.objects.filter(action="period_create").exists()
 
 
-def test_a_second_period_of_the_same_kind_for_the_same_scope_is_refused(cast):
+def test_a_second_period_of_the_same_kind_for_the_same_scope_is_refused(cast: Cast) -> None:
     create(cast)
     with pytest.raises(ValidationError):
         create(cast, name="Lần hai")
@@ -84,7 +84,7 @@ def test_a_second_period_of_the_same_kind_for_the_same_scope_is_refused(cast):
         (PeriodKind.YEAR, 1, False),
     ],
 )
-def test_only_a_quarterly_period_has_a_quarter(cast, kind, quarter, valid):
+def test_only_a_quarterly_period_has_a_quarter(cast: Cast, kind, quarter, valid) -> None:
     if valid:
         assert create(cast, kind=kind, quarter=quarter).quarter == quarter
     else:
@@ -103,11 +103,11 @@ def test_only_a_quarterly_period_has_a_quarter(cast, kind, quarter, valid):
         (2030, "366-2025"),
     ],
 )
-def test_the_rule_set_in_force_follows_the_year(year, ruleset):
+def test_the_rule_set_in_force_follows_the_year(year, ruleset) -> None:
     assert ruleset_key_for_year(year) == ruleset
 
 
-def test_a_period_covers_its_scope_and_finds_last_year_s_from_a_scope_above(cast):
+def test_a_period_covers_its_scope_and_finds_last_year_s_from_a_scope_above(cast: Cast) -> None:
     this_year = create(cast, scope_root=cast.org_a)
     assert this_year.previous() is None
     at_the_root = create(cast, year=2025, evaluation_date=dt.date(2025, 12, 10))
@@ -117,7 +117,7 @@ def test_a_period_covers_its_scope_and_finds_last_year_s_from_a_scope_above(cast
     assert set(Period.objects.covering(cast.org_b)) == {at_the_root}
 
 
-def test_only_unread_notices_of_the_user_reach_the_page(cast, client):
+def test_only_unread_notices_of_the_user_reach_the_page(cast: Cast, client: Client) -> None:
     now = timezone.now()
     mine = Notice.objects.create(user=cast.member, text="Nhắc", created_at=now)
     Notice.objects.create(user=cast.member, text="Đã đọc", created_at=now, read_at=now)

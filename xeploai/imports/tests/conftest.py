@@ -39,7 +39,7 @@ def write_xlsx(
 
 
 @pytest.fixture
-def xlsx(tmp_path) -> Writer:
+def xlsx(tmp_path: Path) -> Writer:
     """``xlsx(kind, rows, header=None, name=...)``: a workbook in the template's shape."""
     counter = iter(range(1000))
 

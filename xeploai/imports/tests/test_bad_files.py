@@ -8,18 +8,20 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from pytest_django.fixtures import Settings
 
 from xeploai.imports.problems import EXIT_BAD_FILE, EXIT_INVALID
 from xeploai.imports.services import import_file
 from xeploai.imports.tests.conftest import TODAY, fingerprint, headers, write_xlsx
 from xeploai.org.models import Person
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 FILES = Path(__file__).parent / "files"
 GOOD = ["Phạm Văn Hùng", "15/08/1985", "Nam", "084185000123", "", "19/05/2010", "", "A1"]
 
 
-def people(tmp_path, *rows, header=None, name="dv.xlsx"):
+def people(tmp_path: Path, *rows, header=None, name="dv.xlsx"):
     return write_xlsx(tmp_path / name, "DangVien", header or headers("people")[:8], rows)
 
 
@@ -60,14 +62,14 @@ def assert_refused(path, code, expected, kind="people"):
     ],
 )
 def test_a_bad_cell_is_named_with_sheet_row_column_and_what_was_expected(
-    cast, tmp_path, column, value, expected
-):
+    cast: Cast, tmp_path: Path, column, value, expected
+) -> None:
     row = list(GOOD)
     row[column] = value
     assert_refused(people(tmp_path, row), EXIT_INVALID, expected)
 
 
-def test_every_error_of_the_file_is_reported_at_once(cast, tmp_path):
+def test_every_error_of_the_file_is_reported_at_once(cast: Cast, tmp_path: Path) -> None:
     bad_date = [*GOOD[:1], "31/02/1980", *GOOD[2:]]
     bad_id = [*GOOD[:3], "123", *GOOD[4:]]
     other = [*GOOD[:3], "084185000999", *GOOD[4:]]
@@ -77,14 +79,14 @@ def test_every_error_of_the_file_is_reported_at_once(cast, tmp_path):
     assert [(p.row, p.column) for p in outcome.problems] == [(2, "B"), (3, "D")]
 
 
-def test_a_duplicate_key_names_both_rows(cast, tmp_path):
+def test_a_duplicate_key_names_both_rows(cast: Cast, tmp_path: Path) -> None:
     path = people(tmp_path, GOOD, [*GOOD[:1], "", "", *GOOD[3:]])
     assert_refused(
         path, EXIT_INVALID, 'dòng 3, cột D "Số CCCD": số CCCD "084185000123" trùng với dòng 2'
     )
 
 
-def test_decomposed_and_composed_diacritics_are_the_same_text(cast, tmp_path):
+def test_decomposed_and_composed_diacritics_are_the_same_text(cast: Cast, tmp_path: Path) -> None:
     decomposed = unicodedata.normalize("NFD", "Phạm Văn Hùng")
     header = [unicodedata.normalize("NFD", h) for h in headers("people")[:8]]
     path = people(tmp_path, [decomposed, *GOOD[1:]], header=header)
@@ -97,47 +99,49 @@ def test_decomposed_and_composed_diacritics_are_the_same_text(cast, tmp_path):
     assert (again.updated, again.unchanged) == (0, 1)
 
 
-def test_a_formula_cell_is_refused(cast, tmp_path):
+def test_a_formula_cell_is_refused(cast: Cast, tmp_path: Path) -> None:
     path = people(tmp_path, [*GOOD[:3], "=A1&B1", *GOOD[4:]])
     assert_refused(path, EXIT_INVALID, 'cột D "Số CCCD": ô chứa công thức')
 
 
-def test_a_number_that_lost_its_leading_zero_is_read_as_a_citizen_id(cast, tmp_path):
+def test_a_number_that_lost_its_leading_zero_is_read_as_a_citizen_id(
+    cast: Cast, tmp_path: Path
+) -> None:
     path = people(tmp_path, [*GOOD[:3], 84185000123, *GOOD[4:]])
     assert import_file(actor=None, kind="people", path=path, today=TODAY).ok
     assert Person.objects.filter(citizen_id="084185000123").exists()
 
 
-def test_a_truncated_file_is_refused(cast, tmp_path):
+def test_a_truncated_file_is_refused(cast: Cast, tmp_path: Path) -> None:
     data = people(tmp_path, GOOD).read_bytes()
     truncated = tmp_path / "cut.xlsx"
     truncated.write_bytes(data[: len(data) // 2])
     assert_refused(truncated, EXIT_BAD_FILE, "bị hỏng hoặc không trọn vẹn")
 
 
-def test_a_file_that_is_not_a_workbook_is_refused(cast, tmp_path):
+def test_a_file_that_is_not_a_workbook_is_refused(cast: Cast, tmp_path: Path) -> None:
     path = tmp_path / "notes.xlsx"
     path.write_text("Họ và tên;Ngày sinh\n", encoding="utf-8")
     assert_refused(path, EXIT_BAD_FILE, "không phải tệp Excel .xlsx")
 
 
-def test_garbage_bytes_are_refused(cast, tmp_path):
+def test_garbage_bytes_are_refused(cast: Cast, tmp_path: Path) -> None:
     path = tmp_path / "random.xlsx"
     path.write_bytes(bytes(range(256)) * 40)
     assert_refused(path, EXIT_BAD_FILE, "không phải tệp Excel .xlsx")
 
 
-def test_an_old_xls_or_ole_file_is_refused(cast, tmp_path):
+def test_an_old_xls_or_ole_file_is_refused(cast: Cast, tmp_path: Path) -> None:
     path = tmp_path / "old.xlsx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
     assert_refused(path, EXIT_BAD_FILE, "Excel 97-2003 (.xls) hoặc bị hỏng")
 
 
-def test_a_password_protected_workbook_is_refused(cast):
+def test_a_password_protected_workbook_is_refused(cast: Cast) -> None:
     assert_refused(FILES / "password.xlsx", EXIT_BAD_FILE, "được đặt mật khẩu")
 
 
-def test_a_zip_that_is_not_a_workbook_is_refused(cast, tmp_path):
+def test_a_zip_that_is_not_a_workbook_is_refused(cast: Cast, tmp_path: Path) -> None:
     import zipfile
 
     path = tmp_path / "doc.xlsx"
@@ -146,40 +150,40 @@ def test_a_zip_that_is_not_a_workbook_is_refused(cast, tmp_path):
     assert_refused(path, EXIT_BAD_FILE, "không phải tệp Excel .xlsx")
 
 
-def test_a_wrong_sheet_name_is_refused(cast, tmp_path):
+def test_a_wrong_sheet_name_is_refused(cast: Cast, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "s.xlsx", "Sheet1", headers("people")[:8], [GOOD])
     assert_refused(path, EXIT_BAD_FILE, 'không có sheet "DangVien" (tệp có: "Sheet1")')
 
 
-def test_missing_columns_are_refused(cast, tmp_path):
+def test_missing_columns_are_refused(cast: Cast, tmp_path: Path) -> None:
     path = people(tmp_path, GOOD[:6], header=headers("people")[:6])
     assert_refused(path, EXIT_BAD_FILE, 'thiếu cột: "Mã chi bộ"')
 
 
-def test_an_unknown_column_is_refused(cast, tmp_path):
+def test_an_unknown_column_is_refused(cast: Cast, tmp_path: Path) -> None:
     path = people(tmp_path, [*GOOD, "x"], header=[*headers("people")[:8], "Quê quán"])
     assert_refused(path, EXIT_BAD_FILE, 'cột không thuộc mẫu: I "Quê quán"')
 
 
-def test_too_many_rows_are_refused(cast, tmp_path, settings):
+def test_too_many_rows_are_refused(cast: Cast, tmp_path: Path, settings: Settings) -> None:
     settings.IMPORT_MAX_ROWS = 3
     rows = [[*GOOD[:3], f"0841850001{n:02d}", *GOOD[4:]] for n in range(5)]
     assert_refused(people(tmp_path, *rows), EXIT_BAD_FILE, "có hơn 3 dòng, quá giới hạn")
 
 
-def test_too_many_bytes_are_refused(cast, tmp_path, settings):
+def test_too_many_bytes_are_refused(cast: Cast, tmp_path: Path, settings: Settings) -> None:
     settings.UPLOAD_MAX_BYTES = 1000
     assert_refused(people(tmp_path, GOOD), EXIT_BAD_FILE, "quá giới hạn")
 
 
-def test_an_empty_sheet_is_refused(cast, tmp_path):
+def test_an_empty_sheet_is_refused(cast: Cast, tmp_path: Path) -> None:
     workbook = openpyxl.Workbook()
     workbook.active.title = "DangVien"
     workbook.save(tmp_path / "empty.xlsx")
     assert_refused(tmp_path / "empty.xlsx", EXIT_BAD_FILE, "không có dòng tiêu đề")
 
 
-def test_a_csv_file_is_imported_like_a_workbook(cast, tmp_path):
+def test_a_csv_file_is_imported_like_a_workbook(cast: Cast, tmp_path: Path) -> None:
     path = tmp_path / "dv.csv"
     lines = [",".join(headers("people")[:8]), ",".join(GOOD)]
     path.write_text("\n".join(lines), encoding="utf-8-sig")
@@ -189,7 +193,7 @@ def test_a_csv_file_is_imported_like_a_workbook(cast, tmp_path):
     assert Person.objects.filter(citizen_id="084185000123").exists()
 
 
-def test_the_command_reports_a_dry_run(cast, tmp_path):
+def test_the_command_reports_a_dry_run(cast: Cast, tmp_path: Path) -> None:
     out = StringIO()
     before = fingerprint()
     call_command("import", "people", str(people(tmp_path, GOOD)), "--dry-run", stdout=out)

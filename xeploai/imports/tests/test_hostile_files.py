@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from pytest_django.fixtures import Settings
 
 from xeploai.checker.template import MEMBER_COLUMNS, ORG_COLUMNS
 from xeploai.imports.columns import SHEETS
 from xeploai.imports.tests.bigfiles import write_raw_xlsx, write_xlsx
 from xeploai.imports.tests.conftest import headers
+from xeploai.testing import Cast
 
 MEMORY_CAP = 1536 * 1024 * 1024
 HEADER = "".join(
@@ -87,7 +89,7 @@ def assert_refused(result: subprocess.CompletedProcess[str], expected: str) -> N
     assert "Traceback" not in output
 
 
-def test_one_cell_at_xfd1048576_is_refused_by_import_and_check(tmp_path):
+def test_one_cell_at_xfd1048576_is_refused_by_import_and_check(tmp_path: Path) -> None:
     far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
     path = write_raw_xlsx(tmp_path / "xfd.xlsx", {"DangVien": people_sheet(far)})
     assert path.stat().st_size < 2000
@@ -100,7 +102,7 @@ def test_one_cell_at_xfd1048576_is_refused_by_import_and_check(tmp_path):
     assert_refused(xeploai(tmp_path, "check", str(checked)), "có ô ở cột XFD — quá giới hạn")
 
 
-def test_a_row_of_millions_of_cells_without_addresses_is_refused(tmp_path):
+def test_a_row_of_millions_of_cells_without_addresses_is_refused(tmp_path: Path) -> None:
     """Cells without ``r`` follow each other: 20 million `<c/>` (80 MB of XML, 80 kB zipped)
     make one row 20 million columns wide."""
     wide = iter([b"<row>", *(b"<c/>" * 1_000_000 for _ in range(20)), b"</row>"])
@@ -113,7 +115,7 @@ def test_a_row_of_millions_of_cells_without_addresses_is_refused(tmp_path):
     )
 
 
-def test_a_zip_bomb_is_refused_by_what_it_inflates_to(tmp_path):
+def test_a_zip_bomb_is_refused_by_what_it_inflates_to(tmp_path: Path) -> None:
     blank = iter([b"<sheetData>", *(b" " * 1_000_000 for _ in range(12)), b"</sheetData>"])
     path = write_raw_xlsx(tmp_path / "bomb.xlsx", {"DangVien": blank})
     assert path.stat().st_size < 100_000
@@ -125,7 +127,7 @@ def test_a_zip_bomb_is_refused_by_what_it_inflates_to(tmp_path):
     )
 
 
-def test_a_huge_declared_dimension_over_a_small_sheet_is_read(tmp_path):
+def test_a_huge_declared_dimension_over_a_small_sheet_is_read(tmp_path: Path) -> None:
     """The ``<dimension>`` is not trusted either way: the sheet is measured, and read."""
     sheet = (
         b'<dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is>'
@@ -140,7 +142,9 @@ def test_a_huge_declared_dimension_over_a_small_sheet_is_read(tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_sheet_spread_over_more_cells_than_the_limit_is_refused(cast, tmp_path, settings):
+def test_a_sheet_spread_over_more_cells_than_the_limit_is_refused(
+    cast: Cast, tmp_path: Path, settings: Settings
+) -> None:
     """Many rows × many cells within the row and column limits (scaled down)."""
     settings.SHEET_MAX_CELLS = 1000
     rows = [headers("people")[:8]] + [["x"] * 8 for _ in range(200)]
@@ -155,7 +159,7 @@ def test_a_sheet_spread_over_more_cells_than_the_limit_is_refused(cast, tmp_path
 
 
 @pytest.mark.django_db
-def test_a_csv_record_wider_than_the_column_limit_is_refused(cast, tmp_path):
+def test_a_csv_record_wider_than_the_column_limit_is_refused(cast: Cast, tmp_path: Path) -> None:
     path = tmp_path / "wide.csv"
     path.write_text(",".join(headers("people")[:8]) + "\n" + "x," * 5000 + "\n", "utf-8")
     with pytest.raises(CommandError) as error:
@@ -165,7 +169,7 @@ def test_a_csv_record_wider_than_the_column_limit_is_refused(cast, tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_header_only_sheet_is_refused_with_exit_2(cast, tmp_path):
+def test_a_header_only_sheet_is_refused_with_exit_2(cast: Cast, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "empty.xlsx", {"DangVien": [headers("people")[:8]]})
     with pytest.raises(CommandError) as error:
         call_command("import", "people", str(path), stdout=StringIO())
@@ -176,7 +180,7 @@ def test_a_header_only_sheet_is_refused_with_exit_2(cast, tmp_path):
 
 
 @pytest.mark.django_db
-def test_errors_are_listed_up_to_a_thousand_then_counted(cast, tmp_path):
+def test_errors_are_listed_up_to_a_thousand_then_counted(cast: Cast, tmp_path: Path) -> None:
     good = ["Phạm Văn Hùng", "15/08/1985", "Nam", "", "", "19/05/2010", "", "A1"]
     rows = [headers("people")[:8]] + [[*good[:3], "123", *good[4:]] for _ in range(1500)]
     path = write_xlsx(tmp_path / "bad.xlsx", {"DangVien": rows})
@@ -189,7 +193,9 @@ def test_errors_are_listed_up_to_a_thousand_then_counted(cast, tmp_path):
     assert str(error.value).startswith("1.500 lỗi — không có gì được ghi")
 
 
-def test_the_checker_lists_a_thousand_errors_then_counts(tmp_path, capsys):
+def test_the_checker_lists_a_thousand_errors_then_counts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from xeploai.checker.output import main
 
     header = [c.header for c in MEMBER_COLUMNS[:5]]
@@ -210,7 +216,9 @@ def test_the_checker_lists_a_thousand_errors_then_counts(tmp_path, capsys):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["people", "units", "results"])
-def test_a_header_followed_by_blank_rows_only_is_refused_with_exit_2(cast, tmp_path, kind):
+def test_a_header_followed_by_blank_rows_only_is_refused_with_exit_2(
+    cast: Cast, tmp_path: Path, kind: str
+) -> None:
     """Blank rows under the header (a template cleared by deleting the cell contents) are no
     data either: the same answer as a header alone, not "0 created" with exit 0."""
     header = headers(kind)[:8]

@@ -44,6 +44,7 @@ from xeploai.lib.sheets import count_rows, formula_cells, sheet_parts
 from xeploai.lib.text import clean_text, fold
 from xeploai.org.models import Membership, OrgUnit, Person
 from xeploai.reviews.models import Evaluation, Proposal, UnitStat
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -464,22 +465,26 @@ def in_savepoint(test):
 
 @FAST
 @given(data=st.data())
-def test_a_units_file_is_imported_or_refused_clearly(cast, tmp_path_factory, data):
+def test_a_units_file_is_imported_or_refused_clearly(
+    cast: Cast, tmp_path_factory: pytest.TempPathFactory, data
+) -> None:
     spec = data.draw(files("units", cast))
     in_savepoint(check_kind)("units", cast, spec, tmp_path_factory.mktemp("units"))
 
 
 @FAST
 @given(data=st.data())
-def test_a_people_file_is_imported_or_refused_clearly(cast, tmp_path_factory, data):
+def test_a_people_file_is_imported_or_refused_clearly(
+    cast: Cast, tmp_path_factory: pytest.TempPathFactory, data
+) -> None:
     spec = data.draw(files("people", cast))
     in_savepoint(check_kind)("people", cast, spec, tmp_path_factory.mktemp("people"))
 
 
 @pytest.mark.django_db
 def test_a_control_character_name_in_a_workbook_is_stored_as_the_workbook_holds_it(
-    cast, tmp_path, monkeypatch
-):
+    cast: Cast, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Found by the property above: a name openpyxl cannot write is written as "?"."""
     monkeypatch.setattr(sys.modules[__name__], "event", lambda _: None)  # outside hypothesis
     spec = {
@@ -503,7 +508,9 @@ def test_a_control_character_name_in_a_workbook_is_stored_as_the_workbook_holds_
 
 @FAST
 @given(data=st.data())
-def test_a_results_file_is_imported_or_refused_clearly(cast, tmp_path_factory, data):
+def test_a_results_file_is_imported_or_refused_clearly(
+    cast: Cast, tmp_path_factory: pytest.TempPathFactory, data
+) -> None:
     spec = data.draw(files("results", cast))
     in_savepoint(check_kind)("results", cast, spec, tmp_path_factory.mktemp("results"))
 
@@ -522,7 +529,9 @@ FORMULA_TEXT = st.builds(
 
 @settings(max_examples=30, deadline=None)
 @given(texts=st.lists(FORMULA_TEXT, min_size=1, max_size=4))
-def test_user_text_is_written_as_text_never_as_a_formula(tmp_path_factory, texts):
+def test_user_text_is_written_as_text_never_as_a_formula(
+    tmp_path_factory: pytest.TempPathFactory, texts
+) -> None:
     path = tmp_path_factory.mktemp("export") / "export.xlsx"
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -540,7 +549,7 @@ def test_user_text_is_written_as_text_never_as_a_formula(tmp_path_factory, texts
 
 
 @pytest.mark.parametrize("kind", sorted(TEMPLATE_WRITERS))
-def test_the_templates_hold_no_formula_cell(tmp_path, kind):
+def test_the_templates_hold_no_formula_cell(tmp_path: Path, kind) -> None:
     path = tmp_path / f"{kind}.xlsx"
     with path.open("wb") as stream:
         template_writer(kind)(stream)
@@ -581,7 +590,9 @@ PERSON = ["Nguyễn Văn An", "084185000123", "19/05/2010", "A1"]
         (3, "А1", "xlsx", '"А1" không phải mã hợp lệ'),  # a Cyrillic А
     ],
 )
-def test_each_malformed_cell_gets_its_own_clear_error(cast, tmp_path, column, value, fmt, expected):
+def test_each_malformed_cell_gets_its_own_clear_error(
+    cast: Cast, tmp_path: Path, column, value, fmt, expected
+) -> None:
     row = list(PERSON)
     row[column] = value
     spec = {
@@ -601,7 +612,9 @@ def test_each_malformed_cell_gets_its_own_clear_error(cast, tmp_path, column, va
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_full_width_digits_and_a_decomposed_name_are_the_same_member(cast, tmp_path, fmt):
+def test_full_width_digits_and_a_decomposed_name_are_the_same_member(
+    cast: Cast, tmp_path: Path, fmt
+) -> None:
     spec = {
         "format": fmt,
         "csv": (";", "utf-8-sig"),
@@ -639,7 +652,7 @@ def test_full_width_digits_and_a_decomposed_name_are_the_same_member(cast, tmp_p
     block=st.integers(1, 40),
     stop=st.integers(0, 40),
 )
-def test_rows_are_counted_across_stream_blocks(rows, text, block, stop):
+def test_rows_are_counted_across_stream_blocks(rows, text, block, stop) -> None:
     """``count_rows`` reads the sheet in blocks; a tag cut by a block boundary counts once."""
     xml = "<sheetData>" + "".join(rows) + f"<c><is><t>{escape(text)}</t></is></c></sheetData>"
     buffer = BytesIO()

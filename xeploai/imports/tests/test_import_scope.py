@@ -18,6 +18,7 @@ from xeploai.imports.tests.test_results_import import result
 from xeploai.org.models import Level
 from xeploai.org.services import person_transfer
 from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 UNKNOWN_CCCD = "099999999999"
@@ -52,8 +53,8 @@ def closed_2024(root):
 @pytest.mark.parametrize("number", ["citizen_id", "party_card_number"])
 @pytest.mark.parametrize("with_name", [False, True])
 def test_a_results_row_naming_a_member_outside_the_scope_is_answered_as_an_unknown_one(
-    cast, xlsx, dry_run, number, with_name
-):
+    cast: Cast, xlsx, dry_run, number, with_name
+) -> None:
     """The attack of issue 13: a cell of one's own, the number of a member elsewhere."""
     b1 = cast.member_b1
     known, unknown = (
@@ -76,7 +77,7 @@ def test_a_results_row_naming_a_member_outside_the_scope_is_answered_as_an_unkno
     assert fingerprint() == before
 
 
-def test_a_results_row_needs_the_members_cell_that_year_inside_the_scope(cast, xlsx):
+def test_a_results_row_needs_the_members_cell_that_year_inside_the_scope(cast: Cast, xlsx) -> None:
     """Lan was in A1 in 2024 and moved to B1 in 2025: B's clerk cannot write her 2024 result
     (the unit code on the row is B's own), A's clerk can."""
     lan = cast.member_a1
@@ -91,7 +92,9 @@ def test_a_results_row_needs_the_members_cell_that_year_inside_the_scope(cast, x
     assert accepted.ok, messages(accepted)
 
 
-def test_a_results_row_cannot_rewrite_an_evaluation_held_outside_the_scope(cast, xlsx):
+def test_a_results_row_cannot_rewrite_an_evaluation_held_outside_the_scope(
+    cast: Cast, xlsx
+) -> None:
     """Lan moved from A1 to B1 in June 2024; B1 decided her 2024 result. A's clerk may not move
     that evaluation back into A1 (her membership in A1 that year does not open B's record)."""
     lan = cast.member_a1
@@ -125,8 +128,8 @@ NEUTRAL_PERSON = "không dùng được trong phạm vi nhập; liên hệ cấp
     ids=["cccd-elsewhere", "card-elsewhere", "a1-cccd-b1-card", "b1-cccd-a1-card"],
 )
 def test_a_people_row_with_a_number_held_outside_the_scope_gets_a_neutral_answer(
-    cast, xlsx, dry_run, numbers
-):
+    cast: Cast, xlsx, dry_run, numbers
+) -> None:
     members = {"A1": cast.member_a1, "B1": cast.member_b1}
     cccd = numbers["cccd"]
     card = numbers.get("card", "")
@@ -146,7 +149,9 @@ def test_a_people_row_with_a_number_held_outside_the_scope_gets_a_neutral_answer
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
-def test_a_units_row_with_a_code_used_outside_the_scope_gets_a_neutral_answer(cast, xlsx, dry_run):
+def test_a_units_row_with_a_code_used_outside_the_scope_gets_a_neutral_answer(
+    cast: Cast, xlsx, dry_run
+) -> None:
     from xeploai.imports.tests.test_units_import import unit
 
     path = xlsx("units", [unit("B1", "Chi bộ mới", "Chi bộ trực thuộc", "A")])
@@ -162,7 +167,7 @@ def test_a_units_row_with_a_code_used_outside_the_scope_gets_a_neutral_answer(ca
 # One yearly period per subject and year -----------------------------------------------------
 
 
-def test_results_imported_without_then_with_the_scope_land_in_one_period(cast, xlsx):
+def test_results_imported_without_then_with_the_scope_land_in_one_period(cast: Cast, xlsx) -> None:
     path = xlsx(
         "results",
         [
@@ -181,7 +186,7 @@ def test_results_imported_without_then_with_the_scope_land_in_one_period(cast, x
     assert Evaluation.objects.filter(kind=SubjectKind.MEMBER).count() == 1
 
 
-def test_results_that_would_need_a_period_overlapping_another_are_refused(cast, xlsx):
+def test_results_that_would_need_a_period_overlapping_another_are_refused(cast: Cast, xlsx) -> None:
     inner = closed_2024(cast.cell_a1)
     path = xlsx(
         "results",

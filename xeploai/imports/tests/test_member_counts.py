@@ -9,11 +9,12 @@ from xeploai.imports.tests.conftest import TODAY
 from xeploai.org.counts import member_count_differences
 from xeploai.org.models import Person, PersonStatus
 from xeploai.org.tests.test_counts import assert_page_matches_recount
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_people_and_units_imports_keep_the_counts(cast, xlsx):
+def test_the_people_and_units_imports_keep_the_counts(cast: Cast, xlsx) -> None:
     row = {
         "Họ và tên": "Phạm Văn Hùng",
         "Ngày sinh": "15/08/1985",

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from xeploai.imports.tests.bigfiles import write_csv, write_xlsx
 from xeploai.imports.tests.test_hypothesis import database_state
 from xeploai.org.models import Person
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ def people(count: int) -> Iterator[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def million(tmp_path_factory) -> dict[str, Path]:
+def million(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("million")
     return {
         "xlsx": write_xlsx(folder / "dang-vien.xlsx", {"DangVien": people(MILLION)}),
@@ -52,8 +53,8 @@ class NotParsed:
 @pytest.mark.parametrize("options", [(), ("--dry-run",)], ids=["import", "dry-run"])
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_a_million_rows_are_refused_before_anything_is_read_or_written(
-    cast, million, monkeypatch, fmt, options
-):
+    cast: Cast, million: dict[str, Path], monkeypatch: pytest.MonkeyPatch, fmt, options
+) -> None:
     monkeypatch.setattr(python_calamine, "CalamineWorkbook", NotParsed)
     before = database_state()
     out = StringIO()
@@ -78,7 +79,7 @@ def test_a_million_rows_are_refused_before_anything_is_read_or_written(
     assert elapsed < 60  # a sanity bound only: the point is the refusal
 
 
-def test_the_fast_writer_makes_real_workbooks(cast, tmp_path):
+def test_the_fast_writer_makes_real_workbooks(cast: Cast, tmp_path: Path) -> None:
     """The hand-written xlsx (and csv) of the million-row test import like any other file."""
     for path in (
         write_xlsx(tmp_path / "dv.xlsx", {"DangVien": people(3)}),

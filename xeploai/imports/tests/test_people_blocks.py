@@ -11,7 +11,7 @@ from xeploai.imports.services import import_file
 from xeploai.imports.tests.conftest import TODAY, fingerprint
 from xeploai.imports.tests.test_people_import import person
 from xeploai.org.models import Membership, OrgUnit, Person, PersonStatus, UnitKind
-from xeploai.testing import make_unit
+from xeploai.testing import Cast, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +26,12 @@ def members(count: int, cell: str = "A1") -> list[dict[str, object]]:
 
 
 @pytest.fixture
-def small_blocks(monkeypatch):
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(people, "BLOCKS", (2, 3))
 
 
 @pytest.fixture
-def written(monkeypatch) -> list[int]:
+def written(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many new members each write hands to the database (the real writer runs)."""
     sizes: list[int] = []
     write = people._write_new
@@ -44,7 +44,9 @@ def written(monkeypatch) -> list[int]:
     return sizes
 
 
-def test_a_file_is_written_a_block_at_a_time(cast, xlsx, small_blocks, written):
+def test_a_file_is_written_a_block_at_a_time(
+    cast: Cast, xlsx, small_blocks, written: list[int]
+) -> None:
     outcome = run(xlsx("people", members(12)))
     assert outcome.ok, outcome.problems
     assert (outcome.rows, outcome.created) == (12, 12)
@@ -54,7 +56,9 @@ def test_a_file_is_written_a_block_at_a_time(cast, xlsx, small_blocks, written):
     assert Membership.objects.filter(person__in=new, unit=cast.cell_a1, end=None).count() == 12
 
 
-def test_a_bad_cell_in_a_later_block_leaves_nothing_written(cast, xlsx, small_blocks, written):
+def test_a_bad_cell_in_a_later_block_leaves_nothing_written(
+    cast: Cast, xlsx, small_blocks, written: list[int]
+) -> None:
     rows = members(12)
     rows[10]["Ngày vào Đảng"] = "31/02/2010"  # Excel row 12
     before = fingerprint()
@@ -67,8 +71,8 @@ def test_a_bad_cell_in_a_later_block_leaves_nothing_written(cast, xlsx, small_bl
 
 
 def test_a_duplicate_in_the_last_block_undoes_every_block_before_it(
-    cast, xlsx, small_blocks, written
-):
+    cast: Cast, xlsx, small_blocks, written: list[int]
+) -> None:
     rows = [*members(11), person("Trùng Số", "084900000001")]
     before = fingerprint()
     outcome = run(xlsx("people", rows))
@@ -78,7 +82,7 @@ def test_a_duplicate_in_the_last_block_undoes_every_block_before_it(
     assert "trùng với dòng 3" in outcome.problems[0].message
 
 
-def test_a_dry_run_writes_no_block(cast, xlsx, small_blocks, written):
+def test_a_dry_run_writes_no_block(cast: Cast, xlsx, small_blocks, written: list[int]) -> None:
     before = fingerprint()
     outcome = run(xlsx("people", members(7)), dry_run=True)
     assert (outcome.ok, outcome.created) == (True, 7)
@@ -86,7 +90,9 @@ def test_a_dry_run_writes_no_block(cast, xlsx, small_blocks, written):
     assert fingerprint() == before
 
 
-def test_progress_is_reported_between_the_blocks_and_may_use_the_database(cast, xlsx, small_blocks):
+def test_progress_is_reported_between_the_blocks_and_may_use_the_database(
+    cast: Cast, xlsx, small_blocks
+) -> None:
     seen: list[tuple[int, int]] = []
 
     def progress(done: int, total: int, message: str) -> None:
@@ -102,7 +108,9 @@ def test_progress_is_reported_between_the_blocks_and_may_use_the_database(cast, 
     reason="SQLite has one writer at a time: no other session can delete a cell meanwhile",
 )
 @pytest.mark.django_db(transaction=True)
-def test_members_of_a_cell_deleted_after_it_was_checked_are_refused(cast, xlsx, monkeypatch):
+def test_members_of_a_cell_deleted_after_it_was_checked_are_refused(
+    cast: Cast, xlsx, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The cell disappears between the look-up and the write (as if another session had deleted
     it): the import fails before COMMIT — its lock on the cells, the one a foreign-key check
     takes, finds the cell gone — and no member points at a missing cell."""
@@ -122,8 +130,8 @@ def test_members_of_a_cell_deleted_after_it_was_checked_are_refused(cast, xlsx, 
 
 
 def test_a_member_created_meanwhile_with_the_same_citizen_id_fails_the_import_whole(
-    cast, xlsx, small_blocks, monkeypatch
-):
+    cast: Cast, xlsx, small_blocks, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Someone adds, between the look-up and the write of a later block, a member with a citizen
     ID of that block (the unique key refuses the write): the import raises and the blocks
     written before it go with the rollback."""
@@ -146,7 +154,9 @@ def test_a_member_created_meanwhile_with_the_same_citizen_id_fails_the_import_wh
 
 
 @pytest.mark.parametrize("change", ["status", "transfer"])
-def test_a_member_changed_by_someone_else_meanwhile_is_not_written_over(cast, xlsx, change):
+def test_a_member_changed_by_someone_else_meanwhile_is_not_written_over(
+    cast: Cast, xlsx, change
+) -> None:
     """Someone edits or transfers a member the file updates after the import looked that member
     up (here in the import's own transaction: a change committed by another session shows up the
     same way): the import refuses that row — naming it — instead of writing over the change, and
@@ -195,7 +205,9 @@ def test_a_member_changed_by_someone_else_meanwhile_is_not_written_over(cast, xl
     reason="SQLite has one writer at a time: the import holds the whole file from its start",
 )
 @pytest.mark.django_db(transaction=True)
-def test_the_members_to_update_stay_locked_until_the_import_commits(cast, xlsx, monkeypatch):
+def test_the_members_to_update_stay_locked_until_the_import_commits(
+    cast: Cast, xlsx, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Once the import has found them unchanged, another session's edit of a member it updates
     waits for the import's COMMIT (as two person services would), so nothing lands in between."""
     import threading
@@ -246,7 +258,9 @@ def test_the_members_to_update_stay_locked_until_the_import_commits(cast, xlsx, 
     reason="SQLite has one writer at a time: the import holds the whole file from its start",
 )
 @pytest.mark.django_db(transaction=True)
-def test_an_import_the_server_cancels_for_a_conflict_says_so_and_writes_nothing(cast, xlsx):
+def test_an_import_the_server_cancels_for_a_conflict_says_so_and_writes_nothing(
+    cast: Cast, xlsx
+) -> None:
     """Another session holds a member the file updates (an edit under way); this import may wait
     only 300 ms for it (lock_timeout: a deadlock the server breaks ends the same way). The
     outcome says to import again — not an unexpected error — and nothing is written."""

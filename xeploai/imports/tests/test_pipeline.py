@@ -9,11 +9,12 @@ from django.db import connection
 from xeploai.imports.pipeline import pipeline
 from xeploai.lib import bulk
 from xeploai.org.models import Person
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_pipeline_runs_its_pieces_in_turn_and_hands_back_their_results(cast):
+def test_a_pipeline_runs_its_pieces_in_turn_and_hands_back_their_results(cast: Cast) -> None:
     turns: list[str] = []
     with pipeline() as line:
         line.submit(turns.append, "first")
@@ -25,7 +26,9 @@ def test_a_pipeline_runs_its_pieces_in_turn_and_hands_back_their_results(cast):
     assert Person.objects.filter(pk=cast.member_a1.pk).exists()  # this thread's connection again
 
 
-def test_after_a_failed_piece_the_rest_are_skipped_and_the_block_raises_the_failure(cast):
+def test_after_a_failed_piece_the_rest_are_skipped_and_the_block_raises_the_failure(
+    cast: Cast,
+) -> None:
     from django.db import IntegrityError, transaction
 
     skipped: list[int] = []
@@ -40,14 +43,14 @@ def test_after_a_failed_piece_the_rest_are_skipped_and_the_block_raises_the_fail
     assert Person.objects.filter(full_name="Trùng").count() == 0
 
 
-def test_an_error_of_the_caller_leaves_the_connection_usable(cast):
+def test_an_error_of_the_caller_leaves_the_connection_usable(cast: Cast) -> None:
     with pytest.raises(ZeroDivisionError), pipeline() as line:
         line.submit(bulk.allocate_ids, Person, 1)
         1 / 0  # noqa: B018
     assert Person.objects.filter(pk=cast.member_a1.pk).exists()
 
 
-def test_rows_encoded_here_are_written_by_the_pipeline(cast):
+def test_rows_encoded_here_are_written_by_the_pipeline(cast: Cast) -> None:
     fields = ("id", "full_name", "name_folded", "date_of_birth", "admission_date", "unit")
     with pipeline() as line:
         ids = line.submit(bulk.allocate_ids, Person, 2).result()
@@ -62,7 +65,7 @@ def test_rows_encoded_here_are_written_by_the_pipeline(cast):
     ]
 
 
-def test_the_interpreter_switches_threads_more_often_only_while_a_pipeline_runs(cast):
+def test_the_interpreter_switches_threads_more_often_only_while_a_pipeline_runs(cast: Cast) -> None:
     import sys
 
     before = sys.getswitchinterval()

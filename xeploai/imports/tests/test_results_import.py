@@ -1,4 +1,5 @@
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from xeploai.lib.numbers import percent
 from xeploai.org.models import Level
 from xeploai.reviews.models import Evaluation, LedgerStage, Proposal, Stage, SubjectKind, UnitStat
 from xeploai.reviews.stats import stats_differences
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +38,9 @@ def messages(outcome):
     return [str(p) for p in outcome.problems]
 
 
-def test_results_create_a_closed_period_decided_evaluations_and_ledger_rows(cast, xlsx):
+def test_results_create_a_closed_period_decided_evaluations_and_ledger_rows(
+    cast: Cast, xlsx
+) -> None:
     path = xlsx(
         "results",
         [
@@ -98,7 +102,7 @@ def test_results_create_a_closed_period_decided_evaluations_and_ledger_rows(cast
     assert stats_differences(period) == []
 
 
-def test_an_open_period_refuses_history(cast, xlsx):
+def test_an_open_period_refuses_history(cast: Cast, xlsx) -> None:
     period_create(
         actor=None,
         name="2025",
@@ -133,7 +137,7 @@ def test_an_open_period_refuses_history(cast, xlsx):
         ),
     ],
 )
-def test_a_wrong_result_row_is_reported(cast, xlsx, row, expected):
+def test_a_wrong_result_row_is_reported(cast: Cast, xlsx, row, expected) -> None:
     if row["Số CCCD"] == "CAST_A1":
         row["Số CCCD"] = cast.member_a1.citizen_id
     before = fingerprint()
@@ -142,14 +146,14 @@ def test_a_wrong_result_row_is_reported(cast, xlsx, row, expected):
     assert fingerprint() == before
 
 
-def test_the_same_subject_twice_in_a_year_names_both_rows(cast, xlsx):
+def test_the_same_subject_twice_in_a_year_names_both_rows(cast: Cast, xlsx) -> None:
     outcome = run(xlsx("results", [result(2024, "Chi bộ trực thuộc", "A1", "HTTNV")] * 2))
     assert messages(outcome) == [
         'Sheet "KetQua", dòng 3: kết quả năm 2024 của đối tượng này trùng với dòng 2'
     ]
 
 
-def test_a_published_year_loads_to_its_exact_counts(cast, tmp_path):
+def test_a_published_year_loads_to_its_exact_counts(cast: Cast, tmp_path: Path) -> None:
     """Seed 004 (rules.md §7.2): 6,102 members — 847 / 5,041 / 67 / 15, 132 not rated."""
     cells = ["A1", "A2"]
     people_rows = []

@@ -1,5 +1,7 @@
 """Rows converted a block at a time (``parse_blocks``) are the rows ``parse_rows`` gives."""
 
+from pathlib import Path
+
 import pytest
 
 from xeploai.imports.columns import SHEETS
@@ -13,7 +15,7 @@ from xeploai.imports.tests.test_people_import import person
     ("sizes", "expected"),
     [((4,), [4, 4, 3]), ((2, 5), [2, 5, 4]), ((20,), [11]), ((1, 1, 100), [1, 1, 9])],
 )
-def test_blocks_follow_the_sizes_asked_the_last_repeated(xlsx, sizes, expected):
+def test_blocks_follow_the_sizes_asked_the_last_repeated(xlsx, sizes, expected) -> None:
     rows = [person(f"Người Số {n}", f"0849{n:08d}") for n in range(11)]
     rows[6]["Ngày sinh"] = "không rõ"  # a bad cell: its problem is recorded once either way
     table = read_table(xlsx("people", rows), SHEETS["people"])
@@ -28,7 +30,7 @@ def test_blocks_follow_the_sizes_asked_the_last_repeated(xlsx, sizes, expected):
     assert len(problems.items) == 1
 
 
-def test_a_sheet_read_row_by_row_equals_calamine_s_whole_sheet(tmp_path):
+def test_a_sheet_read_row_by_row_equals_calamine_s_whole_sheet(tmp_path: Path) -> None:
     """``SheetRows`` converts rows as they are read; what it gives is what
     ``to_python(skip_empty_area=False)`` gives, even for a table that starts at B3."""
     import openpyxl

@@ -1,6 +1,7 @@
 """``xeploai template``: the registry, the guide, and a filled template imports as is."""
 
 from io import StringIO
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -10,12 +11,13 @@ from xeploai.imports.columns import SHEETS
 from xeploai.imports.services import import_file
 from xeploai.imports.tests.conftest import TODAY
 from xeploai.imports.xlsx_templates import TEMPLATE_WRITERS
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("kind", sorted(SHEETS))
-def test_the_template_documents_every_column(tmp_path, kind):
+def test_the_template_documents_every_column(tmp_path: Path, kind) -> None:
     out = tmp_path / f"{kind}.xlsx"
     call_command("template", kind, "--out", str(out), stdout=StringIO())
     workbook = openpyxl.load_workbook(out)
@@ -30,7 +32,9 @@ def test_the_template_documents_every_column(tmp_path, kind):
     assert data.data_validations.dataValidation  # lists for the choice columns
 
 
-def test_another_app_registers_a_template_with_one_line(tmp_path, monkeypatch):
+def test_another_app_registers_a_template_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setitem(
         TEMPLATE_WRITERS, "check", "xeploai.imports.xlsx_templates.write_people_template"
     )
@@ -39,7 +43,7 @@ def test_another_app_registers_a_template_with_one_line(tmp_path, monkeypatch):
     assert out.stat().st_size > 0
 
 
-def test_a_filled_template_imports(cast, tmp_path):
+def test_a_filled_template_imports(cast: Cast, tmp_path: Path) -> None:
     out = tmp_path / "people.xlsx"
     call_command("template", "people", "--out", str(out), stdout=StringIO())
     workbook = openpyxl.load_workbook(out)

@@ -1,8 +1,11 @@
 """The upload limit is the documented 50 MB, and its messages say so (issue 13 §6): the
 default was 50 MiB (52,428,800 bytes), which the form's message showed as "tối đa 52 MB"."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pytest_django.fixtures import Settings
 
 from xeploai.imports.columns import SHEETS
 from xeploai.imports.forms import ImportForm
@@ -13,7 +16,7 @@ from xeploai.lib.numbers import vn_megabytes
 FIFTY_MB = 50 * 10**6
 
 
-def test_the_default_limit_is_the_documented_50_mb(settings):
+def test_the_default_limit_is_the_documented_50_mb(settings: Settings) -> None:
     assert settings.UPLOAD_MAX_BYTES == FIFTY_MB
 
 
@@ -23,14 +26,14 @@ def _form(size: int) -> ImportForm:
     return ImportForm(data={"kind": "people", "mode": "dry_run"}, files={"file": upload})
 
 
-def test_the_upload_form_refuses_a_byte_over_50_mb_saying_50_mb():
+def test_the_upload_form_refuses_a_byte_over_50_mb_saying_50_mb() -> None:
     assert _form(FIFTY_MB).is_valid()
     form = _form(FIFTY_MB + 1)
     assert not form.is_valid()
     assert form.errors["file"] == ["Tệp quá lớn: tối đa 50 MB."]
 
 
-def test_the_reader_refuses_a_larger_file_saying_50_mb(tmp_path):
+def test_the_reader_refuses_a_larger_file_saying_50_mb(tmp_path: Path) -> None:
     path = tmp_path / "dv.xlsx"
     with path.open("wb") as stream:  # sparse: the size is checked before anything is read
         stream.truncate(FIFTY_MB + 600_000)
@@ -42,5 +45,5 @@ def test_the_reader_refuses_a_larger_file_saying_50_mb(tmp_path):
     ("count", "shown"),
     [(FIFTY_MB, "50"), (52_428_800, "52,43"), (1_500_000, "1,5"), (250 * 10**6, "250")],
 )
-def test_megabytes_are_decimal_and_written_the_vietnamese_way(count, shown):
+def test_megabytes_are_decimal_and_written_the_vietnamese_way(count, shown) -> None:
     assert vn_megabytes(count) == shown

@@ -1,27 +1,31 @@
 """The upload page, the job page and its htmx fragment, the template downloads."""
 
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 from python_calamine import CalamineWorkbook
 
 from xeploai.imports.tests.conftest import headers, write_xlsx
 from xeploai.jobs.models import Job, JobStatus
 from xeploai.jobs.services import run_once
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 GOOD = ["Phạm Văn Hùng", "15/08/1985", "Nam", "084185000123", "", "19/05/2010", "", "A1"]
 
 
 @pytest.fixture(autouse=True)
-def _no_inline(settings, tmp_path):
+def _no_inline(settings: Settings, tmp_path: Path) -> None:
     settings.INLINE_JOBS = False
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_the_menu_shows_imports_to_those_who_may_import(client, cast):
+def test_the_menu_shows_imports_to_those_who_may_import(client: Client, cast: Cast) -> None:
     client.force_login(cast.clerk)
     assert reverse("import_home") in client.get(reverse("unit_list")).content.decode()
     client.force_login(cast.inspector)
@@ -29,8 +33,8 @@ def test_the_menu_shows_imports_to_those_who_may_import(client, cast):
 
 
 def test_an_upload_queues_a_job_and_its_page_shows_the_progress_then_the_errors(
-    client, cast, tmp_path
-):
+    client: Client, cast: Cast, tmp_path: Path
+) -> None:
     client.force_login(cast.clerk)
     bad = [*GOOD[:1], "31/02/1980", *GOOD[2:]]
     path = write_xlsx(tmp_path / "dv.xlsx", "DangVien", headers("people")[:8], [bad])
@@ -58,7 +62,9 @@ def test_an_upload_queues_a_job_and_its_page_shows_the_progress_then_the_errors(
     assert "style=" not in html  # the CSP forbids inline styles
 
 
-def test_a_successful_dry_run_shows_what_would_change(client, cast, tmp_path):
+def test_a_successful_dry_run_shows_what_would_change(
+    client: Client, cast: Cast, tmp_path: Path
+) -> None:
     client.force_login(cast.upper_board)
     path = write_xlsx(tmp_path / "dv.xlsx", "DangVien", headers("people")[:8], [GOOD])
     client.post(
@@ -75,7 +81,7 @@ def test_a_successful_dry_run_shows_what_would_change(client, cast, tmp_path):
     assert "sẽ tạo mới" in html
 
 
-def test_a_file_of_the_wrong_type_is_refused_by_the_form(client, cast):
+def test_a_file_of_the_wrong_type_is_refused_by_the_form(client: Client, cast: Cast) -> None:
     client.force_login(cast.clerk)
     response = client.post(
         reverse("import_upload", args=["A"]),
@@ -87,7 +93,7 @@ def test_a_file_of_the_wrong_type_is_refused_by_the_form(client, cast):
 
 
 @pytest.mark.parametrize("kind", ["units", "people", "results"])
-def test_templates_download_with_their_guide(client, cast, kind):
+def test_templates_download_with_their_guide(client: Client, cast: Cast, kind) -> None:
     client.force_login(cast.clerk)
     response = client.get(reverse("import_template", args=[kind]))
     assert response["Content-Disposition"] == f'attachment; filename="mau-nhap-{kind}.xlsx"'
@@ -96,7 +102,9 @@ def test_templates_download_with_their_guide(client, cast, kind):
     assert client.get(reverse("import_template", args=["nope"])).status_code == 404
 
 
-def test_a_decomposed_file_name_is_stored_composed(client, cast, tmp_path):
+def test_a_decomposed_file_name_is_stored_composed(
+    client: Client, cast: Cast, tmp_path: Path
+) -> None:
     """macOS sends file names decomposed (NFD): the job and the audit event keep them NFC."""
     import unicodedata
 

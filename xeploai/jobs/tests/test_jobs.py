@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.test import Client
+from pytest_django.fixtures import Settings
 
 from xeploai.audit.models import AuditEvent
 from xeploai.imports.tests.conftest import headers, write_xlsx
@@ -15,21 +17,22 @@ from xeploai.jobs import runner
 from xeploai.jobs.models import Job, JobStatus
 from xeploai.jobs.services import job_claim, job_enqueue, jobs_fail_dead, run_once
 from xeploai.org.models import Person
+from xeploai.testing import Cast
 
 GOOD = ["Phạm Văn Hùng", "15/08/1985", "Nam", "084185000123", "", "19/05/2010", "", "A1"]
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
+def _media(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def upload(tmp_path, rows=(GOOD,)):
+def upload(tmp_path: Path, rows=(GOOD,)):
     path = write_xlsx(tmp_path / "dv.xlsx", "DangVien", headers("people")[:8], rows)
     return ContentFile(path.read_bytes(), name="dv.xlsx")
 
 
-def enqueue(cast, tmp_path, *, dry_run=False, rows=(GOOD,)):
+def enqueue(cast: Cast, tmp_path: Path, *, dry_run=False, rows=(GOOD,)):
     return job_enqueue(
         actor=cast.clerk,
         kind="import",
@@ -41,7 +44,9 @@ def enqueue(cast, tmp_path, *, dry_run=False, rows=(GOOD,)):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_inline_mode_runs_the_job_in_a_thread_after_the_commit(cast, tmp_path, settings):
+def test_inline_mode_runs_the_job_in_a_thread_after_the_commit(
+    cast: Cast, tmp_path: Path, settings: Settings
+) -> None:
     settings.INLINE_JOBS = True
     job = enqueue(cast, tmp_path)
     runner.wait_inline()
@@ -53,7 +58,7 @@ def test_inline_mode_runs_the_job_in_a_thread_after_the_commit(cast, tmp_path, s
 
 
 @pytest.mark.django_db
-def test_the_worker_runs_one_queued_job(cast, tmp_path, settings):
+def test_the_worker_runs_one_queued_job(cast: Cast, tmp_path: Path, settings: Settings) -> None:
     settings.INLINE_JOBS = False
     job = enqueue(cast, tmp_path, dry_run=True)
     assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
@@ -70,7 +75,9 @@ def test_the_worker_runs_one_queued_job(cast, tmp_path, settings):
 
 
 @pytest.mark.django_db
-def test_a_file_with_errors_fails_the_job_with_every_problem(cast, tmp_path, settings):
+def test_a_file_with_errors_fails_the_job_with_every_problem(
+    cast: Cast, tmp_path: Path, settings: Settings
+) -> None:
     settings.INLINE_JOBS = False
     bad = [*GOOD[:1], "31/02/1980", *GOOD[2:]]
     job = enqueue(cast, tmp_path, rows=(bad,))
@@ -83,7 +90,7 @@ def test_a_file_with_errors_fails_the_job_with_every_problem(cast, tmp_path, set
 
 
 @pytest.mark.django_db
-def test_an_unreadable_file_fails_the_job_with_one_message(cast, settings):
+def test_an_unreadable_file_fails_the_job_with_one_message(cast: Cast, settings: Settings) -> None:
     settings.INLINE_JOBS = False
     job = job_enqueue(
         actor=cast.clerk,
@@ -101,7 +108,9 @@ def test_an_unreadable_file_fails_the_job_with_one_message(cast, settings):
 
 
 @pytest.mark.django_db
-def test_a_claimed_job_is_not_claimed_twice_and_enqueueing_is_audited(cast, tmp_path, settings):
+def test_a_claimed_job_is_not_claimed_twice_and_enqueueing_is_audited(
+    cast: Cast, tmp_path: Path, settings: Settings
+) -> None:
     settings.INLINE_JOBS = False
     job = enqueue(cast, tmp_path, dry_run=True)
     assert AuditEvent.objects.filter(action="job_enqueue", object_id=str(job.pk)).exists()
@@ -115,7 +124,9 @@ def test_a_claimed_job_is_not_claimed_twice_and_enqueueing_is_audited(cast, tmp_
     reason="SQLite: the import holds the file's one writer lock; progress shows at its end",
 )
 @pytest.mark.django_db(transaction=True)
-def test_progress_shows_while_the_handler_s_transaction_is_still_open(cast, tmp_path, settings):
+def test_progress_shows_while_the_handler_s_transaction_is_still_open(
+    cast: Cast, tmp_path: Path, settings: Settings
+) -> None:
     """A job's progress is read by other processes (the job page) while the import's
     transaction is open: on PostgreSQL the reporter writes it through a connection of its own."""
     import threading
@@ -152,7 +163,9 @@ def test_progress_shows_while_the_handler_s_transaction_is_still_open(cast, tmp_
 
 
 @pytest.mark.django_db
-def test_a_job_whose_worker_was_killed_is_failed_when_its_page_is_read(cast, tmp_path, client):
+def test_a_job_whose_worker_was_killed_is_failed_when_its_page_is_read(
+    cast: Cast, tmp_path: Path, client: Client
+) -> None:
     """The worker aborted (SIGABRT, as calamine did on a hostile file): the job page says it
     failed at once, and the uploaded file (citizen IDs) is deleted."""
     import subprocess
@@ -186,7 +199,7 @@ def test_a_job_whose_worker_was_killed_is_failed_when_its_page_is_read(cast, tmp
 
 
 @pytest.mark.django_db
-def test_a_running_job_whose_worker_lives_is_left_alone(cast, tmp_path):
+def test_a_running_job_whose_worker_lives_is_left_alone(cast: Cast, tmp_path: Path) -> None:
     job = enqueue(cast, tmp_path)
     job_claim()
     assert jobs_fail_dead() == 0

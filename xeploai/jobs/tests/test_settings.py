@@ -20,7 +20,7 @@ def _start(**variables: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_inline_jobs_are_on_by_default_outside_production_and_configurable():
+def test_inline_jobs_are_on_by_default_outside_production_and_configurable() -> None:
     assert _start(XEPLOAI_INLINE_JOBS="").stdout.split() == ["True", "300000"]
     assert _start(XEPLOAI_INLINE_JOBS="off", XEPLOAI_IMPORT_MAX_ROWS="10").stdout.split() == [
         "False",
@@ -28,6 +28,6 @@ def test_inline_jobs_are_on_by_default_outside_production_and_configurable():
     ]
 
 
-def test_a_bad_value_names_the_variable():
+def test_a_bad_value_names_the_variable() -> None:
     assert "XEPLOAI_INLINE_JOBS" in _start(XEPLOAI_INLINE_JOBS="maybe").stderr
     assert "XEPLOAI_IMPORT_MAX_ROWS" in _start(XEPLOAI_IMPORT_MAX_ROWS="many").stderr

@@ -9,11 +9,12 @@ from xeploai.lib import bulk
 from xeploai.lib.text import fold
 from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person
 from xeploai.reviews.models import Evaluation
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
 
-def test_allocated_ids_are_fresh_and_usable(cast):
+def test_allocated_ids_are_fresh_and_usable(cast: Cast) -> None:
     ids = bulk.allocate_ids(Person, 3)
     assert len(set(ids)) == 3 and min(ids) > Person.objects.order_by("-pk").first().pk
     rows = [
@@ -36,7 +37,7 @@ def test_allocated_ids_are_fresh_and_usable(cast):
     assert bulk.allocate_ids(Person, 1)[0] > later.pk
 
 
-def test_rows_without_a_primary_key_take_the_table_default(cast):
+def test_rows_without_a_primary_key_take_the_table_default(cast: Cast) -> None:
     before = Membership.objects.count()
     bulk.insert_rows(
         Membership,
@@ -46,7 +47,7 @@ def test_rows_without_a_primary_key_take_the_table_default(cast):
     assert Membership.objects.count() == before + 1
 
 
-def test_updates_set_the_given_fields_only(cast):
+def test_updates_set_the_given_fields_only(cast: Cast) -> None:
     bulk.update_rows(
         Person,
         ("status", "date_of_birth"),
@@ -60,7 +61,7 @@ def test_updates_set_the_given_fields_only(cast):
     assert cast.member_a1.full_name == "Trần Thị Lan"
 
 
-def test_json_fields_are_written_as_json(cast):
+def test_json_fields_are_written_as_json(cast: Cast) -> None:
     from xeploai.cycles.models import Period
     from xeploai.cycles.services import period_create
 
@@ -83,17 +84,17 @@ def test_json_fields_are_written_as_json(cast):
     assert Period.objects.count() == 1
 
 
-def test_the_lock_is_taken_inside_a_transaction(cast):
+def test_the_lock_is_taken_inside_a_transaction(cast: Cast) -> None:
     bulk.lock("xeploai-import-test")  # a no-op on SQLite, an advisory lock on PostgreSQL
     assert connection.vendor in ("sqlite", "postgresql")
 
 
-def test_allocated_ids_are_consecutive_or_listed(cast):
+def test_allocated_ids_are_consecutive_or_listed(cast: Cast) -> None:
     ids = bulk.allocate_ids(Person, 50)
     assert len(set(ids)) == 50 and ids == sorted(ids)
 
 
-def test_ids_allocated_are_taken_before_they_are_written(cast):
+def test_ids_allocated_are_taken_before_they_are_written(cast: Cast) -> None:
     first = bulk.allocate_ids(Person, 3)
     second = bulk.allocate_ids(Person, 2)
     assert min(second) > max(first)
@@ -103,7 +104,7 @@ def test_ids_allocated_are_taken_before_they_are_written(cast):
     assert created.pk > max(second)
 
 
-def test_share_lock_refuses_a_deleted_reference(cast):
+def test_share_lock_refuses_a_deleted_reference(cast: Cast) -> None:
     from django.db import IntegrityError
 
     from xeploai.org.models import OrgUnit
@@ -114,7 +115,7 @@ def test_share_lock_refuses_a_deleted_reference(cast):
             bulk.share_lock(OrgUnit, [cast.cell_a1.pk, 10**9])
 
 
-def test_checked_references_restore_the_triggers(cast):
+def test_checked_references_restore_the_triggers(cast: Cast) -> None:
     def role() -> str:
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('session_replication_role')")
@@ -132,7 +133,7 @@ def test_checked_references_restore_the_triggers(cast):
         assert role() == "origin"
 
 
-def test_a_binary_copy_stores_the_same_values(cast):
+def test_a_binary_copy_stores_the_same_values(cast: Cast) -> None:
     rows = [
         (pk, f"Người {pk}", fold(f"Người {pk}"), dt.date(2001, 2, 3), cast.cell_a1.pk, True)
         for pk in bulk.allocate_ids(Person, 2)
@@ -149,7 +150,7 @@ def test_a_binary_copy_stores_the_same_values(cast):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL's")
-def test_an_ordinary_role_keeps_the_triggers(cast):
+def test_an_ordinary_role_keeps_the_triggers(cast: Cast) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
@@ -173,14 +174,14 @@ def _deploy_warnings() -> list[str]:
     return [message.id for message in found if message.id and message.id.startswith("xeploai.")]
 
 
-def test_the_deployment_check_is_silent_where_there_is_nothing_to_grant(cast):
+def test_the_deployment_check_is_silent_where_there_is_nothing_to_grant(cast: Cast) -> None:
     if connection.vendor == "postgresql" and not bulk.may_skip_triggers():
         assert _deploy_warnings() == ["xeploai.W001"]
     else:
         assert _deploy_warnings() == []
 
 
-def test_a_copy_that_breaks_a_unique_key_raises_django_s_integrity_error(cast):
+def test_a_copy_that_breaks_a_unique_key_raises_django_s_integrity_error(cast: Cast) -> None:
     from django.db import IntegrityError, transaction
 
     fields = ("citizen_id", "full_name", "name_folded", "admission_date", "unit")
@@ -190,7 +191,7 @@ def test_a_copy_that_breaks_a_unique_key_raises_django_s_integrity_error(cast):
             bulk.insert_rows(Person, fields, [twin], binary=binary)
 
 
-def test_an_error_inside_checked_references_comes_out_as_it_was(cast):
+def test_an_error_inside_checked_references_comes_out_as_it_was(cast: Cast) -> None:
     from django.db import IntegrityError, transaction
 
     fields = ("citizen_id", "full_name", "name_folded", "admission_date", "unit")
@@ -199,7 +200,9 @@ def test_an_error_inside_checked_references_comes_out_as_it_was(cast):
         bulk.insert_rows(Person, fields, [twin], binary=True)
 
 
-def test_add_to_rows_adds_to_the_rows_of_the_keys_given_and_inserts_the_missing_ones(cast):
+def test_add_to_rows_adds_to_the_rows_of_the_keys_given_and_inserts_the_missing_ones(
+    cast: Cast,
+) -> None:
     from xeploai.org.models import MemberCount
 
     before = dict(MemberCount.objects.values_list("pk", "n"))
@@ -215,7 +218,7 @@ def test_add_to_rows_adds_to_the_rows_of_the_keys_given_and_inserts_the_missing_
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements of PostgreSQL")
-def test_key_look_ups_are_never_prepared_statements(cast):
+def test_key_look_ups_are_never_prepared_statements(cast: Cast) -> None:
     """A prepared statement's generic plan cannot see how many keys are looked up: planned on an
     emptied person table it read every person and split the key list again for each."""
     threshold = connection.connection.prepare_threshold

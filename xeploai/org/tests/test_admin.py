@@ -7,7 +7,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +54,8 @@ def _form_data(client: Any, url: str) -> dict[str, Any]:
     ],
 )
 def test_the_admin_refuses_a_name_the_import_refuses(
-    client, cast, model, field, pick, name, expected
-):
+    client: Client, cast: Cast, model, field, pick, name, expected
+) -> None:
     obj = pick(cast)
     before = getattr(obj, field)
     client.force_login(cast.admin)
@@ -74,7 +77,7 @@ def test_the_admin_refuses_a_name_the_import_refuses(
         ("person", "full_name", lambda cast: cast.member_a1),
     ],
 )
-def test_the_admin_saves_an_ordinary_name(client, cast, model, field, pick):
+def test_the_admin_saves_an_ordinary_name(client: Client, cast: Cast, model, field, pick) -> None:
     obj = pick(cast)
     client.force_login(cast.admin)
     url = reverse(f"admin:org_{model}_change", args=[obj.pk])

@@ -12,7 +12,7 @@ from xeploai.org import services
 from xeploai.org.counts import member_count_differences, member_counts_rebuild
 from xeploai.org.models import MemberCount, OrgUnit, Person, PersonStatus, UnitKind
 from xeploai.org.selectors import unit_overview
-from xeploai.testing import make_person, make_unit
+from xeploai.testing import Cast, make_person, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +37,13 @@ def assert_page_matches_recount(unit: OrgUnit) -> None:
         assert (counts.cells, counts.members, counts.by_status) == recount(shown), shown.code
 
 
-def test_the_cast_is_counted(cast):
+def test_the_cast_is_counted(cast: Cast) -> None:
     assert member_count_differences() == []
     assert_page_matches_recount(cast.root)
     assert_page_matches_recount(cast.org_a)
 
 
-def test_create_status_change_and_transfer_keep_the_counts(cast):
+def test_create_status_change_and_transfer_keep_the_counts(cast: Cast) -> None:
     person = make_person(cast.cell_a2)
     assert member_count_differences() == []
     services.person_update(actor=None, person=person, status=PersonStatus.SUSPENDED)
@@ -59,7 +59,7 @@ def test_create_status_change_and_transfer_keep_the_counts(cast):
     assert by_status == {PersonStatus.ACTIVE: 1, PersonStatus.SUSPENDED: 1}
 
 
-def test_units_created_dissolved_and_moved_keep_the_counts(cast):
+def test_units_created_dissolved_and_moved_keep_the_counts(cast: Cast) -> None:
     cell = make_unit(UnitKind.CELL, cast.org_b)
     make_person(cell)
     assert member_count_differences() == []
@@ -78,7 +78,7 @@ def test_units_created_dissolved_and_moved_keep_the_counts(cast):
     assert_page_matches_recount(OrgUnit.objects.get(pk=cast.org_b.pk))
 
 
-def test_admin_edits_and_deletes_keep_the_counts(cast):
+def test_admin_edits_and_deletes_keep_the_counts(cast: Cast) -> None:
     admin = site._registry[Person]
     request = RequestFactory().post("/")
     request.user = cast.admin
@@ -92,14 +92,14 @@ def test_admin_edits_and_deletes_keep_the_counts(cast):
     assert member_count_differences() == []
 
 
-def test_the_rebuild_finds_what_a_lost_change_broke(cast):
+def test_the_rebuild_finds_what_a_lost_change_broke(cast: Cast) -> None:
     MemberCount.objects.filter(path=cast.root.path).delete()
     assert member_count_differences() != []
     member_counts_rebuild()
     assert member_count_differences() == []
 
 
-def test_the_overview_runs_three_queries_whatever_the_subtree(cast):
+def test_the_overview_runs_three_queries_whatever_the_subtree(cast: Cast) -> None:
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
             unit_overview(cast.root)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from xeploai.audit.models import AuditEvent
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 OLD = "pw-for-tests-1"
@@ -17,7 +18,7 @@ NEW = "Chi-bo-A1-nam-2026"
 URL = reverse("password_change")
 
 
-def _change(client, old: str, new: str, again: str | None = None):
+def _change(client: Client, old: str, new: str, again: str | None = None):
     return client.post(
         URL, {"old_password": old, "new_password1": new, "new_password2": again or new}
     )
@@ -27,14 +28,14 @@ def _password_audits() -> int:
     return AuditEvent.objects.filter(action="password_change").count()
 
 
-def test_the_settings_validate_passwords():
+def test_the_settings_validate_passwords() -> None:
     names = {v["NAME"].rsplit(".", 1)[1] for v in settings.AUTH_PASSWORD_VALIDATORS}
     assert {"MinimumLengthValidator", "CommonPasswordValidator", "NumericPasswordValidator"} <= (
         names
     )
 
 
-def test_the_top_bar_links_to_the_page_which_is_in_vietnamese(client, cast):
+def test_the_top_bar_links_to_the_page_which_is_in_vietnamese(client: Client, cast: Cast) -> None:
     client.force_login(cast.member)
     top = client.get(reverse("my_history")).content.decode()
     assert f'href="{URL}"' in top
@@ -43,7 +44,7 @@ def test_the_top_bar_links_to_the_page_which_is_in_vietnamese(client, cast):
     assert "Mật khẩu hiện tại" in page and "Nhập lại mật khẩu mới" in page
 
 
-def test_a_wrong_old_password_is_refused_and_nothing_changes(client, cast):
+def test_a_wrong_old_password_is_refused_and_nothing_changes(client: Client, cast: Cast) -> None:
     client.force_login(cast.member)
     response = _change(client, "not-my-password", NEW)
     assert response.status_code == 200
@@ -61,7 +62,9 @@ def test_a_wrong_old_password_is_refused_and_nothing_changes(client, cast):
         ("Ab1-x", "quá ngắn"),
     ],
 )
-def test_a_weak_new_password_is_refused_with_the_validators_reason(client, cast, new, says):
+def test_a_weak_new_password_is_refused_with_the_validators_reason(
+    client: Client, cast: Cast, new, says
+) -> None:
     client.force_login(cast.member)
     response = _change(client, OLD, new)
     assert response.status_code == 200
@@ -71,7 +74,7 @@ def test_a_weak_new_password_is_refused_with_the_validators_reason(client, cast,
     assert _password_audits() == 0
 
 
-def test_two_different_new_passwords_are_refused(client, cast):
+def test_two_different_new_passwords_are_refused(client: Client, cast: Cast) -> None:
     client.force_login(cast.member)
     response = _change(client, OLD, NEW, again=NEW + "x")
     assert "Hai trường mật khẩu không giống nhau" in response.content.decode()
@@ -79,7 +82,7 @@ def test_two_different_new_passwords_are_refused(client, cast):
     assert cast.member.check_password(OLD)
 
 
-def test_a_good_change_is_saved_audited_and_keeps_the_session(client, cast):
+def test_a_good_change_is_saved_audited_and_keeps_the_session(client: Client, cast: Cast) -> None:
     client.force_login(cast.member)
     response = _change(client, OLD, NEW)
     assert response.status_code == 302 and response["Location"] == reverse("home")
@@ -95,7 +98,7 @@ def test_a_good_change_is_saved_audited_and_keeps_the_session(client, cast):
 
 
 @override_settings(LOGIN_FAILURE_LIMIT=3)
-def test_guessing_the_old_password_is_throttled_like_a_login(client, cast):
+def test_guessing_the_old_password_is_throttled_like_a_login(client: Client, cast: Cast) -> None:
     """A stolen session must not get unlimited guesses at the password through this page: the
     old password goes through the login throttle and shares its count."""
     client.force_login(cast.member)

@@ -5,12 +5,12 @@ from django.http import Http404
 
 from xeploai.org import access
 from xeploai.org.models import Role
-from xeploai.testing import make_person, make_user
+from xeploai.testing import Cast, make_person, make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_clerk_of_one_grassroots_organization_never_sees_anothers_people(cast):
+def test_a_clerk_of_one_grassroots_organization_never_sees_anothers_people(cast: Cast) -> None:
     other = make_person(cast.cell_b1, full_name="Phạm Văn Khác")
     visible = set(access.visible_people(cast.clerk))
     assert cast.member_a1 in visible
@@ -21,7 +21,7 @@ def test_a_clerk_of_one_grassroots_organization_never_sees_anothers_people(cast)
         access.get_unit(cast.clerk, cast.org_b.code)
 
 
-def test_scope_is_the_subtree_of_each_assignment(cast):
+def test_scope_is_the_subtree_of_each_assignment(cast: Cast) -> None:
     assert access.scope_paths(cast.upper_board) == [cast.root.path]
     assert access.scope_paths(cast.secretary) == [cast.cell_a1.path]
     assert access.can_read_unit(cast.secretary, cast.cell_a1)
@@ -29,7 +29,7 @@ def test_scope_is_the_subtree_of_each_assignment(cast):
     assert not access.can_read_unit(cast.secretary, cast.org_a)
 
 
-def test_nested_assignments_collapse_to_the_widest(cast):
+def test_nested_assignments_collapse_to_the_widest(cast: Cast) -> None:
     user = make_user(role=Role.CLERK, unit=cast.org_a)
     from xeploai.org.models import RoleAssignment
 
@@ -37,7 +37,7 @@ def test_nested_assignments_collapse_to_the_widest(cast):
     assert access.scope_paths(user) == [cast.org_a.path]
 
 
-def test_a_member_sees_only_their_own_record(cast):
+def test_a_member_sees_only_their_own_record(cast: Cast) -> None:
     assert access.scope_paths(cast.member) == []
     assert access.get_person(cast.member, cast.member_a1.pk) == cast.member_a1
     other = make_person(cast.cell_a1)
@@ -45,6 +45,6 @@ def test_a_member_sees_only_their_own_record(cast):
         access.get_person(cast.member, other.pk)
 
 
-def test_an_administrator_sees_everything(cast):
+def test_an_administrator_sees_everything(cast: Cast) -> None:
     assert access.scope_paths(cast.admin) == [""]
     assert access.get_unit(cast.admin, cast.org_b.code) == cast.org_b

@@ -19,7 +19,7 @@ def assert_paths_consistent() -> None:
         assert unit.depth == unit.path.count("/") - 1
 
 
-def test_it_gives_each_new_unit_its_parents_path_plus_its_own_segment():
+def test_it_gives_each_new_unit_its_parents_path_plus_its_own_segment() -> None:
     root = make_unit(UnitKind.UPPER)
     org = make_unit(UnitKind.GRASSROOTS_COMMITTEE, root)
     cell = make_unit(UnitKind.CELL, org)
@@ -28,7 +28,7 @@ def test_it_gives_each_new_unit_its_parents_path_plus_its_own_segment():
     assert_paths_consistent()
 
 
-def test_moving_a_subtree_rewrites_every_path_below_it():
+def test_moving_a_subtree_rewrites_every_path_below_it() -> None:
     root = make_unit(UnitKind.UPPER)
     district_1 = make_unit(UnitKind.UPPER, root)
     district_2 = make_unit(UnitKind.UPPER, root)
@@ -43,7 +43,7 @@ def test_moving_a_subtree_rewrites_every_path_below_it():
     assert AuditEvent.objects.filter(action="unit_move", object_id=str(org.pk)).count() == 1
 
 
-def test_moving_a_root_under_another_tree_shifts_depths():
+def test_moving_a_root_under_another_tree_shifts_depths() -> None:
     a = make_unit(UnitKind.UPPER)
     b = make_unit(UnitKind.UPPER)
     org = make_unit(UnitKind.GRASSROOTS_CELL, b)
@@ -54,7 +54,7 @@ def test_moving_a_root_under_another_tree_shifts_depths():
 
 
 @pytest.mark.parametrize("target", ["itself", "child", "grandchild"])
-def test_it_refuses_a_move_that_would_make_a_cycle(target):
+def test_it_refuses_a_move_that_would_make_a_cycle(target) -> None:
     root = make_unit(UnitKind.UPPER)
     middle = make_unit(UnitKind.UPPER, root)
     bottom = make_unit(UnitKind.UPPER, middle)
@@ -66,7 +66,7 @@ def test_it_refuses_a_move_that_would_make_a_cycle(target):
     assert list(OrgUnit.objects.values_list("pk", "path", "parent_id")) == before
 
 
-def test_clean_also_refuses_a_parent_inside_the_subtree():
+def test_clean_also_refuses_a_parent_inside_the_subtree() -> None:
     root = make_unit(UnitKind.UPPER)
     child = make_unit(UnitKind.UPPER, root)
     root.parent = child
@@ -84,7 +84,7 @@ def test_clean_also_refuses_a_parent_inside_the_subtree():
         (UnitKind.UPPER, UnitKind.CELL),
     ],
 )
-def test_it_refuses_a_kind_that_cannot_sit_under_that_parent(kind, parent_kind):
+def test_it_refuses_a_kind_that_cannot_sit_under_that_parent(kind, parent_kind) -> None:
     parent = None
     if parent_kind == UnitKind.CELL:
         org = make_unit(UnitKind.GRASSROOTS_COMMITTEE, make_unit(UnitKind.UPPER))
@@ -100,7 +100,7 @@ def test_it_refuses_a_kind_that_cannot_sit_under_that_parent(kind, parent_kind):
     assert OrgUnit.objects.count() == count
 
 
-def test_unit_codes_are_unique_and_validated():
+def test_unit_codes_are_unique_and_validated() -> None:
     make_unit(UnitKind.UPPER, code="X1")
     with pytest.raises(ValidationError) as error:
         make_unit(UnitKind.UPPER, code="X1")
@@ -110,7 +110,7 @@ def test_unit_codes_are_unique_and_validated():
     assert "Mã chỉ gồm" in error.value.message_dict["code"][0]
 
 
-def test_bulk_creation_writes_the_same_paths_as_the_service():
+def test_bulk_creation_writes_the_same_paths_as_the_service() -> None:
     root = make_unit(UnitKind.UPPER)
     org = OrgUnit(code="BULK-ORG", name="Đảng bộ", kind=UnitKind.GRASSROOTS_COMMITTEE)
     cells = [OrgUnit(code=f"BULK-{i}", name=f"Chi bộ {i}", kind=UnitKind.CELL) for i in range(3)]
@@ -119,7 +119,7 @@ def test_bulk_creation_writes_the_same_paths_as_the_service():
     assert OrgUnit.objects.in_subtree(org.path).count() == 4
 
 
-def test_bulk_creation_writes_each_unit_once():
+def test_bulk_creation_writes_each_unit_once() -> None:
     """No insert-then-update: a dead version of every new unit slowed the statements after."""
     from django.db import connection
 

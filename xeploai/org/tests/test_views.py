@@ -1,15 +1,17 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
 
 from xeploai.lib.text import fold
 from xeploai.org import views
 from xeploai.org.models import UnitKind
-from xeploai.testing import make_person, make_unit
+from xeploai.testing import Cast, make_person, make_unit
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_unit_page_shows_breadcrumbs_and_counts(client, cast):
+def test_the_unit_page_shows_breadcrumbs_and_counts(client: Client, cast: Cast) -> None:
     make_person(cast.cell_a2)
     client.force_login(cast.upper_board)
     response = client.get(reverse("unit_detail", args=[cast.org_a.code]))
@@ -23,15 +25,15 @@ def test_the_unit_page_shows_breadcrumbs_and_counts(client, cast):
     assert "Đảng bộ Khối thử" in response.content.decode()
 
 
-def test_breadcrumbs_start_at_the_users_own_scope(client, cast):
+def test_breadcrumbs_start_at_the_users_own_scope(client: Client, cast: Cast) -> None:
     client.force_login(cast.clerk)
     response = client.get(reverse("unit_detail", args=[cast.cell_a1.code]))
     assert [u.code for u in response.context["o"].breadcrumbs] == ["A"]
 
 
 def test_the_unit_page_uses_a_constant_number_of_queries(
-    client, cast, django_assert_max_num_queries
-):
+    client: Client, cast: Cast, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     client.force_login(cast.upper_board)
     url = reverse("unit_detail", args=[cast.root.code])
     client.get(url)  # warm the session
@@ -46,7 +48,9 @@ def test_the_unit_page_uses_a_constant_number_of_queries(
         client.get(url)
 
 
-def test_person_search_finds_by_name_card_and_citizen_id_within_scope(client, cast):
+def test_person_search_finds_by_name_card_and_citizen_id_within_scope(
+    client: Client, cast: Cast
+) -> None:
     client.force_login(cast.clerk)
     url = reverse("person_search")
     assert [p.pk for p in client.get(url, {"q": "tran thi"}).context["page"]] == [cast.member_a1.pk]
@@ -58,7 +62,9 @@ def test_person_search_finds_by_name_card_and_citizen_id_within_scope(client, ca
     assert [p.pk for p in by_card] == [cast.member_a1.pk]
 
 
-def test_person_search_counts_only_up_to_a_cap_and_sorts_matches_by_name(client, cast, monkeypatch):
+def test_person_search_counts_only_up_to_a_cap_and_sorts_matches_by_name(
+    client: Client, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("Trần Văn Cường", "Trần Thị An", "Trần Bình"):
         make_person(cast.cell_a1, full_name=name)
     client.force_login(cast.clerk)
@@ -73,14 +79,16 @@ def test_person_search_counts_only_up_to_a_cap_and_sorts_matches_by_name(client,
     assert "Hơn 2 kết quả" in capped.content.decode()
 
 
-def test_person_search_answers_htmx_with_the_results_fragment_only(client, cast):
+def test_person_search_answers_htmx_with_the_results_fragment_only(
+    client: Client, cast: Cast
+) -> None:
     client.force_login(cast.clerk)
     response = client.get(reverse("person_search"), {"q": "lan"}, headers={"HX-Request": "true"})
     body = response.content.decode()
     assert 'id="results"' in body and "<html" not in body
 
 
-def test_vietnamese_by_default_and_english_on_request(client, cast):
+def test_vietnamese_by_default_and_english_on_request(client: Client, cast: Cast) -> None:
     client.force_login(cast.clerk)
     url = reverse("person_search")
     assert "Tìm đảng viên" in client.get(url).content.decode()

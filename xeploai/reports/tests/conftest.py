@@ -5,10 +5,11 @@ import pytest
 from xeploai.reports.tests.factories import evaluate, make_people, make_period
 from xeploai.reviews.models import SubjectKind
 from xeploai.reviews.stats import stats_rebuild
+from xeploai.testing import Cast
 
 
 @pytest.fixture
-def periods(cast):
+def periods(cast: Cast):
     """2025 and 2026 for the cast: members, cells, grassroots and committees."""
     before, now = make_period(cast.root, 2025), make_period(cast.root, 2026)
     people_a1 = make_people(cast.cell_a1, 10)

@@ -1,16 +1,18 @@
 """``xeploai report``: json to stdout by default, files with --out, exit code 2 on bad input."""
 
 import json
+from pathlib import Path
 
 import pytest
 
 from xeploai.cli import main
 from xeploai.reports.tests.factories import cast_period
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_prints_json_by_default(cast, capsys):
+def test_it_prints_json_by_default(cast: Cast, capsys: pytest.CaptureFixture[str]) -> None:
     cast_period(cast)
     main(["xeploai", "report", "--unit", "A", "--period", "2026", "--as-of", "2026-12-31"])
     data = json.loads(capsys.readouterr().out)
@@ -19,14 +21,14 @@ def test_it_prints_json_by_default(cast, capsys):
 
 
 @pytest.mark.parametrize(("fmt", "magic"), [("pdf", b"%PDF-"), ("xlsx", b"PK"), ("docx", b"PK")])
-def test_it_writes_files(cast, tmp_path, fmt, magic):
+def test_it_writes_files(cast: Cast, tmp_path: Path, fmt, magic) -> None:
     cast_period(cast)
     out = tmp_path / f"r.{fmt}"
     main(["xeploai", "report", "--unit", "ROOT", "--period", "2026", "--format", fmt, "--out", str(out)])  # fmt: skip
     assert out.read_bytes().startswith(magic)
 
 
-def test_the_denominator_option(cast, capsys):
+def test_the_denominator_option(cast: Cast, capsys: pytest.CaptureFixture[str]) -> None:
     cast_period(cast)
     main(["xeploai", "report", "--unit", "ROOT", "--period", "2026", "--denominator", "rated"])
     assert json.loads(capsys.readouterr().out)["options"]["denominator"] == "rated"
@@ -39,7 +41,9 @@ def test_the_denominator_option(cast, capsys):
         (["--unit", "A", "--period", "1999"], "Không có đợt đánh giá năm 1999"),
     ],
 )
-def test_an_unknown_unit_or_period_exits_with_2(cast, capsys, argv, message):
+def test_an_unknown_unit_or_period_exits_with_2(
+    cast: Cast, capsys: pytest.CaptureFixture[str], argv, message
+) -> None:
     cast_period(cast)
     with pytest.raises(SystemExit) as exit_info:
         main(["xeploai", "report", *argv])

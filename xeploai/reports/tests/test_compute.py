@@ -14,7 +14,7 @@ from xeploai.reports.tests.factories import evaluate, make_period
 from xeploai.reports.wording import change_text, count, pct
 from xeploai.reviews.models import SubjectKind
 from xeploai.reviews.stats import stats_rebuild
-from xeploai.testing import make_unit
+from xeploai.testing import Cast, make_unit
 
 AS_OF = dt.date(2026, 12, 31)
 
@@ -57,7 +57,7 @@ AS_OF = dt.date(2026, 12, 31)
         (Counts(total=3, xs=1, tt=1, ht=1), {"tt_plus_rate": Decimal("66.67")}),
     ],
 )
-def test_counts_give_the_rates_of_rules_7_1(counts, expected):
+def test_counts_give_the_rates_of_rules_7_1(counts, expected) -> None:
     actual = {
         "rated_share": counts.rated_share,
         "tt_plus_rate": counts.tt_plus_rate,
@@ -68,7 +68,7 @@ def test_counts_give_the_rates_of_rules_7_1(counts, expected):
     assert {key: actual[key] for key in expected} == expected
 
 
-def test_the_htxsnv_share_has_three_labelled_bases():
+def test_the_htxsnv_share_has_three_labelled_bases() -> None:
     counts = Counts(total=5970, xs=847, tt=5041, ht=67, k=15)
     assert counts.xs_share(Denominator.TT_PLUS) == Decimal("14.39")
     assert counts.xs_share(Denominator.RATED) == Decimal("14.19")
@@ -86,12 +86,12 @@ def test_the_htxsnv_share_has_three_labelled_bases():
         (None, "1.33", ""),  # nothing rated yet this year: no comparison
     ],
 )
-def test_changes_are_percentage_points_in_words(now, before, text):
+def test_changes_are_percentage_points_in_words(now, before, text) -> None:
     points = change(Decimal(now) if now else None, Decimal(before))
     assert change_text(points) == text
 
 
-def test_numbers_are_written_the_vietnamese_way():
+def test_numbers_are_written_the_vietnamese_way() -> None:
     assert pct(Decimal("19.40")) == "19,4%"
     assert pct(Decimal("94.37")) == "94,37%"
     assert pct(None) == "—"
@@ -100,13 +100,13 @@ def test_numbers_are_written_the_vietnamese_way():
     assert count(0) == "0"
 
 
-def test_a_block_without_a_previous_year_has_no_change():
+def test_a_block_without_a_previous_year_has_no_change() -> None:
     block = Block(kind=SubjectKind.MEMBER, current=Counts(total=1, tt=1))
     assert block.tt_plus_change is None
     assert change_text(block.tt_plus_change) == ""
 
 
-def test_the_report_counts_the_whole_subtree(periods, cast):
+def test_the_report_counts_the_whole_subtree(periods, cast: Cast) -> None:
     _, now = periods
     report = compute_report(cast.root, now, as_of=AS_OF)
     members = report.block(SubjectKind.MEMBER).current
@@ -128,7 +128,7 @@ def test_the_report_counts_the_whole_subtree(periods, cast):
     assert report.period.previous_year == 2025
 
 
-def test_the_report_compares_with_the_previous_year(periods, cast):
+def test_the_report_compares_with_the_previous_year(periods, cast: Cast) -> None:
     _, now = periods
     members = compute_report(cast.root, now, as_of=AS_OF).block(SubjectKind.MEMBER)
     assert members.previous.tt_plus_rate == Decimal("86.67")  # 13 / 15
@@ -138,7 +138,7 @@ def test_the_report_compares_with_the_previous_year(periods, cast):
     assert change_text(members.k_change) == "không thay đổi"
 
 
-def test_the_drill_down_has_one_row_per_child_with_the_same_figures(periods, cast):
+def test_the_drill_down_has_one_row_per_child_with_the_same_figures(periods, cast: Cast) -> None:
     _, now = periods
     report = compute_report(cast.root, now, as_of=AS_OF)
     rows = {row.unit.code: row for row in report.children}
@@ -150,14 +150,14 @@ def test_the_drill_down_has_one_row_per_child_with_the_same_figures(periods, cas
     assert sum(r.block(SubjectKind.MEMBER).current.total for r in report.children) == 15
 
 
-def test_a_unit_sees_only_its_subtree(periods, cast):
+def test_a_unit_sees_only_its_subtree(periods, cast: Cast) -> None:
     _, now = periods
     report = compute_report(cast.org_a, now, as_of=AS_OF)
     assert report.block(SubjectKind.MEMBER).current.total == 10
     assert [row.unit.code for row in report.children] == ["A1", "A2"]
 
 
-def test_quota_findings_name_the_body_and_its_numbers(periods, cast):
+def test_quota_findings_name_the_body_and_its_numbers(periods, cast: Cast) -> None:
     _, now = periods
     report = compute_report(cast.root, now, as_of=AS_OF)
     [finding] = report.quota_findings
@@ -172,7 +172,7 @@ def test_quota_findings_name_the_body_and_its_numbers(periods, cast):
     assert all(f.block != SubjectKind.CELL for f in report.quota_findings)
 
 
-def test_the_stricter_quota_base_counts_httnv_only(cast):
+def test_the_stricter_quota_base_counts_httnv_only(cast: Cast) -> None:
     period = make_period(cast.root, 2026)
     evaluate(period, SubjectKind.MEMBER, cast.cell_a1, cast.org_a, {"HTXSNV": 2, "HTTNV": 8})
     stats_rebuild(period)
@@ -185,7 +185,7 @@ def test_the_stricter_quota_base_counts_httnv_only(cast):
     assert (finding.base, finding.allowed) == (8, 1)
 
 
-def test_small_units_may_have_one_htxsnv_only_when_all_are_httnv_or_above(cast):
+def test_small_units_may_have_one_htxsnv_only_when_all_are_httnv_or_above(cast: Cast) -> None:
     period = make_period(cast.root, 2026)
     evaluate(period, SubjectKind.MEMBER, cast.cell_a1, cast.org_a, {"HTXSNV": 1, "HTTNV": 3})
     evaluate(
@@ -196,7 +196,7 @@ def test_small_units_may_have_one_htxsnv_only_when_all_are_httnv_or_above(cast):
     assert [f.decider.code for f in report.quota_findings] == ["B"]
 
 
-def test_bodies_that_did_not_apply_the_three_groups_are_found(cast):
+def test_bodies_that_did_not_apply_the_three_groups_are_found(cast: Cast) -> None:
     period = make_period(cast.root, 2026)
     # A: six members all in one group
     evaluate(period, SubjectKind.MEMBER, cast.cell_a1, cast.org_a, {"HTXSNV": 1, "HTTNV": 5})
@@ -225,7 +225,7 @@ def test_bodies_that_did_not_apply_the_three_groups_are_found(cast):
     }
 
 
-def test_unrated_units_and_progress(periods, cast):
+def test_unrated_units_and_progress(periods, cast: Cast) -> None:
     _, now = periods
     report = compute_report(cast.root, now, as_of=dt.date(2026, 12, 1))
     assert [(u.unit.code, u.block, u.reason) for u in report.unrated_units] == [
@@ -243,14 +243,14 @@ def test_unrated_units_and_progress(periods, cast):
     assert [d.unit.code for d in late.overdue] == ["B"]
 
 
-def test_the_target_is_more_than_90_percent(periods, cast):
+def test_the_target_is_more_than_90_percent(periods, cast: Cast) -> None:
     _, now = periods
     targets = {t.block: t for t in compute_report(cast.root, now, as_of=AS_OF).targets}
     assert targets[SubjectKind.MEMBER].met and targets[SubjectKind.GRASSROOTS].met
     assert not Counts(total=10, tt=9, ht=1).tt_plus_rate > 90
 
 
-def test_an_empty_subtree_gives_empty_blocks(cast):
+def test_an_empty_subtree_gives_empty_blocks(cast: Cast) -> None:
     period = make_period(cast.root, 2026)
     stats_rebuild(period)
     report = compute_report(cast.cell_a2, period, as_of=AS_OF)
@@ -258,7 +258,7 @@ def test_an_empty_subtree_gives_empty_blocks(cast):
     assert report.children == () and report.quota_findings == ()
 
 
-def test_the_number_of_queries_does_not_grow_with_the_tree(periods, cast):
+def test_the_number_of_queries_does_not_grow_with_the_tree(periods, cast: Cast) -> None:
     _, now = periods
     with CaptureQueriesContext(connection) as small:
         compute_report(cast.root, now, as_of=AS_OF)

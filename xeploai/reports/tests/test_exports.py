@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -11,6 +12,7 @@ from xeploai.audit.models import AuditEvent
 from xeploai.reports import exports
 from xeploai.reports.tests.factories import evaluate, make_people, make_period
 from xeploai.reviews.models import Evaluation, FollowUp, FollowUpStatus, SubjectKind
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,7 @@ def _csv(response):
     return list(csv.reader(io.StringIO(text)))
 
 
-def test_results_are_keyed_by_citizen_id_and_card_number(client, cast):
+def test_results_are_keyed_by_citizen_id_and_card_number(client: Client, cast: Cast) -> None:
     period = make_period(cast.root, 2026)
     [person] = make_people(cast.cell_a1, 1, citizen_id="084085000001", party_card_number="84000001")
     evaluate(period, SubjectKind.MEMBER, cast.cell_a1, cast.org_a, {"HTXSNV": 1}, people=[person])
@@ -54,7 +56,7 @@ def test_results_are_keyed_by_citizen_id_and_card_number(client, cast):
     assert event.after == {"unit": "A", "what": "ket-qua", "year": 2026, "format": "csv"}
 
 
-def test_results_as_xlsx(client, cast):
+def test_results_as_xlsx(client: Client, cast: Cast) -> None:
     period = make_period(cast.root, 2026)
     evaluate(period, SubjectKind.MEMBER, cast.cell_a1, cast.org_a, {"HTTNV": 3})
     client.force_login(cast.upper_board)
@@ -63,7 +65,7 @@ def test_results_as_xlsx(client, cast):
     assert sheet.max_row == 4
 
 
-def test_five_consecutive_years_follow_a_member_across_transfers(cast):
+def test_five_consecutive_years_follow_a_member_across_transfers(cast: Cast) -> None:
     [loyal, gap] = make_people(cast.cell_a1, 2)
     for year in range(2022, 2027):
         period = make_period(cast.root, year)
@@ -78,7 +80,7 @@ def test_five_consecutive_years_follow_a_member_across_transfers(cast):
     assert by_name[gap.full_name][5:] == (2, "Năm 2026")
 
 
-def test_organizations_rated_htxsnv_are_reward_candidates_too(cast):
+def test_organizations_rated_htxsnv_are_reward_candidates_too(cast: Cast) -> None:
     period = make_period(cast.root, 2026)
     evaluate(period, SubjectKind.CELL, cast.cell_a1, cast.org_a, {"HTXSNV": 1})
     evaluate(period, SubjectKind.CELL, cast.cell_a2, cast.org_a, {"HTTNV": 1})
@@ -86,7 +88,7 @@ def test_organizations_rated_htxsnv_are_reward_candidates_too(cast):
     assert [row[0] for row in orgs.rows] == ["A1"]
 
 
-def test_follow_up_lists_shortcomings_and_the_plan(client, cast):
+def test_follow_up_lists_shortcomings_and_the_plan(client: Client, cast: Cast) -> None:
     period = make_period(cast.root, 2026)
     [weak] = evaluate(period, SubjectKind.MEMBER, cast.cell_a1, cast.org_a, {"KHTNV": 1})
     Evaluation.objects.filter(pk=weak.pk).update(
@@ -118,7 +120,7 @@ def test_follow_up_lists_shortcomings_and_the_plan(client, cast):
     assert cell[1] == "Chi bộ A2" and cell[-1] == "Chưa có kế hoạch"
 
 
-def test_an_unknown_export_format_is_not_found(client, cast):
+def test_an_unknown_export_format_is_not_found(client: Client, cast: Cast) -> None:
     make_period(cast.root, 2026)
     client.force_login(cast.clerk)
     assert client.get(reverse("export_results", args=["A", 2026, "pdf"])).status_code == 404

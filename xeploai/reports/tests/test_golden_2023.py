@@ -129,7 +129,7 @@ GOLDEN = [
 ]  # fmt: skip
 
 
-def test_the_2023_figures_of_seed_004(report):
+def test_the_2023_figures_of_seed_004(report) -> None:
     for row in GOLDEN:
         _check_block(report, *row)
     members = report.block(SubjectKind.MEMBER).current
@@ -212,7 +212,7 @@ SENTENCES = [
 ]
 
 
-def test_the_sentences_read_like_the_published_report(report):
+def test_the_sentences_read_like_the_published_report(report) -> None:
     for kind, fragments in SENTENCES:
         sentence = block_sentence(report.block(kind), report)
         missing = [f for f in fragments if f not in sentence]

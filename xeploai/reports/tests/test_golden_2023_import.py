@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -73,7 +74,7 @@ def _rows(year, counts, orgs, cells, people):
 
 
 @pytest.fixture
-def report(tmp_path):
+def report(tmp_path: Path):
     root, orgs, cells = _tree()
     people = []
     for index, cell in enumerate(cells):
@@ -94,7 +95,7 @@ def report(tmp_path):
     return compute_report(root, period, as_of=dt.date(2023, 12, 31))
 
 
-def test_the_imported_2023_figures_are_the_published_ones(report):
+def test_the_imported_2023_figures_are_the_published_ones(report) -> None:
     for row in GOLDEN:
         _check_block(report, *row)
     for kind, fragments in SENTENCES:

@@ -3,9 +3,11 @@
 a self-review, a proposal, a decision and the report — with no migration and no other edit."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from pytest_django.fixtures import Settings
 
 from xeploai import rules
 from xeploai.cycles.models import Period, PeriodKind
@@ -14,6 +16,7 @@ from xeploai.reports.compute import compute_report
 from xeploai.reviews import services
 from xeploai.reviews.models import CommentSource, Evaluation, SubjectKind
 from xeploai.reviews.periods import period_open
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2027, 12, 15)
@@ -35,7 +38,7 @@ def amended():
         yield ruleset
 
 
-def open_period(cast, key: str) -> Period:
+def open_period(cast: Cast, key: str) -> Period:
     period = period_create(
         actor=None,
         name="Năm 2027",
@@ -55,7 +58,9 @@ def fresh(evaluation: Evaluation) -> Evaluation:
     )
 
 
-def test_a_registered_rule_set_version_carries_a_whole_round(cast, amended, settings, tmp_path):
+def test_a_registered_rule_set_version_carries_a_whole_round(
+    cast: Cast, amended, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     assert rules.ruleset_for_year(2027) is amended
     period = open_period(cast, "366-2027")
@@ -116,13 +121,13 @@ def test_a_registered_rule_set_version_carries_a_whole_round(cast, amended, sett
     assert report.block(SubjectKind.MEMBER).current.level_count("HTTNV") == 1
 
 
-def test_an_unknown_rule_set_key_is_refused_when_the_period_is_created(cast):
+def test_an_unknown_rule_set_key_is_refused_when_the_period_is_created(cast: Cast) -> None:
     with pytest.raises(ValidationError) as refused:
         open_period(cast, "366-2027")
     assert "ruleset" in refused.value.message_dict
 
 
-def test_a_registered_version_leaves_when_its_block_ends(amended):
+def test_a_registered_version_leaves_when_its_block_ends(amended) -> None:
     assert "366-2027" in [key for key, _ in Period._meta.get_field("ruleset").choices]
     rules.unregister("366-2027")
     try:

@@ -52,7 +52,7 @@ def levels(root: OrgUnit) -> dict[str, OrgUnit]:
     return {"nation": root, "province": province, "district": district, "grassroots": grassroots}
 
 
-def test_the_report_reads_statistics_only_and_as_many_rows_as_children(country):
+def test_the_report_reads_statistics_only_and_as_many_rows_as_children(country) -> None:
     current = Period.objects.order_by("year").last()
     assert current is not None
     for name, unit in levels(country.root).items():
@@ -78,7 +78,7 @@ def _plan_nodes(plan: dict) -> list[dict]:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans of PostgreSQL")
-def test_postgresql_reads_each_subtree_through_an_index(country):
+def test_postgresql_reads_each_subtree_through_an_index(country) -> None:
     current = Period.objects.order_by("year").last()
     assert current is not None
     stat = UnitStat._meta.db_table

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from xeploai.audit.models import AuditEvent
@@ -15,12 +16,13 @@ from xeploai.reports.services import snapshot_send
 from xeploai.reports.tests.factories import evaluate
 from xeploai.reviews.models import SubjectKind
 from xeploai.reviews.stats import stats_rebuild
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def snapshot(periods, cast):
+def snapshot(periods, cast: Cast):
     _, now = periods
     return snapshot_send(
         actor=cast.clerk,
@@ -31,7 +33,7 @@ def snapshot(periods, cast):
     )
 
 
-def test_sending_stores_the_payload_its_hash_and_an_audit_event(snapshot, cast):
+def test_sending_stores_the_payload_its_hash_and_an_audit_event(snapshot, cast: Cast) -> None:
     assert snapshot.sha256 == sha256(to_payload(snapshot_report(snapshot)))
     assert snapshot.options == {"denominator": "rated", "quota_base": "tt_plus"}
     event = AuditEvent.objects.get(action="report_send")
@@ -39,7 +41,9 @@ def test_sending_stores_the_payload_its_hash_and_an_audit_event(snapshot, cast):
     assert not snapshot_changed(snapshot)
 
 
-def test_downloads_stay_byte_identical_after_the_numbers_change(client, snapshot, periods, cast):
+def test_downloads_stay_byte_identical_after_the_numbers_change(
+    client: Client, snapshot, periods, cast: Cast
+) -> None:
     client.force_login(cast.upper_board)
     before = {
         fmt: client.get(reverse("snapshot_download", args=[snapshot.pk, fmt])).content
@@ -61,13 +65,15 @@ def test_downloads_stay_byte_identical_after_the_numbers_change(client, snapshot
     assert AuditEvent.objects.filter(action="report_download").count() == 2 * len(FORMATS)
 
 
-def test_an_unchanged_snapshot_is_not_flagged(client, snapshot, cast):
+def test_an_unchanged_snapshot_is_not_flagged(client: Client, snapshot, cast: Cast) -> None:
     client.force_login(cast.clerk)
     page = client.get(reverse("snapshot_detail", args=[snapshot.pk]))
     assert "Số liệu đã thay đổi sau khi gửi" not in page.content.decode()
 
 
-def test_the_send_button_posts_a_snapshot_with_the_chosen_options(client, periods, cast):
+def test_the_send_button_posts_a_snapshot_with_the_chosen_options(
+    client: Client, periods, cast: Cast
+) -> None:
     client.force_login(cast.committee)
     url = reverse("report_send", args=[cast.org_a.code, 2026])
     response = client.post(url, {"denominator": "tt_only", "quota_base": "tt_only"})
@@ -77,13 +83,17 @@ def test_the_send_button_posts_a_snapshot_with_the_chosen_options(client, period
     assert snapshot.options == {"denominator": "tt_only", "quota_base": "tt_only"}
 
 
-def test_the_inspector_may_read_snapshots_but_not_send(client, snapshot, cast):
+def test_the_inspector_may_read_snapshots_but_not_send(
+    client: Client, snapshot, cast: Cast
+) -> None:
     client.force_login(cast.inspector)
     assert client.get(reverse("snapshot_list", args=[cast.org_a.code])).status_code == 200
     assert client.post(reverse("report_send", args=[cast.org_a.code, 2026])).status_code == 403
 
 
-def test_a_snapshot_outside_the_subtree_does_not_exist(client, snapshot, cast):
+def test_a_snapshot_outside_the_subtree_does_not_exist(
+    client: Client, snapshot, cast: Cast
+) -> None:
     client.force_login(cast.outsider)
     assert client.get(reverse("snapshot_detail", args=[snapshot.pk])).status_code == 404
     assert client.get(reverse("snapshot_download", args=[snapshot.pk, "pdf"])).status_code == 404

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -12,14 +13,16 @@ from xeploai.org.models import UnitKind
 from xeploai.reports.tests.factories import evaluate
 from xeploai.reviews.models import SubjectKind
 from xeploai.reviews.stats import stats_rebuild
-from xeploai.testing import make_unit
+from xeploai.testing import Cast, make_unit
 
 pytestmark = pytest.mark.django_db
 PAGES = ["report_detail", "report_compare", "report_drilldown"]
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_pages_show_the_report_without_inline_style_or_script(client, periods, cast, name):
+def test_pages_show_the_report_without_inline_style_or_script(
+    client: Client, periods, cast: Cast, name
+) -> None:
     client.force_login(cast.upper_board)
     response = client.get(reverse(name, args=["ROOT"]))
     html = response.content.decode()
@@ -29,7 +32,7 @@ def test_pages_show_the_report_without_inline_style_or_script(client, periods, c
     assert not re.search(r"<script(?![^>]*\bsrc=)", html), "the CSP forbids inline scripts"
 
 
-def test_the_summary_reads_like_the_official_report(client, periods, cast):
+def test_the_summary_reads_like_the_official_report(client: Client, periods, cast: Cast) -> None:
     client.force_login(cast.clerk)
     html = client.get(reverse("report_detail", args=["A"])).content.decode()
     assert "Tổng số đảng viên có mặt đến thời điểm đánh giá" in html
@@ -37,7 +40,9 @@ def test_the_summary_reads_like_the_official_report(client, periods, cast):
     assert "tăng 20% so với năm 2025" in html
 
 
-def test_the_default_page_is_the_users_unit_and_latest_year(client, periods, cast):
+def test_the_default_page_is_the_users_unit_and_latest_year(
+    client: Client, periods, cast: Cast
+) -> None:
     client.force_login(cast.clerk)
     response = client.get(reverse("report_home"))
     assert response["Location"] == reverse("report_detail", args=["A"])
@@ -45,14 +50,16 @@ def test_the_default_page_is_the_users_unit_and_latest_year(client, periods, cas
     assert "năm 2026" in html
 
 
-def test_an_earlier_year_can_be_chosen_and_an_unknown_one_is_not_found(client, periods, cast):
+def test_an_earlier_year_can_be_chosen_and_an_unknown_one_is_not_found(
+    client: Client, periods, cast: Cast
+) -> None:
     client.force_login(cast.upper_board)
     html = client.get(reverse("report_detail", args=["ROOT"]), {"year": 2025}).content.decode()
     assert "năm 2025" in html
     assert client.get(reverse("report_detail", args=["ROOT"]), {"year": 1990}).status_code == 404
 
 
-def test_the_drill_down_sorts_by_any_column(client, periods, cast):
+def test_the_drill_down_sorts_by_any_column(client: Client, periods, cast: Cast) -> None:
     client.force_login(cast.upper_board)
     url = reverse("report_drilldown", args=["ROOT"])
     by_total = client.get(url, {"sort": "total", "dir": "desc", "block": "dang_vien"})
@@ -66,7 +73,9 @@ def test_the_drill_down_sorts_by_any_column(client, periods, cast):
     assert names == ["Đảng bộ B", "Đảng bộ A", "Chi bộ cơ sở C"]  # C: no base, always last
 
 
-def test_the_report_page_runs_a_constant_number_of_queries(client, periods, cast):
+def test_the_report_page_runs_a_constant_number_of_queries(
+    client: Client, periods, cast: Cast
+) -> None:
     client.force_login(cast.upper_board)
     url = reverse("report_drilldown", args=["ROOT"])
     client.get(url)
@@ -83,7 +92,7 @@ def test_the_report_page_runs_a_constant_number_of_queries(client, periods, cast
     assert len(small) == len(large)
 
 
-def test_downloads_are_logged_and_scoped(client, periods, cast):
+def test_downloads_are_logged_and_scoped(client: Client, periods, cast: Cast) -> None:
     client.force_login(cast.secretary)
     ok = client.get(reverse("report_download", args=["A1", 2026, "pdf"]))
     assert ok.status_code == 200 and ok["Content-Type"] == "application/pdf"
@@ -94,13 +103,15 @@ def test_downloads_are_logged_and_scoped(client, periods, cast):
     assert event.actor == cast.secretary and event.after["format"] == "pdf"
 
 
-def test_a_unit_without_a_period_says_so(client, cast):
+def test_a_unit_without_a_period_says_so(client: Client, cast: Cast) -> None:
     client.force_login(cast.clerk)
     response = client.get(reverse("report_detail", args=["A"]))
     assert "Chưa có đợt đánh giá hằng năm" in response.content.decode()
 
 
-def test_the_comparison_of_a_unit_new_this_year_shows_dashes(client, periods, cast):
+def test_the_comparison_of_a_unit_new_this_year_shows_dashes(
+    client: Client, periods, cast: Cast
+) -> None:
     """A unit with nothing the year before (a newly founded grassroots cell) once made the
     comparison page fail (500) formatting last year's absent rates."""
     client.force_login(cast.upper_board)
@@ -111,7 +122,9 @@ def test_the_comparison_of_a_unit_new_this_year_shows_dashes(client, periods, ca
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_the_options_form_carries_the_chosen_block_and_nothing_else(client, periods, cast, name):
+def test_the_options_form_carries_the_chosen_block_and_nothing_else(
+    client: Client, periods, cast: Cast, name
+) -> None:
     """The header's form once put Django's own {% block %} node (a few KB of template repr) into
     the query string of every page but the drill-down."""
     client.force_login(cast.upper_board)

@@ -2,9 +2,11 @@
 
 import datetime as dt
 import random
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
@@ -12,7 +14,7 @@ from xeploai.seed.demo import seed_demo
 
 
 @pytest.fixture
-def uneven_period(settings, tmp_path):
+def uneven_period(settings: Settings, tmp_path: Path):
     """A small demo bloc whose open round has moved on unevenly: decisions on various days
     (some not rated), organizations decided before members (some reopened since), files not
     yet proposed, HTXSNV beyond the quota,

@@ -1,15 +1,19 @@
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from xeploai.cycles.models import Period, PeriodKind, PeriodStatus
 from xeploai.reviews.models import Evaluation
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
 
-def test_an_administrator_creates_a_period_and_opens_it_from_the_back_office(client, cast):
+def test_an_administrator_creates_a_period_and_opens_it_from_the_back_office(
+    client: Client, cast: Cast
+) -> None:
     client.force_login(cast.admin)
     response = client.post(
         reverse("admin:cycles_period_add"),

@@ -4,18 +4,21 @@ database unchanged. Text is stored composed (NFC) whatever the keyboard sent."""
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pytest_django.fixtures import Settings
 
 from xeploai.ballots import services as ballots
 from xeploai.ballots.models import BallotMode, PaperEntry
 from xeploai.reviews.formdefs import FORMS
 from xeploai.reviews.forms import TEXT_LIMIT, ProposeForm, SelfReviewForm
 from xeploai.reviews.models import Evaluation, SubjectKind
-from xeploai.testing import make_round
+from xeploai.testing import Cast, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +54,9 @@ FAST = settings(
 
 @FAST
 @given(code=st.sampled_from(sorted(FORMS)), text=NASTY_TEXT, number=NUMBERS, level=LEVEL)
-def test_the_self_review_form_never_crashes_and_names_what_is_wrong(code, text, number, level):
+def test_the_self_review_form_never_crashes_and_names_what_is_wrong(
+    code, text, number, level
+) -> None:
     definition = FORMS[code]
     data = {
         "version": "1",
@@ -77,19 +82,21 @@ def test_the_self_review_form_never_crashes_and_names_what_is_wrong(code, text, 
 
 @FAST
 @given(level=LEVEL, reason=st.sampled_from(["", "MOI_KET_NAP_DUOI_6T", "NOPE"]), text=NASTY_TEXT)
-def test_the_proposal_form_accepts_one_level_or_one_reason(level, reason, text):
+def test_the_proposal_form_accepts_one_level_or_one_reason(level, reason, text) -> None:
     form = ProposeForm({"version": "3", "level": level, "not_rated_reason": reason, "reason": text})
     if form.is_valid():
         assert bool(form.cleaned_data["level"]) != bool(form.cleaned_data["not_rated_reason"])
 
 
 @pytest.fixture
-def round_(cast, settings, tmp_path):
+def round_(cast: Cast, settings: Settings, tmp_path: Path):
     settings.MEDIA_ROOT = tmp_path
     return make_round(cast)
 
 
-def test_posting_garbage_to_the_review_leaves_the_database_unchanged(client, cast, round_):
+def test_posting_garbage_to_the_review_leaves_the_database_unchanged(
+    client: Client, cast: Cast, round_
+) -> None:
     client.force_login(cast.member)
     url = reverse("review_submit", args=[round_.evaluation.pk])
     before = Evaluation.objects.filter(pk=round_.evaluation.pk).values().get()
@@ -114,7 +121,9 @@ def test_posting_garbage_to_the_review_leaves_the_database_unchanged(client, cas
     assert Evaluation.objects.filter(pk=round_.evaluation.pk).values().get() == before
 
 
-def test_garbage_in_the_paper_tally_is_refused_and_nothing_is_saved(client, cast, round_):
+def test_garbage_in_the_paper_tally_is_refused_and_nothing_is_saved(
+    client: Client, cast: Cast, round_
+) -> None:
     members = list(
         Evaluation.objects.filter(
             period=round_.period, unit=cast.cell_a1, kind=SubjectKind.MEMBER, not_rated_reason=""

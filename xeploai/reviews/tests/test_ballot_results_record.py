@@ -2,21 +2,24 @@
 row and an audit event — written together, in a number of statements that does not grow with
 the number of subjects."""
 
+from pathlib import Path
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pytest_django.fixtures import Settings
 
 from xeploai.audit.models import AuditEvent
 from xeploai.reviews import services
 from xeploai.reviews.models import Evaluation, LedgerStage, SubjectKind
-from xeploai.testing import make_person, make_round
+from xeploai.testing import Cast, make_person, make_round
 
 pytestmark = pytest.mark.django_db
 STATE = ("stage", "level", "not_rated_reason", "self_level", "ballot_level", "cell_level")
 
 
 @pytest.fixture
-def evaluations(cast, settings, tmp_path):
+def evaluations(cast: Cast, settings: Settings, tmp_path: Path):
     settings.MEDIA_ROOT = tmp_path
     for n in range(6):
         make_person(cast.cell_a1, full_name=f"Đảng viên {n}")
@@ -28,7 +31,9 @@ def evaluations(cast, settings, tmp_path):
     )
 
 
-def test_each_subject_gets_its_level_a_ledger_row_and_an_audit_event(cast, evaluations):
+def test_each_subject_gets_its_level_a_ledger_row_and_an_audit_event(
+    cast: Cast, evaluations
+) -> None:
     levels = ["HTXSNV", "HTTNV", "HTTNV", "HTNV", "KHTNV", "HTTNV"]
     chosen = evaluations[: len(levels)]
     results = {e.pk: (level, f"phiếu {e.pk}") for e, level in zip(chosen, levels, strict=True)}
@@ -59,7 +64,7 @@ def test_each_subject_gets_its_level_a_ledger_row_and_an_audit_event(cast, evalu
         )
 
 
-def test_the_statements_do_not_grow_with_the_subjects(cast, evaluations):
+def test_the_statements_do_not_grow_with_the_subjects(cast: Cast, evaluations) -> None:
     def statements(chosen):
         with CaptureQueriesContext(connection) as captured:
             services.ballot_results_record(

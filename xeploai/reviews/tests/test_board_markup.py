@@ -2,11 +2,14 @@
 page, and the rows' selects and level badges are the markup the template loops wrote."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from pytest_django.fixtures import Settings
 
 from xeploai import rules
 from xeploai.org.models import OrgUnit
@@ -17,7 +20,7 @@ from xeploai.reviews.models import Evaluation, Stage
 from xeploai.reviews.templatetags.board import level_badge, level_options, reason_options
 from xeploai.reviews.tests.old_wording import humanize
 from xeploai.reviews.wording import message
-from xeploai.testing import make_round
+from xeploai.testing import Cast, make_round
 
 LEVELS = DecideForm.base_fields["level"].choices
 REASONS = DecideForm.base_fields["not_rated_reason"].choices
@@ -47,7 +50,7 @@ def loop_markup(cell_level: str, not_rated_reason: str) -> str:
     ("cell_level", "not_rated_reason"),
     [("", ""), ("HTXSNV", ""), ("HTTNV", ""), ("KHTNV", ""), ("", "MIEN_SINH_HOAT")],
 )
-def test_the_row_markup_is_the_one_the_template_loops_wrote(cell_level, not_rated_reason):
+def test_the_row_markup_is_the_one_the_template_loops_wrote(cell_level, not_rated_reason) -> None:
     codes = tuple(value for value, _ in LEVELS)
     reasons = tuple((value, str(label)) for value, label in REASONS)
     built = (
@@ -59,7 +62,9 @@ def test_the_row_markup_is_the_one_the_template_loops_wrote(cell_level, not_rate
 
 
 @pytest.mark.django_db
-def test_the_board_reads_the_rule_facts_once(client, cast, settings, tmp_path, monkeypatch):
+def test_the_board_reads_the_rule_facts_once(
+    client: Client, cast: Cast, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)
     Evaluation.objects.filter(period=round_.period).update(stage=Stage.SENT, cell_level="HTTNV")
@@ -122,7 +127,9 @@ WORDS = {
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("can_decide", [True, False])
-def test_the_board_rows_tag_writes_what_the_row_loop_wrote(cast, settings, tmp_path, can_decide):
+def test_the_board_rows_tag_writes_what_the_row_loop_wrote(
+    cast: Cast, settings: Settings, tmp_path: Path, can_decide
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)
     evaluations = list(Evaluation.objects.filter(period=round_.period).order_by("pk"))
@@ -161,7 +168,9 @@ def test_the_board_rows_tag_writes_what_the_row_loop_wrote(cast, settings, tmp_p
 
 
 @pytest.mark.django_db
-def test_the_facts_selected_by_the_query_are_those_selected_by_the_ids(cast, settings, tmp_path):
+def test_the_facts_selected_by_the_query_are_those_selected_by_the_ids(
+    cast: Cast, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)
     for decider_id in {e.decider_id for e in Evaluation.objects.filter(period=round_.period)}:
@@ -205,7 +214,9 @@ def board_problems_one_by_one(evaluations, period, on):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_the_board_lists_the_problems_it_listed_sentence_by_sentence(uneven_period, language):
+def test_the_board_lists_the_problems_it_listed_sentence_by_sentence(
+    uneven_period, language
+) -> None:
     period = uneven_period
     on = dt.date(2026, 12, 20)
     deciders = set(Evaluation.objects.filter(period=period).values_list("decider", flat=True))
@@ -222,7 +233,9 @@ def test_the_board_lists_the_problems_it_listed_sentence_by_sentence(uneven_peri
 
 
 @pytest.mark.django_db
-def test_the_round_page_names_the_comments_still_missing(client, cast, settings, tmp_path):
+def test_the_round_page_names_the_comments_still_missing(
+    client: Client, cast: Cast, settings: Settings, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)  # member_a1 has the residence comment, the others not
     rows = {r.evaluation.pk: r for r in selectors.round_rows(cast.cell_a1, round_.period)}
@@ -253,7 +266,7 @@ OLD_PROBLEM_LOOP = (
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_the_board_problems_tag_writes_what_the_problem_loop_wrote(language):
+def test_the_board_problems_tag_writes_what_the_problem_loop_wrote(language) -> None:
     problems = [
         checks.BoardViolation(
             f"Vấn đề <{n}> & “{n}”", n % 2 == 0, [(1000 + i, f"Đảng viên <{i}>") for i in range(n)]
@@ -277,7 +290,7 @@ def ceiling(row):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("show", [Stage.SENT, Stage.DECIDED])
-def test_the_pending_and_decided_boards_read_only_the_rows_they_need(uneven_period, show):
+def test_the_pending_and_decided_boards_read_only_the_rows_they_need(uneven_period, show) -> None:
     """Filtered, the board leaves out the files neither shown nor counted, and shows and counts
     the same as from every row."""
     period = uneven_period

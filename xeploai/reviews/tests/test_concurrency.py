@@ -9,18 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from pytest_django.fixtures import Settings
 
 from xeploai.ballots import services as ballots
 from xeploai.ballots.models import BallotMode, PaperEntry, Tally
 from xeploai.reviews import services
 from xeploai.reviews.models import CommentSource, Evaluation, LedgerStage, SubjectKind
 from xeploai.reviews.stats import stats_differences
-from xeploai.testing import make_round
+from xeploai.testing import Cast, make_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,7 +50,7 @@ def race(*actions: Callable[[], Any]) -> list[Any]:
 
 
 @pytest.fixture
-def sent(cast, settings, tmp_path):
+def sent(cast: Cast, settings: Settings, tmp_path: Path):
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)
     evaluation = round_.evaluation
@@ -85,7 +87,9 @@ def sent(cast, settings, tmp_path):
     return round_, Evaluation.objects.get(pk=evaluation.pk)
 
 
-def test_two_clerks_deciding_the_same_subject_at_once_exactly_one_succeeds(cast, sent):
+def test_two_clerks_deciding_the_same_subject_at_once_exactly_one_succeeds(
+    cast: Cast, sent
+) -> None:
     round_, evaluation = sent
     seen = evaluation.version  # both screens show the same version
 
@@ -110,7 +114,7 @@ def test_two_clerks_deciding_the_same_subject_at_once_exactly_one_succeeds(cast,
     assert stats_differences(round_.period) == []
 
 
-def test_two_keyings_of_the_same_entry_racing_leave_one_current_entry(cast, sent):
+def test_two_keyings_of_the_same_entry_racing_leave_one_current_entry(cast: Cast, sent) -> None:
     round_, _ = sent
     members = list(
         Evaluation.objects.filter(
@@ -160,7 +164,7 @@ def test_two_keyings_of_the_same_entry_racing_leave_one_current_entry(cast, sent
         assert after == before[member.pk] + 1
 
 
-def test_two_phones_voting_with_the_same_code_count_once(cast, sent):
+def test_two_phones_voting_with_the_same_code_count_once(cast: Cast, sent) -> None:
     round_, _ = sent
     members = list(
         Evaluation.objects.filter(

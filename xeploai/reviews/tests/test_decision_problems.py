@@ -77,7 +77,7 @@ def bodies(period):
     return [*ranked[:2], upper.decider_id]
 
 
-def test_the_rows_give_the_facts_the_full_subject_has(uneven_period):
+def test_the_rows_give_the_facts_the_full_subject_has(uneven_period) -> None:
     period = uneven_period
     evaluations = list(
         Evaluation.objects.filter(period=period).select_related("unit", "person", "period")
@@ -91,7 +91,7 @@ def test_the_rows_give_the_facts_the_full_subject_has(uneven_period):
             assert getattr(light, name) == getattr(full, name), (evaluation.pk, name)
 
 
-def test_a_decision_is_refused_for_what_the_whole_body_check_refuses(uneven_period):
+def test_a_decision_is_refused_for_what_the_whole_body_check_refuses(uneven_period) -> None:
     period = uneven_period
     choices = [("HTXSNV", "", ""), ("HTXSNV", "", "BTV"), ("HTTNV", "", ""), ("KHTNV", "", "")]
     choices.append(("", "MIEN_SINH_HOAT", ""))

@@ -1,9 +1,12 @@
 """The round through its services: review, comments, proposals, sending, decisions, reopening."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
+from pytest_django.fixtures import Settings
 
 from xeploai.audit.models import AuditEvent
 from xeploai.org.models import Level
@@ -17,7 +20,7 @@ from xeploai.reviews.models import (
     UnitStat,
 )
 from xeploai.reviews.stats import stats_differences
-from xeploai.testing import make_person, make_round
+from xeploai.testing import Cast, make_person, make_round
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2026, 12, 15)
@@ -62,7 +65,7 @@ def fresh(evaluation):
     )
 
 
-def ready_to_decide(cast, evaluation, level="HTTNV", **kwargs):
+def ready_to_decide(cast: Cast, evaluation, level="HTTNV", **kwargs):
     """Submit, add the required comments, propose and send — as the cell would."""
     submit(evaluation, cast.member, level=level, **kwargs)
     services.comment_record(
@@ -77,7 +80,7 @@ def ready_to_decide(cast, evaluation, level="HTTNV", **kwargs):
     return fresh(evaluation)
 
 
-def decide(cast, evaluation, level, **kwargs):
+def decide(cast: Cast, evaluation, level, **kwargs):
     return services.decision_record(
         actor=cast.clerk,
         evaluation=fresh(evaluation),
@@ -89,12 +92,12 @@ def decide(cast, evaluation, level, **kwargs):
 
 
 @pytest.fixture
-def round_(cast, settings, tmp_path):
+def round_(cast: Cast, settings: Settings, tmp_path: Path):
     settings.MEDIA_ROOT = tmp_path
     return make_round(cast)
 
 
-def test_a_member_saves_a_draft_then_submits_and_it_becomes_read_only(cast, round_):
+def test_a_member_saves_a_draft_then_submits_and_it_becomes_read_only(cast: Cast, round_) -> None:
     evaluation = round_.evaluation
     services.review_save(
         actor=cast.member,
@@ -115,7 +118,9 @@ def test_a_member_saves_a_draft_then_submits_and_it_becomes_read_only(cast, roun
         )
 
 
-def test_the_secretary_returns_a_review_with_a_reason_and_the_member_can_edit_again(cast, round_):
+def test_the_secretary_returns_a_review_with_a_reason_and_the_member_can_edit_again(
+    cast: Cast, round_
+) -> None:
     evaluation = submit(round_.evaluation, cast.member)
     with pytest.raises(ValidationError):
         services.review_return(
@@ -136,7 +141,7 @@ def test_the_secretary_returns_a_review_with_a_reason_and_the_member_can_edit_ag
     )
 
 
-def test_a_review_entered_on_behalf_records_who_and_when(cast, round_):
+def test_a_review_entered_on_behalf_records_who_and_when(cast: Cast, round_) -> None:
     evaluation = services.review_submit(
         actor=cast.secretary,
         evaluation=round_.evaluation,
@@ -148,7 +153,7 @@ def test_a_review_entered_on_behalf_records_who_and_when(cast, round_):
     assert "Nhập thay" in evaluation.ledger.get(stage=LedgerStage.SELF).reason
 
 
-def test_a_stale_screen_is_refused_as_changed_by_someone_else(cast, round_):
+def test_a_stale_screen_is_refused_as_changed_by_someone_else(cast: Cast, round_) -> None:
     evaluation = round_.evaluation
     stale = evaluation.version
     services.review_save(
@@ -164,12 +169,14 @@ def test_a_stale_screen_is_refused_as_changed_by_someone_else(cast, round_):
         )
 
 
-def test_a_member_is_rated_only_after_the_review(cast, round_):
+def test_a_member_is_rated_only_after_the_review(cast: Cast, round_) -> None:
     with pytest.raises(ValidationError, match="Phải hoàn thành kiểm điểm"):
         propose(round_.evaluation, cast.secretary, "HTTNV")
 
 
-def test_sending_the_file_needs_a_proposal_for_everyone_and_is_all_or_nothing(cast, round_):
+def test_sending_the_file_needs_a_proposal_for_everyone_and_is_all_or_nothing(
+    cast: Cast, round_
+) -> None:
     evaluation = submit(round_.evaluation, cast.member)
     propose(evaluation, cast.secretary, "HTTNV")
     cell_members = list(Evaluation.objects.filter(period=round_.period, unit=cast.cell_a1))
@@ -178,7 +185,9 @@ def test_sending_the_file_needs_a_proposal_for_everyone_and_is_all_or_nothing(ca
     assert fresh(evaluation).stage == Stage.PROPOSED
 
 
-def test_a_decision_within_the_rules_is_recorded_locked_counted_and_audited(cast, round_):
+def test_a_decision_within_the_rules_is_recorded_locked_counted_and_audited(
+    cast: Cast, round_
+) -> None:
     evaluation = ready_to_decide(cast, round_.evaluation)
     decided = decide(cast, evaluation, "HTTNV")
     assert decided.is_locked and decided.level == "HTTNV"
@@ -197,7 +206,9 @@ def test_a_decision_within_the_rules_is_recorded_locked_counted_and_audited(cast
         decide(cast, decided, "HTNV")
 
 
-def test_a_decision_above_what_the_score_supports_is_refused_with_the_clause(cast, round_):
+def test_a_decision_above_what_the_score_supports_is_refused_with_the_clause(
+    cast: Cast, round_
+) -> None:
     evaluation = ready_to_decide(
         cast, round_.evaluation, score_common=20, score_tasks=40, level="HTNV"
     )
@@ -207,7 +218,7 @@ def test_a_decision_above_what_the_score_supports_is_refused_with_the_clause(cas
     assert not fresh(evaluation).level
 
 
-def test_a_missing_residence_comment_blocks_the_decision(cast, round_):
+def test_a_missing_residence_comment_blocks_the_decision(cast: Cast, round_) -> None:
     evaluation = Evaluation.objects.get(period=round_.period, person__full_name="Phạm Văn Hai")
     services.review_submit(
         actor=cast.secretary,
@@ -222,7 +233,9 @@ def test_a_missing_residence_comment_blocks_the_decision(cast, round_):
     assert any("cư trú" in m for m in error.value.messages), error.value.messages
 
 
-def test_the_quota_counts_proposals_in_its_base_and_refuses_what_exceeds_it(cast, round_):
+def test_the_quota_counts_proposals_in_its_base_and_refuses_what_exceeds_it(
+    cast: Cast, round_
+) -> None:
     """366 has no small-unit exception: in a group of 2 rated HTTNV or above, 20% × 2 = 0."""
     first = ready_to_decide(
         cast, round_.evaluation, score_common=29, score_tasks=66, level="HTXSNV", exceeded=5
@@ -243,7 +256,7 @@ def test_the_quota_counts_proposals_in_its_base_and_refuses_what_exceeds_it(cast
     assert decide(cast, first, "HTTNV", reason="Vượt tỉ lệ").level == "HTTNV"
 
 
-def test_a_cell_is_decided_only_after_its_members(cast, round_):
+def test_a_cell_is_decided_only_after_its_members(cast: Cast, round_) -> None:
     cell = round_.cell_evaluation
     propose(cell, cast.secretary, "HTTNV")
     services.file_send(actor=cast.secretary, unit=cast.cell_a1, evaluations=[cell])
@@ -252,7 +265,9 @@ def test_a_cell_is_decided_only_after_its_members(cast, round_):
     assert any("Chưa thể quyết định" in m for m in error.value.messages)
 
 
-def test_reopening_needs_a_reason_keeps_the_history_and_moves_the_counts_back(cast, round_):
+def test_reopening_needs_a_reason_keeps_the_history_and_moves_the_counts_back(
+    cast: Cast, round_
+) -> None:
     decided = decide(cast, ready_to_decide(cast, round_.evaluation), "HTTNV")
     with pytest.raises(ValidationError):
         services.evaluation_reopen(
@@ -272,7 +287,9 @@ def test_reopening_needs_a_reason_keeps_the_history_and_moves_the_counts_back(ca
     assert fresh(reopened).level == "HTNV"
 
 
-def test_accepting_proposals_in_bulk_saves_those_that_pass_and_names_the_refused(cast, round_):
+def test_accepting_proposals_in_bulk_saves_those_that_pass_and_names_the_refused(
+    cast: Cast, round_
+) -> None:
     """It was all or nothing: one file the rules refuse made the whole batch refused."""
     good = ready_to_decide(cast, round_.evaluation)
     other = Evaluation.objects.get(period=round_.period, person__full_name="Phạm Văn Hai")
@@ -294,7 +311,7 @@ def test_accepting_proposals_in_bulk_saves_those_that_pass_and_names_the_refused
     assert "cư trú" in refused[0]
 
 
-def test_the_ledger_keeps_every_step_immutably(cast, round_):
+def test_the_ledger_keeps_every_step_immutably(cast: Cast, round_) -> None:
     from xeploai.reviews.models import ImmutableError
 
     decided = decide(cast, ready_to_decide(cast, round_.evaluation), "HTTNV")
@@ -306,7 +323,7 @@ def test_the_ledger_keeps_every_step_immutably(cast, round_):
         row.delete()
 
 
-def test_a_new_member_is_not_rated_and_counted_with_the_reason(cast, round_):
+def test_a_new_member_is_not_rated_and_counted_with_the_reason(cast: Cast, round_) -> None:
     person = make_person(cast.cell_a2, admission_date=dt.date(2026, 9, 1), official_date=None)
     from xeploai.reviews.periods import period_open
 
@@ -316,7 +333,7 @@ def test_a_new_member_is_not_rated_and_counted_with_the_reason(cast, round_):
     assert stats_differences(round_.period) == []
 
 
-def test_the_cell_proposes_what_the_ballot_gave_for_everyone_at_once(cast, round_):
+def test_the_cell_proposes_what_the_ballot_gave_for_everyone_at_once(cast: Cast, round_) -> None:
     evaluation = submit(round_.evaluation, cast.member)
     services.ballot_results_record(actor=cast.secretary, results={evaluation.pk: ("HTTNV", "x")})
     others = Evaluation.objects.filter(period=round_.period, unit=cast.cell_a1).exclude(
@@ -354,8 +371,8 @@ BAD_CONTENT = {
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("bad", list(BAD_CONTENT))
 def test_a_stored_review_the_rules_cannot_read_is_named_on_the_board_row(
-    client, cast, round_, language, bad
-):
+    client: Client, cast: Cast, round_, language, bad
+) -> None:
     """Content written around the form (by hand in the database, say) once made the board and
     the round page fail (500): the row now says what is wrong, the pages work, and a decision
     on it is refused in the same words (without the internal subject id)."""
@@ -382,7 +399,9 @@ def test_a_stored_review_the_rules_cannot_read_is_named_on_the_board_row(
     assert f"m{evaluation.person_id}:" not in str(refused.value)
 
 
-def test_the_review_page_shows_ledger_rows_written_by_no_one(client, cast, round_):
+def test_the_review_page_shows_ledger_rows_written_by_no_one(
+    client: Client, cast: Cast, round_
+) -> None:
     """Rows of the ledger without a user (a past-results import, the demo's seed) once made the
     review page fail (500) in its history table: they show "—"."""
     from django.urls import reverse
@@ -398,7 +417,7 @@ def test_the_review_page_shows_ledger_rows_written_by_no_one(client, cast, round
     assert "<td>—</td></tr>" in history
 
 
-def test_clauses_are_shown_without_the_rule_sets_provenance_tags():
+def test_clauses_are_shown_without_the_rule_sets_provenance_tags() -> None:
     from xeploai.reviews.wording import shown_clause
 
     assert shown_clause("CV 154-CV/ĐU [S000] [INF: HD 43 §7.1–7.3 chưa xem được]") == (
@@ -410,7 +429,9 @@ def test_clauses_are_shown_without_the_rule_sets_provenance_tags():
     assert shown_clause("QĐ 366 Đ.3 k.4") == "QĐ 366 Đ.3 k.4"
 
 
-def test_a_refused_decision_is_explained_on_its_row_with_what_was_chosen(client, cast, round_):
+def test_a_refused_decision_is_explained_on_its_row_with_what_was_chosen(
+    client: Client, cast: Cast, round_
+) -> None:
     """The board's decide form once came back with the row's proposal, the reason typed gone
     and the refusal only at the top of a long page: now the row says why, keeping the choice."""
     from django.urls import reverse
@@ -443,7 +464,9 @@ def test_a_refused_decision_is_explained_on_its_row_with_what_was_chosen(client,
     assert 'role="alert"' not in again and "Lý do của văn phòng" not in again
 
 
-def test_a_refused_proposal_is_explained_at_its_form_with_what_was_chosen(client, cast, round_):
+def test_a_refused_proposal_is_explained_at_its_form_with_what_was_chosen(
+    client: Client, cast: Cast, round_
+) -> None:
     """The proposal form once came back empty with the refusal at the top of a long page."""
     from django.urls import reverse
 
@@ -464,7 +487,9 @@ def test_a_refused_proposal_is_explained_at_its_form_with_what_was_chosen(client
     assert "Lý do đề xuất thử" not in again  # shown once
 
 
-def test_decide_as_proposed_ticks_only_the_files_the_rules_accept(client, cast, round_):
+def test_decide_as_proposed_ticks_only_the_files_the_rules_accept(
+    client: Client, cast: Cast, round_
+) -> None:
     """Every file sent was ticked for "decide as proposed", which is all or nothing: one file
     the rules refuse made the button refuse them all. Those are now left unticked."""
     from django.urls import reverse
@@ -483,7 +508,9 @@ def test_decide_as_proposed_ticks_only_the_files_the_rules_accept(client, cast, 
     assert not ticked()
 
 
-def test_the_quota_meter_turns_red_only_above_the_allowed_number(client, cast, round_):
+def test_the_quota_meter_turns_red_only_above_the_allowed_number(
+    client: Client, cast: Cast, round_
+) -> None:
     """The meter's boundary once sat on the allowed number with the browser's default optimum:
     a group over its limit was drawn green and one within it yellow. Now the optimum (0) lies
     below a boundary half a person above the allowed number: green up to it, red above."""
@@ -503,7 +530,9 @@ def test_the_quota_meter_turns_red_only_above_the_allowed_number(client, cast, r
         assert allowed == int(allowed) >= 0  # a whole number of people
 
 
-def test_follow_up_save_refuses_a_plan_for_a_subject_not_rated_htnv_or_khtnv(cast, round_):
+def test_follow_up_save_refuses_a_plan_for_a_subject_not_rated_htnv_or_khtnv(
+    cast: Cast, round_
+) -> None:
     evaluation = decide(cast, ready_to_decide(cast, round_.evaluation), "HTTNV")
     with pytest.raises(ValidationError, match="HTNV hoặc KHTNV"):
         services.follow_up_save(
@@ -516,7 +545,7 @@ def test_follow_up_save_refuses_a_plan_for_a_subject_not_rated_htnv_or_khtnv(cas
     assert not AuditEvent.objects.filter(action="follow_up_save").exists()
 
 
-def test_follow_up_save_keeps_the_plan_of_a_subject_rated_htnv(cast, round_):
+def test_follow_up_save_keeps_the_plan_of_a_subject_rated_htnv(cast: Cast, round_) -> None:
     evaluation = ready_to_decide(
         cast, round_.evaluation, score_common=20, score_tasks=40, level="HTNV"
     )

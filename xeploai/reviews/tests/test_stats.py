@@ -10,13 +10,13 @@ from xeploai.org.models import Level
 from xeploai.reviews.models import PENDING, Evaluation, PoolStat, SubjectKind, UnitStat
 from xeploai.reviews.periods import period_open
 from xeploai.reviews.stats import bucket_of, result_set, stats_differences, stats_move
-from xeploai.testing import make_person
+from xeploai.testing import Cast, make_person
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def period(cast):
+def period(cast: Cast):
     make_person(cast.cell_a1)
     make_person(cast.cell_a2, admission_date=dt.date(2026, 10, 1), official_date=None)
     period = period_create(
@@ -37,7 +37,7 @@ def n(period, unit, block, bucket):
     return row.n if row else 0
 
 
-def test_opening_a_period_counts_every_subject_in_every_ancestor(period, cast):
+def test_opening_a_period_counts_every_subject_in_every_ancestor(period, cast: Cast) -> None:
     assert n(period, cast.root, SubjectKind.MEMBER, PENDING) == 3  # member_a1, member_b1, one more
     assert n(period, cast.org_a, SubjectKind.MEMBER, PENDING) == 2
     assert n(period, cast.org_a, SubjectKind.MEMBER, "NR:MOI_KET_NAP_DUOI_6T") == 1
@@ -45,7 +45,7 @@ def test_opening_a_period_counts_every_subject_in_every_ancestor(period, cast):
     assert stats_differences(period) == []
 
 
-def test_a_move_shows_in_every_ancestor_at_once(period, cast):
+def test_a_move_shows_in_every_ancestor_at_once(period, cast: Cast) -> None:
     evaluation = Evaluation.objects.select_related("unit", "decider").get(
         period=period, person=cast.member_a1
     )
@@ -61,19 +61,19 @@ def test_a_move_shows_in_every_ancestor_at_once(period, cast):
     assert stats_differences(period) == []
 
 
-def test_the_recount_catches_a_change_made_behind_the_services_back(period, cast):
+def test_the_recount_catches_a_change_made_behind_the_services_back(period, cast: Cast) -> None:
     Evaluation.objects.filter(period=period, person=cast.member_a1).update(level=Level.HTNV)
     differences = stats_differences(period)
     assert {d["key"][2] for d in differences if d["table"] == "unit"} == {PENDING, Level.HTNV}
 
 
-def test_buckets():
+def test_buckets() -> None:
     assert bucket_of("HTTNV", "") == "HTTNV"
     assert bucket_of("", "MIEN_SINH_HOAT") == "NR:MIEN_SINH_HOAT"
     assert bucket_of("", "") == PENDING
 
 
-def test_setting_a_result_moves_the_subject_out_of_its_old_bucket(period, cast):
+def test_setting_a_result_moves_the_subject_out_of_its_old_bucket(period, cast: Cast) -> None:
     evaluation = Evaluation.objects.select_related("unit", "decider").get(
         period=period, person=cast.member_a1
     )

@@ -1,20 +1,24 @@
 """The round's pages: forms name the field in error, nothing is half-saved, queries stay flat."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
+from pytest_django import DjangoAssertNumQueries
+from pytest_django.fixtures import Settings
 
 from xeploai.cycles.models import Deadline, Notice, Step
 from xeploai.reviews.models import Evaluation, Stage
-from xeploai.testing import make_person, make_round, make_unit
+from xeploai.testing import Cast, make_person, make_round, make_unit
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def round_(cast, settings, tmp_path):
+def round_(cast: Cast, settings: Settings, tmp_path: Path):
     settings.MEDIA_ROOT = tmp_path
     return make_round(cast)
 
@@ -35,13 +39,17 @@ def form_data(evaluation, **extra):
     return data
 
 
-def test_the_member_sees_the_form_the_rule_set_prescribes(client, cast, round_):
+def test_the_member_sees_the_form_the_rule_set_prescribes(
+    client: Client, cast: Cast, round_
+) -> None:
     client.force_login(cast.member)
     page = client.get(reverse("review_detail", args=[round_.evaluation.pk])).content.decode()
     assert "Mẫu 2B-HD KĐ.ĐG 2025" in page and "tối đa 30 điểm" in page and "tối đa 70 điểm" in page
 
 
-def test_the_review_page_links_the_round_only_for_those_who_may_open_it(client, cast, round_):
+def test_the_review_page_links_the_round_only_for_those_who_may_open_it(
+    client: Client, cast: Cast, round_
+) -> None:
     """The member's breadcrumb once linked their cell's round page, a 404 for them."""
     url = reverse("review_detail", args=[round_.evaluation.pk])
     round_url = reverse("round_page", args=[round_.evaluation.unit.code])
@@ -53,7 +61,9 @@ def test_the_review_page_links_the_round_only_for_those_who_may_open_it(client, 
         assert (client.get(round_url).status_code == 200) is linked
 
 
-def test_submitting_with_bad_values_names_the_fields_and_saves_nothing(client, cast, round_):
+def test_submitting_with_bad_values_names_the_fields_and_saves_nothing(
+    client: Client, cast: Cast, round_
+) -> None:
     client.force_login(cast.member)
     url = reverse("review_submit", args=[round_.evaluation.pk])
     response = client.post(
@@ -67,7 +77,7 @@ def test_submitting_with_bad_values_names_the_fields_and_saves_nothing(client, c
     assert evaluation.stage == Stage.PENDING and evaluation.content == {}
 
 
-def test_a_submitted_review_is_read_only_in_the_browser(client, cast, round_):
+def test_a_submitted_review_is_read_only_in_the_browser(client: Client, cast: Cast, round_) -> None:
     client.force_login(cast.member)
     response = client.post(
         reverse("review_submit", args=[round_.evaluation.pk]), form_data(round_.evaluation)
@@ -79,7 +89,7 @@ def test_a_submitted_review_is_read_only_in_the_browser(client, cast, round_):
     assert stored["score_common"] == 27.0 and stored["self_level"] == "HTTNV"
 
 
-def test_vietnamese_text_is_stored_composed(client, cast, round_):
+def test_vietnamese_text_is_stored_composed(client: Client, cast: Cast, round_) -> None:
     client.force_login(cast.member)
     decomposed = "Nguye\u0302\u0303n"  # "Nguyễn" typed as base letters + combining marks
     client.post(
@@ -90,7 +100,9 @@ def test_vietnamese_text_is_stored_composed(client, cast, round_):
     assert text == "Nguyễn" and len(text) == 6
 
 
-def test_a_stale_form_gets_a_changed_by_someone_else_message(client, cast, round_):
+def test_a_stale_form_gets_a_changed_by_someone_else_message(
+    client: Client, cast: Cast, round_
+) -> None:
     client.force_login(cast.member)
     stale = form_data(round_.evaluation)
     client.post(reverse("review_save", args=[round_.evaluation.pk]), stale)
@@ -100,8 +112,8 @@ def test_a_stale_form_gets_a_changed_by_someone_else_message(client, cast, round
 
 
 def test_the_board_and_round_pages_use_a_constant_number_of_queries(
-    client, cast, round_, django_assert_max_num_queries
-):
+    client: Client, cast: Cast, round_, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
     client.force_login(cast.clerk)
     urls = [
         reverse("board", args=[cast.org_a.code]),
@@ -126,7 +138,9 @@ def test_the_board_and_round_pages_use_a_constant_number_of_queries(
             client.get(url)
 
 
-def test_progress_counts_late_members_and_reminders_reach_them(client, cast, round_):
+def test_progress_counts_late_members_and_reminders_reach_them(
+    client: Client, cast: Cast, round_
+) -> None:
     cast.member.email = "lan@example.vn"
     cast.member.save()
     Deadline.objects.create(period=round_.period, step=Step.SELF_REVIEW, due=dt.date(2020, 1, 1))
@@ -143,7 +157,7 @@ def test_progress_counts_late_members_and_reminders_reach_them(client, cast, rou
     assert "chưa nộp bản kiểm điểm" in client.get(reverse("my_history")).content.decode()
 
 
-def test_a_read_only_inspector_cannot_decide(client, cast, round_):
+def test_a_read_only_inspector_cannot_decide(client: Client, cast: Cast, round_) -> None:
     client.force_login(cast.inspector)
     response = client.post(
         reverse("decide", args=[round_.evaluation.pk]),
@@ -153,7 +167,7 @@ def test_a_read_only_inspector_cannot_decide(client, cast, round_):
     assert not Evaluation.objects.get(pk=round_.evaluation.pk).level
 
 
-def test_the_task_list_gives_the_counts_the_rules_read(client, cast, round_):
+def test_the_task_list_gives_the_counts_the_rules_read(client: Client, cast: Cast, round_) -> None:
     client.force_login(cast.member)
     data = form_data(
         round_.evaluation, tasks_total="", tasks_done="", tasks_exceeded="", tasks_late=""
@@ -183,14 +197,18 @@ def test_the_task_list_gives_the_counts_the_rules_read(client, cast, round_):
     assert 'name="task_6"' not in page
 
 
-def test_a_task_without_its_result_is_refused_naming_the_row(client, cast, round_):
+def test_a_task_without_its_result_is_refused_naming_the_row(
+    client: Client, cast: Cast, round_
+) -> None:
     client.force_login(cast.member)
     data = form_data(round_.evaluation, task_0="Tham mưu đề án A")
     response = client.post(reverse("review_save", args=[round_.evaluation.pk]), data)
     assert response.status_code == 400 and "result_0" in response.context["form"].errors
 
 
-def test_a_member_finds_their_results_of_past_years_in_the_menu(client, cast, round_):
+def test_a_member_finds_their_results_of_past_years_in_the_menu(
+    client: Client, cast: Cast, round_
+) -> None:
     client.force_login(cast.member)
     page = client.get(reverse("review_detail", args=[round_.evaluation.pk])).content.decode()
     menu = page[page.index('class="mainnav"') : page.index("</nav>", page.index('class="mainnav"'))]
@@ -198,7 +216,9 @@ def test_a_member_finds_their_results_of_past_years_in_the_menu(client, cast, ro
     assert client.get(reverse("my_history")).status_code == 200
 
 
-def test_progress_counts_the_not_rated_as_the_round_page_does(client, cast, round_):
+def test_progress_counts_the_not_rated_as_the_round_page_does(
+    client: Client, cast: Cast, round_
+) -> None:
     """A member not rated (suspended) writes no review: the progress page once counted them as
     having done every step — a review submitted that the round page did not count, and a
     decision no one had made."""

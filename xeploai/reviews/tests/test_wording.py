@@ -106,7 +106,7 @@ CASES = [
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize(("case", "found"), CASES, ids=[case for case, _ in CASES])
-def test_a_problem_reads_as_the_text_substitution_wrote_it(language, case, found):
+def test_a_problem_reads_as_the_text_substitution_wrote_it(language, case, found) -> None:
     body = [SimpleNamespace(decider_id=DECIDER)]
     with translation.override(language):
         assert violation_message(found) == humanize(message(found), body)
@@ -121,12 +121,12 @@ def test_a_problem_reads_as_the_text_substitution_wrote_it(language, case, found
         ("KHONG_CHUC_VU", "KHONG_CHUC_VU"),
     ],
 )
-def test_a_quota_group_is_named_by_its_kind_and_members_group(label, words):
+def test_a_quota_group_is_named_by_its_kind_and_members_group(label, words) -> None:
     with translation.override("vi"):
         assert group_words(label) == words
 
 
-def test_the_words_leave_subject_names_and_clauses_alone():
+def test_the_words_leave_subject_names_and_clauses_alone() -> None:
     """The substitution rewrote a code wherever it stood; the numbers' names touch only them."""
     waiting = rules.undecided_first("c3", ["CANH_CAO Văn A"], rules.get_ruleset("366-2025"))
     assert waiting is not None

@@ -41,13 +41,13 @@ BALLOTS = [
     [b[1:] for b in BALLOTS],
     ids=[b[0] for b in BALLOTS],
 )
-def test_ballot_table(votes, present, full, level, valid):
+def test_ballot_table(votes, present, full, level, valid) -> None:
     result = tally(BallotCount(votes, present, full), get_ruleset("124-2023"))
     assert (result.level, result.valid) == (level, valid)
     assert result.explanations and result.explanations[0].clause
 
 
-def test_ballot_threshold_and_quorum_are_settings():
+def test_ballot_threshold_and_quorum_are_settings() -> None:
     count = BallotCount({X: 5, T: 5}, present=10, full_members=12, invalid=0)
     with pytest.raises(InvalidFacts):
         tally(BallotCount({X: 1}, present=13, full_members=12), BallotRule())
@@ -59,7 +59,7 @@ def test_ballot_threshold_and_quorum_are_settings():
     assert tally(count, BallotRule(strict=False)).level is X
 
 
-def test_ballot_message_is_explained():
+def test_ballot_message_is_explained() -> None:
     result = tally(BallotCount({X: 4, T: 5, H: 1}, 10, 12), BallotRule())
     assert result.explanations[0].message_vi == (
         "HTTNV: 9/10 phiếu hợp lệ (cộng dồn từ mức cao nhất) > 50% số phiếu hợp lệ"
@@ -80,11 +80,11 @@ FORMS = [
 @pytest.mark.parametrize(
     ("key", "subject", "code"), [f[1:] for f in FORMS], ids=[f[0] for f in FORMS]
 )
-def test_forms_by_meaning(key, subject, code):
+def test_forms_by_meaning(key, subject, code) -> None:
     assert forms_for(subject, get_ruleset(key))[0].code == code
 
 
-def test_2019_organisations_also_fill_the_analysis_sheet():
+def test_2019_organisations_also_fill_the_analysis_sheet() -> None:
     forms = forms_for(org(kind=SubjectKind.TCCSD), get_ruleset("132-2018"))
     assert [f.purpose for f in forms] == [FormPurpose.COLLECTIVE_REPORT, FormPurpose.ORG_ANALYSIS]
 
@@ -101,11 +101,11 @@ def test_2019_organisations_also_fill_the_analysis_sheet():
     ],
     ids=lambda v: str(v),
 )
-def test_ruleset_for_year(year, key):
+def test_ruleset_for_year(year, key) -> None:
     assert ruleset_for_year(year).key == key
 
 
-def test_no_ruleset_before_2018():
+def test_no_ruleset_before_2018() -> None:
     with pytest.raises(RuleError):
         ruleset_for_year(2017)
     with pytest.raises(RuleError):

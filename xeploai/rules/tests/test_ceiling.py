@@ -667,7 +667,7 @@ CASES = [
     [case[1:] for case in CASES],
     ids=[case[0] for case in CASES],
 )
-def test_ceiling_table(ruleset, subject, on, level, status, key):
+def test_ceiling_table(ruleset, subject, on, level, status, key) -> None:
     result = ceiling(subject, ruleset, on)
     assert result.level is level
     assert result.status is status
@@ -682,7 +682,7 @@ def test_ceiling_table(ruleset, subject, on, level, status, key):
         assert explanation.message_en
 
 
-def test_gap_policy_fallback_is_a_setting():
+def test_gap_policy_fallback_is_a_setting() -> None:
     subject = m366(score_common=25, score_tasks=40, tasks_done_pct=80)
     strict = ceiling(subject, R366.with_settings(gap_policy=GapPolicy.FALLBACK_KHTNV), ON_2025)
     assert (strict.level, strict.status) == (Level.KHTNV, DETERMINED)
@@ -690,7 +690,7 @@ def test_gap_policy_fallback_is_a_setting():
     assert (lenient.level, lenient.status) == (Level.HTNV, DETERMINED)
 
 
-def test_gap_message_names_the_numbers():
+def test_gap_message_names_the_numbers() -> None:
     result = ceiling(m366(score_common=25, score_tasks=40, tasks_done_pct=80), R366, ON_2025)
     message = result.decisions[0].message_vi
     assert "80%" in message and "cấp có thẩm quyền" in message
@@ -737,7 +737,7 @@ CAPS = [
     [c[1:] for c in CAPS],
     ids=[c[0] for c in CAPS],
 )
-def test_caps_between_subjects(ruleset, subject, related, level, key):
+def test_caps_between_subjects(ruleset, subject, related, level, key) -> None:
     on = ON_2025 if ruleset is R366 else ON_2024
     result = ceiling(subject, ruleset, on, related=related)
     assert result.level is level
@@ -745,7 +745,7 @@ def test_caps_between_subjects(ruleset, subject, related, level, key):
         assert key in [lim.explanation.key for lim in result.limits]
 
 
-def test_civil_service_basis_is_a_soft_limit_under_124():
+def test_civil_service_basis_is_a_soft_limit_under_124() -> None:
     result = ceiling(member(civil_servant=True, civil_service_level=Level.HTNV), R124, ON_2024)
     assert result.level is Level.HTXSNV
     assert [s.explanation.key for s in result.soft_limits] == ["cap.civil_service_basis"]
@@ -761,13 +761,13 @@ def test_civil_service_basis_is_a_soft_limit_under_124():
     ],
     ids=["missing-criteria", "one-summary-grade", "common-over-30", "one-score-only"],
 )
-def test_inconsistent_facts_raise_invalid_facts(facts):
+def test_inconsistent_facts_raise_invalid_facts(facts) -> None:
     ruleset = R366 if any(k.startswith("score") for k in facts) else R124
     with pytest.raises(InvalidFacts):
         ceiling(member(**facts), ruleset, ON_2025)
 
 
-def test_missing_data_is_reported_not_guessed():
+def test_missing_data_is_reported_not_guessed() -> None:
     result = ceiling(member(score_common=28, score_tasks=65), R366, ON_2025)
     assert result.level is Level.HTXSNV
     assert "cond.not_checked" in [n.key for n in result.notes]

@@ -60,7 +60,7 @@ QUOTA = [
     [q[1:] for q in QUOTA],
     ids=[q[0] for q in QUOTA],
 )
-def test_quota_table(ruleset, n_xs, n_tt, n_ht, ok, allowed):
+def test_quota_table(ruleset, n_xs, n_tt, n_ht, ok, allowed) -> None:
     on = {R124: ON_2024, R366: ON_2025, R132: dt.date(2020, 12, 1)}[ruleset]
     report = check_decisions(members(n_xs, n_tt, n_ht), ruleset, on)
     (summary,) = report.quotas
@@ -68,26 +68,26 @@ def test_quota_table(ruleset, n_xs, n_tt, n_ht, ok, allowed):
     assert ("quota.exceeded" not in keys(report)) is ok
 
 
-def test_quota_message_matches_the_published_style():
+def test_quota_message_matches_the_published_style() -> None:
     report = check_decisions(members(11, 39), R124, ON_2024)
     (violation,) = [v for v in report.violations if v.key == "quota.exceeded"]
     assert violation.message_vi.startswith("11 HTXSNV > 20% × 50 = 10")
     assert violation.clause == "QĐ 124 Đ.12 k.1"
 
 
-def test_quota_base_ttnv_only_is_stricter():
+def test_quota_base_ttnv_only_is_stricter() -> None:
     ruleset = R124.with_settings(quota_base=QuotaBase.TTNV_ONLY)
     report = check_decisions(members(10, 40), ruleset, ON_2024)
     assert report.quotas[0].allowed == 8
     assert "quota.exceeded" in keys(report)
 
 
-def test_rounding_is_a_setting():
+def test_rounding_is_a_setting() -> None:
     report = check_decisions(members(3, 11), R124.with_settings(rounding=Rounding.CEIL), ON_2024)
     assert report.quotas[0].allowed == 3
 
 
-def test_outstanding_body_gets_25pct_under_366():
+def test_outstanding_body_gets_25pct_under_366() -> None:
     decisions = members(12, 38)
     assert "quota.exceeded" in keys(check_decisions(decisions, R366, ON_2025))
     report = check_decisions(decisions, R366, ON_2025, outstanding_bodies={"DU"})
@@ -95,13 +95,13 @@ def test_outstanding_body_gets_25pct_under_366():
     assert "quota.exceeded" not in keys(report)
 
 
-def test_outstanding_body_has_no_25pct_under_124():
+def test_outstanding_body_has_no_25pct_under_124() -> None:
     report = check_decisions(members(12, 38), R124, ON_2024, outstanding_bodies={"DU"})
     assert "quota.exceeded" in keys(report)
     assert "quota.outstanding_unavailable" in keys(report, Severity.WARNING)
 
 
-def test_three_member_groups_are_separate_quota_groups():
+def test_three_member_groups_are_separate_quota_groups() -> None:
     decisions = members(3, 7, group=ExcellenceGroup.LANH_DAO_DON_VI, prefix="a") + members(
         0, 10, group=NO_POST, prefix="b"
     )
@@ -111,7 +111,7 @@ def test_three_member_groups_are_separate_quota_groups():
     assert [q.group.group for q in report.quotas] == ["KHONG_CHUC_VU", "LANH_DAO_DON_VI"]
 
 
-def test_member_rated_htxsnv_without_group():
+def test_member_rated_htxsnv_without_group() -> None:
     decision = decide(member("x"), Level.HTXSNV)
     report = check_decisions([decision, *members(0, 9)], R124, ON_2024)
     assert "quota.group_missing" in keys(report)
@@ -285,21 +285,21 @@ CHECKS = [
 @pytest.mark.parametrize(
     ("ruleset", "decisions", "on", "key"), [c[1:] for c in CHECKS], ids=[c[0] for c in CHECKS]
 )
-def test_check_table(ruleset, decisions, on, key):
+def test_check_table(ruleset, decisions, on, key) -> None:
     report = check_decisions(decisions, ruleset, on)
     assert key in keys(report)
     for violation in report.violations:
         assert violation.message_vi and violation.message_en
 
 
-def test_absent_member_past_the_deadline_of_the_evaluation_year():
+def test_absent_member_past_the_deadline_of_the_evaluation_year() -> None:
     decisions = [decide(member(absent=True), None)]
     late = check_decisions(decisions, R366, dt.date(2026, 1, 5), year=2025)
     assert "elig.absent_overdue" in keys(late)
     assert check_decisions(decisions, R366, dt.date(2025, 12, 20)).ok
 
 
-def test_clean_set_passes():
+def test_clean_set_passes() -> None:
     decisions = [
         decide(org("cb"), Level.HTTNV, decided_on=dt.date(2025, 12, 10)),
         *[
@@ -323,7 +323,7 @@ def test_clean_set_passes():
     assert report.ok, [v.message_en for v in report.violations]
 
 
-def test_gap_decision_needs_override_reason():
+def test_gap_decision_needs_override_reason() -> None:
     subject = member(score_common=25, score_tasks=40, tasks_done_pct=80, tasks_late_pct=0)
     plain = check_decisions([decide(subject, Level.HTNV)], R366, ON_2025)
     assert "gap.needs_decision" in keys(plain, Severity.WARNING)
@@ -334,7 +334,7 @@ def test_gap_decision_needs_override_reason():
     assert "gap.needs_decision" not in keys(decided, Severity.WARNING)
 
 
-def test_civil_service_basis_warns_under_124():
+def test_civil_service_basis_warns_under_124() -> None:
     report = check_decisions(
         [decide(member(civil_servant=True, civil_service_level=Level.HTNV), Level.HTTNV)],
         R124,
@@ -344,7 +344,7 @@ def test_civil_service_basis_warns_under_124():
     assert "cap.civil_service_basis" in keys(report, Severity.WARNING)
 
 
-def test_facts_the_caller_could_not_read_are_refused_in_its_words():
+def test_facts_the_caller_could_not_read_are_refused_in_its_words() -> None:
     unreadable = ("bản kiểm điểm hỏng", "the review is broken")
     subject = member(score_common=28, score_tasks=62, unreadable=unreadable)
     with pytest.raises(InvalidFacts) as raised:
@@ -360,7 +360,7 @@ def test_facts_the_caller_could_not_read_are_refused_in_its_words():
     assert violation.message_en == "Invalid facts: the review is broken"
 
 
-def test_a_missing_transfer_comment_says_how_long_and_from_how_long():
+def test_a_missing_transfer_comment_says_how_long_and_from_how_long() -> None:
     subject = member(score_common=28, score_tasks=62, transfer_months_at_old_unit=8)
     report = check_decisions([decide(subject, Level.HTTNV)], R366, ON_2025)
     [violation] = [v for v in report.violations if v.key == "comment.transfer"]
@@ -393,7 +393,7 @@ def test_a_missing_transfer_comment_says_how_long_and_from_how_long():
         ),
     ],
 )
-def test_undecided_first_table(ruleset, waiting, n, names, clause):
+def test_undecided_first_table(ruleset, waiting, n, names, clause) -> None:
     violation = undecided_first("c1", waiting, ruleset)
     if n is None:
         assert violation is None

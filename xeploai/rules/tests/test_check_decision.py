@@ -68,18 +68,18 @@ def assert_same_as_the_whole_check(decisions, ruleset, on):
     [(c[1], c[2], c[3]) for c in CHECKS],
     ids=[c[0] for c in CHECKS],
 )
-def test_each_subject_gets_what_the_whole_check_says_of_it(ruleset, decisions, on):
+def test_each_subject_gets_what_the_whole_check_says_of_it(ruleset, decisions, on) -> None:
     assert_same_as_the_whole_check(decisions, ruleset, on)
 
 
-def test_a_cell_is_told_it_was_decided_before_its_members():
+def test_a_cell_is_told_it_was_decided_before_its_members() -> None:
     cell = decide(org("cb"), Level.HTTNV, decided_on=dt.date(2025, 12, 1))
     late = decide(member("m1", parent_id="cb"), Level.HTTNV, decided_on=dt.date(2025, 12, 5))
     report = check_decision("cb", [cell, late], R366, ON_2025)
     assert [(v.key, v.subject) for v in report.violations] == [("order.members_before_org", "cb")]
 
 
-def test_an_excellent_member_over_the_quota_is_told_the_group_is_over():
+def test_an_excellent_member_over_the_quota_is_told_the_group_is_over() -> None:
     decisions = members(3, 7)  # 3 HTXSNV > 20 % × 10 = 2
     report = check_decision("m0", decisions, R366, ON_2025)
     assert [v.key for v in report.violations] == ["quota.exceeded"]
@@ -88,7 +88,7 @@ def test_an_excellent_member_over_the_quota_is_told_the_group_is_over():
     assert "quota.exceeded" not in [v.key for v in report.violations]
 
 
-def test_a_subject_decided_twice_is_reported_as_such():
+def test_a_subject_decided_twice_is_reported_as_such() -> None:
     decisions = [decide(member("m1"), Level.HTTNV), decide(member("m1"), Level.HTNV)]
     report = check_decision("m1", decisions, R366, ON_2025)
     assert [v.key for v in report.violations] == ["facts.duplicate"]
@@ -167,11 +167,11 @@ RULESETS = st.sampled_from(
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(pools(), RULESETS)
-def test_each_subject_of_any_set_gets_what_the_whole_check_says_of_it(decisions, ruleset):
+def test_each_subject_of_any_set_gets_what_the_whole_check_says_of_it(decisions, ruleset) -> None:
     assert_same_as_the_whole_check(decisions, ruleset, ON_2025)
 
 
-def test_the_quota_summaries_are_the_whole_sets():
+def test_the_quota_summaries_are_the_whole_sets() -> None:
     decisions = members(3, 7) + members(1, 4, group=ExcellenceGroup.LANH_DAO_DON_VI, prefix="l")
     report = check_decision("m0", decisions, R366, ON_2025)
     assert report.quotas == quota_summaries(decisions, R366)

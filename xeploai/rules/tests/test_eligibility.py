@@ -153,7 +153,7 @@ CASES = [
     [case[1:] for case in CASES],
     ids=[case[0] for case in CASES],
 )
-def test_eligibility_table(ruleset, subject, on, reviewed, rated, reason, key):
+def test_eligibility_table(ruleset, subject, on, reviewed, rated, reason, key) -> None:
     result = eligibility(subject, ruleset, on)
     assert (result.reviewed, result.rated, result.reason) == (reviewed, rated, reason)
     keys = [e.key for e in result.explanations]
@@ -164,14 +164,14 @@ def test_eligibility_table(ruleset, subject, on, reviewed, rated, reason, key):
         assert explanation.message_vi and explanation.message_en
 
 
-def test_new_member_policy_is_a_setting():
+def test_new_member_policy_is_a_setting() -> None:
     ruleset = R124.with_settings(new_member_policy=NewMemberPolicy.REVIEWED_NOT_RATED)
     result = eligibility(member(admitted_on=dt.date(2024, 9, 1)), ruleset, ON_2024)
     assert (result.reviewed, result.rated) == (True, False)
     assert "vẫn kiểm điểm" in result.explanations[0].message_vi
 
 
-def test_absent_deadline_comes_from_the_rule_set():
+def test_absent_deadline_comes_from_the_rule_set() -> None:
     result = eligibility(member(absent=True), R366, ON_2025)
     assert result.pending_until == dt.date(2025, 12, 31)
     assert eligibility(member(absent=True), R124, ON_2024).pending_until is None
@@ -206,5 +206,5 @@ COMMENTS = [
 @pytest.mark.parametrize(
     ("subject", "required"), [c[1:] for c in COMMENTS], ids=[c[0] for c in COMMENTS]
 )
-def test_required_comments(subject, required):
+def test_required_comments(subject, required) -> None:
     assert eligibility(subject, R366, ON_2025).required_comments == required

@@ -55,21 +55,21 @@ LOOSE = [
 @pytest.mark.parametrize(
     ("changes", "setting"), [c[1:] for c in LOOSE if c[2]], ids=[c[0] for c in LOOSE if c[2]]
 )
-def test_loosening_is_refused_and_named(changes, setting):
+def test_loosening_is_refused_and_named(changes, setting) -> None:
     with pytest.raises(LoosensCentralRule) as raised:
         layer(R124, local(**changes))
     assert [item.setting for item in raised.value.loosenings] == [setting]
     assert "nới lỏng" in raised.value.message_vi
 
 
-def test_every_loosening_is_listed():
+def test_every_loosening_is_listed() -> None:
     with pytest.raises(LoosensCentralRule) as raised:
         layer(R124, local(quota_ratio_pct=25, small_unit_exception=True, rounding=Rounding.CEIL))
     settings = {item.setting for item in raised.value.loosenings}
     assert settings == {"quota_ratio_pct", "rounding"}  # small-unit is already on in 124
 
 
-def test_small_unit_exception_cannot_be_added_to_366():
+def test_small_unit_exception_cannot_be_added_to_366() -> None:
     with pytest.raises(LoosensCentralRule):
         layer(R366, local("366-2025", small_unit_exception=True))
 
@@ -85,23 +85,23 @@ TIGHT = [
 
 
 @pytest.mark.parametrize("changes", [t[1] for t in TIGHT], ids=[t[0] for t in TIGHT])
-def test_tightening_is_accepted(changes):
+def test_tightening_is_accepted(changes) -> None:
     ruleset = layer(R124, local(**changes))
     assert ruleset.base_key == "124-2023" and ruleset.key == "L-2024"
 
 
-def test_local_extra_comment_is_required():
+def test_local_extra_comment_is_required() -> None:
     ruleset = layer(R124, local(extra_required_comments=("CONG_DOAN",)))
     result = eligibility(member(), ruleset, ON_2024)
     assert result.required_comments == (CommentKind.NOI_CU_TRU, "CONG_DOAN")
 
 
-def test_local_clause_cites_the_local_rule_set():
+def test_local_clause_cites_the_local_rule_set() -> None:
     ruleset = layer(R124, local(quota_ratio_pct=15))
     assert ruleset.clause("quota.exceeded").endswith("Đảng ủy Khối (L-2024)")
 
 
-def test_366_local_sub_criteria_must_add_up_to_30_and_70():
+def test_366_local_sub_criteria_must_add_up_to_30_and_70() -> None:
     good = {
         Role.NON_LEADER: (
             SubCriterion("C1", "CHUNG", 18),
@@ -120,18 +120,18 @@ def test_366_local_sub_criteria_must_add_up_to_30_and_70():
         ceiling(over, ruleset, ON_2025)
 
 
-def test_366_local_may_raise_score_bands_not_lower_them():
+def test_366_local_may_raise_score_bands_not_lower_them() -> None:
     ruleset = layer(R366, local("366-2025", score_bands={Level.HTXSNV: 92}))
     assert dict(ruleset.score_bands)[Level.HTXSNV] == 92
     with pytest.raises(LoosensCentralRule):
         layer(R366, local("366-2025", score_bands={Level.HTTNV: 65}))
 
 
-def test_points_cannot_be_layered_on_a_graded_rule_set():
+def test_points_cannot_be_layered_on_a_graded_rule_set() -> None:
     with pytest.raises(InvalidRuleSet):
         layer(R124, local(score_bands={Level.HTXSNV: 92}))
 
 
-def test_wrong_base_is_refused():
+def test_wrong_base_is_refused() -> None:
     with pytest.raises(RuleError):
         layer(R366, local("124-2023"))

@@ -24,7 +24,7 @@ def _modules() -> list[Path]:
     return [p for p in PACKAGE.rglob("*.py") if "tests" not in p.relative_to(PACKAGE).parts]
 
 
-def test_no_module_imports_django_or_anything_outside_the_standard_library():
+def test_no_module_imports_django_or_anything_outside_the_standard_library() -> None:
     stdlib = sys.stdlib_module_names
     for path in _modules():
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -42,24 +42,24 @@ def test_no_module_imports_django_or_anything_outside_the_standard_library():
                 assert top in stdlib or own, f"{path} imports {name}"
 
 
-def test_every_rule_key_appears_in_docs_rules_md():
+def test_every_rule_key_appears_in_docs_rules_md() -> None:
     documented = set(re.findall(r"`([a-z_]+\.[a-z_0-9.]+)`", DOCS.read_text(encoding="utf-8")))
     missing = sorted(set(RULES) - documented)
     assert not missing, f"keys missing from docs/rules.md: {missing}"
 
 
-def test_every_clause_key_is_a_known_rule():
+def test_every_clause_key_is_a_known_rule() -> None:
     for ruleset in CENTRAL.values():
         unknown = sorted(set(ruleset.clauses) - set(RULES))
         assert not unknown, f"{ruleset.key}: {unknown}"
 
 
-def test_every_rule_is_used_by_a_central_rule_set():
+def test_every_rule_is_used_by_a_central_rule_set() -> None:
     used = set().union(*(set(rs.clauses) for rs in CENTRAL.values()))
     assert sorted(set(RULES) - used - {"facts.invalid", "facts.duplicate"}) == []
 
 
-def test_public_api_is_explicit():
+def test_public_api_is_explicit() -> None:
     for name in rules.__all__:
         assert hasattr(rules, name), name
 
@@ -83,7 +83,7 @@ WITHOUT_EXAMPLES = frozenset(
         if ".tests" not in m.name
     ),
 )
-def test_doctests(module):
+def test_doctests(module) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
     if module in WITHOUT_EXAMPLES:

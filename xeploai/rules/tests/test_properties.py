@@ -91,7 +91,7 @@ def independent_allowed(n_xs: int, n_tt: int, rated: int, s) -> int:
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(decision_sets(), SETTINGS)
-def test_a_set_that_passes_never_exceeds_its_quota(decisions, chosen):
+def test_a_set_that_passes_never_exceeds_its_quota(decisions, chosen) -> None:
     ruleset = R366.with_settings(**chosen)
     report = check_decisions(decisions, ruleset, ON)
     if any(v.key == "quota.exceeded" for v in report.violations):
@@ -114,7 +114,7 @@ def test_a_set_that_passes_never_exceeds_its_quota(decisions, chosen):
 
 @settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(decision_sets(), st.randoms(use_true_random=False))
-def test_results_do_not_depend_on_input_order(decisions, rng):
+def test_results_do_not_depend_on_input_order(decisions, rng) -> None:
     shuffled = list(decisions)
     rng.shuffle(shuffled)
     for ruleset in (R366, R124):
@@ -143,7 +143,7 @@ LOCAL = st.builds(
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(LOCAL, decision_sets())
-def test_a_local_rule_set_can_only_tighten(local, decisions):
+def test_a_local_rule_set_can_only_tighten(local, decisions) -> None:
     try:
         ruleset = layer(R366, local)
     except LoosensCentralRule as refused:

@@ -41,7 +41,7 @@ def fingerprint() -> tuple:
     return units, people, levels
 
 
-def test_the_same_seed_builds_the_same_bloc():
+def test_the_same_seed_builds_the_same_bloc() -> None:
     with pytest.raises(_Rollback), transaction.atomic():
         seed_demo(seed=7, members=400, log=lambda _: None)
         first = fingerprint()
@@ -51,7 +51,7 @@ def test_the_same_seed_builds_the_same_bloc():
     assert Person.objects.count() == 400
 
 
-def test_running_it_again_changes_nothing(capsys):
+def test_running_it_again_changes_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     call_command("seed_demo", members=300)
     before = fingerprint(), Membership.objects.count(), Evaluation.objects.count()
     call_command("seed_demo", members=300)
@@ -60,7 +60,7 @@ def test_running_it_again_changes_nothing(capsys):
     assert "không thay đổi" in output and "bithu" in output and "dangvien" in output
 
 
-def test_the_bloc_has_what_the_round_needs():
+def test_the_bloc_has_what_the_round_needs() -> None:
     result = seed_demo(members=1200, log=lambda _: None)
     assert result.created and result.root.code == ROOT_CODE
     kinds = set(OrgUnit.objects.values_list("kind", flat=True))
@@ -80,7 +80,7 @@ def test_the_bloc_has_what_the_round_needs():
     assert new_members.exists()
 
 
-def test_it_refuses_nonsense_arguments():
+def test_it_refuses_nonsense_arguments() -> None:
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="--members"):
@@ -88,7 +88,7 @@ def test_it_refuses_nonsense_arguments():
     assert not OrgUnit.objects.exists()
 
 
-def test_seed_demo_builds_the_counts():
+def test_seed_demo_builds_the_counts() -> None:
     result = seed_demo(seed=7, members=400, log=lambda _: None)
     assert member_count_differences() == []
     assert unit_overview(result.root).totals.members == 400

@@ -11,6 +11,7 @@ from xeploai.org.models import OrgUnit, Person, UnitKind
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
 from xeploai.reviews.stats import stats_differences
 from xeploai.seed.generate import CountryExists, Plan, generate_country
+from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def generated_and_undone(seed: int) -> tuple[list[tuple[str, ...]], Counter[tupl
     return result
 
 
-def test_the_plan_scales_the_country_down_in_proportion():
+def test_the_plan_scales_the_country_down_in_proportion() -> None:
     full = Plan.for_members(5_600_000)
     assert (full.provinces, full.grassroots) == (70, 52_000)
     assert full.provinces * full.districts_per_province == 840
@@ -45,7 +46,7 @@ def test_the_plan_scales_the_country_down_in_proportion():
     assert 2 <= small.provinces < 70
 
 
-def test_a_small_country_has_every_level_and_decided_years():
+def test_a_small_country_has_every_level_and_decided_years() -> None:
     result = generate_country(members=MEMBERS, seed=5)
     assert Person.objects.count() == MEMBERS
     kinds = Counter(OrgUnit.objects.values_list("kind", flat=True))
@@ -68,7 +69,7 @@ def test_a_small_country_has_every_level_and_decided_years():
         assert stats_differences(period) == []
 
 
-def test_member_results_follow_the_national_distribution():
+def test_member_results_follow_the_national_distribution() -> None:
     generate_country(members=MEMBERS, seed=6)
     current = Period.objects.order_by("year").last()
     members = Evaluation.objects.filter(period=current, kind=SubjectKind.MEMBER)
@@ -88,7 +89,7 @@ def test_member_results_follow_the_national_distribution():
     assert sample.unit.path.startswith(sample.decider.path)
 
 
-def test_the_same_seed_gives_the_same_country_and_another_seed_another():
+def test_the_same_seed_gives_the_same_country_and_another_seed_another() -> None:
     first = generated_and_undone(11)
     again = generated_and_undone(11)
     other = generated_and_undone(12)
@@ -96,7 +97,7 @@ def test_the_same_seed_gives_the_same_country_and_another_seed_another():
     assert first[1] != other[1]
 
 
-def test_it_refuses_a_database_that_already_holds_units(cast):
+def test_it_refuses_a_database_that_already_holds_units(cast: Cast) -> None:
     with pytest.raises(CountryExists):
         generate_country(members=1000, seed=1)
     with pytest.raises(CommandError, match="đã có tổ chức đảng"):
