@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from xeploai.audit.models import AuditEvent
@@ -18,7 +19,7 @@ from xeploai.reviews.tests.test_round import (
     propose,
     ready_to_decide,
 )
-from xeploai.testing import make_round
+from xeploai.testing import Cast, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +86,8 @@ def test_the_refusal_names_each_subject_without_a_proposal(cast, round_):
     assert any(m.startswith(f"{cell.subject_name}: chưa có đề xuất") for m in error.value.messages)
 
 
-def ticked(client, cast, evaluation) -> bool:
-    page = client.get(reverse("board", args=[cast.org_a.code])).content.decode()
+def ticked(client: Client, cast: Cast, evaluation: Evaluation) -> bool:
+    page: str = client.get(reverse("board", args=[cast.org_a.code])).content.decode()
     box = page[page.index(f'name="ids" value="{evaluation.pk}"') :]
     return box[: box.index(">")].endswith(" checked")
 
