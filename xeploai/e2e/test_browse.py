@@ -5,12 +5,13 @@ from pathlib import Path
 import pytest
 from pytest_django.fixtures import Settings
 
+from xeploai.e2e.conftest import Screen
 from xeploai.testing import make_cast
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_browse_the_tree_and_find_a_member(screen) -> None:
+def test_browse_the_tree_and_find_a_member(screen: Screen) -> None:
     make_cast()
     screen.login("upper")
     page = screen.page
@@ -30,14 +31,16 @@ def test_browse_the_tree_and_find_a_member(screen) -> None:
     assert screen.console_errors == []
 
 
-def test_an_outsider_gets_not_found_for_another_organization(screen) -> None:
+def test_an_outsider_gets_not_found_for_another_organization(screen: Screen) -> None:
     make_cast()
     screen.login("outsider")
     screen.go("/units/A/")
     assert "404" in screen.page.title() or "Not Found" in screen.page.content()
 
 
-def test_a_member_s_review_form_fits_the_screen(screen, settings: Settings, tmp_path: Path) -> None:
+def test_a_member_s_review_form_fits_the_screen(
+    screen: Screen, settings: Settings, tmp_path: Path
+) -> None:
     """The review form on a phone once ran 60 px past the screen (a fieldset as wide as its
     longest heading; the task table's hidden labels escaping its scroll box)."""
     from xeploai.testing import make_round
@@ -53,7 +56,7 @@ def test_a_member_s_review_form_fits_the_screen(screen, settings: Settings, tmp_
     screen.shot("review-form")
 
 
-def test_a_member_changes_their_password_from_the_top_bar(screen) -> None:
+def test_a_member_changes_their_password_from_the_top_bar(screen: Screen) -> None:
     """The page is reached from the top bar, fits a phone, says why a wrong old password is
     refused, and after the change the member stays logged in."""
     make_cast()

@@ -30,7 +30,7 @@ def _directives(value: str) -> set[str]:
     ],
 )
 def test_a_page_or_download_with_personal_data_is_not_stored(
-    client: Client, cast: Cast, settings: Settings, tmp_path: Path, name, args
+    client: Client, cast: Cast, settings: Settings, tmp_path: Path, name: str, args
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)

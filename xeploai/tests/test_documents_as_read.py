@@ -23,7 +23,7 @@ from xeploai.reports.formats import render
 from xeploai.reviews import services
 from xeploai.reviews.documents import results_docx, results_pdf, self_review_docx
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
-from xeploai.testing import Cast, make_round
+from xeploai.testing import Cast, Round, make_round
 
 pytestmark = [
     pytest.mark.django_db,
@@ -40,7 +40,7 @@ _WORD = re.compile(
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
 
 
-def _documents(cast: Cast, round_) -> dict[str, tuple[bytes, tuple[int, int]]]:
+def _documents(cast: Cast, round_: Round) -> dict[str, tuple[bytes, tuple[int, int]]]:
     """name → (content, (fewest, most pages))."""
     evaluation = services.review_submit(
         actor=cast.member,

@@ -30,7 +30,7 @@ from xeploai.reviews import services
 from xeploai.reviews.documents import self_review_docx
 from xeploai.reviews.models import Evaluation, FollowUp, FollowUpStatus, Stage
 from xeploai.reviews.stats import stats_rebuild
-from xeploai.testing import Cast, make_round
+from xeploai.testing import Cast, Round, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ ASSIGNEE = "\t=1"
 
 
 @pytest.fixture
-def hostile(cast: Cast, settings: Settings, tmp_path: Path):
+def hostile(cast: Cast, settings: Settings, tmp_path: Path) -> tuple[Round, Evaluation]:
     """The round of ``make_round``, with every user-typed text a formula."""
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)
@@ -135,7 +135,9 @@ EXPORTS = {
 
 
 @pytest.mark.parametrize("what", sorted(EXPORTS))
-def test_the_lists_hold_hostile_text_as_text(client: Client, cast: Cast, hostile, what) -> None:
+def test_the_lists_hold_hostile_text_as_text(
+    client: Client, cast: Cast, hostile: tuple[Round, Evaluation], what
+) -> None:
     url_name, expected = EXPORTS[what]
     client.force_login(cast.clerk)
     xlsx = client.get(reverse(url_name, args=["A", 2026, "xlsx"]))
@@ -148,7 +150,7 @@ def test_the_lists_hold_hostile_text_as_text(client: Client, cast: Cast, hostile
 
 
 def test_negative_numbers_stay_numbers_and_plain_text_stays_plain(
-    client: Client, cast: Cast, hostile
+    client: Client, cast: Cast, hostile: tuple[Round, Evaluation]
 ) -> None:
     client.force_login(cast.clerk)
     fields = _csv_fields(client.get(reverse("export_results", args=["A", 2026, "csv"])).content, "")
@@ -160,7 +162,9 @@ def test_negative_numbers_stay_numbers_and_plain_text_stays_plain(
     assert not sheet.cell(row=2, column=2).quotePrefix
 
 
-def test_the_report_in_every_format_holds_hostile_names_as_text(cast: Cast, hostile) -> None:
+def test_the_report_in_every_format_holds_hostile_names_as_text(
+    cast: Cast, hostile: tuple[Round, Evaluation]
+) -> None:
     round_, _evaluation = hostile
     report = compute_report(
         OrgUnit.objects.get(pk=cast.org_a.pk), round_.period, as_of=dt.date(2026, 12, 16)
@@ -173,7 +177,9 @@ def test_the_report_in_every_format_holds_hostile_names_as_text(cast: Cast, host
     assert files["pdf"].startswith(b"%PDF") and b"<html" in files["html"][:200].lower()
 
 
-def test_the_word_files_hold_hostile_text_as_runs_never_fields(cast: Cast, hostile) -> None:
+def test_the_word_files_hold_hostile_text_as_runs_never_fields(
+    cast: Cast, hostile: tuple[Round, Evaluation]
+) -> None:
     round_, evaluation = hostile
     review = _docx_text(self_review_docx(evaluation), "review.docx")
     assert MEMBER in review and SELF_REVIEW in review and CELL_A1 in review

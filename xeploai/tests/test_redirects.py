@@ -43,7 +43,7 @@ def test_a_value_that_leaves_the_site_is_not_a_local_path(value) -> None:
 @pytest.mark.parametrize(
     "value", ["/", "/units/A/", "/units/A/board/?year=2025#e12", "/people/?q=tr%E1%BA%A7n"]
 )
-def test_a_path_of_this_site_is_a_local_path(value) -> None:
+def test_a_path_of_this_site_is_a_local_path(value: str) -> None:
     assert is_local_path(value)
 
 
@@ -72,7 +72,7 @@ def _post(client: Client, cast: Cast, name: str, value: str) -> str:
 @pytest.mark.parametrize("name", ["propose", "decide", "notice_read"])
 @pytest.mark.parametrize("value", HOSTILE)
 def test_a_hostile_next_is_ignored(
-    client: Client, cast: Cast, settings: Settings, tmp_path: Path, name, value
+    client: Client, cast: Cast, settings: Settings, tmp_path: Path, name: str, value
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     location = _post(client, cast, name, value)
@@ -83,7 +83,7 @@ def test_a_hostile_next_is_ignored(
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", ["propose", "decide", "notice_read"])
 def test_a_path_of_this_site_is_followed(
-    client: Client, cast: Cast, settings: Settings, tmp_path: Path, name
+    client: Client, cast: Cast, settings: Settings, tmp_path: Path, name: str
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     back = reverse("board", args=[cast.org_a.code]) + "?year=2025#e1"

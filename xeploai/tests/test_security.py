@@ -117,7 +117,7 @@ def test_the_admin_login_shares_the_throttle_of_the_login_page(
 @pytest.mark.django_db
 @pytest.mark.parametrize("variant", ["ｃｌｅｒｋ", "CLERK", "Ｃｌｅｒｋ"])
 def test_the_throttle_keys_on_the_name_django_authenticates(
-    client: Client, cast: Cast, settings: Settings, variant
+    client: Client, cast: Cast, settings: Settings, variant: str
 ) -> None:
     """Django logs in the NFKC form of the name (full-width letters become ASCII): guesses under
     any spelling that reaches the same account, in any case, count against that account."""

@@ -31,7 +31,7 @@ from xeploai.lib import env
     ],
 )
 def test_a_malformed_value_raises_naming_the_variable(
-    monkeypatch: pytest.MonkeyPatch, variable, value, reader
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, reader
 ) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(ImproperlyConfigured, match=variable):
@@ -212,7 +212,7 @@ def test_behind_a_trusted_proxy_its_forwarded_proto_says_https() -> None:
     ids=["xeploai-check", "wsgi", "asgi"],
 )
 def test_a_bad_value_stops_with_one_line_naming_it_and_no_traceback(
-    program, variable, value, accepted
+    program: list[str], variable: str, value: str, accepted: str
 ) -> None:
     done = subprocess.run(
         [sys.executable, *program],

@@ -191,7 +191,9 @@ def _link(name: str, target: str, kind: bytes = tarfile.SYMTYPE) -> tarfile.TarI
     ],
     ids=["parent", "inner-parent", "absolute", "symlink", "hardlink", "fifo", "stray"],
 )
-def test_restore_refuses_an_unsafe_entry_without_a_traceback(tmp_path: Path, entry, why) -> None:
+def test_restore_refuses_an_unsafe_entry_without_a_traceback(
+    tmp_path: Path, entry, why: str
+) -> None:
     archive = _forged(tmp_path / "forged.tar", entry, b"owned")
     result = _run(_sqlite_env(tmp_path), "restore", str(archive), "--yes")
     assert result.returncode != 0

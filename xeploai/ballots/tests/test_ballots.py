@@ -17,20 +17,20 @@ from xeploai.audit.models import AuditEvent
 from xeploai.ballots import services
 from xeploai.ballots.models import Ballot, BallotCode, BallotMode, PaperEntry
 from xeploai.reviews.models import Evaluation, LedgerStage, Stage, SubjectKind
-from xeploai.testing import Cast, make_person, make_round
+from xeploai.testing import Cast, Round, make_person, make_round
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def round_(cast: Cast, settings: Settings, tmp_path: Path):
+def round_(cast: Cast, settings: Settings, tmp_path: Path) -> Round:
     settings.MEDIA_ROOT = tmp_path
     for n in range(4):
         make_person(cast.cell_a1, full_name=f"Đảng viên {n}")
     return make_round(cast)
 
 
-def members(round_):
+def members(round_: Round):
     return list(
         Evaluation.objects.filter(
             period=round_.period,
@@ -41,7 +41,15 @@ def members(round_):
     )
 
 
-def new_ballot(cast: Cast, round_, evaluations, *, mode=BallotMode.PAPER, title="Phiếu", present=6):
+def new_ballot(
+    cast: Cast,
+    round_: Round,
+    evaluations: list[Evaluation],
+    *,
+    mode=BallotMode.PAPER,
+    title="Phiếu",
+    present=6,
+):
     """A ballot of the secretary's cell in this round."""
     return services.ballot_create(
         actor=cast.secretary,
@@ -54,7 +62,7 @@ def new_ballot(cast: Cast, round_, evaluations, *, mode=BallotMode.PAPER, title=
     )
 
 
-def tally_data(evaluations, xs=1, tt=4, ht=0, k=0, issued=6, returned=6, valid=5):
+def tally_data(evaluations: list[Evaluation], xs=1, tt=4, ht=0, k=0, issued=6, returned=6, valid=5):
     return {
         str(e.pk): {
             "HTXSNV": xs,
@@ -70,7 +78,7 @@ def tally_data(evaluations, xs=1, tt=4, ht=0, k=0, issued=6, returned=6, valid=5
 
 
 def test_paper_results_are_accepted_only_when_both_entries_agree(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     evaluations = members(round_)
     ballot = new_ballot(cast, round_, evaluations)
@@ -116,7 +124,9 @@ def test_paper_results_are_accepted_only_when_both_entries_agree(
         ).exists()
 
 
-def test_accepting_a_ballot_with_a_decided_subject_writes_nothing(cast: Cast, round_) -> None:
+def test_accepting_a_ballot_with_a_decided_subject_writes_nothing(
+    cast: Cast, round_: Round
+) -> None:
     evaluations = members(round_)
     ballot = new_ballot(cast, round_, evaluations)
     for entry_no in (1, 2):
@@ -145,7 +155,7 @@ def test_accepting_a_ballot_with_a_decided_subject_writes_nothing(cast: Cast, ro
     ],
 )
 def test_an_impossible_tally_is_refused_naming_the_subject(
-    cast: Cast, round_, change, message
+    cast: Cast, round_: Round, change: dict[str, int], message: str
 ) -> None:
     evaluations = members(round_)
     ballot = new_ballot(cast, round_, evaluations)
@@ -157,12 +167,12 @@ def test_an_impossible_tally_is_refused_naming_the_subject(
     assert not PaperEntry.objects.filter(ballot=ballot).exists()
 
 
-def test_only_full_members_present_vote(cast: Cast, round_) -> None:
+def test_only_full_members_present_vote(cast: Cast, round_: Round) -> None:
     with pytest.raises(ValidationError, match="chính thức"):
         new_ballot(cast, round_, members(round_), mode=BallotMode.ROOM, title="x", present=99)
 
 
-def test_an_in_room_ballot_counts_codes_and_publishes_a_digest(cast: Cast, round_) -> None:
+def test_an_in_room_ballot_counts_codes_and_publishes_a_digest(cast: Cast, round_: Round) -> None:
     evaluations = members(round_)
     ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=5)
     codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
@@ -186,7 +196,7 @@ def test_an_in_room_ballot_counts_codes_and_publishes_a_digest(cast: Cast, round
 
 
 def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(
-    client: Client, cast: Cast, round_, caplog: pytest.LogCaptureFixture
+    client: Client, cast: Cast, round_: Round, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Read every table and every log line after an in-room ballot voted through the web: no
     column of the code table points to a user or a person, and no row anywhere (audit
@@ -217,7 +227,7 @@ def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(
 
 
 def test_results_stay_hidden_until_closed_and_small_groups_get_a_warning(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     evaluations = members(round_)[:1]
     ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=3)
@@ -235,7 +245,7 @@ def test_results_stay_hidden_until_closed_and_small_groups_get_a_warning(
     assert '<th class="num">HTXSNV</th>' in revealed
 
 
-def test_voting_on_a_phone_needs_only_the_code(client: Client, cast: Cast, round_) -> None:
+def test_voting_on_a_phone_needs_only_the_code(client: Client, cast: Cast, round_: Round) -> None:
     evaluations = members(round_)[:2]
     ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=2)
     code = services.codes_issue(actor=cast.secretary, ballot=ballot)[0]
@@ -293,7 +303,7 @@ def _dumped_hashes(table: str, ballot_id: int) -> list[str]:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="xmin, ctid and pg_dump exist only on PostgreSQL")
 def test_a_closed_ballot_keeps_no_order_of_its_votes_in_postgresql(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     """Vote through the web with 12 codes in a known order, close: no row version (xmin), no
     physical place (ctid), no id and no pg_dump order of the code rows gives that order back, no

@@ -373,7 +373,7 @@ def test_an_empty_first_row_and_column_keep_the_addresses(
     ],
 )
 def test_a_far_or_odd_year_is_named_not_a_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], year, expected
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], year, expected: str | None
 ) -> None:
     path = workbook(tmp_path, [member([])], year=year)
     code = main([str(path)])

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from xeploai.checker.output import main
 from xeploai.checker.template import MEMBER_COLUMNS, ORG_COLUMNS, write_template
 from xeploai.checker.workbook import check_workbook, column_letter
+from xeploai.reviews.models import Evaluation
 
 
 def headers(columns):
@@ -20,7 +21,7 @@ def headers(columns):
 
 def make(
     tmp_path: Path,
-    members=(),
+    members: list[Evaluation] = (),
     orgs=(),
     year=2024,
     on=dt.date(2024, 12, 10),
@@ -182,7 +183,7 @@ def test_missing_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     ids=["not-xlsx", "truncated", "password-protected"],
 )
 def test_unreadable_files_exit_2_with_a_clear_message(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content, message
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content, message: str
 ) -> None:
     path = tmp_path / "x.xlsx"
     if content is None:

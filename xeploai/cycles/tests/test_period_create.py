@@ -27,7 +27,7 @@ def yearly(root, year=2024, **fields):
     ("first", "second"), [("root", "org_a"), ("org_a", "root"), ("org_a", "cell_a1")]
 )
 def test_a_yearly_period_may_not_overlap_another_of_the_same_year(
-    cast: Cast, first, second
+    cast: Cast, first: str, second: str
 ) -> None:
     existing = yearly(getattr(cast, first))
     with pytest.raises(ValidationError) as refused:

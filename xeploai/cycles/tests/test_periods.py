@@ -84,7 +84,9 @@ def test_a_second_period_of_the_same_kind_for_the_same_scope_is_refused(cast: Ca
         (PeriodKind.YEAR, 1, False),
     ],
 )
-def test_only_a_quarterly_period_has_a_quarter(cast: Cast, kind, quarter, valid) -> None:
+def test_only_a_quarterly_period_has_a_quarter(
+    cast: Cast, kind: PeriodKind, quarter: int, valid: bool
+) -> None:
     if valid:
         assert create(cast, kind=kind, quarter=quarter).quarter == quarter
     else:
@@ -103,7 +105,7 @@ def test_only_a_quarterly_period_has_a_quarter(cast: Cast, kind, quarter, valid)
         (2030, "366-2025"),
     ],
 )
-def test_the_rule_set_in_force_follows_the_year(year, ruleset) -> None:
+def test_the_rule_set_in_force_follows_the_year(year: int, ruleset: str) -> None:
     assert ruleset_key_for_year(year) == ruleset
 
 

@@ -32,7 +32,7 @@ def command(*args):
     return error.value, out.getvalue()
 
 
-def assert_refused(path, code, expected, kind="people"):
+def assert_refused(path, code, expected, kind="people") -> None:
     before = fingerprint()
     error, out = command(kind, path)
     assert error.returncode == code
@@ -62,7 +62,7 @@ def assert_refused(path, code, expected, kind="people"):
     ],
 )
 def test_a_bad_cell_is_named_with_sheet_row_column_and_what_was_expected(
-    cast: Cast, tmp_path: Path, column, value, expected
+    cast: Cast, tmp_path: Path, column: int, value, expected: str
 ) -> None:
     row = list(GOOD)
     row[column] = value

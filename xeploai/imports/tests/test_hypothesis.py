@@ -591,7 +591,7 @@ PERSON = ["Nguyễn Văn An", "084185000123", "19/05/2010", "A1"]
     ],
 )
 def test_each_malformed_cell_gets_its_own_clear_error(
-    cast: Cast, tmp_path: Path, column, value, fmt, expected
+    cast: Cast, tmp_path: Path, column: int, value, fmt: str, expected: str
 ) -> None:
     row = list(PERSON)
     row[column] = value
@@ -613,7 +613,7 @@ def test_each_malformed_cell_gets_its_own_clear_error(
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_full_width_digits_and_a_decomposed_name_are_the_same_member(
-    cast: Cast, tmp_path: Path, fmt
+    cast: Cast, tmp_path: Path, fmt: str
 ) -> None:
     spec = {
         "format": fmt,

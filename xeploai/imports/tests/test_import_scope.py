@@ -12,7 +12,7 @@ import pytest
 from xeploai.cycles.models import Period, PeriodStatus, ruleset_key_for_year
 from xeploai.cycles.services import period_create
 from xeploai.imports.services import import_file
-from xeploai.imports.tests.conftest import TODAY, fingerprint
+from xeploai.imports.tests.conftest import TODAY, Writer, fingerprint
 from xeploai.imports.tests.test_people_import import person
 from xeploai.imports.tests.test_results_import import result
 from xeploai.org.models import Level
@@ -53,7 +53,7 @@ def closed_2024(root):
 @pytest.mark.parametrize("number", ["citizen_id", "party_card_number"])
 @pytest.mark.parametrize("with_name", [False, True])
 def test_a_results_row_naming_a_member_outside_the_scope_is_answered_as_an_unknown_one(
-    cast: Cast, xlsx, dry_run, number, with_name
+    cast: Cast, xlsx: Writer, dry_run: bool, number: str, with_name: bool
 ) -> None:
     """The attack of issue 13: a cell of one's own, the number of a member elsewhere."""
     b1 = cast.member_b1
@@ -77,7 +77,9 @@ def test_a_results_row_naming_a_member_outside_the_scope_is_answered_as_an_unkno
     assert fingerprint() == before
 
 
-def test_a_results_row_needs_the_members_cell_that_year_inside_the_scope(cast: Cast, xlsx) -> None:
+def test_a_results_row_needs_the_members_cell_that_year_inside_the_scope(
+    cast: Cast, xlsx: Writer
+) -> None:
     """Lan was in A1 in 2024 and moved to B1 in 2025: B's clerk cannot write her 2024 result
     (the unit code on the row is B's own), A's clerk can."""
     lan = cast.member_a1
@@ -93,7 +95,7 @@ def test_a_results_row_needs_the_members_cell_that_year_inside_the_scope(cast: C
 
 
 def test_a_results_row_cannot_rewrite_an_evaluation_held_outside_the_scope(
-    cast: Cast, xlsx
+    cast: Cast, xlsx: Writer
 ) -> None:
     """Lan moved from A1 to B1 in June 2024; B1 decided her 2024 result. A's clerk may not move
     that evaluation back into A1 (her membership in A1 that year does not open B's record)."""
@@ -128,7 +130,7 @@ NEUTRAL_PERSON = "không dùng được trong phạm vi nhập; liên hệ cấp
     ids=["cccd-elsewhere", "card-elsewhere", "a1-cccd-b1-card", "b1-cccd-a1-card"],
 )
 def test_a_people_row_with_a_number_held_outside_the_scope_gets_a_neutral_answer(
-    cast: Cast, xlsx, dry_run, numbers
+    cast: Cast, xlsx: Writer, dry_run: bool, numbers: dict[str, str]
 ) -> None:
     members = {"A1": cast.member_a1, "B1": cast.member_b1}
     cccd = numbers["cccd"]
@@ -150,7 +152,7 @@ def test_a_people_row_with_a_number_held_outside_the_scope_gets_a_neutral_answer
 
 @pytest.mark.parametrize("dry_run", [False, True])
 def test_a_units_row_with_a_code_used_outside_the_scope_gets_a_neutral_answer(
-    cast: Cast, xlsx, dry_run
+    cast: Cast, xlsx: Writer, dry_run: bool
 ) -> None:
     from xeploai.imports.tests.test_units_import import unit
 
@@ -167,7 +169,9 @@ def test_a_units_row_with_a_code_used_outside_the_scope_gets_a_neutral_answer(
 # One yearly period per subject and year -----------------------------------------------------
 
 
-def test_results_imported_without_then_with_the_scope_land_in_one_period(cast: Cast, xlsx) -> None:
+def test_results_imported_without_then_with_the_scope_land_in_one_period(
+    cast: Cast, xlsx: Writer
+) -> None:
     path = xlsx(
         "results",
         [
@@ -186,7 +190,9 @@ def test_results_imported_without_then_with_the_scope_land_in_one_period(cast: C
     assert Evaluation.objects.filter(kind=SubjectKind.MEMBER).count() == 1
 
 
-def test_results_that_would_need_a_period_overlapping_another_are_refused(cast: Cast, xlsx) -> None:
+def test_results_that_would_need_a_period_overlapping_another_are_refused(
+    cast: Cast, xlsx: Writer
+) -> None:
     inner = closed_2024(cast.cell_a1)
     path = xlsx(
         "results",

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from xeploai.imports.services import import_file
-from xeploai.imports.tests.conftest import TODAY
+from xeploai.imports.tests.conftest import TODAY, Writer
 from xeploai.org.counts import member_count_differences
 from xeploai.org.models import Person, PersonStatus
 from xeploai.org.tests.test_counts import assert_page_matches_recount
@@ -14,7 +14,7 @@ from xeploai.testing import Cast
 pytestmark = pytest.mark.django_db
 
 
-def test_the_people_and_units_imports_keep_the_counts(cast: Cast, xlsx) -> None:
+def test_the_people_and_units_imports_keep_the_counts(cast: Cast, xlsx: Writer) -> None:
     row = {
         "Họ và tên": "Phạm Văn Hùng",
         "Ngày sinh": "15/08/1985",

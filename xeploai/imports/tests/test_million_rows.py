@@ -53,7 +53,11 @@ class NotParsed:
 @pytest.mark.parametrize("options", [(), ("--dry-run",)], ids=["import", "dry-run"])
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_a_million_rows_are_refused_before_anything_is_read_or_written(
-    cast: Cast, million: dict[str, Path], monkeypatch: pytest.MonkeyPatch, fmt, options
+    cast: Cast,
+    million: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str,
+    options: tuple[()] | tuple[str],
 ) -> None:
     monkeypatch.setattr(python_calamine, "CalamineWorkbook", NotParsed)
     before = database_state()

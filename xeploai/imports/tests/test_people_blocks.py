@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection
 from xeploai.audit.models import AuditEvent
 from xeploai.imports import people
 from xeploai.imports.services import import_file
-from xeploai.imports.tests.conftest import TODAY, fingerprint
+from xeploai.imports.tests.conftest import TODAY, Writer, fingerprint
 from xeploai.imports.tests.test_people_import import person
 from xeploai.org.models import Membership, OrgUnit, Person, PersonStatus, UnitKind
 from xeploai.testing import Cast, make_unit
@@ -36,7 +36,7 @@ def written(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sizes: list[int] = []
     write = people._write_new
 
-    def counted(people_rows, memberships, cells):
+    def counted(people_rows, memberships, cells) -> None:
         sizes.append(people_rows.count)
         write(people_rows, memberships, cells)
 
@@ -45,7 +45,7 @@ def written(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_a_file_is_written_a_block_at_a_time(
-    cast: Cast, xlsx, small_blocks, written: list[int]
+    cast: Cast, xlsx: Writer, small_blocks: None, written: list[int]
 ) -> None:
     outcome = run(xlsx("people", members(12)))
     assert outcome.ok, outcome.problems
@@ -57,7 +57,7 @@ def test_a_file_is_written_a_block_at_a_time(
 
 
 def test_a_bad_cell_in_a_later_block_leaves_nothing_written(
-    cast: Cast, xlsx, small_blocks, written: list[int]
+    cast: Cast, xlsx: Writer, small_blocks: None, written: list[int]
 ) -> None:
     rows = members(12)
     rows[10]["Ngày vào Đảng"] = "31/02/2010"  # Excel row 12
@@ -71,7 +71,7 @@ def test_a_bad_cell_in_a_later_block_leaves_nothing_written(
 
 
 def test_a_duplicate_in_the_last_block_undoes_every_block_before_it(
-    cast: Cast, xlsx, small_blocks, written: list[int]
+    cast: Cast, xlsx: Writer, small_blocks: None, written: list[int]
 ) -> None:
     rows = [*members(11), person("Trùng Số", "084900000001")]
     before = fingerprint()
@@ -82,7 +82,9 @@ def test_a_duplicate_in_the_last_block_undoes_every_block_before_it(
     assert "trùng với dòng 3" in outcome.problems[0].message
 
 
-def test_a_dry_run_writes_no_block(cast: Cast, xlsx, small_blocks, written: list[int]) -> None:
+def test_a_dry_run_writes_no_block(
+    cast: Cast, xlsx: Writer, small_blocks: None, written: list[int]
+) -> None:
     before = fingerprint()
     outcome = run(xlsx("people", members(7)), dry_run=True)
     assert (outcome.ok, outcome.created) == (True, 7)
@@ -91,7 +93,7 @@ def test_a_dry_run_writes_no_block(cast: Cast, xlsx, small_blocks, written: list
 
 
 def test_progress_is_reported_between_the_blocks_and_may_use_the_database(
-    cast: Cast, xlsx, small_blocks
+    cast: Cast, xlsx: Writer, small_blocks: None
 ) -> None:
     seen: list[tuple[int, int]] = []
 
@@ -109,7 +111,7 @@ def test_progress_is_reported_between_the_blocks_and_may_use_the_database(
 )
 @pytest.mark.django_db(transaction=True)
 def test_members_of_a_cell_deleted_after_it_was_checked_are_refused(
-    cast: Cast, xlsx, monkeypatch: pytest.MonkeyPatch
+    cast: Cast, xlsx: Writer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The cell disappears between the look-up and the write (as if another session had deleted
     it): the import fails before COMMIT — its lock on the cells, the one a foreign-key check
@@ -130,7 +132,7 @@ def test_members_of_a_cell_deleted_after_it_was_checked_are_refused(
 
 
 def test_a_member_created_meanwhile_with_the_same_citizen_id_fails_the_import_whole(
-    cast: Cast, xlsx, small_blocks, monkeypatch: pytest.MonkeyPatch
+    cast: Cast, xlsx: Writer, small_blocks: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Someone adds, between the look-up and the write of a later block, a member with a citizen
     ID of that block (the unique key refuses the write): the import raises and the blocks
@@ -155,7 +157,7 @@ def test_a_member_created_meanwhile_with_the_same_citizen_id_fails_the_import_wh
 
 @pytest.mark.parametrize("change", ["status", "transfer"])
 def test_a_member_changed_by_someone_else_meanwhile_is_not_written_over(
-    cast: Cast, xlsx, change
+    cast: Cast, xlsx: Writer, change: str
 ) -> None:
     """Someone edits or transfers a member the file updates after the import looked that member
     up (here in the import's own transaction: a change committed by another session shows up the
@@ -206,7 +208,7 @@ def test_a_member_changed_by_someone_else_meanwhile_is_not_written_over(
 )
 @pytest.mark.django_db(transaction=True)
 def test_the_members_to_update_stay_locked_until_the_import_commits(
-    cast: Cast, xlsx, monkeypatch: pytest.MonkeyPatch
+    cast: Cast, xlsx: Writer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Once the import has found them unchanged, another session's edit of a member it updates
     waits for the import's COMMIT (as two person services would), so nothing lands in between."""
@@ -231,7 +233,7 @@ def test_the_members_to_update_stay_locked_until_the_import_commits(
         finally:
             connection.close()
 
-    def apply_after_an_edit_elsewhere(plan, actor):
+    def apply_after_an_edit_elsewhere(plan, actor) -> None:
         other = threading.Thread(target=edit_elsewhere)
         other.start()
         other.join(timeout=30)
@@ -259,7 +261,7 @@ def test_the_members_to_update_stay_locked_until_the_import_commits(
 )
 @pytest.mark.django_db(transaction=True)
 def test_an_import_the_server_cancels_for_a_conflict_says_so_and_writes_nothing(
-    cast: Cast, xlsx
+    cast: Cast, xlsx: Writer
 ) -> None:
     """Another session holds a member the file updates (an edit under way); this import may wait
     only 300 ms for it (lock_timeout: a deadlock the server breaks ends the same way). The

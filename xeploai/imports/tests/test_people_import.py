@@ -4,7 +4,7 @@ import pytest
 
 from xeploai.audit.models import AuditEvent
 from xeploai.imports.services import import_file
-from xeploai.imports.tests.conftest import TODAY, fingerprint
+from xeploai.imports.tests.conftest import TODAY, Writer, fingerprint
 from xeploai.org.models import Membership, MembershipKind, Person, PersonStatus
 from xeploai.testing import Cast
 
@@ -31,7 +31,7 @@ def run(path, **options):
     return import_file(actor=None, kind="people", path=path, **options)
 
 
-def test_a_good_file_creates_people_with_their_opening_membership(cast: Cast, xlsx) -> None:
+def test_a_good_file_creates_people_with_their_opening_membership(cast: Cast, xlsx: Writer) -> None:
     path = xlsx(
         "people", [person(), person("Lê Thị Mai", "084186000124", cell="A2", Giới_tính="Nữ")]
     )
@@ -53,7 +53,7 @@ def test_a_good_file_creates_people_with_their_opening_membership(cast: Cast, xl
     assert len(event.after["sha256"]) == 64
 
 
-def test_reimporting_the_same_file_changes_nothing(cast: Cast, xlsx) -> None:
+def test_reimporting_the_same_file_changes_nothing(cast: Cast, xlsx: Writer) -> None:
     path = xlsx("people", [person(), person("Lê Thị Mai", "084186000124")])
     run(path)
     before = fingerprint()
@@ -63,14 +63,14 @@ def test_reimporting_the_same_file_changes_nothing(cast: Cast, xlsx) -> None:
     assert after[1] == before[1]
 
 
-def test_a_dry_run_reports_and_writes_nothing(cast: Cast, xlsx) -> None:
+def test_a_dry_run_reports_and_writes_nothing(cast: Cast, xlsx: Writer) -> None:
     before = fingerprint()
     outcome = run(xlsx("people", [person()]), dry_run=True)
     assert (outcome.created, outcome.dry_run) == (1, True)
     assert fingerprint() == before
 
 
-def test_a_new_cell_is_a_transfer(cast: Cast, xlsx) -> None:
+def test_a_new_cell_is_a_transfer(cast: Cast, xlsx: Writer) -> None:
     run(xlsx("people", [person()]))
     outcome = run(xlsx("people", [person(cell="A2", **{"Ngày bắt đầu sinh hoạt": "01/02/2026"})]))
     assert (outcome.updated, outcome.details["transfers"]) == (1, 1)
@@ -83,7 +83,7 @@ def test_a_new_cell_is_a_transfer(cast: Cast, xlsx) -> None:
     ]
 
 
-def test_people_are_matched_by_card_when_there_is_no_citizen_id(cast: Cast, xlsx) -> None:
+def test_people_are_matched_by_card_when_there_is_no_citizen_id(cast: Cast, xlsx: Writer) -> None:
     existing = cast.member_b1
     path = xlsx(
         "people",
@@ -107,7 +107,7 @@ def test_people_are_matched_by_card_when_there_is_no_citizen_id(cast: Cast, xlsx
 
 @pytest.mark.parametrize("second_cell", ["B1", "A2"])
 def test_a_member_on_two_rows_once_by_citizen_id_once_by_card_is_an_error(
-    cast: Cast, xlsx, second_cell
+    cast: Cast, xlsx: Writer, second_cell: str
 ) -> None:
     """Each row on its own is fine; together they are the same member twice (an update counted
     twice, or two transfers that broke the one-open-membership key): the second row is refused,

@@ -6,7 +6,7 @@ import pytest
 from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.cycles.services import period_create
 from xeploai.imports.services import import_file
-from xeploai.imports.tests.conftest import TODAY, fingerprint, headers, write_xlsx
+from xeploai.imports.tests.conftest import TODAY, Writer, fingerprint, headers, write_xlsx
 from xeploai.lib.numbers import percent
 from xeploai.org.models import Level
 from xeploai.reviews.models import Evaluation, LedgerStage, Proposal, Stage, SubjectKind, UnitStat
@@ -39,7 +39,7 @@ def messages(outcome):
 
 
 def test_results_create_a_closed_period_decided_evaluations_and_ledger_rows(
-    cast: Cast, xlsx
+    cast: Cast, xlsx: Writer
 ) -> None:
     path = xlsx(
         "results",
@@ -102,7 +102,7 @@ def test_results_create_a_closed_period_decided_evaluations_and_ledger_rows(
     assert stats_differences(period) == []
 
 
-def test_an_open_period_refuses_history(cast: Cast, xlsx) -> None:
+def test_an_open_period_refuses_history(cast: Cast, xlsx: Writer) -> None:
     period_create(
         actor=None,
         name="2025",
@@ -137,7 +137,7 @@ def test_an_open_period_refuses_history(cast: Cast, xlsx) -> None:
         ),
     ],
 )
-def test_a_wrong_result_row_is_reported(cast: Cast, xlsx, row, expected) -> None:
+def test_a_wrong_result_row_is_reported(cast: Cast, xlsx: Writer, row, expected: str) -> None:
     if row["Số CCCD"] == "CAST_A1":
         row["Số CCCD"] = cast.member_a1.citizen_id
     before = fingerprint()
@@ -146,7 +146,7 @@ def test_a_wrong_result_row_is_reported(cast: Cast, xlsx, row, expected) -> None
     assert fingerprint() == before
 
 
-def test_the_same_subject_twice_in_a_year_names_both_rows(cast: Cast, xlsx) -> None:
+def test_the_same_subject_twice_in_a_year_names_both_rows(cast: Cast, xlsx: Writer) -> None:
     outcome = run(xlsx("results", [result(2024, "Chi bộ trực thuộc", "A1", "HTTNV")] * 2))
     assert messages(outcome) == [
         'Sheet "KetQua", dòng 3: kết quả năm 2024 của đối tượng này trùng với dòng 2'

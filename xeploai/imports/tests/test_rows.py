@@ -7,7 +7,7 @@ import pytest
 from xeploai.imports.columns import SHEETS
 from xeploai.imports.reading import read_table
 from xeploai.imports.rows import Problems, parse_blocks, parse_rows
-from xeploai.imports.tests.conftest import TODAY
+from xeploai.imports.tests.conftest import TODAY, Writer
 from xeploai.imports.tests.test_people_import import person
 
 
@@ -15,7 +15,9 @@ from xeploai.imports.tests.test_people_import import person
     ("sizes", "expected"),
     [((4,), [4, 4, 3]), ((2, 5), [2, 5, 4]), ((20,), [11]), ((1, 1, 100), [1, 1, 9])],
 )
-def test_blocks_follow_the_sizes_asked_the_last_repeated(xlsx, sizes, expected) -> None:
+def test_blocks_follow_the_sizes_asked_the_last_repeated(
+    xlsx: Writer, sizes: tuple[int, int, int] | tuple[int, int] | tuple[int], expected: list[int]
+) -> None:
     rows = [person(f"Người Số {n}", f"0849{n:08d}") for n in range(11)]
     rows[6]["Ngày sinh"] = "không rõ"  # a bad cell: its problem is recorded once either way
     table = read_table(xlsx("people", rows), SHEETS["people"])

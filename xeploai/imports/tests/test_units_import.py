@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from xeploai.imports.services import import_file
-from xeploai.imports.tests.conftest import TODAY, fingerprint
+from xeploai.imports.tests.conftest import TODAY, Writer, fingerprint
 from xeploai.org.models import OrgUnit, UnitKind
 from xeploai.testing import Cast
 
@@ -30,7 +30,7 @@ def messages(outcome):
     return [str(p) for p in outcome.problems]
 
 
-def test_a_good_file_builds_a_tree_with_paths(cast: Cast, xlsx) -> None:
+def test_a_good_file_builds_a_tree_with_paths(cast: Cast, xlsx: Writer) -> None:
     path = xlsx(
         "units",
         [
@@ -54,7 +54,7 @@ def test_a_good_file_builds_a_tree_with_paths(cast: Cast, xlsx) -> None:
     assert fingerprint()[1] == before[1]
 
 
-def test_a_new_parent_moves_the_whole_subtree(cast: Cast, xlsx) -> None:
+def test_a_new_parent_moves_the_whole_subtree(cast: Cast, xlsx: Writer) -> None:
     outcome = run(xlsx("units", [unit("A1", "Chi bộ A1 (mới)", "Chi bộ trực thuộc", "B")]))
     assert outcome.ok, messages(outcome)
     assert (outcome.updated, outcome.details["moved"]) == (1, 1)
@@ -63,7 +63,7 @@ def test_a_new_parent_moves_the_whole_subtree(cast: Cast, xlsx) -> None:
     assert cell.name == "Chi bộ A1 (mới)"
 
 
-def test_moves_are_applied_shallowest_first(cast: Cast, xlsx) -> None:
+def test_moves_are_applied_shallowest_first(cast: Cast, xlsx: Writer) -> None:
     # B under A would be a cycle if applied before A leaves... here A goes under a new upper.
     path = xlsx(
         "units",
@@ -108,14 +108,16 @@ def test_moves_are_applied_shallowest_first(cast: Cast, xlsx) -> None:
         ([unit("X", "x" * 300, "Đảng bộ cơ sở", "ROOT")], "dài 300 ký tự — tối đa 255 ký tự"),
     ],
 )
-def test_a_wrong_row_is_reported_and_nothing_is_written(cast: Cast, xlsx, rows, expected) -> None:
+def test_a_wrong_row_is_reported_and_nothing_is_written(
+    cast: Cast, xlsx: Writer, rows, expected: str
+) -> None:
     before = fingerprint()
     outcome = run(xlsx("units", rows))
     assert any(expected in m for m in messages(outcome)), messages(outcome)
     assert fingerprint() == before
 
 
-def test_a_cycle_through_parents_is_refused(cast: Cast, xlsx) -> None:
+def test_a_cycle_through_parents_is_refused(cast: Cast, xlsx: Writer) -> None:
     # ROOT is above A; making ROOT a child of a unit under A would close a loop.
     path = xlsx(
         "units",
@@ -130,7 +132,7 @@ def test_a_cycle_through_parents_is_refused(cast: Cast, xlsx) -> None:
     assert fingerprint() == before
 
 
-def test_the_scope_limits_what_may_be_touched(cast: Cast, xlsx) -> None:
+def test_the_scope_limits_what_may_be_touched(cast: Cast, xlsx: Writer) -> None:
     path = xlsx(
         "units",
         [unit("B1", "Chi bộ B1", "Chi bộ trực thuộc", "B"), unit("A9", "Chi bộ A9", "chi_bo", "A")],

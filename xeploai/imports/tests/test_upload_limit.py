@@ -45,5 +45,5 @@ def test_the_reader_refuses_a_larger_file_saying_50_mb(tmp_path: Path) -> None:
     ("count", "shown"),
     [(FIFTY_MB, "50"), (52_428_800, "52,43"), (1_500_000, "1,5"), (250 * 10**6, "250")],
 )
-def test_megabytes_are_decimal_and_written_the_vietnamese_way(count, shown) -> None:
+def test_megabytes_are_decimal_and_written_the_vietnamese_way(count, shown: str) -> None:
     assert vn_megabytes(count) == shown

@@ -93,7 +93,7 @@ def test_a_file_of_the_wrong_type_is_refused_by_the_form(client: Client, cast: C
 
 
 @pytest.mark.parametrize("kind", ["units", "people", "results"])
-def test_templates_download_with_their_guide(client: Client, cast: Cast, kind) -> None:
+def test_templates_download_with_their_guide(client: Client, cast: Cast, kind: str) -> None:
     client.force_login(cast.clerk)
     response = client.get(reverse("import_template", args=[kind]))
     assert response["Content-Disposition"] == f'attachment; filename="mau-nhap-{kind}.xlsx"'

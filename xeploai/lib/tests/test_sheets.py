@@ -161,13 +161,15 @@ def unnumbered(count: int, first: int = 1) -> str:
     ],
 )
 @pytest.mark.parametrize("block", [64, 1000, 1 << 20])
-def test_the_scan_finds_what_the_walker_finds(name, xml, height, width, block):
+def test_the_scan_finds_what_the_walker_finds(
+    name: str, xml, height: int, width: int, block
+) -> None:
     found = scanned(xml, block)
     assert found == walked(xml), name
     assert (found.height, found.width) == (height, width), name
 
 
-def test_a_cell_after_a_tab_is_refused_in_a_sheet_of_usual_cells():
+def test_a_cell_after_a_tab_is_refused_in_a_sheet_of_usual_cells() -> None:
     """``<c\\tr="XFD1048576">`` is a cell to calamine; the usual-shape shortcut once looked
     only at ``<c r="`` and let it through."""
     xml = sheet(people(100) + '<row r="101"><c\tr="XFD1048576"/></row>')
@@ -249,7 +251,9 @@ def odd_row(draw: st.DrawFn) -> str:
     extra=st.sampled_from(["", '<cols><col min="1" max="3"/></cols>', '<rowBreaks count="1"/>']),
     block=st.integers(8, 5000),
 )
-def test_the_scan_equals_the_walker_on_generated_sheets(usual, before, odd, after, extra, block):
+def test_the_scan_equals_the_walker_on_generated_sheets(
+    usual, before, odd, after, extra, block
+) -> None:
     """A sheet of the usual shape (or of cells without addresses) with odd rows anywhere in it,
     read in blocks of any size: the shortcuts agree with the walker."""
     xml = sheet(extra + usual(before) + "".join(odd) + usual(after, before + 500)) + extra.encode()
@@ -257,7 +261,7 @@ def test_the_scan_equals_the_walker_on_generated_sheets(usual, before, odd, afte
 
 
 @pytest.mark.parametrize("block", [8, 9, 12, 64, 300])
-def test_a_member_inflated_in_small_blocks_is_read_whole(block):
+def test_a_member_inflated_in_small_blocks_is_read_whole(block: int) -> None:
     """zlib may hold output back once a block is full and the input is used up; it is asked
     for it (the CRC check once refused a sound sheet read in blocks of 8 to 18 bytes)."""
     xml = sheet('<rowBreaks count="1"/>' + positional(5, 500)) + b'<rowBreaks count="1"/>'

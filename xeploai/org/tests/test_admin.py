@@ -54,7 +54,7 @@ def _form_data(client: Any, url: str) -> dict[str, Any]:
     ],
 )
 def test_the_admin_refuses_a_name_the_import_refuses(
-    client: Client, cast: Cast, model, field, pick, name, expected
+    client: Client, cast: Cast, model: str, field: str, pick, name: str, expected: str
 ) -> None:
     obj = pick(cast)
     before = getattr(obj, field)
@@ -77,7 +77,9 @@ def test_the_admin_refuses_a_name_the_import_refuses(
         ("person", "full_name", lambda cast: cast.member_a1),
     ],
 )
-def test_the_admin_saves_an_ordinary_name(client: Client, cast: Cast, model, field, pick) -> None:
+def test_the_admin_saves_an_ordinary_name(
+    client: Client, cast: Cast, model: str, field: str, pick
+) -> None:
     obj = pick(cast)
     client.force_login(cast.admin)
     url = reverse(f"admin:org_{model}_change", args=[obj.pk])

@@ -63,7 +63,7 @@ def test_a_wrong_old_password_is_refused_and_nothing_changes(client: Client, cas
     ],
 )
 def test_a_weak_new_password_is_refused_with_the_validators_reason(
-    client: Client, cast: Cast, new, says
+    client: Client, cast: Cast, new: str, says: str
 ) -> None:
     client.force_login(cast.member)
     response = _change(client, OLD, new)

@@ -54,7 +54,7 @@ def test_moving_a_root_under_another_tree_shifts_depths() -> None:
 
 
 @pytest.mark.parametrize("target", ["itself", "child", "grandchild"])
-def test_it_refuses_a_move_that_would_make_a_cycle(target) -> None:
+def test_it_refuses_a_move_that_would_make_a_cycle(target: str) -> None:
     root = make_unit(UnitKind.UPPER)
     middle = make_unit(UnitKind.UPPER, root)
     bottom = make_unit(UnitKind.UPPER, middle)
@@ -84,7 +84,9 @@ def test_clean_also_refuses_a_parent_inside_the_subtree() -> None:
         (UnitKind.UPPER, UnitKind.CELL),
     ],
 )
-def test_it_refuses_a_kind_that_cannot_sit_under_that_parent(kind, parent_kind) -> None:
+def test_it_refuses_a_kind_that_cannot_sit_under_that_parent(
+    kind: UnitKind, parent_kind: UnitKind | None
+) -> None:
     parent = None
     if parent_kind == UnitKind.CELL:
         org = make_unit(UnitKind.GRASSROOTS_COMMITTEE, make_unit(UnitKind.UPPER))

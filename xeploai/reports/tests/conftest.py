@@ -2,6 +2,7 @@
 
 import pytest
 
+from xeploai.cycles.models import Period
 from xeploai.reports.tests.factories import evaluate, make_people, make_period
 from xeploai.reviews.models import SubjectKind
 from xeploai.reviews.stats import stats_rebuild
@@ -9,7 +10,7 @@ from xeploai.testing import Cast
 
 
 @pytest.fixture
-def periods(cast: Cast):
+def periods(cast: Cast) -> tuple[Period, Period]:
     """2025 and 2026 for the cast: members, cells, grassroots and committees."""
     before, now = make_period(cast.root, 2025), make_period(cast.root, 2026)
     people_a1 = make_people(cast.cell_a1, 10)

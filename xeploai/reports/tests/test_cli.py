@@ -21,7 +21,7 @@ def test_it_prints_json_by_default(cast: Cast, capsys: pytest.CaptureFixture[str
 
 
 @pytest.mark.parametrize(("fmt", "magic"), [("pdf", b"%PDF-"), ("xlsx", b"PK"), ("docx", b"PK")])
-def test_it_writes_files(cast: Cast, tmp_path: Path, fmt, magic) -> None:
+def test_it_writes_files(cast: Cast, tmp_path: Path, fmt: str, magic: bytes) -> None:
     cast_period(cast)
     out = tmp_path / f"r.{fmt}"
     main(["xeploai", "report", "--unit", "ROOT", "--period", "2026", "--format", fmt, "--out", str(out)])  # fmt: skip
@@ -42,7 +42,7 @@ def test_the_denominator_option(cast: Cast, capsys: pytest.CaptureFixture[str]) 
     ],
 )
 def test_an_unknown_unit_or_period_exits_with_2(
-    cast: Cast, capsys: pytest.CaptureFixture[str], argv, message
+    cast: Cast, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
     cast_period(cast)
     with pytest.raises(SystemExit) as exit_info:

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from xeploai.cycles.models import Period
 from xeploai.org.models import ExcellenceGroup, UnitKind
 from xeploai.reports.compute import QUERIES, compute_report
 from xeploai.reports.records import Block, Counts, Denominator, Options, QuotaBase, change
@@ -86,7 +87,7 @@ def test_the_htxsnv_share_has_three_labelled_bases() -> None:
         (None, "1.33", ""),  # nothing rated yet this year: no comparison
     ],
 )
-def test_changes_are_percentage_points_in_words(now, before, text) -> None:
+def test_changes_are_percentage_points_in_words(now: str | None, before: str, text: str) -> None:
     points = change(Decimal(now) if now else None, Decimal(before))
     assert change_text(points) == text
 
@@ -106,7 +107,7 @@ def test_a_block_without_a_previous_year_has_no_change() -> None:
     assert change_text(block.tt_plus_change) == ""
 
 
-def test_the_report_counts_the_whole_subtree(periods, cast: Cast) -> None:
+def test_the_report_counts_the_whole_subtree(periods: tuple[Period, Period], cast: Cast) -> None:
     _, now = periods
     report = compute_report(cast.root, now, as_of=AS_OF)
     members = report.block(SubjectKind.MEMBER).current
@@ -128,7 +129,9 @@ def test_the_report_counts_the_whole_subtree(periods, cast: Cast) -> None:
     assert report.period.previous_year == 2025
 
 
-def test_the_report_compares_with_the_previous_year(periods, cast: Cast) -> None:
+def test_the_report_compares_with_the_previous_year(
+    periods: tuple[Period, Period], cast: Cast
+) -> None:
     _, now = periods
     members = compute_report(cast.root, now, as_of=AS_OF).block(SubjectKind.MEMBER)
     assert members.previous.tt_plus_rate == Decimal("86.67")  # 13 / 15
@@ -138,7 +141,9 @@ def test_the_report_compares_with_the_previous_year(periods, cast: Cast) -> None
     assert change_text(members.k_change) == "không thay đổi"
 
 
-def test_the_drill_down_has_one_row_per_child_with_the_same_figures(periods, cast: Cast) -> None:
+def test_the_drill_down_has_one_row_per_child_with_the_same_figures(
+    periods: tuple[Period, Period], cast: Cast
+) -> None:
     _, now = periods
     report = compute_report(cast.root, now, as_of=AS_OF)
     rows = {row.unit.code: row for row in report.children}
@@ -150,14 +155,16 @@ def test_the_drill_down_has_one_row_per_child_with_the_same_figures(periods, cas
     assert sum(r.block(SubjectKind.MEMBER).current.total for r in report.children) == 15
 
 
-def test_a_unit_sees_only_its_subtree(periods, cast: Cast) -> None:
+def test_a_unit_sees_only_its_subtree(periods: tuple[Period, Period], cast: Cast) -> None:
     _, now = periods
     report = compute_report(cast.org_a, now, as_of=AS_OF)
     assert report.block(SubjectKind.MEMBER).current.total == 10
     assert [row.unit.code for row in report.children] == ["A1", "A2"]
 
 
-def test_quota_findings_name_the_body_and_its_numbers(periods, cast: Cast) -> None:
+def test_quota_findings_name_the_body_and_its_numbers(
+    periods: tuple[Period, Period], cast: Cast
+) -> None:
     _, now = periods
     report = compute_report(cast.root, now, as_of=AS_OF)
     [finding] = report.quota_findings
@@ -225,7 +232,7 @@ def test_bodies_that_did_not_apply_the_three_groups_are_found(cast: Cast) -> Non
     }
 
 
-def test_unrated_units_and_progress(periods, cast: Cast) -> None:
+def test_unrated_units_and_progress(periods: tuple[Period, Period], cast: Cast) -> None:
     _, now = periods
     report = compute_report(cast.root, now, as_of=dt.date(2026, 12, 1))
     assert [(u.unit.code, u.block, u.reason) for u in report.unrated_units] == [
@@ -243,7 +250,7 @@ def test_unrated_units_and_progress(periods, cast: Cast) -> None:
     assert [d.unit.code for d in late.overdue] == ["B"]
 
 
-def test_the_target_is_more_than_90_percent(periods, cast: Cast) -> None:
+def test_the_target_is_more_than_90_percent(periods: tuple[Period, Period], cast: Cast) -> None:
     _, now = periods
     targets = {t.block: t for t in compute_report(cast.root, now, as_of=AS_OF).targets}
     assert targets[SubjectKind.MEMBER].met and targets[SubjectKind.GRASSROOTS].met
@@ -258,7 +265,9 @@ def test_an_empty_subtree_gives_empty_blocks(cast: Cast) -> None:
     assert report.children == () and report.quota_findings == ()
 
 
-def test_the_number_of_queries_does_not_grow_with_the_tree(periods, cast: Cast) -> None:
+def test_the_number_of_queries_does_not_grow_with_the_tree(
+    periods: tuple[Period, Period], cast: Cast
+) -> None:
     _, now = periods
     with CaptureQueriesContext(connection) as small:
         compute_report(cast.root, now, as_of=AS_OF)

@@ -13,28 +13,29 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from xeploai.cycles.models import Period
 from xeploai.reports.compute import compute_report
 from xeploai.reports.formats import FORMATS, filename, render
 from xeploai.reports.payload import from_payload, to_payload
-from xeploai.reports.records import Denominator, Options
+from xeploai.reports.records import Denominator, Options, Report
 from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def report(periods, cast: Cast):
+def report(periods: tuple[Period, Period], cast: Cast) -> Report:
     _, now = periods
     return compute_report(cast.root, now, as_of=dt.date(2026, 12, 16))
 
 
-def test_the_payload_round_trips(report) -> None:
+def test_the_payload_round_trips(report: Report) -> None:
     payload = to_payload(report)
     assert from_payload(json.loads(json.dumps(payload))) == report
     assert payload["version"] == 1 and payload["schema"] == "xeploai.report"
 
 
-def test_json_has_counts_and_derived_figures(report) -> None:
+def test_json_has_counts_and_derived_figures(report: Report) -> None:
     data = json.loads(render(report, "json"))
     members = next(b for b in data["blocks"] if b["kind"] == "dang_vien")
     assert members["current"]["levels"] == {"HTXSNV": 3, "HTTNV": 10, "HTNV": 0, "KHTNV": 0}
@@ -43,7 +44,9 @@ def test_json_has_counts_and_derived_figures(report) -> None:
     assert data["progress"]["overdue"] == ["B"]
 
 
-def test_the_denominator_option_is_kept(report, periods, cast: Cast) -> None:
+def test_the_denominator_option_is_kept(
+    report: Report, periods: tuple[Period, Period], cast: Cast
+) -> None:
     _, now = periods
     other = compute_report(
         cast.root, now, as_of=report.as_of, options=Options(denominator=Denominator.RATED)
@@ -54,7 +57,7 @@ def test_the_denominator_option_is_kept(report, periods, cast: Cast) -> None:
     assert members["current"]["derived"]["xs_share"] == "23.08"  # 3 / 13 rated
 
 
-def test_xlsx_opens_with_the_numbers(report) -> None:
+def test_xlsx_opens_with_the_numbers(report: Report) -> None:
     workbook = load_workbook(io.BytesIO(render(report, "xlsx")))
     summary = workbook.worksheets[0]
     values = [cell for row in summary.iter_rows(values_only=True) for cell in row]
@@ -63,7 +66,7 @@ def test_xlsx_opens_with_the_numbers(report) -> None:
     assert "Phát hiện" in workbook.sheetnames
 
 
-def test_docx_reads_like_the_official_report(report) -> None:
+def test_docx_reads_like_the_official_report(report: Report) -> None:
     document = Document(io.BytesIO(render(report, "docx")))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "(4) Đánh giá, xếp loại chất lượng đảng viên: Tổng số đảng viên" in text
@@ -71,7 +74,7 @@ def test_docx_reads_like_the_official_report(report) -> None:
     assert document.tables, "the tables follow the sentences"
 
 
-def test_pdf_is_a_pdf_with_vietnamese_text(report) -> None:
+def test_pdf_is_a_pdf_with_vietnamese_text(report: Report) -> None:
     data = render(report, "pdf")
     assert data.startswith(b"%PDF-")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
@@ -79,7 +82,7 @@ def test_pdf_is_a_pdf_with_vietnamese_text(report) -> None:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
-def test_pdftotext_finds_the_diacritics(report, tmp_path: Path) -> None:
+def test_pdftotext_finds_the_diacritics(report: Report, tmp_path: Path) -> None:
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(render(report, "pdf"))
     text = subprocess.run(
@@ -89,25 +92,25 @@ def test_pdftotext_finds_the_diacritics(report, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
-def test_every_format_is_byte_identical_when_rendered_again(report, name) -> None:
+def test_every_format_is_byte_identical_when_rendered_again(report: Report, name) -> None:
     first = render(report, name)
     again = render(from_payload(to_payload(report)), name)
     assert first == again
 
 
 @pytest.mark.parametrize("name", ["xlsx", "docx"])
-def test_office_files_carry_the_report_date_not_the_save_time(report, name) -> None:
+def test_office_files_carry_the_report_date_not_the_save_time(report: Report, name: str) -> None:
     archive = zipfile.ZipFile(io.BytesIO(render(report, name)))
     core = archive.read("docProps/core.xml").decode()
     assert "2026-12-16T00:00:00Z" in core
     assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-def test_file_names_carry_unit_and_year(report) -> None:
+def test_file_names_carry_unit_and_year(report: Report) -> None:
     assert filename(report, "docx") == "bao-cao-ROOT-2026.docx"
 
 
-def test_pdf_table_headings_break_between_words_not_inside_them(report) -> None:
+def test_pdf_table_headings_break_between_words_not_inside_them(report: Report) -> None:
     """The numeric columns were so narrow that reportlab split words of their headings
     ("HTTN/V", "Tổn/g số"): text columns now take only the width their cells need."""
     data = render(report, "pdf")
@@ -121,7 +124,7 @@ def test_pdf_table_headings_break_between_words_not_inside_them(report) -> None:
         assert broken not in lines, f"a heading word split: {broken!r}"
 
 
-def test_every_xlsx_sheet_prints_fitted_to_the_page_width(report) -> None:
+def test_every_xlsx_sheet_prints_fitted_to_the_page_width(report: Report) -> None:
     """Issue 17: the xlsx printed on 37 portrait pages with overlapping headings."""
     workbook = load_workbook(io.BytesIO(render(report, "xlsx")))
     for sheet in workbook.worksheets:
@@ -133,7 +136,9 @@ def test_every_xlsx_sheet_prints_fitted_to_the_page_width(report) -> None:
     assert by_unit.print_title_rows == "$1:$2" and by_unit.freeze_panes == "C3"
 
 
-def test_the_exports_print_fitted_with_their_heading_repeated(periods, cast: Cast) -> None:
+def test_the_exports_print_fitted_with_their_heading_repeated(
+    periods: tuple[Period, Period], cast: Cast
+) -> None:
     from xeploai.reports import exports
 
     _, now = periods
@@ -144,7 +149,7 @@ def test_the_exports_print_fitted_with_their_heading_repeated(periods, cast: Cas
     assert sheet.page_setup.orientation == "landscape"
 
 
-def test_the_pdf_carries_the_charts_with_their_values(report) -> None:
+def test_the_pdf_carries_the_charts_with_their_values(report: Report) -> None:
     """Issue 17: the PDF had no charts, and the page's chart showed no values."""
     data = render(report, "pdf")
     first = PdfReader(io.BytesIO(data)).pages[0].extract_text()
@@ -155,7 +160,7 @@ def test_the_pdf_carries_the_charts_with_their_values(report) -> None:
     assert "T/M ĐẢNG ỦY" in rest
 
 
-def test_the_docx_is_a_party_report(report) -> None:
+def test_the_docx_is_a_party_report(report: Report) -> None:
     document = Document(io.BytesIO(render(report, "docx")))
     header = "\n".join(cell.text for cell in document.tables[0].rows[0].cells)
     for expected in (

@@ -17,9 +17,11 @@ from decimal import Decimal
 
 import pytest
 
+from xeploai.cycles.models import Period
 from xeploai.org.models import OrgUnit, UnitKind
 from xeploai.org.services import units_bulk_create
 from xeploai.reports.compute import compute_report
+from xeploai.reports.records import Report
 from xeploai.reports.tests.factories import make_people, make_period
 from xeploai.reports.wording import block_sentence
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
@@ -70,10 +72,10 @@ def _tree() -> tuple[OrgUnit, list[OrgUnit], list[OrgUnit]]:
     return root, orgs, cells
 
 
-def _load(period, year_counts, root, orgs, cells, people) -> None:
+def _load(period: Period, year_counts, root, orgs, cells, people) -> None:
     rows: list[Evaluation] = []
 
-    def add(kind, unit, decider, bucket, person=None):
+    def add(kind, unit, decider, bucket, person=None) -> None:
         level = "" if bucket.startswith("NR:") else bucket
         reason = bucket.removeprefix("NR:") if bucket.startswith("NR:") else ""
         group = "khong_chuc_vu" if person is not None else kind
@@ -105,7 +107,7 @@ def _load(period, year_counts, root, orgs, cells, people) -> None:
 
 
 @pytest.fixture
-def report():
+def report() -> Report:
     root, orgs, cells = _tree()
     people = []
     for index, cell in enumerate(cells):
@@ -129,7 +131,7 @@ GOLDEN = [
 ]  # fmt: skip
 
 
-def test_the_2023_figures_of_seed_004(report) -> None:
+def test_the_2023_figures_of_seed_004(report: Report) -> None:
     for row in GOLDEN:
         _check_block(report, *row)
     members = report.block(SubjectKind.MEMBER).current
@@ -139,9 +141,9 @@ def test_the_2023_figures_of_seed_004(report) -> None:
 
 
 def _check_block(
-    report, kind, total, rated, tt_plus, tt_rate, tt_change, xs, xs_share, ht, ht_rate, ht_change,
+    report: Report, kind, total, rated, tt_plus, tt_rate, tt_change, xs, xs_share, ht, ht_rate, ht_change,
     k, k_rate, k_change,
-):  # fmt: skip
+) -> None:  # fmt: skip
     block = report.block(kind)
     counts = block.current
     dec = lambda text: None if text is None else Decimal(text)  # noqa: E731
@@ -212,7 +214,7 @@ SENTENCES = [
 ]
 
 
-def test_the_sentences_read_like_the_published_report(report) -> None:
+def test_the_sentences_read_like_the_published_report(report: Report) -> None:
     for kind, fragments in SENTENCES:
         sentence = block_sentence(report.block(kind), report)
         missing = [f for f in fragments if f not in sentence]

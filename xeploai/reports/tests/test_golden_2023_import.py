@@ -17,6 +17,7 @@ from django.core.management import call_command
 
 from xeploai.cycles.models import Period
 from xeploai.reports.compute import compute_report
+from xeploai.reports.records import Report
 from xeploai.reports.tests.factories import make_people
 from xeploai.reports.tests.test_golden_2023 import (
     CELLS,
@@ -74,7 +75,7 @@ def _rows(year, counts, orgs, cells, people):
 
 
 @pytest.fixture
-def report(tmp_path: Path):
+def report(tmp_path: Path) -> Report:
     root, orgs, cells = _tree()
     people = []
     for index, cell in enumerate(cells):
@@ -95,7 +96,7 @@ def report(tmp_path: Path):
     return compute_report(root, period, as_of=dt.date(2023, 12, 31))
 
 
-def test_the_imported_2023_figures_are_the_published_ones(report) -> None:
+def test_the_imported_2023_figures_are_the_published_ones(report: Report) -> None:
     for row in GOLDEN:
         _check_block(report, *row)
     for kind, fragments in SENTENCES:

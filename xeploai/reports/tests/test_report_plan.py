@@ -23,7 +23,7 @@ from xeploai.org.models import Membership, OrgUnit, Person, UnitKind
 from xeploai.reports import fetch
 from xeploai.reports.compute import QUERIES, compute_report
 from xeploai.reviews.models import Evaluation, UnitStat
-from xeploai.seed.generate import generate_country
+from xeploai.seed.generate import GenResult, generate_country
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ MAX_BUCKETS = 12  # four levels, pending and the not-rated reasons found in a bl
 
 
 @pytest.fixture
-def country():
+def country() -> GenResult:
     result = generate_country(members=12_000, seed=3)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -52,7 +52,7 @@ def levels(root: OrgUnit) -> dict[str, OrgUnit]:
     return {"nation": root, "province": province, "district": district, "grassroots": grassroots}
 
 
-def test_the_report_reads_statistics_only_and_as_many_rows_as_children(country) -> None:
+def test_the_report_reads_statistics_only_and_as_many_rows_as_children(country: GenResult) -> None:
     current = Period.objects.order_by("year").last()
     assert current is not None
     for name, unit in levels(country.root).items():
@@ -78,7 +78,7 @@ def _plan_nodes(plan: dict) -> list[dict]:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans of PostgreSQL")
-def test_postgresql_reads_each_subtree_through_an_index(country) -> None:
+def test_postgresql_reads_each_subtree_through_an_index(country: GenResult) -> None:
     current = Period.objects.order_by("year").last()
     assert current is not None
     stat = UnitStat._meta.db_table

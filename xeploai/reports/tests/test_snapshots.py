@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from xeploai.audit.models import AuditEvent
+from xeploai.cycles.models import Period
 from xeploai.reports.formats import FORMATS
 from xeploai.reports.models import ReportSnapshot
 from xeploai.reports.payload import sha256, to_payload
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def snapshot(periods, cast: Cast):
+def snapshot(periods: tuple[Period, Period], cast: Cast) -> ReportSnapshot:
     _, now = periods
     return snapshot_send(
         actor=cast.clerk,
@@ -33,7 +34,9 @@ def snapshot(periods, cast: Cast):
     )
 
 
-def test_sending_stores_the_payload_its_hash_and_an_audit_event(snapshot, cast: Cast) -> None:
+def test_sending_stores_the_payload_its_hash_and_an_audit_event(
+    snapshot: ReportSnapshot, cast: Cast
+) -> None:
     assert snapshot.sha256 == sha256(to_payload(snapshot_report(snapshot)))
     assert snapshot.options == {"denominator": "rated", "quota_base": "tt_plus"}
     event = AuditEvent.objects.get(action="report_send")
@@ -42,7 +45,7 @@ def test_sending_stores_the_payload_its_hash_and_an_audit_event(snapshot, cast: 
 
 
 def test_downloads_stay_byte_identical_after_the_numbers_change(
-    client: Client, snapshot, periods, cast: Cast
+    client: Client, snapshot: ReportSnapshot, periods: tuple[Period, Period], cast: Cast
 ) -> None:
     client.force_login(cast.upper_board)
     before = {
@@ -65,14 +68,16 @@ def test_downloads_stay_byte_identical_after_the_numbers_change(
     assert AuditEvent.objects.filter(action="report_download").count() == 2 * len(FORMATS)
 
 
-def test_an_unchanged_snapshot_is_not_flagged(client: Client, snapshot, cast: Cast) -> None:
+def test_an_unchanged_snapshot_is_not_flagged(
+    client: Client, snapshot: ReportSnapshot, cast: Cast
+) -> None:
     client.force_login(cast.clerk)
     page = client.get(reverse("snapshot_detail", args=[snapshot.pk]))
     assert "Số liệu đã thay đổi sau khi gửi" not in page.content.decode()
 
 
 def test_the_send_button_posts_a_snapshot_with_the_chosen_options(
-    client: Client, periods, cast: Cast
+    client: Client, periods: tuple[Period, Period], cast: Cast
 ) -> None:
     client.force_login(cast.committee)
     url = reverse("report_send", args=[cast.org_a.code, 2026])
@@ -84,7 +89,7 @@ def test_the_send_button_posts_a_snapshot_with_the_chosen_options(
 
 
 def test_the_inspector_may_read_snapshots_but_not_send(
-    client: Client, snapshot, cast: Cast
+    client: Client, snapshot: ReportSnapshot, cast: Cast
 ) -> None:
     client.force_login(cast.inspector)
     assert client.get(reverse("snapshot_list", args=[cast.org_a.code])).status_code == 200
@@ -92,7 +97,7 @@ def test_the_inspector_may_read_snapshots_but_not_send(
 
 
 def test_a_snapshot_outside_the_subtree_does_not_exist(
-    client: Client, snapshot, cast: Cast
+    client: Client, snapshot: ReportSnapshot, cast: Cast
 ) -> None:
     client.force_login(cast.outsider)
     assert client.get(reverse("snapshot_detail", args=[snapshot.pk])).status_code == 404

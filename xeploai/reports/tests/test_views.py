@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from xeploai.audit.models import AuditEvent
+from xeploai.cycles.models import Period
 from xeploai.org.models import UnitKind
 from xeploai.reports.tests.factories import evaluate
 from xeploai.reviews.models import SubjectKind
@@ -21,7 +22,7 @@ PAGES = ["report_detail", "report_compare", "report_drilldown"]
 
 @pytest.mark.parametrize("name", PAGES)
 def test_pages_show_the_report_without_inline_style_or_script(
-    client: Client, periods, cast: Cast, name
+    client: Client, periods: tuple[Period, Period], cast: Cast, name
 ) -> None:
     client.force_login(cast.upper_board)
     response = client.get(reverse(name, args=["ROOT"]))
@@ -32,7 +33,9 @@ def test_pages_show_the_report_without_inline_style_or_script(
     assert not re.search(r"<script(?![^>]*\bsrc=)", html), "the CSP forbids inline scripts"
 
 
-def test_the_summary_reads_like_the_official_report(client: Client, periods, cast: Cast) -> None:
+def test_the_summary_reads_like_the_official_report(
+    client: Client, periods: tuple[Period, Period], cast: Cast
+) -> None:
     client.force_login(cast.clerk)
     html = client.get(reverse("report_detail", args=["A"])).content.decode()
     assert "Tổng số đảng viên có mặt đến thời điểm đánh giá" in html
@@ -41,7 +44,7 @@ def test_the_summary_reads_like_the_official_report(client: Client, periods, cas
 
 
 def test_the_default_page_is_the_users_unit_and_latest_year(
-    client: Client, periods, cast: Cast
+    client: Client, periods: tuple[Period, Period], cast: Cast
 ) -> None:
     client.force_login(cast.clerk)
     response = client.get(reverse("report_home"))
@@ -51,7 +54,7 @@ def test_the_default_page_is_the_users_unit_and_latest_year(
 
 
 def test_an_earlier_year_can_be_chosen_and_an_unknown_one_is_not_found(
-    client: Client, periods, cast: Cast
+    client: Client, periods: tuple[Period, Period], cast: Cast
 ) -> None:
     client.force_login(cast.upper_board)
     html = client.get(reverse("report_detail", args=["ROOT"]), {"year": 2025}).content.decode()
@@ -59,7 +62,9 @@ def test_an_earlier_year_can_be_chosen_and_an_unknown_one_is_not_found(
     assert client.get(reverse("report_detail", args=["ROOT"]), {"year": 1990}).status_code == 404
 
 
-def test_the_drill_down_sorts_by_any_column(client: Client, periods, cast: Cast) -> None:
+def test_the_drill_down_sorts_by_any_column(
+    client: Client, periods: tuple[Period, Period], cast: Cast
+) -> None:
     client.force_login(cast.upper_board)
     url = reverse("report_drilldown", args=["ROOT"])
     by_total = client.get(url, {"sort": "total", "dir": "desc", "block": "dang_vien"})
@@ -74,7 +79,7 @@ def test_the_drill_down_sorts_by_any_column(client: Client, periods, cast: Cast)
 
 
 def test_the_report_page_runs_a_constant_number_of_queries(
-    client: Client, periods, cast: Cast
+    client: Client, periods: tuple[Period, Period], cast: Cast
 ) -> None:
     client.force_login(cast.upper_board)
     url = reverse("report_drilldown", args=["ROOT"])
@@ -92,7 +97,9 @@ def test_the_report_page_runs_a_constant_number_of_queries(
     assert len(small) == len(large)
 
 
-def test_downloads_are_logged_and_scoped(client: Client, periods, cast: Cast) -> None:
+def test_downloads_are_logged_and_scoped(
+    client: Client, periods: tuple[Period, Period], cast: Cast
+) -> None:
     client.force_login(cast.secretary)
     ok = client.get(reverse("report_download", args=["A1", 2026, "pdf"]))
     assert ok.status_code == 200 and ok["Content-Type"] == "application/pdf"
@@ -110,7 +117,7 @@ def test_a_unit_without_a_period_says_so(client: Client, cast: Cast) -> None:
 
 
 def test_the_comparison_of_a_unit_new_this_year_shows_dashes(
-    client: Client, periods, cast: Cast
+    client: Client, periods: tuple[Period, Period], cast: Cast
 ) -> None:
     """A unit with nothing the year before (a newly founded grassroots cell) once made the
     comparison page fail (500) formatting last year's absent rates."""
@@ -123,7 +130,7 @@ def test_the_comparison_of_a_unit_new_this_year_shows_dashes(
 
 @pytest.mark.parametrize("name", PAGES)
 def test_the_options_form_carries_the_chosen_block_and_nothing_else(
-    client: Client, periods, cast: Cast, name
+    client: Client, periods: tuple[Period, Period], cast: Cast, name
 ) -> None:
     """The header's form once put Django's own {% block %} node (a few KB of template repr) into
     the query string of every page but the drill-down."""

@@ -14,7 +14,7 @@ from xeploai.seed.demo import seed_demo
 
 
 @pytest.fixture
-def uneven_period(settings: Settings, tmp_path: Path):
+def uneven_period(settings: Settings, tmp_path: Path) -> Period:
     """A small demo bloc whose open round has moved on unevenly: decisions on various days
     (some not rated), organizations decided before members (some reopened since), files not
     yet proposed, HTXSNV beyond the quota,

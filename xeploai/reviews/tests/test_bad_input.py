@@ -18,7 +18,7 @@ from xeploai.ballots.models import BallotMode, PaperEntry
 from xeploai.reviews.formdefs import FORMS
 from xeploai.reviews.forms import TEXT_LIMIT, ProposeForm, SelfReviewForm
 from xeploai.reviews.models import Evaluation, SubjectKind
-from xeploai.testing import Cast, make_round
+from xeploai.testing import Cast, Round, make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -89,13 +89,13 @@ def test_the_proposal_form_accepts_one_level_or_one_reason(level, reason, text) 
 
 
 @pytest.fixture
-def round_(cast: Cast, settings: Settings, tmp_path: Path):
+def round_(cast: Cast, settings: Settings, tmp_path: Path) -> Round:
     settings.MEDIA_ROOT = tmp_path
     return make_round(cast)
 
 
 def test_posting_garbage_to_the_review_leaves_the_database_unchanged(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     client.force_login(cast.member)
     url = reverse("review_submit", args=[round_.evaluation.pk])
@@ -103,7 +103,7 @@ def test_posting_garbage_to_the_review_leaves_the_database_unchanged(
 
     @FAST
     @given(text=NASTY_TEXT, number=NUMBERS, level=LEVEL)
-    def post(text, number, level):
+    def post(text, number, level) -> None:
         response = client.post(
             url,
             {
@@ -122,7 +122,7 @@ def test_posting_garbage_to_the_review_leaves_the_database_unchanged(
 
 
 def test_garbage_in_the_paper_tally_is_refused_and_nothing_is_saved(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     members = list(
         Evaluation.objects.filter(
@@ -143,7 +143,7 @@ def test_garbage_in_the_paper_tally_is_refused_and_nothing_is_saved(
 
     @FAST
     @given(values=st.lists(NUMBERS, min_size=7, max_size=7))
-    def post(values):
+    def post(values) -> None:
         fields = ("HTXSNV", "HTTNV", "HTNV", "KHTNV", "issued", "returned", "valid")
         data = {f"{e.pk}-{f}": v for e in members for f, v in zip(fields, values, strict=True)}
         response = client.post(url, data)

@@ -19,7 +19,7 @@ STATE = ("stage", "level", "not_rated_reason", "self_level", "ballot_level", "ce
 
 
 @pytest.fixture
-def evaluations(cast: Cast, settings: Settings, tmp_path: Path):
+def evaluations(cast: Cast, settings: Settings, tmp_path: Path) -> list[Evaluation]:
     settings.MEDIA_ROOT = tmp_path
     for n in range(6):
         make_person(cast.cell_a1, full_name=f"Đảng viên {n}")
@@ -32,7 +32,7 @@ def evaluations(cast: Cast, settings: Settings, tmp_path: Path):
 
 
 def test_each_subject_gets_its_level_a_ledger_row_and_an_audit_event(
-    cast: Cast, evaluations
+    cast: Cast, evaluations: list[Evaluation]
 ) -> None:
     levels = ["HTXSNV", "HTTNV", "HTTNV", "HTNV", "KHTNV", "HTTNV"]
     chosen = evaluations[: len(levels)]
@@ -64,7 +64,9 @@ def test_each_subject_gets_its_level_a_ledger_row_and_an_audit_event(
         )
 
 
-def test_the_statements_do_not_grow_with_the_subjects(cast: Cast, evaluations) -> None:
+def test_the_statements_do_not_grow_with_the_subjects(
+    cast: Cast, evaluations: list[Evaluation]
+) -> None:
     def statements(chosen):
         with CaptureQueriesContext(connection) as captured:
             services.ballot_results_record(

@@ -12,6 +12,7 @@ from django.utils import translation
 from pytest_django.fixtures import Settings
 
 from xeploai import rules
+from xeploai.cycles.models import Period
 from xeploai.org.models import OrgUnit
 from xeploai.reviews import checks, selectors
 from xeploai.reviews.facts import Facts, ruleset_of, subject_id
@@ -50,7 +51,9 @@ def loop_markup(cell_level: str, not_rated_reason: str) -> str:
     ("cell_level", "not_rated_reason"),
     [("", ""), ("HTXSNV", ""), ("HTTNV", ""), ("KHTNV", ""), ("", "MIEN_SINH_HOAT")],
 )
-def test_the_row_markup_is_the_one_the_template_loops_wrote(cell_level, not_rated_reason) -> None:
+def test_the_row_markup_is_the_one_the_template_loops_wrote(
+    cell_level: str, not_rated_reason: str
+) -> None:
     codes = tuple(value for value, _ in LEVELS)
     reasons = tuple((value, str(label)) for value, label in REASONS)
     built = (
@@ -71,7 +74,7 @@ def test_the_board_reads_the_rule_facts_once(
     loads = []
     real_load = Facts.load
 
-    def counting_load(period, evaluations, among=None):
+    def counting_load(period: Period, evaluations: list[Evaluation], among=None):
         loads.append(len(evaluations))
         return real_load(period, evaluations, among)
 
@@ -128,7 +131,7 @@ WORDS = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("can_decide", [True, False])
 def test_the_board_rows_tag_writes_what_the_row_loop_wrote(
-    cast: Cast, settings: Settings, tmp_path: Path, can_decide
+    cast: Cast, settings: Settings, tmp_path: Path, can_decide: bool
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)
@@ -187,7 +190,7 @@ def test_the_facts_selected_by_the_query_are_those_selected_by_the_ids(
         ]
 
 
-def board_problems_one_by_one(evaluations, period, on):
+def board_problems_one_by_one(evaluations: list[Evaluation], period: Period, on):
     """What ``board_violations`` listed when it wrote every violation's sentence in turn."""
     ruleset = ruleset_of(period)
     facts = Facts.load(period, evaluations)
@@ -215,7 +218,7 @@ def board_problems_one_by_one(evaluations, period, on):
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_the_board_lists_the_problems_it_listed_sentence_by_sentence(
-    uneven_period, language
+    uneven_period: Period, language: str
 ) -> None:
     period = uneven_period
     on = dt.date(2026, 12, 20)
@@ -266,7 +269,7 @@ OLD_PROBLEM_LOOP = (
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_the_board_problems_tag_writes_what_the_problem_loop_wrote(language) -> None:
+def test_the_board_problems_tag_writes_what_the_problem_loop_wrote(language: str) -> None:
     problems = [
         checks.BoardViolation(
             f"Vấn đề <{n}> & “{n}”", n % 2 == 0, [(1000 + i, f"Đảng viên <{i}>") for i in range(n)]
@@ -290,7 +293,9 @@ def ceiling(row):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("show", [Stage.SENT, Stage.DECIDED])
-def test_the_pending_and_decided_boards_read_only_the_rows_they_need(uneven_period, show) -> None:
+def test_the_pending_and_decided_boards_read_only_the_rows_they_need(
+    uneven_period: Period, show: Stage
+) -> None:
     """Filtered, the board leaves out the files neither shown nor counted, and shows and counts
     the same as from every row."""
     period = uneven_period

@@ -22,7 +22,7 @@ from xeploai.ballots.models import BallotMode, PaperEntry, Tally
 from xeploai.reviews import services
 from xeploai.reviews.models import CommentSource, Evaluation, LedgerStage, SubjectKind
 from xeploai.reviews.stats import stats_differences
-from xeploai.testing import Cast, make_round
+from xeploai.testing import Cast, Round, make_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,7 +50,7 @@ def race(*actions: Callable[[], Any]) -> list[Any]:
 
 
 @pytest.fixture
-def sent(cast: Cast, settings: Settings, tmp_path: Path):
+def sent(cast: Cast, settings: Settings, tmp_path: Path) -> tuple[Round, Evaluation]:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)
     evaluation = round_.evaluation
@@ -88,7 +88,7 @@ def sent(cast: Cast, settings: Settings, tmp_path: Path):
 
 
 def test_two_clerks_deciding_the_same_subject_at_once_exactly_one_succeeds(
-    cast: Cast, sent
+    cast: Cast, sent: tuple[Round, Evaluation]
 ) -> None:
     round_, evaluation = sent
     seen = evaluation.version  # both screens show the same version
@@ -114,7 +114,9 @@ def test_two_clerks_deciding_the_same_subject_at_once_exactly_one_succeeds(
     assert stats_differences(round_.period) == []
 
 
-def test_two_keyings_of_the_same_entry_racing_leave_one_current_entry(cast: Cast, sent) -> None:
+def test_two_keyings_of_the_same_entry_racing_leave_one_current_entry(
+    cast: Cast, sent: tuple[Round, Evaluation]
+) -> None:
     round_, _ = sent
     members = list(
         Evaluation.objects.filter(
@@ -164,7 +166,9 @@ def test_two_keyings_of_the_same_entry_racing_leave_one_current_entry(cast: Cast
         assert after == before[member.pk] + 1
 
 
-def test_two_phones_voting_with_the_same_code_count_once(cast: Cast, sent) -> None:
+def test_two_phones_voting_with_the_same_code_count_once(
+    cast: Cast, sent: tuple[Round, Evaluation]
+) -> None:
     round_, _ = sent
     members = list(
         Evaluation.objects.filter(

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from xeploai import rules
+from xeploai.cycles.models import Period
 from xeploai.reviews import checks
 from xeploai.reviews.facts import POOL_FIELDS, Facts, row_identity, ruleset_of, subject_id
 from xeploai.reviews.models import Evaluation, SubjectKind
@@ -65,7 +66,7 @@ def whole_body_problems(
     return problems
 
 
-def bodies(period):
+def bodies(period: Period):
     """The deciding bodies with the most subjects: a grassroots committee's (members and
     cells) and the upper level's (organizations and committee collectives)."""
     by_decider: dict[int, list[int]] = {}
@@ -77,7 +78,7 @@ def bodies(period):
     return [*ranked[:2], upper.decider_id]
 
 
-def test_the_rows_give_the_facts_the_full_subject_has(uneven_period) -> None:
+def test_the_rows_give_the_facts_the_full_subject_has(uneven_period: Period) -> None:
     period = uneven_period
     evaluations = list(
         Evaluation.objects.filter(period=period).select_related("unit", "person", "period")
@@ -91,7 +92,7 @@ def test_the_rows_give_the_facts_the_full_subject_has(uneven_period) -> None:
             assert getattr(light, name) == getattr(full, name), (evaluation.pk, name)
 
 
-def test_a_decision_is_refused_for_what_the_whole_body_check_refuses(uneven_period) -> None:
+def test_a_decision_is_refused_for_what_the_whole_body_check_refuses(uneven_period: Period) -> None:
     period = uneven_period
     choices = [("HTXSNV", "", ""), ("HTXSNV", "", "BTV"), ("HTTNV", "", ""), ("KHTNV", "", "")]
     choices.append(("", "MIEN_SINH_HOAT", ""))

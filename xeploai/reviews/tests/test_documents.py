@@ -12,13 +12,13 @@ from pytest_django.fixtures import Settings
 from xeploai.ballots.documents import minutes_docx
 from xeploai.reviews import services
 from xeploai.reviews.documents import self_review_docx
-from xeploai.testing import Cast, make_round
+from xeploai.testing import Cast, Round, make_round
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def round_(cast: Cast, settings: Settings, tmp_path: Path):
+def round_(cast: Cast, settings: Settings, tmp_path: Path) -> Round:
     settings.MEDIA_ROOT = tmp_path
     return make_round(cast)
 
@@ -29,7 +29,7 @@ def text_of(content: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
-def submitted(cast: Cast, round_):
+def submitted(cast: Cast, round_: Round):
     return services.review_submit(
         actor=cast.member,
         evaluation=round_.evaluation,
@@ -44,7 +44,7 @@ def submitted(cast: Cast, round_):
     )
 
 
-def test_the_self_review_follows_the_2025_form(cast: Cast, round_) -> None:
+def test_the_self_review_follows_the_2025_form(cast: Cast, round_: Round) -> None:
     text = text_of(self_review_docx(submitted(cast, round_)))
     for expected in (
         "ĐẢNG CỘNG SẢN VIỆT NAM",
@@ -62,13 +62,13 @@ def test_the_self_review_follows_the_2025_form(cast: Cast, round_) -> None:
         assert expected in text, expected
 
 
-def test_the_same_review_gives_the_same_bytes(cast: Cast, round_) -> None:
+def test_the_same_review_gives_the_same_bytes(cast: Cast, round_: Round) -> None:
     evaluation = submitted(cast, round_)
     assert self_review_docx(evaluation) == self_review_docx(evaluation)
 
 
 def test_documents_stay_vietnamese_under_the_english_interface(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     evaluation = submitted(cast, round_)
     client.force_login(cast.member)
@@ -78,7 +78,7 @@ def test_documents_stay_vietnamese_under_the_english_interface(
     assert "Về tư tưởng chính trị" in text_of(response.content)
 
 
-def test_the_minutes_list_every_subject_and_the_digest(round_) -> None:
+def test_the_minutes_list_every_subject_and_the_digest(round_: Round) -> None:
     text = text_of(minutes_docx(round_.closed_ballot))
     assert "BIÊN BẢN KIỂM PHIẾU" in text and round_.closed_ballot.digest in text
     assert "Trần Thị Lan" in text

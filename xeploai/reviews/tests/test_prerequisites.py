@@ -2,11 +2,13 @@
 accepting proposals in bulk, proposing from the ballot for all, deciding against a proposal."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from pytest_django.fixtures import Settings
 
 from xeploai.audit.models import AuditEvent
 from xeploai.reviews import services
@@ -19,22 +21,22 @@ from xeploai.reviews.tests.test_round import (
     propose,
     ready_to_decide,
 )
-from xeploai.testing import Cast, make_round
+from xeploai.testing import Cast, Round, make_round
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def round_(cast, settings, tmp_path):
+def round_(cast: Cast, settings: Settings, tmp_path: Path) -> Round:
     settings.MEDIA_ROOT = tmp_path
     return make_round(cast)
 
 
-def hai(round_):
+def hai(round_: Round):
     return Evaluation.objects.get(period=round_.period, person__full_name="Phạm Văn Hai")
 
 
-def submit_for(cast, evaluation):
+def submit_for(cast: Cast, evaluation):
     return services.review_submit(
         actor=cast.secretary,
         evaluation=evaluation,
@@ -44,7 +46,7 @@ def submit_for(cast, evaluation):
     )
 
 
-def residence_comment(cast, evaluation):
+def residence_comment(cast: Cast, evaluation) -> None:
     services.comment_record(
         actor=cast.secretary,
         evaluation=fresh(evaluation),
@@ -54,7 +56,9 @@ def residence_comment(cast, evaluation):
     )
 
 
-def test_the_file_is_not_sent_while_a_required_comment_is_missing(cast, round_):
+def test_the_file_is_not_sent_while_a_required_comment_is_missing(
+    cast: Cast, round_: Round
+) -> None:
     """15 of 21 subjects were sent without the residence comment and the committee was then
     refused on each: the send now names each subject, what is missing and the clause."""
     first = submit_for(cast, round_.evaluation)  # its residence comment is on file
@@ -79,7 +83,7 @@ def test_the_file_is_not_sent_while_a_required_comment_is_missing(cast, round_):
     assert sent == 2 and fresh(other).stage == Stage.SENT
 
 
-def test_the_refusal_names_each_subject_without_a_proposal(cast, round_):
+def test_the_refusal_names_each_subject_without_a_proposal(cast: Cast, round_: Round) -> None:
     cell = round_.cell_evaluation
     with pytest.raises(ValidationError) as error:
         services.file_send(actor=cast.secretary, unit=cast.cell_a1, evaluations=[cell])
@@ -93,8 +97,8 @@ def ticked(client: Client, cast: Cast, evaluation: Evaluation) -> bool:
 
 
 def test_bulk_accept_leaves_the_cell_unticked_before_its_members_then_saves_the_rest(
-    client, cast, round_
-):
+    client: Client, cast: Cast, round_: Round
+) -> None:
     """The cell was ticked with its members and refused, and the whole batch with it."""
     member = ready_to_decide(cast, round_.evaluation)
     cell = round_.cell_evaluation
@@ -116,7 +120,9 @@ def test_bulk_accept_leaves_the_cell_unticked_before_its_members_then_saves_the_
     assert f"{cell.subject_name}: Chưa thể quyết định" in page
 
 
-def test_propose_for_all_skips_the_cell_until_its_report_and_members_and_says_why(cast, round_):
+def test_propose_for_all_skips_the_cell_until_its_report_and_members_and_says_why(
+    cast: Cast, round_: Round
+) -> None:
     """ "For all" also proposed the cell, whose own report was not written."""
     member = submit_for(cast, round_.evaluation)
     cell = round_.cell_evaluation
@@ -136,7 +142,7 @@ def test_propose_for_all_skips_the_cell_until_its_report_and_members_and_says_wh
     assert any(line.startswith(f"{cell.subject_name}: chưa có báo cáo") for line in skipped)
 
 
-def test_propose_for_all_waits_for_every_member_before_the_cell(cast, round_):
+def test_propose_for_all_waits_for_every_member_before_the_cell(cast: Cast, round_: Round) -> None:
     member = submit_for(cast, round_.evaluation)
     cell = round_.cell_evaluation
     Evaluation.objects.filter(pk=cell.pk).update(stage=Stage.SUBMITTED, reviewed=True)
@@ -153,7 +159,9 @@ def test_propose_for_all_waits_for_every_member_before_the_cell(cast, round_):
     assert any("Phạm Văn Hai" in line and line.startswith(cell.subject_name) for line in skipped)
 
 
-def test_the_round_page_says_which_subjects_propose_for_all_skipped(client, cast, round_):
+def test_the_round_page_says_which_subjects_propose_for_all_skipped(
+    client: Client, cast: Cast, round_: Round
+) -> None:
     member = submit_for(cast, round_.evaluation)
     cell = round_.cell_evaluation
     services.ballot_results_record(
@@ -169,7 +177,9 @@ def test_the_round_page_says_which_subjects_propose_for_all_skipped(client, cast
     assert f"{cell.subject_name}: chưa có báo cáo kiểm điểm của tập thể" in page
 
 
-def test_a_decision_other_than_the_proposal_needs_a_reason_kept_in_the_ledger(cast, round_):
+def test_a_decision_other_than_the_proposal_needs_a_reason_kept_in_the_ledger(
+    cast: Cast, round_: Round
+) -> None:
     evaluation = ready_to_decide(cast, round_.evaluation)  # proposed HTTNV
     with pytest.raises(ValidationError) as error:
         decide(cast, evaluation, "HTNV")
@@ -181,7 +191,7 @@ def test_a_decision_other_than_the_proposal_needs_a_reason_kept_in_the_ledger(ca
     assert (row.level, row.reason) == ("HTNV", "Chưa hoàn thành chỉ tiêu quý IV")
 
 
-def test_a_decision_as_proposed_needs_no_reason(cast, round_):
+def test_a_decision_as_proposed_needs_no_reason(cast: Cast, round_: Round) -> None:
     evaluation = ready_to_decide(cast, round_.evaluation)
     assert (
         services.decision_record(

@@ -16,14 +16,14 @@ from xeploai.audit.models import AuditEvent
 from xeploai.org.models import Position
 from xeploai.reviews.documents import results_docx, results_pdf
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
-from xeploai.testing import Cast, make_person, make_round
+from xeploai.testing import Cast, Round, make_person, make_round
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2026, 12, 20)
 
 
 @pytest.fixture
-def decided(cast: Cast, settings: Settings, tmp_path: Path):
+def decided(cast: Cast, settings: Settings, tmp_path: Path) -> Round:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)
     secretary = make_person(cast.cell_a1, full_name="Nguyễn Văn Thư")
@@ -42,7 +42,7 @@ def text_of(content: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
-def test_the_announcement_is_a_party_document_ready_to_sign(cast: Cast, decided) -> None:
+def test_the_announcement_is_a_party_document_ready_to_sign(cast: Cast, decided: Round) -> None:
     content = results_docx(cast.org_a, decided.period, ON)
     text = text_of(content)
     for expected in (
@@ -69,13 +69,13 @@ def test_the_announcement_is_a_party_document_ready_to_sign(cast: Cast, decided)
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
 
 
-def test_the_announcement_lists_only_what_the_unit_decided(cast: Cast, decided) -> None:
+def test_the_announcement_lists_only_what_the_unit_decided(cast: Cast, decided: Round) -> None:
     text = text_of(results_docx(cast.org_b, decided.period, ON))
     assert "Trần Thị Lan" not in text
     assert "Chưa có đối tượng nào được quyết định xếp loại." in text
 
 
-def test_the_pdf_says_the_same(cast: Cast, decided) -> None:
+def test_the_pdf_says_the_same(cast: Cast, decided: Round) -> None:
     data = results_pdf(cast.org_a, decided.period, ON)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     for expected in ("ĐẢNG CỘNG SẢN VIỆT NAM", "THÔNG BÁO", "Trần Thị Lan", "T/M ĐẢNG ỦY"):
@@ -83,7 +83,9 @@ def test_the_pdf_says_the_same(cast: Cast, decided) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
-def test_the_board_download_is_audited(client: Client, cast: Cast, decided, fmt) -> None:
+def test_the_board_download_is_audited(
+    client: Client, cast: Cast, decided: Round, fmt: str
+) -> None:
     client.force_login(cast.committee)
     url = reverse("board_results", args=[cast.org_a.code, fmt])
     response = client.get(url, {"period": decided.period.pk})
@@ -93,7 +95,7 @@ def test_the_board_download_is_audited(client: Client, cast: Cast, decided, fmt)
     assert event.after == {"unit": "A", "year": 2026, "format": fmt}
 
 
-def test_the_board_links_the_announcement(client: Client, cast: Cast, decided) -> None:
+def test_the_board_links_the_announcement(client: Client, cast: Cast, decided: Round) -> None:
     client.force_login(cast.committee)
     page = client.get(reverse("board", args=[cast.org_a.code])).content.decode()
     assert reverse("board_results", args=[cast.org_a.code, "pdf"]) in page

@@ -20,7 +20,7 @@ from xeploai.reviews.models import (
     UnitStat,
 )
 from xeploai.reviews.stats import stats_differences
-from xeploai.testing import Cast, make_person, make_round
+from xeploai.testing import Cast, Round, make_person, make_round
 
 pytestmark = pytest.mark.django_db
 ON = dt.date(2026, 12, 15)
@@ -92,12 +92,14 @@ def decide(cast: Cast, evaluation, level, **kwargs):
 
 
 @pytest.fixture
-def round_(cast: Cast, settings: Settings, tmp_path: Path):
+def round_(cast: Cast, settings: Settings, tmp_path: Path) -> Round:
     settings.MEDIA_ROOT = tmp_path
     return make_round(cast)
 
 
-def test_a_member_saves_a_draft_then_submits_and_it_becomes_read_only(cast: Cast, round_) -> None:
+def test_a_member_saves_a_draft_then_submits_and_it_becomes_read_only(
+    cast: Cast, round_: Round
+) -> None:
     evaluation = round_.evaluation
     services.review_save(
         actor=cast.member,
@@ -119,7 +121,7 @@ def test_a_member_saves_a_draft_then_submits_and_it_becomes_read_only(cast: Cast
 
 
 def test_the_secretary_returns_a_review_with_a_reason_and_the_member_can_edit_again(
-    cast: Cast, round_
+    cast: Cast, round_: Round
 ) -> None:
     evaluation = submit(round_.evaluation, cast.member)
     with pytest.raises(ValidationError):
@@ -141,7 +143,7 @@ def test_the_secretary_returns_a_review_with_a_reason_and_the_member_can_edit_ag
     )
 
 
-def test_a_review_entered_on_behalf_records_who_and_when(cast: Cast, round_) -> None:
+def test_a_review_entered_on_behalf_records_who_and_when(cast: Cast, round_: Round) -> None:
     evaluation = services.review_submit(
         actor=cast.secretary,
         evaluation=round_.evaluation,
@@ -153,7 +155,7 @@ def test_a_review_entered_on_behalf_records_who_and_when(cast: Cast, round_) -> 
     assert "Nhập thay" in evaluation.ledger.get(stage=LedgerStage.SELF).reason
 
 
-def test_a_stale_screen_is_refused_as_changed_by_someone_else(cast: Cast, round_) -> None:
+def test_a_stale_screen_is_refused_as_changed_by_someone_else(cast: Cast, round_: Round) -> None:
     evaluation = round_.evaluation
     stale = evaluation.version
     services.review_save(
@@ -169,13 +171,13 @@ def test_a_stale_screen_is_refused_as_changed_by_someone_else(cast: Cast, round_
         )
 
 
-def test_a_member_is_rated_only_after_the_review(cast: Cast, round_) -> None:
+def test_a_member_is_rated_only_after_the_review(cast: Cast, round_: Round) -> None:
     with pytest.raises(ValidationError, match="Phải hoàn thành kiểm điểm"):
         propose(round_.evaluation, cast.secretary, "HTTNV")
 
 
 def test_sending_the_file_needs_a_proposal_for_everyone_and_is_all_or_nothing(
-    cast: Cast, round_
+    cast: Cast, round_: Round
 ) -> None:
     evaluation = submit(round_.evaluation, cast.member)
     propose(evaluation, cast.secretary, "HTTNV")
@@ -186,7 +188,7 @@ def test_sending_the_file_needs_a_proposal_for_everyone_and_is_all_or_nothing(
 
 
 def test_a_decision_within_the_rules_is_recorded_locked_counted_and_audited(
-    cast: Cast, round_
+    cast: Cast, round_: Round
 ) -> None:
     evaluation = ready_to_decide(cast, round_.evaluation)
     decided = decide(cast, evaluation, "HTTNV")
@@ -207,7 +209,7 @@ def test_a_decision_within_the_rules_is_recorded_locked_counted_and_audited(
 
 
 def test_a_decision_above_what_the_score_supports_is_refused_with_the_clause(
-    cast: Cast, round_
+    cast: Cast, round_: Round
 ) -> None:
     evaluation = ready_to_decide(
         cast, round_.evaluation, score_common=20, score_tasks=40, level="HTNV"
@@ -218,7 +220,7 @@ def test_a_decision_above_what_the_score_supports_is_refused_with_the_clause(
     assert not fresh(evaluation).level
 
 
-def test_a_missing_residence_comment_blocks_the_decision(cast: Cast, round_) -> None:
+def test_a_missing_residence_comment_blocks_the_decision(cast: Cast, round_: Round) -> None:
     evaluation = Evaluation.objects.get(period=round_.period, person__full_name="Phạm Văn Hai")
     services.review_submit(
         actor=cast.secretary,
@@ -234,7 +236,7 @@ def test_a_missing_residence_comment_blocks_the_decision(cast: Cast, round_) -> 
 
 
 def test_the_quota_counts_proposals_in_its_base_and_refuses_what_exceeds_it(
-    cast: Cast, round_
+    cast: Cast, round_: Round
 ) -> None:
     """366 has no small-unit exception: in a group of 2 rated HTTNV or above, 20% × 2 = 0."""
     first = ready_to_decide(
@@ -256,7 +258,7 @@ def test_the_quota_counts_proposals_in_its_base_and_refuses_what_exceeds_it(
     assert decide(cast, first, "HTTNV", reason="Vượt tỉ lệ").level == "HTTNV"
 
 
-def test_a_cell_is_decided_only_after_its_members(cast: Cast, round_) -> None:
+def test_a_cell_is_decided_only_after_its_members(cast: Cast, round_: Round) -> None:
     cell = round_.cell_evaluation
     propose(cell, cast.secretary, "HTTNV")
     services.file_send(actor=cast.secretary, unit=cast.cell_a1, evaluations=[cell])
@@ -266,7 +268,7 @@ def test_a_cell_is_decided_only_after_its_members(cast: Cast, round_) -> None:
 
 
 def test_reopening_needs_a_reason_keeps_the_history_and_moves_the_counts_back(
-    cast: Cast, round_
+    cast: Cast, round_: Round
 ) -> None:
     decided = decide(cast, ready_to_decide(cast, round_.evaluation), "HTTNV")
     with pytest.raises(ValidationError):
@@ -288,7 +290,7 @@ def test_reopening_needs_a_reason_keeps_the_history_and_moves_the_counts_back(
 
 
 def test_accepting_proposals_in_bulk_saves_those_that_pass_and_names_the_refused(
-    cast: Cast, round_
+    cast: Cast, round_: Round
 ) -> None:
     """It was all or nothing: one file the rules refuse made the whole batch refused."""
     good = ready_to_decide(cast, round_.evaluation)
@@ -311,7 +313,7 @@ def test_accepting_proposals_in_bulk_saves_those_that_pass_and_names_the_refused
     assert "cư trú" in refused[0]
 
 
-def test_the_ledger_keeps_every_step_immutably(cast: Cast, round_) -> None:
+def test_the_ledger_keeps_every_step_immutably(cast: Cast, round_: Round) -> None:
     from xeploai.reviews.models import ImmutableError
 
     decided = decide(cast, ready_to_decide(cast, round_.evaluation), "HTTNV")
@@ -323,7 +325,7 @@ def test_the_ledger_keeps_every_step_immutably(cast: Cast, round_) -> None:
         row.delete()
 
 
-def test_a_new_member_is_not_rated_and_counted_with_the_reason(cast: Cast, round_) -> None:
+def test_a_new_member_is_not_rated_and_counted_with_the_reason(cast: Cast, round_: Round) -> None:
     person = make_person(cast.cell_a2, admission_date=dt.date(2026, 9, 1), official_date=None)
     from xeploai.reviews.periods import period_open
 
@@ -333,7 +335,9 @@ def test_a_new_member_is_not_rated_and_counted_with_the_reason(cast: Cast, round
     assert stats_differences(round_.period) == []
 
 
-def test_the_cell_proposes_what_the_ballot_gave_for_everyone_at_once(cast: Cast, round_) -> None:
+def test_the_cell_proposes_what_the_ballot_gave_for_everyone_at_once(
+    cast: Cast, round_: Round
+) -> None:
     evaluation = submit(round_.evaluation, cast.member)
     services.ballot_results_record(actor=cast.secretary, results={evaluation.pk: ("HTTNV", "x")})
     others = Evaluation.objects.filter(period=round_.period, unit=cast.cell_a1).exclude(
@@ -371,7 +375,7 @@ BAD_CONTENT = {
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("bad", list(BAD_CONTENT))
 def test_a_stored_review_the_rules_cannot_read_is_named_on_the_board_row(
-    client: Client, cast: Cast, round_, language, bad
+    client: Client, cast: Cast, round_: Round, language: str, bad
 ) -> None:
     """Content written around the form (by hand in the database, say) once made the board and
     the round page fail (500): the row now says what is wrong, the pages work, and a decision
@@ -400,7 +404,7 @@ def test_a_stored_review_the_rules_cannot_read_is_named_on_the_board_row(
 
 
 def test_the_review_page_shows_ledger_rows_written_by_no_one(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     """Rows of the ledger without a user (a past-results import, the demo's seed) once made the
     review page fail (500) in its history table: they show "—"."""
@@ -430,7 +434,7 @@ def test_clauses_are_shown_without_the_rule_sets_provenance_tags() -> None:
 
 
 def test_a_refused_decision_is_explained_on_its_row_with_what_was_chosen(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     """The board's decide form once came back with the row's proposal, the reason typed gone
     and the refusal only at the top of a long page: now the row says why, keeping the choice."""
@@ -465,7 +469,7 @@ def test_a_refused_decision_is_explained_on_its_row_with_what_was_chosen(
 
 
 def test_a_refused_proposal_is_explained_at_its_form_with_what_was_chosen(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     """The proposal form once came back empty with the refusal at the top of a long page."""
     from django.urls import reverse
@@ -488,7 +492,7 @@ def test_a_refused_proposal_is_explained_at_its_form_with_what_was_chosen(
 
 
 def test_decide_as_proposed_ticks_only_the_files_the_rules_accept(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     """Every file sent was ticked for "decide as proposed", which is all or nothing: one file
     the rules refuse made the button refuse them all. Those are now left unticked."""
@@ -509,7 +513,7 @@ def test_decide_as_proposed_ticks_only_the_files_the_rules_accept(
 
 
 def test_the_quota_meter_turns_red_only_above_the_allowed_number(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     """The meter's boundary once sat on the allowed number with the browser's default optimum:
     a group over its limit was drawn green and one within it yellow. Now the optimum (0) lies
@@ -531,7 +535,7 @@ def test_the_quota_meter_turns_red_only_above_the_allowed_number(
 
 
 def test_follow_up_save_refuses_a_plan_for_a_subject_not_rated_htnv_or_khtnv(
-    cast: Cast, round_
+    cast: Cast, round_: Round
 ) -> None:
     evaluation = decide(cast, ready_to_decide(cast, round_.evaluation), "HTTNV")
     with pytest.raises(ValidationError, match="HTNV hoặc KHTNV"):
@@ -545,7 +549,7 @@ def test_follow_up_save_refuses_a_plan_for_a_subject_not_rated_htnv_or_khtnv(
     assert not AuditEvent.objects.filter(action="follow_up_save").exists()
 
 
-def test_follow_up_save_keeps_the_plan_of_a_subject_rated_htnv(cast: Cast, round_) -> None:
+def test_follow_up_save_keeps_the_plan_of_a_subject_rated_htnv(cast: Cast, round_: Round) -> None:
     evaluation = ready_to_decide(
         cast, round_.evaluation, score_common=20, score_tasks=40, level="HTNV"
     )

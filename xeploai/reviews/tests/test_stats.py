@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from xeploai.cycles.models import PeriodKind
+from xeploai.cycles.models import Period, PeriodKind
 from xeploai.cycles.services import period_create
 from xeploai.org.models import Level
 from xeploai.reviews.models import PENDING, Evaluation, PoolStat, SubjectKind, UnitStat
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def period(cast: Cast):
+def period(cast: Cast) -> Period:
     make_person(cast.cell_a1)
     make_person(cast.cell_a2, admission_date=dt.date(2026, 10, 1), official_date=None)
     period = period_create(
@@ -32,12 +32,14 @@ def period(cast: Cast):
     return period
 
 
-def n(period, unit, block, bucket):
+def n(period: Period, unit, block, bucket):
     row = UnitStat.objects.filter(period=period, path=unit.path, block=block, bucket=bucket).first()
     return row.n if row else 0
 
 
-def test_opening_a_period_counts_every_subject_in_every_ancestor(period, cast: Cast) -> None:
+def test_opening_a_period_counts_every_subject_in_every_ancestor(
+    period: Period, cast: Cast
+) -> None:
     assert n(period, cast.root, SubjectKind.MEMBER, PENDING) == 3  # member_a1, member_b1, one more
     assert n(period, cast.org_a, SubjectKind.MEMBER, PENDING) == 2
     assert n(period, cast.org_a, SubjectKind.MEMBER, "NR:MOI_KET_NAP_DUOI_6T") == 1
@@ -45,7 +47,7 @@ def test_opening_a_period_counts_every_subject_in_every_ancestor(period, cast: C
     assert stats_differences(period) == []
 
 
-def test_a_move_shows_in_every_ancestor_at_once(period, cast: Cast) -> None:
+def test_a_move_shows_in_every_ancestor_at_once(period: Period, cast: Cast) -> None:
     evaluation = Evaluation.objects.select_related("unit", "decider").get(
         period=period, person=cast.member_a1
     )
@@ -61,7 +63,9 @@ def test_a_move_shows_in_every_ancestor_at_once(period, cast: Cast) -> None:
     assert stats_differences(period) == []
 
 
-def test_the_recount_catches_a_change_made_behind_the_services_back(period, cast: Cast) -> None:
+def test_the_recount_catches_a_change_made_behind_the_services_back(
+    period: Period, cast: Cast
+) -> None:
     Evaluation.objects.filter(period=period, person=cast.member_a1).update(level=Level.HTNV)
     differences = stats_differences(period)
     assert {d["key"][2] for d in differences if d["table"] == "unit"} == {PENDING, Level.HTNV}
@@ -73,7 +77,9 @@ def test_buckets() -> None:
     assert bucket_of("", "") == PENDING
 
 
-def test_setting_a_result_moves_the_subject_out_of_its_old_bucket(period, cast: Cast) -> None:
+def test_setting_a_result_moves_the_subject_out_of_its_old_bucket(
+    period: Period, cast: Cast
+) -> None:
     evaluation = Evaluation.objects.select_related("unit", "decider").get(
         period=period, person=cast.member_a1
     )

@@ -20,7 +20,7 @@ from xeploai.org.services import unit_create, unit_move, unit_update
 from xeploai.reviews.models import Evaluation, PoolStat, Stage, SubjectKind, UnitStat
 from xeploai.reviews.periods import period_open
 from xeploai.reviews.stats import result_set, stats_rebuild
-from xeploai.testing import make_person, make_unit
+from xeploai.testing import Cast, make_person, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -41,14 +41,14 @@ def _period(root, year, *, closed=False):
     return period
 
 
-def _decide(evaluation, level):
+def _decide(evaluation, level) -> None:
     result_set(evaluation, level=level, not_rated_reason="")
     evaluation.stage = Stage.DECIDED
     evaluation.save()
 
 
 @pytest.fixture
-def bloc(cast):
+def bloc(cast: Cast) -> Cast:
     """The cast with more members, a sub-committee under A with a cell, a closed 2025 period
     with every result decided and an open 2026 period where only cell B1's are."""
     sub = make_unit(UnitKind.SUB_COMMITTEE, cast.org_a, code="A9")
@@ -99,16 +99,16 @@ def _rebuilt():
     return _figures()
 
 
-def assert_exact():
+def assert_exact() -> None:
     kept = _figures()
     assert kept == _rebuilt()
 
 
-def test_the_bloc_starts_exact(bloc):
+def test_the_bloc_starts_exact(bloc: Cast) -> None:
     assert_exact()
 
 
-def test_moving_a_cell_to_another_grassroots_committee_keeps_the_figures_exact(bloc):
+def test_moving_a_cell_to_another_grassroots_committee_keeps_the_figures_exact(bloc: Cast) -> None:
     unit_move(actor=None, unit=bloc.cell_a2, new_parent=bloc.org_b)
     assert_exact()
     assert (
@@ -119,12 +119,14 @@ def test_moving_a_cell_to_another_grassroots_committee_keeps_the_figures_exact(b
     )
 
 
-def test_moving_a_sub_committee_with_its_cell_keeps_the_figures_exact(bloc):
+def test_moving_a_sub_committee_with_its_cell_keeps_the_figures_exact(bloc: Cast) -> None:
     unit_move(actor=None, unit=bloc.sub, new_parent=bloc.org_b)
     assert_exact()
 
 
-def test_moving_a_grassroots_committee_under_a_new_upper_unit_keeps_the_figures_exact(bloc):
+def test_moving_a_grassroots_committee_under_a_new_upper_unit_keeps_the_figures_exact(
+    bloc: Cast,
+) -> None:
     upper = unit_create(actor=None, parent=bloc.root, kind=UnitKind.UPPER, code="UP", name="Cụm")
     unit_move(actor=None, unit=bloc.org_a, new_parent=upper)
     assert_exact()
@@ -132,7 +134,9 @@ def test_moving_a_grassroots_committee_under_a_new_upper_unit_keeps_the_figures_
     assert_exact()
 
 
-def test_the_undecided_evaluations_of_a_moved_cell_are_decided_by_its_new_committee(bloc):
+def test_the_undecided_evaluations_of_a_moved_cell_are_decided_by_its_new_committee(
+    bloc: Cast,
+) -> None:
     unit_move(actor=None, unit=bloc.cell_a1, new_parent=bloc.org_b)
     current = Period.objects.get(year=2026)
     moved = Evaluation.objects.filter(period=current, unit=bloc.cell_a1)
@@ -152,8 +156,8 @@ def test_the_undecided_evaluations_of_a_moved_cell_are_decided_by_its_new_commit
 
 
 def test_a_move_that_would_change_who_decided_an_open_period_is_refused_and_changes_nothing(
-    bloc,
-):
+    bloc: Cast,
+) -> None:
     before = _figures()
     path = bloc.cell_b1.path
     with pytest.raises(ValidationError) as refused:
@@ -163,30 +167,30 @@ def test_a_move_that_would_change_who_decided_an_open_period_is_refused_and_chan
     assert _figures() == before
 
 
-def test_renaming_a_unit_keeps_the_figures_exact(bloc):
+def test_renaming_a_unit_keeps_the_figures_exact(bloc: Cast) -> None:
     unit_update(actor=None, unit=bloc.cell_a1, name="Chi bộ Kế hoạch")
     assert_exact()
 
 
-def test_dissolving_a_cell_keeps_the_figures_exact(bloc):
+def test_dissolving_a_cell_keeps_the_figures_exact(bloc: Cast) -> None:
     unit_update(actor=None, unit=bloc.cell_a2, dissolved=dt.date(2026, 12, 31))
     assert_exact()
 
 
-def test_a_sub_committee_becoming_a_cell_keeps_the_figures_exact(bloc):
+def test_a_sub_committee_becoming_a_cell_keeps_the_figures_exact(bloc: Cast) -> None:
     """A change of kind: the cells count and the deciders of what is not decided follow."""
     empty = make_unit(UnitKind.SUB_COMMITTEE, bloc.org_b, code="B9")
     unit_update(actor=None, unit=empty, kind=UnitKind.CELL)
     assert_exact()
 
 
-def test_creating_units_keeps_the_figures_exact(bloc):
+def test_creating_units_keeps_the_figures_exact(bloc: Cast) -> None:
     make_unit(UnitKind.CELL, bloc.org_b, code="B2")
     make_unit(UnitKind.GRASSROOTS_CELL, bloc.root, code="D")
     assert_exact()
 
 
-def _chain(parent, depth, cells, members):
+def _chain(parent, depth, cells, members: list[Evaluation]):
     """``depth`` sub-levels under ``parent`` ending in ``cells`` cells of ``members`` each."""
     for _ in range(depth):
         parent = make_unit(UnitKind.UPPER, parent)
@@ -199,7 +203,7 @@ def _chain(parent, depth, cells, members):
     return org, sub
 
 
-def _queries_of_a_move(cast, cells, members):
+def _queries_of_a_move(cast: Cast, cells, members: list[Evaluation]):
     _, sub = _chain(cast.root, 2, cells, members)
     target, _ = _chain(cast.root, 2, 1, 1)
     period_open(actor=None, period=Period.objects.get(year=2026))  # their evaluations too
@@ -208,7 +212,9 @@ def _queries_of_a_move(cast, cells, members):
     return len(queries)
 
 
-def test_a_move_costs_queries_by_depth_not_by_the_size_of_the_subtree_or_the_country(cast):
+def test_a_move_costs_queries_by_depth_not_by_the_size_of_the_subtree_or_the_country(
+    cast: Cast,
+) -> None:
     """The same depth, a subtree of 1 member then of 12 in a bigger country: the same count."""
     _period(cast.root, 2026)
     small = _queries_of_a_move(cast, 1, 1)

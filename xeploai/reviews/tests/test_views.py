@@ -12,13 +12,13 @@ from pytest_django.fixtures import Settings
 
 from xeploai.cycles.models import Deadline, Notice, Step
 from xeploai.reviews.models import Evaluation, Stage
-from xeploai.testing import Cast, make_person, make_round, make_unit
+from xeploai.testing import Cast, Round, make_person, make_round, make_unit
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def round_(cast: Cast, settings: Settings, tmp_path: Path):
+def round_(cast: Cast, settings: Settings, tmp_path: Path) -> Round:
     settings.MEDIA_ROOT = tmp_path
     return make_round(cast)
 
@@ -40,7 +40,7 @@ def form_data(evaluation, **extra):
 
 
 def test_the_member_sees_the_form_the_rule_set_prescribes(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     client.force_login(cast.member)
     page = client.get(reverse("review_detail", args=[round_.evaluation.pk])).content.decode()
@@ -48,7 +48,7 @@ def test_the_member_sees_the_form_the_rule_set_prescribes(
 
 
 def test_the_review_page_links_the_round_only_for_those_who_may_open_it(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     """The member's breadcrumb once linked their cell's round page, a 404 for them."""
     url = reverse("review_detail", args=[round_.evaluation.pk])
@@ -62,7 +62,7 @@ def test_the_review_page_links_the_round_only_for_those_who_may_open_it(
 
 
 def test_submitting_with_bad_values_names_the_fields_and_saves_nothing(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     client.force_login(cast.member)
     url = reverse("review_submit", args=[round_.evaluation.pk])
@@ -77,7 +77,9 @@ def test_submitting_with_bad_values_names_the_fields_and_saves_nothing(
     assert evaluation.stage == Stage.PENDING and evaluation.content == {}
 
 
-def test_a_submitted_review_is_read_only_in_the_browser(client: Client, cast: Cast, round_) -> None:
+def test_a_submitted_review_is_read_only_in_the_browser(
+    client: Client, cast: Cast, round_: Round
+) -> None:
     client.force_login(cast.member)
     response = client.post(
         reverse("review_submit", args=[round_.evaluation.pk]), form_data(round_.evaluation)
@@ -89,7 +91,7 @@ def test_a_submitted_review_is_read_only_in_the_browser(client: Client, cast: Ca
     assert stored["score_common"] == 27.0 and stored["self_level"] == "HTTNV"
 
 
-def test_vietnamese_text_is_stored_composed(client: Client, cast: Cast, round_) -> None:
+def test_vietnamese_text_is_stored_composed(client: Client, cast: Cast, round_: Round) -> None:
     client.force_login(cast.member)
     decomposed = "Nguye\u0302\u0303n"  # "Nguyễn" typed as base letters + combining marks
     client.post(
@@ -101,7 +103,7 @@ def test_vietnamese_text_is_stored_composed(client: Client, cast: Cast, round_) 
 
 
 def test_a_stale_form_gets_a_changed_by_someone_else_message(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     client.force_login(cast.member)
     stale = form_data(round_.evaluation)
@@ -112,7 +114,7 @@ def test_a_stale_form_gets_a_changed_by_someone_else_message(
 
 
 def test_the_board_and_round_pages_use_a_constant_number_of_queries(
-    client: Client, cast: Cast, round_, django_assert_max_num_queries: DjangoAssertNumQueries
+    client: Client, cast: Cast, round_: Round, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     client.force_login(cast.clerk)
     urls = [
@@ -139,7 +141,7 @@ def test_the_board_and_round_pages_use_a_constant_number_of_queries(
 
 
 def test_progress_counts_late_members_and_reminders_reach_them(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     cast.member.email = "lan@example.vn"
     cast.member.save()
@@ -157,7 +159,7 @@ def test_progress_counts_late_members_and_reminders_reach_them(
     assert "chưa nộp bản kiểm điểm" in client.get(reverse("my_history")).content.decode()
 
 
-def test_a_read_only_inspector_cannot_decide(client: Client, cast: Cast, round_) -> None:
+def test_a_read_only_inspector_cannot_decide(client: Client, cast: Cast, round_: Round) -> None:
     client.force_login(cast.inspector)
     response = client.post(
         reverse("decide", args=[round_.evaluation.pk]),
@@ -167,7 +169,9 @@ def test_a_read_only_inspector_cannot_decide(client: Client, cast: Cast, round_)
     assert not Evaluation.objects.get(pk=round_.evaluation.pk).level
 
 
-def test_the_task_list_gives_the_counts_the_rules_read(client: Client, cast: Cast, round_) -> None:
+def test_the_task_list_gives_the_counts_the_rules_read(
+    client: Client, cast: Cast, round_: Round
+) -> None:
     client.force_login(cast.member)
     data = form_data(
         round_.evaluation, tasks_total="", tasks_done="", tasks_exceeded="", tasks_late=""
@@ -198,7 +202,7 @@ def test_the_task_list_gives_the_counts_the_rules_read(client: Client, cast: Cas
 
 
 def test_a_task_without_its_result_is_refused_naming_the_row(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     client.force_login(cast.member)
     data = form_data(round_.evaluation, task_0="Tham mưu đề án A")
@@ -207,7 +211,7 @@ def test_a_task_without_its_result_is_refused_naming_the_row(
 
 
 def test_a_member_finds_their_results_of_past_years_in_the_menu(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     client.force_login(cast.member)
     page = client.get(reverse("review_detail", args=[round_.evaluation.pk])).content.decode()
@@ -217,7 +221,7 @@ def test_a_member_finds_their_results_of_past_years_in_the_menu(
 
 
 def test_progress_counts_the_not_rated_as_the_round_page_does(
-    client: Client, cast: Cast, round_
+    client: Client, cast: Cast, round_: Round
 ) -> None:
     """A member not rated (suspended) writes no review: the progress page once counted them as
     having done every step — a review submitted that the round page did not count, and a

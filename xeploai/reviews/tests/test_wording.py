@@ -106,7 +106,7 @@ CASES = [
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize(("case", "found"), CASES, ids=[case for case, _ in CASES])
-def test_a_problem_reads_as_the_text_substitution_wrote_it(language, case, found) -> None:
+def test_a_problem_reads_as_the_text_substitution_wrote_it(language: str, case, found) -> None:
     body = [SimpleNamespace(decider_id=DECIDER)]
     with translation.override(language):
         assert violation_message(found) == humanize(message(found), body)
@@ -121,7 +121,7 @@ def test_a_problem_reads_as_the_text_substitution_wrote_it(language, case, found
         ("KHONG_CHUC_VU", "KHONG_CHUC_VU"),
     ],
 )
-def test_a_quota_group_is_named_by_its_kind_and_members_group(label, words) -> None:
+def test_a_quota_group_is_named_by_its_kind_and_members_group(label: str, words: str) -> None:
     with translation.override("vi"):
         assert group_words(label) == words
 

@@ -101,7 +101,7 @@ def test_2019_organisations_also_fill_the_analysis_sheet() -> None:
     ],
     ids=lambda v: str(v),
 )
-def test_ruleset_for_year(year, key) -> None:
+def test_ruleset_for_year(year: int, key: str) -> None:
     assert ruleset_for_year(year).key == key
 
 

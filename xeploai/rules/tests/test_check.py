@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from xeploai.reports.records import Report
 from xeploai.rules import (
     ExcellenceGroup,
     InvalidFacts,
@@ -37,7 +38,7 @@ def members(n_xs: int, n_tt: int, n_ht: int = 0, group=NO_POST, body="DU", prefi
     ]
 
 
-def keys(report, severity=Severity.ERROR):
+def keys(report: Report, severity=Severity.ERROR):
     return sorted({v.key for v in report.violations if v.severity is severity})
 
 
@@ -393,7 +394,9 @@ def test_a_missing_transfer_comment_says_how_long_and_from_how_long() -> None:
         ),
     ],
 )
-def test_undecided_first_table(ruleset, waiting, n, names, clause) -> None:
+def test_undecided_first_table(
+    ruleset, waiting, n: int | None, names: str | None, clause: str | None
+) -> None:
     violation = undecided_first("c1", waiting, ruleset)
     if n is None:
         assert violation is None

@@ -51,7 +51,7 @@ def light(decision: Decision) -> Decision:
     return dataclasses.replace(decision, subject=Subject(**facts))
 
 
-def assert_same_as_the_whole_check(decisions, ruleset, on):
+def assert_same_as_the_whole_check(decisions, ruleset, on) -> None:
     whole = check_decisions(decisions, ruleset, on)
     for subject_id in {d.subject.id for d in decisions}:
         one = check_decision(subject_id, decisions, ruleset, on)
