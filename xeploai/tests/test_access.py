@@ -248,7 +248,7 @@ def test_every_url_has_an_access_rule() -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(RULES))
 def test_access_matrix(
-    client: Client, cast: Cast, name, settings: Settings, tmp_path: Path
+    client: Client, cast: Cast, name: str, settings: Settings, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)

@@ -4,14 +4,16 @@ files keep their own cache."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
 
-from xeploai.testing import Cast, make_round
+from xeploai.testing import Cast, Round, make_round
 
 
 def _directives(value: str) -> set[str]:
@@ -30,7 +32,12 @@ def _directives(value: str) -> set[str]:
     ],
 )
 def test_a_page_or_download_with_personal_data_is_not_stored(
-    client: Client, cast: Cast, settings: Settings, tmp_path: Path, name: str, args
+    client: Client,
+    cast: Cast,
+    settings: Settings,
+    tmp_path: Path,
+    name: str,
+    args: Callable[[Cast, Round], list[Any]],
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)

@@ -136,7 +136,7 @@ EXPORTS = {
 
 @pytest.mark.parametrize("what", sorted(EXPORTS))
 def test_the_lists_hold_hostile_text_as_text(
-    client: Client, cast: Cast, hostile: tuple[Round, Evaluation], what
+    client: Client, cast: Cast, hostile: tuple[Round, Evaluation], what: str
 ) -> None:
     url_name, expected = EXPORTS[what]
     client.force_login(cast.clerk)
@@ -189,7 +189,7 @@ def test_the_word_files_hold_hostile_text_as_runs_never_fields(
 
 
 @pytest.mark.parametrize("kind", sorted(TEMPLATE_WRITERS))
-def test_the_import_templates_hold_no_formula(kind) -> None:
+def test_the_import_templates_hold_no_formula(kind: str) -> None:
     stream = io.BytesIO()
     template_writer(kind)(stream)
     assert _xlsx_texts(stream.getvalue(), kind)

@@ -36,7 +36,7 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("value", HOSTILE)
-def test_a_value_that_leaves_the_site_is_not_a_local_path(value) -> None:
+def test_a_value_that_leaves_the_site_is_not_a_local_path(value: str) -> None:
     assert not is_local_path(value)
 
 
@@ -72,7 +72,7 @@ def _post(client: Client, cast: Cast, name: str, value: str) -> str:
 @pytest.mark.parametrize("name", ["propose", "decide", "notice_read"])
 @pytest.mark.parametrize("value", HOSTILE)
 def test_a_hostile_next_is_ignored(
-    client: Client, cast: Cast, settings: Settings, tmp_path: Path, name: str, value
+    client: Client, cast: Cast, settings: Settings, tmp_path: Path, name: str, value: str
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     location = _post(client, cast, name, value)

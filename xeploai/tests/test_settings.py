@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ from xeploai.lib import env
     ],
 )
 def test_a_malformed_value_raises_naming_the_variable(
-    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, reader
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, reader: Callable[[], object]
 ) -> None:
     monkeypatch.setenv(variable, value)
     with pytest.raises(ImproperlyConfigured, match=variable):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("kind", sorted(SHEETS))
-def test_the_template_documents_every_column(tmp_path: Path, kind) -> None:
+def test_the_template_documents_every_column(tmp_path: Path, kind: str) -> None:
     out = tmp_path / f"{kind}.xlsx"
     call_command("template", kind, "--out", str(out), stdout=StringIO())
     workbook = openpyxl.load_workbook(out)

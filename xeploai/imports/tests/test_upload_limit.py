@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.datastructures import MultiValueDict
 from pytest_django.fixtures import Settings
 
 from xeploai.imports.columns import SHEETS
@@ -23,7 +24,9 @@ def test_the_default_limit_is_the_documented_50_mb(settings: Settings) -> None:
 def _form(size: int) -> ImportForm:
     upload = SimpleUploadedFile("dv.xlsx", b"PK\x03\x04")
     upload.size = size  # the size the upload handler counted; its bytes are not read here
-    return ImportForm(data={"kind": "people", "mode": "dry_run"}, files={"file": upload})
+    return ImportForm(
+        data={"kind": "people", "mode": "dry_run"}, files=MultiValueDict({"file": [upload]})
+    )
 
 
 def test_the_upload_form_refuses_a_byte_over_50_mb_saying_50_mb() -> None:
@@ -45,5 +48,5 @@ def test_the_reader_refuses_a_larger_file_saying_50_mb(tmp_path: Path) -> None:
     ("count", "shown"),
     [(FIFTY_MB, "50"), (52_428_800, "52,43"), (1_500_000, "1,5"), (250 * 10**6, "250")],
 )
-def test_megabytes_are_decimal_and_written_the_vietnamese_way(count, shown: str) -> None:
+def test_megabytes_are_decimal_and_written_the_vietnamese_way(count: int, shown: str) -> None:
     assert vn_megabytes(count) == shown

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 def test_allocated_ids_are_fresh_and_usable(cast: Cast) -> None:
     ids = bulk.allocate_ids(Person, 3)
-    assert len(set(ids)) == 3 and min(ids) > Person.objects.order_by("-pk").first().pk
+    last = Person.objects.order_by("-pk").first()
+    assert last is not None
+    assert len(set(ids)) == 3 and min(ids) > last.pk
     rows = [
         (pk, f"Người {pk}", fold(f"Người {pk}"), dt.date(2001, 2, 3), cast.cell_a1.pk) for pk in ids
     ]

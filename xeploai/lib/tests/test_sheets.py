@@ -7,6 +7,7 @@ among cells without addresses or in rows out of order included (issue 13 §4).""
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from dataclasses import replace
 from io import BytesIO
 
@@ -162,7 +163,7 @@ def unnumbered(count: int, first: int = 1) -> str:
 )
 @pytest.mark.parametrize("block", [64, 1000, 1 << 20])
 def test_the_scan_finds_what_the_walker_finds(
-    name: str, xml, height: int, width: int, block
+    name: str, xml: bytes, height: int, width: int, block: int
 ) -> None:
     found = scanned(xml, block)
     assert found == walked(xml), name
@@ -252,7 +253,7 @@ def odd_row(draw: st.DrawFn) -> str:
     block=st.integers(8, 5000),
 )
 def test_the_scan_equals_the_walker_on_generated_sheets(
-    usual, before, odd, after, extra, block
+    usual: Callable[..., str], before: int, odd: list[str], after: int, extra: str, block: int
 ) -> None:
     """A sheet of the usual shape (or of cells without addresses) with odd rows anywhere in it,
     read in blocks of any size: the shortcuts agree with the walker."""

@@ -4,12 +4,14 @@ name set in the back office ends up in every export."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from xeploai.org.models import OrgUnit, Person
 from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +56,13 @@ def _form_data(client: Any, url: str) -> dict[str, Any]:
     ],
 )
 def test_the_admin_refuses_a_name_the_import_refuses(
-    client: Client, cast: Cast, model: str, field: str, pick, name: str, expected: str
+    client: Client,
+    cast: Cast,
+    model: str,
+    field: str,
+    pick: Callable[[Cast], OrgUnit | Person],
+    name: str,
+    expected: str,
 ) -> None:
     obj = pick(cast)
     before = getattr(obj, field)
@@ -78,7 +86,7 @@ def test_the_admin_refuses_a_name_the_import_refuses(
     ],
 )
 def test_the_admin_saves_an_ordinary_name(
-    client: Client, cast: Cast, model: str, field: str, pick
+    client: Client, cast: Cast, model: str, field: str, pick: Callable[[Cast], OrgUnit | Person]
 ) -> None:
     obj = pick(cast)
     client.force_login(cast.admin)

@@ -3,6 +3,8 @@ settings' validators refuse a weak new one, the change is audited and the sessio
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -12,13 +14,18 @@ from django.urls import reverse
 from xeploai.audit.models import AuditEvent
 from xeploai.testing import Cast
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 pytestmark = pytest.mark.django_db
 OLD = "pw-for-tests-1"
 NEW = "Chi-bo-A1-nam-2026"
 URL = reverse("password_change")
 
 
-def _change(client: Client, old: str, new: str, again: str | None = None):
+def _change(
+    client: Client, old: str, new: str, again: str | None = None
+) -> _MonkeyPatchedWSGIResponse:
     return client.post(
         URL, {"old_password": old, "new_password1": new, "new_password2": again or new}
     )

@@ -49,6 +49,7 @@ def test_names_are_normalized_and_searchable_without_accents(cast: Cast) -> None
     assert person.full_name == "Nguyễn Văn Đức"
     assert list(Person.objects.search("nguyen van duc")) == [person]
     assert list(Person.objects.search("ĐỨC")) == [person]
+    assert person.party_card_number and person.citizen_id
     assert list(Person.objects.search(person.party_card_number)) == [person]
     assert list(Person.objects.search(person.citizen_id)) == [person]
 

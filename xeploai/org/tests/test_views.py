@@ -53,6 +53,7 @@ def test_person_search_finds_by_name_card_and_citizen_id_within_scope(
 ) -> None:
     client.force_login(cast.clerk)
     url = reverse("person_search")
+    assert cast.member_a1.party_card_number and cast.member_b1.party_card_number
     assert [p.pk for p in client.get(url, {"q": "tran thi"}).context["page"]] == [cast.member_a1.pk]
     assert (
         client.get(url, {"q": cast.member_b1.party_card_number}).context["page"].paginator.count

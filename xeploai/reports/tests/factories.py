@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import TYPE_CHECKING
 
 from xeploai.cycles.models import Period, PeriodKind, Step, ruleset_key_for_year
 from xeploai.cycles.services import period_create
 from xeploai.org.models import OrgUnit, Person
 from xeploai.reviews.models import NOT_RATED_PREFIX, PENDING, Evaluation, Stage, SubjectKind
+from xeploai.testing import Cast
+
+if TYPE_CHECKING:
+    from xeploai.reports.models import ReportSnapshot
 
 _serial = itertools.count(1)
 
@@ -93,19 +98,19 @@ def evaluate(
     return Evaluation.objects.bulk_create(rows, batch_size=2000)
 
 
-def cast_period(cast: object) -> Period:
+def cast_period(cast: Cast) -> Period:
     """The cast's 2026 period (created once), for pages that need one."""
-    root = cast.root  # type: ignore[attr-defined]
+    root = cast.root
     return Period.objects.filter(scope_root=root, year=2026).first() or make_period(root, 2026)
 
 
-def cast_snapshot(cast: object) -> object:
+def cast_snapshot(cast: Cast) -> ReportSnapshot:
     from xeploai.reports.records import Options
     from xeploai.reports.services import snapshot_send
 
     return snapshot_send(
         actor=None,
-        unit=cast.cell_a1,  # type: ignore[attr-defined]
+        unit=cast.cell_a1,
         period=cast_period(cast),
         options=Options(),
         as_of=dt.date(2026, 12, 31),

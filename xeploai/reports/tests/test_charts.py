@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from xml.etree import ElementTree
 
 import pytest
@@ -31,7 +32,9 @@ def report(periods: tuple[Period, Period], cast: Cast) -> Report:
         lambda r: charts.children_comparison(r, SubjectKind.MEMBER),
     ],
 )
-def test_every_chart_is_well_formed_svg_without_style(report: Report, draw) -> None:
+def test_every_chart_is_well_formed_svg_without_style(
+    report: Report, draw: Callable[[Report], str]
+) -> None:
     svg = str(draw(report))
     root = ElementTree.fromstring(svg)  # noqa: S314 — our own output
     assert root.tag == f"{SVG}svg" and root.get("role") == "img"

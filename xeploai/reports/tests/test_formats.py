@@ -92,7 +92,7 @@ def test_pdftotext_finds_the_diacritics(report: Report, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
-def test_every_format_is_byte_identical_when_rendered_again(report: Report, name) -> None:
+def test_every_format_is_byte_identical_when_rendered_again(report: Report, name: str) -> None:
     first = render(report, name)
     again = render(from_payload(to_payload(report)), name)
     assert first == again
@@ -172,8 +172,11 @@ def test_the_docx_is_a_party_report(report: Report) -> None:
         assert expected in header, expected
     text = "\n".join(p.text for p in document.paragraphs)
     assert "BÁO CÁO" in text and "Báo cáo kết quả" not in text
-    assert not [p.style.name for p in document.paragraphs if p.style.name.startswith("Heading")]
+    styles = [p.style.name for p in document.paragraphs if p.style is not None]
+    assert len(styles) == len(document.paragraphs)
+    assert not [name for name in styles if name.startswith("Heading")]
     portrait, annex = document.sections[0], document.sections[-1]
+    assert portrait.page_width is not None and annex.page_width is not None
     assert round(portrait.page_width.cm, 1) == 21.0 and round(annex.page_width.cm, 1) == 29.7
     assert document.styles["Normal"].font.name == "Times New Roman"
     assert document.styles["Normal"].font.size.pt == 14

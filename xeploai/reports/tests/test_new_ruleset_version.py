@@ -17,7 +17,7 @@ from xeploai.reports.compute import compute_report
 from xeploai.reviews import services
 from xeploai.reviews.models import CommentSource, Evaluation, SubjectKind
 from xeploai.reviews.periods import period_open
-from xeploai.rules import Ruleset
+from xeploai.rules import RuleSet
 from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ AMENDED = rules.derive(
 
 
 @pytest.fixture
-def amended() -> Iterator[Ruleset]:
+def amended() -> Iterator[RuleSet]:
     with rules.registered(AMENDED) as ruleset:
         yield ruleset
 
@@ -61,7 +61,7 @@ def fresh(evaluation: Evaluation) -> Evaluation:
 
 
 def test_a_registered_rule_set_version_carries_a_whole_round(
-    cast: Cast, amended: Ruleset, settings: Settings, tmp_path: Path
+    cast: Cast, amended: RuleSet, settings: Settings, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     assert rules.ruleset_for_year(2027) is amended
@@ -129,8 +129,10 @@ def test_an_unknown_rule_set_key_is_refused_when_the_period_is_created(cast: Cas
     assert "ruleset" in refused.value.message_dict
 
 
-def test_a_registered_version_leaves_when_its_block_ends(amended: Ruleset) -> None:
-    assert "366-2027" in [key for key, _ in Period._meta.get_field("ruleset").choices]
+def test_a_registered_version_leaves_when_its_block_ends(amended: RuleSet) -> None:
+    choices = Period._meta.get_field("ruleset").choices
+    assert choices is not None
+    assert "366-2027" in [key for key, _ in choices]
     rules.unregister("366-2027")
     try:
         assert rules.ruleset_for_year(2027).key == "366-2025"

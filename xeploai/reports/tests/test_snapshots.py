@@ -40,6 +40,7 @@ def test_sending_stores_the_payload_its_hash_and_an_audit_event(
     assert snapshot.sha256 == sha256(to_payload(snapshot_report(snapshot)))
     assert snapshot.options == {"denominator": "rated", "quota_base": "tt_plus"}
     event = AuditEvent.objects.get(action="report_send")
+    assert event.after is not None
     assert event.actor == cast.clerk and event.after["sha256"] == snapshot.sha256
     assert not snapshot_changed(snapshot)
 

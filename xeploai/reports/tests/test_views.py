@@ -22,7 +22,7 @@ PAGES = ["report_detail", "report_compare", "report_drilldown"]
 
 @pytest.mark.parametrize("name", PAGES)
 def test_pages_show_the_report_without_inline_style_or_script(
-    client: Client, periods: tuple[Period, Period], cast: Cast, name
+    client: Client, periods: tuple[Period, Period], cast: Cast, name: str
 ) -> None:
     client.force_login(cast.upper_board)
     response = client.get(reverse(name, args=["ROOT"]))
@@ -107,6 +107,7 @@ def test_downloads_are_logged_and_scoped(
     assert client.get(reverse("report_download", args=["A", 2026, "pdf"])).status_code == 404
     assert client.get(reverse("report_download", args=["A1", 2026, "exe"])).status_code == 404
     [event] = AuditEvent.objects.filter(action="report_download")
+    assert event.after is not None
     assert event.actor == cast.secretary and event.after["format"] == "pdf"
 
 
@@ -130,7 +131,7 @@ def test_the_comparison_of_a_unit_new_this_year_shows_dashes(
 
 @pytest.mark.parametrize("name", PAGES)
 def test_the_options_form_carries_the_chosen_block_and_nothing_else(
-    client: Client, periods: tuple[Period, Period], cast: Cast, name
+    client: Client, periods: tuple[Period, Period], cast: Cast, name: str
 ) -> None:
     """The header's form once put Django's own {% block %} node (a few KB of template repr) into
     the query string of every page but the drill-down."""

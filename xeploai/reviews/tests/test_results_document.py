@@ -66,6 +66,7 @@ def test_the_announcement_is_a_party_document_ready_to_sign(cast: Cast, decided:
     ):
         assert expected in text, expected
     section = docx.Document(io.BytesIO(content)).sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
 
 

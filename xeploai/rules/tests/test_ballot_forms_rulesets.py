@@ -14,6 +14,7 @@ from xeploai.rules import (
     InvalidFacts,
     Level,
     RuleError,
+    Subject,
     SubjectKind,
     forms_for,
     get_ruleset,
@@ -41,7 +42,9 @@ BALLOTS = [
     [b[1:] for b in BALLOTS],
     ids=[b[0] for b in BALLOTS],
 )
-def test_ballot_table(votes, present, full, level, valid) -> None:
+def test_ballot_table(
+    votes: dict[Level, int], present: int, full: int, level: Level | None, valid: bool
+) -> None:
     result = tally(BallotCount(votes, present, full), get_ruleset("124-2023"))
     assert (result.level, result.valid) == (level, valid)
     assert result.explanations and result.explanations[0].clause
@@ -80,7 +83,7 @@ FORMS = [
 @pytest.mark.parametrize(
     ("key", "subject", "code"), [f[1:] for f in FORMS], ids=[f[0] for f in FORMS]
 )
-def test_forms_by_meaning(key, subject, code) -> None:
+def test_forms_by_meaning(key: str, subject: Subject, code: str) -> None:
     assert forms_for(subject, get_ruleset(key))[0].code == code
 
 

@@ -12,6 +12,8 @@ from xeploai.rules import (
     NewMemberPolicy,
     NotRatedReason,
     ResidenceExemption,
+    RuleSet,
+    Subject,
     SubjectKind,
     eligibility,
     get_ruleset,
@@ -153,7 +155,15 @@ CASES = [
     [case[1:] for case in CASES],
     ids=[case[0] for case in CASES],
 )
-def test_eligibility_table(ruleset, subject, on, reviewed, rated, reason, key) -> None:
+def test_eligibility_table(
+    ruleset: RuleSet,
+    subject: Subject,
+    on: dt.date,
+    reviewed: bool,
+    rated: bool,
+    reason: NotRatedReason | None,
+    key: str | None,
+) -> None:
     result = eligibility(subject, ruleset, on)
     assert (result.reviewed, result.rated, result.reason) == (reviewed, rated, reason)
     keys = [e.key for e in result.explanations]
@@ -206,5 +216,5 @@ COMMENTS = [
 @pytest.mark.parametrize(
     ("subject", "required"), [c[1:] for c in COMMENTS], ids=[c[0] for c in COMMENTS]
 )
-def test_required_comments(subject, required) -> None:
+def test_required_comments(subject: Subject, required: tuple[CommentKind, ...]) -> None:
     assert eligibility(subject, R366, ON_2025).required_comments == required

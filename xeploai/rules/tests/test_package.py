@@ -83,7 +83,7 @@ WITHOUT_EXAMPLES = frozenset(
         if ".tests" not in m.name
     ),
 )
-def test_doctests(module) -> None:
+def test_doctests(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
     if module in WITHOUT_EXAMPLES:
