@@ -43,7 +43,12 @@ def xlsx(tmp_path: Path) -> Writer:
     """``xlsx(kind, rows, header=None, name=...)``: a workbook in the template's shape."""
     counter = iter(range(1000))
 
-    def write(kind: str, rows: Sequence[Sequence[Any] | dict[str, Any]], header=None, name=None):
+    def write(
+        kind: str,
+        rows: Sequence[Sequence[Any] | dict[str, Any]],
+        header: Sequence[str] | None = None,
+        name: str | None = None,
+    ) -> Path:
         header = header or headers(kind)
         table = []
         for row in rows:

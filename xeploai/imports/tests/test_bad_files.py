@@ -2,8 +2,10 @@
 
 import datetime as dt
 import unicodedata
+from collections.abc import Sequence
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -21,18 +23,20 @@ FILES = Path(__file__).parent / "files"
 GOOD = ["Phạm Văn Hùng", "15/08/1985", "Nam", "084185000123", "", "19/05/2010", "", "A1"]
 
 
-def people(tmp_path: Path, *rows, header=None, name="dv.xlsx"):
+def people(
+    tmp_path: Path, *rows: Sequence[Any], header: Sequence[str] | None = None, name: str = "dv.xlsx"
+) -> Path:
     return write_xlsx(tmp_path / name, "DangVien", header or headers("people")[:8], rows)
 
 
-def command(*args):
+def command(*args: object) -> tuple[CommandError, str]:
     out = StringIO()
     with pytest.raises(CommandError) as error:
         call_command("import", *map(str, args), stdout=out)
     return error.value, out.getvalue()
 
 
-def assert_refused(path, code, expected, kind="people") -> None:
+def assert_refused(path: Path, code: int, expected: str, kind: str = "people") -> None:
     before = fingerprint()
     error, out = command(kind, path)
     assert error.returncode == code
@@ -62,9 +66,9 @@ def assert_refused(path, code, expected, kind="people") -> None:
     ],
 )
 def test_a_bad_cell_is_named_with_sheet_row_column_and_what_was_expected(
-    cast: Cast, tmp_path: Path, column: int, value, expected: str
+    cast: Cast, tmp_path: Path, column: int, value: str | dt.date, expected: str
 ) -> None:
-    row = list(GOOD)
+    row: list[object] = list(GOOD)
     row[column] = value
     assert_refused(people(tmp_path, row), EXIT_INVALID, expected)
 

@@ -20,6 +20,7 @@ import re
 import sys
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
@@ -307,7 +308,9 @@ def csv_text(value: Any) -> str:
     return str(value)
 
 
-def write(path: Path, kind: str, spec: dict[str, Any], transform=lambda v: v) -> Path:
+def write(
+    path: Path, kind: str, spec: dict[str, Any], transform: Callable[[Any], Any] = lambda v: v
+) -> Path:
     table = [
         None if row is None else [transform(row.get(c, "")) for c in spec["columns"]]
         for row in spec["rows"]
@@ -452,7 +455,7 @@ def assert_stored(kind: str, cast: Any, rows: list[dict[str, Any]], fmt: str) ->
     assert Person.objects.values("citizen_id").distinct().count() == Person.objects.count()
 
 
-def in_savepoint(test):
+def in_savepoint(test: Callable[..., None]) -> Callable[..., None]:
     """Run one example in a savepoint rolled back at its end: examples do not see each other."""
 
     def wrapper(*args: Any, **kwargs: Any) -> None:
@@ -466,7 +469,7 @@ def in_savepoint(test):
 @FAST
 @given(data=st.data())
 def test_a_units_file_is_imported_or_refused_clearly(
-    cast: Cast, tmp_path_factory: pytest.TempPathFactory, data
+    cast: Cast, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
     spec = data.draw(files("units", cast))
     in_savepoint(check_kind)("units", cast, spec, tmp_path_factory.mktemp("units"))
@@ -475,7 +478,7 @@ def test_a_units_file_is_imported_or_refused_clearly(
 @FAST
 @given(data=st.data())
 def test_a_people_file_is_imported_or_refused_clearly(
-    cast: Cast, tmp_path_factory: pytest.TempPathFactory, data
+    cast: Cast, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
     spec = data.draw(files("people", cast))
     in_savepoint(check_kind)("people", cast, spec, tmp_path_factory.mktemp("people"))
@@ -509,7 +512,7 @@ def test_a_control_character_name_in_a_workbook_is_stored_as_the_workbook_holds_
 @FAST
 @given(data=st.data())
 def test_a_results_file_is_imported_or_refused_clearly(
-    cast: Cast, tmp_path_factory: pytest.TempPathFactory, data
+    cast: Cast, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
     spec = data.draw(files("results", cast))
     in_savepoint(check_kind)("results", cast, spec, tmp_path_factory.mktemp("results"))
@@ -530,7 +533,7 @@ FORMULA_TEXT = st.builds(
 @settings(max_examples=30, deadline=None)
 @given(texts=st.lists(FORMULA_TEXT, min_size=1, max_size=4))
 def test_user_text_is_written_as_text_never_as_a_formula(
-    tmp_path_factory: pytest.TempPathFactory, texts
+    tmp_path_factory: pytest.TempPathFactory, texts: list[str]
 ) -> None:
     path = tmp_path_factory.mktemp("export") / "export.xlsx"
     workbook = openpyxl.Workbook()
@@ -549,7 +552,7 @@ def test_user_text_is_written_as_text_never_as_a_formula(
 
 
 @pytest.mark.parametrize("kind", sorted(TEMPLATE_WRITERS))
-def test_the_templates_hold_no_formula_cell(tmp_path: Path, kind) -> None:
+def test_the_templates_hold_no_formula_cell(tmp_path: Path, kind: str) -> None:
     path = tmp_path / f"{kind}.xlsx"
     with path.open("wb") as stream:
         template_writer(kind)(stream)
@@ -591,9 +594,9 @@ PERSON = ["Nguyễn Văn An", "084185000123", "19/05/2010", "A1"]
     ],
 )
 def test_each_malformed_cell_gets_its_own_clear_error(
-    cast: Cast, tmp_path: Path, column: int, value, fmt: str, expected: str
+    cast: Cast, tmp_path: Path, column: int, value: object, fmt: str, expected: str
 ) -> None:
-    row = list(PERSON)
+    row: list[object] = list(PERSON)
     row[column] = value
     spec = {
         "format": fmt,
@@ -652,7 +655,9 @@ def test_full_width_digits_and_a_decomposed_name_are_the_same_member(
     block=st.integers(1, 40),
     stop=st.integers(0, 40),
 )
-def test_rows_are_counted_across_stream_blocks(rows, text, block, stop) -> None:
+def test_rows_are_counted_across_stream_blocks(
+    rows: list[str], text: str, block: int, stop: int
+) -> None:
     """``count_rows`` reads the sheet in blocks; a tag cut by a block boundary counts once."""
     xml = "<sheetData>" + "".join(rows) + f"<c><is><t>{escape(text)}</t></is></c></sheetData>"
     buffer = BytesIO()

@@ -6,16 +6,18 @@ exist, or a neutral one — on a dry run as on a real one, and nothing is writte
 """
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from xeploai.cycles.models import Period, PeriodStatus, ruleset_key_for_year
 from xeploai.cycles.services import period_create
-from xeploai.imports.services import import_file
+from xeploai.imports.services import Outcome, import_file
 from xeploai.imports.tests.conftest import TODAY, Writer, fingerprint
 from xeploai.imports.tests.test_people_import import person
 from xeploai.imports.tests.test_results_import import result
-from xeploai.org.models import Level
+from xeploai.org.models import Level, OrgUnit
 from xeploai.org.services import person_transfer
 from xeploai.reviews.models import Evaluation, SubjectKind
 from xeploai.testing import Cast
@@ -25,16 +27,16 @@ UNKNOWN_CCCD = "099999999999"
 UNKNOWN_CARD = "99999999"
 
 
-def run(kind, path, **options):
+def run(kind: str, path: Path, **options: Any) -> Outcome:
     options.setdefault("today", TODAY)
     return import_file(kind=kind, path=path, **options)
 
 
-def messages(outcome):
+def messages(outcome: Outcome) -> list[str]:
     return [str(p) for p in outcome.problems]
 
 
-def closed_2024(root):
+def closed_2024(root: OrgUnit) -> Period:
     return period_create(
         actor=None,
         name="Kiểm điểm, xếp loại năm 2024",
@@ -62,6 +64,7 @@ def test_a_results_row_naming_a_member_outside_the_scope_is_answered_as_an_unkno
         if number == "citizen_id"
         else (b1.party_card_number, UNKNOWN_CARD)
     )
+    assert known is not None
     column = "cccd" if number == "citizen_id" else "card"
     name = b1.full_name if with_name else ""
     before = fingerprint()
@@ -133,10 +136,9 @@ def test_a_people_row_with_a_number_held_outside_the_scope_gets_a_neutral_answer
     cast: Cast, xlsx: Writer, dry_run: bool, numbers: dict[str, str]
 ) -> None:
     members = {"A1": cast.member_a1, "B1": cast.member_b1}
-    cccd = numbers["cccd"]
-    card = numbers.get("card", "")
-    cccd = members[cccd].citizen_id if cccd in members else cccd
-    card = members[card].party_card_number if card in members else card
+    given_cccd, given_card = numbers["cccd"], numbers.get("card", "")
+    cccd = members[given_cccd].citizen_id if given_cccd in members else given_cccd
+    card = members[given_card].party_card_number if given_card in members else given_card
     before = fingerprint()
     path = xlsx("people", [person("Lê Văn Bình", cccd, cell="A1", **{"Số thẻ đảng viên": card})])
     outcome = run("people", path, actor=cast.clerk, scope=cast.org_a, dry_run=dry_run)

@@ -2,21 +2,26 @@
 ``write``; on PostgreSQL in a background thread, ``bulk.pipeline``). All or nothing still holds
 when a later block goes wrong, and no member is left pointing at a cell that is gone."""
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from django.db import IntegrityError, connection
 
+from xeploai.audit.actor import Actor
 from xeploai.audit.models import AuditEvent
 from xeploai.imports import people
-from xeploai.imports.services import import_file
+from xeploai.imports.services import Outcome, import_file
 from xeploai.imports.tests.conftest import TODAY, Writer, fingerprint
 from xeploai.imports.tests.test_people_import import person
+from xeploai.lib import bulk
 from xeploai.org.models import Membership, OrgUnit, Person, PersonStatus, UnitKind
 from xeploai.testing import Cast, make_unit
 
 pytestmark = pytest.mark.django_db
 
 
-def run(path, **options):
+def run(path: Path, **options: Any) -> Outcome:
     options.setdefault("today", TODAY)
     return import_file(actor=None, kind="people", path=path, **options)
 
@@ -36,7 +41,7 @@ def written(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     sizes: list[int] = []
     write = people._write_new
 
-    def counted(people_rows, memberships, cells) -> None:
+    def counted(people_rows: bulk.Encoded, memberships: bulk.Encoded, cells: list[int]) -> None:
         sizes.append(people_rows.count)
         write(people_rows, memberships, cells)
 
@@ -119,7 +124,7 @@ def test_members_of_a_cell_deleted_after_it_was_checked_are_refused(
     make_unit(UnitKind.CELL, cast.org_a, code="A9", name="Chi bộ A9")
     look_up = people._look_up
 
-    def look_up_then_delete(*keys):
+    def look_up_then_delete(*keys: Any) -> people.Found:
         found = look_up(*keys)
         OrgUnit.objects.filter(code="A9").delete()
         return found
@@ -142,7 +147,7 @@ def test_a_member_created_meanwhile_with_the_same_citizen_id_fails_the_import_wh
     look_up = people._look_up
     calls = []
 
-    def look_up_then_add(*keys):
+    def look_up_then_add(*keys: Any) -> people.Found:
         found = look_up(*keys)
         calls.append(1)
         if len(calls) == 3:  # the third block's citizen IDs were just found on nobody
@@ -178,7 +183,7 @@ def test_a_member_changed_by_someone_else_meanwhile_is_not_written_over(
     ]
     look_up = people._look_up
 
-    def look_up_then_change(*keys):
+    def look_up_then_change(*keys: Any) -> people.Found:
         found = look_up(*keys)
         if change == "status":
             person_update(
@@ -233,7 +238,7 @@ def test_the_members_to_update_stay_locked_until_the_import_commits(
         finally:
             connection.close()
 
-    def apply_after_an_edit_elsewhere(plan, actor) -> None:
+    def apply_after_an_edit_elsewhere(plan: people.PeoplePlan, actor: Actor) -> None:
         other = threading.Thread(target=edit_elsewhere)
         other.start()
         other.join(timeout=30)

@@ -1,9 +1,11 @@
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from xeploai.audit.models import AuditEvent
-from xeploai.imports.services import import_file
+from xeploai.imports.services import Outcome, import_file
 from xeploai.imports.tests.conftest import TODAY, Writer, fingerprint
 from xeploai.org.models import Membership, MembershipKind, Person, PersonStatus
 from xeploai.testing import Cast
@@ -11,7 +13,9 @@ from xeploai.testing import Cast
 pytestmark = pytest.mark.django_db
 
 
-def person(name="Phạm Văn Hùng", cccd="084185000123", cell="A1", **extra):
+def person(
+    name: str = "Phạm Văn Hùng", cccd: str | None = "084185000123", cell: str = "A1", **extra: Any
+) -> dict[str, Any]:
     row = {
         "Họ và tên": name,
         "Ngày sinh": "15/08/1985",
@@ -26,7 +30,7 @@ def person(name="Phạm Văn Hùng", cccd="084185000123", cell="A1", **extra):
     return row
 
 
-def run(path, **options):
+def run(path: Path, **options: Any) -> Outcome:
     options.setdefault("today", TODAY)
     return import_file(actor=None, kind="people", path=path, **options)
 
@@ -49,6 +53,7 @@ def test_a_good_file_creates_people_with_their_opening_membership(cast: Cast, xl
         None,
     )
     event = AuditEvent.objects.get(action="import_people")
+    assert event.after is not None
     assert event.after["created"] == 2
     assert len(event.after["sha256"]) == 64
 

@@ -1,11 +1,12 @@
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.cycles.services import period_create
-from xeploai.imports.services import import_file
+from xeploai.imports.services import Outcome, import_file
 from xeploai.imports.tests.conftest import TODAY, Writer, fingerprint, headers, write_xlsx
 from xeploai.lib.numbers import percent
 from xeploai.org.models import Level
@@ -16,7 +17,16 @@ from xeploai.testing import Cast
 pytestmark = pytest.mark.django_db
 
 
-def result(year, subject, unit, level="", reason="", cccd="", card="", name=""):
+def result(
+    year: int | str,
+    subject: str,
+    unit: str,
+    level: str = "",
+    reason: str = "",
+    cccd: str | None = "",
+    card: str | None = "",
+    name: str | None = "",
+) -> dict[str, int | str | None]:
     return {
         "Năm": year,
         "Đối tượng": subject,
@@ -29,12 +39,12 @@ def result(year, subject, unit, level="", reason="", cccd="", card="", name=""):
     }
 
 
-def run(path, **options):
+def run(path: Path, **options: Any) -> Outcome:
     options.setdefault("today", TODAY)
     return import_file(actor=None, kind="results", path=path, **options)
 
 
-def messages(outcome):
+def messages(outcome: Outcome) -> list[str]:
     return [str(p) for p in outcome.problems]
 
 
@@ -137,7 +147,9 @@ def test_an_open_period_refuses_history(cast: Cast, xlsx: Writer) -> None:
         ),
     ],
 )
-def test_a_wrong_result_row_is_reported(cast: Cast, xlsx: Writer, row, expected: str) -> None:
+def test_a_wrong_result_row_is_reported(
+    cast: Cast, xlsx: Writer, row: dict[str, int | str | None], expected: str
+) -> None:
     if row["Số CCCD"] == "CAST_A1":
         row["Số CCCD"] = cast.member_a1.citizen_id
     before = fingerprint()

@@ -1,8 +1,10 @@
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from xeploai.imports.services import import_file
+from xeploai.imports.services import Outcome, import_file
 from xeploai.imports.tests.conftest import TODAY, Writer, fingerprint
 from xeploai.org.models import OrgUnit, UnitKind
 from xeploai.testing import Cast
@@ -10,7 +12,7 @@ from xeploai.testing import Cast
 pytestmark = pytest.mark.django_db
 
 
-def unit(code, name, kind, parent="", **extra):
+def unit(code: str, name: str, kind: str, parent: str = "", **extra: str) -> dict[str, str]:
     row = {
         "Mã tổ chức": code,
         "Tên tổ chức": name,
@@ -21,12 +23,12 @@ def unit(code, name, kind, parent="", **extra):
     return row
 
 
-def run(path, **options):
+def run(path: Path, **options: Any) -> Outcome:
     options.setdefault("today", TODAY)
     return import_file(actor=None, kind="units", path=path, **options)
 
 
-def messages(outcome):
+def messages(outcome: Outcome) -> list[str]:
     return [str(p) for p in outcome.problems]
 
 
@@ -109,7 +111,7 @@ def test_moves_are_applied_shallowest_first(cast: Cast, xlsx: Writer) -> None:
     ],
 )
 def test_a_wrong_row_is_reported_and_nothing_is_written(
-    cast: Cast, xlsx: Writer, rows, expected: str
+    cast: Cast, xlsx: Writer, rows: list[dict[str, str]], expected: str
 ) -> None:
     before = fingerprint()
     outcome = run(xlsx("units", rows))
