@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,8 @@ from xeploai.rules import (
     InvalidFacts,
     Level,
     Related,
+    RuleSet,
+    Subject,
     SubjectKind,
     ceiling,
     get_ruleset,
@@ -36,11 +39,15 @@ def grades(pham: Grade, nhiem: Grade, khac: Grade = TOT) -> dict[str, Grade]:
     return {"PHAM_CHAT": pham, "NHIEM_VU": nhiem, "KHAC_PHUC": khac}
 
 
-def disc(form=DisciplineForm.KHIEN_TRACH, on=dt.date(2024, 5, 1), **more):
+def disc(
+    form: DisciplineForm = DisciplineForm.KHIEN_TRACH,
+    on: dt.date = dt.date(2024, 5, 1),
+    **more: Any,
+) -> Discipline:
     return Discipline(form, on, **more)
 
 
-def d366(form=DisciplineForm.KHIEN_TRACH, **more):
+def d366(form: DisciplineForm = DisciplineForm.KHIEN_TRACH, **more: Any) -> Discipline:
     return Discipline(form, dt.date(2025, 5, 1), **more)
 
 
@@ -54,7 +61,7 @@ GOOD_366 = {
 }
 
 
-def m366(**facts):
+def m366(**facts: Any) -> Subject:
     return member(**{**GOOD_366, **facts})
 
 
@@ -667,7 +674,14 @@ CASES = [
     [case[1:] for case in CASES],
     ids=[case[0] for case in CASES],
 )
-def test_ceiling_table(ruleset, subject, on, level, status, key) -> None:
+def test_ceiling_table(
+    ruleset: RuleSet,
+    subject: Subject,
+    on: dt.date,
+    level: Level | None,
+    status: CeilingStatus,
+    key: str | None,
+) -> None:
     result = ceiling(subject, ruleset, on)
     assert result.level is level
     assert result.status is status
@@ -737,7 +751,9 @@ CAPS = [
     [c[1:] for c in CAPS],
     ids=[c[0] for c in CAPS],
 )
-def test_caps_between_subjects(ruleset, subject, related, level, key) -> None:
+def test_caps_between_subjects(
+    ruleset: RuleSet, subject: Subject, related: Related, level: Level | None, key: str | None
+) -> None:
     on = ON_2025 if ruleset is R366 else ON_2024
     result = ceiling(subject, ruleset, on, related=related)
     assert result.level is level
@@ -761,7 +777,7 @@ def test_civil_service_basis_is_a_soft_limit_under_124() -> None:
     ],
     ids=["missing-criteria", "one-summary-grade", "common-over-30", "one-score-only"],
 )
-def test_inconsistent_facts_raise_invalid_facts(facts) -> None:
+def test_inconsistent_facts_raise_invalid_facts(facts: dict[str, Any]) -> None:
     ruleset = R366 if any(k.startswith("score") for k in facts) else R124
     with pytest.raises(InvalidFacts):
         ceiling(member(**facts), ruleset, ON_2025)

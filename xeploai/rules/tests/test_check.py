@@ -7,13 +7,15 @@ import datetime as dt
 
 import pytest
 
-from xeploai.reports.records import Report
 from xeploai.rules import (
+    CheckReport,
+    Decision,
     ExcellenceGroup,
     InvalidFacts,
     Level,
     QuotaBase,
     Rounding,
+    RuleSet,
     Severity,
     SubjectKind,
     ceiling,
@@ -30,7 +32,14 @@ R132 = get_ruleset("132-2018")
 NO_POST = ExcellenceGroup.KHONG_CHUC_VU
 
 
-def members(n_xs: int, n_tt: int, n_ht: int = 0, group=NO_POST, body="DU", prefix="m"):
+def members(
+    n_xs: int,
+    n_tt: int,
+    n_ht: int = 0,
+    group: ExcellenceGroup = NO_POST,
+    body: str = "DU",
+    prefix: str = "m",
+) -> list[Decision]:
     levels = [Level.HTXSNV] * n_xs + [Level.HTTNV] * n_tt + [Level.HTNV] * n_ht
     return [
         decide(member(f"{prefix}{i}", excellence_group=group), level, body)
@@ -38,7 +47,7 @@ def members(n_xs: int, n_tt: int, n_ht: int = 0, group=NO_POST, body="DU", prefi
     ]
 
 
-def keys(report: Report, severity=Severity.ERROR):
+def keys(report: CheckReport, severity: Severity = Severity.ERROR) -> list[str]:
     return sorted({v.key for v in report.violations if v.severity is severity})
 
 
@@ -61,7 +70,9 @@ QUOTA = [
     [q[1:] for q in QUOTA],
     ids=[q[0] for q in QUOTA],
 )
-def test_quota_table(ruleset, n_xs, n_tt, n_ht, ok, allowed) -> None:
+def test_quota_table(
+    ruleset: RuleSet, n_xs: int, n_tt: int, n_ht: int, ok: bool, allowed: int
+) -> None:
     on = {R124: ON_2024, R366: ON_2025, R132: dt.date(2020, 12, 1)}[ruleset]
     report = check_decisions(members(n_xs, n_tt, n_ht), ruleset, on)
     (summary,) = report.quotas
@@ -286,7 +297,7 @@ CHECKS = [
 @pytest.mark.parametrize(
     ("ruleset", "decisions", "on", "key"), [c[1:] for c in CHECKS], ids=[c[0] for c in CHECKS]
 )
-def test_check_table(ruleset, decisions, on, key) -> None:
+def test_check_table(ruleset: RuleSet, decisions: list[Decision], on: dt.date, key: str) -> None:
     report = check_decisions(decisions, ruleset, on)
     assert key in keys(report)
     for violation in report.violations:
@@ -395,12 +406,13 @@ def test_a_missing_transfer_comment_says_how_long_and_from_how_long() -> None:
     ],
 )
 def test_undecided_first_table(
-    ruleset, waiting, n: int | None, names: str | None, clause: str | None
+    ruleset: RuleSet, waiting: list[str], n: int | None, names: str | None, clause: str | None
 ) -> None:
     violation = undecided_first("c1", waiting, ruleset)
     if n is None:
         assert violation is None
         return
+    assert violation is not None and names is not None
     assert (violation.key, violation.clause, violation.subject) == (
         "order.undecided_first",
         clause,

@@ -19,8 +19,10 @@ from xeploai.rules import (
     MemberGrouping,
     MemberStatus,
     QuotaBase,
+    RuleSet,
     Subject,
     SubjectKind,
+    Violation,
     check_decision,
     check_decisions,
     quota_summaries,
@@ -32,7 +34,9 @@ from .conftest import ON_2025, decide, member, org
 from .test_check import CHECKS, R124, R366, members
 
 
-def about(report: CheckReport, decisions: list[Decision], subject_id: str, ruleset):
+def about(
+    report: CheckReport, decisions: list[Decision], subject_id: str, ruleset: RuleSet
+) -> tuple[Violation, ...]:
     """The part of the whole set's report that concerns ``subject_id``."""
     ids = [d.subject.id for d in decisions]
     target = next(d for d in decisions if d.subject.id == subject_id)
@@ -51,7 +55,9 @@ def light(decision: Decision) -> Decision:
     return dataclasses.replace(decision, subject=Subject(**facts))
 
 
-def assert_same_as_the_whole_check(decisions, ruleset, on) -> None:
+def assert_same_as_the_whole_check(
+    decisions: list[Decision], ruleset: RuleSet, on: dt.date
+) -> None:
     whole = check_decisions(decisions, ruleset, on)
     for subject_id in {d.subject.id for d in decisions}:
         one = check_decision(subject_id, decisions, ruleset, on)
@@ -68,7 +74,9 @@ def assert_same_as_the_whole_check(decisions, ruleset, on) -> None:
     [(c[1], c[2], c[3]) for c in CHECKS],
     ids=[c[0] for c in CHECKS],
 )
-def test_each_subject_gets_what_the_whole_check_says_of_it(ruleset, decisions, on) -> None:
+def test_each_subject_gets_what_the_whole_check_says_of_it(
+    ruleset: RuleSet, decisions: list[Decision], on: dt.date
+) -> None:
     assert_same_as_the_whole_check(decisions, ruleset, on)
 
 
@@ -167,7 +175,9 @@ RULESETS = st.sampled_from(
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(pools(), RULESETS)
-def test_each_subject_of_any_set_gets_what_the_whole_check_says_of_it(decisions, ruleset) -> None:
+def test_each_subject_of_any_set_gets_what_the_whole_check_says_of_it(
+    decisions: list[Decision], ruleset: RuleSet
+) -> None:
     assert_same_as_the_whole_check(decisions, ruleset, ON_2025)
 
 

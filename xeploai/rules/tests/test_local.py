@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ R124 = get_ruleset("124-2023")
 R366 = get_ruleset("366-2025")
 
 
-def local(base="124-2023", **changes):
+def local(base: str = "124-2023", **changes: Any) -> LocalRuleSet:
     return LocalRuleSet("L-2024", "Đảng ủy Khối", base, **changes)
 
 
@@ -55,7 +56,7 @@ LOOSE = [
 @pytest.mark.parametrize(
     ("changes", "setting"), [c[1:] for c in LOOSE if c[2]], ids=[c[0] for c in LOOSE if c[2]]
 )
-def test_loosening_is_refused_and_named(changes, setting) -> None:
+def test_loosening_is_refused_and_named(changes: dict[str, Any], setting: str) -> None:
     with pytest.raises(LoosensCentralRule) as raised:
         layer(R124, local(**changes))
     assert [item.setting for item in raised.value.loosenings] == [setting]
@@ -85,7 +86,7 @@ TIGHT = [
 
 
 @pytest.mark.parametrize("changes", [t[1] for t in TIGHT], ids=[t[0] for t in TIGHT])
-def test_tightening_is_accepted(changes) -> None:
+def test_tightening_is_accepted(changes: dict[str, Any]) -> None:
     ruleset = layer(R124, local(**changes))
     assert ruleset.base_key == "124-2023" and ruleset.key == "L-2024"
 

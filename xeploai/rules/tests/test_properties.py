@@ -4,8 +4,10 @@ order; a local rule set can only tighten."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from fractions import Fraction
 from math import ceil, floor
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,6 +29,7 @@ from xeploai.rules import (
     get_ruleset,
     layer,
 )
+from xeploai.rules.rulesets.base import Settings as RuleSettings
 
 ON = dt.date(2025, 12, 15)
 R366 = get_ruleset("366-2025")
@@ -76,7 +79,7 @@ SETTINGS = st.fixed_dictionaries(
 )
 
 
-def independent_allowed(n_xs: int, n_tt: int, rated: int, s) -> int:
+def independent_allowed(n_xs: int, n_tt: int, rated: int, s: RuleSettings) -> int:
     base = n_xs + n_tt if s.quota_base is QuotaBase.TTNV_OR_ABOVE else n_tt
     exact = Fraction(s.quota_ratio_pct, 100) * base
     allowed = {
@@ -91,7 +94,9 @@ def independent_allowed(n_xs: int, n_tt: int, rated: int, s) -> int:
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(decision_sets(), SETTINGS)
-def test_a_set_that_passes_never_exceeds_its_quota(decisions, chosen) -> None:
+def test_a_set_that_passes_never_exceeds_its_quota(
+    decisions: list[Decision], chosen: dict[str, Any]
+) -> None:
     ruleset = R366.with_settings(**chosen)
     report = check_decisions(decisions, ruleset, ON)
     if any(v.key == "quota.exceeded" for v in report.violations):
@@ -100,11 +105,10 @@ def test_a_set_that_passes_never_exceeds_its_quota(decisions, chosen) -> None:
     for d in decisions:
         if d.level is None or d.subject.kind is not SubjectKind.DANG_VIEN:
             continue
-        group = (
-            d.subject.excellence_group.value
-            if chosen["member_grouping"] is MemberGrouping.THREE_GROUPS
-            else "TAT_CA"
-        )
+        group = "TAT_CA"
+        if chosen["member_grouping"] is MemberGrouping.THREE_GROUPS:
+            assert d.subject.excellence_group is not None
+            group = d.subject.excellence_group.value
         groups.setdefault((d.deciding_body, "DANG_VIEN", group), []).append(d.level)
     for levels in groups.values():
         n_xs = levels.count(Level.HTXSNV)
@@ -114,7 +118,9 @@ def test_a_set_that_passes_never_exceeds_its_quota(decisions, chosen) -> None:
 
 @settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(decision_sets(), st.randoms(use_true_random=False))
-def test_results_do_not_depend_on_input_order(decisions, rng) -> None:
+def test_results_do_not_depend_on_input_order(
+    decisions: list[Decision], rng: random.Random
+) -> None:
     shuffled = list(decisions)
     rng.shuffle(shuffled)
     for ruleset in (R366, R124):
@@ -143,7 +149,7 @@ LOCAL = st.builds(
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(LOCAL, decision_sets())
-def test_a_local_rule_set_can_only_tighten(local, decisions) -> None:
+def test_a_local_rule_set_can_only_tighten(local: LocalRuleSet, decisions: list[Decision]) -> None:
     try:
         ruleset = layer(R366, local)
     except LoosensCentralRule as refused:
