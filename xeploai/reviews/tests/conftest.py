@@ -3,6 +3,7 @@
 import datetime as dt
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -27,7 +28,7 @@ def uneven_period(settings: Settings, tmp_path: Path) -> Period:
     now = timezone.now()
     for evaluation in Evaluation.objects.filter(period=period).order_by("pk"):
         roll = draw.random()
-        changes: dict = {"reviewed": roll > 0.05}
+        changes: dict[str, Any] = {"reviewed": roll > 0.05}
         if evaluation.kind != SubjectKind.MEMBER:
             changes["decided_at"] = now - dt.timedelta(days=21)
         if roll < 0.45 and not evaluation.not_rated_reason:

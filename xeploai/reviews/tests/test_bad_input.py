@@ -55,7 +55,7 @@ FAST = settings(
 @FAST
 @given(code=st.sampled_from(sorted(FORMS)), text=NASTY_TEXT, number=NUMBERS, level=LEVEL)
 def test_the_self_review_form_never_crashes_and_names_what_is_wrong(
-    code, text, number, level
+    code: str, text: str, number: str, level: str
 ) -> None:
     definition = FORMS[code]
     data = {
@@ -82,7 +82,9 @@ def test_the_self_review_form_never_crashes_and_names_what_is_wrong(
 
 @FAST
 @given(level=LEVEL, reason=st.sampled_from(["", "MOI_KET_NAP_DUOI_6T", "NOPE"]), text=NASTY_TEXT)
-def test_the_proposal_form_accepts_one_level_or_one_reason(level, reason, text) -> None:
+def test_the_proposal_form_accepts_one_level_or_one_reason(
+    level: str, reason: str, text: str
+) -> None:
     form = ProposeForm({"version": "3", "level": level, "not_rated_reason": reason, "reason": text})
     if form.is_valid():
         assert bool(form.cleaned_data["level"]) != bool(form.cleaned_data["not_rated_reason"])
@@ -103,7 +105,7 @@ def test_posting_garbage_to_the_review_leaves_the_database_unchanged(
 
     @FAST
     @given(text=NASTY_TEXT, number=NUMBERS, level=LEVEL)
-    def post(text, number, level) -> None:
+    def post(text: str, number: str, level: str) -> None:
         response = client.post(
             url,
             {
@@ -143,7 +145,7 @@ def test_garbage_in_the_paper_tally_is_refused_and_nothing_is_saved(
 
     @FAST
     @given(values=st.lists(NUMBERS, min_size=7, max_size=7))
-    def post(values) -> None:
+    def post(values: list[str]) -> None:
         fields = ("HTXSNV", "HTTNV", "HTNV", "KHTNV", "issued", "returned", "valid")
         data = {f"{e.pk}-{f}": v for e in members for f, v in zip(fields, values, strict=True)}
         response = client.post(url, data)

@@ -67,7 +67,7 @@ def test_each_subject_gets_its_level_a_ledger_row_and_an_audit_event(
 def test_the_statements_do_not_grow_with_the_subjects(
     cast: Cast, evaluations: list[Evaluation]
 ) -> None:
-    def statements(chosen):
+    def statements(chosen: list[Evaluation]) -> int:
         with CaptureQueriesContext(connection) as captured:
             services.ballot_results_record(
                 actor=cast.secretary, results={e.pk: ("HTTNV", "x") for e in chosen}

@@ -3,8 +3,11 @@ page, and the rows' selects and level badges are the markup the template loops w
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django import forms
+from django.db.models import QuerySet
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
@@ -18,13 +21,21 @@ from xeploai.reviews import checks, selectors
 from xeploai.reviews.facts import Facts, ruleset_of, subject_id
 from xeploai.reviews.forms import DecideForm
 from xeploai.reviews.models import Evaluation, Stage
+from xeploai.reviews.selectors import Row
 from xeploai.reviews.templatetags.board import level_badge, level_options, reason_options
 from xeploai.reviews.tests.old_wording import humanize
 from xeploai.reviews.wording import message
 from xeploai.testing import Cast, make_round
 
-LEVELS = DecideForm.base_fields["level"].choices
-REASONS = DecideForm.base_fields["not_rated_reason"].choices
+
+def _choices(name: str) -> Any:
+    field = DecideForm.base_fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field.choices
+
+
+LEVELS = _choices("level")
+REASONS = _choices("not_rated_reason")
 
 
 def loop_markup(cell_level: str, not_rated_reason: str) -> str:
@@ -74,7 +85,9 @@ def test_the_board_reads_the_rule_facts_once(
     loads = []
     real_load = Facts.load
 
-    def counting_load(period: Period, evaluations: list[Evaluation], among=None):
+    def counting_load(
+        period: Period, evaluations: list[Evaluation], among: QuerySet[Evaluation] | None = None
+    ) -> Facts:
         loads.append(len(evaluations))
         return real_load(period, evaluations, among)
 
@@ -190,7 +203,9 @@ def test_the_facts_selected_by_the_query_are_those_selected_by_the_ids(
         ]
 
 
-def board_problems_one_by_one(evaluations: list[Evaluation], period: Period, on):
+def board_problems_one_by_one(
+    evaluations: list[Evaluation], period: Period, on: dt.date
+) -> list[checks.BoardViolation]:
     """What ``board_violations`` listed when it wrote every violation's sentence in turn."""
     ruleset = ruleset_of(period)
     facts = Facts.load(period, evaluations)
@@ -284,7 +299,7 @@ def test_the_board_problems_tag_writes_what_the_problem_loop_wrote(language: str
     assert after == before
 
 
-def ceiling(row):
+def ceiling(row: Row) -> rules.Ceiling | str | None:
     try:
         return row.ceiling
     except rules.InvalidFacts as error:  # the fixture's scores out of range
@@ -301,7 +316,7 @@ def test_the_pending_and_decided_boards_read_only_the_rows_they_need(
     period = uneven_period
     on = dt.date(2026, 12, 20)
 
-    def page(rows, facts):
+    def page(rows: list[Row], facts: Facts) -> tuple[object, ...]:
         """The rows shown, the files pending, the quota meters and the problems."""
         evaluations = [r.evaluation for r in rows]
         return (

@@ -52,6 +52,7 @@ def whole_body_problems(
             provisional = "HTTNV" if peer.cell_level == "HTXSNV" else peer.cell_level
             decisions.append(facts.decision(peer, level=provisional))
     report = rules.check_decisions(decisions, ruleset, on, year=period.year)
+    assert target_decision is not None
     target_group = quota_group(target_decision, ruleset).label if level else None
     for violation in report.violations:
         about_target = violation.subject == target_id or (
@@ -66,7 +67,7 @@ def whole_body_problems(
     return problems
 
 
-def bodies(period: Period):
+def bodies(period: Period) -> list[int]:
     """The deciding bodies with the most subjects: a grassroots committee's (members and
     cells) and the upper level's (organizations and committee collectives)."""
     by_decider: dict[int, list[int]] = {}
@@ -107,16 +108,25 @@ def test_a_decision_is_refused_for_what_the_whole_body_check_refuses(uneven_peri
         # every organization and collective (their checks read others in full), some members
         for evaluation in [e for e in pool if e.kind != SubjectKind.MEMBER] + members[::9]:
             for level, reason, override in choices:
-                asked = {
-                    "level": level,
-                    "not_rated_reason": reason,
-                    "on": ON,
-                    "override_reason": override,
-                }
-                expected = whole_body_problems(evaluation, **asked)
-                assert checks.decision_problems(evaluation, **asked) == expected
+                expected = whole_body_problems(
+                    evaluation,
+                    level=level,
+                    not_rated_reason=reason,
+                    on=ON,
+                    override_reason=override,
+                )
+                assert (
+                    checks.decision_problems(
+                        evaluation,
+                        level=level,
+                        not_rated_reason=reason,
+                        on=ON,
+                        override_reason=override,
+                    )
+                    == expected
+                )
                 seen.update(problem.split(":")[0].split(" (")[0][:25] for problem in expected)
     # the comparison met the cases that matter: quotas, ordering, ceilings, invalid facts
-    for expected in ("Đảng viên m", "Chưa thể quyết định", "Dữ liệu không hợp lệ", "Tổng điểm"):
-        assert any(s.startswith(expected) for s in seen), (expected, sorted(seen))
+    for start in ("Đảng viên m", "Chưa thể quyết định", "Dữ liệu không hợp lệ", "Tổng điểm"):
+        assert any(s.startswith(start) for s in seen), (start, sorted(seen))
     assert any("HTXSNV > 20%" in s for s in seen), sorted(seen)

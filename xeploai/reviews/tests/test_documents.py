@@ -12,6 +12,7 @@ from pytest_django.fixtures import Settings
 from xeploai.ballots.documents import minutes_docx
 from xeploai.reviews import services
 from xeploai.reviews.documents import self_review_docx
+from xeploai.reviews.models import Evaluation
 from xeploai.testing import Cast, Round, make_round
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def text_of(content: bytes) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
-def submitted(cast: Cast, round_: Round):
+def submitted(cast: Cast, round_: Round) -> Evaluation:
     return services.review_submit(
         actor=cast.member,
         evaluation=round_.evaluation,

@@ -32,11 +32,11 @@ def round_(cast: Cast, settings: Settings, tmp_path: Path) -> Round:
     return make_round(cast)
 
 
-def hai(round_: Round):
+def hai(round_: Round) -> Evaluation:
     return Evaluation.objects.get(period=round_.period, person__full_name="Phạm Văn Hai")
 
 
-def submit_for(cast: Cast, evaluation):
+def submit_for(cast: Cast, evaluation: Evaluation) -> Evaluation:
     return services.review_submit(
         actor=cast.secretary,
         evaluation=evaluation,
@@ -46,7 +46,7 @@ def submit_for(cast: Cast, evaluation):
     )
 
 
-def residence_comment(cast: Cast, evaluation) -> None:
+def residence_comment(cast: Cast, evaluation: Evaluation) -> None:
     services.comment_record(
         actor=cast.secretary,
         evaluation=fresh(evaluation),

@@ -2,8 +2,10 @@
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.test import Client
 from pytest_django.fixtures import Settings
@@ -26,7 +28,14 @@ pytestmark = pytest.mark.django_db
 ON = dt.date(2026, 12, 15)
 
 
-def content(score_common=27, score_tasks=63, level="HTTNV", done=10, exceeded=2, late=0):
+def content(
+    score_common: object = 27,
+    score_tasks: object = 63,
+    level: str = "HTTNV",
+    done: int = 10,
+    exceeded: int = 2,
+    late: int = 0,
+) -> dict[str, Any]:
     return {
         "form": "2B-2025",
         "sections": {"qualities": {"text": "Tốt"}},
@@ -41,7 +50,7 @@ def content(score_common=27, score_tasks=63, level="HTTNV", done=10, exceeded=2,
     }
 
 
-def submit(evaluation, actor, **kwargs):
+def submit(evaluation: Evaluation, actor: User, **kwargs: Any) -> Evaluation:
     return services.review_submit(
         actor=actor,
         evaluation=evaluation,
@@ -50,7 +59,7 @@ def submit(evaluation, actor, **kwargs):
     )
 
 
-def propose(evaluation, actor, level):
+def propose(evaluation: Evaluation, actor: User, level: str) -> Evaluation:
     return services.proposal_record(
         actor=actor,
         evaluation=evaluation,
@@ -59,13 +68,15 @@ def propose(evaluation, actor, level):
     )
 
 
-def fresh(evaluation):
+def fresh(evaluation: Evaluation) -> Evaluation:
     return Evaluation.objects.select_related("unit", "decider", "period", "person").get(
         pk=evaluation.pk
     )
 
 
-def ready_to_decide(cast: Cast, evaluation, level="HTTNV", **kwargs):
+def ready_to_decide(
+    cast: Cast, evaluation: Evaluation, level: str = "HTTNV", **kwargs: Any
+) -> Evaluation:
     """Submit, add the required comments, propose and send — as the cell would."""
     submit(evaluation, cast.member, level=level, **kwargs)
     services.comment_record(
@@ -80,7 +91,7 @@ def ready_to_decide(cast: Cast, evaluation, level="HTTNV", **kwargs):
     return fresh(evaluation)
 
 
-def decide(cast: Cast, evaluation, level, **kwargs):
+def decide(cast: Cast, evaluation: Evaluation, level: str, **kwargs: Any) -> Evaluation:
     return services.decision_record(
         actor=cast.clerk,
         evaluation=fresh(evaluation),
@@ -318,6 +329,7 @@ def test_the_ledger_keeps_every_step_immutably(cast: Cast, round_: Round) -> Non
 
     decided = decide(cast, ready_to_decide(cast, round_.evaluation), "HTTNV")
     row = decided.ledger.first()
+    assert row is not None
     row.reason = "sửa"
     with pytest.raises(ImmutableError):
         row.save()
@@ -353,7 +365,7 @@ def test_the_cell_proposes_what_the_ballot_gave_for_everyone_at_once(
     assert proposed.ledger.filter(stage=LedgerStage.CELL, level="HTTNV").exists()
 
 
-BAD_CONTENT = {
+BAD_CONTENT: dict[str, tuple[dict[str, Any], str, str]] = {
     "score out of range": (
         {"score_common": 45},
         "điểm chung/common 45 ngoài khoảng 0–30",
@@ -375,7 +387,7 @@ BAD_CONTENT = {
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize("bad", list(BAD_CONTENT))
 def test_a_stored_review_the_rules_cannot_read_is_named_on_the_board_row(
-    client: Client, cast: Cast, round_: Round, language: str, bad
+    client: Client, cast: Cast, round_: Round, language: str, bad: str
 ) -> None:
     """Content written around the form (by hand in the database, say) once made the board and
     the round page fail (500): the row now says what is wrong, the pages work, and a decision

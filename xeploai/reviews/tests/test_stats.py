@@ -6,7 +6,7 @@ import pytest
 
 from xeploai.cycles.models import Period, PeriodKind
 from xeploai.cycles.services import period_create
-from xeploai.org.models import Level
+from xeploai.org.models import Level, OrgUnit
 from xeploai.reviews.models import PENDING, Evaluation, PoolStat, SubjectKind, UnitStat
 from xeploai.reviews.periods import period_open
 from xeploai.reviews.stats import bucket_of, result_set, stats_differences, stats_move
@@ -32,7 +32,7 @@ def period(cast: Cast) -> Period:
     return period
 
 
-def n(period: Period, unit, block, bucket):
+def n(period: Period, unit: OrgUnit, block: str, bucket: str) -> int:
     row = UnitStat.objects.filter(period=period, path=unit.path, block=block, bucket=bucket).first()
     return row.n if row else 0
 

@@ -6,6 +6,8 @@ undecided evaluations) and a closed one, then compares every ``UnitStat``, ``Poo
 """
 
 import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -25,7 +27,15 @@ from xeploai.testing import Cast, make_person, make_unit
 pytestmark = pytest.mark.django_db
 
 
-def _period(root, year, *, closed=False):
+@dataclass
+class Bloc(Cast):
+    """The cast with the sub-committee under A and its cell."""
+
+    sub: OrgUnit
+    cell_sub: OrgUnit
+
+
+def _period(root: OrgUnit, year: int, *, closed: bool = False) -> Period:
     period = period_create(
         actor=None,
         name=f"Năm {year}",
@@ -41,14 +51,14 @@ def _period(root, year, *, closed=False):
     return period
 
 
-def _decide(evaluation, level) -> None:
+def _decide(evaluation: Evaluation, level: str) -> None:
     result_set(evaluation, level=level, not_rated_reason="")
     evaluation.stage = Stage.DECIDED
     evaluation.save()
 
 
 @pytest.fixture
-def bloc(cast: Cast) -> Cast:
+def bloc(cast: Cast) -> Bloc:
     """The cast with more members, a sub-committee under A with a cell, a closed 2025 period
     with every result decided and an open 2026 period where only cell B1's are."""
     sub = make_unit(UnitKind.SUB_COMMITTEE, cast.org_a, code="A9")
@@ -69,11 +79,10 @@ def bloc(cast: Cast) -> Cast:
     evaluation = Evaluation.objects.get(period=current, person=cast.member_a1)
     result_set(evaluation, level=Level.HTNV, not_rated_reason="")  # proposed, not decided
     evaluation.save()
-    cast.sub, cast.cell_sub = sub, cell_sub
-    return cast
+    return Bloc(**{f.name: getattr(cast, f.name) for f in fields(cast)}, sub=sub, cell_sub=cell_sub)
 
 
-def _figures():
+def _figures() -> dict[str, list[tuple[Any, ...]]]:
     """Every non-zero row of the three tables, as comparable tuples."""
     return {
         "unit": sorted(
@@ -92,7 +101,7 @@ def _figures():
     }
 
 
-def _rebuilt():
+def _rebuilt() -> dict[str, list[tuple[Any, ...]]]:
     for period in Period.objects.all():
         stats_rebuild(period)
     member_counts_rebuild()
@@ -104,11 +113,11 @@ def assert_exact() -> None:
     assert kept == _rebuilt()
 
 
-def test_the_bloc_starts_exact(bloc: Cast) -> None:
+def test_the_bloc_starts_exact(bloc: Bloc) -> None:
     assert_exact()
 
 
-def test_moving_a_cell_to_another_grassroots_committee_keeps_the_figures_exact(bloc: Cast) -> None:
+def test_moving_a_cell_to_another_grassroots_committee_keeps_the_figures_exact(bloc: Bloc) -> None:
     unit_move(actor=None, unit=bloc.cell_a2, new_parent=bloc.org_b)
     assert_exact()
     assert (
@@ -119,13 +128,13 @@ def test_moving_a_cell_to_another_grassroots_committee_keeps_the_figures_exact(b
     )
 
 
-def test_moving_a_sub_committee_with_its_cell_keeps_the_figures_exact(bloc: Cast) -> None:
+def test_moving_a_sub_committee_with_its_cell_keeps_the_figures_exact(bloc: Bloc) -> None:
     unit_move(actor=None, unit=bloc.sub, new_parent=bloc.org_b)
     assert_exact()
 
 
 def test_moving_a_grassroots_committee_under_a_new_upper_unit_keeps_the_figures_exact(
-    bloc: Cast,
+    bloc: Bloc,
 ) -> None:
     upper = unit_create(actor=None, parent=bloc.root, kind=UnitKind.UPPER, code="UP", name="Cụm")
     unit_move(actor=None, unit=bloc.org_a, new_parent=upper)
@@ -135,7 +144,7 @@ def test_moving_a_grassroots_committee_under_a_new_upper_unit_keeps_the_figures_
 
 
 def test_the_undecided_evaluations_of_a_moved_cell_are_decided_by_its_new_committee(
-    bloc: Cast,
+    bloc: Bloc,
 ) -> None:
     unit_move(actor=None, unit=bloc.cell_a1, new_parent=bloc.org_b)
     current = Period.objects.get(year=2026)
@@ -156,7 +165,7 @@ def test_the_undecided_evaluations_of_a_moved_cell_are_decided_by_its_new_commit
 
 
 def test_a_move_that_would_change_who_decided_an_open_period_is_refused_and_changes_nothing(
-    bloc: Cast,
+    bloc: Bloc,
 ) -> None:
     before = _figures()
     path = bloc.cell_b1.path
@@ -167,30 +176,30 @@ def test_a_move_that_would_change_who_decided_an_open_period_is_refused_and_chan
     assert _figures() == before
 
 
-def test_renaming_a_unit_keeps_the_figures_exact(bloc: Cast) -> None:
+def test_renaming_a_unit_keeps_the_figures_exact(bloc: Bloc) -> None:
     unit_update(actor=None, unit=bloc.cell_a1, name="Chi bộ Kế hoạch")
     assert_exact()
 
 
-def test_dissolving_a_cell_keeps_the_figures_exact(bloc: Cast) -> None:
+def test_dissolving_a_cell_keeps_the_figures_exact(bloc: Bloc) -> None:
     unit_update(actor=None, unit=bloc.cell_a2, dissolved=dt.date(2026, 12, 31))
     assert_exact()
 
 
-def test_a_sub_committee_becoming_a_cell_keeps_the_figures_exact(bloc: Cast) -> None:
+def test_a_sub_committee_becoming_a_cell_keeps_the_figures_exact(bloc: Bloc) -> None:
     """A change of kind: the cells count and the deciders of what is not decided follow."""
     empty = make_unit(UnitKind.SUB_COMMITTEE, bloc.org_b, code="B9")
     unit_update(actor=None, unit=empty, kind=UnitKind.CELL)
     assert_exact()
 
 
-def test_creating_units_keeps_the_figures_exact(bloc: Cast) -> None:
+def test_creating_units_keeps_the_figures_exact(bloc: Bloc) -> None:
     make_unit(UnitKind.CELL, bloc.org_b, code="B2")
     make_unit(UnitKind.GRASSROOTS_CELL, bloc.root, code="D")
     assert_exact()
 
 
-def _chain(parent, depth, cells, members: list[Evaluation]):
+def _chain(parent: OrgUnit, depth: int, cells: int, members: int) -> tuple[OrgUnit, OrgUnit]:
     """``depth`` sub-levels under ``parent`` ending in ``cells`` cells of ``members`` each."""
     for _ in range(depth):
         parent = make_unit(UnitKind.UPPER, parent)
@@ -203,7 +212,7 @@ def _chain(parent, depth, cells, members: list[Evaluation]):
     return org, sub
 
 
-def _queries_of_a_move(cast: Cast, cells, members: list[Evaluation]):
+def _queries_of_a_move(cast: Cast, cells: int, members: int) -> int:
     _, sub = _chain(cast.root, 2, cells, members)
     target, _ = _chain(cast.root, 2, 1, 1)
     period_open(actor=None, period=Period.objects.get(year=2026))  # their evaluations too

@@ -23,7 +23,7 @@ def round_(cast: Cast, settings: Settings, tmp_path: Path) -> Round:
     return make_round(cast)
 
 
-def form_data(evaluation, **extra):
+def form_data(evaluation: Evaluation, **extra: str) -> dict[str, object]:
     data = {
         "version": evaluation.version,
         "text_qualities": "Giữ vững lập trường",
@@ -235,7 +235,7 @@ def test_progress_counts_the_not_rated_as_the_round_page_does(
     ).first()
     assert waiting is not None
 
-    def counts():
+    def counts() -> dict[str, tuple[int, int]]:
         steps = progress(unit, round_.period, today).total.steps
         return {key: (steps[key].done, steps[key].total) for key in ("review", "decide")}
 

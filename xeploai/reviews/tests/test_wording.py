@@ -3,12 +3,13 @@ their names — and writes what it wrote when it rewrote the engine's sentence b
 substitution (``old_wording.humanize``), in both languages."""
 
 import datetime as dt
-from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.utils import translation
 
 from xeploai import rules
+from xeploai.reviews.models import Evaluation
 from xeploai.reviews.tests.old_wording import humanize
 from xeploai.reviews.wording import group_words, message, violation_message
 
@@ -16,7 +17,7 @@ DECIDER = 41
 ON = dt.date(2026, 3, 2)
 
 
-def violation(key, **numbers):
+def violation(key: str, **numbers: Any) -> rules.Violation:
     return rules.Violation(key, "QĐ 366 Đ.11 k.4 [S000] [INF: x]", numbers, "m7")
 
 
@@ -106,8 +107,10 @@ CASES = [
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 @pytest.mark.parametrize(("case", "found"), CASES, ids=[case for case, _ in CASES])
-def test_a_problem_reads_as_the_text_substitution_wrote_it(language: str, case, found) -> None:
-    body = [SimpleNamespace(decider_id=DECIDER)]
+def test_a_problem_reads_as_the_text_substitution_wrote_it(
+    language: str, case: str, found: rules.Violation
+) -> None:
+    body = [Evaluation(decider_id=DECIDER)]
     with translation.override(language):
         assert violation_message(found) == humanize(message(found), body)
 
