@@ -16,6 +16,7 @@ import re
 import subprocess
 import sys
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from xeploai.checker.output import main
 from xeploai.checker.template import MEMBER_COLUMNS, ORG_COLUMNS, Column, write_template
-from xeploai.checker.workbook import check_workbook, column_letter
+from xeploai.checker.workbook import check_workbook
+from xeploai.lib.sheets import column_letter
 
 SHEETS = {"DangVien": MEMBER_COLUMNS, "ToChuc": ORG_COLUMNS}
 TODAY = dt.date.today()
@@ -164,7 +166,7 @@ def workbooks(draw: st.DrawFn) -> dict[str, Any]:
     year = draw(st.sampled_from([2019, 2023, 2024, 2025, "2024", 2024.0, "２０２４"]))
     if not clean and draw(st.integers(0, 3)) == 0:
         year = draw(st.sampled_from(odd_years))
-    on = draw(st.sampled_from([None, dt.date(2024, 12, 10), "15/12/2024"]))
+    on: object = draw(st.sampled_from([None, dt.date(2024, 12, 10), "15/12/2024"]))
     ruleset = draw(st.sampled_from([None, None, "124-2023", "366-2025"]))
     outstanding = draw(st.sampled_from([None, "Đảng ủy Khối", nfd("Đảng ủy Khối")]))
     if not clean:
@@ -247,7 +249,9 @@ def assert_clear(path: Path, code: int, out: str, err: str) -> None:
 @FAST
 @given(spec=workbooks())
 def test_a_malformed_workbook_gets_an_exit_code_and_clear_messages(
-    tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], spec
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    spec: dict[str, Any],
 ) -> None:
     path = write(tmp_path_factory.mktemp("hyp") / "de-xuat.xlsx", spec)
     code = main([str(path)])
@@ -282,7 +286,7 @@ def member(changes: list[tuple[str, Any]], **base: Any) -> list[Any]:
     return [values.get(c.header) for c in MEMBER_COLUMNS]
 
 
-def workbook(tmp_path: Path, members: list[list[Any] | None], year: Any = 2024) -> Path:
+def workbook(tmp_path: Path, members: Sequence[list[Any] | None], year: Any = 2024) -> Path:
     spec = {
         "info": (year, None, None, None),
         "headers": {s: [c.header for c in cols] for s, cols in SHEETS.items()},
@@ -294,7 +298,7 @@ def workbook(tmp_path: Path, members: list[list[Any] | None], year: Any = 2024) 
 
 @pytest.mark.parametrize("formula", FORMULAS)
 def test_a_formula_cell_is_refused_with_its_address(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], formula
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], formula: str
 ) -> None:
     path = workbook(tmp_path, [member([("Mức đề xuất", formula)])])
     assert main([str(path)]) == 2
@@ -333,7 +337,7 @@ def test_decomposed_text_is_the_same_text(
     max_examples=2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_a_huge_cell_is_shortened_in_the_message(
-    tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], value
+    tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str], value: str
 ) -> None:
     path = workbook(tmp_path_factory.mktemp("huge"), [member([("Mức đề xuất", value)])])
     assert main([str(path)]) == 2
@@ -373,7 +377,7 @@ def test_an_empty_first_row_and_column_keep_the_addresses(
     ],
 )
 def test_a_far_or_odd_year_is_named_not_a_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], year, expected: str | None
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], year: object, expected: str | None
 ) -> None:
     path = workbook(tmp_path, [member([])], year=year)
     code = main([str(path)])
@@ -386,7 +390,7 @@ def test_a_far_or_odd_year_is_named_not_a_traceback(
 
 @pytest.mark.parametrize("value", [float("nan"), "nan", "inf", "1e400", -5, 100.5, 1e308])
 def test_a_percentage_must_be_a_finite_number_from_0_to_100(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], value
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: object
 ) -> None:
     path = workbook(tmp_path, [member([("% nhiệm vụ hoàn thành", value)])])
     code = main([str(path)])

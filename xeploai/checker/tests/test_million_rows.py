@@ -24,7 +24,7 @@ def members(count: int) -> Iterator[list[str]]:
         yield [f"DV{n}", "Nguyễn Văn An", "CB1", "Đảng ủy Khối"]
 
 
-def workbook(path, count):
+def workbook(path: Path, count: int) -> Path:
     return write_xlsx(
         path,
         {

@@ -4,31 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
 from xeploai.checker.output import main
-from xeploai.checker.template import MEMBER_COLUMNS, ORG_COLUMNS, write_template
-from xeploai.checker.workbook import check_workbook, column_letter
-from xeploai.reviews.models import Evaluation
+from xeploai.checker.template import MEMBER_COLUMNS, ORG_COLUMNS, Column, write_template
+from xeploai.checker.workbook import check_workbook
+from xeploai.lib.sheets import column_letter
 
 
-def headers(columns):
+def headers(columns: Sequence[Column]) -> list[str]:
     return [c.header for c in columns]
 
 
 def make(
     tmp_path: Path,
-    members: list[Evaluation] = (),
-    orgs=(),
-    year=2024,
-    on=dt.date(2024, 12, 10),
-    ruleset=None,
-    name="de-xuat.xlsx",
+    members: Sequence[dict[str, Any]] = (),
+    orgs: Sequence[dict[str, Any]] = (),
+    year: object = 2024,
+    on: object = dt.date(2024, 12, 10),
+    ruleset: str | None = None,
+    name: str = "de-xuat.xlsx",
 ) -> Path:
-    path = write_template(tmp_path / name)
+    path = tmp_path / name
+    write_template(path)
     wb = load_workbook(path)
     info = wb["ThongTin"]
     info["B1"], info["B2"] = year, on
@@ -46,7 +49,7 @@ def make(
     return path
 
 
-def member_row(i: int, level="HTTNV", **more):
+def member_row(i: int, level: str = "HTTNV", **more: Any) -> dict[str, Any]:
     row = {
         "Mã đảng viên": f"DV{i:03d}",
         "Họ và tên": f"Đảng viên {i}",
@@ -113,8 +116,10 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_ruleset_option_overrides_the_year(tmp_path: Path) -> None:
     path = make(tmp_path, members=[member_row(0, "HTTNV")], year=2025, on=dt.date(2025, 12, 15))
-    assert check_workbook(path).ruleset.key == "366-2025"
-    assert check_workbook(path, "124-2023").ruleset.key == "124-2023"
+    by_year, by_option = check_workbook(path).ruleset, check_workbook(path, "124-2023").ruleset
+    assert by_year is not None and by_option is not None
+    assert by_year.key == "366-2025"
+    assert by_option.key == "124-2023"
 
 
 def test_organisations_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -144,7 +149,7 @@ MALFORMED = [
     ("cells", "expected"), [m[1:] for m in MALFORMED], ids=[m[0] for m in MALFORMED]
 )
 def test_bad_cells_name_sheet_row_and_column(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], cells, expected
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], cells: dict[str, Any], expected: str
 ) -> None:
     header = next(iter(cells))
     col = column_letter(headers(MEMBER_COLUMNS).index(header))
@@ -183,7 +188,7 @@ def test_missing_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     ids=["not-xlsx", "truncated", "password-protected"],
 )
 def test_unreadable_files_exit_2_with_a_clear_message(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], content, message: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes | None, message: str
 ) -> None:
     path = tmp_path / "x.xlsx"
     if content is None:

@@ -1,5 +1,7 @@
 """seed-demo: deterministic from its seed, idempotent, realistic enough to exercise the rules."""
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -9,7 +11,8 @@ from xeploai.org.counts import member_count_differences
 from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person, Position, UnitKind
 from xeploai.org.selectors import unit_overview
 from xeploai.reviews.models import Evaluation, NotRatedReason
-from xeploai.seed.demo import ROOT_CODE, seed_demo
+from xeploai.seed.demo import seed_demo
+from xeploai.seed.demo_bloc import ROOT_CODE
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +21,7 @@ class _Rollback(Exception):
     pass
 
 
-def fingerprint() -> tuple:
+def fingerprint() -> tuple[Any, ...]:
     units = tuple(
         OrgUnit.objects.order_by("code").values_list("code", "name", "kind", "parent__code")
     )

@@ -1,6 +1,7 @@
 """The synthetic country of ``xeploai gen``: counts, distributions, determinism, refusal."""
 
 from collections import Counter
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 MEMBERS = 20_000
 
 
-def fingerprint() -> tuple[list[tuple[str, ...]], Counter[tuple[str, ...]]]:
+def fingerprint() -> tuple[list[tuple[Any, ...]], Counter[tuple[Any, ...]]]:
     """What a run produced, independent of the ids the database handed out."""
     units = sorted(OrgUnit.objects.values_list("code", "name", "kind", "parent__code"))
     results = Counter(
