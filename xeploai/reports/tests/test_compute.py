@@ -58,7 +58,9 @@ AS_OF = dt.date(2026, 12, 31)
         (Counts(total=3, xs=1, tt=1, ht=1), {"tt_plus_rate": Decimal("66.67")}),
     ],
 )
-def test_counts_give_the_rates_of_rules_7_1(counts, expected) -> None:
+def test_counts_give_the_rates_of_rules_7_1(
+    counts: Counts, expected: dict[str, Decimal | None]
+) -> None:
     actual = {
         "rated_share": counts.rated_share,
         "tt_plus_rate": counts.tt_plus_rate,
@@ -134,6 +136,7 @@ def test_the_report_compares_with_the_previous_year(
 ) -> None:
     _, now = periods
     members = compute_report(cast.root, now, as_of=AS_OF).block(SubjectKind.MEMBER)
+    assert members.previous is not None
     assert members.previous.tt_plus_rate == Decimal("86.67")  # 13 / 15
     assert members.tt_plus_change == Decimal("13.33")
     assert members.ht_change == Decimal("-13.33")
@@ -150,6 +153,7 @@ def test_the_drill_down_has_one_row_per_child_with_the_same_figures(
     assert set(rows) == {"A", "B", "C"}
     a_members = rows["A"].block(SubjectKind.MEMBER)
     assert (a_members.current.xs, a_members.current.tt, a_members.current.total) == (3, 6, 10)
+    assert a_members.previous is not None
     assert a_members.previous.ht == 2
     assert rows["C"].block(SubjectKind.GRASSROOTS).current.not_rated == (("MOI_THANH_LAP", 1),)
     assert sum(r.block(SubjectKind.MEMBER).current.total for r in report.children) == 15
@@ -239,6 +243,7 @@ def test_unrated_units_and_progress(periods: tuple[Period, Period], cast: Cast) 
         ("C", SubjectKind.GRASSROOTS, "MOI_THANH_LAP")
     ]
     progress = report.progress
+    assert progress is not None
     assert {u.unit.code: (u.pending_lower, u.pending_upper) for u in progress.units} == {
         "A": (0, 0),
         "B": (1, 0),
@@ -247,6 +252,7 @@ def test_unrated_units_and_progress(periods: tuple[Period, Period], cast: Cast) 
     assert (progress.done, progress.total, progress.share) == (2, 3, Decimal("66.67"))
     assert progress.overdue == ()  # the deadline (15/12) has not passed on 1/12
     late = compute_report(cast.root, now, as_of=dt.date(2026, 12, 16)).progress
+    assert late is not None
     assert [d.unit.code for d in late.overdue] == ["B"]
 
 
@@ -254,7 +260,9 @@ def test_the_target_is_more_than_90_percent(periods: tuple[Period, Period], cast
     _, now = periods
     targets = {t.block: t for t in compute_report(cast.root, now, as_of=AS_OF).targets}
     assert targets[SubjectKind.MEMBER].met and targets[SubjectKind.GRASSROOTS].met
-    assert not Counts(total=10, tt=9, ht=1).tt_plus_rate > 90
+    rate = Counts(total=10, tt=9, ht=1).tt_plus_rate
+    assert rate is not None
+    assert not rate > 90
 
 
 def test_an_empty_subtree_gives_empty_blocks(cast: Cast) -> None:

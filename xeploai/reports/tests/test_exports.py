@@ -2,6 +2,7 @@
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -14,10 +15,13 @@ from xeploai.reports.tests.factories import evaluate, make_people, make_period
 from xeploai.reviews.models import Evaluation, FollowUp, FollowUpStatus, SubjectKind
 from xeploai.testing import Cast
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 pytestmark = pytest.mark.django_db
 
 
-def _csv(response):
+def _csv(response: "_MonkeyPatchedWSGIResponse") -> list[list[str]]:
     text = response.content.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 import pytest
 
 from xeploai.cycles.models import Period
-from xeploai.org.models import OrgUnit, UnitKind
+from xeploai.org.models import OrgUnit, Person, UnitKind
 from xeploai.org.services import units_bulk_create
 from xeploai.reports.compute import compute_report
 from xeploai.reports.records import Report
@@ -72,10 +72,19 @@ def _tree() -> tuple[OrgUnit, list[OrgUnit], list[OrgUnit]]:
     return root, orgs, cells
 
 
-def _load(period: Period, year_counts, root, orgs, cells, people) -> None:
+def _load(
+    period: Period,
+    year_counts: dict[SubjectKind, dict[str, int]],
+    root: OrgUnit,
+    orgs: list[OrgUnit],
+    cells: list[OrgUnit],
+    people: list[Person],
+) -> None:
     rows: list[Evaluation] = []
 
-    def add(kind, unit, decider, bucket, person=None) -> None:
+    def add(
+        kind: str, unit: OrgUnit, decider: OrgUnit | None, bucket: str, person: Person | None = None
+    ) -> None:
         level = "" if bucket.startswith("NR:") else bucket
         reason = bucket.removeprefix("NR:") if bucket.startswith("NR:") else ""
         group = "khong_chuc_vu" if person is not None else kind
@@ -141,12 +150,15 @@ def test_the_2023_figures_of_seed_004(report: Report) -> None:
 
 
 def _check_block(
-    report: Report, kind, total, rated, tt_plus, tt_rate, tt_change, xs, xs_share, ht, ht_rate, ht_change,
-    k, k_rate, k_change,
+    report: Report, kind: str, total: int, rated: int, tt_plus: int, tt_rate: str | None, tt_change: str | None, xs: int, xs_share: str | None, ht: int, ht_rate: str | None, ht_change: str | None,
+    k: int, k_rate: str | None, k_change: str | None,
 ) -> None:  # fmt: skip
     block = report.block(kind)
     counts = block.current
-    dec = lambda text: None if text is None else Decimal(text)  # noqa: E731
+
+    def dec(text: str | None) -> Decimal | None:
+        return None if text is None else Decimal(text)
+
     assert (counts.total, counts.rated, counts.tt_plus, counts.xs, counts.ht, counts.k) == (
         total,
         rated,

@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 
 from xeploai.cycles.models import Period
+from xeploai.org.models import OrgUnit, Person
 from xeploai.reports.compute import compute_report
 from xeploai.reports.records import Report
 from xeploai.reports.tests.factories import make_people
@@ -48,8 +49,14 @@ HEADER = [
 LABELS = {kind: str(SubjectKind(kind).label) for kind in SubjectKind.values}
 
 
-def _rows(year, counts, orgs, cells, people):
-    def split(bucket):
+def _rows(
+    year: int,
+    counts: dict[SubjectKind, dict[str, int]],
+    orgs: list[OrgUnit],
+    cells: list[OrgUnit],
+    people: list[Person],
+) -> list[list[object]]:
+    def split(bucket: str) -> tuple[str, str]:
         return ("", bucket.removeprefix("NR:")) if bucket.startswith("NR:") else (bucket, "")
 
     rows = []

@@ -13,6 +13,7 @@ and a grassroots organization. Not timed: what is checked is the shape of the wo
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -70,7 +71,7 @@ def test_the_report_reads_statistics_only_and_as_many_rows_as_children(country: 
         assert report.block("dang_vien").current.total > 0
 
 
-def _plan_nodes(plan: dict) -> list[dict]:
+def _plan_nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
     nodes = [plan]
     for child in plan.get("Plans", []):
         nodes.extend(_plan_nodes(child))
