@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
 
 CHROMIUM = os.environ.get("XEPLOAI_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("XEPLOAI_SCREENSHOTS", "test-artifacts/screenshots"))
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +76,7 @@ class Screen:
 @pytest.fixture(params=["desktop", "phone"])
 def screen(request: pytest.FixtureRequest, browser: Browser, live_server: Any) -> Iterator[Screen]:
     viewport = DESKTOP if request.param == "desktop" else PHONE
-    context = browser.new_context(viewport=viewport, locale="vi-VN")  # type: ignore[arg-type]
+    context = browser.new_context(viewport=viewport, locale="vi-VN")
     page = context.new_page()
     yield Screen(page, live_server.url, request.param)
     context.close()

@@ -101,7 +101,9 @@ def set_up_cell(browser: Browser, url: str) -> Round:
     walked = {
         e.person.user.username: e
         for e in rated
-        if e.person.user and e.person.user.username in ("dangvien", "dangvien02", "dangvien03")
+        if e.person
+        and e.person.user
+        and e.person.user.username in ("dangvien", "dangvien02", "dangvien03")
     }
     assert set(walked) == {"dangvien", "dangvien02", "dangvien03"}
     others = [e for e in rated if e.pk not in {w.pk for w in walked.values()}]

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -50,7 +51,7 @@ def test_login_is_refused_for_a_while_after_repeated_failures(
     )
 
 
-def _fail(client: Client, username: str, **meta: str) -> int:
+def _fail(client: Client, username: str, **meta: Any) -> int:
     return client.post(
         reverse("login"), {"username": username, "password": "wrong"}, **meta
     ).status_code
@@ -82,7 +83,7 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_throttled_not_the_proxy
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
     # The attacker forges entries on the left; the proxy appends the address it saw.
     attacker = {**proxy, "HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.9"}
-    colleague = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    colleague: dict[str, Any] = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
     for forged in ("5.5.5.5", "6.6.6.6"):
         assert (
             _fail(client, "x", **{**attacker, "HTTP_X_FORWARDED_FOR": f"{forged}, 203.0.113.9"})
@@ -216,7 +217,7 @@ def test_no_template_has_inline_script_style_or_event_handlers() -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(n for n, rule in RULES.items() if rule.method == "post"))
 def test_every_mutation_needs_the_csrf_token(
-    cast: Cast, settings: Settings, tmp_path: Path, name
+    cast: Cast, settings: Settings, tmp_path: Path, name: str
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     round_ = make_round(cast)

@@ -12,6 +12,7 @@ import sys
 import tarfile
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,7 +88,9 @@ def test_backup_and_restore_round_trip_a_demo_bloc(
     assert "Đã sao lưu" in xeploai("backup", "--out", str(archive))
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600  # not world-readable, from the start
     with tarfile.open(archive) as tar:
-        manifest = json.load(tar.extractfile("manifest.json"))
+        stored = tar.extractfile("manifest.json")
+        assert stored is not None
+        manifest = json.load(stored)
         files = [member for member in tar.getmembers() if member.isfile()]
     assert {stat.S_IMODE(member.mode) for member in files} == {0o600}
     assert {member.name for member in files} == {"manifest.json", *manifest["files"]}
@@ -117,7 +120,7 @@ def test_backup_and_restore_round_trip_a_demo_bloc(
     assert (media / "scan.pdf").read_bytes() == b"%PDF-1.4 scan"
 
 
-def _run(env: dict[str, str], *args: str, **options: object) -> subprocess.CompletedProcess[str]:
+def _run(env: dict[str, str], *args: str, **options: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "xeploai", *args],
         env=env,
@@ -125,7 +128,7 @@ def _run(env: dict[str, str], *args: str, **options: object) -> subprocess.Compl
         text=True,
         check=False,
         timeout=600,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
 
 
@@ -192,7 +195,7 @@ def _link(name: str, target: str, kind: bytes = tarfile.SYMTYPE) -> tarfile.TarI
     ids=["parent", "inner-parent", "absolute", "symlink", "hardlink", "fifo", "stray"],
 )
 def test_restore_refuses_an_unsafe_entry_without_a_traceback(
-    tmp_path: Path, entry, why: str
+    tmp_path: Path, entry: tarfile.TarInfo, why: str
 ) -> None:
     archive = _forged(tmp_path / "forged.tar", entry, b"owned")
     result = _run(_sqlite_env(tmp_path), "restore", str(archive), "--yes")

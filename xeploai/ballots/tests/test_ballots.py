@@ -30,7 +30,7 @@ def round_(cast: Cast, settings: Settings, tmp_path: Path) -> Round:
     return make_round(cast)
 
 
-def members(round_: Round):
+def members(round_: Round) -> list[Evaluation]:
     return list(
         Evaluation.objects.filter(
             period=round_.period,
@@ -46,10 +46,10 @@ def new_ballot(
     round_: Round,
     evaluations: list[Evaluation],
     *,
-    mode=BallotMode.PAPER,
-    title="Phiếu",
-    present=6,
-):
+    mode: BallotMode = BallotMode.PAPER,
+    title: str = "Phiếu",
+    present: int = 6,
+) -> Ballot:
     """A ballot of the secretary's cell in this round."""
     return services.ballot_create(
         actor=cast.secretary,
@@ -62,7 +62,16 @@ def new_ballot(
     )
 
 
-def tally_data(evaluations: list[Evaluation], xs=1, tt=4, ht=0, k=0, issued=6, returned=6, valid=5):
+def tally_data(
+    evaluations: list[Evaluation],
+    xs: int = 1,
+    tt: int = 4,
+    ht: int = 0,
+    k: int = 0,
+    issued: int = 6,
+    returned: int = 6,
+    valid: int = 5,
+) -> dict[str, dict[str, int]]:
     return {
         str(e.pk): {
             "HTXSNV": xs,
@@ -91,6 +100,7 @@ def test_paper_results_are_accepted_only_when_both_entries_agree(
     wrong[str(evaluations[0].pk)].update(HTXSNV=2, HTTNV=3)
     services.paper_entry_save(actor=cast.clerk, ballot=ballot, entry_no=2, data=wrong)
     mismatches = services.paper_mismatches(ballot)
+    assert mismatches is not None
     assert {(m[0], m[1]) for m in mismatches} == {
         (evaluations[0].pk, "HTXSNV"),
         (evaluations[0].pk, "HTTNV"),
@@ -260,7 +270,7 @@ def test_voting_on_a_phone_needs_only_the_code(client: Client, cast: Cast, round
     assert Ballot.objects.get(pk=ballot.pk).is_open
 
 
-ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
+ON_POSTGRESQL = "postgresql" in str(settings.DATABASES["default"]["ENGINE"])
 
 
 def _row_versions(table: str) -> list[tuple[object, ...]]:
@@ -268,7 +278,7 @@ def _row_versions(table: str) -> list[tuple[object, ...]]:
     version = "xmin::text, " if ON_POSTGRESQL else ""
     with connection.cursor() as cursor:
         cursor.execute(f'SELECT {version}* FROM "{table}" ORDER BY 2')  # noqa: S608 — our tables
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
 def _dumped_hashes(table: str, ballot_id: int) -> list[str]:

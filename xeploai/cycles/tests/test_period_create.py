@@ -1,16 +1,18 @@
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from xeploai.cycles.models import Period, PeriodKind, ruleset_key_for_year
 from xeploai.cycles.services import period_create
+from xeploai.org.models import OrgUnit
 from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
 
 
-def yearly(root, year=2024, **fields):
+def yearly(root: OrgUnit, year: int = 2024, **fields: Any) -> Period:
     fields.setdefault("name", f"Kiểm điểm năm {year} — {root.code}")
     return period_create(
         actor=None,

@@ -1,6 +1,7 @@
 """Periods, their deadlines and the on-screen notices: cycles on its own, below reviews."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -25,8 +26,8 @@ from xeploai.testing import Cast, make_unit
 pytestmark = pytest.mark.django_db
 
 
-def create(cast: Cast, **fields):
-    values = {
+def create(cast: Cast, **fields: Any) -> Period:
+    values: dict[str, Any] = {
         "name": "Kiểm điểm năm 2026",
         "year": 2026,
         "ruleset": "366-2025",
@@ -43,6 +44,7 @@ def test_a_period_is_created_with_its_deadlines_and_audited(cast: Cast) -> None:
     ]
     event = AuditEvent.objects.get(action="period_create")
     assert (event.actor, event.unit_path) == (cast.admin, cast.root.path)
+    assert event.after is not None
     assert event.after["deadlines"] == {"tu_kiem_diem": "2026-11-30"}
     assert event.after["status"] == "nhap"
 

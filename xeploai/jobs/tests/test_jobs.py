@@ -2,6 +2,7 @@
 
 import os
 import signal
+from collections.abc import Sequence
 from io import StringIO
 from pathlib import Path
 
@@ -27,12 +28,14 @@ def _media(settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def upload(tmp_path: Path, rows=(GOOD,)):
+def upload(tmp_path: Path, rows: Sequence[Sequence[object]] = (GOOD,)) -> ContentFile[bytes]:
     path = write_xlsx(tmp_path / "dv.xlsx", "DangVien", headers("people")[:8], rows)
     return ContentFile(path.read_bytes(), name="dv.xlsx")
 
 
-def enqueue(cast: Cast, tmp_path: Path, *, dry_run=False, rows=(GOOD,)):
+def enqueue(
+    cast: Cast, tmp_path: Path, *, dry_run: bool = False, rows: Sequence[Sequence[object]] = (GOOD,)
+) -> Job:
     return job_enqueue(
         actor=cast.clerk,
         kind="import",
@@ -52,6 +55,7 @@ def test_inline_mode_runs_the_job_in_a_thread_after_the_commit(
     runner.wait_inline()
     job.refresh_from_db()
     assert job.status == JobStatus.DONE, job.message
+    assert job.result is not None
     assert (job.result["created"], job.percent) == (1, 100)
     assert Person.objects.filter(citizen_id="084185000123", unit=cast.cell_a1).exists()
     assert not job.input_file  # the personal data is not kept once applied
@@ -65,6 +69,7 @@ def test_the_worker_runs_one_queued_job(cast: Cast, tmp_path: Path, settings: Se
     out = StringIO()
     call_command("worker", "--once", stdout=out)
     job.refresh_from_db()
+    assert job.result is not None
     assert job.status == JobStatus.DONE and job.result["dry_run"] is True
     assert f"#{job.pk} import" in out.getvalue()
     assert not Person.objects.filter(citizen_id="084185000123").exists()
@@ -85,6 +90,7 @@ def test_a_file_with_errors_fails_the_job_with_every_problem(
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert job.message.startswith("1 lỗi")
+    assert job.result is not None
     assert job.result["problems"][0]["column"] == "B"
     assert job.result["exit_code"] == 1
 
@@ -104,6 +110,7 @@ def test_an_unreadable_file_fails_the_job_with_one_message(cast: Cast, settings:
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert "không phải tệp Excel" in job.message
+    assert job.result is not None
     assert job.result["exit_code"] == 2
 
 
