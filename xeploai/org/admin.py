@@ -171,7 +171,7 @@ class DisciplineAdmin(AuditedAdmin):
 
 @admin.register(CivilServiceRating)
 class CivilServiceRatingAdmin(AuditedAdmin):
-    list_display = ["person", "year", "level"]
+    list_display = ["person", "year", "level", "points", "agency"]
     list_filter = ["year", "level"]
     autocomplete_fields = ["person"]
     search_fields = ["person__full_name"]

@@ -455,6 +455,9 @@ class CivilServiceRating(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("năm"))
     level = models.CharField(_("mức xếp loại CBCCVC"), max_length=6, choices=Level.choices)
+    # Nghị định 335/2025: KPI points out of 100 from 2026 (rules/civil.py); none before.
+    points = models.DecimalField(_("điểm"), max_digits=5, decimal_places=2, null=True, blank=True)
+    agency = models.CharField(_("cơ quan xếp loại"), max_length=255, blank=True)
     rated_on = models.DateField(_("ngày xếp loại"), null=True, blank=True)
 
     class Meta:

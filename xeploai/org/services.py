@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -11,8 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from xeploai import rules
 from xeploai.audit.actor import Actor
 from xeploai.audit.services import audit_record, snapshot
 from xeploai.lib.bulk import allocate_ids
@@ -22,6 +25,7 @@ from xeploai.org.models import (
     CELLS_KEY,
     SEGMENT,
     SEGMENT_WIDTH,
+    CivilServiceRating,
     Membership,
     MembershipKind,
     OrgUnit,
@@ -307,3 +311,69 @@ def units_bulk_create(units: list[OrgUnit], parents: list[OrgUnit | None]) -> li
         pending = [(u, p) for u, p in pending if id(u) not in ids]
         done.extend(u for u, _ in ready)
     return done
+
+
+CIVIL_RATING_FIELDS = ("year", "level", "points", "agency", "rated_on")
+
+
+@transaction.atomic
+def civil_rating_set(
+    *,
+    actor: Actor,
+    person: Person,
+    year: int,
+    level: str,
+    points: Decimal | None = None,
+    agency: str = "",
+    rated_on: dt.date | None = None,
+) -> CivilServiceRating:
+    """Record (or correct) ``person``'s civil-service rating for ``year``, checked against the
+    state scale of that year (``rules.civil_rating_problems``: Nghị định 335/2025's points from
+    2026). The party rating follows it (366 Đ.3 k.4)."""
+    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    if not person.is_civil_servant:
+        raise ValidationError(
+            {
+                "person": _(
+                    "{name} không được ghi là cán bộ, công chức, viên chức — sửa hồ sơ đảng viên "
+                    "trước."
+                ).format(name=person.full_name)
+            }
+        )
+    rating = CivilServiceRating.objects.filter(person=person, year=year).first()
+    before = snapshot(rating, CIVIL_RATING_FIELDS) if rating is not None else None
+    if rating is None:
+        rating = CivilServiceRating(person=person, year=year)
+    rating.level = level
+    rating.points = points
+    rating.agency = clean_text(agency)
+    rating.rated_on = rated_on
+    rating.full_clean()
+    _check_civil_rating(rating)
+    rating.save()
+    audit_record(
+        actor=actor,
+        action="civil_rating_set",
+        obj=rating,
+        unit_path=person.unit.path,
+        before=before,
+        after=snapshot(rating, CIVIL_RATING_FIELDS),
+    )
+    return rating
+
+
+def _check_civil_rating(rating: CivilServiceRating) -> None:
+    """The rating against its year's scale and its date against its year."""
+    errors: dict[str, str] = {}
+    found = rules.civil_rating_problems(rating.year, rules.Level[rating.level], rating.points)
+    english = get_language() == "en"
+    for explanation in found:
+        text = explanation.message_en if english else explanation.message_vi
+        errors["points"] = f"{text} ({explanation.clause})"
+    on = rating.rated_on
+    if on is not None and not rating.year <= on.year <= rating.year + 1:
+        errors["rated_on"] = _(
+            "Ngày xếp loại {on} không thuộc năm {year} hoặc đầu năm sau."
+        ).format(on=f"{on:%d/%m/%Y}", year=rating.year)
+    if errors:
+        raise ValidationError(errors)

@@ -30,6 +30,7 @@ from xeploai.rules.check import (
     missing_comments,
     undecided_first,
 )
+from xeploai.rules.civil import CivilScale, civil_rating_problems, civil_scale_for
 from xeploai.rules.eligibility import Eligibility, eligibility, required_comments
 from xeploai.rules.errors import (
     InvalidFacts,
@@ -100,6 +101,7 @@ __all__ = [
     "Ceiling",
     "CeilingStatus",
     "CheckReport",
+    "CivilScale",
     "CivilServiceLink",
     "CommentKind",
     "Deadline",
@@ -150,6 +152,8 @@ __all__ = [
     "ceiling",
     "check_decision",
     "check_decisions",
+    "civil_rating_problems",
+    "civil_scale_for",
     "derive",
     "eligibility",
     "format_number",

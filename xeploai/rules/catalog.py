@@ -424,6 +424,19 @@ RULES: Mapping[str, RuleText] = {
         "Member who is a civil servant: the civil-servant rating must exist before the party "
         "rating{detail_en}",
     ),
+    # -- the civil-service scale of the year (rules/civil.py; present.md §4) --
+    "civil.no_points": RuleText(
+        "Năm {year} xếp loại cán bộ, công chức, viên chức không chấm điểm: bỏ trống cột điểm",
+        "Civil servants rated for {year} get no points: leave the points empty",
+    ),
+    "civil.points_range": RuleText(
+        "Điểm {points} ngoài thang 0–100",
+        "Points {points} outside the 0–100 scale",
+    ),
+    "civil.level_above_points": RuleText(
+        "{points} điểm chỉ đạt mức {band}: không xếp loại {level}",
+        "{points} points reach only {band}: cannot be rated {level}",
+    ),
     "order.deadline": RuleText(
         "Quyết định ngày {decided_on}, sau thời hạn {deadline}",
         "Decided on {decided_on}, after the deadline {deadline}",
