@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xeploai.reviews import views
+from xeploai.reviews import civil_views, views
 
 urlpatterns = [
     path("review/", views.my_review, name="my_review"),
@@ -25,4 +25,6 @@ urlpatterns = [
     path("units/<str:code>/ledger/", views.ledger_report, name="ledger_report"),
     path("units/<str:code>/progress/", views.progress_page, name="progress"),
     path("units/<str:code>/progress/remind/", views.remind, name="remind"),
+    path("units/<str:code>/civil/", civil_views.civil_ratings, name="civil_ratings"),
+    path("reviews/<int:pk>/civil/", civil_views.civil_rating_save, name="civil_rating_save"),
 ]

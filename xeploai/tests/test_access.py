@@ -165,6 +165,15 @@ RULES: dict[str, Rule] = {
         default=302,
         expect={**GRASSROOTS_READERS, "inspector": 403},
     ),
+    "civil_ratings": Rule(args=lambda c, r: [c.cell_a1.code], expect=READERS_404),
+    # the clerk and committee of A (and the admin) enter the agency's rating; the secretary,
+    # the upper board and the inspector read it (403)
+    "civil_rating_save": Rule(
+        args=lambda c, r: [r.evaluation.pk],
+        method="post",
+        default=403,
+        expect={"clerk": 302, "committee": 302, "admin": 302, "outsider": 404},
+    ),
     "notice_read": Rule(args=lambda c, r: [r.notice.pk], method="post", default=302),
     # ballots
     "ballot_list": Rule(args=lambda c, r: [c.cell_a1.code], expect=READERS_404),

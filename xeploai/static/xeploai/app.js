@@ -10,3 +10,10 @@ document.addEventListener("click", function (event) {
   const target = event.target.closest("[data-print]");
   if (target) { event.preventDefault(); window.print(); }
 });
+// A suggestion button fills its select (the civil-service entry: the level the member declared).
+document.addEventListener("click", function (event) {
+  const target = event.target.closest("[data-fill]");
+  if (!target) { return; }
+  const field = document.getElementById(target.getAttribute("data-fill"));
+  if (field) { field.value = target.getAttribute("data-value"); field.focus(); }
+});

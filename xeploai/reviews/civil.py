@@ -1,0 +1,134 @@
+"""The round's civil-servant members and their civil-service (CBCCVC) rating for the year.
+
+A member who is a civil servant is rated by the agency first; the party rating follows it (366
+Đ.3 k.4, ``order.civil_service_first``). The clerk enters the agency's rating here, beside the
+level the member declared in the self-review (a suggestion, never copied on its own), and
+reads the rule with its clause where it applies. Two queries whatever the unit's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from xeploai import rules
+from xeploai.cycles.models import Period
+from xeploai.org import access as org_access
+from xeploai.org.models import CivilServiceRating, Level, OrgUnit, Role
+from xeploai.reviews.facts import ruleset_of
+from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.reviews.wording import message
+
+# Who enters the agency's rating: the grassroots committee's office (and the committee).
+CIVIL_WRITERS = (Role.CLERK, Role.COMMITTEE)
+
+
+def can_write(user: Any, unit: OrgUnit) -> bool:
+    """True when ``user`` may enter civil-service ratings over ``unit``."""
+    return bool(org_access.roles_at(user, unit) & {*CIVIL_WRITERS, Role.ADMIN})
+
+
+class CivilRatingForm(forms.Form):
+    level = forms.ChoiceField(label=_("Mức xếp loại CBCCVC"), choices=[("", "—"), *Level.choices])
+    points = forms.DecimalField(
+        label=_("Điểm"), required=False, min_value=0, max_value=100, decimal_places=2
+    )
+    agency = forms.CharField(label=_("Cơ quan xếp loại"), required=False, max_length=255)
+    rated_on = forms.DateField(
+        label=_("Ngày xếp loại"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+@dataclass
+class CivilRow:
+    evaluation: Evaluation
+    rating: CivilServiceRating | None
+    form: CivilRatingForm
+    saved: bool = False
+
+    @property
+    def declared(self) -> str:
+        """The civil-service level the member declared in the self-review (part VII.1)."""
+        level = (self.evaluation.content or {}).get("civil_level", "")
+        return level if level in Level.values else ""
+
+    @property
+    def party_level(self) -> str:
+        e = self.evaluation
+        return e.level or e.cell_level or ""
+
+    @property
+    def basis_note(self) -> str:
+        """The rule's words when the party level (decided or proposed) is above the civil-service
+        rating, which is its basis (366 Đ.3 k.4: a higher party rating needs a justification)."""
+        party, rating = self.party_level, self.rating
+        if not party or rating is None or rules.Level[party] <= rules.Level[rating.level]:
+            return ""
+        ruleset = ruleset_of(self.evaluation.period)
+        key = (
+            "cap.civil_service"
+            if ruleset.settings.civil_service_link is rules.CivilServiceLink.HARD
+            else "cap.civil_service_basis"
+        )
+        numbers: dict[str, Any] = {"cs_level": rules.Level[rating.level]}
+        if key == "cap.civil_service":
+            numbers["level"] = rules.Level[rating.level]
+        return message(rules.Explanation(key, ruleset.clause(key), numbers))
+
+
+def rating_form(evaluation: Evaluation, rating: CivilServiceRating | None) -> CivilRatingForm:
+    initial: dict[str, Any] = {}
+    if rating is not None:
+        initial = {
+            "level": rating.level,
+            "points": rating.points,
+            "agency": rating.agency,
+            "rated_on": rating.rated_on,
+        }
+    return CivilRatingForm(initial=initial, prefix=f"c{evaluation.pk}")
+
+
+def civil_rows(unit: OrgUnit, period: Period) -> list[CivilRow]:
+    """The civil-servant members of ``unit``'s subtree in ``period``, with this year's rating."""
+    evaluations = list(
+        Evaluation.objects.filter(
+            period=period,
+            kind=SubjectKind.MEMBER,
+            person__is_civil_servant=True,
+            unit__path__startswith=unit.path,
+        )
+        .select_related("person", "unit", "period")
+        .order_by("unit__path", "person__name_folded", "pk")
+    )
+    ratings = {
+        r.person_id: r
+        for r in CivilServiceRating.objects.filter(
+            year=period.year, person_id__in=[e.person_id for e in evaluations]
+        )
+    }
+    rows = []
+    for evaluation in evaluations:
+        rating = ratings.get(evaluation.person_id or 0)
+        rows.append(CivilRow(evaluation, rating, rating_form(evaluation, rating)))
+    return rows
+
+
+def civil_rule(period: Period) -> str:
+    """The ordering rule as the engine words it, with the clause of the period's rule set."""
+    ruleset = ruleset_of(period)
+    key = "order.civil_service_first"
+    explanation = rules.Explanation(key, ruleset.clause(key), {"detail_vi": "", "detail_en": ""})
+    return message(explanation)
+
+
+def civil_scale(period: Period) -> str:
+    """The civil-service scale of the period's year (rules/civil.py)."""
+    scale = rules.civil_scale_for(period.year)
+    return scale.title_en if get_language() == "en" else scale.title_vi

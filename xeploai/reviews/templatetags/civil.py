@@ -1,0 +1,63 @@
+"""The civil-service panel the round page includes, and the board's one-line link to it: one
+template line each on those pages, the work here (``reviews.civil``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from xeploai.cycles.models import Period
+from xeploai.org.models import CivilServiceRating, OrgUnit
+from xeploai.reviews.civil import can_write, civil_rows, civil_rule, civil_scale
+from xeploai.reviews.models import Evaluation, SubjectKind
+
+register = template.Library()
+
+
+@register.inclusion_tag("reviews/_civil_panel.html", takes_context=True)
+def civil_panel(context: template.Context, unit: OrgUnit, period: Period) -> dict[str, Any]:
+    """The unit's civil-servant members with their rating and, for the clerk, the entry; empty
+    when the unit has none."""
+    request = context["request"]
+    rows = civil_rows(unit, period)
+    return {
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "unit": unit,
+        "period": period,
+        "rows": rows,
+        "hidden": not rows,
+        "rated": sum(1 for r in rows if r.rating is not None),
+        "can_write": can_write(request.user, unit),
+        "rule": civil_rule(period),
+        "scale": civil_scale(period),
+        "next": request.get_full_path(),
+    }
+
+
+@register.simple_tag
+def civil_link(unit: OrgUnit, period: Period) -> SafeString:
+    """ "Xếp loại CBCCVC: 3/5 đã có" linking to the unit's civil-service page (two counts)."""
+    servants = Evaluation.objects.filter(
+        period=period,
+        kind=SubjectKind.MEMBER,
+        person__is_civil_servant=True,
+        unit__path__startswith=unit.path,
+    )
+    total = servants.count()
+    if not total:
+        return SafeString("")
+    rated = CivilServiceRating.objects.filter(
+        year=period.year, person_id__in=servants.values("person_id")
+    ).count()
+    return format_html(
+        '<a href="{}" class="{}">{}</a>',
+        reverse("civil_ratings", args=[unit.code]),
+        "civil-link" if rated == total else "civil-link bad",
+        _("Xếp loại CBCCVC: {rated}/{total} đảng viên đã có").format(rated=rated, total=total),
+    )
