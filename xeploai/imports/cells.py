@@ -11,13 +11,25 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from xeploai.imports.columns import BOOL, CARD, CCCD, CHOICE, CODE, DATE, TEXT, YEAR, Column
+from xeploai.imports.columns import (
+    BOOL,
+    CARD,
+    CCCD,
+    CHOICE,
+    CODE,
+    DATE,
+    POINTS,
+    TEXT,
+    YEAR,
+    Column,
+)
 from xeploai.imports.problems import shown
 from xeploai.lib.cells import csv_unescape
 from xeploai.lib.text import fold, text_refusal
@@ -306,6 +318,43 @@ def year_converter(today: dt.date) -> Converter:
     return convert
 
 
+_POINTS = re.compile(r"^\d{1,3}(?:[.,]\d{1,2})?$")
+HUNDRED = Decimal(100)
+
+
+def points_converter(column: Column) -> Converter:
+    """Points out of 100 with at most two decimals: 86, 86.5 or 86,5 (the Vietnamese comma)."""
+
+    def convert(raw: Any) -> Decimal:
+        kind = type(raw)
+        if kind is bool or kind not in (int, float, str):
+            raise CellError(
+                _("{value} không phải điểm — cần một số từ 0 đến 100").format(value=shown(raw))
+            )
+        if kind is float and not math.isfinite(raw):
+            raise CellError(
+                _("{value} không phải điểm — cần một số từ 0 đến 100").format(value=shown(raw))
+            )
+        text = _ascii_digits(_text(raw).strip()) if kind is str else repr(raw)
+        if kind is float:
+            text = f"{round(raw, 6):.6f}".rstrip("0").rstrip(".")
+        if not _POINTS.match(text):
+            raise CellError(
+                _(
+                    "{value} không phải điểm hợp lệ — cần một số từ 0 đến 100, tối đa hai chữ số "
+                    "thập phân"
+                ).format(value=shown(raw))
+            )
+        value = Decimal(text.replace(",", "."))
+        if value > HUNDRED:
+            raise CellError(
+                _("{value} vượt thang điểm — cần một số từ 0 đến 100").format(value=shown(text))
+            )
+        return value
+
+    return convert
+
+
 def converter_for(column: Column, today: dt.date) -> Converter:
     if column.cell_type == TEXT:
         return text_converter(column)
@@ -323,4 +372,6 @@ def converter_for(column: Column, today: dt.date) -> Converter:
         return bool_converter(column)
     if column.cell_type == YEAR:
         return year_converter(today)
+    if column.cell_type == POINTS:
+        return points_converter(column)
     raise ValueError(f"unknown column type {column.cell_type!r}")

@@ -25,6 +25,7 @@ CCCD = "cccd"
 CARD = "card"
 BOOL = "bool"
 YEAR = "year"
+POINTS = "points"
 
 
 @dataclass(frozen=True)
@@ -298,4 +299,89 @@ RESULTS = Sheet(
     ),
 )
 
-SHEETS: dict[str, Sheet] = {sheet.kind: sheet for sheet in (UNITS, PEOPLE, RESULTS)}
+CIVIL = Sheet(
+    kind="civil",
+    name="XepLoaiCBCCVC",
+    title=_("Kết quả xếp loại cán bộ, công chức, viên chức (danh sách của cơ quan)"),
+    columns=(
+        Column("year", "Năm", YEAR, _("Năm đánh giá, xếp loại."), "2026", required=True),
+        Column(
+            "citizen_id",
+            "Số CCCD",
+            CCCD,
+            _("Số CCCD hoặc Số thẻ đảng viên của một đảng viên đã có, là CBCCVC."),
+            "084185000123",
+            aliases=("CCCD", "Số căn cước công dân", "Số căn cước"),
+        ),
+        Column(
+            "party_card_number",
+            "Số thẻ đảng viên",
+            CARD,
+            _("Khi không có Số CCCD."),
+            "",
+            aliases=("Số thẻ",),
+        ),
+        Column(
+            "full_name",
+            "Họ và tên",
+            TEXT,
+            _("Không bắt buộc; nếu ghi thì phải khớp họ tên đang lưu (không kể dấu, hoa thường)."),
+            "Nguyễn Thị Hoa",
+            max_length=120,
+        ),
+        Column(
+            "level",
+            "Mức xếp loại",
+            CHOICE,
+            _("HTXSNV / HTTNV / HTNV / KHTNV (hoặc tên đầy đủ)."),
+            "HTTNV",
+            required=True,
+            choices=Level,
+            aliases=("Mức xếp loại CBCCVC", "Xếp loại"),
+        ),
+        Column(
+            "points",
+            "Điểm",
+            POINTS,
+            _(
+                "Từ năm 2026 (Nghị định 335/2025/NĐ-CP): điểm KPI từ 0 đến 100, tối đa hai chữ số "
+                "thập phân; mức xếp loại không cao hơn mức của điểm (≥ 90 HTXSNV, 70–< 90 HTTNV, "
+                "50–< 70 HTNV). Các năm trước: để trống."
+            ),
+            "86,5",
+            aliases=("Điểm KPI", "Tổng điểm"),
+        ),
+        Column(
+            "agency",
+            "Cơ quan xếp loại",
+            TEXT,
+            _("Cơ quan, đơn vị nơi giữ chức vụ cao nhất (366 Đ.3 k.4)."),
+            "Sở Tài chính",
+            max_length=255,
+            aliases=("Cơ quan", "Đơn vị"),
+        ),
+        Column(
+            "rated_on",
+            "Ngày xếp loại",
+            DATE,
+            _("dd/mm/yyyy; trong năm xếp loại hoặc đầu năm sau."),
+            "20/11/2026",
+        ),
+    ),
+    notes=(
+        _(
+            "Mỗi dòng là kết quả xếp loại CBCCVC của một đảng viên trong một năm; nhập lại thì "
+            "thay kết quả đã có của năm đó."
+        ),
+        _(
+            "Đảng viên phải đã có trong hệ thống, được ghi là CBCCVC và thuộc phạm vi nhập trong "
+            "năm đó."
+        ),
+        _(
+            "Đảng viên là CBCCVC được xếp loại CBCCVC trước; xếp loại đảng viên căn cứ vào kết "
+            "quả này (QĐ 366 Đ.3 k.4)."
+        ),
+    ),
+)
+
+SHEETS: dict[str, Sheet] = {sheet.kind: sheet for sheet in (UNITS, PEOPLE, RESULTS, CIVIL)}

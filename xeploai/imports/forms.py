@@ -12,6 +12,7 @@ KIND_CHOICES = [
     ("people", _("Danh sách đảng viên")),
     ("units", _("Danh sách tổ chức đảng")),
     ("results", _("Kết quả xếp loại các năm")),
+    ("civil", _("Kết quả xếp loại CBCCVC (danh sách của cơ quan)")),
 ]
 MODE_CHOICES = [
     ("dry_run", _("Chạy thử: kiểm tra và cho biết sẽ thay đổi gì, không ghi")),

@@ -137,7 +137,7 @@ def plan(rows: list[Row], problems: Problems, *, scope: OrgUnit | None, reason: 
     units: dict[str, OrgUnit] = {}
     for batch in chunked(sorted({row.values["unit"] for row in rows if "unit" in row.values})):
         units.update((u.code, u) for u in OrgUnit.objects.filter(code__in=batch))
-    people = _Members(rows, scope)
+    people = Members(rows, scope)
     seen: dict[tuple[Any, ...], int] = {}
     good: list[tuple[Row, OrgUnit, tuple[Any, ...] | None]] = []
     unit: OrgUnit | None
@@ -222,20 +222,26 @@ def _fits(subject: str, unit: OrgUnit) -> bool:
     return unit.is_grassroots
 
 
-class _Members:
+class Members:
     """The members the rows name, as the importer may see them: with a scope, a member counts
     for a year only if one of their official memberships that year lies in the scope (a member
     with no membership on record: their current cell). Anyone else is answered exactly as a
     number found on nobody — the import neither confirms nor names people outside its scope."""
 
-    def __init__(self, rows: list[Row], scope: OrgUnit | None) -> None:
+    def __init__(
+        self, rows: list[Row], scope: OrgUnit | None, *, members_only: bool = True
+    ) -> None:
         self.scope = scope
         # ("cid", number) and ("card", number) → (id, name_folded, in_political_system, cell path)
         self.found: dict[tuple[str, str], tuple[Any, ...]] = {}
         # person id → the (start, end) of their official memberships in a cell of the scope
         self.spans: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
         self.recorded: set[int] = set()  # people with any official membership on record
-        wanted = [row for row in rows if row.values.get("subject") == SubjectKind.MEMBER]
+        wanted = [
+            row
+            for row in rows
+            if not members_only or row.values.get("subject") == SubjectKind.MEMBER
+        ]
         ids = {row.values["citizen_id"] for row in wanted if "citizen_id" in row.values}
         cards = {
             row.values["party_card_number"] for row in wanted if "party_card_number" in row.values

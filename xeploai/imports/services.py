@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.actor import Actor
 from xeploai.audit.services import audit_record
-from xeploai.imports import people, results, units
+from xeploai.imports import civil, people, results, units
 from xeploai.imports.columns import SHEETS
 from xeploai.imports.plans import Plan
 from xeploai.imports.problems import Problem, WorkbookError
@@ -86,6 +86,8 @@ def _plan(
 ) -> Plan:
     if kind == "units":
         return units.plan(rows, problems, scope=scope)
+    if kind == "civil":
+        return civil.plan(rows, problems, scope=scope)
     return results.plan(rows, problems, scope=scope, reason=reason)
 
 
@@ -114,7 +116,7 @@ def import_file(
     today: dt.date | None = None,
     progress: Progress | None = None,
 ) -> Outcome:
-    """Import ``path`` as a ``kind`` file ("units", "people" or "results")."""
+    """Import ``path`` as a ``kind`` file ("units", "people", "results" or "civil")."""
     if kind not in SHEETS:
         raise ValueError(f"unknown import kind {kind!r}")
     with _collector_paused():

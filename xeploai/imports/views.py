@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from xeploai.imports.forms import ImportForm
+from xeploai.imports.services import KINDS
 from xeploai.imports.xlsx_templates import TEMPLATE_WRITERS, template_filename, template_writer
 from xeploai.jobs.models import Job
 from xeploai.jobs.services import job_enqueue
@@ -47,7 +48,8 @@ def import_home(request: HttpRequest) -> HttpResponse:
 def import_start(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, code)
     access.require_role(request.user, unit, IMPORT_ROLES)
-    return _page(request, unit, ImportForm())
+    kind = request.GET.get("kind", "")  # a page linking here names what it expects
+    return _page(request, unit, ImportForm(initial={"kind": kind} if kind in KINDS else None))
 
 
 @require_POST

@@ -20,13 +20,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from xeploai.imports.columns import BOOL, CARD, CCCD, CHOICE, DATE, SHEETS, Column, Sheet
+from xeploai.imports.columns import BOOL, CARD, CCCD, CHOICE, DATE, POINTS, SHEETS, Column, Sheet
 from xeploai.lib.cells import append_text_row, write_text
+from xeploai.lib.xlsxprint import print_setup
 
 TEMPLATE_WRITERS: dict[str, str] = {
     "units": "xeploai.imports.xlsx_templates.write_units_template",
     "people": "xeploai.imports.xlsx_templates.write_people_template",
     "results": "xeploai.imports.xlsx_templates.write_results_template",
+    "civil": "xeploai.imports.xlsx_templates.write_civil_template",
     "check": "xeploai.checker.template.write_template",
 }
 
@@ -60,6 +62,8 @@ def _type_text(column: Column) -> str:
         return _("Chọn trong danh mục")
     if column.cell_type == "year":
         return _("Năm (4 chữ số)")
+    if column.cell_type == POINTS:
+        return _("Số từ 0 đến 100")
     if column.cell_type == "code":
         return _("Mã (chữ không dấu, số, . _ -)")
     return _("Văn bản")
@@ -121,7 +125,7 @@ def write_template(sheet: Sheet, stream: IO[bytes]) -> None:
             )
             validation.add(cells)
             data.add_data_validation(validation)
-    data.freeze_panes = "A2"
+    print_setup(data, columns=len(sheet.columns))  # A4, the header row on every page
     lists.sheet_state = "hidden"
     _write_guide(guide, sheet)
     workbook.save(stream)
@@ -198,3 +202,7 @@ def write_people_template(stream: IO[bytes]) -> None:
 
 def write_results_template(stream: IO[bytes]) -> None:
     write_template(SHEETS["results"], stream)
+
+
+def write_civil_template(stream: IO[bytes]) -> None:
+    write_template(SHEETS["civil"], stream)

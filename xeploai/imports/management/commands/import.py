@@ -43,7 +43,7 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=KINDS, help="units | people | results")
+        parser.add_argument("kind", choices=KINDS, help="units | people | results | civil")
         parser.add_argument("file", help="tệp .xlsx hoặc .csv / the .xlsx or .csv file")
         parser.add_argument(
             "--dry-run",
