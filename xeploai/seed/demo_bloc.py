@@ -12,6 +12,7 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from xeploai.imports.cells import fold_clean
@@ -34,6 +35,7 @@ from xeploai.org.models import (
     UnitKind,
 )
 from xeploai.org.services import units_bulk_create
+from xeploai.rules.civil import civil_scale_for
 from xeploai.seed import names
 
 ROOT_CODE = "DEMO"
@@ -98,7 +100,7 @@ DISCIPLINE_FIELDS = (
     "related_to_public_duty",
     "self_detected_remedied",
 )
-RATING_FIELDS = ("id", "person", "year", "level", "rated_on")
+RATING_FIELDS = ("id", "person", "year", "level", "points", "rated_on")
 
 
 @dataclass(slots=True)
@@ -112,6 +114,18 @@ class _Member:
     official_date: dt.date | None
     status: str
     is_civil_servant: bool
+
+
+# The lowest points of each level on Nghị định 335/2025's scale (rules/civil.py).
+_BAND_FLOOR = {Level.HTXSNV: 90, Level.HTTNV: 70, Level.HTNV: 50, Level.KHTNV: 30}
+
+
+def _demo_points(year: int, level: str, pk: int) -> Decimal | None:
+    """KPI points within the level's band on a scale with points (from 2026), drawn from the
+    member's id rather than the generator, so the rest of the demo stays as it was."""
+    if not civil_scale_for(year).has_points:
+        return None
+    return Decimal(_BAND_FLOOR[Level(level)] * 10 + (pk * 37) % 100) / 10
 
 
 def _random_date(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
@@ -408,7 +422,9 @@ class BlocBuilder:
                 if rng.random() < share:
                     level = _weighted(rng, CIVIL_LEVELS)
                     rated_on = dt.date(y, 12, 5) if y < self.year else dt.date(y, 11, 15)
-                    rows.append((0, person.pk, y, level, rated_on))
+                    rows.append(
+                        (0, person.pk, y, level, _demo_points(y, level, person.pk), rated_on)
+                    )
         return rows
 
     def _disciplines(self, person: _Member) -> list[tuple[Any, ...]]:

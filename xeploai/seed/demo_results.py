@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import random
 from collections import defaultdict
+from typing import Any
 
 from django.utils import timezone
 
@@ -108,19 +109,19 @@ def advance_current_round(period: Period, keep_cell_id: int, *, rng: random.Rand
     most members have submitted, some cells have proposed or sent their file. The demo cell
     (``keep_cell_id``) stays untouched so that a whole round can be played on it."""
     now = timezone.now()
-    by_cell: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for unit_id, pk, reason in (
+    by_cell: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
+    for unit_id, pk, reason, civil in (
         Evaluation.objects.filter(period=period, kind=SubjectKind.MEMBER)
         .exclude(unit_id=keep_cell_id)
-        .values_list("unit_id", "pk", "not_rated_reason")
+        .values_list("unit_id", "pk", "not_rated_reason", "person__is_civil_servant")
         .order_by("unit_id", "pk")
     ):
-        by_cell[unit_id].append((pk, reason))
+        by_cell[unit_id].append((pk, reason, civil))
     ledger: list[Proposal] = []
     stages: dict[str, list[int]] = defaultdict(list)
     for cell_id in sorted(by_cell):
         progress = rng.random()
-        for pk, reason in by_cell[cell_id]:
+        for pk, reason, civil in by_cell[cell_id]:
             if reason:
                 continue
             if progress < 0.25 and rng.random() < 0.5:
@@ -131,20 +132,23 @@ def advance_current_round(period: Period, keep_cell_id: int, *, rng: random.Rand
                 stage = Stage.SENT
             elif progress > 0.6:
                 stage = Stage.PROPOSED
-            stages[f"{stage}:{level}"].append(pk)
+            stages[f"{stage}:{level}:{int(civil)}"].append(pk)
             ledger.append(Proposal(evaluation_id=pk, stage=LedgerStage.SELF, level=level, at=now))
             if stage != Stage.SUBMITTED:
                 ledger.append(
                     Proposal(evaluation_id=pk, stage=LedgerStage.CELL, level=level, at=now)
                 )
     for key, ids in stages.items():
-        stage_code, level = key.split(":")
+        stage_code, level, civil_flag = key.split(":")
+        content: dict[str, Any] = {"self_level": level, "sections": {}}
+        if civil_flag == "1":  # a civil servant declares the civil-service level too (VII.1)
+            content["civil_level"] = level
         fields = {
             "stage": stage_code,
             "self_level": level,
             "reviewed": True,
             "submitted_at": now,
-            "content": {"self_level": level, "sections": {}},
+            "content": content,
         }
         if stage_code != Stage.SUBMITTED:
             fields["cell_level"] = level
