@@ -9,6 +9,7 @@ reads the rule with its clause where it applies. Two queries whatever the unit's
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -33,7 +34,9 @@ def can_write(user: Any, unit: OrgUnit) -> bool:
 
 
 class CivilRatingForm(forms.Form):
-    level = forms.ChoiceField(label=_("Mức xếp loại CBCCVC"), choices=[("", "—"), *Level.choices])
+    level = forms.ChoiceField(
+        label=_("Mức xếp loại"), choices=[("", "—"), *((c, c) for c in Level.values)]
+    )
     points = forms.DecimalField(
         label=_("Điểm"), required=False, min_value=0, max_value=100, decimal_places=2
     )
@@ -60,6 +63,12 @@ class CivilRow:
         return level if level in Level.values else ""
 
     @property
+    def points_text(self) -> str:
+        """The points the Vietnamese way ("86,5"), or "" without points."""
+        points = self.rating.points if self.rating is not None else None
+        return rules.format_number(points) if points is not None else ""
+
+    @property
     def party_level(self) -> str:
         e = self.evaluation
         return e.level or e.cell_level or ""
@@ -83,12 +92,19 @@ class CivilRow:
         return message(rules.Explanation(key, ruleset.clause(key), numbers))
 
 
+def _plain(points: Decimal | None) -> Decimal | None:
+    """86.50 → 86.5 and 100.00 → 100 (not 1E+2) for the number field."""
+    if points is None:
+        return None
+    return points.quantize(Decimal(1)) if points == points.to_integral() else points.normalize()
+
+
 def rating_form(evaluation: Evaluation, rating: CivilServiceRating | None) -> CivilRatingForm:
     initial: dict[str, Any] = {}
     if rating is not None:
         initial = {
             "level": rating.level,
-            "points": rating.points,
+            "points": _plain(rating.points),
             "agency": rating.agency,
             "rated_on": rating.rated_on,
         }
