@@ -111,7 +111,7 @@ def test_the_clerk_enters_a_civil_service_rating_then_decides(
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
     evaluation = a_civil_servant_ready_to_decide()
-    context = browser.new_context(viewport=DESKTOP, locale="vi-VN")  # type: ignore[arg-type]
+    context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
     screen = Screen(context.new_page(), live_server.url, "desktop")
     page = screen.page
     login(page, live_server.url)
@@ -174,7 +174,7 @@ def test_the_clerk_enters_a_civil_service_rating_then_decides(
     context.close()
 
     # The same pages on a phone.
-    phone = browser.new_context(viewport=PHONE, locale="vi-VN")  # type: ignore[arg-type]
+    phone = browser.new_context(viewport=PHONE, locale="vi-VN")
     page = phone.new_page()
     login(page, live_server.url)
     page.goto(f"{live_server.url}/units/{evaluation.unit.code}/civil/")
