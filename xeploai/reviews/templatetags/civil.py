@@ -21,10 +21,11 @@ register = template.Library()
 
 @register.inclusion_tag("reviews/_civil_panel.html", takes_context=True)
 def civil_panel(context: template.Context, unit: OrgUnit, period: Period) -> dict[str, Any]:
-    """The unit's civil-servant members with their rating and, for the clerk, the entry; empty
-    when the unit has none."""
+    """A cell's civil-servant members with their rating and, for the clerk, the entry; empty
+    when it has none. A larger unit's round page shows nothing here: its board links to the
+    unit's own page (``civil_link``), which lists its whole subtree."""
     request = context["request"]
-    rows = civil_rows(unit, period)
+    rows = civil_rows(unit, period) if unit.is_cell else []
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),

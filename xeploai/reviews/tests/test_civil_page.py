@@ -153,6 +153,9 @@ def test_the_round_page_carries_the_entry_and_the_board_links_to_it(
     # a cell without civil servants shows no panel
     other = client.get(reverse("round_page", args=[cast.cell_a2.code])).content.decode()
     assert 'id="civil"' not in other
+    # nor does a grassroots organization's own round page: its board links to the list
+    grassroots = client.get(reverse("round_page", args=[cast.org_a.code])).content.decode()
+    assert 'id="civil"' not in grassroots
 
 
 def test_a_party_rating_above_the_civil_rating_is_flagged_with_the_basis_rule(
