@@ -258,3 +258,17 @@ def test_a_decision_refused_for_the_missing_rating_names_the_clause_then_passes(
         rated_on=dt.date(2026, 12, 1),
     )
     assert decide().stage == Stage.DECIDED
+
+
+def test_in_english_the_rule_and_the_scale_are_the_engines_english(
+    client: Client, cast: Cast, round_: Round
+) -> None:
+    client.force_login(cast.clerk)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("civil_ratings", args=[cast.cell_a1.code])).content.decode()
+    assert (
+        "Member who is a civil servant: the civil-servant rating must exist before the party "
+        "rating (QĐ 366 Đ.3 k.4)"
+    ) in page
+    assert "Decree 335/2025/ND-CP: KPI points out of 100" in page
+    assert "0/1 civil-servant members have a civil-service rating." in page
