@@ -10,3 +10,13 @@ document.addEventListener("click", function (event) {
   const target = event.target.closest("[data-print]");
   if (target) { event.preventDefault(); window.print(); }
 });
+// The top bar on a phone: the menu button opens and closes the links (app.css hides them
+// below 600 px only once this script runs, so without it they stay reachable).
+document.documentElement.classList.add("js");
+document.addEventListener("click", function (event) {
+  const toggle = event.target.closest(".menutoggle");
+  if (!toggle) { return; }
+  const bar = toggle.closest(".topbar");
+  const open = bar.classList.toggle("open");
+  toggle.setAttribute("aria-expanded", open ? "true" : "false");
+});
