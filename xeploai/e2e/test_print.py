@@ -229,9 +229,7 @@ def test_the_board_prints_a_clean_table_of_the_decisions(
     assert decided == 10
     # each waiting row prints the level its form holds, once: 44 + 2 members, 10 decided
     last_column = max(w.x_min for w in printed.words if w.text == "Quyết" and w.page == 1)
-    chosen = [
-        w for w in printed.words if w.text == "HTTNV" and w.x_min >= last_column - 2
-    ]
+    chosen = [w for w in printed.words if w.text == "HTTNV" and w.x_min >= last_column - 2]
     assert len(chosen) == MEMBERS + 2, len(chosen)
 
 
