@@ -19,6 +19,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page
 from pytest_django.fixtures import Settings
 
+from xeploai.reviews import services
 from xeploai.testing import Cast, Round, make_cast, make_round
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -157,6 +158,30 @@ def test_every_page_a_member_uses_fits_a_phone(
     assert nav.is_visible()
     assert page.locator(".menutoggle").get_attribute("aria-expanded") == "true"
     page.screenshot(path=str(SHOTS / "member-menu-open-360.png"))
+    # the review once submitted: read-only, its tasks and the ledger as cards
+    cast, round_ = bloc
+    evaluation = services.review_submit(
+        actor=cast.member,
+        evaluation=round_.evaluation,
+        expected_version=round_.evaluation.version,
+        content={
+            "sections": {"qualities": {"text": "Lập trường tư tưởng vững vàng " * 8}},
+            "score_common": 27,
+            "score_tasks": 60,
+            "tasks": [
+                {
+                    "task": "Chủ trì xây dựng kế hoạch chuyển đổi số của cơ quan năm 2026",
+                    "product": "Kế hoạch số 12-KH/CB được ban hành đúng hạn",
+                    "result": "dung_han",
+                }
+            ],
+            "self_level": "HTTNV",
+        },
+    )
+    view = {"review-view": reverse("review_detail", args=[evaluation.pk])}
+    problems = _visit_all(page, base, "member", view)
+    assert not problems, "\n".join(problems)
+    assert page.locator("table.stack td[data-label='Mức độ hoàn thành']").count() == 1
 
 
 def test_every_page_a_secretary_uses_fits_a_phone(
