@@ -236,6 +236,7 @@ def write_template(path: str | Path | IO[bytes]) -> str | Path | IO[bytes]:
     from openpyxl.styles import Font
 
     from xeploai.lib.cells import append_text_row
+    from xeploai.lib.xlsxprint import print_setup
 
     target = path if hasattr(path, "write") else Path(path)
     wb = Workbook()
@@ -253,17 +254,19 @@ def write_template(path: str | Path | IO[bytes]) -> str | Path | IO[bytes]:
     help_ws.column_dimensions["A"].width = 18
     help_ws.column_dimensions["B"].width = 40
     help_ws.column_dimensions["C"].width = 90
+    print_setup(help_ws, columns=3, header_rows=0)
 
     info = wb.create_sheet(SHEET_INFO)
     for label, _field, hint in INFO_ROWS:
         append_text_row(info, [label, None, hint])
     info.column_dimensions["A"].width = 28
     info.column_dimensions["C"].width = 70
+    print_setup(info, columns=3, header_rows=0)
     for sheet, columns in ((SHEET_MEMBERS, MEMBER_COLUMNS), (SHEET_ORGS, ORG_COLUMNS)):
         ws = wb.create_sheet(sheet)
         append_text_row(ws, [c.header for c in columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        ws.freeze_panes = "B2"
+        print_setup(ws, columns=len(columns), freeze="B2")
     wb.save(target)
     return target

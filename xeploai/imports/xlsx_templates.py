@@ -125,7 +125,7 @@ def write_template(sheet: Sheet, stream: IO[bytes]) -> None:
             )
             validation.add(cells)
             data.add_data_validation(validation)
-    print_setup(data, columns=len(sheet.columns))  # A4, the header row on every page
+    print_setup(data, columns=len(sheet.columns))  # the heading row repeats, frozen under it
     lists.sheet_state = "hidden"
     _write_guide(guide, sheet)
     workbook.save(stream)
@@ -169,7 +169,8 @@ def _write_guide(guide: object, sheet: Sheet) -> None:
         _("Giải thích"),
     ]
     append_text_row(guide, [str(h) for h in header])
-    for cell in guide[guide.max_row]:
+    header_row = guide.max_row
+    for cell in guide[header_row]:
         cell.font = BOLD
         cell.fill = HEADER_FILL
     for index, column in enumerate(sheet.columns, start=1):
@@ -190,6 +191,9 @@ def _write_guide(guide: object, sheet: Sheet) -> None:
     for row in guide.iter_rows(min_row=7):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # the guide prints landscape, the heading of its table of columns on every page
+    print_setup(guide, columns=len(header), header_rows=0)
+    guide.print_title_rows = f"{header_row}:{header_row}"
 
 
 def write_units_template(stream: IO[bytes]) -> None:

@@ -153,8 +153,13 @@ def _self_review_docx(evaluation: Evaluation) -> bytes:
         docx.signature(document, issuer_of(unit, on), _recipients(unit))
     docx.heading(document, "Chi bộ đề xuất xếp loại mức chất lượng")
     docx.paragraph(document, _LEVELS.get(evaluation.cell_level, "…"))
+    signed = evaluation.kind == SubjectKind.MEMBER and definition.scored
+    if signed:  # the 2025 forms (Mẫu 2A, 2B, 2C): the cell signs its proposal
+        docx.signature(document, issuer_of(unit, on))
     docx.heading(document, "Cấp có thẩm quyền xếp loại mức chất lượng")
     docx.paragraph(document, _LEVELS.get(evaluation.level, "…"))
+    if signed and evaluation.decider_id is not None and evaluation.decider_id != unit.pk:
+        docx.signature(document, issuer_of(evaluation.decider, on))  # "T/M ĐẢNG ỦY"
     return docx.to_bytes(document)
 
 

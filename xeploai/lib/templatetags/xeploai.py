@@ -1,5 +1,6 @@
 """Filters every template may use (registered as a builtin in settings.TEMPLATES)."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django import template
@@ -24,3 +25,13 @@ def vnpct(value: Decimal | str | None) -> str:
 @register.filter
 def get_item(mapping: dict[object, object], key: object) -> object:
     return mapping.get(key)
+
+
+@register.filter
+def at(items: Sequence[object], index: int) -> object:
+    """``items[index]``, "" past the end: a cell's column (``t.columns|at:forloop.counter0``)
+    for its ``data-label`` on a phone."""
+    try:
+        return items[index]
+    except (IndexError, TypeError):
+        return ""

@@ -430,7 +430,7 @@ def test_the_review_page_shows_ledger_rows_written_by_no_one(
     response = client.get(reverse("review_detail", args=[evaluation.pk]))
     assert response.status_code == 200
     history = response.content.decode().split("<tbody>")[-1].split("</tbody>")[0]
-    assert "<td>—</td></tr>" in history
+    assert 'data-label="Người thực hiện">—</td></tr>' in history
 
 
 def test_clauses_are_shown_without_the_rule_sets_provenance_tags() -> None:
