@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from xeploai import rules
@@ -47,7 +47,6 @@ QUERIES = 4  # what compute_report costs, pinned by tests/test_compute.py
 _COMMITTEE, _GRASSROOTS, _CELL, _MEMBER = range(4)
 # The level buckets as plain strings: faster dictionary keys than the enum members.
 _XS, _TT, _HT, _K = (str(level) for level in LEVELS)
-_LEVEL_INDEX = {_XS: 0, _TT: 1, _HT: 2, _K: 3}
 _MEMBER_BLOCK = str(SubjectKind.MEMBER)
 _SLOT = {PENDING: 1, _XS: 2, _TT: 3, _HT: 4, _K: 5}  # positions in ``_read_counts``'s lists
 
@@ -141,15 +140,20 @@ class _Quota:
     settings: rules.Settings
     quota_base: QuotaBase
     small_exception: bool
+    # a pool asked twice (its own finding, then the group findings) is answered once
+    _seen: dict[Levels4, tuple[int, int, bool]] = field(default_factory=dict, compare=False)
 
     def allowed(self, levels: Levels4) -> tuple[int, int, bool]:
         """``(base, allowed, small_unit)`` of one pool."""
-        return rules.group_allowed(
-            levels,
-            self.settings,
-            quota_base=_RULES_BASE[self.quota_base],
-            small_unit_exception=self.small_exception,
-        )
+        answer = self._seen.get(levels)
+        if answer is None:
+            answer = self._seen[levels] = rules.group_allowed(
+                levels,
+                self.settings,
+                quota_base=_RULES_BASE[self.quota_base],
+                small_unit_exception=self.small_exception,
+            )
+        return answer
 
 
 def _group_findings(
@@ -231,15 +235,11 @@ def compute_report(
     refs = {unit.path: UnitRef(unit.code, unit.name, unit.kind), **child_refs}
     quota_findings: list[QuotaFinding] = []
     member_pools: dict[str, dict[str, Levels4]] = defaultdict(dict)
-    pools: dict[tuple[str, str, str], list[int]] = {}
-    for decider_path, block, group, bucket, n in fetch.unit_and_children_pools(period.pk, unit):
-        if decider_path not in refs:
-            continue  # a child without statistics this year decides nothing in it
-        sums = pools.get((decider_path, block, group))
-        if sums is None:
-            sums = pools[(decider_path, block, group)] = [0, 0, 0, 0]
-        sums[_LEVEL_INDEX[bucket]] += n
-    for (decider_path, block, group), (xs, tt, ht, k) in sorted(pools.items()):
+    # one row per pool, its four levels summed by the statement
+    pools = sorted(
+        row for row in fetch.unit_and_children_pools(period.pk, unit) if row[0] in refs
+    )  # a child without statistics this year decides nothing in it
+    for decider_path, block, group, xs, tt, ht, k in pools:
         if block == _MEMBER_BLOCK:
             member_pools[decider_path][group] = (xs, tt, ht, k)
         base, allowed, small = quota.allowed((xs, tt, ht, k))
