@@ -7,3 +7,32 @@ from xeploai.lib.env import exit_on_bad_setting
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xeploai.settings")
 with exit_on_bad_setting():  # a mistyped variable: one line on stderr, exit status 4
     application = get_wsgi_application()
+
+
+def warm_up() -> None:
+    """Do at start-up what the first request would otherwise pay for (≈ 0.5 s on 2 cores):
+    import every view (the URL resolver's patterns), compile the pages' templates and load the
+    translation catalogues. Nothing here touches the database."""
+    from django.conf import settings
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    get_resolver().url_patterns  # noqa: B018 — imports every app's views
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Báo cáo thống kê")
+    for name in (
+        "reports/report_summary.html",
+        "reports/report_drilldown.html",
+        "reports/report_compare.html",
+        "registration/login.html",
+    ):
+        try:
+            get_template(name)
+        except TemplateDoesNotExist:  # a page renamed: it warms on its first request instead
+            continue
+
+
+warm_up()
