@@ -57,7 +57,9 @@ def test_the_people_and_units_imports_keep_the_counts(cast: Cast, xlsx: Writer) 
     assert_page_matches_recount(cast.root)
 
 
-def test_the_units_import_counts_the_cells_it_touches_without_a_recount(cast: Cast, xlsx) -> None:
+def test_the_units_import_counts_the_cells_it_touches_without_a_recount(
+    cast: Cast, xlsx: Writer
+) -> None:
     """New cells and a changed kind are added to their ancestors' counts; the people of the
     country are not counted again (the import's cost follows what it changes)."""
     from django.db import connection

@@ -143,7 +143,7 @@ def test_the_options_form_carries_the_chosen_block_and_nothing_else(
 
 
 def test_the_drill_down_rows_escape_names_and_link_to_each_child(
-    client: Client, periods, cast: Cast
+    client: Client, periods: tuple[Period, Period], cast: Cast
 ) -> None:
     """The drill-down's rows are built in the view, not the template: each value is escaped
     there, and each name links to the child's own drill-down with the same year and block."""
