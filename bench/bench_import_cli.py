@@ -112,12 +112,12 @@ def main() -> None:
     try:
         run(args, folder)
     finally:
+        shutil.rmtree(folder, ignore_errors=True)
         admin(
             f'DROP DATABASE IF EXISTS "{DB}"',
             f'REVOKE SET ON PARAMETER session_replication_role FROM "{ROLE}"',
             f'DROP ROLE IF EXISTS "{ROLE}"',
         )
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run(args: argparse.Namespace, folder: Path) -> None:
