@@ -2,14 +2,18 @@
 
     .venv/bin/python bench/bench_import.py [--rows 100000] [--repeat 3] [--pg postgres://…]
 
-Generates (once, cached in the temp directory) a units workbook (a bloc of grassroots
-committees and cells) and a people workbook, then times in the same run:
+Generates a units workbook (a bloc of grassroots committees and cells) and a people workbook
+in a folder of its own (``tempfile.mkdtemp``, one per run, removed at the end with everything
+the run wrote there), then times in the same run:
 
 - the floor of reading: python-calamine parsing the people sheet alone;
 - the floor of writing: PostgreSQL COPY (and SQLite executemany) of the same rows into a
   scratch table with the person table's columns;
-- the import itself, dry run and real, on a fresh SQLite file and a fresh PostgreSQL database
-  (a child process per database: Django binds its database at start-up), then the same file
+- the import itself, dry run and real, on a fresh SQLite file (in the run's folder) and a fresh
+  PostgreSQL database named for the run (``xeploai_bench_import_<pid>``, dropped at the end;
+  ``--pg URL`` names another one, which the run creates and drops the same way, refusing one
+  that already exists) — a child process per database: Django binds its database at
+  start-up — then the same file
   again with nothing changed, and with every member on file differing in one field (every
   row an update).
 
@@ -23,6 +27,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,7 +38,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CACHE = Path(tempfile.gettempdir()) / "xeploai-bench-import"
 GOALS = {"postgresql": 5.0, "sqlite": 10.0}  # seconds for 100,000 rows (issue 6)
 PEOPLE_HEADER = [
     "Họ và tên",
@@ -82,12 +86,11 @@ def person_rows(rows: int) -> list[list[Any]]:
     return result
 
 
-def generate(rows: int) -> tuple[Path, Path]:
+def generate(rows: int, folder: Path) -> tuple[Path, Path]:
     import openpyxl
 
-    CACHE.mkdir(exist_ok=True)
-    units_path = CACHE / f"units-{rows}.xlsx"
-    people_path = CACHE / f"people-{rows}.xlsx"
+    units_path = folder / f"units-{rows}.xlsx"
+    people_path = folder / f"people-{rows}.xlsx"
     if not units_path.exists():
         workbook = openpyxl.Workbook()
         sheet = workbook.active
@@ -242,28 +245,44 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/xeploai_bench")
-    parser.add_argument("--child", nargs=2, metavar=("DATABASE_URL", "ROWS"))
+    parser.add_argument(
+        "--pg",
+        default=f"postgres://postgres@127.0.0.1:5432/xeploai_bench_import_{os.getpid()}",
+        help="a database this run creates and drops (it must not exist)",
+    )
+    parser.add_argument("--no-pg", action="store_true", help="SQLite only")
+    parser.add_argument("--child", nargs=3, metavar=("DATABASE_URL", "ROWS", "FOLDER"))
     args = parser.parse_args()
-    units_path, people_path = generate(args.rows)
     if args.child:
+        folder = Path(args.child[2])
+        units_path, people_path = generate(args.rows, folder)
         child(args.child[0], units_path, people_path, int(args.child[1]), args.repeat)
         return
+    folder = Path(tempfile.mkdtemp(prefix="xeploai-bench-import-"))
+    created: list[str] = []
+    try:
+        run_all(args, folder, created)
+    finally:
+        for url in created:
+            _drop_pg(url)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_all(args: argparse.Namespace, folder: Path, created: list[str]) -> None:
+    _, people_path = generate(args.rows, folder)
     print(machine())
     parse = parse_floor(people_path, args.repeat)
     print(
         f"calamine parse alone ({args.rows:,} rows): {parse:.2f} s "
         f"({args.rows / parse:,.0f} rows/s)"
     )
-    databases = [("sqlite", f"sqlite:///{CACHE / 'bench.sqlite3'}")]
-    if args.pg:
+    databases = [("sqlite", f"sqlite:///{folder / 'bench.sqlite3'}")]
+    if not args.no_pg:
         databases.append(("postgresql", args.pg))
     for name, url in databases:
-        if name == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(CACHE / "bench.sqlite3") + suffix).unlink(missing_ok=True)
-        else:
-            _fresh_pg(url)
+        if name == "postgresql":
+            _create_pg(url)
+            created.append(url)
         completed = subprocess.run(  # noqa: S603 — our own script, our arguments
             [
                 sys.executable,
@@ -275,6 +294,7 @@ def main() -> None:
                 "--child",
                 url,
                 str(args.rows),
+                str(folder),
             ],
             capture_output=True,
             text=True,
@@ -318,14 +338,26 @@ def machine() -> str:
     return f"machine: {os.cpu_count()} cores, {memory} RAM, load average {load}"
 
 
-def _fresh_pg(url: str) -> None:
+def _create_pg(url: str) -> None:
+    """Create the run's database; one that exists belongs to someone else: refuse."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            raise SystemExit(f"{name} exists: not this run's, left alone (pass another --pg)")
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _drop_pg(url: str) -> None:
+    """Drop the database this run created (its own child has exited: no one else is in it)."""
     import psycopg
 
     name = url.rsplit("/", 1)[1]
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 if __name__ == "__main__":

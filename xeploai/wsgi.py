@@ -7,3 +7,36 @@ from xeploai.lib.env import exit_on_bad_setting
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xeploai.settings")
 with exit_on_bad_setting():  # a mistyped variable: one line on stderr, exit status 4
     application = get_wsgi_application()
+
+
+def warm_up() -> None:
+    """Do at start-up what the first request would otherwise pay for: import every view,
+    build the URL resolver's tables (each language's reverse table, the namespaced one the
+    admin link uses, the compiled patterns), compile every project template (a page's base
+    and partials too, which the cached loader would only compile at their first render) and
+    load the translation catalogues. Nothing here touches the database; what the first
+    request still pays is its connection and PostgreSQL's first plans."""
+    import contextlib
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template.loader import get_template
+    from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reverse
+    from django.utils import translation
+
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 — imports every app's views
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Báo cáo thống kê")
+            resolver.reverse_dict  # noqa: B018 — reverse()'s table, built per language
+            with contextlib.suppress(NoReverseMatch):  # the namespaced resolver it caches
+                reverse("admin:index")
+    with contextlib.suppress(Resolver404):
+        resolve("/reports/-/units/")  # compiles the patterns a path is matched against
+    folder = Path(__file__).resolve().parent / "templates"  # settings.TEMPLATES' DIRS
+    for path in sorted(folder.rglob("*.html")):
+        get_template(path.relative_to(folder).as_posix())
+
+
+warm_up()

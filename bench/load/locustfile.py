@@ -422,9 +422,24 @@ class Clerk(_Base):
         data["csrfmiddlewaretoken"] = parsed.csrf
         data["next"] = f"{board}?show=pending"
         self.wait()
-        self.post(form["action"], data, "clerk: decide")
-        html = self.page(f"{board}?show=pending", "clerk: board (pending)")
-        if "msg-success" in html:
+        # valid and refused decisions are timed apart ("clerk: decide" / "clerk: decide
+        # (refused)"): the outcome shows on the page the redirect leads to, read before the
+        # decision's own time is reported
+        with self.client.post(
+            form["action"],
+            data=urlencode(data, doseq=True),
+            headers={"Referer": self.host + form["action"], "Content-Type": FORM},
+            name="clerk: decide",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"{form['action']}: {response.status_code}")
+            html = self.page(f"{board}?show=pending", "clerk: board (pending)")
+            refused = "msg-success" not in html
+            if refused:
+                response.request_meta["name"] = "clerk: decide (refused)"
+        if not refused:
             _bump("decided")
         else:
             _bump("decide_refused")

@@ -7,6 +7,7 @@ decision 0007), applied shallowest first so that no move ever passes through a t
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from xeploai.audit.actor import Actor
 from xeploai.imports.plans import Plan, in_scope
 from xeploai.imports.rows import Problems, Row, chunked
-from xeploai.org.counts import member_counts_rebuild
+from xeploai.org.counts import is_live_cell, member_counts_cells_add
 from xeploai.org.models import ALLOWED_PARENT_KINDS, OrgType, OrgUnit, Person, UnitKind
 from xeploai.org.services import unit_move, units_bulk_create
 
@@ -40,8 +41,18 @@ class UnitsPlan(Plan):
     existing: dict[str, OrgUnit] = field(default_factory=dict)
 
     def apply(self, actor: Actor) -> None:
+        # the cells counted per subtree (MemberCount) follow what this import touches only:
+        # a unit that became or stopped being a live cell, and each new cell (no people yet)
+        cells: Counter[str] = Counter()
+        by_pk = {unit.pk: unit for unit in self.existing.values()}
         for pk, changes in self.changes.items():
             OrgUnit.objects.filter(pk=pk).update(**changes)
+            unit = by_pk[pk]
+            after = OrgUnit(
+                kind=changes.get("kind", unit.kind),
+                dissolved=changes.get("dissolved", unit.dissolved),
+            )
+            cells[unit.path] += is_live_cell(after) - is_live_cell(unit)
         by_code = dict(self.existing)
         for unit, _parent in self.new:
             by_code[unit.code] = unit
@@ -49,10 +60,13 @@ class UnitsPlan(Plan):
             [unit for unit, _ in self.new],
             [by_code[parent] if parent else None for _, parent in self.new],
         )
+        for unit, _parent in self.new:
+            cells[unit.path] += is_live_cell(unit)
+        # at the paths before the moves: a move carries its subtree's counts along
+        member_counts_cells_add(cells)
         for unit, parent_code in self.moves:
             # the statistics and deciding bodies follow in unit_move (decision 0007)
             unit_move(actor=actor, unit=unit, new_parent=by_code[parent_code])
-        member_counts_rebuild()  # new cells, kind and dissolution changes written directly
 
 
 def plan(rows: list[Row], problems: Problems, *, scope: OrgUnit | None) -> UnitsPlan:

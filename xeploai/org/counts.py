@@ -2,8 +2,9 @@
 
 Like ``reviews.stats``: every org service that changes a person's status or unit, or a unit's
 cell-ness or place, calls ``member_count_move`` (or ``member_count_subtree_moved``) in its
-own transaction; the people import adds its changes with ``member_counts_add``; other bulk
-loads (the units import, seed-demo, the generator) call ``member_counts_rebuild``.
+own transaction; the people import adds its changes with ``member_counts_add``, the units
+import its cells with ``member_counts_cells_add``; other bulk loads (seed-demo, the
+generator) call ``member_counts_rebuild``.
 """
 
 from __future__ import annotations
@@ -55,6 +56,13 @@ def member_counts_add(people: Counter[tuple[int, str]]) -> None:
     for (unit_id, status), n in people.items():
         changes[(paths[unit_id], status)] += n
     _apply_exact(_rolled_up(changes))
+
+
+def member_counts_cells_add(cells: Counter[str]) -> None:
+    """Add ``cells[path]`` live cells (negative: remove) to those units and every ancestor —
+    what a units import changed (new cells, a kind or a dissolution changed), without
+    recounting the country: new units have no people yet."""
+    _apply_exact(_rolled_up(Counter({(path, CELLS_KEY): n for path, n in cells.items() if n})))
 
 
 def _rolled_up(changes: Counter[Key]) -> Counter[Key]:

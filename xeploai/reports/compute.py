@@ -15,6 +15,7 @@ import datetime as dt
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from xeploai import rules
@@ -47,27 +48,34 @@ QUERIES = 4  # what compute_report costs, pinned by tests/test_compute.py
 _COMMITTEE, _GRASSROOTS, _CELL, _MEMBER = range(4)
 # The level buckets as plain strings: faster dictionary keys than the enum members.
 _XS, _TT, _HT, _K = (str(level) for level in LEVELS)
-_LEVEL_INDEX = {_XS: 0, _TT: 1, _HT: 2, _K: 3}
 _MEMBER_BLOCK = str(SubjectKind.MEMBER)
 _SLOT = {PENDING: 1, _XS: 2, _TT: 3, _HT: 4, _K: 5}  # positions in ``_read_counts``'s lists
 
 
+_OWN_BLOCKS: dict[str, tuple[str, ...]] = {
+    **{
+        str(kind): (str(SubjectKind.GRASSROOTS), str(SubjectKind.COMMITTEE))
+        for kind in UnitKind.grassroots()
+    },
+    str(UnitKind.CELL): (str(SubjectKind.CELL),),
+}
+
+
 def _own_blocks(kind: str) -> tuple[str, ...]:
     """The blocks in which a unit of ``kind`` is itself the subject."""
-    if kind == UnitKind.CELL:
-        return (SubjectKind.CELL,)
-    if kind in UnitKind.grassroots():
-        return (SubjectKind.GRASSROOTS, SubjectKind.COMMITTEE)
-    return ()
+    return _OWN_BLOCKS.get(kind, ())
 
 
+@lru_cache(maxsize=16384)
 def _sort_key(name: str) -> bytes:
-    """Vietnamese alphabetical order, accents ignored ("Đ" with "D"), cheaply."""
+    """Vietnamese alphabetical order, accents ignored ("Đ" with "D"), cheaply (and once per
+    name: the same children are listed on every view)."""
     return unicodedata.normalize("NFD", name.lower().replace("đ", "d")).encode("ascii", "ignore")
 
 
 _NO_COUNTS = Counts()
 UnitCounts = dict[str, dict[str, Counts]]  # path → block → counts
+_new = tuple.__new__  # a named tuple made without its keyword-taking ``__new__``
 
 
 def _read_counts(
@@ -78,12 +86,15 @@ def _read_counts(
     each (this runs for every block of every child, two years, on every page view)."""
     # [total, pending, HTXSNV, HTTNV, HTNV, KHTNV, not-rated reasons]
     acc: dict[tuple[int, str, str], list[Any]] = {}
+    known = acc.get
+    slot_of = _SLOT.get
     for period_id, path, block, bucket, n in rows:
-        sums = acc.get((period_id, path, block))
+        key = (period_id, path, block)
+        sums = known(key)
         if sums is None:
-            sums = acc[(period_id, path, block)] = [0, 0, 0, 0, 0, 0, None]
+            acc[key] = sums = [0, 0, 0, 0, 0, 0, None]
         sums[0] += n
-        slot = _SLOT.get(bucket)
+        slot = slot_of(bucket)
         if slot is not None:
             sums[slot] = n
         elif n:
@@ -98,9 +109,9 @@ def _read_counts(
         target = current if period_id == this_year else before
         unit_blocks = target.get(path)
         if unit_blocks is None:
-            unit_blocks = target[path] = {}
+            target[path] = unit_blocks = {}
         not_rated = tuple(sorted(reasons)) if reasons else ()
-        unit_blocks[block] = Counts(total, pending, not_rated, xs, tt, ht, k)
+        unit_blocks[block] = _new(Counts, (total, pending, not_rated, xs, tt, ht, k))
     return current, before
 
 
@@ -108,11 +119,12 @@ def _blocks(current: dict[str, Counts], previous: dict[str, Counts] | None) -> t
     """The four blocks; a block the previous year did not have gets no comparison."""
     get = current.get
     if previous is None:
-        return tuple(Block(kind, get(kind, _NO_COUNTS), None) for kind in BLOCKS)
+        return tuple(_new(Block, (kind, get(kind, _NO_COUNTS), None)) for kind in BLOCKS)
+    before = previous.get
     result = []
     for kind in BLOCKS:
-        before = previous.get(kind, _NO_COUNTS)
-        result.append(Block(kind, get(kind, _NO_COUNTS), before if before.total else None))
+        last = before(kind, _NO_COUNTS)
+        result.append(_new(Block, (kind, get(kind, _NO_COUNTS), last if last.total else None)))
     return tuple(result)
 
 
@@ -156,6 +168,7 @@ def _group_findings(
     member_pools: dict[str, dict[str, Levels4]],
     refs: dict[str, UnitRef],
     quota: _Quota,
+    exceeded: set[str],
 ) -> list[GroupFinding]:
     """Bodies that did not apply the three member groups (rules.md §4.1, seed 004).
 
@@ -164,7 +177,8 @@ def _group_findings(
       recorded) while the body has at least ``SINGLE_GROUP_MIN`` rated members — a body that
       size always has someone holding a post, so the groups were not used;
     - ``pooled``: the body's HTXSNV fit 20 % of its members taken together, yet some group
-      exceeds its own cap — the cap was applied over the whole body, not group by group.
+      exceeds its own cap (``exceeded``: the bodies with a member pool over its cap, found
+      with the quota findings) — the cap was applied over the whole body, not group by group.
     """
 
     def summary(groups: dict[str, Levels4]) -> tuple[tuple[str, int, int], ...]:
@@ -176,7 +190,7 @@ def _group_findings(
             if sum(next(iter(groups.values()))) >= SINGLE_GROUP_MIN:
                 findings.append(GroupFinding(refs[path], "single_group", summary(groups)))
             continue
-        if not any(b[0] > quota.allowed(b)[1] for b in groups.values()):
+        if path not in exceeded:
             continue
         pooled: Levels4 = (
             sum(b[0] for b in groups.values()),
@@ -231,19 +245,19 @@ def compute_report(
     refs = {unit.path: UnitRef(unit.code, unit.name, unit.kind), **child_refs}
     quota_findings: list[QuotaFinding] = []
     member_pools: dict[str, dict[str, Levels4]] = defaultdict(dict)
-    pools: dict[tuple[str, str, str], list[int]] = {}
-    for decider_path, block, group, bucket, n in fetch.unit_and_children_pools(period.pk, unit):
-        if decider_path not in refs:
-            continue  # a child without statistics this year decides nothing in it
-        sums = pools.get((decider_path, block, group))
-        if sums is None:
-            sums = pools[(decider_path, block, group)] = [0, 0, 0, 0]
-        sums[_LEVEL_INDEX[bucket]] += n
-    for (decider_path, block, group), (xs, tt, ht, k) in sorted(pools.items()):
-        if block == _MEMBER_BLOCK:
+    # one row per pool, its four levels summed by the statement
+    pools = sorted(
+        row for row in fetch.unit_and_children_pools(period.pk, unit) if row[0] in refs
+    )  # a child without statistics this year decides nothing in it
+    exceeded: set[str] = set()  # bodies with a member pool over its cap
+    for decider_path, block, group, xs, tt, ht, k in pools:
+        member = block == _MEMBER_BLOCK
+        if member:
             member_pools[decider_path][group] = (xs, tt, ht, k)
         base, allowed, small = quota.allowed((xs, tt, ht, k))
         if xs > allowed:
+            if member:
+                exceeded.add(decider_path)
             quota_findings.append(
                 QuotaFinding(
                     decider=refs[decider_path],
@@ -302,7 +316,7 @@ def compute_report(
         blocks=blocks,
         children=children,
         quota_findings=tuple(quota_findings),
-        group_findings=tuple(_group_findings(member_pools, refs, quota)),
+        group_findings=tuple(_group_findings(member_pools, refs, quota, exceeded)),
         unrated_units=unrated,
         progress=progress,
     )

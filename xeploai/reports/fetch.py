@@ -85,15 +85,20 @@ def unit_and_children_stats(
     )
 
 
-def unit_and_children_pools(period_id: int, unit: OrgUnit) -> list[tuple[str, str, str, str, int]]:
-    """(decider path, block, group, level, n) of the quota pools of the bodies ``unit`` and its
-    direct children, levels only. The bodies are found by a join on the tree (no list of paths
-    to plan) and the rows come straight from the pool index, unsummed: the caller adds up the
-    four levels, cheaper than a GROUP BY for a few hundred rows."""
+def unit_and_children_pools(
+    period_id: int, unit: OrgUnit
+) -> list[tuple[str, str, str, int, int, int, int]]:
+    """(decider path, block, group, HTXSNV, HTTNV, HTNV, KHTNV) of the quota pools of the
+    bodies ``unit`` and its direct children: one row per pool, the four levels pivoted in the
+    statement. The bodies are found by a join on the tree (no list of paths to plan) and the
+    rows come from the pool index; summing them here costs the database less than handing
+    twice as many rows to Python to add up."""
     marks = ", ".join(["%s"] * len(LEVELS))
+    pivot = ", ".join(["SUM(CASE WHEN s.bucket = %s THEN s.n ELSE 0 END)"] * len(LEVELS))
     return _rows(
-        f'SELECT s.decider_path, s.block, s."group", s.bucket, s.n FROM {UNIT} d '  # noqa: S608
+        f'SELECT s.decider_path, s.block, s."group", {pivot} FROM {UNIT} d '  # noqa: S608
         f"JOIN {POOL} s ON s.period_id = %s AND s.decider_id = d.id "
-        f"WHERE (d.parent_id = %s OR d.id = %s) AND s.bucket IN ({marks})",
-        [period_id, unit.pk, unit.pk, *LEVELS],
+        f"WHERE (d.parent_id = %s OR d.id = %s) AND s.bucket IN ({marks}) "
+        'GROUP BY s.decider_path, s.block, s."group"',
+        [*LEVELS, period_id, unit.pk, unit.pk, *LEVELS],
     )

@@ -177,8 +177,11 @@ class Block(NamedTuple):
         return str(SubjectKind(self.kind).label)
 
 
-@dataclass(frozen=True)
-class UnitRef:
+class UnitRef(NamedTuple):
+    """A unit as the report names it. This and the other per-child records (``ChildRow``,
+    ``UnratedUnit``, ``UnitProgress``) are named tuples, like ``Counts``: dozens of each are
+    made per report, and a frozen dataclass costs several times more to build."""
+
     code: str
     name: str
     kind: str
@@ -188,8 +191,7 @@ class UnitRef:
         return str(UnitKind(self.kind).label) if self.kind in UnitKind.values else self.kind
 
 
-@dataclass(frozen=True)
-class ChildRow:
+class ChildRow(NamedTuple):
     unit: UnitRef
     blocks: tuple[Block, ...]
 
@@ -225,8 +227,7 @@ class GroupFinding:
     groups: tuple[tuple[str, int, int], ...]  # (group, HTXSNV, rated)
 
 
-@dataclass(frozen=True)
-class UnratedUnit:
+class UnratedUnit(NamedTuple):
     """An organization subject without a level: pending, or not rated with a reason."""
 
     unit: UnitRef
@@ -234,8 +235,7 @@ class UnratedUnit:
     reason: str  # "" = pending (not decided yet), else the NotRatedReason code
 
 
-@dataclass(frozen=True)
-class UnitProgress:
+class UnitProgress(NamedTuple):
     """A child unit's subjects still without a decision: members and cells (decided by the
     grassroots committees) and grassroots organizations and committees (decided above)."""
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -168,6 +171,35 @@ def report_compare(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/report_compare.html", context)
 
 
+def _drilldown_body(
+    rows: list[ChildRow], report: Report, kind: str, year: int, option_query: str
+) -> SafeString:
+    """The drill-down's table rows, built here rather than in the template: a unit with 300
+    children has 4,000 cells, and the template language's loop, lookups and autoescape cost
+    several times more per cell than escaping them in one pass."""
+    link = reverse("report_drilldown", args=["-CODE-"])
+    suffix = conditional_escape(f"?year={year}&{option_query}&block={kind}")
+    # each cell carries its column's title: on a phone the table stacks into labelled cards
+    opens = [
+        f'<td class="num" data-label="{conditional_escape(str(title))}">'
+        for _k, title, _c, _g in COLUMNS
+    ]
+    html: list[str] = []
+    for row in rows:
+        block = row.block(kind)
+        cells = "".join(
+            f"{opens[index]}{conditional_escape(tables.cell_text(getter(block, report), kind_))}</td>"
+            for index, (_k, _t, kind_, getter) in enumerate(COLUMNS)
+        )
+        unit = row.unit
+        html.append(
+            f'<tr><td><a href="{conditional_escape(link.replace("-CODE-", quote(unit.code)))}{suffix}">'
+            f'{conditional_escape(unit.name)}</a> <span class="muted">{conditional_escape(unit.kind_label)}</span>'
+            f"</td>{cells}</tr>"
+        )
+    return mark_safe("\n".join(html))  # noqa: S308 — every value above is escaped
+
+
 @require_GET
 def report_drilldown(request: HttpRequest, code: str) -> HttpResponse:
     _unit, context = _base_context(request, code)
@@ -194,16 +226,8 @@ def report_drilldown(request: HttpRequest, code: str) -> HttpResponse:
             }
             for k, title, _c, _g in [("name", gettext_lazy("Tổ chức"), "text", None), *COLUMNS]
         ],
-        rows=[
-            (
-                row,
-                [
-                    (kind_, tables.cell_text(getter(row.block(kind), report), kind_))
-                    for _k, _t, kind_, getter in COLUMNS
-                ],
-            )
-            for row in rows
-        ],
+        rows=bool(rows),
+        body=_drilldown_body(rows, report, kind, context["period"].year, context["option_query"]),
         comparison=charts.children_comparison(report, kind),
     )
     return render(request, "reports/report_drilldown.html", context)

@@ -55,3 +55,35 @@ def test_the_people_and_units_imports_keep_the_counts(cast: Cast, xlsx: Writer) 
     assert outcome.ok, [str(p) for p in outcome.problems]
     assert member_count_differences() == []
     assert_page_matches_recount(cast.root)
+
+
+def test_the_units_import_counts_the_cells_it_touches_without_a_recount(
+    cast: Cast, xlsx: Writer
+) -> None:
+    """New cells and a changed kind are added to their ancestors' counts; the people of the
+    country are not counted again (the import's cost follows what it changes)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    units = [
+        {
+            "Mã tổ chức": "B7",
+            "Tên tổ chức": "Chi bộ B7",
+            "Loại tổ chức": "Chi bộ trực thuộc",
+            "Mã tổ chức cấp trên": "B",
+        },
+        {
+            "Mã tổ chức": "B8",
+            "Tên tổ chức": "Chi bộ B8",
+            "Loại tổ chức": "Chi bộ trực thuộc",
+            "Mã tổ chức cấp trên": "B",
+        },
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        outcome = import_file(actor=None, kind="units", path=xlsx("units", units), today=TODAY)
+    assert outcome.ok, [str(p) for p in outcome.problems]
+    assert outcome.created == 2
+    recounts = [q["sql"] for q in queries if "org_person" in q["sql"] and "GROUP BY" in q["sql"]]
+    assert recounts == []
+    assert member_count_differences() == []
+    assert_page_matches_recount(cast.root)

@@ -140,3 +140,27 @@ def test_the_options_form_carries_the_chosen_block_and_nothing_else(
     hidden = re.findall(r'<input type="hidden" name="block" value="([^"]*)">', html)
     assert hidden == (["chi_bo"] if name == "report_drilldown" else [])
     assert "Block Node" not in html
+
+
+def test_the_drill_down_rows_escape_names_and_link_to_each_child(
+    client: Client, periods: tuple[Period, Period], cast: Cast
+) -> None:
+    """The drill-down's rows are built in the view, not the template: each value is escaped
+    there, and each name links to the child's own drill-down with the same year and block."""
+    _, now = periods
+    org = make_unit(
+        UnitKind.GRASSROOTS_COMMITTEE, cast.root, code="X-1", name='Đảng bộ <b>"X"</b> & Y'
+    )
+    cell = make_unit(UnitKind.CELL, org)
+    evaluate(now, SubjectKind.MEMBER, cell, org, {"HTTNV": 3})
+    stats_rebuild(now)
+    client.force_login(cast.upper_board)
+    html = client.get(
+        reverse("report_drilldown", args=["ROOT"]), {"block": "dang_vien"}
+    ).content.decode()
+    assert "<b>" not in html
+    link = reverse("report_drilldown", args=["X-1"]) + f"?year={now.year}&amp;"
+    assert (
+        f'<a href="{link}denominator=tt_plus&amp;quota_base=tt_plus&amp;block=dang_vien">'
+        "Đảng bộ &lt;b&gt;&quot;X&quot;&lt;/b&gt; &amp; Y</a>"
+    ) in html

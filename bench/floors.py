@@ -1,0 +1,68 @@
+"""Helpers shared by the report benchmarks: the PostgreSQL floor, timing, the machine's load.
+
+The honest floor of a report that reads precomputed statistics is the database returning
+exactly those rows: ``capture`` records the statements one ``compute_report`` call runs (SQL
+and parameters, through a Django execute wrapper), ``replay`` runs the same statements on the
+same connection's driver cursor (psycopg, no Django in between) and fetches every row. What
+the product spends above that is Python (Django's cursor wrapper, building the report).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Statement = tuple[str, Any]
+
+
+def loadavg() -> str:
+    """The 1-, 5- and 15-minute load averages (``/proc/loadavg``)."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def timed_ms(run: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    run()
+    return (time.perf_counter() - started) * 1000
+
+
+def first_and_median(run: Callable[[], Any], runs: int) -> tuple[float, float, list[float]]:
+    """(the first call, the median of the ``runs`` calls after it, those calls): the first
+    call is reported, never thrown away as a warm-up."""
+    first = timed_ms(run)
+    samples = [timed_ms(run) for _ in range(runs)]
+    return first, statistics.median(samples), samples
+
+
+def capture(run: Callable[[], Any]) -> list[Statement]:
+    """The statements ``run`` sends to the database, in order."""
+    from django.db import connection
+
+    seen: list[Statement] = []
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(wrapper):
+        run()
+    return seen
+
+
+def replay(statements: list[Statement]) -> int:
+    """Run ``statements`` on the driver's own cursor and fetch every row; the row count."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    rows = 0
+    with connection.connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            rows += len(cursor.fetchall())
+    return rows
