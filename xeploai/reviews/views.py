@@ -33,6 +33,7 @@ from xeploai.reviews.forms import (
 )
 from xeploai.reviews.models import Comment, Evaluation, FollowUp, Stage, SubjectKind
 from xeploai.reviews.progress import progress
+from xeploai.reviews.scoring import score_hint
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 RESULT_FORMATS = {"docx": DOCX, "pdf": "application/pdf"}
@@ -138,6 +139,18 @@ def _render_review(
             for row in (evaluation.content or {}).get("tasks", [])
         ],
         "editable": editable,
+        "score_hint": score_hint(
+            evaluation.period,
+            form.data
+            if form.is_bound
+            else (evaluation.content or {}) | {"self_level": evaluation.self_level},
+        )
+        if form.definition.scored
+        else None,
+        "read_sections": [
+            (section, (evaluation.content or {}).get("sections", {}).get(section.key) or {})
+            for section in form.definition.sections
+        ],
         # a member reads their own review, not their cell's round page
         "round_readable": org_access.can_read_unit(request.user, evaluation.unit),
         "on_behalf": editable and not access.is_own(request.user, evaluation),
@@ -169,6 +182,14 @@ def _render_review(
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.get_evaluation(request.user, pk)
     return _render_review(request, evaluation, _review_form(evaluation))
+
+
+@require_GET
+def review_score(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live total of a self-review's scores and the band it falls in (an htmx fragment)."""
+    evaluation = access.get_evaluation(request.user, pk)
+    hint = score_hint(evaluation.period, request.GET)
+    return render(request, "reviews/_score.html", {"score_hint": hint})
 
 
 def _review_write(request: HttpRequest, pk: int, *, submit: bool) -> HttpResponse:

@@ -93,6 +93,7 @@ RULES: dict[str, Rule] = {
     "my_review": Rule(default=404, expect={"member": 302}),
     "my_history": Rule(default=404, expect={"member": 200}),
     "review_detail": Rule(args=lambda c, r: [r.evaluation.pk], expect={"outsider": 404}),
+    "review_score": Rule(args=lambda c, r: [r.evaluation.pk], expect={"outsider": 404}),
     "review_save": Rule(
         args=lambda c, r: [r.evaluation.pk],
         method="post",
