@@ -3,6 +3,7 @@ from django.urls import path
 from xeploai.reviews import civil_views, views
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("review/", views.my_review, name="my_review"),
     path("me/", views.my_history, name="my_history"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),

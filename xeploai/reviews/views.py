@@ -31,6 +31,7 @@ from xeploai.reviews.forms import (
     ReasonForm,
     SelfReviewForm,
 )
+from xeploai.reviews.home import home_sections
 from xeploai.reviews.models import Comment, Evaluation, FollowUp, Stage, SubjectKind
 from xeploai.reviews.progress import progress
 from xeploai.reviews.scoring import score_hint
@@ -62,6 +63,22 @@ def _follow_up_initial(follow: FollowUp | None) -> dict[str, str]:
 
 def _back(evaluation: Evaluation) -> HttpResponse:
     return redirect("review_detail", pk=evaluation.pk)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """What the user's roles have to do in the open period (``home.home_sections``); with
+    nothing of theirs open, their unit's page (or their own record) as before."""
+    sections = home_sections(request.user, timezone.localdate())
+    if sections:
+        return render(request, "reviews/home.html", {"sections": sections})
+    unit = org_access.default_unit(request.user)
+    if unit is not None:
+        return redirect("unit_detail", code=unit.code)
+    person = getattr(request.user, "person", None)
+    if person is not None:
+        return redirect("person_detail", pk=person.pk)
+    return render(request, "org/no_scope.html")
 
 
 @require_GET
