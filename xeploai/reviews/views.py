@@ -35,6 +35,7 @@ from xeploai.reviews.home import home_sections
 from xeploai.reviews.models import Comment, Evaluation, FollowUp, Stage, SubjectKind
 from xeploai.reviews.progress import progress
 from xeploai.reviews.scoring import score_hint
+from xeploai.reviews.wording import reminder_messages
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 RESULT_FORMATS = {"docx": DOCX, "pdf": "application/pdf"}
@@ -672,8 +673,9 @@ def remind(request: HttpRequest, code: str) -> HttpResponse:
         request.user, unit, (Role.CELL_SECRETARY, Role.CLERK, Role.COMMITTEE, Role.UPPER_BOARD)
     )
     period = access.open_period(unit, request.POST.get("period"))
-    sent = periods.reminders_send(
+    reminded = periods.reminders_send(
         actor=request.user, unit=unit, period=period, today=timezone.localdate()
     )
-    messages.success(request, _("Đã nhắc {n} đảng viên chậm nộp bản kiểm điểm.").format(n=sent))
+    for level, text in reminder_messages(reminded):
+        getattr(messages, level)(request, text)
     return redirect("progress", code=unit.code)
