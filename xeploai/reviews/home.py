@@ -378,7 +378,9 @@ def decider_tasks(unit: OrgUnit, period: Period, today: dt.date) -> list[Task]:
     if not_sent:
         tasks.append(
             dates.task(
-                Step.CELL_SUBMIT,
+                # cells send to their grassroots committee; grassroots units send upward
+                # once their own decisions are made
+                Step.CELL_SUBMIT if unit.is_grassroots else Step.GRASSROOTS_DECISION,
                 _("Đơn vị chưa gửi đủ hồ sơ"),
                 [f"{name}: {n}" for name, n in sorted(not_sent.items())],
                 url=reverse("progress", args=[unit.code]),
@@ -394,7 +396,11 @@ def late_units_task(unit: OrgUnit, period: Period, today: dt.date) -> Task | Non
     labels = {key: label for key, label, _due in report.steps}
     late = []
     for row in report.rows:
-        steps = [f"{labels[key]} {cell.late}" for key, cell in row.steps.items() if cell.late]
+        steps = [
+            f"{labels[key]} {row.steps[key].late}"
+            for key in labels
+            if key in row.steps and row.steps[key].late
+        ]
         if steps:
             late.append(f"{row.unit.name} ({'; '.join(steps)})")
     if not late:

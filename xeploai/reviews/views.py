@@ -23,6 +23,7 @@ from xeploai.reviews import access, checks, periods, selectors, services
 from xeploai.reviews.documents import results_docx, results_pdf, self_review_docx
 from xeploai.reviews.formdefs import form_def
 from xeploai.reviews.forms import (
+    FIX_STATUS,
     TASK_RESULTS,
     CommentForm,
     DecideForm,
@@ -165,6 +166,10 @@ def _render_review(
         )
         if form.definition.scored
         else None,
+        "previous_read": [
+            (item.get("text", ""), dict(FIX_STATUS).get(item.get("status", ""), "—"))
+            for item in (evaluation.content or {}).get("previous", [])
+        ],
         "read_sections": [
             (section, (evaluation.content or {}).get("sections", {}).get(section.key) or {})
             for section in form.definition.sections
