@@ -3,7 +3,6 @@ from django.urls import path
 from xeploai.org import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/<str:code>/", views.unit_detail, name="unit_detail"),
     path("people/", views.person_search, name="person_search"),

@@ -19,17 +19,6 @@ from xeploai.org.selectors import unit_overview
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    unit = access.default_unit(request.user)
-    if unit is not None:
-        return redirect("unit_detail", code=unit.code)
-    person = getattr(request.user, "person", None)
-    if person is not None:
-        return redirect("person_detail", pk=person.pk)
-    return render(request, "org/no_scope.html")
-
-
-@require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
     paths = access.scope_paths(request.user)
     roots = (

@@ -51,6 +51,8 @@ def _counts(counts: Counts, denominator: Denominator) -> dict[str, Any]:
         "levels": {"HTXSNV": counts.xs, "HTTNV": counts.tt, "HTNV": counts.ht, "KHTNV": counts.k},
         "derived": {
             "rated": counts.rated,
+            "decided": counts.decided,
+            "complete": counts.complete,
             "not_rated_total": counts.not_rated_total,
             "tt_plus": counts.tt_plus,
             "rated_share": _dec(counts.rated_share),
@@ -74,6 +76,7 @@ def _block(block: Block, denominator: Denominator) -> dict[str, Any]:
             "ht_rate": _dec(block.ht_change),
             "k_rate": _dec(block.k_change),
         },
+        "provisional": block.provisional,
     }
 
 
@@ -95,7 +98,20 @@ def to_payload(report: Report) -> dict[str, Any]:
             "quota_base": report.options.quota_base.value,
         },
         "blocks": [_block(b, denominator) for b in report.blocks],
-        "targets": [{"block": t.block, "rate": _dec(t.rate), "met": t.met} for t in report.targets],
+        "provisional": report.provisional,
+        "targets": [
+            {
+                "block": t.block,
+                "rate": _dec(t.rate),
+                "met": t.met,
+                "status": t.status.value,
+                "provisional": t.provisional,
+                "decided": t.decided,
+                "total": t.total,
+                "due": _iso(t.due),
+            }
+            for t in report.targets
+        ],
         "children": [
             {"unit": _unit(c.unit), "blocks": [_block(b, denominator) for b in c.blocks]}
             for c in report.children

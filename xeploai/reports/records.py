@@ -94,6 +94,17 @@ class Counts(NamedTuple):
         return self.xs + self.tt + self.ht + self.k
 
     @property
+    def decided(self) -> int:
+        """Subjects decided: rated, or not rated for a reason; the shares are over the rated
+        among them, and ``decided``/``total`` says how much of the year they stand for."""
+        return self.total - self.pending
+
+    @property
+    def complete(self) -> bool:
+        """Every subject decided: the year's figures are final."""
+        return self.pending == 0
+
+    @property
     def not_rated_total(self) -> int:
         return sum(n for _, n in self.not_rated)
 
@@ -159,6 +170,14 @@ class Block(NamedTuple):
         if self.previous is None:
             return None
         return change(getattr(self.current, rate), getattr(self.previous, rate))
+
+    @property
+    def provisional(self) -> bool:
+        """Some subject of this year (or of the year compared with) is still undecided: the
+        shares and the change are "tạm tính", not the year's result (rules.md §7)."""
+        return not self.current.complete or (
+            self.previous is not None and not self.previous.complete
+        )
 
     @property
     def tt_plus_change(self) -> Decimal | None:
@@ -287,14 +306,43 @@ class Progress:
         return tuple(u for u in self.units if not u.done)
 
 
+class TargetStatus(StrEnum):
+    NO_DATA = "no_data"  # nothing rated yet
+    PENDING = "pending"  # not all decided and the decision deadline not passed: no verdict
+    MET = "met"
+    NOT_MET = "not_met"
+
+
 @dataclass(frozen=True)
 class Target:
     block: str
     rate: Decimal | None
+    decided: int = 0
+    total: int = 0
+    due: dt.date | None = None  # the decision deadline of the block's subjects
+    as_of: dt.date | None = None
 
     @property
     def met(self) -> bool:
         return self.rate is not None and self.rate > TARGET_RATE
+
+    @property
+    def provisional(self) -> bool:
+        """Some subject still undecided: the rate is "tạm tính"."""
+        return self.decided < self.total
+
+    @property
+    def status(self) -> TargetStatus:
+        """No "not achieved" while decisions are still open before their deadline: a rate over
+        the few decided so far says nothing of the year (issue 15 §8)."""
+        if self.rate is None:
+            return TargetStatus.NO_DATA
+        if self.met:
+            return TargetStatus.MET
+        before_deadline = self.due is None or self.as_of is None or self.as_of <= self.due
+        if self.provisional and before_deadline:
+            return TargetStatus.PENDING
+        return TargetStatus.NOT_MET
 
 
 @dataclass(frozen=True)
@@ -322,5 +370,25 @@ class Report:
         return next(b for b in self.blocks if b.kind == kind)
 
     @property
+    def provisional(self) -> bool:
+        """Some block still has undecided subjects (this year or the year compared with)."""
+        return any(b.provisional for b in self.blocks)
+
+    @property
     def targets(self) -> tuple[Target, ...]:
-        return tuple(Target(kind, self.block(kind).current.tt_plus_rate) for kind in TARGET_BLOCKS)
+        progress = self.progress
+        due: dict[str, dt.date | None] = {
+            SubjectKind.MEMBER: progress.grassroots_due if progress else None,
+            SubjectKind.GRASSROOTS: progress.upper_due if progress else None,
+        }
+        return tuple(
+            Target(
+                kind,
+                (counts := self.block(kind).current).tt_plus_rate,
+                decided=counts.decided,
+                total=counts.total,
+                due=due.get(kind),
+                as_of=self.as_of,
+            )
+            for kind in TARGET_BLOCKS
+        )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from xeploai.lib.numbers import percent, vn_decimal, vn_int, vn_percent
 from xeploai.org.models import ExcellenceGroup, Level
-from xeploai.reports.records import Block, Denominator, QuotaBase, Report
+from xeploai.reports.records import Block, Counts, Denominator, QuotaBase, Report
 from xeploai.reviews.models import NotRatedReason, SubjectKind
 
 StrOrPromise = str | Promise
@@ -100,11 +100,28 @@ def quota_numbers(xs: int, base: int, quota_base: QuotaBase, share: Decimal | No
     return f"HTXSNV {vn_int(xs)} / ({label}) {vn_int(base)} = {pct(share)}"
 
 
-def _with_change(rate: Decimal | None, points: Decimal | None, year: int | None) -> str:
+def provisional_change_text(points: Decimal | None, provisional: bool) -> str:
+    """``change_text``, marked "tạm tính" when either year still has undecided subjects."""
+    text = change_text(points)
+    if text and provisional:
+        return _("tạm tính: {change}").format(change=text)
+    return text
+
+
+def decided_text(counts: Counts) -> str:
+    """ "1/5.617 đã quyết định" — how much of the year the shares stand for."""
+    return _("{decided}/{total} đã quyết định").format(
+        decided=vn_int(counts.decided), total=vn_int(counts.total)
+    )
+
+
+def _with_change(
+    rate: Decimal | None, points: Decimal | None, year: int | None, provisional: bool = False
+) -> str:
     text = pct(rate)
     if points is not None and year is not None:
         return _("{rate} ({change} so với năm {year})").format(
-            rate=text, change=change_text(points), year=year
+            rate=text, change=provisional_change_text(points, provisional), year=year
         )
     return text
 
@@ -143,7 +160,9 @@ def _not_rated_clause(block: Block, noun: str, *, members: bool) -> list[str]:
 
 
 def block_sentence(block: Block, report: Report) -> str:
-    """One numbered paragraph of the official report, without its number."""
+    """One numbered paragraph of the official report, without its number. Mid-round (some
+    subject undecided, this year or the year compared with) the figures say "tạm tính" and how
+    many of the block are decided."""
     counts = block.current
     noun = str(NOUNS[block.kind])
     members = block.kind == SubjectKind.MEMBER
@@ -182,6 +201,11 @@ def block_sentence(block: Block, report: Report) -> str:
                 rated=count(counts.rated), noun=noun
             )
         result_label = _("Số {noun} hoàn thành tốt nhiệm vụ trở lên").format(noun=noun)
+    provisional = block.provisional
+    if not counts.complete:
+        intro += " " + _(
+            "Số liệu tạm tính ({decided}); các tỉ lệ tính trên số đã được xếp loại."
+        ).format(decided=decided_text(counts))
     if counts.rated == 0:
         return head + intro
     if counts.xs:
@@ -199,7 +223,10 @@ def block_sentence(block: Block, report: Report) -> str:
     tt_text = pct(counts.tt_plus_rate)
     if block.tt_plus_change is not None and year is not None:
         tt_text = _("{rate} ({change} so với năm {year}, {xs})").format(
-            rate=tt_text, change=change_text(block.tt_plus_change), year=year, xs=xs_clause
+            rate=tt_text,
+            change=provisional_change_text(block.tt_plus_change, provisional),
+            year=year,
+            xs=xs_clause,
         )
     else:
         tt_text = _("{rate} ({xs})").format(rate=tt_text, xs=xs_clause)
@@ -219,14 +246,14 @@ def block_sentence(block: Block, report: Report) -> str:
                     level=level_words,
                     n=count(n),
                     unit=unit_word,
-                    rate=_with_change(rate, points, year),
+                    rate=_with_change(rate, points, year, provisional),
                 )
             )
         else:
             text = _("không có {noun} {level}").format(noun=noun, level=level_words)
             if points and year is not None:
                 text += " " + _("({change} so với năm {year})").format(
-                    change=change_text(points), year=year
+                    change=provisional_change_text(points, provisional), year=year
                 )
             parts.append(text)
     return head + intro + " " + _("Kết quả: ") + "; ".join(parts) + "."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.actor import Actor
 from xeploai.audit.services import audit_record
-from xeploai.cycles.models import Notice, Period, PeriodStatus
+from xeploai.cycles.models import Notice, Period, PeriodStatus, Step
 from xeploai.lib.bulk import insert_rows
 from xeploai.org.models import SEGMENT, OrgUnit, Person, PersonStatus, Position, UnitKind
 from xeploai.reviews import subjects
@@ -159,24 +160,58 @@ def period_open(*, actor: Actor, period: Period) -> int:
     return len(new)
 
 
+@dataclass(frozen=True)
+class Reminded:
+    """Who a reminder reached and who it could not, with why (the page says it in words)."""
+
+    late: int = 0  # members whose self-review is past its deadline
+    due: dt.date | None = None  # the deadline (None: none set)
+    emailed: tuple[str, ...] = ()  # on screen and by e-mail
+    on_screen: tuple[str, ...] = ()  # on screen only: their account has no e-mail address
+    no_account: tuple[str, ...] = ()  # not reached: no account to log in with
+    inactive: tuple[str, ...] = ()  # not reached: their account is locked
+
+    @property
+    def reached(self) -> int:
+        return len(self.emailed) + len(self.on_screen)
+
+
 @transaction.atomic
-def reminders_send(*, actor: Actor, unit: OrgUnit, period: Period, today: dt.date) -> int:
-    """Remind every member whose self-review is late: on screen, and by e-mail when known."""
+def reminders_send(*, actor: Actor, unit: OrgUnit, period: Period, today: dt.date) -> Reminded:
+    """Remind every member whose self-review is late: on screen, and by e-mail when known.
+    Returns who was reached and who could not be, and why."""
     late = late_members(unit, period, today)
+    due = period.deadlines.filter(step=Step.SELF_REVIEW).values_list("due", flat=True).first()
     notices: list[Notice] = []
     mails: list[tuple[str, str, str, list[str]]] = []
+    reached: dict[str, list[str]] = {
+        "emailed": [],
+        "on_screen": [],
+        "no_account": [],
+        "inactive": [],
+    }
     subject = _("Nhắc nộp bản kiểm điểm — {period}").format(period=period.name)
     for evaluation in late:
         person = evaluation.person
-        if person is None or person.user is None:
+        if person is None:
+            continue
+        name = person.full_name
+        if person.user is None:
+            reached["no_account"].append(name)
+            continue
+        if not person.user.is_active:
+            reached["inactive"].append(name)
             continue
         text = _("Đồng chí chưa nộp bản kiểm điểm {period}; hạn đã qua.").format(period=period.name)
         link = reverse("review_detail", args=[evaluation.pk])
         notices.append(Notice(user=person.user, text=text, link=link, created_at=timezone.now()))
         if person.user.email:
+            reached["emailed"].append(name)
             mails.append(
                 (subject, f"{text}\n{link}", settings.DEFAULT_FROM_EMAIL, [person.user.email])
             )
+        else:
+            reached["on_screen"].append(name)
     Notice.objects.bulk_create(notices)
     if mails:
         send_mass_mail(mails, fail_silently=False)
@@ -185,6 +220,17 @@ def reminders_send(*, actor: Actor, unit: OrgUnit, period: Period, today: dt.dat
         action="reminders_send",
         obj=period,
         unit_path=unit.path,
-        after={"unit": unit.code, "late": len(late), "notices": len(notices), "emails": len(mails)},
+        after={
+            "unit": unit.code,
+            "late": len(late),
+            "notices": len(notices),
+            "emails": len(mails),
+            "no_account": len(reached["no_account"]),
+            "inactive": len(reached["inactive"]),
+        },
     )
-    return len(notices)
+    return Reminded(
+        late=len(late),
+        due=due,
+        **{key: tuple(sorted(names)) for key, names in reached.items()},
+    )

@@ -3,9 +3,11 @@ from django.urls import path
 from xeploai.reviews import civil_views, views
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("review/", views.my_review, name="my_review"),
     path("me/", views.my_history, name="my_history"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/score/", views.review_score, name="review_score"),
     path("reviews/<int:pk>/save/", views.review_save, name="review_save"),
     path("reviews/<int:pk>/submit/", views.review_submit, name="review_submit"),
     path("reviews/<int:pk>/return/", views.review_return, name="review_return"),

@@ -23,6 +23,7 @@ from xeploai.reviews import access, checks, periods, selectors, services
 from xeploai.reviews.documents import results_docx, results_pdf, self_review_docx
 from xeploai.reviews.formdefs import form_def
 from xeploai.reviews.forms import (
+    FIX_STATUS,
     TASK_RESULTS,
     CommentForm,
     DecideForm,
@@ -31,8 +32,11 @@ from xeploai.reviews.forms import (
     ReasonForm,
     SelfReviewForm,
 )
+from xeploai.reviews.home import home_sections
 from xeploai.reviews.models import Comment, Evaluation, FollowUp, Stage, SubjectKind
 from xeploai.reviews.progress import progress
+from xeploai.reviews.scoring import score_hint
+from xeploai.reviews.wording import reminder_messages
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 RESULT_FORMATS = {"docx": DOCX, "pdf": "application/pdf"}
@@ -61,6 +65,22 @@ def _follow_up_initial(follow: FollowUp | None) -> dict[str, str]:
 
 def _back(evaluation: Evaluation) -> HttpResponse:
     return redirect("review_detail", pk=evaluation.pk)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """What the user's roles have to do in the open period (``home.home_sections``); with
+    nothing of theirs open, their unit's page (or their own record) as before."""
+    sections = home_sections(request.user, timezone.localdate())
+    if sections:
+        return render(request, "reviews/home.html", {"sections": sections})
+    unit = org_access.default_unit(request.user)
+    if unit is not None:
+        return redirect("unit_detail", code=unit.code)
+    person = getattr(request.user, "person", None)
+    if person is not None:
+        return redirect("person_detail", pk=person.pk)
+    return render(request, "org/no_scope.html")
 
 
 @require_GET
@@ -138,6 +158,22 @@ def _render_review(
             for row in (evaluation.content or {}).get("tasks", [])
         ],
         "editable": editable,
+        "score_hint": score_hint(
+            evaluation.period,
+            form.data
+            if form.is_bound
+            else (evaluation.content or {}) | {"self_level": evaluation.self_level},
+        )
+        if form.definition.scored
+        else None,
+        "previous_read": [
+            (item.get("text", ""), dict(FIX_STATUS).get(item.get("status", ""), "—"))
+            for item in (evaluation.content or {}).get("previous", [])
+        ],
+        "read_sections": [
+            (section, (evaluation.content or {}).get("sections", {}).get(section.key) or {})
+            for section in form.definition.sections
+        ],
         # a member reads their own review, not their cell's round page
         "round_readable": org_access.can_read_unit(request.user, evaluation.unit),
         "on_behalf": editable and not access.is_own(request.user, evaluation),
@@ -169,6 +205,14 @@ def _render_review(
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.get_evaluation(request.user, pk)
     return _render_review(request, evaluation, _review_form(evaluation))
+
+
+@require_GET
+def review_score(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live total of a self-review's scores and the band it falls in (an htmx fragment)."""
+    evaluation = access.get_evaluation(request.user, pk)
+    hint = score_hint(evaluation.period, request.GET)
+    return render(request, "reviews/_score.html", {"score_hint": hint})
 
 
 def _review_write(request: HttpRequest, pk: int, *, submit: bool) -> HttpResponse:
@@ -634,8 +678,9 @@ def remind(request: HttpRequest, code: str) -> HttpResponse:
         request.user, unit, (Role.CELL_SECRETARY, Role.CLERK, Role.COMMITTEE, Role.UPPER_BOARD)
     )
     period = access.open_period(unit, request.POST.get("period"))
-    sent = periods.reminders_send(
+    reminded = periods.reminders_send(
         actor=request.user, unit=unit, period=period, today=timezone.localdate()
     )
-    messages.success(request, _("Đã nhắc {n} đảng viên chậm nộp bản kiểm điểm.").format(n=sent))
+    for level, text in reminder_messages(reminded):
+        getattr(messages, level)(request, text)
     return redirect("progress", code=unit.code)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from xeploai import rules
 
@@ -101,3 +103,61 @@ def violation_message(violation: rules.Explanation, *, english: bool | None = No
     numbers = violation.numbers
     text = rules.render(violation.key, numbers, lang, names=_names(numbers))
     return _with_clause(text, violation.clause)
+
+
+NAMES_IN_MESSAGE = 10
+
+
+def _names_text(names: tuple[str, ...]) -> str:
+    shown = ", ".join(names[:NAMES_IN_MESSAGE])
+    rest = len(names) - NAMES_IN_MESSAGE
+    return shown + (_(" và {n} người khác").format(n=rest) if rest > 0 else "")
+
+
+def reminder_messages(reminded: Any) -> list[tuple[str, str]]:
+    """(level, sentence) pairs saying whom a reminder reached and whom it could not, and why
+    (``reminded``: a ``periods.Reminded``) — never a bare "reminded 0"."""
+    due = reminded.due.strftime("%d/%m/%Y") if reminded.due else ""
+    if reminded.due is None:
+        return [("warning", _("Chưa đặt hạn nộp bản kiểm điểm: chưa ai bị coi là chậm nộp."))]
+    if not reminded.late:
+        return [
+            (
+                "info",
+                _("Không có đảng viên nào chậm nộp bản kiểm điểm (hạn {due}).").format(due=due),
+            )
+        ]
+    out: list[tuple[str, str]] = []
+    if reminded.reached:
+        text = _("Đã nhắc {n}/{late} đảng viên chậm nộp bản kiểm điểm (hạn {due}).").format(
+            n=reminded.reached, late=reminded.late, due=due
+        )
+        if reminded.emailed:
+            text += " " + _("Qua thông báo và thư điện tử: {names}.").format(
+                names=_names_text(reminded.emailed)
+            )
+        if reminded.on_screen:
+            text += " " + _(
+                "Chỉ qua thông báo trên màn hình (tài khoản chưa có thư điện tử): {names}."
+            ).format(names=_names_text(reminded.on_screen))
+        out.append(("success", text))
+    unreached = len(reminded.no_account) + len(reminded.inactive)
+    if unreached:
+        reasons = []
+        if reminded.no_account:
+            reasons.append(
+                _("chưa có tài khoản — {names}").format(names=_names_text(reminded.no_account))
+            )
+        if reminded.inactive:
+            reasons.append(
+                _("tài khoản đang bị khóa — {names}").format(names=_names_text(reminded.inactive))
+            )
+        out.append(
+            (
+                "warning",
+                _("Không nhắc được {n} đảng viên: {reasons}. Cần báo trực tiếp.").format(
+                    n=unreached, reasons="; ".join(reasons)
+                ),
+            )
+        )
+    return out

@@ -9,7 +9,8 @@ What it answers:
 
 * :func:`eligibility` — is a subject reviewed, rated, why not, which comments are required;
 * :func:`ceiling` — the highest level its grades or score, conditions, forcing cases and caps
-  support (or "needs a decision by the competent level");
+  support (or "needs a decision by the competent level"); :func:`score_band` — the band a
+  366 score alone falls in (the self-review's live hint);
 * :func:`check_decisions` — a deciding body's whole set of decisions: quotas per group,
   ceilings, comments, ordering and preconditions (:func:`check_decision`: what it finds
   about one subject of the set, read from fewer facts);
@@ -91,6 +92,7 @@ from xeploai.rules.rulesets.base import (
     Settings,
     SubCriterion,
 )
+from xeploai.rules.score import Band, score_band
 
 __all__ = [
     "CENTRAL",
@@ -98,6 +100,7 @@ __all__ = [
     "BallotCount",
     "BallotResult",
     "BallotRule",
+    "Band",
     "Ceiling",
     "CeilingStatus",
     "CheckReport",
@@ -171,6 +174,7 @@ __all__ = [
     "review_form",
     "review_purpose",
     "ruleset_for_year",
+    "score_band",
     "tally",
     "undecided_first",
     "unregister",

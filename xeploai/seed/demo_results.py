@@ -104,11 +104,16 @@ def give_previous_shortcomings(period: Period, cell_id: int, *, rng: random.Rand
         )
 
 
+def _day(year: int, month: int, day: int) -> dt.datetime:
+    """9 o'clock on the ``day``-th day counted from the first of ``month`` (32 → 1st of next)."""
+    first = dt.datetime(year, month, 1, 9, 0)
+    return timezone.make_aware(first + dt.timedelta(days=day - 1))
+
+
 def advance_current_round(period: Period, keep_cell_id: int, *, rng: random.Random) -> None:
     """Put the rest of the bloc part-way through the round, as it looks in late November:
     most members have submitted, some cells have proposed or sent their file. The demo cell
     (``keep_cell_id``) stays untouched so that a whole round can be played on it."""
-    now = timezone.now()
     by_cell: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
     for unit_id, pk, reason, civil in (
         Evaluation.objects.filter(period=period, kind=SubjectKind.MEMBER)
@@ -118,9 +123,15 @@ def advance_current_round(period: Period, keep_cell_id: int, *, rng: random.Rand
     ):
         by_cell[unit_id].append((pk, reason, civil))
     ledger: list[Proposal] = []
-    stages: dict[str, list[int]] = defaultdict(list)
+    stages: dict[tuple[str, str, bool, dt.datetime], list[int]] = defaultdict(list)
     for cell_id in sorted(by_cell):
         progress = rng.random()
+        # when the cell's members submitted and it proposed: mostly before the deadlines (30/11,
+        # 05/12), a few cells late, so the progress page flags work done after its deadline.
+        # Drawn from the cell's own generator: the rest of the demo stays as it was.
+        timing = random.Random(cell_id)  # noqa: S311 — demo data, not a secret
+        submitted = _day(period.year, 11, 17 + timing.randint(0, 14))
+        proposed = submitted + dt.timedelta(days=timing.randint(1, 6))
         for pk, reason, civil in by_cell[cell_id]:
             if reason:
                 continue
@@ -132,22 +143,23 @@ def advance_current_round(period: Period, keep_cell_id: int, *, rng: random.Rand
                 stage = Stage.SENT
             elif progress > 0.6:
                 stage = Stage.PROPOSED
-            stages[f"{stage}:{level}:{int(civil)}"].append(pk)
-            ledger.append(Proposal(evaluation_id=pk, stage=LedgerStage.SELF, level=level, at=now))
+            stages[(stage, level, civil, submitted)].append(pk)
+            ledger.append(
+                Proposal(evaluation_id=pk, stage=LedgerStage.SELF, level=level, at=submitted)
+            )
             if stage != Stage.SUBMITTED:
                 ledger.append(
-                    Proposal(evaluation_id=pk, stage=LedgerStage.CELL, level=level, at=now)
+                    Proposal(evaluation_id=pk, stage=LedgerStage.CELL, level=level, at=proposed)
                 )
-    for key, ids in stages.items():
-        stage_code, level, civil_flag = key.split(":")
+    for (stage_code, level, civil, submitted_at), ids in stages.items():
         content: dict[str, Any] = {"self_level": level, "sections": {}}
-        if civil_flag == "1":  # a civil servant declares the civil-service level too (VII.1)
+        if civil:  # a civil servant declares the civil-service level too (VII.1)
             content["civil_level"] = level
         fields = {
             "stage": stage_code,
             "self_level": level,
             "reviewed": True,
-            "submitted_at": now,
+            "submitted_at": submitted_at,
             "content": content,
         }
         if stage_code != Stage.SUBMITTED:

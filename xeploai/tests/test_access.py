@@ -83,7 +83,8 @@ def _job_of_clerk(c: Cast) -> Job:
 
 
 RULES: dict[str, Rule] = {
-    "home": Rule(default=302),
+    # the to-do list of each role in the open period; with nothing to do, the unit's page
+    "home": Rule(expect={"inspector": 302, "admin": 302}),
     "unit_list": Rule(),
     "unit_detail": Rule(args=lambda c, r: [c.cell_a1.code], expect=READERS_404),
     "person_search": Rule(),
@@ -93,6 +94,7 @@ RULES: dict[str, Rule] = {
     "my_review": Rule(default=404, expect={"member": 302}),
     "my_history": Rule(default=404, expect={"member": 200}),
     "review_detail": Rule(args=lambda c, r: [r.evaluation.pk], expect={"outsider": 404}),
+    "review_score": Rule(args=lambda c, r: [r.evaluation.pk], expect={"outsider": 404}),
     "review_save": Rule(
         args=lambda c, r: [r.evaluation.pk],
         method="post",

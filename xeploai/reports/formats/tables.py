@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from xeploai.lib.numbers import vn_int
-from xeploai.reports.records import BLOCKS, Block, Report
+from xeploai.reports.records import BLOCKS, Block, Report, Target, TargetStatus
 from xeploai.reports.wording import (
     DENOMINATOR_LABELS,
     block_sentence,
@@ -77,6 +77,8 @@ def _metric_columns(report: Report) -> tuple[Column, ...]:
         Column(_("KHTNV")),
         Column(_("Tỉ lệ KHTNV"), "pct"),
         Column(_("Tăng/giảm (điểm %)"), "points"),
+        Column(_("Đã quyết định/tổng số"), "text"),
+        Column(_("Số liệu"), "text"),
     )
 
 
@@ -99,6 +101,8 @@ def _metric_cells(block: Block, report: Report) -> tuple[Cell, ...]:
         c.k,
         c.k_rate,
         block.k_change,
+        f"{vn_int(c.decided)}/{vn_int(c.total)}",
+        _("tạm tính") if block.provisional else _("chính thức"),
     )
 
 
@@ -207,15 +211,7 @@ def finding_lines(report: Report) -> list[tuple[str, list[str]]]:
             )
     targets = [
         _("{block}: {rate} HTTNV trở lên — {verdict}").format(
-            block=SubjectKind(t.block).label,
-            rate=pct(t.rate),
-            verdict=(
-                _("chưa có kết quả xếp loại")
-                if t.rate is None
-                else _("đạt chỉ tiêu trên 90%")
-                if t.met
-                else _("chưa đạt chỉ tiêu trên 90%")
-            ),
+            block=SubjectKind(t.block).label, rate=pct(t.rate), verdict=target_verdict(t)
         )
         for t in report.targets
     ]
@@ -226,6 +222,28 @@ def finding_lines(report: Report) -> list[tuple[str, list[str]]]:
         (_("Tổ chức chưa được xếp loại"), unrated or [_("Không có.")]),
         (_("Tiến độ xếp loại"), progress_lines or [_("Không có tổ chức trực thuộc.")]),
     ]
+
+
+def target_verdict(target: Target) -> str:
+    """The target's verdict in words; mid-round, how many are decided and by when."""
+    status = target.status
+    if status == TargetStatus.NO_DATA:
+        return _("chưa có kết quả xếp loại")
+    if status == TargetStatus.PENDING:
+        due = target.due.strftime("%d/%m/%Y") if target.due else "—"
+        return _("tạm tính, chưa kết luận: {decided}/{total} đã quyết định (hạn {due})").format(
+            decided=vn_int(target.decided), total=vn_int(target.total), due=due
+        )
+    verdict = (
+        _("đạt chỉ tiêu trên 90%")
+        if status == TargetStatus.MET
+        else _("chưa đạt chỉ tiêu trên 90%")
+    )
+    if target.provisional:
+        verdict += " " + _("(tạm tính: {decided}/{total} đã quyết định)").format(
+            decided=vn_int(target.decided), total=vn_int(target.total)
+        )
+    return verdict
 
 
 def title(report: Report) -> str:
