@@ -64,17 +64,19 @@ def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.Rul
     return [] if violation is None else [message(violation)]
 
 
-def waiting_files(evaluations: list[Evaluation], period: Period) -> frozenset[int]:
-    """The files sent among ``evaluations`` that ``blockers`` would refuse now: subjects still
-    to be decided come first (one query for the whole board). The board leaves them unticked
-    for "decide as proposed"."""
+def waiting_messages(targets: list[Evaluation], period: Period) -> dict[int, str]:
+    """Why each of ``targets`` that ``blockers`` would refuse now must wait, in words with the
+    clause (366 Đ.12 k.2: the cell after its members; a grassroots organization after its
+    committee collective, cells and members) — one query for them all."""
     targets = [
         e
-        for e in evaluations
-        if e.stage == Stage.SENT and e.kind in (SubjectKind.CELL, SubjectKind.GRASSROOTS)
+        for e in targets
+        if e.kind in (SubjectKind.CELL, SubjectKind.GRASSROOTS)
+        and e.stage != Stage.DECIDED
+        and not e.not_rated_reason
     ]
     if not targets:
-        return frozenset()
+        return {}
     scope = Q(pk__in=[])
     cells = [e.unit_id for e in targets if e.kind == SubjectKind.CELL]
     if cells:
@@ -87,7 +89,21 @@ def waiting_files(evaluations: list[Evaluation], period: Period) -> frozenset[in
         .filter(scope)
         .select_related("unit", "person")
     )
-    return frozenset(e.pk for e in targets if _waiting(e, candidates))
+    ruleset = ruleset_of(period)
+    found: dict[int, str] = {}
+    for target in targets:
+        names = _waiting(target, candidates)
+        violation = rules.undecided_first(subject_id(target), names, ruleset) if names else None
+        if violation is not None:
+            found[target.pk] = message(violation)
+    return found
+
+
+def waiting_files(evaluations: list[Evaluation], period: Period) -> frozenset[int]:
+    """The files sent among ``evaluations`` that ``blockers`` would refuse now: subjects still
+    to be decided come first (one query for the whole board)."""
+    sent = [e for e in evaluations if e.stage == Stage.SENT]
+    return frozenset(waiting_messages(sent, period))
 
 
 def send_problems(evaluations: list[Evaluation], period: Period) -> list[str]:
@@ -283,23 +299,53 @@ class BoardViolation:
     subjects: list[tuple[int, str]] = field(default_factory=list)
 
 
+Blocker = tuple[str, bool]  # a sentence with its clause; True: refused, False: needs a reason
+
+
+@dataclass
+class BoardCheck:
+    """What the board shows of the rules: each problem once with its subjects, and on each
+    row what would stop its decision now (``blocked``: the files sent not to pre-tick for
+    "decide as proposed")."""
+
+    violations: list[BoardViolation]
+    blockers: dict[int, list[Blocker]]
+    blocked: frozenset[int]
+
+
 def board_violations(
     evaluations: list[Evaluation], period: Period, on: dt.date, facts: Facts | None = None
 ) -> list[BoardViolation]:
     """What the rules say about the deciding body's set as it stands — decided levels, else the
     proposals — each problem once, with the subjects it concerns (linked from the board;
     ``facts``: already loaded for these evaluations)."""
+    return board_check(evaluations, period, on, facts, waiting=False).violations
+
+
+def board_check(
+    evaluations: list[Evaluation],
+    period: Period,
+    on: dt.date,
+    facts: Facts | None = None,
+    *,
+    waiting: bool = True,
+) -> BoardCheck:
+    """``board_violations``, and each undecided row's blockers: its own problems (a missing
+    comment or civil-service rating, a level above its ceiling, …), a proposed HTXSNV in a
+    group over its quota, and (``waiting``) the subjects to decide before it."""
     ruleset = ruleset_of(period)
     facts = facts or Facts.load(period, evaluations)
     by_subject = {subject_id(e): e for e in evaluations}
-    decisions = [
-        facts.decision(e, level=e.level or e.cell_level)
+    decisions = {
+        e.pk: facts.decision(e, level=e.level or e.cell_level)
         for e in evaluations
         if (e.level or e.cell_level) and not e.not_rated_reason
-    ]
-    report = rules.check_decisions(decisions, ruleset, on, year=period.year)
+    }
+    report = rules.check_decisions(decisions.values(), ruleset, on, year=period.year)
     grouped: dict[str, BoardViolation] = {}
     english = get_language() == "en"
+    blockers: dict[int, list[Blocker]] = {}
+    over: dict[str, BoardViolation] = {}  # the quota groups over their quota
     # The sentence depends on the rule, its clause and its numbers, not on the subject: a
     # problem shared by a hundred subjects is written once.
     texts: dict[str, str] = {}
@@ -310,10 +356,58 @@ def board_violations(
         text = texts.get(same)
         if text is None:
             text = texts[same] = violation_message(violation, english=english)
-        entry = grouped.setdefault(
-            text, BoardViolation(text, violation.severity == rules.Severity.ERROR)
-        )
+        error = violation.severity == rules.Severity.ERROR
+        entry = grouped.setdefault(text, BoardViolation(text, error))
         evaluation = by_subject.get(violation.subject or "")
         if evaluation is not None:
             entry.subjects.append((evaluation.pk, evaluation.subject_name))
-    return sorted(grouped.values(), key=lambda v: (not v.error, -len(v.subjects), v.message))
+            if not evaluation.is_locked:
+                blockers.setdefault(evaluation.pk, []).append((text, error))
+        elif violation.key == "quota.exceeded":
+            over[str(violation.numbers.get("group"))] = entry
+    if over:  # an HTXSNV still proposed there breaches it: named on its row, not pre-ticked
+        for e in evaluations:
+            if e.level or e.cell_level != "HTXSNV" or e.is_locked or e.pk not in decisions:
+                continue
+            entry_over = over.get(quota_group(decisions[e.pk], ruleset).label)
+            if entry_over is not None:
+                blockers.setdefault(e.pk, []).append((entry_over.message, True))
+    if waiting:
+        pending = [e for e in evaluations if e.stage == Stage.SENT]
+        for pk, text in waiting_messages(pending, period).items():
+            blockers.setdefault(pk, []).append((text, True))
+    violations = sorted(grouped.values(), key=lambda v: (not v.error, -len(v.subjects), v.message))
+    sent = {e.pk for e in evaluations if e.stage == Stage.SENT}
+    return BoardCheck(violations, blockers, frozenset(pk for pk in blockers if pk in sent))
+
+
+def round_blockers(
+    evaluations: list[Evaluation], period: Period, on: dt.date, facts: Facts
+) -> dict[int, list[Blocker]]:
+    """What would stop the deciding body's decision on each subject the round page prepares,
+    before the file is sent: its own problems at the level proposed (else voted, else
+    self-assessed; else at the lowest level, which no ceiling refuses) — a review not
+    submitted, a comment or a civil-service rating missing, … — and the subjects to decide
+    before it (the cell after its members). The quota is the deciding body's, on its board."""
+    ruleset = ruleset_of(period)
+    open_ = [e for e in evaluations if e.stage != Stage.DECIDED and not e.not_rated_reason]
+    decisions = [
+        facts.decision(e, level=e.cell_level or e.ballot_level or e.self_level or "KHTNV")
+        for e in open_
+    ]
+    report = rules.check_decisions(decisions, ruleset, on, year=period.year)
+    by_subject = {subject_id(e): e for e in open_}
+    found: dict[int, list[Blocker]] = {}
+    for violation in report.violations:
+        evaluation = by_subject.get(violation.subject or "")
+        if (
+            evaluation is None
+            or violation.severity == rules.Severity.INFO
+            or violation.key.startswith("quota.")
+        ):
+            continue
+        error = violation.severity == rules.Severity.ERROR
+        found.setdefault(evaluation.pk, []).append((violation_message(violation), error))
+    for pk, text in waiting_messages(open_, period).items():
+        found.setdefault(pk, []).append((text, True))
+    return found

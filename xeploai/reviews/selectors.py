@@ -66,6 +66,9 @@ class Row:
     # shows the comments, the board the ceiling, and only on the rows of the chosen filter.
     missing_of: Callable[[], list[str]] | None = field(default=None, repr=False)
     ceiling_of: Callable[[], rules.Ceiling | str] | None = field(default=None, repr=False)
+    # What would stop its decision now, in words with the clause (True: refused; False: needs
+    # a reason): set by the page from ``checks.board_check`` or ``checks.round_blockers``.
+    blockers: list[tuple[str, bool]] = field(default_factory=list)
 
     @cached_property
     def missing_comments(self) -> list[str]:
@@ -91,8 +94,8 @@ class Row:
         ceiling = self.ceiling
         if ceiling is None:
             return []
-        return [
-            wording.message(e)
+        return [  # with the discipline forms and quota groups by name, not their codes
+            wording.violation_message(e)
             for e in (
                 *(limit.explanation for limit in ceiling.limits),
                 *(limit.explanation for limit in ceiling.soft_limits),
@@ -157,12 +160,18 @@ def _rows(
 def round_rows(unit: OrgUnit, period: Period) -> list[Row]:
     """What the unit prepares: a cell its members and itself; a grassroots organization
     itself and its committee collective (and its members, for a grassroots cell)."""
+    return round_page(unit, period)[0]
+
+
+def round_page(unit: OrgUnit, period: Period) -> tuple[list[Row], Facts]:
+    """``round_rows`` and the facts they were built from (the page's blockers reuse them)."""
     evaluations = list(
         Evaluation.objects.filter(period=period, unit=unit)
         .select_related("person", "unit", "decider", "period")
         .order_by("kind", "person__name_folded", "pk")
     )
-    return _rows(period, evaluations, with_ceiling=False)
+    facts = Facts.load(period, evaluations)
+    return _rows(period, evaluations, with_ceiling=False, facts=facts), facts
 
 
 def board(decider: OrgUnit, period: Period, *, every_row: bool = True) -> tuple[list[Row], Facts]:

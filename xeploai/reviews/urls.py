@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xeploai.reviews import civil_views, views
+from xeploai.reviews import boardviews, civil_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,16 +14,18 @@ urlpatterns = [
     path("reviews/<int:pk>/comments/add/", views.comment_add, name="comment_add"),
     path("comments/<int:pk>/scan/", views.comment_scan, name="comment_scan"),
     path("reviews/<int:pk>/propose/", views.propose, name="propose"),
-    path("reviews/<int:pk>/decide/", views.decide, name="decide"),
+    path("reviews/<int:pk>/decide/", boardviews.decide, name="decide"),
     path("reviews/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("reviews/<int:pk>/docx/", views.review_docx, name="review_docx"),
     path("reviews/<int:pk>/follow-up/", views.follow_up, name="follow_up"),
     path("units/<str:code>/round/", views.round_page, name="round_page"),
     path("units/<str:code>/round/send/", views.file_send, name="file_send"),
     path("units/<str:code>/round/propose/", views.propose_from_ballot, name="propose_from_ballot"),
-    path("units/<str:code>/board/", views.board, name="board"),
-    path("units/<str:code>/board/accept/", views.board_accept, name="board_accept"),
-    path("units/<str:code>/board/results.<str:fmt>", views.board_results, name="board_results"),
+    path("units/<str:code>/board/", boardviews.board, name="board"),
+    path("units/<str:code>/board/accept/", boardviews.board_accept, name="board_accept"),
+    path(
+        "units/<str:code>/board/results.<str:fmt>", boardviews.board_results, name="board_results"
+    ),
     path("units/<str:code>/ledger/", views.ledger_report, name="ledger_report"),
     path("units/<str:code>/progress/", views.progress_page, name="progress"),
     path("units/<str:code>/progress/remind/", views.remind, name="remind"),

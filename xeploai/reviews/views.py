@@ -20,7 +20,7 @@ from xeploai.lib.redirects import local_next
 from xeploai.org import access as org_access
 from xeploai.org.models import Role
 from xeploai.reviews import access, checks, periods, selectors, services
-from xeploai.reviews.documents import results_docx, results_pdf, self_review_docx
+from xeploai.reviews.documents import self_review_docx
 from xeploai.reviews.formdefs import form_def
 from xeploai.reviews.forms import (
     FIX_STATUS,
@@ -358,41 +358,6 @@ def _keep_refused(
 
 
 @require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = access.get_evaluation(request.user, pk)
-    access.require(request.user, evaluation.decider, access.decider_roles(evaluation))
-    form = DecideForm(request.POST)
-    back = local_next(request) or reverse("review_detail", args=[evaluation.pk])
-    if not form.is_valid():
-        _form_errors(request, form, prefix=f"{evaluation.subject_name}: ")
-        return redirect(back)
-    try:
-        services.decision_record(
-            actor=request.user,
-            evaluation=evaluation,
-            expected_version=form.cleaned_data["version"],
-            on=timezone.localdate(),
-            level=form.cleaned_data["level"],
-            not_rated_reason=form.cleaned_data["not_rated_reason"],
-            reason=form.cleaned_data["reason"],
-            override=form.cleaned_data["override"],
-        )
-        messages.success(
-            request, _("Đã quyết định xếp loại: {name}.").format(name=evaluation.subject_name)
-        )
-    except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, f"{evaluation.subject_name}: {text}")
-        # The board shows the refusal on the row, with what was chosen (REFUSED).
-        _keep_refused(request, REFUSED, evaluation, form, error)
-    return redirect(back)
-
-
-# The board's last refused decision, kept in the session for the next board page only.
-REFUSED = "xeploai-board-refused"
-
-
-@require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.get_evaluation(request.user, pk)
     access.require(request.user, evaluation.decider, access.decider_roles(evaluation))
@@ -409,7 +374,13 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def round_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = org_access.get_unit(request.user, code)
     period = access.open_period(unit, request.GET.get("period"))
-    rows = selectors.round_rows(unit, period)
+    rows, facts = selectors.round_page(unit, period)
+    # what would stop the decision on each subject, shown before the file is sent
+    blockers = checks.round_blockers(
+        [r.evaluation for r in rows], period, timezone.localdate(), facts
+    )
+    for row in rows:
+        row.blockers = blockers.get(row.evaluation.pk, [])
     roles = org_access.roles_at(request.user, unit)
     can_act = bool(roles & {Role.CELL_SECRETARY, Role.CLERK, Role.COMMITTEE, Role.ADMIN})
     rated_members = [
@@ -481,107 +452,6 @@ def propose_from_ballot(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Không ghi được đề xuất nào."))
         _error_messages(request, error)
     return redirect("round_page", code=unit.code)
-
-
-@require_GET
-def board(request: HttpRequest, code: str) -> HttpResponse:
-    unit = org_access.get_unit(request.user, code)
-    if not (unit.is_grassroots or unit.kind == "cap_tren"):
-        raise Http404
-    period = access.open_period(unit, request.GET.get("period"))
-    show = request.GET.get("show", "all")
-    rows, facts = selectors.board(unit, period, every_row=show not in ("pending", "decided"))
-    roles = org_access.roles_at(request.user, unit)
-    deciders = access.GRASSROOTS_DECIDERS if unit.is_grassroots else access.UPPER_DECIDERS
-    evaluations = [r.evaluation for r in rows]
-    summaries = checks.pool_summaries(evaluations, period, facts)
-    violations = checks.board_violations(evaluations, period, timezone.localdate(), facts)
-    shown = {
-        "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
-        "decided": [r for r in rows if r.evaluation.stage == Stage.DECIDED],
-    }.get(show, rows)
-    filters = [
-        ("all", _("Tất cả")),
-        ("pending", _("Chờ quyết định")),
-        ("decided", _("Đã quyết định")),
-    ]
-    return render(
-        request,
-        "reviews/board.html",
-        {
-            "unit": unit,
-            "period": period,
-            "rows": shown,
-            "summaries": summaries,
-            "violations": violations,
-            "show": show if show in ("pending", "decided") else "all",
-            "filters": filters,
-            "can_decide": bool(roles & {*deciders, Role.ADMIN}),
-            "decide_form": DecideForm(),
-            # the options of every row's selects, translated once for the page
-            "level_codes": tuple(value for value, _label in LEVEL_CHOICES),
-            "reason_choices": tuple((value, str(label)) for value, label in REASON_CHOICES),
-            "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
-            "refused": request.session.pop(REFUSED, None),
-            # not ticked for "decide as proposed": the rules refuse them as they stand
-            "blocked": frozenset(pk for v in violations if v.error for pk, _name in v.subjects)
-            | checks.waiting_files(evaluations, period),
-        },
-    )
-
-
-@require_GET
-def board_results(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    """The announcement of the levels the unit decided, ready to sign (the download is logged)."""
-    unit = org_access.get_unit(request.user, code)
-    if not (unit.is_grassroots or unit.kind == "cap_tren") or fmt not in RESULT_FORMATS:
-        raise Http404
-    period = access.open_period(unit, request.GET.get("period"))
-    on = timezone.localdate()
-    content = (results_docx if fmt == "docx" else results_pdf)(unit, period, on)
-    audit_record(
-        actor=request.user,
-        action="export_results_document",
-        obj=unit,
-        unit_path=unit.path,
-        after={"unit": unit.code, "year": period.year, "format": fmt},
-    )
-    response = HttpResponse(content, content_type=RESULT_FORMATS[fmt])
-    name = f"thong-bao-ket-qua-{unit.code}-{period.year}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@require_POST
-def board_accept(request: HttpRequest, code: str) -> HttpResponse:
-    unit = org_access.get_unit(request.user, code)
-    deciders = access.GRASSROOTS_DECIDERS if unit.is_grassroots else access.UPPER_DECIDERS
-    access.require(request.user, unit, deciders)
-    period = access.open_period(unit, request.POST.get("period"))
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
-    evaluations = list(
-        Evaluation.objects.filter(period=period, decider=unit, pk__in=ids, stage=Stage.SENT)
-        .select_related("unit", "decider", "person", "period")
-        .order_by("kind", "pk")
-    )
-    if not evaluations:
-        messages.error(request, _("Chưa chọn đối tượng nào có đề xuất đang chờ quyết định."))
-        return redirect("board", code=unit.code)
-    n, refused = services.decisions_accept(
-        actor=request.user, evaluations=evaluations, on=timezone.localdate()
-    )
-    if n:
-        messages.success(request, _("Đã quyết định theo đề xuất cho {n} đối tượng.").format(n=n))
-    if refused:
-        messages.error(
-            request,
-            _("Không quyết định được {n} đối tượng (các đối tượng khác đã được ghi):").format(
-                n=len({line.split(": ", 1)[0] for line in refused})
-            ),
-        )
-        for line in refused:
-            messages.error(request, line)
-    return redirect("board", code=unit.code)
 
 
 @require_GET

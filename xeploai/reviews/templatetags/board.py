@@ -5,6 +5,7 @@ is built once per process."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -79,12 +80,68 @@ def _text(value: Any) -> str:
     return str(conditional_escape(value))
 
 
+def _blockers(items: list[tuple[str, bool]]) -> str:
+    """What would stop the row's decision now, above its form: refusals in red, what needs a
+    reason in amber."""
+    lis = "".join(
+        f'<li class="{"bad" if error else "warn"}">{_text(text)}</li>' for text, error in items
+    )
+    return f'\n      <ul class="blockers">{lis}</ul>'
+
+
+@dataclass(frozen=True)
+class _FormParts:
+    """What every row's decide form shares, computed once per page."""
+
+    words: dict[str, str]
+    board_url: str
+    csrf: str
+    codes: tuple[str, ...]
+    reasons: tuple[tuple[str, str], ...]
+    action: tuple[str, str]  # the decide URL around the row's id
+    end: str  # the reason, the override and the button, as first shown
+
+
+def _decide_form(row: Any, form: _FormParts, refused: dict[str, Any] | None) -> str:
+    """A sent row's decide form, with the decision just refused on it (why, above the form,
+    and what was sent) or else what would stop its decision now."""
+    e = row.evaluation
+    pk = e.pk
+    words = form.words
+    attempt = refused if refused is not None and refused.get("pk") == pk else None
+    level, reason = (
+        (e.cell_level, e.not_rated_reason)
+        if attempt is None
+        else (attempt["level"], attempt["not_rated_reason"])
+    )
+    out = ""
+    if attempt is not None:
+        errors = "".join(f"<li>{_text(text)}</li>" for text in attempt["errors"])
+        out = f'\n      <ul class="errors" role="alert">{errors}</ul>'
+    elif row.blockers:
+        out = _blockers(row.blockers)
+    action = f"{form.action[0]}{pk}{form.action[1]}"
+    out += (
+        f'\n      <form method="post" action="{action}" class="decide"'
+        f' hx-post="{action}" hx-target="closest tr" hx-swap="outerHTML">\n        '
+        f'{form.csrf}<input type="hidden" name="version" value="{_text(e.version)}">'
+        f'<input type="hidden" name="next" value="{form.board_url}#e{pk}">\n'
+        f'        <select name="level" aria-label="{words["t_level"]}">'
+        f"{_level_options(form.codes, level)}</select>\n"
+        f'        <select name="not_rated_reason" aria-label="{words["t_reason"]}">'
+        f"{reason_options(form.reasons, level, reason)}</select>\n        "
+    )
+    if attempt is None:
+        return out + form.end
+    return out + _form_words(words, attempt["reason"], attempt["override"])
+
+
 @register.simple_tag(takes_context=True)
-def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
+def board_rows(context: template.Context, rows: list[Any], oob: bool = False) -> SafeString:
     """Every row of the board's table, as the template's row loop wrote it (the page's
-    translated words, the decide forms' options and the URLs are computed once per page)."""
-    can_decide = bool(context.get("can_decide") and context.get("pending"))
-    may_decide = bool(context.get("can_decide"))
+    translated words, the decide forms' options and the URLs are computed once per page);
+    ``oob``: each for htmx to swap in out of band, in a ``template`` (a row cannot stand alone)."""
+    can_decide = may_decide = bool(context.get("can_decide"))
     words = {
         key: _text(context.get(key, ""))
         for key in (
@@ -98,15 +155,18 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
             "t_locked",
         )
     }
-    board_url = _text(context.get("board_url", ""))
-    csrf = str(CsrfTokenNode().render(context))
-    codes: tuple[str, ...] = context.get("level_codes") or ()
-    reasons: tuple[tuple[str, str], ...] = context.get("reason_choices") or ()
     detail_head, detail_tail = _url_of("review_detail")
-    decide_head, decide_tail = _url_of("decide")
+    form = _FormParts(
+        words=words,
+        board_url=_text(context.get("board_url", "")),
+        csrf=str(CsrfTokenNode().render(context)),
+        codes=context.get("level_codes") or (),
+        reasons=context.get("reason_choices") or (),
+        action=_url_of("decide"),
+        end=_form_words(words),
+    )
     competent = f' <span class="badge warn">{words["t_competent"]}</span>'
     locked = f' <span class="badge ok">{words["t_locked"]}</span>\n    '
-    form_words = _form_words(words)
     refused: dict[str, Any] | None = context.get("refused")  # the decision just refused
     # not ticked for "decide as proposed": the rules refuse their proposal (the page says why)
     blocked: frozenset[int] = context.get("blocked") or frozenset()
@@ -118,7 +178,11 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
         pk = e.pk
         name = _text(e.subject_name)
         sent = e.stage == "da_gui"
-        add(f'\n<tr id="e{pk}"' + (' class="dim">\n  ' if e.not_rated_reason else ">\n  "))
+        if oob:
+            add('<template><tr hx-swap-oob="true"')
+        else:
+            add("\n<tr")
+        add(f' id="e{pk}"' + (' class="dim">\n  ' if e.not_rated_reason else ">\n  "))
         if can_decide:
             if sent:
                 add(
@@ -160,33 +224,12 @@ def board_rows(context: template.Context, rows: list[Any]) -> SafeString:
             add(_badge(e.level or ""))
             add(locked)
         elif may_decide and sent:
-            # the decision just refused on this row: why, above its form, and what was sent
-            attempt = refused if refused is not None and refused.get("pk") == pk else None
-            level, reason = (
-                (e.cell_level, e.not_rated_reason)
-                if attempt is None
-                else (attempt["level"], attempt["not_rated_reason"])
-            )
-            if attempt is not None:
-                errors = "".join(f"<li>{_text(text)}</li>" for text in attempt["errors"])
-                add(f'\n      <ul class="errors" role="alert">{errors}</ul>')
-            add(
-                f'\n      <form method="post" action="{decide_head}{pk}{decide_tail}"'
-                ' class="decide">\n        '
-                f'{csrf}<input type="hidden" name="version" value="{_text(e.version)}">'
-                f'<input type="hidden" name="next" value="{board_url}#e{pk}">\n'
-                f'        <select name="level" aria-label="{words["t_level"]}">'
-                f"{_level_options(codes, level)}</select>\n"
-                f'        <select name="not_rated_reason" aria-label="{words["t_reason"]}">'
-                f"{reason_options(reasons, level, reason)}</select>\n        "
-            )
-            if attempt is None:
-                add(form_words)
-            else:
-                add(_form_words(words, attempt["reason"], attempt["override"]))
+            add(_decide_form(row, form, refused))
         else:
             add(f'<span class="muted">{_text(e.get_stage_display())}</span>')
-        add("\n  </td>\n</tr>\n")
+            if row.blockers:
+                add(_blockers(row.blockers))
+        add("\n  </td>\n</tr>\n" + ("</template>" if oob else ""))
     return mark_safe("".join(out))  # noqa: S308
 
 
@@ -205,6 +248,15 @@ def _form_words(words: dict[str, str], reason: str = "", override: bool = False)
     )
 
 
+def _subject_link(
+    pk: int, context: template.Context, on_page: set[int] | None, head: str, tail: str
+) -> str:
+    """A problem's link to a subject: its row when on this page, else its review."""
+    if on_page is None or pk in on_page:
+        return f"#e{render_value_in_context(pk, context)}"
+    return f"{head}{pk}{tail}"
+
+
 SHOWN_SUBJECTS = 12  # a problem links its first twelve subjects, then counts the others
 
 
@@ -212,6 +264,8 @@ SHOWN_SUBJECTS = 12  # a problem links its first twelve subjects, then counts th
 def board_problems(context: template.Context, problems: list[Any]) -> SafeString:
     """The items of the board's list of rule problems, as the template's loop wrote them: the
     problem, its first subjects linked to their rows, "và n đối tượng khác" for the rest."""
+    on_page: set[int] | None = context.get("on_page")  # else every row is on the page
+    detail_head, detail_tail = _url_of("review_detail")
     out: list[str] = []
     add = out.append
     for problem in problems:
@@ -221,7 +275,8 @@ def board_problems(context: template.Context, problems: list[Any]) -> SafeString
             add('<br><span class="subjects">')
             add(
                 ", ".join(
-                    f'<a href="#e{render_value_in_context(pk, context)}">{_text(name)}</a>'
+                    f'<a href="{_subject_link(pk, context, on_page, detail_head, detail_tail)}">'
+                    f"{_text(name)}</a>"
                     for pk, name in subjects[:SHOWN_SUBJECTS]
                 )
             )

@@ -105,7 +105,7 @@ def test_the_board_reads_the_rule_facts_once(
 OLD_ROW_LOOP = (
     "{% for r in rows %}{% with e=r.evaluation %}\n"
     '<tr id="e{{ e.pk }}"{% if e.not_rated_reason %} class="dim"{% endif %}>\n'
-    '  {% if can_decide and pending %}<td>{% if e.stage == "da_gui" %}<input type="checkbox" name="ids" value="{{ e.pk }}" form="accept-form" aria-label="{{ e.subject_name }}" checked>{% endif %}</td>{% endif %}\n'
+    '  {% if can_decide %}<td>{% if e.stage == "da_gui" %}<input type="checkbox" name="ids" value="{{ e.pk }}" form="accept-form" aria-label="{{ e.subject_name }}" checked>{% endif %}</td>{% endif %}\n'
     '  <td><a href="{% url \'review_detail\' e.pk %}">{{ e.subject_name }}</a>{% if e.person_id %}<br><span class="muted">{{ e.unit.name }}</span>{% endif %}</td>\n'
     "  <td>{{ r.group_label }}</td>\n"
     "  <td>{% level_badge e.self_level %}</td>\n"
@@ -114,8 +114,8 @@ OLD_ROW_LOOP = (
     '  <td>{% if r.ceiling %}{% level_badge r.ceiling_level %}{% if r.needs_decision %} <span class="badge warn">{{ t_competent }}</span>{% endif %}{% if r.messages %}<ul class="why">{% for m in r.messages %}<li>{{ m }}</li>{% endfor %}</ul>{% endif %}{% else %}—{% endif %}</td>\n'
     "  <td>\n"
     '    {% if e.is_locked %}{% level_badge e.level %} <span class="badge ok">{{ t_locked }}</span>\n'
-    '    {% elif can_decide and e.stage == "da_gui" %}\n'
-    '      <form method="post" action="{% url \'decide\' e.pk %}" class="decide">\n'
+    '    {% elif can_decide and e.stage == "da_gui" %}{% if r.blockers %}\n      <ul class="blockers">{% for text, error in r.blockers %}<li class="{% if error %}bad{% else %}warn{% endif %}">{{ text }}</li>{% endfor %}</ul>{% endif %}\n'
+    '      <form method="post" action="{% url \'decide\' e.pk %}" class="decide" hx-post="{% url \'decide\' e.pk %}" hx-target="closest tr" hx-swap="outerHTML">\n'
     '        {% csrf_token %}<input type="hidden" name="version" value="{{ e.version }}"><input type="hidden" name="next" value="{{ board_url }}#e{{ e.pk }}">\n'
     '        <select name="level" aria-label="{{ t_level }}">{% level_options level_codes e.cell_level %}</select>\n'
     '        <select name="not_rated_reason" aria-label="{{ t_reason }}">{% reason_options reason_choices e.cell_level e.not_rated_reason %}</select>\n'
@@ -123,7 +123,7 @@ OLD_ROW_LOOP = (
     '        <label><input type="checkbox" name="override"> {{ t_override }}</label>\n'
     '        <button type="submit" class="primary">{{ t_decide }}</button>\n'
     "      </form>\n"
-    '    {% else %}<span class="muted">{{ e.get_stage_display }}</span>{% endif %}\n'
+    '    {% else %}<span class="muted">{{ e.get_stage_display }}</span>{% if r.blockers %}\n      <ul class="blockers">{% for text, error in r.blockers %}<li class="{% if error %}bad{% else %}warn{% endif %}">{{ text }}</li>{% endfor %}</ul>{% endif %}{% endif %}\n'
     "  </td>\n"
     "</tr>{% endwith %}\n"
     "{% endfor %}"
@@ -165,6 +165,9 @@ def test_the_board_rows_tag_writes_what_the_row_loop_wrote(
     )
     decider = sent.decider
     rows, _facts = selectors.board(decider, round_.period)
+    for row in rows:  # what stops a decision: written on the sent and the undecided rows
+        if row.evaluation.pk in (sent.pk, rest[0].pk if rest else 0):
+            row.blockers = [("Thiếu nhận xét <nơi cư trú> (HD 21)", True), ("Cần lý do", False)]
     context = {
         **WORDS,
         "rows": rows,

@@ -1,0 +1,283 @@
+"""The decision board: a deciding body's files filtered by cell and status and paginated (the
+filters in the URL), with the quota meters and the rule problems of the whole body and, on each
+row, what would stop its decision now. A decision made from a row answers htmx with that row, the
+rows of the page it may have changed, the meters and the problems — not the whole page."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from xeploai.audit.services import audit_record
+from xeploai.cycles.models import Period
+from xeploai.lib.htmx import is_htmx
+from xeploai.lib.redirects import local_next
+from xeploai.org import access as org_access
+from xeploai.org.models import OrgUnit, Role
+from xeploai.reviews import access, checks, selectors, services
+from xeploai.reviews.documents import results_docx, results_pdf
+from xeploai.reviews.forms import DecideForm
+from xeploai.reviews.models import Evaluation, Stage, SubjectKind
+from xeploai.reviews.selectors import Row
+from xeploai.reviews.views import RESULT_FORMATS, _form_errors, _keep_refused
+
+LEVEL_CHOICES = DecideForm.base_fields["level"].choices  # type: ignore[attr-defined]
+REASON_CHOICES = DecideForm.base_fields["not_rated_reason"].choices  # type: ignore[attr-defined]
+PAGE_SIZE = 50  # rows per page: a cell or two of a committee of 300 files
+SHOWS = {
+    "all": gettext_lazy("Tất cả"),
+    "pending": gettext_lazy("Chờ quyết định"),
+    "ready": gettext_lazy("Sẵn sàng quyết định"),
+    "blocked": gettext_lazy("Còn vướng"),
+    "decided": gettext_lazy("Đã quyết định"),
+}
+# The board's last refused decision (without htmx), kept in the session for the next board page.
+REFUSED = "xeploai-board-refused"
+
+
+def _deciders(unit: OrgUnit) -> tuple[str, ...]:
+    return access.GRASSROOTS_DECIDERS if unit.is_grassroots else access.UPPER_DECIDERS
+
+
+def _board_unit(request: HttpRequest, code: str) -> OrgUnit:
+    unit = org_access.get_unit(request.user, code)
+    if not (unit.is_grassroots or unit.kind == "cap_tren"):
+        raise Http404
+    return unit
+
+
+def _query(**params: str | int) -> str:
+    """The board's query string for these filters (empty ones left out)."""
+    kept = {k: v for k, v in params.items() if v not in ("", "all", 1, "1")}
+    return f"?{urlencode(kept)}" if kept else ""
+
+
+def _wanted(row: Row, show: str, cell: int | None) -> bool:
+    e = row.evaluation
+    if cell is not None and e.unit_id != cell:
+        return False
+    if show == "pending":
+        return e.stage == Stage.SENT
+    if show == "ready":
+        return e.stage == Stage.SENT and not row.blockers
+    if show == "blocked":
+        return e.stage == Stage.SENT and bool(row.blockers)
+    if show == "decided":
+        return e.stage == Stage.DECIDED
+    return True
+
+
+def _board(
+    request: HttpRequest, unit: OrgUnit, period: Period, params: QueryDict
+) -> dict[str, Any]:
+    """Everything the board's page (or one of its rows) shows: the body's rows checked as a
+    whole, then the chosen cell and status, then the page."""
+    show = params.get("show", "all")
+    show = show if show in SHOWS else "all"
+    rows, facts = selectors.board(unit, period, every_row=show == "all")
+    evaluations = [r.evaluation for r in rows]
+    check = checks.board_check(evaluations, period, timezone.localdate(), facts)
+    for row in rows:
+        row.blockers = check.blockers.get(row.evaluation.pk, [])
+    units = sorted({e.unit for e in evaluations}, key=lambda u: u.path)
+    by_code = {u.code: u for u in units}
+    chosen = by_code.get(params.get("cell", ""))
+    shown = [r for r in rows if _wanted(r, show, chosen.pk if chosen else None)]
+    page = Paginator(shown, PAGE_SIZE).get_page(params.get("page"))
+    cell = chosen.code if chosen else ""
+    base = reverse("board", args=[unit.code])
+    page_rows: list[Row] = list(page.object_list)
+    return {
+        "unit": unit,
+        "period": period,
+        "rows": page_rows,
+        "page": page,
+        "summaries": checks.pool_summaries(evaluations, period, facts),
+        "violations": check.violations,
+        "show": show,
+        "cell": cell,
+        "filters": [(key, label, _query(show=key, cell=cell)) for key, label in SHOWS.items()],
+        "cells": [(u.code, u.name, _query(show=show, cell=u.code)) for u in units],
+        "all_cells": _query(show=show),
+        "pages": [(n, _query(show=show, cell=cell, page=n)) for n in page.paginator.page_range],
+        "query": _query(show=show, cell=cell, page=page.number),
+        "board_url": base + _query(show=show, cell=cell, page=page.number),
+        "can_decide": bool(
+            org_access.roles_at(request.user, unit) & {*_deciders(unit), Role.ADMIN}
+        ),
+        # the options of every row's selects, translated once for the page
+        "level_codes": tuple(value for value, _label in LEVEL_CHOICES),
+        "reason_choices": tuple((value, str(label)) for value, label in REASON_CHOICES),
+        "pending": [r for r in page_rows if r.evaluation.stage == Stage.SENT],
+        "waiting": sum(1 for r in rows if r.evaluation.stage == Stage.SENT),
+        "on_page": {r.evaluation.pk for r in page_rows},  # the problems link the others' pages
+        # not ticked for "decide as proposed": the rules refuse them as they stand
+        "blocked": check.blocked,
+    }
+
+
+@require_GET
+def board(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _board_unit(request, code)
+    period = access.open_period(unit, request.GET.get("period"))
+    context = _board(request, unit, period, request.GET)
+    context["refused"] = request.session.pop(REFUSED, None)
+    return render(request, "reviews/board.html", context)
+
+
+def _related(row: Row, decided: Evaluation) -> bool:
+    """Whether a decision on ``decided`` may have changed this row of the page: the
+    organization decided after it, a row with blockers, an HTXSNV still proposed (the quota)."""
+    e = row.evaluation
+    if e.pk == decided.pk:
+        return False
+    parent = (e.kind == SubjectKind.CELL and decided.kind == SubjectKind.MEMBER) or (
+        e.kind == SubjectKind.GRASSROOTS and decided.kind != SubjectKind.GRASSROOTS
+    )
+    return (
+        (parent and e.unit.path == decided.unit.path[: len(e.unit.path)])
+        or bool(row.blockers)
+        or (e.stage == Stage.SENT and e.cell_level == "HTXSNV")
+    )
+
+
+def _row_update(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    notes: list[tuple[str, str]],
+    refused: dict[str, Any] | None,
+) -> HttpResponse:
+    """The answer to a decision made with htmx from a board row: the row, the page's rows it
+    may have changed, the quota meters, the problems and the notes (swapped out of band)."""
+    unit, period = evaluation.decider, evaluation.period
+    back = local_next(request) or reverse("board", args=[unit.code])
+    params = QueryDict(urlsplit(back).query)
+    context = _board(request, unit, period, params)
+    context["board_url"] = back.split("#", 1)[0]
+    rows: list[Row] = context["rows"]
+    own = [r for r in rows if r.evaluation.pk == evaluation.pk]
+    if not own:  # left the filter (decided, or no longer blocked): the row as it is now
+        own = [r for r in selectors.board(unit, period)[0] if r.evaluation.pk == evaluation.pk]
+    context.update(
+        own=own,
+        also=[r for r in rows if _related(r, evaluation)],
+        notes=notes,
+        refused=refused,
+    )
+    return render(request, "reviews/_board_update.html", context)
+
+
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = access.get_evaluation(request.user, pk)
+    access.require(request.user, evaluation.decider, access.decider_roles(evaluation))
+    form = DecideForm(request.POST)
+    back = local_next(request) or reverse("review_detail", args=[evaluation.pk])
+    row_only = is_htmx(request)  # from a board row: answer with the row, not the page
+    if not form.is_valid():
+        if row_only:
+            notes = [
+                ("error", f"{evaluation.subject_name}: {text}")
+                for errors in form.errors.values()
+                for text in errors
+            ]
+            return _row_update(request, evaluation, notes, None)
+        _form_errors(request, form, prefix=f"{evaluation.subject_name}: ")
+        return redirect(back)
+    try:
+        services.decision_record(
+            actor=request.user,
+            evaluation=evaluation,
+            expected_version=form.cleaned_data["version"],
+            on=timezone.localdate(),
+            level=form.cleaned_data["level"],
+            not_rated_reason=form.cleaned_data["not_rated_reason"],
+            reason=form.cleaned_data["reason"],
+            override=form.cleaned_data["override"],
+        )
+    except ValidationError as error:
+        errors = [f"{evaluation.subject_name}: {text}" for text in error.messages]
+        if row_only:
+            sent = ("level", "not_rated_reason", "reason", "override")
+            attempt = {
+                "pk": evaluation.pk,
+                **{name: form.cleaned_data.get(name) for name in sent},
+                "errors": list(error.messages),
+            }
+            return _row_update(request, evaluation, [("error", t) for t in errors], attempt)
+        for text in errors:
+            messages.error(request, text)
+        # The board shows the refusal on the row, with what was chosen (REFUSED).
+        _keep_refused(request, REFUSED, evaluation, form, error)
+        return redirect(back)
+    done = _("Đã quyết định xếp loại: {name}.").format(name=evaluation.subject_name)
+    if row_only:
+        evaluation.refresh_from_db()
+        return _row_update(request, evaluation, [("success", done)], None)
+    messages.success(request, done)
+    return redirect(back)
+
+
+@require_GET
+def board_results(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """The announcement of the levels the unit decided, ready to sign (the download is logged)."""
+    unit = _board_unit(request, code)
+    if fmt not in RESULT_FORMATS:
+        raise Http404
+    period = access.open_period(unit, request.GET.get("period"))
+    on = timezone.localdate()
+    content = (results_docx if fmt == "docx" else results_pdf)(unit, period, on)
+    audit_record(
+        actor=request.user,
+        action="export_results_document",
+        obj=unit,
+        unit_path=unit.path,
+        after={"unit": unit.code, "year": period.year, "format": fmt},
+    )
+    response = HttpResponse(content, content_type=RESULT_FORMATS[fmt])
+    name = f"thong-bao-ket-qua-{unit.code}-{period.year}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+def board_accept(request: HttpRequest, code: str) -> HttpResponse:
+    unit = org_access.get_unit(request.user, code)
+    access.require(request.user, unit, _deciders(unit))
+    period = access.open_period(unit, request.POST.get("period"))
+    back = local_next(request) or reverse("board", args=[unit.code])
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    evaluations = list(
+        Evaluation.objects.filter(period=period, decider=unit, pk__in=ids, stage=Stage.SENT)
+        .select_related("unit", "decider", "person", "period")
+        .order_by("kind", "pk")
+    )
+    if not evaluations:
+        messages.error(request, _("Chưa chọn đối tượng nào có đề xuất đang chờ quyết định."))
+        return redirect(back)
+    n, refused = services.decisions_accept(
+        actor=request.user, evaluations=evaluations, on=timezone.localdate()
+    )
+    if n:
+        messages.success(request, _("Đã quyết định theo đề xuất cho {n} đối tượng.").format(n=n))
+    if refused:
+        messages.error(
+            request,
+            _("Không quyết định được {n} đối tượng (các đối tượng khác đã được ghi):").format(
+                n=len({line.split(": ", 1)[0] for line in refused})
+            ),
+        )
+        for line in refused:
+            messages.error(request, line)
+    return redirect(back)
