@@ -138,18 +138,18 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
 
 def _related(row: Row, decided: Evaluation) -> bool:
     """Whether a decision on ``decided`` may have changed this row of the page: the
-    organization decided after it, a row with blockers, an HTXSNV still proposed (the quota)."""
+    organization decided after it (its ordering), or an HTXSNV still proposed when the
+    decision moved the quota (a level other than the one proposed, which the meters counted)."""
     e = row.evaluation
     if e.pk == decided.pk:
         return False
     parent = (e.kind == SubjectKind.CELL and decided.kind == SubjectKind.MEMBER) or (
         e.kind == SubjectKind.GRASSROOTS and decided.kind != SubjectKind.GRASSROOTS
     )
-    return (
-        (parent and e.unit.path == decided.unit.path[: len(e.unit.path)])
-        or bool(row.blockers)
-        or (e.stage == Stage.SENT and e.cell_level == "HTXSNV")
-    )
+    if parent and decided.unit.path.startswith(e.unit.path):
+        return True
+    moved = decided.stage == Stage.DECIDED and decided.level != decided.cell_level
+    return moved and e.stage == Stage.SENT and e.cell_level == "HTXSNV"
 
 
 def _row_update(
