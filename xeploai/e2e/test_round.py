@@ -315,6 +315,7 @@ def office_decides(r: Round, cell_evaluation: Evaluation) -> Evaluation:
     page.get_by_role("link", name="Quyết định", exact=True).click()
     expect(page.locator("h1")).to_contain_text("Bảng quyết định")
     page.click("text=Chờ quyết định")
+    page.locator("nav.filters").get_by_role("link", name=r.cell.name).click()  # its cell only
     row = page.locator(f"tr#e{walked['dangvien'].pk}")
     row.locator("select[name='level']").select_option("HTXSNV")
     row.locator("button:has-text('Quyết định')").click()
@@ -336,7 +337,7 @@ def office_decides(r: Round, cell_evaluation: Evaluation) -> Evaluation:
         .ledger.filter(reason="Nhóm đã đủ tỉ lệ HTXSNV", level="HTTNV")
         .exists()
     )
-    screen.go(f"/units/{committee.code}/board/?show=pending")
+    screen.go(f"/units/{committee.code}/board/?show=pending&cell={r.cell.code}")
     keep = {e.pk for e in r.rated} - {walked["dangvien02"].pk}  # the cell waits for its members
     for checkbox in page.locator("input[name='ids']").all():
         if int(checkbox.get_attribute("value") or 0) not in keep:

@@ -34,7 +34,7 @@ from xeploai.reviews.views import RESULT_FORMATS, _form_errors, _keep_refused
 
 LEVEL_CHOICES = DecideForm.base_fields["level"].choices  # type: ignore[attr-defined]
 REASON_CHOICES = DecideForm.base_fields["not_rated_reason"].choices  # type: ignore[attr-defined]
-PAGE_SIZE = 50  # rows per page: a cell or two of a committee of 300 files
+PAGE_SIZE = 25  # rows per page: about a cell; half the first paint of 50 (docs/benchmarks.md)
 SHOWS = {
     "all": gettext_lazy("Tất cả"),
     "pending": gettext_lazy("Chờ quyết định"),
