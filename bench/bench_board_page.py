@@ -110,7 +110,7 @@ def _server(clerk: Any, code: str, cell: str, runs: int) -> tuple[list[list[str]
     sizes: dict[str, int] = {}
     for label, url in pages.items():
         first: list[Any] = []
-        cold = _timed(lambda url=url: first.append(client.get(url)))
+        cold = _timed(lambda url=url, first=first: first.append(client.get(url)))
         assert first[0].status_code == 200
         sizes[label] = len(first[0].content)
         warm = [_timed(lambda url=url: client.get(url)) for _ in range(runs)]
@@ -150,7 +150,9 @@ def _server(clerk: Any, code: str, cell: str, runs: int) -> tuple[list[list[str]
     return table, client
 
 
-def _line(label: str, cold: tuple[float, float], warm: list[tuple[float, float]], size: int) -> list[str]:
+def _line(
+    label: str, cold: tuple[float, float], warm: list[tuple[float, float]], size: int
+) -> list[str]:
     wall = statistics.median(w for w, _ in warm)
     cpu = statistics.median(c for _, c in warm)
     return [label, f"{cold[0]:.0f}", f"{wall:.1f}", f"{cpu:.1f}", f"{size:,}" if size else "—"]
@@ -163,7 +165,7 @@ def _serve() -> tuple[str, Any]:
     from django.core.wsgi import get_wsgi_application
 
     class Quiet(WSGIRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     class Threaded(ThreadingMixIn, WSGIServer):

@@ -47,7 +47,7 @@ class Walk:
 
     def __init__(self, browser: Browser, url: str) -> None:
         self.browser = browser
-        self.context = browser.new_context(viewport=DESKTOP, locale="vi-VN")  # type: ignore[arg-type]
+        self.context = browser.new_context(viewport=DESKTOP, locale="vi-VN")
         self.screen = Screen(self.context.new_page(), url, "desktop")
         self.step = 0
 
@@ -67,9 +67,9 @@ class Walk:
         stem = f"{self.step:02d}-{name}"
         self.page.screenshot(path=str(SHOTS / f"{stem}-desktop.png"), full_page=True)
         if phone_too:
-            self.page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+            self.page.set_viewport_size(PHONE)
             self.page.screenshot(path=str(SHOTS / f"{stem}-phone.png"), full_page=True)
-            self.page.set_viewport_size(DESKTOP)  # type: ignore[arg-type]
+            self.page.set_viewport_size(DESKTOP)
 
 
 def _rated_members(cell: OrgUnit) -> list[Evaluation]:
