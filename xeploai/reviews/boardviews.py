@@ -87,7 +87,8 @@ def _board(
     show = show if show in SHOWS else "all"
     rows, facts = selectors.board(unit, period, every_row=show == "all")
     evaluations = [r.evaluation for r in rows]
-    check = checks.board_check(evaluations, period, timezone.localdate(), facts)
+    on = timezone.localdate()
+    check = checks.board_check(evaluations, period, on, facts, complete=show == "all")
     for row in rows:
         row.blockers = check.blockers.get(row.evaluation.pk, [])
     units = sorted({e.unit for e in evaluations}, key=lambda u: u.path)

@@ -64,10 +64,13 @@ def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.Rul
     return [] if violation is None else [message(violation)]
 
 
-def waiting_messages(targets: list[Evaluation], period: Period) -> dict[int, str]:
+def waiting_messages(
+    targets: list[Evaluation], period: Period, among: list[Evaluation] | None = None
+) -> dict[int, str]:
     """Why each of ``targets`` that ``blockers`` would refuse now must wait, in words with the
     clause (366 Đ.12 k.2: the cell after its members; a grassroots organization after its
-    committee collective, cells and members) — one query for them all."""
+    committee collective, cells and members) — one query for them all, none for cells when
+    ``among`` (the rows in hand, with their units) holds every member of their cells."""
     targets = [
         e
         for e in targets
@@ -78,17 +81,28 @@ def waiting_messages(targets: list[Evaluation], period: Period) -> dict[int, str
     if not targets:
         return {}
     scope = Q(pk__in=[])
-    cells = [e.unit_id for e in targets if e.kind == SubjectKind.CELL]
-    if cells:
+    cells = {e.unit_id for e in targets if e.kind == SubjectKind.CELL}
+    candidates: list[Evaluation] = []
+    if cells and among is not None:
+        candidates = [
+            e
+            for e in among
+            if e.kind == SubjectKind.MEMBER
+            and e.unit_id in cells
+            and not e.level
+            and not e.not_rated_reason
+        ]
+    elif cells:
         scope |= Q(kind=SubjectKind.MEMBER, unit_id__in=cells)
     for target in targets:
         if target.kind == SubjectKind.GRASSROOTS:
             scope |= Q(unit__path__startswith=target.unit.path)
-    candidates = list(
-        Evaluation.objects.filter(period=period, level="", not_rated_reason="")
-        .filter(scope)
-        .select_related("unit", "person")
-    )
+    if scope != Q(pk__in=[]):
+        candidates += (
+            Evaluation.objects.filter(period=period, level="", not_rated_reason="")
+            .filter(scope)
+            .select_related("unit", "person")
+        )
     ruleset = ruleset_of(period)
     found: dict[int, str] = {}
     for target in targets:
@@ -329,10 +343,12 @@ def board_check(
     facts: Facts | None = None,
     *,
     waiting: bool = True,
+    complete: bool = False,
 ) -> BoardCheck:
     """``board_violations``, and each undecided row's blockers: its own problems (a missing
     comment or civil-service rating, a level above its ceiling, …), a proposed HTXSNV in a
-    group over its quota, and (``waiting``) the subjects to decide before it."""
+    group over its quota, and (``waiting``) the subjects to decide before it (``complete``:
+    ``evaluations`` are every row of the deciding body, none left out by a filter)."""
     ruleset = ruleset_of(period)
     facts = facts or Facts.load(period, evaluations)
     by_subject = {subject_id(e): e for e in evaluations}
@@ -374,7 +390,8 @@ def board_check(
                 blockers.setdefault(e.pk, []).append((entry_over.message, True))
     if waiting:
         pending = [e for e in evaluations if e.stage == Stage.SENT]
-        for pk, text in waiting_messages(pending, period).items():
+        among = evaluations if complete else None
+        for pk, text in waiting_messages(pending, period, among).items():
             blockers.setdefault(pk, []).append((text, True))
     violations = sorted(grouped.values(), key=lambda v: (not v.error, -len(v.subjects), v.message))
     sent = {e.pk for e in evaluations if e.stage == Stage.SENT}
@@ -408,6 +425,6 @@ def round_blockers(
             continue
         error = violation.severity == rules.Severity.ERROR
         found.setdefault(evaluation.pk, []).append((violation_message(violation), error))
-    for pk, text in waiting_messages(open_, period).items():
+    for pk, text in waiting_messages(open_, period, evaluations).items():
         found.setdefault(pk, []).append((text, True))
     return found

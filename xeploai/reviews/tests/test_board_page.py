@@ -39,6 +39,11 @@ def _row(html: str, pk: int) -> str:
     return found.group(0)
 
 
+def blockers_of(row: str) -> str:
+    found = re.search(r'<ul class="blockers">.*?</ul>', row, re.S)
+    return found.group(0) if found else ""
+
+
 def shown(html: str) -> int:
     """How many rows the filter found: the pages' count, else the rows on the one page."""
     found = re.search(r"\((\d+)–(\d+) / (\d+)\)", html)
@@ -61,6 +66,9 @@ def test_a_row_says_what_blocks_its_decision_and_is_not_ticked(
     assert 'class="blockers"' in cell
     assert "Phạm Văn Hai" in cell and "QĐ 366" in cell
     assert 'name="ids"' in cell and "checked" not in cell.split('name="ids"')[1].split(">")[0]
+    # read from the rows in hand (every row shown) or queried (a filter): the same words
+    pending = _row(_board(client, cast, "?show=pending"), sent.cell_evaluation.pk)
+    assert blockers_of(pending) == blockers_of(cell) != ""
     # a member without the residence comment: named on the row with its clause
     other = Evaluation.objects.get(period=sent.period, person__full_name="Phạm Văn Hai")
     row = _row(html, other.pk)
