@@ -13,20 +13,19 @@ Screenshots of each step: test-artifacts/round/.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from xeploai.e2e.conftest import DESKTOP, PHONE, Screen
 from xeploai.e2e.test_round import fill_review
-from xeploai.org.models import CivilServiceRating, OrgUnit, Person
+from xeploai.org.models import OrgUnit, Person
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
 from xeploai.seed.demo import DEMO_PASSWORD, seed_demo
 
@@ -174,17 +173,6 @@ def civil_ratings_entered(w: Walk, cell: OrgUnit) -> int:
     return entered
 
 
-def ratings_on_file(cell: OrgUnit) -> None:
-    for evaluation in _rated_members(cell):
-        person = evaluation.person
-        if person is not None and person.is_civil_servant:
-            CivilServiceRating.objects.get_or_create(
-                person=person,
-                year=2026,
-                defaults={"level": "HTTNV", "rated_on": dt.date(2026, 11, 15)},
-            )
-
-
 def clerk_decides(w: Walk, cell: OrgUnit) -> None:
     """3. The clerk filters the board to the cell, reads the blockers, clears them, decides."""
     cell_evaluation = _cell_evaluation(cell)
@@ -200,16 +188,9 @@ def clerk_decides(w: Walk, cell: OrgUnit) -> None:
     expect(cell_row.locator("input[name='ids']")).not_to_be_checked()
     w.shot("board-blockers", phone_too=True)
     civil = w.page.locator("ul.blockers li", has_text="xếp loại công chức")
-    if civil.count():
-        try:
-            reverse("civil_ratings", args=[cell.code])
-        except NoReverseMatch:
-            # Until the civil-service page exists, the agency's ratings are on file as an
-            # import would leave them: the only step here not taken through a page.
-            ratings_on_file(cell)
-        else:
-            assert civil_ratings_entered(w, cell) > 0
-            w.page.go_back()
+    if civil.count():  # the demo's civil servants without this year's rating (366 Đ.3 k.4)
+        assert civil_ratings_entered(w, cell) > 0
+        w.page.go_back()
         w.page.reload()
         expect(w.page.locator("ul.blockers li", has_text="xếp loại công chức")).to_have_count(0)
     members = set(  # the not-rated members too: their reason is decided with the others
