@@ -59,7 +59,8 @@ def _board_unit(request: HttpRequest, code: str) -> OrgUnit:
 
 def _query(**params: str | int) -> str:
     """The board's query string for these filters (empty ones left out)."""
-    kept = {k: v for k, v in params.items() if v not in ("", "all", 1, "1")}
+    defaults = {"show": "all", "page": 1}
+    kept = {k: v for k, v in params.items() if v != "" and v != defaults.get(k)}
     return f"?{urlencode(kept)}" if kept else ""
 
 
@@ -98,6 +99,7 @@ def _board(
     page = Paginator(shown, PAGE_SIZE).get_page(params.get("page"))
     cell = chosen.code if chosen else ""
     base = reverse("board", args=[unit.code])
+    period_pk = params.get("period", "")  # kept by every link when one was chosen
     page_rows: list[Row] = list(page.object_list)
     return {
         "unit": unit,
@@ -108,12 +110,19 @@ def _board(
         "violations": check.violations,
         "show": show,
         "cell": cell,
-        "filters": [(key, label, _query(show=key, cell=cell)) for key, label in SHOWS.items()],
-        "cells": [(u.code, u.name, _query(show=show, cell=u.code)) for u in units],
-        "all_cells": _query(show=show),
-        "pages": [(n, _query(show=show, cell=cell, page=n)) for n in page.paginator.page_range],
-        "query": _query(show=show, cell=cell, page=page.number),
-        "board_url": base + _query(show=show, cell=cell, page=page.number),
+        "filters": [
+            (key, label, _query(period=period_pk, show=key, cell=cell))
+            for key, label in SHOWS.items()
+        ],
+        "cells": [
+            (u.code, u.name, _query(period=period_pk, show=show, cell=u.code)) for u in units
+        ],
+        "all_cells": _query(period=period_pk, show=show),
+        "pages": [
+            (n, _query(period=period_pk, show=show, cell=cell, page=n))
+            for n in page.paginator.page_range
+        ],
+        "board_url": base + _query(period=period_pk, show=show, cell=cell, page=page.number),
         "can_decide": bool(
             org_access.roles_at(request.user, unit) & {*_deciders(unit), Role.ADMIN}
         ),

@@ -140,6 +140,8 @@ def test_the_board_is_filtered_by_cell_and_status_and_paginated(
     assert "Chi bộ A1</span>" not in only_a2
     # the filters travel with the decide forms' way back and with the pages' links
     assert 'name="next" value="/units/A/board/?cell=A2#e' in only_a2
+    chosen = _board(client, cast, f"?period={round_.period.pk}&cell=A2&page=1")
+    assert f'href="?period={round_.period.pk}&amp;show=pending&amp;cell=A2"' in chosen
     blocked = _board(client, cast, "?show=blocked")
     ready = _board(client, cast, "?show=ready")
     assert shown(blocked) + shown(ready) == total
