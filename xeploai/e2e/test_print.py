@@ -198,8 +198,8 @@ def test_the_round_page_prints_landscape_with_every_column(
     cast, _round = bloc
     _login(page, base, "secretary")
     printed, shown = _print(page, base, reverse("round_page", args=[cast.cell_a1.code]), "round")
-    assert shown["head"] == "Kết quả"
-    _check(printed, shown, landscape=True, pages=range(2, 6), runs_over=True)
+    assert shown["head"] == "Cần xử lý trước khi quyết định"  # the blockers (issue 15 §2)
+    _check(printed, shown, landscape=True, pages=range(2, 9), runs_over=True)
     assert "HTTNV" in printed.text and "Nguyễn Thị Minh Phương 44" in printed.text
     assert "Bỏ phiếu kín" not in printed.text  # the page's buttons
 
@@ -210,7 +210,7 @@ def test_the_board_prints_a_clean_table_of_the_decisions(
     page, base = tab
     cast, _round = bloc
     _login(page, base, "committee")
-    path = reverse("board", args=[cast.org_a.code])
+    path = reverse("board", args=[cast.org_a.code]) + "?page=all"  # every row, to print
     assert page.goto(base + path) is not None
     assert page.locator("form.decide select").count() > 30  # on screen: the forms
     printed, shown = _print(page, base, path, "board")

@@ -96,7 +96,11 @@ def _board(
     by_code = {u.code: u for u in units}
     chosen = by_code.get(params.get("cell", ""))
     shown = [r for r in rows if _wanted(r, show, chosen.pk if chosen else None)]
-    page = Paginator(shown, PAGE_SIZE).get_page(params.get("page"))
+    # "page=all": every row on one page, to print the board (a link beside the pages)
+    whole = params.get("page") == "all"
+    page = Paginator(shown, max(1, len(shown)) if whole else PAGE_SIZE).get_page(
+        1 if whole else params.get("page")
+    )
     cell = chosen.code if chosen else ""
     base = reverse("board", args=[unit.code])
     period_pk = params.get("period", "")  # kept by every link when one was chosen
@@ -122,7 +126,10 @@ def _board(
             (n, _query(period=period_pk, show=show, cell=cell, page=n))
             for n in page.paginator.page_range
         ],
-        "board_url": base + _query(period=period_pk, show=show, cell=cell, page=page.number),
+        "board_url": base
+        + _query(period=period_pk, show=show, cell=cell, page="all" if whole else page.number),
+        "whole": whole,
+        "whole_url": _query(period=period_pk, show=show, cell=cell, page="all"),
         "can_decide": bool(
             org_access.roles_at(request.user, unit) & {*_deciders(unit), Role.ADMIN}
         ),
