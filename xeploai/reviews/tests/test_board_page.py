@@ -132,6 +132,7 @@ def test_the_board_is_filtered_by_cell_and_status_and_paginated(
     first = _board(client, cast)
     assert first.count('<tr id="e') == PAGE_SIZE
     assert '<strong aria-current="page">1</strong>' in first
+    assert _board(client, cast, "?page=all").count('<tr id="e') == total  # to print
     second = _board(client, cast, "?page=2")
     assert second.count('<tr id="e') == total - PAGE_SIZE
     in_a2 = body.filter(unit=cast.cell_a2).count()
