@@ -51,6 +51,10 @@ def fill_review(page: Page, *, common: str, tasks: str, level: str) -> None:
     if page.locator("#id_civil_level").count():
         page.select_option("#id_civil_level", "HTTNV")
     page.select_option("#id_self_level", level)
+    # The live total answers before the form is sent: a request still in flight when the page
+    # navigates is cut short, which htmx logs as a console error.
+    expect(page.get_by_test_id("score-total")).to_have_text(str(int(common) + int(tasks)))
+    page.wait_for_load_state("networkidle")
 
 
 def prepare(cell_members: list[Evaluation]) -> None:
