@@ -78,15 +78,13 @@ def _earlier(
     period: Period, unit: OrgUnit, evaluations: list[Evaluation], exclude: int | None
 ) -> list[str]:
     chosen = {e.pk: e for e in evaluations}
-    rows = (
-        BallotSubject.objects.filter(
-            ballot__period=period, ballot__unit=unit, evaluation_id__in=list(chosen)
-        )
-        .exclude(ballot_id=exclude)
-        .values_list("ballot_id", "evaluation_id")
+    rows = BallotSubject.objects.filter(
+        ballot__period=period, ballot__unit=unit, evaluation_id__in=list(chosen)
     )
+    if exclude is not None:
+        rows = rows.exclude(ballot_id=exclude)
     covered: dict[int, list[Evaluation]] = {}
-    for ballot_id, evaluation_id in rows:
+    for ballot_id, evaluation_id in rows.values_list("ballot_id", "evaluation_id"):
         covered.setdefault(ballot_id, []).append(chosen[evaluation_id])
     warnings = []
     for ballot in Ballot.objects.filter(pk__in=list(covered)).order_by("created_at", "pk"):

@@ -121,7 +121,7 @@ def _mismatch_rows(
     rows = [
         (
             _("Số phiếu của cuộc bỏ phiếu") if key is None else names.get(key, f"#{key}"),
-            LABELS.get(field, field),
+            str(LABELS.get(field, field)),
             one,
             two,
         )

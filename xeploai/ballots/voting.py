@@ -51,7 +51,9 @@ def _ballot_context(
     }
 
 
-def _cast(request: HttpRequest, code: str, found: BallotCode) -> tuple[HttpResponse | None, dict]:
+def _cast(
+    request: HttpRequest, code: str, found: BallotCode
+) -> tuple[HttpResponse | None, dict[str, Any]]:
     """Cast, or come back with the blank subjects to confirm. Returns (the done page, None) or
     (None, the context of the page to show again)."""
     subjects = _subjects(found)
