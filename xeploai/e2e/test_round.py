@@ -260,6 +260,7 @@ def room_ballot_on_phones(r: Round) -> None:
         voter.go("/vote/")
         voter.page.fill("#code", code)
         voter.page.click("button:has-text('Tiếp tục')")
+        expect(voter.page.locator("fieldset.vote").first).to_be_visible()  # the ballot loaded
         for fieldset in voter.page.locator("fieldset.vote").all():
             fieldset.locator("input[value='HTTNV']").check()
         if code == codes[0]:
