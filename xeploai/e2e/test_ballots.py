@@ -21,7 +21,8 @@ from xeploai.ballots.models import Ballot, BallotCode
 from xeploai.cycles.models import PeriodKind
 from xeploai.cycles.services import period_create
 from xeploai.reviews.periods import period_open
-from xeploai.testing import Cast, make_cast, make_person
+from xeploai.org.models import Role
+from xeploai.testing import Cast, make_cast, make_person, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -168,3 +169,59 @@ def test_a_ballot_created_with_its_warnings_and_voted_on_phones(
     for row in cast_rows:
         assert row.choices is not None
         assert sorted(row.choices.values()).count("") == 2
+
+
+def test_the_paper_count_is_keyed_once_per_ballot_by_two_accounts(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    cast = set_up()
+    deputy = make_user("phobithu", role=Role.CELL_SECRETARY, unit=cast.cell_a1)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+
+    def login(username: str) -> None:
+        context.clear_cookies()
+        page.goto(live_server.url + "/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "pw-for-tests-1")
+        page.click("button.primary")
+
+    def key(number: int, valid: int) -> None:
+        page.goto(f"{live_server.url}/ballots/{held.pk}/entry/{number}/")
+        for field, value in (("issued", PRESENT), ("returned", PRESENT), ("valid", valid)):
+            page.fill(f"#counts-{field}", str(value))
+        for row in page.locator("table.entry tbody tr").all():
+            inputs = row.locator("input")
+            for position, value in enumerate((1, 9, 1, 0)):
+                inputs.nth(position).fill(str(value))
+        page.click("button:has-text('Lưu lần nhập')")
+
+    login(cast.secretary.username)
+    page.goto(live_server.url + f"/units/{cast.cell_a1.code}/ballots/")
+    page.check("input[value='giay']")
+    page.fill("#present", str(PRESENT))
+    page.click("button:has-text('Tạo cuộc bỏ phiếu')")
+    page.click("button:has-text('Đã đọc, vẫn tạo cuộc bỏ phiếu')")
+    held = Ballot.objects.get()
+    page.goto(f"{live_server.url}/ballots/{held.pk}/entry/1/")
+    expect(page.locator("#counts-issued")).to_have_count(1)
+    shot(page, "20-paper-entry")
+    key(1, valid=11)
+    expect(page.locator("ul.messages")).to_contain_text("Đã lưu lần nhập 1")
+    key(2, valid=11)  # the same account: refused
+    expect(page.locator("ul.errors")).to_contain_text("phải do một người khác")
+    login(deputy.username)
+    key(2, valid=12)
+    expect(page.locator("table.mismatches tr.mismatch")).to_have_count(1)
+    expect(page.locator("table.mismatches")).to_contain_text("Số phiếu của cuộc bỏ phiếu")
+    shot(page, "21-paper-mismatch", full_page=False)
+    page.goto(f"{live_server.url}/ballots/{held.pk}/entry/2/")
+    expect(page.locator(".counts.mismatch")).to_be_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "22-paper-entry-again-390", full_page=False)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    key(2, valid=11)
+    page.click("button:has-text('Chấp nhận kết quả')")
+    expect(page.locator("ul.messages")).to_contain_text("khớp nhau")
+    shot(page, "23-paper-accepted", full_page=False)
+    context.close()

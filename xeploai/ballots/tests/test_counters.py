@@ -37,6 +37,8 @@ def test_the_voted_counter_counts_the_codes_that_voted(
     assert voted == 2
     tallies = services.room_close(actor=cast.secretary, ballot=held)
     assert {(t.issued, t.returned, t.valid) for t in tallies} == {(9, 2, 2)}
+    page = client.get(reverse("ballot_detail", args=[held.pk])).content.decode()
+    assert "Phiếu phát ra: 9; thu vào: 2." in page
     minutes = client.get(reverse("ballot_minutes", args=[held.pk])).content.decode()
     row = re.search(r"<td>Trần Thị Lan</td>((?:<td class=\"num\">\d+</td>){3})", minutes)
     assert row is not None
