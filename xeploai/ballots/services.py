@@ -267,7 +267,7 @@ def paper_mismatches(ballot: Ballot) -> list[Mismatch] | None:
     return result
 
 
-def paper_rows(data: PaperData) -> dict[int, dict[str, int]]:
+def _paper_rows(data: PaperData) -> dict[int, dict[str, int]]:
     """One accepted keying as the tally's rows: each subject's votes with the ballot's counts."""
     counts = {f: int(data["counts"].get(f, 0)) for f in COUNT_FIELDS}
     return {
@@ -338,7 +338,7 @@ def paper_accept(*, actor: Actor, ballot: Ballot) -> list[Tally]:
         raise ValidationError(
             _("Hai lần nhập do cùng một người nhập; cần một người khác nhập lại một lần.")
         )
-    rows = paper_rows(current[0].data)
+    rows = _paper_rows(current[0].data)
     tallies = _record_tallies(actor, ballot, rows)
     ballot.status = BallotStatus.CLOSED
     ballot.closed_at = timezone.now()
