@@ -20,8 +20,8 @@ from pytest_django.live_server_helper import LiveServer
 from xeploai.ballots.models import Ballot, BallotCode
 from xeploai.cycles.models import PeriodKind
 from xeploai.cycles.services import period_create
-from xeploai.reviews.periods import period_open
 from xeploai.org.models import Role
+from xeploai.reviews.periods import period_open
 from xeploai.testing import Cast, make_cast, make_person, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
