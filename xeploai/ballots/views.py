@@ -141,12 +141,15 @@ LABELS = {
 def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = _ballot(request, pk)
     tallies = {t.evaluation_id: t for t in ballot.tallies.all()}
-    small = ballot.present < SMALL_GROUP
+    counts = next(iter(tallies.values()), None)
+    # who voted (the ballots returned), not who was present: 2 of 9 present voting is a group
+    # of 2, whose breakdown would show how each voted — and "only 9 voted" would be untrue
+    voted = counts.returned if counts is not None else ballot.present
+    small = voted < SMALL_GROUP
     reveal = request.GET.get("reveal") == "1" or not small
     subjects = _subjects(ballot)
     names = {e.pk: e.subject_name for e in subjects}
     mismatches, offending = _mismatch_rows(ballot, names)
-    counts = next(iter(tallies.values()), None)
     return render(
         request,
         "ballots/detail.html",
@@ -155,6 +158,7 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "subjects": [(e, tallies.get(e.pk)) for e in subjects],
             "counts": counts,
             "small": small,
+            "voted": voted,
             "reveal": reveal,
             "entries": ballot.entries.select_related("entered_by").order_by("entered_at"),
             "current": {
@@ -164,11 +168,13 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entry_numbers": (1, 2),
             "mismatches": mismatches,
             "offending": offending,
-            # codes that voted: a SQL NULL test (``choices=None`` would ask for a JSON null)
+            # the codes that voted (their choices are not SQL NULL)
             "cast": ballot.codes.filter(choices__isnull=False).count()
             if ballot.mode == BallotMode.ROOM
             else 0,
-            "guard": checks.guard_of(ballot) if ballot.is_open else None,
+            "guard": checks.guard_of(ballot)
+            if ballot.is_open and ballot.mode == BallotMode.ROOM and not ballot.codes_issued
+            else None,
             "can_act": bool(access.roles_at(request.user, ballot.unit) & {*ACTORS, Role.ADMIN}),
         },
     )
