@@ -133,7 +133,7 @@ def test_two_keyings_of_the_same_entry_racing_leave_one_current_entry(
         evaluations=members,
         confirmed=True,  # an earlier ballot of the round covers them
     )
-    data = {
+    data: ballots.PaperData = {
         "counts": {"issued": 2, "returned": 2, "valid": 2},
         "votes": {str(e.pk): {"HTXSNV": 0, "HTTNV": 2, "HTNV": 0, "KHTNV": 0} for e in members},
     }
