@@ -76,6 +76,8 @@ def env_for(db: str) -> dict[str, str]:
         "XEPLOAI_SECRET_KEY": SECRET,
         "XEPLOAI_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "XEPLOAI_DATA_DIR": str(VAR / "data"),
+        # one load account per cell keys both entries of a paper count (a one-person office)
+        "XEPLOAI_BALLOT_ONE_KEYER": "1",
         "DJANGO_SETTINGS_MODULE": "xeploai.settings",
     }
 

@@ -151,6 +151,15 @@ EMAIL_BACKEND = env.string(
 )
 DEFAULT_FROM_EMAIL = env.string("XEPLOAI_FROM_EMAIL", "xeploai@localhost")
 
+# Secret ballots: the paper count is keyed twice by two different accounts; a one-person office
+# may let one person key both (the two keyings still have to agree).
+BALLOT_ONE_KEYER = env.boolean("XEPLOAI_BALLOT_ONE_KEYER", False)
+# The address voters' phones open from the QR codes on the code slips (e.g.
+# https://xeploai.example.vn); empty: the address the slips were printed from.
+PUBLIC_URL = env.string("XEPLOAI_PUBLIC_URL", "").rstrip("/")
+if PUBLIC_URL and not PUBLIC_URL.startswith(("http://", "https://")):
+    raise env.SettingError("XEPLOAI_PUBLIC_URL: phải bắt đầu bằng http:// hoặc https://.")
+
 # Strict Content-Security-Policy: nothing inline, nothing from outside.
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -123,7 +123,9 @@ class Round:
     notice: Any
 
 
-def make_round(cast: Cast) -> Round:
+def make_round(cast: Cast, *, closed_vote: str = "HTTNV") -> Round:
+    """The 2026 round of the cast: ``closed_vote`` is the one ballot cast in the closed
+    in-room ballot (blank: it proposes no level to anyone)."""
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
@@ -163,14 +165,17 @@ def make_round(cast: Cast) -> Round:
     members = list(
         Evaluation.objects.filter(period=period, unit=cast.cell_a1, kind=SubjectKind.MEMBER)
     )
+    # two present (a small group), or the quorum — more than half — when the cell is larger
+    present = max(2, ballots.full_members(cast.cell_a1) // 2 + 1)
     ballot = ballots.ballot_create(
         actor=cast.secretary,
         period=period,
         unit=cast.cell_a1,
         mode=BallotMode.PAPER,
         title="Phiếu giấy",
-        present=2,
+        present=present,
         evaluations=members,
+        confirmed=True,  # the reviews are not submitted yet
     )
     closed = ballots.ballot_create(
         actor=cast.secretary,
@@ -178,11 +183,12 @@ def make_round(cast: Cast) -> Round:
         unit=cast.cell_a1,
         mode=BallotMode.ROOM,
         title="Tại chỗ",
-        present=2,
+        present=present,
         evaluations=members,
+        confirmed=True,  # the paper ballot above covers the same members
     )
     codes = ballots.codes_issue(actor=cast.secretary, ballot=closed)
-    ballots.vote_cast(code=codes[0], choices={str(e.pk): "HTTNV" for e in members})
+    ballots.vote_cast(code=codes[0], choices={str(e.pk): closed_vote for e in members})
     ballots.room_close(actor=cast.secretary, ballot=closed)
     notice = Notice.objects.create(user=cast.member, text="Nhắc", created_at=timezone.now())
     evaluation.refresh_from_db()

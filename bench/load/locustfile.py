@@ -330,6 +330,7 @@ class Secretary(_Base):
         data = dict(form["fields"])
         data["mode"] = "giay"  # on paper, keyed twice
         data["csrfmiddlewaretoken"] = csrf
+        data["confirmed"] = "1"  # the warnings before a ballot (the cell's report…), read
         response = self.post(f"/units/{code}/ballots/new/", data, "secretary: create ballot")
         match = re.search(r"/ballots/(\d+)/", response.headers.get("Location", ""))
         if not match:

@@ -122,10 +122,13 @@ def accept_post(cell_code: str, user: Any) -> tuple[str, dict[str, str]] | None:
         title="Biểu quyết (đo thời gian)",
         present=present,
         evaluations=evaluations,
+        confirmed=True,
     )
     row = {"HTXSNV": 1, "HTTNV": present - 1, "HTNV": 0, "KHTNV": 0}
-    row |= {"issued": present, "returned": present, "valid": present}
-    data = {str(e.pk): dict(row) for e in evaluations}
+    data = {
+        "counts": {"issued": present, "returned": present, "valid": present},
+        "votes": {str(e.pk): dict(row) for e in evaluations},
+    }
     for entry_no in (1, 2):
         services.paper_entry_save(actor=user, ballot=ballot, entry_no=entry_no, data=data)
     return reverse("paper_accept", args=[ballot.pk]), {}

@@ -46,6 +46,11 @@ class Ballot(models.Model):
     )
     created_at = models.DateTimeField(_("tạo lúc"))
     codes_issued = models.PositiveIntegerField(_("số mã đã in"), default=0)
+    codes_reissued = models.PositiveIntegerField(
+        _("số lần cấp lại mã"),
+        default=0,
+        help_text=_("Mỗi lần cấp lại, mọi mã đã in trước đó bị hủy."),
+    )
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     digest = models.CharField(_("mã băm tập phiếu"), max_length=64, blank=True)
 

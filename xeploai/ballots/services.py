@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 from xeploai import rules
 from xeploai.audit.actor import Actor, actor_person
 from xeploai.audit.services import audit_record
+from xeploai.ballots import checks
 from xeploai.ballots.models import (
     Ballot,
     BallotCode,
@@ -59,6 +62,15 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(("xeploai-ballot:" + normalize_code(code)).encode()).hexdigest()
 
 
+class NeedsConfirmation(ValidationError):
+    """The ballot can be held, but the secretary must first read these warnings and confirm
+    (``ballot_create(confirmed=True)``)."""
+
+    def __init__(self, warnings: tuple[str, ...]) -> None:
+        super().__init__(list(warnings), code="needs_confirmation")
+        self.warnings = warnings
+
+
 @transaction.atomic
 def ballot_create(
     *,
@@ -69,7 +81,12 @@ def ballot_create(
     title: str,
     present: int,
     evaluations: list[Evaluation],
+    confirmed: bool = False,
 ) -> Ballot:
+    """Create a ballot. Refused when the full members present are short of the rule set's
+    quorum (it would be void); raises :class:`NeedsConfirmation` with the warnings of
+    ``checks.guard`` (reviews not submitted, an earlier ballot of the same subjects) unless
+    ``confirmed``."""
     members = full_members(unit)
     if present < 1 or present > members:
         raise ValidationError(
@@ -81,6 +98,13 @@ def ballot_create(
         )
     if not evaluations:
         raise ValidationError(_("Chưa chọn đối tượng nào để biểu quyết."))
+    guard = checks.guard(
+        period=period, unit=unit, present=present, members=members, evaluations=evaluations
+    )
+    if guard.void:
+        raise ValidationError({"present": guard.void})
+    if guard.warnings and not confirmed:
+        raise NeedsConfirmation(guard.warnings)
     ballot = Ballot(
         period=period,
         unit=unit,
@@ -106,6 +130,7 @@ def ballot_create(
             "present": present,
             "full_members": members,
             "subjects": len(evaluations),
+            "warnings_confirmed": list(guard.warnings),
         },
     )
     return ballot
@@ -115,56 +140,88 @@ def _subject_ids(ballot: Ballot) -> list[int]:
     return list(ballot.subjects.values_list("evaluation_id", flat=True))
 
 
-def validate_paper_data(ballot: Ballot, data: dict[str, dict[str, int]]) -> list[str]:
-    """Check one keying: whole numbers, votes ≤ valid ≤ returned ≤ issued ≤ present."""
-    errors: list[str] = []
+PaperData = dict[str, dict[str, Any]]
+"""One keying of the paper count: ``{"counts": {"issued", "returned", "valid"}, "votes":
+{evaluation id: {level: votes}}}`` — the ballot papers counted once for the ballot, the votes
+per subject (a paper may leave a subject blank: its votes add up to at most the valid papers)."""
+
+
+def _count_errors(ballot: Ballot, counts: dict[str, int]) -> list[str]:
+    what = _("Số phiếu của cuộc bỏ phiếu")
+    if any(counts.get(f, 0) < 0 for f in COUNT_FIELDS):
+        return [_("{name}: số phiếu không được âm.").format(name=what)]
+    issued, returned, valid = (counts.get(f, 0) for f in COUNT_FIELDS)
+    errors = []
+    if issued > ballot.present:
+        errors.append(
+            _("{name}: số phiếu phát ra ({a}) lớn hơn số có mặt ({b}).").format(
+                name=what, a=issued, b=ballot.present
+            )
+        )
+    if returned > issued:
+        errors.append(
+            _("{name}: số phiếu thu vào ({a}) lớn hơn số phát ra ({b}).").format(
+                name=what, a=returned, b=issued
+            )
+        )
+    if valid > returned:
+        errors.append(
+            _("{name}: số phiếu hợp lệ ({a}) lớn hơn số thu vào ({b}).").format(
+                name=what, a=valid, b=returned
+            )
+        )
+    return errors
+
+
+def validate_paper_data(ballot: Ballot, data: PaperData) -> list[str]:
+    """Check one keying: whole numbers, valid ≤ returned ≤ issued ≤ present for the ballot, and
+    for each subject its votes ≤ the valid papers."""
+    counts = data.get("counts") or {}
+    errors = _count_errors(ballot, counts)
+    valid = counts.get("valid", 0)
+    votes_by_subject = data.get("votes") or {}
     names = {
         s.evaluation_id: s.evaluation.subject_name
         for s in ballot.subjects.select_related("evaluation__person", "evaluation__unit")
     }
     for evaluation_id in _subject_ids(ballot):
-        row = data.get(str(evaluation_id))
+        row = votes_by_subject.get(str(evaluation_id))
         name = names[evaluation_id]
         if row is None:
             errors.append(_("{name}: thiếu số liệu.").format(name=name))
             continue
-        votes = sum(row.get(level, 0) for level in LEVELS)
-        if any(row.get(f, 0) < 0 for f in (*LEVELS, *COUNT_FIELDS)):
+        if any(row.get(level, 0) < 0 for level in LEVELS):
             errors.append(_("{name}: số phiếu không được âm.").format(name=name))
-        if row["issued"] > ballot.present:
+        votes = sum(row.get(level, 0) for level in LEVELS)
+        if votes > valid:
             errors.append(
-                _("{name}: số phiếu phát ra ({a}) lớn hơn số có mặt ({b}).").format(
-                    name=name, a=row["issued"], b=ballot.present
-                )
-            )
-        if row["returned"] > row["issued"]:
-            errors.append(
-                _("{name}: số phiếu thu vào ({a}) lớn hơn số phát ra ({b}).").format(
-                    name=name, a=row["returned"], b=row["issued"]
-                )
-            )
-        if row["valid"] > row["returned"]:
-            errors.append(
-                _("{name}: số phiếu hợp lệ ({a}) lớn hơn số thu vào ({b}).").format(
-                    name=name, a=row["valid"], b=row["returned"]
-                )
-            )
-        if votes != row["valid"]:
-            errors.append(
-                _("{name}: tổng số phiếu theo các mức ({a}) khác số phiếu hợp lệ ({b}).").format(
-                    name=name, a=votes, b=row["valid"]
+                _("{name}: tổng số phiếu theo các mức ({a}) lớn hơn số phiếu hợp lệ ({b}).").format(
+                    name=name, a=votes, b=valid
                 )
             )
     return errors
 
 
+def _two_keyers_required() -> bool:
+    return not settings.BALLOT_ONE_KEYER
+
+
 @transaction.atomic
-def paper_entry_save(
-    *, actor: Actor, ballot: Ballot, entry_no: int, data: dict[str, dict[str, int]]
-) -> PaperEntry:
-    ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
+def paper_entry_save(*, actor: Actor, ballot: Ballot, entry_no: int, data: PaperData) -> PaperEntry:
+    """Save keying ``entry_no`` (1 or 2). The two keyings are by two different accounts unless
+    ``XEPLOAI_BALLOT_ONE_KEYER`` allows one person (a one-person office)."""
+    ballot = Ballot.objects.select_for_update().select_related("unit").get(pk=ballot.pk)
     if ballot.mode != BallotMode.PAPER or not ballot.is_open:
         raise ValidationError(_("Cuộc bỏ phiếu đã kết thúc hoặc không phải phiếu giấy."))
+    user = actor_person(actor)
+    other = ballot.entries.filter(entry_no=3 - entry_no, superseded=False).first()
+    if other is not None and other.entered_by_id == user.pk and _two_keyers_required():
+        raise ValidationError(
+            _(
+                "Lần nhập {other} do chính đồng chí nhập; lần nhập {n} phải do một người khác "
+                "nhập độc lập."
+            ).format(other=3 - entry_no, n=entry_no)
+        )
     errors = validate_paper_data(ballot, data)
     if errors:
         raise ValidationError(errors)
@@ -173,7 +230,7 @@ def paper_entry_save(
         ballot=ballot,
         entry_no=entry_no,
         data=data,
-        entered_by=actor_person(actor),
+        entered_by=user,
         entered_at=timezone.now(),
     )
     audit_record(
@@ -186,19 +243,37 @@ def paper_entry_save(
     return entry
 
 
-def paper_mismatches(ballot: Ballot) -> list[tuple[int, str, int, int]] | None:
-    """(evaluation id, field, entry 1, entry 2) where the two current keyings differ;
-    None while one of them is missing."""
+Mismatch = tuple[int | None, str, int, int]
+"""(evaluation id — ``None`` for the ballot's own counts —, field, entry 1, entry 2)."""
+
+
+def paper_mismatches(ballot: Ballot) -> list[Mismatch] | None:
+    """The cells where the two current keyings differ; None while one of them is missing."""
     current = {e.entry_no: e.data for e in ballot.entries.filter(superseded=False)}
     if set(current) != {1, 2}:
         return None
-    result = []
+    result: list[Mismatch] = []
+    one, two = current[1].get("counts", {}), current[2].get("counts", {})
+    for field in COUNT_FIELDS:
+        if one.get(field, 0) != two.get(field, 0):
+            result.append((None, field, one.get(field, 0), two.get(field, 0)))
     for evaluation_id in _subject_ids(ballot):
-        one, two = current[1].get(str(evaluation_id), {}), current[2].get(str(evaluation_id), {})
-        for field in (*LEVELS, *COUNT_FIELDS):
-            if one.get(field) != two.get(field):
+        key = str(evaluation_id)
+        one = current[1].get("votes", {}).get(key, {})
+        two = current[2].get("votes", {}).get(key, {})
+        for field in LEVELS:
+            if one.get(field, 0) != two.get(field, 0):
                 result.append((evaluation_id, field, one.get(field, 0), two.get(field, 0)))
     return result
+
+
+def _paper_rows(data: PaperData) -> dict[int, dict[str, int]]:
+    """One accepted keying as the tally's rows: each subject's votes with the ballot's counts."""
+    counts = {f: int(data["counts"].get(f, 0)) for f in COUNT_FIELDS}
+    return {
+        int(key): {**{level: int(row.get(level, 0)) for level in LEVELS}, **counts}
+        for key, row in data["votes"].items()
+    }
 
 
 def _record_tallies(actor: Actor, ballot: Ballot, rows: dict[int, dict[str, int]]) -> list[Tally]:
@@ -258,8 +333,12 @@ def paper_accept(*, actor: Actor, ballot: Ballot) -> list[Tally]:
                 n=len(mismatches)
             )
         )
-    data = ballot.entries.get(entry_no=1, superseded=False).data
-    rows = {int(k): v for k, v in data.items()}
+    current = list(ballot.entries.filter(superseded=False).order_by("entry_no"))
+    if current[0].entered_by_id == current[1].entered_by_id and _two_keyers_required():
+        raise ValidationError(
+            _("Hai lần nhập do cùng một người nhập; cần một người khác nhập lại một lần.")
+        )
+    rows = _paper_rows(current[0].data)
     tallies = _record_tallies(actor, ballot, rows)
     ballot.status = BallotStatus.CLOSED
     ballot.closed_at = timezone.now()
@@ -283,15 +362,15 @@ def codes_issue(*, actor: Actor, ballot: Ballot) -> list[str]:
         raise ValidationError(_("Cuộc bỏ phiếu đã kết thúc hoặc không phải bỏ phiếu tại chỗ."))
     if ballot.codes_issued:
         raise ValidationError(
-            _("Mã đã được in một lần; không thể in lại. Nếu mất phiếu, hãy hủy và tổ chức lại.")
+            _(
+                "Mã đã được in một lần; không thể in lại. Nếu in hỏng và chưa ai bỏ phiếu, hãy "
+                "dùng “Cấp lại mã” (mã cũ bị hủy)."
+            )
         )
-    codes = [
-        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        for _ in range(ballot.present)
-    ]
-    rows = [BallotCode(ballot=ballot, code_hash=code_hash(code)) for code in codes]
-    secrets.SystemRandom().shuffle(rows)
-    BallotCode.objects.bulk_create(rows)
+    _needed, void = checks.quorum(ballot.period, ballot.present, ballot.full_members)
+    if void:  # a ballot created before the check: its result would be void
+        raise ValidationError(void)
+    codes = _codes_new(ballot)
     ballot.codes_issued = len(codes)
     ballot.save(update_fields=["codes_issued"])
     audit_record(
@@ -300,6 +379,56 @@ def codes_issue(*, actor: Actor, ballot: Ballot) -> list[str]:
         obj=ballot,
         unit_path=ballot.unit.path,
         after={"codes": len(codes)},
+    )
+    return codes
+
+
+def _codes_new(ballot: Ballot) -> list[str]:
+    codes = [
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        for _ in range(ballot.present)
+    ]
+    rows = [BallotCode(ballot=ballot, code_hash=code_hash(code)) for code in codes]
+    secrets.SystemRandom().shuffle(rows)
+    BallotCode.objects.bulk_create(rows)
+    return codes
+
+
+@transaction.atomic
+def codes_reissue(*, actor: Actor, ballot: Ballot, reason: str) -> list[str]:
+    """The slips did not print (a jammed printer, a closed tab): void every code printed and
+    issue a fresh set — only while no vote was cast with the old ones, so no ballot is lost and
+    no old code can still vote. Audited with the reason and the number voided."""
+    ballot = Ballot.objects.select_for_update().select_related("unit").get(pk=ballot.pk)
+    if ballot.mode != BallotMode.ROOM or not ballot.is_open:
+        raise ValidationError(_("Cuộc bỏ phiếu đã kết thúc hoặc không phải bỏ phiếu tại chỗ."))
+    if not ballot.codes_issued:
+        raise ValidationError(_("Chưa in mã bỏ phiếu."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Cần ghi lý do cấp lại mã (ví dụ: máy in bị kẹt).")})
+    cast = ballot.codes.filter(choices__isnull=False).count()
+    if cast:
+        raise ValidationError(
+            _(
+                "Đã có {n} phiếu được gửi bằng mã đã in; không thể cấp lại mã. Hãy kết thúc "
+                "cuộc bỏ phiếu này hoặc tổ chức cuộc khác."
+            ).format(n=cast)
+        )
+    voided = ballot.codes.all().delete()[0]
+    codes = _codes_new(ballot)
+    before = {"codes": ballot.codes_issued, "reissued": ballot.codes_reissued}
+    ballot.codes_issued = len(codes)
+    ballot.codes_reissued += 1
+    ballot.save(update_fields=["codes_issued", "codes_reissued"])
+    audit_record(
+        actor=actor,
+        action="codes_reissue",
+        obj=ballot,
+        unit_path=ballot.unit.path,
+        before=before,
+        after={"codes": len(codes), "voided": voided, "reissued": ballot.codes_reissued},
+        note=reason,
     )
     return codes
 

@@ -3,17 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xeploai.audit.services import audit_record
-from xeploai.ballots import documents, services
-from xeploai.ballots.models import Ballot, BallotMode, BallotStatus
+from xeploai.ballots import checks, documents, services, slips
+from xeploai.ballots.models import Ballot, BallotMode
 from xeploai.org import access
 from xeploai.org.models import Role
 from xeploai.reviews.access import open_period
@@ -48,29 +48,35 @@ def _votable(unit: Any, period: Any) -> list[Evaluation]:
     )
 
 
+def _list_context(request: HttpRequest, unit: Any, period: Any) -> dict[str, Any]:
+    members = services.full_members(unit)
+    needed, _void = checks.quorum(period, members, members)
+    return {
+        "unit": unit,
+        "period": period,
+        "ballots": Ballot.objects.filter(unit=unit, period=period),
+        "candidates": _votable(unit, period),
+        "full_members": members,
+        "needed": needed,
+        "modes": BallotMode.choices,
+        "can_act": bool(access.roles_at(request.user, unit) & {*ACTORS, Role.ADMIN}),
+    }
+
+
 @require_GET
 def ballot_list(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, code)
     if not unit.is_cell:
         raise Http404
     period = open_period(unit, request.GET.get("period"))
-    return render(
-        request,
-        "ballots/list.html",
-        {
-            "unit": unit,
-            "period": period,
-            "ballots": Ballot.objects.filter(unit=unit, period=period),
-            "candidates": _votable(unit, period),
-            "full_members": services.full_members(unit),
-            "modes": BallotMode.choices,
-            "can_act": bool(access.roles_at(request.user, unit) & {*ACTORS, Role.ADMIN}),
-        },
-    )
+    return render(request, "ballots/list.html", _list_context(request, unit, period))
 
 
 @require_POST
 def ballot_create(request: HttpRequest, code: str) -> HttpResponse:
+    """Create a ballot; when the checks warn (reviews not submitted, an earlier ballot of the
+    same subjects), the form comes back with the warnings and a confirm button — nothing is
+    created until the secretary confirms. A quorum too small is refused."""
     unit = access.get_unit(request.user, code)
     access.require_role(request.user, unit, ACTORS)
     period = open_period(unit, request.POST.get("period"))
@@ -78,11 +84,12 @@ def ballot_create(request: HttpRequest, code: str) -> HttpResponse:
     evaluations = [e for e in _votable(unit, period) if e.pk in chosen]
     mode = request.POST.get("mode", "")
     present = request.POST.get("present", "")
-    if mode not in BallotMode.values or not present.isdigit():
-        messages.error(
-            request, _("Chọn hình thức bỏ phiếu và nhập số đảng viên chính thức có mặt.")
-        )
-        return redirect("ballot_list", code=unit.code)
+    title = request.POST.get("title", "").strip()[:200]
+    context = _list_context(request, unit, period)
+    context["posted"] = {"mode": mode, "present": present, "title": title, "subjects": chosen}
+    if mode not in BallotMode.values or not present.isdigit() or len(present) > 6:
+        context["errors"] = [_("Chọn hình thức bỏ phiếu và nhập số đảng viên chính thức có mặt.")]
+        return render(request, "ballots/list.html", context, status=400)
     try:
         ballot = services.ballot_create(
             actor=request.user,
@@ -90,67 +97,118 @@ def ballot_create(request: HttpRequest, code: str) -> HttpResponse:
             unit=unit,
             mode=mode,
             present=int(present),
-            title=request.POST.get("title", "").strip()[:200]
-            or _("Biểu quyết đề xuất mức xếp loại"),
+            title=title or _("Biểu quyết đề xuất mức xếp loại"),
             evaluations=evaluations,
+            confirmed=request.POST.get("confirmed") == "1",
         )
+    except services.NeedsConfirmation as warning:
+        context["warnings"] = warning.warnings
+        return render(request, "ballots/list.html", context)
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-        return redirect("ballot_list", code=unit.code)
+        context["errors"] = error.messages
+        return render(request, "ballots/list.html", context, status=400)
     return redirect("ballot_detail", pk=ballot.pk)
+
+
+def _mismatch_rows(
+    ballot: Ballot, names: dict[int, str]
+) -> tuple[list[tuple[str, str, int, int]] | None, set[str]]:
+    """The differing cells with the subject's name (the ballot's own counts named as such), and
+    the keys of the rows that differ (``counts`` or an evaluation id) for highlighting."""
+    mismatches = services.paper_mismatches(ballot) if ballot.mode == BallotMode.PAPER else None
+    if mismatches is None:
+        return None, set()
+    rows = [
+        (
+            _("Số phiếu của cuộc bỏ phiếu") if key is None else names.get(key, f"#{key}"),
+            str(LABELS.get(field, field)),
+            one,
+            two,
+        )
+        for key, field, one, two in mismatches
+    ]
+    return rows, {"counts" if key is None else str(key) for key, *_rest in mismatches}
+
+
+LABELS = {
+    "issued": _lazy("Phát ra"),
+    "returned": _lazy("Thu vào"),
+    "valid": _lazy("Hợp lệ"),
+}
 
 
 @require_GET
 def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = _ballot(request, pk)
     tallies = {t.evaluation_id: t for t in ballot.tallies.all()}
-    small = ballot.present < SMALL_GROUP
+    counts = next(iter(tallies.values()), None)
+    # who voted (the ballots returned), not who was present: 2 of 9 present voting is a group
+    # of 2, whose breakdown would show how each voted — and "only 9 voted" would be untrue
+    voted = counts.returned if counts is not None else ballot.present
+    small = voted < SMALL_GROUP
     reveal = request.GET.get("reveal") == "1" or not small
     subjects = _subjects(ballot)
     names = {e.pk: e.subject_name for e in subjects}
-    mismatches = services.paper_mismatches(ballot) if ballot.mode == BallotMode.PAPER else None
+    mismatches, offending = _mismatch_rows(ballot, names)
     return render(
         request,
         "ballots/detail.html",
         {
             "ballot": ballot,
             "subjects": [(e, tallies.get(e.pk)) for e in subjects],
+            "counts": counts,
             "small": small,
+            "voted": voted,
             "reveal": reveal,
             "entries": ballot.entries.select_related("entered_by").order_by("entered_at"),
-            # (subject's name, field, first keying, second keying): names, not ids
-            "mismatches": None
-            if mismatches is None
-            else [(names.get(eid, f"#{eid}"), *rest) for eid, *rest in mismatches],
-            "cast": ballot.codes.exclude(choices=None).count()
+            "current": {
+                e.entry_no: e
+                for e in ballot.entries.filter(superseded=False).select_related("entered_by")
+            },
+            "entry_numbers": (1, 2),
+            "mismatches": mismatches,
+            "offending": offending,
+            # the codes that voted (their choices are not SQL NULL)
+            "cast": ballot.codes.filter(choices__isnull=False).count()
             if ballot.mode == BallotMode.ROOM
             else 0,
+            "guard": checks.guard_of(ballot)
+            if ballot.is_open and ballot.mode == BallotMode.ROOM and not ballot.codes_issued
+            else None,
             "can_act": bool(access.roles_at(request.user, ballot.unit) & {*ACTORS, Role.ADMIN}),
         },
     )
 
 
-def _read_paper_form(
-    request: HttpRequest, ballot: Ballot
-) -> tuple[dict[str, dict[str, int]], list[str]]:
-    data: dict[str, dict[str, int]] = {}
+def _number(request: HttpRequest, name: str, label: str, errors: list[str]) -> int:
+    raw = request.POST.get(name, "").strip() or "0"
+    if not raw.isdigit() or len(raw) > 6:
+        errors.append(label)
+        return 0
+    return int(raw)
+
+
+def _read_paper_form(request: HttpRequest, ballot: Ballot) -> tuple[services.PaperData, list[str]]:
+    """The ballot's three counts once, then each subject's votes per level."""
     errors: list[str] = []
+    bad = _("{name}: ô “{field}” phải là số nguyên không âm.")
+    what = _("Số phiếu của cuộc bỏ phiếu")
+    counts = {
+        f: _number(request, f"counts-{f}", bad.format(name=what, field=LABELS[f]), errors)
+        for f in services.COUNT_FIELDS
+    }
+    votes: dict[str, dict[str, int]] = {}
     for evaluation in _subjects(ballot):
-        row: dict[str, int] = {}
-        for field in (*services.LEVELS, *services.COUNT_FIELDS):
-            raw = request.POST.get(f"{evaluation.pk}-{field}", "").strip() or "0"
-            if not raw.isdigit() or len(raw) > 6:
-                errors.append(
-                    _("{name}: ô “{field}” phải là số nguyên không âm.").format(
-                        name=evaluation.subject_name, field=field
-                    )
-                )
-                row[field] = 0
-            else:
-                row[field] = int(raw)
-        data[str(evaluation.pk)] = row
-    return data, errors
+        votes[str(evaluation.pk)] = {
+            level: _number(
+                request,
+                f"{evaluation.pk}-{level}",
+                bad.format(name=evaluation.subject_name, field=level),
+                errors,
+            )
+            for level in services.LEVELS
+        }
+    return {"counts": counts, "votes": votes}, errors
 
 
 @require_http_methods(["GET", "POST"])
@@ -159,7 +217,7 @@ def paper_entry(request: HttpRequest, pk: int, entry_no: int) -> HttpResponse:
     access.require_role(request.user, ballot.unit, ACTORS)
     if entry_no not in (1, 2) or ballot.mode != BallotMode.PAPER:
         raise Http404
-    data: dict[str, dict[str, int]] = {}
+    data: services.PaperData = {}
     errors: list[str] = []
     if request.method == "POST":
         data, errors = _read_paper_form(request, ballot)
@@ -176,19 +234,23 @@ def paper_entry(request: HttpRequest, pk: int, entry_no: int) -> HttpResponse:
         # Keying this entry again (to correct a cell after a mismatch) starts from what it
         # holds; never from the other entry, which the double keying must not see.
         current = ballot.entries.filter(entry_no=entry_no, superseded=False).order_by("-pk")
-        kept = current.values_list("data", flat=True).first()
-        data = kept or {}
-    rows = [(e, data.get(str(e.pk), {})) for e in _subjects(ballot)]
+        data = current.values_list("data", flat=True).first() or {}
+    subjects = _subjects(ballot)
+    # rows where the two keyings differ are marked — which rows, never the other's values
+    _rows, offending = _mismatch_rows(ballot, {e.pk: e.subject_name for e in subjects})
+    votes = data.get("votes", {})
     return render(
         request,
         "ballots/paper_entry.html",
         {
             "ballot": ballot,
             "entry_no": entry_no,
-            "rows": rows,
+            "counts": data.get("counts", {}),
+            "count_fields": [(f, LABELS[f]) for f in services.COUNT_FIELDS],
+            "rows": [(e, votes.get(str(e.pk), {}), str(e.pk) in offending) for e in subjects],
+            "counts_differ": "counts" in offending,
             "errors": errors,
             "levels": services.LEVELS,
-            "counts": services.COUNT_FIELDS,
         },
         status=400 if errors else 200,
     )
@@ -207,6 +269,17 @@ def paper_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("ballot_detail", pk=ballot.pk)
 
 
+def _slips(request: HttpRequest, ballot: Ballot, codes: list[str]) -> HttpResponse:
+    base = slips.vote_base(request)
+    response = render(
+        request,
+        "ballots/codes.html",
+        {"ballot": ballot, "vote_url": base, "slips": [slips.slip(base, c) for c in codes]},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @require_POST
 @never_cache
 def codes_print(request: HttpRequest, pk: int) -> HttpResponse:
@@ -218,9 +291,24 @@ def codes_print(request: HttpRequest, pk: int) -> HttpResponse:
         for text in error.messages:
             messages.error(request, text)
         return redirect("ballot_detail", pk=ballot.pk)
-    response = render(request, "ballots/codes.html", {"ballot": ballot, "codes": codes})
-    response["Cache-Control"] = "no-store"
-    return response
+    return _slips(request, ballot, codes)
+
+
+@require_POST
+@never_cache
+def codes_reissue(request: HttpRequest, pk: int) -> HttpResponse:
+    """The slips did not print: void the codes (none used yet) and print a new set."""
+    ballot = _ballot(request, pk)
+    access.require_role(request.user, ballot.unit, ACTORS)
+    try:
+        codes = services.codes_reissue(
+            actor=request.user, ballot=ballot, reason=request.POST.get("reason", "")[:500]
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("ballot_detail", pk=ballot.pk)
+    return _slips(request, ballot, codes)
 
 
 @require_POST
@@ -264,52 +352,6 @@ def published(request: HttpRequest, pk: int) -> HttpResponse:
         "ballots/published.html",
         {"ballot": ballot, "codes": codes, "subjects": _subjects(ballot)},
     )
-
-
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def vote(request: HttpRequest) -> HttpResponse:
-    """The voter's phone: a code, then one choice per subject. No login, nothing about the
-    voter is stored."""
-    code = request.POST.get("code", "")
-    context: dict[str, Any] = {"code": code}
-    if request.method == "POST":
-        found = services.find_code(code) if code else None
-        if found is None or not found.ballot.is_open:
-            context["error"] = _("Mã không đúng hoặc cuộc bỏ phiếu đã kết thúc.")
-        elif found.choices is not None:
-            context["error"] = _("Mã này đã được dùng để bỏ phiếu.")
-        elif "cast" in request.POST:
-            subjects = _subjects(found.ballot)
-            choices = {str(e.pk): request.POST.get(f"s{e.pk}", "") for e in subjects}
-            try:
-                row = services.vote_cast(code=code, choices=choices)
-                return render(request, "ballots/vote_done.html", {"fingerprint": row.fingerprint})
-            except ValidationError as error:
-                context["error"] = " ".join(error.messages)
-        else:
-            context.update(
-                ballot=found.ballot, subjects=_subjects(found.ballot), levels=services.LEVELS
-            )
-    response = render(request, "ballots/vote.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def vote_check(request: HttpRequest) -> HttpResponse:
-    """After the close, a voter checks the ballot cast with their code."""
-    context: dict[str, Any] = {}
-    if request.method == "POST":
-        found = services.find_code(request.POST.get("code", ""))
-        if found is None or found.ballot.status != BallotStatus.CLOSED:
-            context["error"] = _("Mã không đúng hoặc cuộc bỏ phiếu chưa kết thúc.")
-        else:
-            context.update(row=found, subjects=_subjects(found.ballot))
-    return render(request, "ballots/vote_check.html", context)
 
 
 @require_GET

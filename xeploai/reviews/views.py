@@ -407,6 +407,8 @@ def round_page(request: HttpRequest, code: str) -> HttpResponse:
                 if r.evaluation.ballot_level
                 and r.evaluation.stage in (Stage.SUBMITTED, Stage.PROPOSED)
             ],
+            # every subject the table shows a ballot result for, whatever its stage
+            "with_ballot": sum(1 for r in rows if r.evaluation.ballot_level),
         },
     )
 

@@ -21,7 +21,13 @@ What it answers:
   :func:`register` (:func:`registered`) add a version.
 """
 
-from xeploai.rules.ballot import BallotCount, BallotResult, tally
+from xeploai.rules.ballot import (
+    BallotCount,
+    BallotResult,
+    quorum_needed,
+    quorum_short,
+    tally,
+)
 from xeploai.rules.catalog import RULES, RuleText, render
 from xeploai.rules.ceiling import Ceiling, CeilingStatus, Limit, Related, ceiling
 from xeploai.rules.check import (
@@ -166,6 +172,8 @@ __all__ = [
     "layer",
     "loosenings",
     "missing_comments",
+    "quorum_needed",
+    "quorum_short",
     "quota_summaries",
     "register",
     "registered",

@@ -56,6 +56,42 @@ def _pct(fraction: Fraction) -> str:
     )
 
 
+def quorum_needed(full_members: int, rule: BallotRule | RuleSet) -> int:
+    """The fewest full members present for a valid ballot under ``rule`` (> 50 % by default:
+    9 of 17, 2 of 2, 1 of 1)."""
+    ballot = rule.settings.ballot if isinstance(rule, RuleSet) else rule
+    needed = ballot.quorum * full_members
+    floor = needed.numerator // needed.denominator
+    if ballot.quorum_strict:
+        return floor + 1
+    return floor if needed.denominator == 1 else floor + 1
+
+
+def quorum_short(
+    present: int, full_members: int, rule: BallotRule | RuleSet, subject: str | None = None
+) -> Explanation | None:
+    """Why a ballot with ``present`` of ``full_members`` full members is void (the quorum of
+    ``rule``), or ``None`` when enough are present. Asked when the ballot is created — before
+    any code is printed — and again by :func:`tally`.
+
+    >>> quorum_short(3, 17, BallotRule()).message_vi
+    'Có mặt 3/17 đảng viên chính thức, chưa đủ > 50%: cuộc bỏ phiếu không hợp lệ'
+    >>> quorum_short(9, 17, BallotRule()) is None
+    True
+    """
+    ballot = rule.settings.ballot if isinstance(rule, RuleSet) else rule
+    if present >= quorum_needed(full_members, ballot):
+        return None
+    clause = rule.clause("ballot.quorum") if isinstance(rule, RuleSet) else "rules.md §5.3"
+    quorum = ("> " if ballot.quorum_strict else "≥ ") + _pct(ballot.quorum)
+    numbers: dict[str, Number] = {
+        "present": present,
+        "full_members": full_members,
+        "quorum": quorum,
+    }
+    return Explanation("ballot.quorum", clause, numbers, subject, Severity.ERROR)
+
+
 def tally(
     count: BallotCount, rule: BallotRule | RuleSet, subject: str | None = None
 ) -> BallotResult:
@@ -83,23 +119,9 @@ def tally(
             False,
             (explain("ballot.count_mismatch", Severity.ERROR, cast=cast, present=count.present),),
         )
-    needed = ballot.quorum * count.full_members
-    quorate = count.present > needed if ballot.quorum_strict else count.present >= needed
-    if not quorate:
-        quorum = ("> " if ballot.quorum_strict else "≥ ") + _pct(ballot.quorum)
-        return BallotResult(
-            None,
-            False,
-            (
-                explain(
-                    "ballot.quorum",
-                    Severity.ERROR,
-                    present=count.present,
-                    full_members=count.full_members,
-                    quorum=quorum,
-                ),
-            ),
-        )
+    short = quorum_short(count.present, count.full_members, rule, subject)
+    if short is not None:
+        return BallotResult(None, False, (short,))
     threshold = ballot.threshold * valid
     cmp = ">" if ballot.strict else "≥"
     running = 0

@@ -101,6 +101,8 @@ def _build_accounts(root: OrgUnit, units: list[OrgUnit], on: dt.date) -> list[Lo
         ),
         (Role.CLERK, "vanphong", committee, "Văn phòng Đảng ủy"),
         (Role.CELL_SECRETARY, "bithu", cell, f"Bí thư {cell.name}"),
+        # a second member of the cell committee: the paper count is keyed by two accounts
+        (Role.CELL_SECRETARY, "phobithu", cell, f"Phó Bí thư {cell.name}"),
         (Role.CELL_SECRETARY, "bithucoso", grassroots_cell, f"Bí thư {grassroots_cell.name}"),
     ]
     logins: list[Login] = []
@@ -150,6 +152,7 @@ def find_logins() -> list[Login]:
                 "danguy",
                 "vanphong",
                 "bithu",
+                "phobithu",
                 "bithucoso",
                 "dangvien",
             ]

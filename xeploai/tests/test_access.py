@@ -179,8 +179,8 @@ RULES: dict[str, Rule] = {
     "notice_read": Rule(args=lambda c, r: [r.notice.pk], method="post", default=302),
     # ballots
     "ballot_list": Rule(args=lambda c, r: [c.cell_a1.code], expect=READERS_404),
-    "ballot_create": Rule(
-        args=lambda c, r: [c.cell_a1.code], method="post", default=302, expect=CELL_ACTORS
+    "ballot_create": Rule(  # an empty form comes back with its errors
+        args=lambda c, r: [c.cell_a1.code], method="post", default=400, expect=CELL_ACTORS
     ),
     "ballot_detail": Rule(args=lambda c, r: [r.ballot.pk], expect=READERS_404),
     "paper_entry": Rule(args=lambda c, r: [r.ballot.pk, 1], expect=CELL_ACTORS),
@@ -188,6 +188,9 @@ RULES: dict[str, Rule] = {
         args=lambda c, r: [r.ballot.pk], method="post", default=302, expect=CELL_ACTORS
     ),
     "codes_print": Rule(
+        args=lambda c, r: [r.ballot.pk], method="post", default=302, expect=CELL_ACTORS
+    ),
+    "codes_reissue": Rule(
         args=lambda c, r: [r.ballot.pk], method="post", default=302, expect=CELL_ACTORS
     ),
     "room_close": Rule(

@@ -230,3 +230,27 @@ def test_a_bad_value_stops_with_one_line_naming_it_and_no_traceback(
     assert lines[0].startswith("xeploai: lỗi cấu hình — ")
     assert variable in lines[0] and accepted in lines[0]
     assert "secret" not in lines[0]  # a database address is shown without its password
+
+
+def test_ballot_settings_default_to_two_keyers_and_the_request_address() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.BALLOT_ONE_KEYER, repr(s.PUBLIC_URL))",
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "xeploai.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["False", "''"]
+
+
+def test_a_public_url_without_its_scheme_is_refused() -> None:
+    result = _start(XEPLOAI_PUBLIC_URL="xeploai.example.vn")
+    assert result.returncode != 0 and "XEPLOAI_PUBLIC_URL" in result.stderr
+    assert _start(XEPLOAI_PUBLIC_URL="https://xeploai.example.vn/").returncode == 0
+    result = _start(XEPLOAI_BALLOT_ONE_KEYER="perhaps")
+    assert result.returncode != 0 and "XEPLOAI_BALLOT_ONE_KEYER" in result.stderr

@@ -27,7 +27,7 @@ def round_(cast: Cast, settings: Settings, tmp_path: Path) -> Round:
     settings.MEDIA_ROOT = tmp_path
     for n in range(4):
         make_person(cast.cell_a1, full_name=f"Đảng viên {n}")
-    return make_round(cast)
+    return make_round(cast, closed_vote="")  # the closed ballot proposes nothing
 
 
 def members(round_: Round) -> list[Evaluation]:
@@ -59,6 +59,7 @@ def new_ballot(
         title=title,
         present=present,
         evaluations=evaluations,
+        confirmed=True,  # the reviews are not submitted (tests of the warnings: test_guard.py)
     )
 
 
@@ -71,18 +72,13 @@ def tally_data(
     issued: int = 6,
     returned: int = 6,
     valid: int = 5,
-) -> dict[str, dict[str, int]]:
+) -> services.PaperData:
+    """One keying: the ballot's counts once, every subject's votes."""
     return {
-        str(e.pk): {
-            "HTXSNV": xs,
-            "HTTNV": tt,
-            "HTNV": ht,
-            "KHTNV": k,
-            "issued": issued,
-            "returned": returned,
-            "valid": valid,
-        }
-        for e in evaluations
+        "counts": {"issued": issued, "returned": returned, "valid": valid},
+        "votes": {
+            str(e.pk): {"HTXSNV": xs, "HTTNV": tt, "HTNV": ht, "KHTNV": k} for e in evaluations
+        },
     }
 
 
@@ -97,7 +93,7 @@ def test_paper_results_are_accepted_only_when_both_entries_agree(
     with pytest.raises(ValidationError, match="hai lần"):
         services.paper_accept(actor=cast.secretary, ballot=ballot)
     wrong = tally_data(evaluations)
-    wrong[str(evaluations[0].pk)].update(HTXSNV=2, HTTNV=3)
+    wrong["votes"][str(evaluations[0].pk)].update(HTXSNV=2, HTTNV=3)
     services.paper_entry_save(actor=cast.clerk, ballot=ballot, entry_no=2, data=wrong)
     mismatches = services.paper_mismatches(ballot)
     assert mismatches is not None
@@ -107,9 +103,9 @@ def test_paper_results_are_accepted_only_when_both_entries_agree(
     }
     client.force_login(cast.secretary)  # the page names the subject, not its id
     page = client.get(reverse("ballot_detail", args=[ballot.pk])).content.decode()
-    listed = page[page.index('class="plainlist mismatches"') :]
-    listed = listed[: listed.index("</ul>")]
-    assert f"<li>{evaluations[0].subject_name} · HTXSNV: " in listed
+    listed = page[page.index('class="data mismatches"') :]
+    listed = listed[: listed.index("</table>")]
+    assert f'<tr class="mismatch"><td>{evaluations[0].subject_name}</td><td>HTXSNV</td>' in listed
     assert f"#{evaluations[0].pk}" not in listed
     # Keying the second entry again starts from what it holds (2 HTXSNV), not from entry 1
     again = client.get(reverse("paper_entry", args=[ballot.pk, 2])).content.decode()
@@ -139,9 +135,9 @@ def test_accepting_a_ballot_with_a_decided_subject_writes_nothing(
 ) -> None:
     evaluations = members(round_)
     ballot = new_ballot(cast, round_, evaluations)
-    for entry_no in (1, 2):
+    for entry_no, keyer in ((1, cast.secretary), (2, cast.clerk)):
         services.paper_entry_save(
-            actor=cast.secretary, ballot=ballot, entry_no=entry_no, data=tally_data(evaluations)
+            actor=keyer, ballot=ballot, entry_no=entry_no, data=tally_data(evaluations)
         )
     Evaluation.objects.filter(pk=evaluations[-1].pk).update(stage=Stage.DECIDED)
     with pytest.raises(ValidationError, match="Đã quyết định"):
@@ -156,24 +152,32 @@ def test_accepting_a_ballot_with_a_decided_subject_writes_nothing(
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("counts", "votes", "message", "named"),
     [
-        ({"issued": 7, "returned": 7}, "lớn hơn số có mặt"),
-        ({"returned": 7}, "lớn hơn số phát ra"),
-        ({"valid": 6}, "khác số phiếu hợp lệ"),
-        ({"HTXSNV": -1, "HTTNV": 6}, "không được âm"),
+        ({"issued": 7, "returned": 7}, {}, "lớn hơn số có mặt", False),
+        ({"returned": 7}, {}, "lớn hơn số phát ra", False),
+        ({"valid": 7}, {}, "lớn hơn số thu vào", False),
+        ({}, {"HTNV": 1}, "lớn hơn số phiếu hợp lệ", True),
+        ({}, {"HTXSNV": -1, "HTTNV": 6}, "không được âm", True),
     ],
 )
 def test_an_impossible_tally_is_refused_naming_the_subject(
-    cast: Cast, round_: Round, change: dict[str, int], message: str
+    cast: Cast,
+    round_: Round,
+    counts: dict[str, int],
+    votes: dict[str, int],
+    message: str,
+    named: bool,
 ) -> None:
     evaluations = members(round_)
     ballot = new_ballot(cast, round_, evaluations)
     data = tally_data(evaluations)
-    data[str(evaluations[0].pk)].update(change)
+    data["counts"].update(counts)
+    data["votes"][str(evaluations[0].pk)].update(votes)
     with pytest.raises(ValidationError) as error:
         services.paper_entry_save(actor=cast.secretary, ballot=ballot, entry_no=1, data=data)
-    assert any(message in m and evaluations[0].subject_name in m for m in error.value.messages)
+    where = evaluations[0].subject_name if named else "Số phiếu của cuộc bỏ phiếu"
+    assert any(message in m and where in m for m in error.value.messages), error.value.messages
     assert not PaperEntry.objects.filter(ballot=ballot).exists()
 
 
@@ -213,7 +217,7 @@ def test_nothing_stored_links_a_person_to_a_code_or_a_ballot(
     included) and no log line carries a code or its hash."""
     caplog.set_level(logging.DEBUG)
     evaluations = members(round_)
-    ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=3)
+    ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=4)
     codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
     client.force_login(cast.member)  # a logged-in member votes from their own phone
     for code in codes:
@@ -240,12 +244,12 @@ def test_results_stay_hidden_until_closed_and_small_groups_get_a_warning(
     client: Client, cast: Cast, round_: Round
 ) -> None:
     evaluations = members(round_)[:1]
-    ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=3)
+    ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=4)
     codes = services.codes_issue(actor=cast.secretary, ballot=ballot)
     services.vote_cast(code=codes[0], choices={str(evaluations[0].pk): "HTXSNV"})
     client.force_login(cast.secretary)
     page = client.get(reverse("ballot_detail", args=[ballot.pk])).content.decode()
-    assert "Đã bỏ phiếu: 1/3" in page and "HTXSNV</td>" not in page
+    assert "Đã bỏ phiếu: 1/4" in page and "HTXSNV</td>" not in page
     services.room_close(actor=cast.secretary, ballot=ballot)
     page = client.get(reverse("ballot_detail", args=[ballot.pk])).content.decode()
     assert "có thể làm lộ người bỏ phiếu" in page and '<th class="num">HTXSNV</th>' not in page
@@ -257,7 +261,7 @@ def test_results_stay_hidden_until_closed_and_small_groups_get_a_warning(
 
 def test_voting_on_a_phone_needs_only_the_code(client: Client, cast: Cast, round_: Round) -> None:
     evaluations = members(round_)[:2]
-    ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=2)
+    ballot = new_ballot(cast, round_, evaluations, mode=BallotMode.ROOM, title="Tại chỗ", present=4)
     code = services.codes_issue(actor=cast.secretary, ballot=ballot)[0]
     page = client.post(reverse("vote"), {"code": code}).content.decode()
     assert evaluations[0].subject_name in page

@@ -23,7 +23,7 @@ def evaluations(cast: Cast, settings: Settings, tmp_path: Path) -> list[Evaluati
     settings.MEDIA_ROOT = tmp_path
     for n in range(6):
         make_person(cast.cell_a1, full_name=f"Đảng viên {n}")
-    round_ = make_round(cast)
+    round_ = make_round(cast, closed_vote="")  # its closed ballot proposes nothing
     return list(
         Evaluation.objects.filter(
             period=round_.period, unit=cast.cell_a1, kind=SubjectKind.MEMBER

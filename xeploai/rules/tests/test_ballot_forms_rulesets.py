@@ -18,6 +18,8 @@ from xeploai.rules import (
     SubjectKind,
     forms_for,
     get_ruleset,
+    quorum_needed,
+    quorum_short,
     ruleset_for_year,
     tally,
 )
@@ -60,6 +62,42 @@ def test_ballot_threshold_and_quorum_are_settings() -> None:
     non_cumulative = BallotRule(cumulative=False)
     assert tally(count, non_cumulative).level is None
     assert tally(count, BallotRule(strict=False)).level is X
+
+
+QUORUMS = [
+    # id, present, full members, void?  (more than half of the full members, by default)
+    ("charter-quorum-3-of-17-void", 3, 17, True),
+    ("charter-quorum-8-of-17-void", 8, 17, True),
+    ("charter-quorum-9-of-17-valid", 9, 17, False),
+    ("charter-quorum-half-of-even-is-not-more-than-half", 6, 12, True),
+    ("charter-quorum-7-of-12-valid", 7, 12, False),
+    ("charter-quorum-1-of-1-valid", 1, 1, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("present", "full", "void"), [q[1:] for q in QUORUMS], ids=[q[0] for q in QUORUMS]
+)
+def test_ballot_quorum_before_the_vote(present: int, full: int, void: bool) -> None:
+    """The quorum asked when a ballot is created (before codes are printed) is the one the
+    tally applies: the same rule set, the same clause."""
+    ruleset = get_ruleset("366-2025")
+    short = quorum_short(present, full, ruleset)
+    assert (short is not None) is void
+    assert (present >= quorum_needed(full, ruleset)) is not void
+    counted = tally(BallotCount({X: present}, present, full), ruleset)
+    assert counted.valid is not void
+    if short is not None:
+        assert short.clause == ruleset.clause("ballot.quorum") == counted.explanations[0].clause
+        assert short.message_vi == counted.explanations[0].message_vi
+        assert f"Có mặt {present}/{full}" in short.message_vi
+
+
+def test_ballot_quorum_follows_the_rule_set_setting() -> None:
+    two_thirds = BallotRule(quorum=Fraction(2, 3), quorum_strict=False)
+    assert quorum_needed(12, two_thirds) == 8 and quorum_short(8, 12, two_thirds) is None
+    assert quorum_needed(13, two_thirds) == 9
+    assert quorum_short(7, 12, two_thirds) is not None
 
 
 def test_ballot_message_is_explained() -> None:
