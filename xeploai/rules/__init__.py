@@ -56,6 +56,12 @@ from xeploai.rules.facts import (
 from xeploai.rules.forms import forms_for, review_form, review_purpose
 from xeploai.rules.levels import Grade, Level, NotRatedReason, at_least
 from xeploai.rules.local import LocalRuleSet, layer, loosenings
+from xeploai.rules.quarters import (
+    consecutive_khtnv,
+    khtnv_quarters,
+    quarter_findings,
+    quarter_local,
+)
 from xeploai.rules.quota import (
     QuotaGroup,
     QuotaSummary,
@@ -122,6 +128,10 @@ __all__ = [
     "Level",
     "Limit",
     "LocalRuleSet",
+    "consecutive_khtnv",
+    "khtnv_quarters",
+    "quarter_findings",
+    "quarter_local",
     "Loosening",
     "LoosensCentralRule",
     "MemberGrouping",
