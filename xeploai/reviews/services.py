@@ -21,7 +21,7 @@ from xeploai.audit.actor import Actor, actor_user
 from xeploai.audit.services import audit_event, audit_record, audit_record_all
 from xeploai.cycles.models import PeriodStatus
 from xeploai.org.models import Level, OrgUnit
-from xeploai.reviews import checks
+from xeploai.reviews import checks, subjects
 from xeploai.reviews.models import (
     Comment,
     Evaluation,
@@ -414,6 +414,10 @@ def decision_record(
         raise ValidationError(_("Đã quyết định và khóa; muốn thay đổi phải mở lại (có lý do)."))
     if level and not evaluation.reviewed:
         raise ValidationError(_("Phải hoàn thành kiểm điểm mới được đánh giá, xếp loại."))
+    if evaluation.stage != Stage.SENT and subjects.cell_step_required(evaluation.period):
+        raise ValidationError(
+            _("Đợt này chi bộ bỏ phiếu, đề xuất trước: chờ chi bộ gửi hồ sơ lên cấp quyết định.")
+        )
     proposed = (evaluation.cell_level, "" if evaluation.cell_level else evaluation.not_rated_reason)
     if (
         any(proposed)

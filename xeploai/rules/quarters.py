@@ -18,6 +18,7 @@ off by default (:func:`quarter_local`): one KHTNV quarter caps the year below HT
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from xeploai.rules.explain import Explanation, Severity
@@ -59,7 +60,7 @@ def consecutive_khtnv(levels: Sequence[Level | None]) -> tuple[int, int] | None:
     True
     """
     failed = khtnv_quarters(levels)
-    for first, second in zip(failed, failed[1:], strict=False):
+    for first, second in itertools.pairwise(failed):
         if second == first + 1:
             return first, second
     return None

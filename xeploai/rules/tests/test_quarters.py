@@ -69,7 +69,7 @@ def test_quarter_rules_table(
 
 def test_the_cap_refuses_a_yearly_HTXSNV_decision_with_its_clause() -> None:
     decision = rules.Decision(leader(T, K, T, T), X, "g1")
-    local = [v for v in rules.check_decisions([decision], LOCAL, ON).violations]
+    local = list(rules.check_decisions([decision], LOCAL, ON).violations)
     assert [v.severity for v in local if v.key == "cap.quarter_khtnv"] == [rules.Severity.ERROR]
     central = rules.check_decisions([decision], CENTRAL, ON).violations
     assert "cap.quarter_khtnv" not in {v.key for v in central}
