@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from xeploai import rules
-from xeploai.cycles.models import Period
+from xeploai.cycles.models import Period, PeriodKind
 from xeploai.org.models import (
     CivilServiceRating,
     Discipline,
@@ -379,6 +379,7 @@ class Facts:
             temporary_activity=temporary,
             residence_exemption=_RESIDENCE.get(person.residence_exemption),
             quarter_levels=self.quarters.get(person_id, ()),
+            quarterly=self.period.kind == PeriodKind.QUARTER,
             unit_id=f"u{cell.pk}",
             disciplines=tuple(
                 rules.Discipline(

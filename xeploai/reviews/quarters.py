@@ -90,7 +90,7 @@ def quarter_open(
         },
     )
     period_open(actor=actor, period=period)
-    return period
+    return Period.objects.select_related("scope_root").get(pk=period.pk)  # opened since
 
 
 @transaction.atomic

@@ -94,3 +94,10 @@ def test_collectives_are_not_capped_by_quarters() -> None:
         lim.explanation.key != "cap.quarter_khtnv"
         for lim in rules.ceiling(cell, LOCAL, ON).limits  # … but a collective is not capped
     )
+
+
+def test_QD213_D3_k4_no_residence_comment_for_a_quarter() -> None:
+    member = Subject("m1", SubjectKind.DANG_VIEN)
+    assert rules.required_comments(member, CENTRAL) == ("NOI_CU_TRU",)
+    quarterly = Subject("m1", SubjectKind.DANG_VIEN, quarterly=True, temporary_activity=True)
+    assert rules.required_comments(quarterly, CENTRAL) == ()
