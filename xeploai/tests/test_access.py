@@ -166,6 +166,15 @@ RULES: dict[str, Rule] = {
     "ledger_report": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
     "progress": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
     "quarters": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
+    "quarter_report": Rule(
+        args=lambda c, r: [c.org_a.code, _quarter_of_a(c).pk], expect=GRASSROOTS_READERS
+    ),
+    "quarter_report_download": Rule(
+        args=lambda c, r: [c.org_a.code, _quarter_of_a(c).pk, "json"], expect=GRASSROOTS_READERS
+    ),
+    "quarter_compare_download": Rule(
+        args=lambda c, r: [c.org_a.code, _quarter_of_a(c).pk, "csv"], expect=GRASSROOTS_READERS
+    ),
     "quarter_open": Rule(
         args=lambda c, r: [c.org_a.code],
         method="post",

@@ -215,7 +215,9 @@ def _chain(parent: OrgUnit, depth: int, cells: int, members: int) -> tuple[OrgUn
 def _queries_of_a_move(cast: Cast, cells: int, members: int) -> int:
     _, sub = _chain(cast.root, 2, cells, members)
     target, _ = _chain(cast.root, 2, 1, 1)
-    period_open(actor=None, period=Period.objects.get(year=2026, kind="nam"))  # their evaluations too
+    period_open(
+        actor=None, period=Period.objects.get(year=2026, kind="nam")
+    )  # their evaluations too
     with CaptureQueriesContext(connection) as queries:
         unit_move(actor=None, unit=sub, new_parent=target)
     return len(queries)
