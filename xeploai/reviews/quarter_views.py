@@ -16,6 +16,7 @@ from xeploai.cycles.models import Period, PeriodKind
 from xeploai.org import access as org_access
 from xeploai.org.models import OrgUnit, Role
 from xeploai.reviews import access, quarters
+from xeploai.reviews.models import Evaluation
 
 OPENERS = (Role.COMMITTEE, Role.CLERK, Role.UPPER_BOARD)
 
@@ -34,13 +35,29 @@ def quarters_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = org_access.get_unit(request.user, code)
     today = timezone.localdate()
     periods = list(quarters.quarter_periods(unit))
+    rows = []
+    for period in periods:
+        # the pages of the period at the deeper of the unit and the period's scope root
+        at = period.scope_root if period.scope_root.depth > unit.depth else unit
+        rows.append((period, at, _openable(at)))
+    person = getattr(request.user, "person", None)
+    mine = (
+        list(
+            Evaluation.objects.filter(person=person, period__in=periods)
+            .select_related("period")
+            .order_by("-period__year", "-period__quarter")
+        )
+        if person is not None and periods
+        else []
+    )
     roles = org_access.roles_at(request.user, unit)
     return render(
         request,
         "reviews/quarters.html",
         {
             "unit": unit,
-            "periods": periods,
+            "rows": rows,
+            "mine": mine,
             "can_open": _openable(unit) and bool(roles & {*OPENERS, Role.ADMIN}),
             "year": today.year,
             "quarter": (today.month - 1) // 3 + 1,

@@ -214,3 +214,34 @@ def test_the_local_quarter_rules_refuse_a_yearly_HTXSNV_after_a_KHTNV_quarter(
         override_reason="",
     )
     assert any("cả năm tối đa HTTNV" in str(p) for p in problems) is refused
+
+
+def test_the_quarters_page_opens_a_round_and_lists_it(cast: Cast, client: Client) -> None:
+    leader = make_leader(cast)
+    client.force_login(cast.committee)
+    response = client.post(
+        f"/units/{cast.org_a.code}/quarters/open/",
+        {"year": "2026", "quarter": "3", "due": "", "subjects": "leaders"},
+    )
+    assert response.status_code == 302
+    period = Period.objects.get(kind=PeriodKind.QUARTER)
+    assert (period.quarter, period.evaluation_date, period.cell_ballot) == (
+        3,
+        dt.date(2026, 9, 15),
+        False,
+    )
+    page = client.get(f"/units/{cast.org_a.code}/quarters/").content.decode()
+    assert "Quý 3/2026" in page and f"?period={period.pk}" in page
+    bad = client.post(f"/units/{cast.org_a.code}/quarters/open/", {"year": "x", "quarter": "3"})
+    assert bad.status_code == 302
+    assert "Giá trị không hợp lệ: x" in client.get(bad["Location"]).content.decode()
+    from django.contrib.auth.models import User
+
+    user = User.objects.create_user("truong")
+    Person.objects.filter(pk=leader.pk).update(user=user)
+    client.force_login(user)
+    evaluation = Evaluation.objects.get(period=period)
+    mine = client.get("/me/").content.decode()  # a member finds the quarter in their history
+    assert "Quý 3/2026" in mine and f"/reviews/{evaluation.pk}/" in mine
+    form = client.get(f"/reviews/{evaluation.pk}/").content.decode()
+    assert "Mẫu 05-HD KĐ.ĐG 2025" in form and "tối đa 30 điểm" in form
