@@ -170,7 +170,9 @@ def review_submit(
     before = _state(evaluation)
     evaluation.content = content
     evaluation.self_level = content["self_level"]
-    evaluation.stage = Stage.SUBMITTED
+    # without the cell's step (a quarterly round), the self-evaluation goes to the decider
+    straight = subjects.straight_to_decider(evaluation.period)
+    evaluation.stage = Stage.SENT if straight else Stage.SUBMITTED
     evaluation.reviewed = True
     evaluation.submitted_at = timezone.now()
     evaluation.returned_reason = ""
@@ -196,7 +198,10 @@ def review_return(
 ) -> Evaluation:
     """The secretary returns a submitted review to its author, with the reason."""
     evaluation = _lock(evaluation, expected_version)
-    if evaluation.stage not in (Stage.SUBMITTED, Stage.PROPOSED):
+    returnable = (Stage.SUBMITTED, Stage.PROPOSED)
+    if subjects.straight_to_decider(evaluation.period):
+        returnable += (Stage.SENT,)  # the deciding level returns what came to it directly
+    if evaluation.stage not in returnable:
         raise ValidationError(_("Chỉ trả lại được bản kiểm điểm đã nộp và chưa gửi lên cấp trên."))
     if not reason.strip():
         raise ValidationError({"reason": _("Cần ghi lý do trả lại.")})

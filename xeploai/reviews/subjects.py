@@ -67,3 +67,9 @@ def cell_step_required(period: Period) -> bool:
     """A quarterly round whose scope asks for the cell's ballot decides only files the cell
     sent; otherwise the competent level reviews and decides the self-evaluation directly."""
     return period.kind == PeriodKind.QUARTER and period.cell_ballot
+
+
+def straight_to_decider(period: Period) -> bool:
+    """A quarterly round without the cell's step: a submitted self-evaluation is the file the
+    competent level reviews and decides."""
+    return period.kind == PeriodKind.QUARTER and not period.cell_ballot

@@ -126,6 +126,13 @@ def test_the_competent_level_decides_without_the_cell_then_locks_and_reopens(cas
     evaluation = Evaluation.objects.get(period=period)
     with pytest.raises(ValidationError, match="còn 1 đối tượng"):
         quarters.quarter_lock(actor=cast.committee, period=period)
+    submitted = services.review_submit(
+        actor=cast.committee,
+        evaluation=evaluation,
+        content=mau05(),
+        expected_version=evaluation.version,
+    )
+    assert submitted.stage == Stage.SENT  # straight to the competent level, no cell step
     decided = decide(evaluation, cast.committee, "HTTNV", dt.date(2026, 3, 14))
     assert (decided.stage, decided.level) == (Stage.DECIDED, "HTTNV")
     quarters.quarter_lock(actor=cast.committee, period=period)
