@@ -3,6 +3,8 @@ quarter a year earlier, and its files in every report format."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -75,7 +77,10 @@ def quarter_compare_download(request: HttpRequest, code: str, pk: int, fmt: str)
         raise Http404
     period = quarter_period_for(unit, pk)
     sheet = comparison(quarter_report(unit, period, as_of=timezone.localdate()))
-    data = exports.to_xlsx([sheet], period) if fmt == "xlsx" else exports.to_csv([sheet])
+    if fmt == "xlsx":  # a sheet's title cannot hold "/" (Quý 1/2026)
+        data = exports.to_xlsx([replace(sheet, title=sheet.title.replace("/", "-"))], period)
+    else:
+        data = exports.to_csv([sheet])
     download_log(actor=request.user, unit=unit, what="quarter_compare", year=period.year, fmt=fmt)
     name = f"so-sanh-{unit.code}-{period.year}-q{period.quarter}.{fmt}"
     return _attachment(data, COMPARE_FORMATS[fmt], name)

@@ -103,8 +103,7 @@ def comparison(quarter: QuarterReport) -> Sheet:
         rows.append(_row(noun, quarter.previous_name or _("Quý trước"), previous.get(block.kind)))
         rows.append(_row(noun, quarter.same_quarter_name, block.previous))
     return Sheet(
-        # a sheet title cannot hold "/" (the xlsx file refuses it)
-        title=_("So sánh {name}").format(name=quarter.period.name).replace("/", "-"),
+        title=_("So sánh {name}").format(name=quarter.period.name),
         header=(
             _("Đối tượng"),
             _("Kỳ"),
