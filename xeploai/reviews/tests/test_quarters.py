@@ -252,3 +252,25 @@ def test_the_quarters_page_opens_a_round_and_lists_it(cast: Cast, client: Client
     assert "Quý 3/2026" in mine and f"/reviews/{evaluation.pk}/" in mine
     form = client.get(f"/reviews/{evaluation.pk}/").content.decode()
     assert "Mẫu 05-HD KĐ.ĐG 2025" in form and "tối đa 30 điểm" in form
+
+
+def test_progress_and_reminders_of_a_quarter_reuse_the_year_s(cast: Cast, client: Client) -> None:
+    from django.contrib.auth.models import User
+
+    from xeploai.cycles.models import Notice
+    from xeploai.reviews.periods import reminders_send
+
+    user = User.objects.create_user("truong2", email="truong2@example.org")
+    make_leader(cast, user=user)
+    period = quarters.quarter_open(actor=None, scope_root=cast.org_a, year=2026, quarter=1)
+    # the self-evaluation was due on 10/03 (five days before the 15th)
+    assert (
+        reminders_send(actor=None, unit=cast.org_a, period=period, today=dt.date(2026, 3, 9)) == 0
+    )
+    assert (
+        reminders_send(actor=None, unit=cast.org_a, period=period, today=dt.date(2026, 3, 11)) == 1
+    )
+    assert "Quý 1/2026" in Notice.objects.get(user=user).text
+    client.force_login(cast.committee)
+    page = client.get(f"/units/{cast.org_a.code}/progress/?period={period.pk}").content.decode()
+    assert "Quý 1/2026" in page and "10/03" in page
