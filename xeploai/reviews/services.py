@@ -198,7 +198,7 @@ def review_return(
 ) -> Evaluation:
     """The secretary returns a submitted review to its author, with the reason."""
     evaluation = _lock(evaluation, expected_version)
-    returnable = (Stage.SUBMITTED, Stage.PROPOSED)
+    returnable: tuple[Stage, ...] = (Stage.SUBMITTED, Stage.PROPOSED)
     if subjects.straight_to_decider(evaluation.period):
         returnable += (Stage.SENT,)  # the deciding level returns what came to it directly
     if evaluation.stage not in returnable:
