@@ -22,7 +22,15 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def login(screen: Screen, username: str) -> None:
     screen.page.context.clear_cookies()
     screen.login(username)
-    expect(screen.page.locator(".username")).to_be_visible()
+    expect(screen.page.locator(".username")).to_be_attached()  # behind the menu on phones
+
+
+def nav(screen: Screen, name: str) -> None:
+    """Follow a link of the top bar (on a phone, open the menu first)."""
+    menu = screen.page.get_by_role("button", name="☰ Menu")
+    if menu.is_visible():
+        menu.click()
+    screen.page.get_by_role("link", name=name, exact=True).click()
 
 
 def test_a_quarterly_round(screen: Screen) -> None:
@@ -40,7 +48,7 @@ def test_a_quarterly_round(screen: Screen) -> None:
 
     # 1. The committee opens Q4/2026 for its leaders and managers (the defaults).
     login(screen, "committee")
-    page.get_by_role("link", name="Đánh giá quý", exact=True).click()
+    nav(screen, "Đánh giá quý")
     expect(page.locator("h1")).to_contain_text("Đánh giá hằng quý")
     page.fill("input[name='year']", "2026")
     page.select_option("select[name='quarter']", "4")
@@ -54,7 +62,7 @@ def test_a_quarterly_round(screen: Screen) -> None:
 
     # 2. The leader writes Mẫu 05: 30 + 70 points, the quarter's tasks and products.
     login(screen, "truongphong")
-    page.get_by_role("link", name="Kết quả xếp loại của tôi").click()
+    nav(screen, "Kết quả xếp loại của tôi")
     page.get_by_role("link", name="Quý 4/2026").click()
     expect(page.locator("main")).to_contain_text("Mẫu 05-HD KĐ.ĐG 2025")
     page.fill("#id_text_common", "Giữ vững lập trường tư tưởng; chấp hành nghiêm kỷ luật.")

@@ -482,6 +482,8 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "pending": [r for r in rows if r.evaluation.stage == Stage.SENT],
             "refused": request.session.pop(REFUSED, None),
             "year_quarters": quarters.year_quarters(evaluations, period, get_language()),
+            # where a decision returns to: this board, of this period (a quarter's too)
+            "board_url": f"{reverse('board', args=[unit.code])}?period={period.pk}",
             # not ticked for "decide as proposed": the rules refuse them as they stand
             "blocked": frozenset(pk for v in violations if v.error for pk, _name in v.subjects)
             | checks.waiting_files(evaluations, period),
@@ -525,7 +527,7 @@ def board_accept(request: HttpRequest, code: str) -> HttpResponse:
     )
     if not evaluations:
         messages.error(request, _("Chưa chọn đối tượng nào có đề xuất đang chờ quyết định."))
-        return redirect("board", code=unit.code)
+        return redirect(f"{reverse('board', args=[unit.code])}?period={period.pk}")
     n, refused = services.decisions_accept(
         actor=request.user, evaluations=evaluations, on=timezone.localdate()
     )
@@ -540,7 +542,7 @@ def board_accept(request: HttpRequest, code: str) -> HttpResponse:
         )
         for line in refused:
             messages.error(request, line)
-    return redirect("board", code=unit.code)
+    return redirect(f"{reverse('board', args=[unit.code])}?period={period.pk}")
 
 
 @require_GET

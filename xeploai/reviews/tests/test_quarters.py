@@ -274,3 +274,27 @@ def test_progress_and_reminders_of_a_quarter_reuse_the_year_s(cast: Cast, client
     client.force_login(cast.committee)
     page = client.get(f"/units/{cast.org_a.code}/progress/?period={period.pk}").content.decode()
     assert "Quý 1/2026" in page and "10/03" in page
+
+
+def test_the_board_of_a_quarter_stays_on_the_quarter(cast: Cast, client: Client) -> None:
+    make_leader(cast)
+    yearly(cast, quarter_rules=False)  # the year's round is open too: the board's default
+    period = quarters.quarter_open(actor=None, scope_root=cast.org_a, year=2026, quarter=4)
+    evaluation = Evaluation.objects.get(period=period)
+    services.review_submit(
+        actor=cast.committee, evaluation=evaluation, content=mau05(), expected_version=1
+    )
+    client.force_login(cast.committee)
+    page = client.get(f"/units/{cast.org_a.code}/board/?period={period.pk}").content.decode()
+    assert f'name="next" value="/units/{cast.org_a.code}/board/?period={period.pk}#e' in page
+    assert f"?show=pending&amp;period={period.pk}" in page
+    response = client.post(
+        f"/reviews/{evaluation.pk}/decide/",
+        {
+            "version": Evaluation.objects.get(pk=evaluation.pk).version,
+            "level": "HTTNV",
+            "next": f"/units/{cast.org_a.code}/board/?period={period.pk}",
+        },
+    )
+    assert response["Location"].endswith(f"?period={period.pk}")
+    assert Evaluation.objects.get(pk=evaluation.pk).level == "HTTNV"
