@@ -125,6 +125,15 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
         help_vi="nếu chuyển công tác trong năm",
     ),
     Column("Sinh hoạt tạm thời", "temporary_activity", "flag", help_vi=X),
+    *(
+        Column(
+            f"Xếp loại quý {q}",
+            f"quarter_{q}",
+            "level",
+            help_vi=LEVELS + "; để trống: chưa có kết quả quý (kết quả quý là cơ sở xếp loại năm)",
+        )
+        for q in (1, 2, 3, 4)
+    ),
     Column(
         "Miễn nhận xét nơi cư trú",
         "residence_exemption",
@@ -213,6 +222,11 @@ INFO_ROWS: tuple[tuple[str, str, str], ...] = (
         "Cấp ủy xuất sắc, nổi trội",
         "outstanding",
         "mã cấp quyết định, cách nhau dấu phẩy (tỉ lệ 25%, từ 2025)",
+    ),
+    (
+        "Quy tắc kết quả quý",
+        "quarter_rules",
+        "x: áp dụng hướng dẫn địa phương theo HD 02-HD/BTCTW (quý KHTNV: năm không quá HTTNV)",
     ),
 )
 

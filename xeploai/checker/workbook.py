@@ -55,6 +55,8 @@ from xeploai.rules import (
     SubjectKind,
     check_decisions,
     get_ruleset,
+    layer,
+    quarter_local,
     ruleset_for_year,
 )
 
@@ -427,6 +429,9 @@ def _subject(record: dict[str, Any], kind: SubjectKind, year: int) -> Subject:
         facts["collective_id"] = record["head_of"]
         facts["is_head"] = True
     facts["disciplines"] = tuple(disciplines)
+    quarters = [record.get(f"quarter_{q}") for q in (1, 2, 3, 4)]
+    if any(quarters):
+        facts["quarter_levels"] = tuple(quarters)
     return Subject(kind=kind, **facts)
 
 
@@ -444,7 +449,7 @@ def _read_info(
         name, _hint = labels[label]
         where[name] = offset
         value = raw[1] if len(raw) > 1 else None
-        kind = {"year": "int", "on": "date"}.get(name, "text")
+        kind = {"year": "int", "on": "date", "quarter_rules": "flag"}.get(name, "text")
         try:
             if (offset, 1) in formulas:
                 raise _CellError(FORMULA_MESSAGE)
@@ -648,6 +653,8 @@ def check_workbook(path: str | Path, ruleset_key: str | None = None) -> Report:
     try:
         key = ruleset_key or info.get("ruleset")
         ruleset = get_ruleset(key) if key else ruleset_for_year(year)
+        if info.get("quarter_rules"):
+            ruleset = layer(ruleset, quarter_local(ruleset.key))
     except RuleError as error:
         row = None if ruleset_key else info_rows.get("ruleset" if key else "year")
         header = "Bộ quy định" if key else "Năm đánh giá"

@@ -80,6 +80,26 @@ class Period(models.Model):
         default=True,
         help_text=_("Theo hướng dẫn của cấp trên (ví dụ Công văn 154-CV/ĐU năm 2024)."),
     )
+    leaders_only = models.BooleanField(
+        _("chỉ cán bộ lãnh đạo, quản lý"),
+        default=False,
+        help_text=_("Đợt hằng quý: chỉ đánh giá đảng viên giữ chức vụ lãnh đạo, quản lý."),
+    )
+    cell_ballot = models.BooleanField(
+        _("chi bộ bỏ phiếu, đề xuất"),
+        default=True,
+        help_text=_(
+            "Bỏ chọn cho đợt hằng quý: cấp có thẩm quyền xem xét, quyết định không qua chi bộ."
+        ),
+    )
+    quarter_rules = models.BooleanField(
+        _("áp dụng quy tắc kết quả quý (hướng dẫn địa phương theo HD 02-HD/BTCTW)"),
+        default=False,
+        help_text=_(
+            "Đợt hằng năm: có quý không hoàn thành nhiệm vụ thì cả năm không quá HTTNV; hai quý"
+            " liên tiếp không hoàn thành nhiệm vụ thì xem xét bố trí công tác."
+        ),
+    )
 
     objects = PeriodQuerySet.as_manager()
 

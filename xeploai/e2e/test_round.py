@@ -96,7 +96,7 @@ def set_up_cell(browser: Browser, url: str) -> Round:
     me = Person.objects.select_related("unit").get(user__username="dangvien")
     cell = me.unit
     period_evaluations = Evaluation.objects.filter(
-        period__year=2026, unit=cell, kind=SubjectKind.MEMBER
+        period__year=2026, period__kind="nam", unit=cell, kind=SubjectKind.MEMBER
     )
     rated = list(
         period_evaluations.filter(not_rated_reason="").select_related("person__user").order_by("pk")
@@ -304,7 +304,9 @@ def cell_proposes_and_sends(r: Round) -> Evaluation:
             expected_version=Evaluation.objects.get(pk=evaluation.pk).version,
             level="HTTNV",
         )
-    cell_evaluation = Evaluation.objects.get(period__year=2026, unit=r.cell, kind=SubjectKind.CELL)
+    cell_evaluation = Evaluation.objects.get(
+        period__year=2026, period__kind="nam", unit=r.cell, kind=SubjectKind.CELL
+    )
     services.proposal_record(
         actor=r.secretary,
         evaluation=cell_evaluation,
@@ -326,6 +328,7 @@ def office_decides(r: Round, cell_evaluation: Evaluation) -> Evaluation:
     committee = target.decider
     Evaluation.objects.filter(
         period__year=2026,
+        period__kind="nam",
         decider=committee,
         kind=SubjectKind.MEMBER,
         group=target.group,

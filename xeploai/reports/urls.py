@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xeploai.reports import views
+from xeploai.reports import quarter_views, views
 
 urlpatterns = [
     path("reports/", views.report_home, name="report_home"),
@@ -12,6 +12,21 @@ urlpatterns = [
     ),
     path("reports/<str:code>/", views.report_detail, name="report_detail"),
     path("reports/<str:code>/compare/", views.report_compare, name="report_compare"),
+    path(
+        "reports/<str:code>/quarter/<int:pk>/",
+        quarter_views.quarter_report_page,
+        name="quarter_report",
+    ),
+    path(
+        "reports/<str:code>/quarter/<int:pk>/report.<str:fmt>",
+        quarter_views.quarter_report_download,
+        name="quarter_report_download",
+    ),
+    path(
+        "reports/<str:code>/quarter/<int:pk>/compare.<str:fmt>",
+        quarter_views.quarter_compare_download,
+        name="quarter_compare_download",
+    ),
     path("reports/<str:code>/units/", views.report_drilldown, name="report_drilldown"),
     path("reports/<str:code>/snapshots/", views.snapshot_list, name="snapshot_list"),
     path(

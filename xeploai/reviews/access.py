@@ -80,8 +80,9 @@ def open_period(unit: OrgUnit, period_id: str | None = None) -> Period:
             raise Http404
         return period
     period = (
-        periods.filter(status=PeriodStatus.OPEN).order_by("-year").first()
-        or periods.order_by("-year").first()
+        # the year's round before its quarters ("nam" sorts first), reached by ?period=
+        periods.filter(status=PeriodStatus.OPEN).order_by("-year", "kind", "-quarter").first()
+        or periods.order_by("-year", "kind", "-quarter").first()
     )
     if period is None:
         raise Http404

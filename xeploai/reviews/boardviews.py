@@ -15,17 +15,17 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from xeploai.audit.services import audit_record
-from xeploai.cycles.models import Period
+from xeploai.cycles.models import Period, PeriodKind
 from xeploai.lib.htmx import is_htmx
 from xeploai.lib.redirects import local_next
 from xeploai.org import access as org_access
 from xeploai.org.models import OrgUnit, Role
-from xeploai.reviews import access, checks, selectors, services
+from xeploai.reviews import access, checks, quarters, selectors, services
 from xeploai.reviews.documents import results_docx, results_pdf
 from xeploai.reviews.forms import DecideForm
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
@@ -103,7 +103,9 @@ def _board(
     )
     cell = chosen.code if chosen else ""
     base = reverse("board", args=[unit.code])
-    period_pk = params.get("period", "")  # kept by every link when one was chosen
+    # kept by every link when one was chosen, and always for a quarter's board: the default
+    # period of a unit is its yearly round
+    period_pk = params.get("period") or ("" if period.kind == PeriodKind.YEAR else str(period.pk))
     page_rows: list[Row] = list(page.object_list)
     return {
         "unit": unit,
@@ -141,6 +143,8 @@ def _board(
         "on_page": {r.evaluation.pk for r in page_rows},  # the problems link the others' pages
         # not ticked for "decide as proposed": the rules refuse them as they stand
         "blocked": check.blocked,
+        # the yearly board shows its members' quarters (a section below the table)
+        "year_quarters": quarters.year_quarters(evaluations, period, get_language()),
     }
 
 

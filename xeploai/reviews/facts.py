@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from xeploai import rules
-from xeploai.cycles.models import Period
+from xeploai.cycles.models import Period, PeriodKind
 from xeploai.org.models import (
     CivilServiceRating,
     Discipline,
@@ -27,6 +27,7 @@ from xeploai.org.models import (
 )
 from xeploai.reviews.formdefs import form_def
 from xeploai.reviews.models import CommentSource, Evaluation, SubjectKind
+from xeploai.reviews.quarter_results import quarter_levels
 
 _KIND = {
     SubjectKind.MEMBER: rules.SubjectKind.DANG_VIEN,
@@ -75,6 +76,8 @@ def ruleset_of(period: Period) -> rules.RuleSet:
                 small_unit_exception=False,
             ),
         )
+    if period.quarter_rules:
+        ruleset = rules.layer(ruleset, rules.quarter_local(ruleset.key))
     return ruleset
 
 
@@ -225,6 +228,7 @@ class Facts:
     memberships: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
     civil: dict[int, Any] = field(default_factory=dict)
     comments: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    quarters: dict[int, tuple[rules.Level | None, ...]] = field(default_factory=dict)
     # Each subject is built once per Facts, however many rule questions are asked about it.
     _subjects: dict[int, rules.Subject] = field(default_factory=dict)
 
@@ -282,6 +286,11 @@ class Facts:
             .values_list("person_id", "level", "rated_on", named=True)
         ):
             facts.civil[rating.person_id] = rating
+        if period.quarter_rules:  # one more query, only where the local quarter rules apply
+            facts.quarters = {
+                person: tuple(level_of(level) for level in levels)
+                for person, levels in quarter_levels(people, period.year).items()
+            }
         from xeploai.reviews.models import Comment
 
         # (unordered: the default ordering would join the evaluations only to sort by them)
@@ -369,6 +378,8 @@ class Facts:
             transfer_months_at_old_unit=transfer_months,
             temporary_activity=temporary,
             residence_exemption=_RESIDENCE.get(person.residence_exemption),
+            quarter_levels=self.quarters.get(person_id, ()),
+            quarterly=self.period.kind == PeriodKind.QUARTER,
             unit_id=f"u{cell.pk}",
             disciplines=tuple(
                 rules.Discipline(

@@ -164,6 +164,27 @@ FORMS: dict[str, FormDef] = {
         (QUALITIES, DUTIES, PLEDGE, *_PERSONAL_TAIL),
         scored=True,
     ),
+    "05-2025": FormDef(
+        "05-2025",
+        _("Bản tự đánh giá, xếp loại của cá nhân Quý, Năm (Mẫu 05-HD KĐ.ĐG 2025)"),
+        (
+            Section(
+                "common",
+                _(
+                    "Nhóm tiêu chí chung: tư tưởng chính trị; phẩm chất đạo đức, lối sống; ý thức"
+                    " tổ chức kỷ luật; tác phong, lề lối làm việc"
+                ),
+            ),
+            Section(
+                "quarter_tasks",
+                _("Kết quả thực hiện nhiệm vụ, sản phẩm cụ thể trong kỳ đánh giá"),
+                task_results=True,
+            ),
+            SHORTCOMINGS,
+            REMEDIES,
+        ),
+        scored=True,
+    ),
     "03-2019": FormDef(
         "03-2019",
         _("Phiếu phân tích chất lượng, đánh giá, xếp loại tổ chức đảng (Mẫu 03-HD KĐ.ĐG 2019)"),

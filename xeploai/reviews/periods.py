@@ -23,7 +23,7 @@ from xeploai.lib.bulk import insert_rows
 from xeploai.org.models import SEGMENT, OrgUnit, Person, PersonStatus, Position, UnitKind
 from xeploai.reviews import subjects
 from xeploai.reviews.eligibility import member_not_rated_reason, org_not_rated_reason
-from xeploai.reviews.formcodes import form_code_for
+from xeploai.reviews.formcodes import form_code_for, period_form_code
 from xeploai.reviews.models import Evaluation, SubjectKind
 from xeploai.reviews.progress import late_members
 from xeploai.reviews.stats import stats_rebuild
@@ -84,7 +84,7 @@ def period_open(*, actor: Actor, period: Period) -> int:
     )
     # rows of (period, kind, person, unit, decider, group, form, not-rated reason)
     new: list[tuple[Any, ...]] = []
-    for kind, unit in _org_subjects(units):
+    for kind, unit in _org_subjects(units) if subjects.orgs_in_round(period) else ():
         if (kind, unit.pk) in existing_orgs:
             continue
         decider = (
@@ -114,6 +114,7 @@ def period_open(*, actor: Actor, period: Period) -> int:
     people = Person.objects.filter(
         unit__in=list(cells), status__in=PersonStatus.present(), admission_date__lte=on
     ).values_list("id", "unit_id", "status", "admission_date", "in_political_system")
+    quarter_form = period_form_code(period)
     reasons: dict[tuple[str, dt.date], str] = {}  # the answer depends on these two facts only
     deciders: dict[int, int] = {}
     for person_id, unit_id, status, admitted, in_system in people.iterator(chunk_size=5000):
@@ -127,7 +128,9 @@ def period_open(*, actor: Actor, period: Period) -> int:
                 Person(status=status, admission_date=admitted), on, period.ruleset
             )
         group = subjects.member_group(positions.get(person_id, []), on)
-        form = form_code_for(
+        if not subjects.member_in_round(period, group):
+            continue
+        form = quarter_form or form_code_for(
             period.ruleset,
             kind=SubjectKind.MEMBER,
             has_post=group != "khong_chuc_vu",

@@ -21,7 +21,7 @@ from xeploai.audit.actor import Actor, actor_user
 from xeploai.audit.services import audit_event, audit_record, audit_record_all
 from xeploai.cycles.models import PeriodStatus
 from xeploai.org.models import Level, OrgUnit
-from xeploai.reviews import checks
+from xeploai.reviews import checks, subjects
 from xeploai.reviews.models import (
     Comment,
     Evaluation,
@@ -170,7 +170,9 @@ def review_submit(
     before = _state(evaluation)
     evaluation.content = content
     evaluation.self_level = content["self_level"]
-    evaluation.stage = Stage.SUBMITTED
+    # without the cell's step (a quarterly round), the self-evaluation goes to the decider
+    straight = subjects.straight_to_decider(evaluation.period)
+    evaluation.stage = Stage.SENT if straight else Stage.SUBMITTED
     evaluation.reviewed = True
     evaluation.submitted_at = timezone.now()
     evaluation.returned_reason = ""
@@ -196,7 +198,10 @@ def review_return(
 ) -> Evaluation:
     """The secretary returns a submitted review to its author, with the reason."""
     evaluation = _lock(evaluation, expected_version)
-    if evaluation.stage not in (Stage.SUBMITTED, Stage.PROPOSED):
+    returnable: tuple[Stage, ...] = (Stage.SUBMITTED, Stage.PROPOSED)
+    if subjects.straight_to_decider(evaluation.period):
+        returnable += (Stage.SENT,)  # the deciding level returns what came to it directly
+    if evaluation.stage not in returnable:
         raise ValidationError(_("Chỉ trả lại được bản kiểm điểm đã nộp và chưa gửi lên cấp trên."))
     if not reason.strip():
         raise ValidationError({"reason": _("Cần ghi lý do trả lại.")})
@@ -414,6 +419,10 @@ def decision_record(
         raise ValidationError(_("Đã quyết định và khóa; muốn thay đổi phải mở lại (có lý do)."))
     if level and not evaluation.reviewed:
         raise ValidationError(_("Phải hoàn thành kiểm điểm mới được đánh giá, xếp loại."))
+    if evaluation.stage != Stage.SENT and subjects.cell_step_required(evaluation.period):
+        raise ValidationError(
+            _("Đợt này chi bộ bỏ phiếu, đề xuất trước: chờ chi bộ gửi hồ sơ lên cấp quyết định.")
+        )
     proposed = (evaluation.cell_level, "" if evaluation.cell_level else evaluation.not_rated_reason)
     if (
         any(proposed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from xeploai.cycles.models import Period, PeriodKind
 from xeploai.org.models import SEGMENT, ExcellenceGroup, OrgUnit, UnitKind
 
 _GROUP_RANK: dict[str, int] = {
@@ -49,3 +50,26 @@ def member_group(positions: list[tuple[str, dt.date, dt.date | None]], on: dt.da
     if not held:
         return ExcellenceGroup.NONE
     return min(held, key=lambda group: _GROUP_RANK.get(group, 9))
+
+
+def orgs_in_round(period: Period) -> bool:
+    """A quarterly round evaluates individuals (Mẫu 05 is a personal form); the others also
+    evaluate the organizations and committees."""
+    return period.kind != PeriodKind.QUARTER
+
+
+def member_in_round(period: Period, group: str) -> bool:
+    """A round of leaders and managers takes the members whose posts put them in a group."""
+    return not period.leaders_only or group != ExcellenceGroup.NONE
+
+
+def cell_step_required(period: Period) -> bool:
+    """A quarterly round whose scope asks for the cell's ballot decides only files the cell
+    sent; otherwise the competent level reviews and decides the self-evaluation directly."""
+    return period.kind == PeriodKind.QUARTER and period.cell_ballot
+
+
+def straight_to_decider(period: Period) -> bool:
+    """A quarterly round without the cell's step: a submitted self-evaluation is the file the
+    competent level reviews and decides."""
+    return period.kind == PeriodKind.QUARTER and not period.cell_ballot

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xeploai.reviews import boardviews, civil_views, views
+from xeploai.reviews import boardviews, civil_views, quarter_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,4 +31,16 @@ urlpatterns = [
     path("units/<str:code>/progress/remind/", views.remind, name="remind"),
     path("units/<str:code>/civil/", civil_views.civil_ratings, name="civil_ratings"),
     path("reviews/<int:pk>/civil/", civil_views.civil_rating_save, name="civil_rating_save"),
+    path("units/<str:code>/quarters/", quarter_views.quarters_page, name="quarters"),
+    path("units/<str:code>/quarters/open/", quarter_views.quarter_open, name="quarter_open"),
+    path(
+        "units/<str:code>/quarters/<int:pk>/lock/",
+        quarter_views.quarter_lock,
+        name="quarter_lock",
+    ),
+    path(
+        "units/<str:code>/quarters/<int:pk>/reopen/",
+        quarter_views.quarter_reopen,
+        name="quarter_reopen",
+    ),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -19,7 +20,7 @@ from xeploai.cycles.models import PeriodStatus
 from xeploai.lib.redirects import local_next
 from xeploai.org import access as org_access
 from xeploai.org.models import Role
-from xeploai.reviews import access, checks, periods, selectors, services
+from xeploai.reviews import access, checks, periods, quarters, selectors, services
 from xeploai.reviews.documents import self_review_docx
 from xeploai.reviews.formdefs import form_def
 from xeploai.reviews.forms import (
@@ -90,7 +91,7 @@ def my_review(request: HttpRequest) -> HttpResponse:
         raise Http404
     evaluation = (
         Evaluation.objects.filter(person=person, period__status=PeriodStatus.OPEN)
-        .order_by("-period__year")
+        .order_by("-period__year", "period__kind", "-period__quarter")
         .first()
     )
     if evaluation is None:
@@ -194,6 +195,7 @@ def _render_review(
         ),
         "reason_form": ReasonForm(initial={"version": evaluation.version}),
         "follow_up": follow,
+        "year_quarters": quarters.year_quarters([evaluation], evaluation.period, get_language()),
         "follow_up_form": FollowUpForm(
             initial={"status": "chua_thuc_hien", **_follow_up_initial(follow)}
         ),

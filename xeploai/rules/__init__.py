@@ -63,6 +63,12 @@ from xeploai.rules.facts import (
 from xeploai.rules.forms import forms_for, review_form, review_purpose
 from xeploai.rules.levels import Grade, Level, NotRatedReason, at_least
 from xeploai.rules.local import LocalRuleSet, layer, loosenings
+from xeploai.rules.quarters import (
+    consecutive_khtnv,
+    khtnv_quarters,
+    quarter_findings,
+    quarter_local,
+)
 from xeploai.rules.quota import (
     QuotaGroup,
     QuotaSummary,
@@ -163,15 +169,19 @@ __all__ = [
     "check_decisions",
     "civil_rating_problems",
     "civil_scale_for",
+    "consecutive_khtnv",
     "derive",
     "eligibility",
     "format_number",
     "forms_for",
     "get_ruleset",
     "group_allowed",
+    "khtnv_quarters",
     "layer",
     "loosenings",
     "missing_comments",
+    "quarter_findings",
+    "quarter_local",
     "quorum_needed",
     "quorum_short",
     "quota_summaries",

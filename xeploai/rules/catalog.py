@@ -333,6 +333,15 @@ RULES: Mapping[str, RuleText] = {
         "The civil-servant rating ({cs_level}) is the basis; a higher party rating needs a "
         "justification",
     ),
+    "cap.quarter_khtnv": RuleText(
+        "Có quý {quarters} xếp loại không hoàn thành nhiệm vụ: cả năm tối đa {level}",
+        "Rated KHTNV in quarter {quarters}: the year at most {level}",
+    ),
+    "flag.quarter_khtnv_twice": RuleText(
+        "Hai quý liên tiếp ({quarters}) không hoàn thành nhiệm vụ: xem xét, đề xuất bố trí "
+        "công tác khác",
+        "Two consecutive quarters ({quarters}) rated KHTNV: review of the post",
+    ),
     "cap.committee_le_org": RuleText(
         "Tập thể cấp ủy không được cao hơn tổ chức ({org_level}): tối đa {level}",
         "The committee collective may not be rated above its organisation ({org_level}): "

@@ -28,6 +28,7 @@ from xeploai.rules.facts import (
     SubjectKind,
 )
 from xeploai.rules.levels import Grade, Level
+from xeploai.rules.quarters import quarter_findings
 from xeploai.rules.rulesets.base import (
     CivilServiceLink,
     Condition,
@@ -498,6 +499,7 @@ def ceiling(
                 b.note("gap.fallback", Severity.WARNING, level=Level.HTNV, **nums)
 
     _caps(b, role, related)
+    _quarter_caps(b, role)
     if subject.sick_or_maternity:
         b.note("note.sick_maternity")
     if b.unchecked and not b.quiet:
@@ -546,3 +548,14 @@ def _caps(b: _Builder, role: Role, related: Related | None) -> None:
             b.note("cap.head_newly_arrived")
         elif coll < Level.HTXSNV:
             b.limit(coll, "cap.head_le_collective", collective_level=coll, level=coll)
+
+
+def _quarter_caps(b: _Builder, role: Role) -> None:
+    """The local quarter rules (rules/quarters.py): the cap limits, the flag is a warning."""
+    if role is Role.COLLECTIVE or not b.subject.quarter_levels:
+        return
+    for found in quarter_findings(b.subject.quarter_levels, b.ruleset, b.subject.id):
+        if found.severity is Severity.ERROR:
+            b.limits.append(Limit(Level.HTTNV, found))
+        elif not b.quiet:
+            b.notes.append(found)

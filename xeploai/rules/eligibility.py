@@ -153,10 +153,12 @@ def required_comments(
 ) -> tuple[str, ...]:
     """The comments that must be on file before ``subject`` is rated, in a fixed order.
 
-    Only party members need them. ``notes`` (if given) receives one explanation per comment
-    required or waived.
+    Only party members need them, and only for the yearly review: the residence-place comment
+    is yearly (QĐ 213-QĐ/TW Đ.3 k.4) and a quarter's self-evaluation (Mẫu 05) has no cell
+    review to gather the others for (``Subject.quarterly``). ``notes`` (if given) receives one
+    explanation per comment required or waived.
     """
-    if subject.kind is not SubjectKind.DANG_VIEN:
+    if subject.kind is not SubjectKind.DANG_VIEN or subject.quarterly:
         return ()
     out: list[str] = []
 

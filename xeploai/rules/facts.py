@@ -198,6 +198,10 @@ class Subject:
     degraded_member: bool = False  # collective: a (leadership) member concluded degraded
     corruption_disciplined: bool = False  # corruption under direct management, disciplined
     disciplines: tuple[Discipline, ...] = ()
+    # evaluated for a quarter (Mẫu 05): the yearly review's comments (QĐ 213) are not required
+    quarterly: bool = False
+    # the decided levels of the year's four quarters, Q1 first (None: no quarter result)
+    quarter_levels: tuple[Level | None, ...] = ()
     # Facts the caller holds but could not read (what is wrong, in Vietnamese and English), as
     # stored data written around its forms: ``ceiling`` refuses the subject with these words.
     unreadable: tuple[str, str] | None = None

@@ -59,6 +59,8 @@ class LocalRuleSet:
     new_member_policy: NewMemberPolicy | None = None
     self_remedied: SelfRemediedPolicy | None = None
     individual_httnv_requires_all_tasks: bool | None = None
+    quarter_khtnv_caps_year: bool | None = None
+    quarter_khtnv_twice_flags: bool | None = None
     ballot: BallotRule | None = None
     absent_deadline: Deadline | None = None
     rating_deadline: Deadline | None = None
@@ -106,6 +108,8 @@ _ORDERS: dict[str, tuple[str, Callable[[Any], int]]] = {
         ),
     ),
     "individual_httnv_requires_all_tasks": ("cond.tasks_all_done", _rank((False, True))),
+    "quarter_khtnv_caps_year": ("cap.quarter_khtnv", _rank((False, True))),
+    "quarter_khtnv_twice_flags": ("flag.quarter_khtnv_twice", _rank((False, True))),
 }
 
 

@@ -33,6 +33,7 @@ from xeploai.org.models import (
 from xeploai.reviews.periods import period_open
 from xeploai.reviews.stats import stats_rebuild
 from xeploai.seed.demo_bloc import ROOT_CODE, BlocBuilder, evaluation_date
+from xeploai.seed.demo_quarters import seed_quarters
 from xeploai.seed.demo_results import (
     advance_current_round,
     decide_previous_year,
@@ -193,6 +194,7 @@ def seed_demo(
         demo_cell = Person.objects.get(user__username="dangvien").unit_id
         give_previous_shortcomings(previous, demo_cell, rng=builder.rng)
         advance_current_round(current, demo_cell, rng=builder.rng)
+        counts.update(seed_quarters(root, year, rng=builder.rng))
         counts.update(
             units=len(units), people=len(people), decided_previous=decided, opened_current=opened
         )

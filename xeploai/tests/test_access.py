@@ -16,8 +16,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from xeploai.cycles.models import Period
 from xeploai.jobs.models import Job
 from xeploai.reports.tests.factories import cast_snapshot
+from xeploai.reviews.quarters import quarter_open
 from xeploai.testing import Cast, Round, make_round
 
 PERSONAS = [
@@ -68,6 +70,10 @@ GRASSROOTS_READERS = {"member": 404, "secretary": 404, "outsider": 404}
 # Imports and jobs over unit A: clerk, committee, upper board and admin act; the inspector may
 # read A but not import (403); the others cannot see A (404).
 IMPORTERS_OF_A = {"member": 404, "secretary": 404, "outsider": 404, "inspector": 403}
+
+
+def _quarter_of_a(c: Cast) -> Period:
+    return quarter_open(actor=None, scope_root=c.org_a, year=2026, quarter=4)
 
 
 def _job_of_clerk(c: Cast) -> Job:
@@ -161,6 +167,34 @@ RULES: dict[str, Rule] = {
     ),
     "ledger_report": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
     "progress": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
+    "quarters": Rule(args=lambda c, r: [c.org_a.code], expect=GRASSROOTS_READERS),
+    "quarter_report": Rule(
+        args=lambda c, r: [c.org_a.code, _quarter_of_a(c).pk], expect=GRASSROOTS_READERS
+    ),
+    "quarter_report_download": Rule(
+        args=lambda c, r: [c.org_a.code, _quarter_of_a(c).pk, "json"], expect=GRASSROOTS_READERS
+    ),
+    "quarter_compare_download": Rule(
+        args=lambda c, r: [c.org_a.code, _quarter_of_a(c).pk, "csv"], expect=GRASSROOTS_READERS
+    ),
+    "quarter_open": Rule(
+        args=lambda c, r: [c.org_a.code],
+        method="post",
+        default=302,
+        expect={**GRASSROOTS_READERS, "inspector": 403},
+    ),
+    "quarter_lock": Rule(
+        args=lambda c, r: [c.org_a.code, _quarter_of_a(c).pk],
+        method="post",
+        default=302,
+        expect={**GRASSROOTS_READERS, "inspector": 403},
+    ),
+    "quarter_reopen": Rule(
+        args=lambda c, r: [c.org_a.code, _quarter_of_a(c).pk],
+        method="post",
+        default=302,
+        expect={**GRASSROOTS_READERS, "inspector": 403},
+    ),
     "remind": Rule(
         args=lambda c, r: [c.org_a.code],
         method="post",

@@ -22,7 +22,7 @@ from xeploai.reviews.models import Comment, Evaluation, Stage
 from django.utils import timezone
 import datetime as dt
 seed_demo(members=1500, log=lambda _: None)
-chosen = list(Evaluation.objects.filter(period__year=2026, kind="dang_vien", not_rated_reason="")
+chosen = list(Evaluation.objects.filter(period__year=2026, period__kind="nam", kind="dang_vien", not_rated_reason="")
               .values_list("pk", flat=True))
 Evaluation.objects.filter(pk__in=chosen).update(
     stage=Stage.SENT, cell_level="HTTNV", reviewed=True,
@@ -44,7 +44,7 @@ import django; django.setup()
 import datetime as dt, sys
 from xeploai.reviews import services
 from xeploai.reviews.models import Evaluation, Stage
-evaluations = list(Evaluation.objects.filter(period__year=2026, stage=Stage.SENT, kind="dang_vien")
+evaluations = list(Evaluation.objects.filter(period__year=2026, period__kind="nam", stage=Stage.SENT, kind="dang_vien")
                    .select_related("unit", "decider", "person", "period").order_by("pk"))
 print("started", len(evaluations), flush=True)
 services.decisions_accept(actor=None, evaluations=evaluations, on=dt.date(2026, 12, 15))
@@ -56,9 +56,9 @@ import django; django.setup()
 from xeploai.reviews.models import Evaluation, Stage
 from xeploai.reviews.stats import stats_differences
 from xeploai.cycles.models import Period
-decided = Evaluation.objects.filter(period__year=2026, stage=Stage.DECIDED, kind="dang_vien").count()
-sent = Evaluation.objects.filter(period__year=2026, stage=Stage.SENT, kind="dang_vien").count()
-print(decided, sent, len(stats_differences(Period.objects.get(year=2026))))
+decided = Evaluation.objects.filter(period__year=2026, period__kind="nam", stage=Stage.DECIDED, kind="dang_vien").count()
+sent = Evaluation.objects.filter(period__year=2026, period__kind="nam", stage=Stage.SENT, kind="dang_vien").count()
+print(decided, sent, len(stats_differences(Period.objects.get(year=2026, kind="nam"))))
 """
 
 

@@ -206,3 +206,31 @@ def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_column_letters() -> None:
     assert [column_letter(i) for i in (0, 25, 26, 51, 52)] == ["A", "Z", "AA", "AZ", "BA"]
+
+
+def test_quarter_columns_feed_the_local_quarter_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members = [member_row(i, "HTTNV") for i in range(10)]
+    members[0].update(
+        {"Mức đề xuất": "HTXSNV", "Xếp loại quý 2": "KHTNV", "Xếp loại quý 1": "HTTNV"}
+    )
+    members[1].update({"Xếp loại quý 2": "KHTNV", "Xếp loại quý 3": "KHTNV"})
+    path = make(tmp_path, members=members, year=2026, on=dt.date(2026, 12, 15))
+    assert main([str(path)]) == 0  # the quarter rules are local: off unless the sheet asks
+    capsys.readouterr()
+    wb = load_workbook(path)
+    wb["ThongTin"]["B5"] = "x"
+    wb.save(path)
+    assert main([str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "DangVien dòng 2 (DV000) [cap.quarter_khtnv]" in out
+    assert "HD 02-HD/BTCTW" in out
+
+
+def test_a_bad_quarter_level_names_its_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    members = [member_row(0, "HTTNV", **{"Xếp loại quý 3": "TOT"})]
+    assert main([str(make(tmp_path, members=members))]) == 2
+    assert "Xếp loại quý 3" in capsys.readouterr().out

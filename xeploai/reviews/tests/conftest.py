@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
-from xeploai.cycles.models import Period, PeriodStatus
+from xeploai.cycles.models import Period, PeriodKind, PeriodStatus
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
 from xeploai.seed.demo import seed_demo
 
@@ -23,7 +23,7 @@ def uneven_period(settings: Settings, tmp_path: Path) -> Period:
     such a member, nor then the order of its decision)."""
     settings.MEDIA_ROOT = tmp_path
     seed_demo(seed=7, members=400, log=lambda _: None)
-    period = Period.objects.get(status=PeriodStatus.OPEN)
+    period = Period.objects.get(status=PeriodStatus.OPEN, kind=PeriodKind.YEAR)
     draw = random.Random(7)
     now = timezone.now()
     for evaluation in Evaluation.objects.filter(period=period).order_by("pk"):

@@ -34,7 +34,7 @@ def test_an_administrator_creates_a_period_and_opens_it_from_the_back_office(
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    period = Period.objects.get(year=2026)
+    period = Period.objects.get(year=2026, kind="nam")
     assert period.deadlines.get().due == dt.date(2026, 11, 30)
     response = client.post(
         reverse("admin:cycles_period_changelist"),

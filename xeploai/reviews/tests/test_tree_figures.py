@@ -147,7 +147,7 @@ def test_the_undecided_evaluations_of_a_moved_cell_are_decided_by_its_new_commit
     bloc: Bloc,
 ) -> None:
     unit_move(actor=None, unit=bloc.cell_a1, new_parent=bloc.org_b)
-    current = Period.objects.get(year=2026)
+    current = Period.objects.get(year=2026, kind="nam")
     moved = Evaluation.objects.filter(period=current, unit=bloc.cell_a1)
     assert set(moved.values_list("decider_id", flat=True)) == {bloc.org_b.pk}
     proposed = moved.get(person=bloc.member_a1)
@@ -215,7 +215,9 @@ def _chain(parent: OrgUnit, depth: int, cells: int, members: int) -> tuple[OrgUn
 def _queries_of_a_move(cast: Cast, cells: int, members: int) -> int:
     _, sub = _chain(cast.root, 2, cells, members)
     target, _ = _chain(cast.root, 2, 1, 1)
-    period_open(actor=None, period=Period.objects.get(year=2026))  # their evaluations too
+    period_open(
+        actor=None, period=Period.objects.get(year=2026, kind="nam")
+    )  # their evaluations too
     with CaptureQueriesContext(connection) as queries:
         unit_move(actor=None, unit=sub, new_parent=target)
     return len(queries)

@@ -134,6 +134,10 @@ class Settings:
     discipline_scope: DisciplineScope = DisciplineScope.ANY_IN_YEAR
     discipline_counted_once: bool = False
     individual_httnv_requires_all_tasks: bool = False
+    # Local guidance on HD 02-HD/BTCTW (2026): one KHTNV quarter caps the year below HTXSNV;
+    # two consecutive KHTNV quarters flag the subject for a review of the post (off centrally).
+    quarter_khtnv_caps_year: bool = False
+    quarter_khtnv_twice_flags: bool = False
     new_unit_months: int = 6
     absent_deadline: Deadline | None = None
     rating_deadline: Deadline | None = None

@@ -87,6 +87,8 @@ CLAUSES = {
     "cap.committee_le_org": "CV 154-CV/ĐU [S000] (quy định địa phương)",
     "cap.head_le_collective": "CV 154-CV/ĐU [S000] (quy định địa phương)",
     "cap.head_newly_arrived": "CV 154-CV/ĐU [S000] (quy định địa phương)",
+    "cap.quarter_khtnv": "QĐ 366 Đ.15 k.1; HD 02-HD/BTCTW 2026 [L] (quy định địa phương)",
+    "flag.quarter_khtnv_twice": "KL 198-KL/TW; HD 02-HD/BTCTW 2026 [L] (quy định địa phương)",
     "quota.exceeded": "QĐ 366 Đ.11 k.1.5",
     "quota.small_unit": "CV 154-CV/ĐU [S000] (quy định địa phương)",
     "quota.group_missing": "QĐ 366 Đ.11 k.1.5",

@@ -75,12 +75,18 @@ def test_the_bloc_has_what_the_round_needs() -> None:
     assert previous.status == PeriodStatus.CLOSED
     decided = Evaluation.objects.filter(period=previous).exclude(level="")
     assert decided.count() > 1000
-    current = Period.objects.get(year=2026)
+    current = Period.objects.get(year=2026, kind="nam")
     assert current.status == PeriodStatus.OPEN
     new_members = Evaluation.objects.filter(
         period=current, not_rated_reason=NotRatedReason.NEW_MEMBER
     )
     assert new_members.exists()
+    quarters = {p.quarter: p.status for p in Period.objects.filter(year=2026, kind="quy")}
+    assert quarters == {1: "da_ket_thuc", 2: "da_ket_thuc", 3: "da_ket_thuc", 4: "dang_dien_ra"}
+    q3 = Evaluation.objects.filter(period__kind="quy", period__quarter=3)
+    assert q3.exists() and not q3.exclude(stage="da_quyet_dinh").exists()
+    assert set(q3.values_list("form_code", flat=True)) == {"05-2025"}
+    assert not q3.filter(group="khong_chuc_vu").exists()  # leaders and managers only
 
 
 def test_it_refuses_nonsense_arguments() -> None:

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_some_civil_servants_are_rated_on_the_years_scale_and_some_not() -> None:
     seed_demo(seed=7, members=600, log=lambda _: None)
-    current = Period.objects.get(status=PeriodStatus.OPEN)
+    current = Period.objects.get(status=PeriodStatus.OPEN, kind="nam")
     servants = Evaluation.objects.filter(
         period=current, kind=SubjectKind.MEMBER, person__is_civil_servant=True
     )
