@@ -120,6 +120,22 @@ def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit | None) -> Org
     evaluations through ``tree_changed`` (``reviews.tree``, which may refuse the move).
     """
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    old_path, old_parent_id = unit.path, unit.parent_id
+    unit = subtree_move(unit, new_parent)
+    audit_record(
+        actor=actor,
+        action="unit_move",
+        obj=unit,
+        unit_path=unit.path,
+        before={"parent": old_parent_id, "path": old_path},
+        after={"parent": unit.parent_id, "path": unit.path},
+    )
+    return unit
+
+
+def subtree_move(unit: OrgUnit, new_parent: OrgUnit | None) -> OrgUnit:
+    """``unit_move`` without its transaction and audit event, for the services that move
+    units as part of a larger change (``org.reorg``): the caller holds the transaction."""
     if new_parent is not None:
         new_parent = OrgUnit.objects.get(pk=new_parent.pk)
         if new_parent.path.startswith(unit.path):
@@ -127,7 +143,6 @@ def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit | None) -> Org
                 {"parent": _("Không thể chuyển một tổ chức vào chính nó hoặc cấp dưới của nó.")}
             )
     old_path = unit.path
-    old_parent_id = unit.parent_id
     unit.parent = new_parent
     unit.full_clean()
     new_path = path_for(unit.pk, new_parent.path if new_parent else "")
@@ -141,14 +156,6 @@ def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit | None) -> Org
     member_count_subtree_moved(old_path=old_path, new_path=new_path)
     tree_changed(TreeChange(unit.pk, old_path, new_path, unit.kind, unit.kind))
     unit.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action="unit_move",
-        obj=unit,
-        unit_path=unit.path,
-        before={"parent": old_parent_id, "path": old_path},
-        after={"parent": unit.parent_id, "path": unit.path},
-    )
     return unit
 
 

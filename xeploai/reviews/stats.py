@@ -140,7 +140,7 @@ def stats_subtree_moved(*, old_path: str, new_path: str) -> None:
     )
     old_ancestors = set(_prefixes(old_path)) - {old_path}
     new_ancestors = set(_prefixes(new_path)) - {new_path}
-    delta: Counter[tuple[int, str, str, str]] = Counter()
+    delta = Counter[tuple[int, str, str, str]]()
     for period_id, block, bucket, n in (
         UnitStat.objects.filter(path=new_path)
         .exclude(n=0)
@@ -150,6 +150,13 @@ def stats_subtree_moved(*, old_path: str, new_path: str) -> None:
             delta[(period_id, path, block, bucket)] -= n
         for path in new_ancestors - old_ancestors:
             delta[(period_id, path, block, bucket)] += n
+    stats_add(delta)
+
+
+def stats_add(delta: Counter[tuple[int, str, str, str]]) -> None:
+    """Add ``delta[(period, path, block, bucket)]`` to those ``UnitStat`` rows (a missing one
+    is inserted with it); the caller has rolled the changes up to the ancestors."""
+    delta = Counter({key: n for key, n in delta.items() if n})
     if not delta:
         return
     units = dict(
@@ -162,9 +169,27 @@ def stats_subtree_moved(*, old_path: str, new_path: str) -> None:
         [
             (period_id, units[path], path, len(path) // SEGMENT - 1, block, bucket, n)
             for (period_id, path, block, bucket), n in delta.items()
-            if n and path in units
+            if path in units
         ],
     )
+
+
+def subjects_moved_delta(
+    delta: Counter[tuple[int, str, str, str]],
+    period_id: int,
+    block: str,
+    bucket: str,
+    old_path: str | None,
+    new_path: str | None,
+) -> None:
+    """Add to ``delta`` one subject leaving ``old_path`` for ``new_path`` (``None``: it is
+    withdrawn, or new); the common ancestors are left alone."""
+    old = set(_prefixes(old_path)) if old_path else set()
+    new = set(_prefixes(new_path)) if new_path else set()
+    for path in old - new:
+        delta[(period_id, path, block, bucket)] -= 1
+    for path in new - old:
+        delta[(period_id, path, block, bucket)] += 1
 
 
 def pools_move(moves: Counter[tuple[int, int, int, str, str, str]], paths: dict[int, str]) -> None:
@@ -174,6 +199,11 @@ def pools_move(moves: Counter[tuple[int, int, int, str, str, str]], paths: dict[
     for (period_id, old, new, block, group, bucket), n in moves.items():
         delta[(period_id, old, block, group, bucket)] -= n
         delta[(period_id, new, block, group, bucket)] += n
+    pools_add(delta, paths)
+
+
+def pools_add(delta: Counter[tuple[int, int, str, str, str]], paths: dict[int, str]) -> None:
+    """Add ``delta[(period, decider, block, group, bucket)]`` to those ``PoolStat`` rows."""
     add_to_rows(
         PoolStat,
         ("period", "decider", "decider_path", "block", "group", "bucket", "n"),
