@@ -352,12 +352,11 @@ class _Generator:
         committee: mostly village and street cells; else agencies), with their cells."""
         rng = self.rng
         parent_code = rows[parent][0]
+        org_type: str
         for g in range(count):
             if commune:
                 committee = rng.random() < COMMUNE_COMMITTEE_SHARE
-                agency = (
-                    f"Trường học {g + 1}" if committee else f"thôn, khu phố {g + 1}"
-                )
+                agency = f"Trường học {g + 1}" if committee else f"thôn, khu phố {g + 1}"
                 org_type = OrgType.PUBLIC_SERVICE if committee else OrgType.COMMUNE
             else:
                 agency, org_type = names.AGENCIES[rng.randrange(len(names.AGENCIES))]
