@@ -8,7 +8,8 @@ it when it was a cell — is added here:
 
 - **merged** (a merger, or a dissolution handing over): the predecessor's rows of last year
   are added to its successor's, so the successor compares with the sum of its predecessors
-  ("so với tổng số của các đơn vị trước sáp nhập: …");
+  ("so với tổng số của các đơn vị trước sáp nhập: …") — named whenever the predecessor was in
+  last year's round, even when all of its subjects came over with its units;
 - **split**: those rows cannot be attributed to one successor — the blocks where they have
   subjects get no comparison ("—") and the reason.
 
@@ -42,9 +43,11 @@ def follow(
         return rows, {}
     marker = -previous_id
     kept = [row for row in rows if row[0] != marker]
+    # A predecessor with rows of last year was in that round; its rows left at zero are the
+    # subjects that moved with its units (already counted where they are now).
     own: dict[str, list[StatRow]] = defaultdict(list)
     for row in rows:
-        if row[0] == marker and row[4]:
+        if row[0] == marker:
             own[row[1]].append(row)
     merged: dict[str, list[UnitRef]] = defaultdict(list)
     split: dict[str, list[UnitRef]] = defaultdict(list)
@@ -57,11 +60,15 @@ def follow(
         seen.add((path, successor))
         ref = UnitRef(code, name, kind)
         if link == LineageKind.SPLIT:
-            split[successor].append(ref)
-            unfollowed[successor].update(block for _, _, block, _, _ in found)
+            left = {block for _, _, block, _, n in found if n}
+            if left:
+                split[successor].append(ref)
+                unfollowed[successor].update(left)
             continue
         merged[successor].append(ref)
-        kept.extend((previous_id, successor, block, bucket, n) for _, _, block, bucket, n in found)
+        kept.extend(
+            (previous_id, successor, block, bucket, n) for _, _, block, bucket, n in found if n
+        )
     bases = {
         path: Basis(
             merged=tuple(sorted(merged.get(path, ()), key=lambda r: r.code)),

@@ -158,3 +158,26 @@ def test_the_basis_costs_no_query_more(last_year: Cast) -> None:
         with CaptureQueriesContext(connection) as queries:
             compute_report(unit, now, as_of=AS_OF)
         assert len(queries) == QUERIES
+
+
+def test_merged_commune_committees_are_named_though_their_units_came_over(cast: Cast) -> None:
+    """Two cấp trên cơ sở committees (no evaluation of their own) merged: their grassroots
+    organizations moved with their results, and the report still says what it compares with."""
+    from xeploai.org.services import unit_move
+
+    old = []
+    for code, org in (("X1", cast.org_a), ("X2", cast.org_b)):
+        commune = make_unit(UnitKind.UPPER, cast.root, code=code, name=f"Đảng bộ xã {code}")
+        unit_move(actor=None, unit=org, new_parent=commune)
+        old.append(commune)
+    make_person(cast.cell_a2)
+    previous = _period(cast.root, 2025)
+    Period.objects.filter(pk=previous.pk).update(status=PeriodStatus.CLOSED)
+    new = make_unit(UnitKind.UPPER, cast.root, code="XN", name="Đảng bộ xã Mới", established=ON)
+    unit_merge(actor=None, sources=old, target=new, on=ON)
+    now = _period(cast.root, 2026)
+    report = compute_report(cast.root, now, as_of=AS_OF)
+    row = next(c for c in report.children if c.unit.code == "XN")
+    assert row.basis is not None and [r.code for r in row.basis.merged] == ["X1", "X2"]
+    assert row.block(SubjectKind.MEMBER).previous.total == 3  # type: ignore[union-attr]
+    assert row.block(SubjectKind.GRASSROOTS).previous.total == 2  # type: ignore[union-attr]
