@@ -61,7 +61,7 @@ def old_communes(root: OrgUnit) -> list[tuple[OrgUnit, OrgUnit]]:
         )
         rows.append((district, root))
         districts.append(district)
-    for code, name, district in OLD_COMMUNES:
+    for code, name, number in OLD_COMMUNES:
         commune = OrgUnit(
             code=code,
             name=name,
@@ -69,8 +69,8 @@ def old_communes(root: OrgUnit) -> list[tuple[OrgUnit, OrgUnit]]:
             org_type=OrgType.COMMUNE,
             established=founded,
         )
-        rows.append((commune, districts[district]))
-        for v, village in enumerate(VILLAGES[: 3 + (len(code) + district) % 3]):
+        rows.append((commune, districts[number]))
+        for v, village in enumerate(VILLAGES[: 3 + (len(code) + number) % 3]):
             cell = OrgUnit(
                 code=f"{code}-{v + 1:02d}",
                 name=f"Chi bộ {village} — {name.removeprefix('Đảng bộ ')}",

@@ -13,7 +13,8 @@ from xeploai.org.models import LineageKind, OrgType, OrgUnit, UnitKind, UnitLine
 from xeploai.reports.compute import compute_report
 from xeploai.reviews.models import Evaluation, NotRatedReason, SubjectKind
 from xeploai.reviews.stats import stats_differences
-from xeploai.seed.demo import ROOT_CODE, seed_demo
+from xeploai.seed.demo import seed_demo
+from xeploai.seed.demo_bloc import ROOT_CODE
 from xeploai.seed.demo_reshape import OLD_DISTRICTS, restructure_date
 
 pytestmark = pytest.mark.django_db
