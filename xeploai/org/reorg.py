@@ -45,7 +45,7 @@ from xeploai.org.models import (
     PersonStatus,
     UnitLineage,
 )
-from xeploai.org.services import subtree_move
+from xeploai.org.services import children_move
 from xeploai.org.tree import MembersMoved, Reorganized, tree_changed
 
 
@@ -146,8 +146,9 @@ def _hand_over(
     ``target``; return (units, members) moved."""
     if children is None:
         children = list(OrgUnit.objects.filter(parent=source, dissolved__isnull=True))
-    for child in children:
-        subtree_move(_lock(child), target)
+    else:
+        children = list(OrgUnit.objects.filter(pk__in=[child.pk for child in children]))
+    children_move(source, target, children)
     return len(children), _people_hand_over(source, target, people, on)
 
 

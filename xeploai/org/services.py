@@ -20,8 +20,14 @@ from xeploai.audit.actor import Actor
 from xeploai.audit.services import audit_record, snapshot
 from xeploai.lib.bulk import allocate_ids
 from xeploai.lib.text import clean_text
-from xeploai.org.counts import is_live_cell, member_count_move, member_count_subtree_moved
+from xeploai.org.counts import (
+    is_live_cell,
+    member_count_children_moved,
+    member_count_move,
+    member_count_subtree_moved,
+)
 from xeploai.org.models import (
+    ALLOWED_PARENT_KINDS,
     CELLS_KEY,
     SEGMENT,
     SEGMENT_WIDTH,
@@ -30,8 +36,9 @@ from xeploai.org.models import (
     MembershipKind,
     OrgUnit,
     Person,
+    UnitKind,
 )
-from xeploai.org.tree import TreeChange, tree_changed
+from xeploai.org.tree import ChildrenMoved, TreeChange, tree_changed
 
 UNIT_FIELDS = ("code", "name", "kind", "org_type", "established", "dissolved", "has_committee")
 
@@ -157,6 +164,45 @@ def subtree_move(unit: OrgUnit, new_parent: OrgUnit | None) -> OrgUnit:
     tree_changed(TreeChange(unit.pk, old_path, new_path, unit.kind, unit.kind))
     unit.refresh_from_db()
     return unit
+
+
+def children_move(source: OrgUnit, target: OrgUnit, children: list[OrgUnit]) -> None:
+    """Move ``children`` of ``source`` with their subtrees under ``target`` in a constant
+    number of statements (``org.reorg``; the caller holds the transaction and has checked that
+    ``target`` is not inside ``source``): every path keeps its tail, ``source.path`` becomes
+    ``target.path``. ``MemberCount`` here, the statistics and deciding bodies through
+    ``tree_changed(ChildrenMoved)``."""
+    if not children:
+        return
+    for child in children:
+        if child.parent_id != source.pk:
+            raise ValueError(f"{child.code} is not a child of {source.code}")
+        if target.kind not in ALLOWED_PARENT_KINDS.get(child.kind, ()):
+            raise ValidationError(
+                {
+                    "parent": _("{kind} không thể trực thuộc {parent}.").format(
+                        kind=UnitKind(child.kind).label, parent=UnitKind(target.kind).label
+                    )
+                }
+            )
+    moved = [child.path for child in children]
+    kept = list(
+        OrgUnit.objects.filter(parent=source)
+        .exclude(pk__in=[child.pk for child in children])
+        .values_list("path", flat=True)
+    )
+    rows = OrgUnit.objects.filter(path__startswith=source.path).exclude(pk=source.pk)
+    for path in kept:
+        rows = rows.exclude(path__startswith=path)
+    rows.update(
+        path=Concat(Value(target.path), Substr("path", len(source.path) + 1)),
+        depth=F("depth") + (len(target.path) - len(source.path)) // SEGMENT,
+    )
+    OrgUnit.objects.filter(pk__in=[child.pk for child in children]).update(parent=target)
+    member_count_children_moved(
+        old_parent=source.path, new_parent=target.path, moved=moved, kept=kept
+    )
+    tree_changed(ChildrenMoved(source.path, target.path, tuple(moved), tuple(kept)))
 
 
 PERSON_FIELDS = (

@@ -33,6 +33,18 @@ class TreeChange:
 
 
 @dataclass(frozen=True)
+class ChildrenMoved:
+    """Children of one unit moved with their subtrees under another at once (a merger, a
+    split, a dissolution handing over): their old paths ``moved`` under ``old_parent``, now
+    under ``new_parent``; ``kept``: the old parent's other children, which stayed."""
+
+    old_parent: str
+    new_parent: str
+    moved: tuple[str, ...]
+    kept: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class MembersMoved:
     """People left a cell that ends for another (a merge, a split, a dissolution): their open
     evaluations follow them. ``Person`` and ``MemberCount`` already have the new cell."""
@@ -54,7 +66,7 @@ class Reorganized:
     on: dt.date
 
 
-TreeEvent = TreeChange | MembersMoved | Reorganized
+TreeEvent = TreeChange | ChildrenMoved | MembersMoved | Reorganized
 Follower = Callable[[TreeEvent], None]
 _followers: list[Follower] = []
 

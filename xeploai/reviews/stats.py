@@ -153,6 +153,41 @@ def stats_subtree_moved(*, old_path: str, new_path: str) -> None:
     stats_add(delta)
 
 
+def stats_children_moved(
+    *, old_parent: str, new_parent: str, moved: list[str], kept: list[str]
+) -> None:
+    """``stats_subtree_moved`` for several children of one unit moved at once under another
+    (``org.services.children_move``): their rows and pools take the new paths, the old parent
+    and its ancestors lose their totals, the new parent and its ancestors gain them."""
+    depth_change = (len(new_parent) - len(old_parent)) // SEGMENT
+    rows = UnitStat.objects.filter(path__startswith=old_parent).exclude(path=old_parent)
+    pools = PoolStat.objects.filter(decider_path__startswith=old_parent).exclude(
+        decider_path=old_parent
+    )
+    for path in kept:
+        rows = rows.exclude(path__startswith=path)
+        pools = pools.exclude(decider_path__startswith=path)
+    rows.update(
+        path=Concat(Value(new_parent), Substr("path", len(old_parent) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    pools.update(
+        decider_path=Concat(Value(new_parent), Substr("decider_path", len(old_parent) + 1))
+    )
+    old_ancestors, new_ancestors = set(_prefixes(old_parent)), set(_prefixes(new_parent))
+    delta = Counter[tuple[int, str, str, str]]()
+    for period_id, block, bucket, n in (
+        UnitStat.objects.filter(path__in=[new_parent + p[len(old_parent) :] for p in moved])
+        .exclude(n=0)
+        .values_list("period_id", "block", "bucket", "n")
+    ):
+        for path in old_ancestors - new_ancestors:
+            delta[(period_id, path, block, bucket)] -= n
+        for path in new_ancestors - old_ancestors:
+            delta[(period_id, path, block, bucket)] += n
+    stats_add(delta)
+
+
 def stats_add(delta: Counter[tuple[int, str, str, str]]) -> None:
     """Add ``delta[(period, path, block, bucket)]`` to those ``UnitStat`` rows (a missing one
     is inserted with it); the caller has rolled the changes up to the ancestors."""

@@ -35,17 +35,31 @@ from django.utils.translation import gettext as _
 
 from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.org.models import SEGMENT, OrgUnit
-from xeploai.org.tree import MembersMoved, Reorganized, TreeEvent
+from xeploai.org.tree import ChildrenMoved, MembersMoved, Reorganized, TreeEvent
 from xeploai.reviews import subjects
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
 from xeploai.reviews.reorganized import members_follow, reorganized_follow
-from xeploai.reviews.stats import bucket_of, pools_move, stats_subtree_moved
+from xeploai.reviews.stats import (
+    bucket_of,
+    pools_move,
+    stats_children_moved,
+    stats_subtree_moved,
+)
 
 
 def figures_follow(change: TreeEvent) -> None:
     """The one follower ``reviews`` registers: checks first, then writes."""
     if isinstance(change, MembersMoved):
         members_follow(change, deciders_follow)
+        return
+    if isinstance(change, ChildrenMoved):
+        stats_children_moved(
+            old_parent=change.old_parent,
+            new_parent=change.new_parent,
+            moved=list(change.moved),
+            kept=list(change.kept),
+        )
+        deciders_follow(change.new_parent)
         return
     if isinstance(change, Reorganized):
         reorganized_follow(change)
