@@ -11,7 +11,8 @@ from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.org.models import OrgUnit, Person, UnitKind
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
 from xeploai.reviews.stats import stats_differences
-from xeploai.seed.generate import CountryExists, Plan, generate_country
+from xeploai.seed.country_tree import Plan
+from xeploai.seed.generate import CountryExists, generate_country
 from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
