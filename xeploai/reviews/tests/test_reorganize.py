@@ -368,3 +368,21 @@ def test_a_merge_costs_the_same_queries_whatever_the_number_of_members(bloc: Cas
     assert _queries_of_a_merge(bloc, 12) == small
     assert small <= 70  # 64 measured: locks, hand-over, lineage, followers, audit
     assert_exact()
+
+
+def _queries_of_a_committee_merge(cast: Cast, cells: int) -> int:
+    source = make_unit(UnitKind.GRASSROOTS_COMMITTEE, cast.root)
+    target = make_unit(UnitKind.GRASSROOTS_COMMITTEE, cast.root)
+    for _ in range(cells):
+        make_person(make_unit(UnitKind.CELL, source))
+    period_open(actor=None, period=_current())
+    with CaptureQueriesContext(connection) as queries:
+        unit_merge(actor=None, sources=[source], target=target, on=ON)
+    return len(queries)
+
+
+def test_a_merge_moves_the_units_below_in_the_same_queries_however_many(bloc: Cast) -> None:
+    """``children_move``: one statement per table for all the units below, not one move each."""
+    small = _queries_of_a_committee_merge(bloc, 1)
+    assert _queries_of_a_committee_merge(bloc, 6) == small
+    assert_exact()
