@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0004_person_name_trigram'),
+        ('org', '0005_civil_rating_points_agency'),
     ]
 
     operations = [
