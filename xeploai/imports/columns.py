@@ -384,4 +384,76 @@ CIVIL = Sheet(
     ),
 )
 
-SHEETS: dict[str, Sheet] = {sheet.kind: sheet for sheet in (UNITS, PEOPLE, RESULTS, CIVIL)}
+
+class Restructure(models.TextChoices):
+    """What a row of a restructure list does (``imports.restructure``, ``org.reorg``)."""
+
+    MERGE = "sap_nhap", _("Sáp nhập")
+    SPLIT = "chia_tach", _("Chia tách")
+    DISSOLVE = "giai_the", _("Giải thể")
+    MOVE = "chuyen", _("Chuyển trực thuộc")
+
+
+RESTRUCTURE = Sheet(
+    kind="restructure",
+    name="SapXep",
+    title=_("Danh sách sắp xếp tổ chức"),
+    columns=(
+        Column(
+            "old",
+            "Mã tổ chức cũ",
+            CODE,
+            _("Mã của tổ chức được sáp nhập, chia tách, giải thể hoặc chuyển."),
+            "XA-TAN-LAP",
+            required=True,
+            max_length=40,
+        ),
+        Column(
+            "new",
+            "Mã tổ chức mới",
+            CODE,
+            _(
+                "Sáp nhập: tổ chức nhận (đã có, hoặc tạo trước bằng tệp tổ chức); chia tách: một "
+                "tổ chức nhận phần chia; giải thể: tổ chức nhận bàn giao (để trống nếu không có); "
+                "chuyển: tổ chức cấp trên mới."
+            ),
+            "XA-TAN-HOA",
+            max_length=40,
+        ),
+        Column(
+            "action",
+            "Hình thức",
+            CHOICE,
+            _("Sáp nhập / Chia tách / Giải thể / Chuyển trực thuộc."),
+            "Sáp nhập",
+            required=True,
+            choices=Restructure,
+        ),
+        Column("effective", "Ngày hiệu lực", DATE, _("dd/mm/yyyy."), "01/07/2025", required=True),
+        Column(
+            "children",
+            "Tổ chức trực thuộc chuyển theo",
+            TEXT,
+            _(
+                "Chỉ với chia tách: mã các tổ chức trực thuộc giao cho tổ chức mới, cách nhau dấu phẩy."
+            ),
+            "",
+            max_length=4000,
+        ),
+    ),
+    notes=(
+        _(
+            "Các dòng sáp nhập cùng mã tổ chức mới và cùng ngày là một lần sáp nhập; các dòng chia "
+            "tách cùng mã tổ chức cũ và cùng ngày là một lần chia tách."
+        ),
+        _(
+            "Tổ chức mới phải có trước: nhập tệp tổ chức (có ngày thành lập) trước tệp sắp xếp. "
+            "Đảng viên của chi bộ bị chia tách được giao trên màn hình, không qua tệp."
+        ),
+        _("Tệp có một lỗi thì không ghi gì; các thao tác chạy theo thứ tự các dòng."),
+    ),
+)
+
+SHEETS: dict[str, Sheet] = {
+    sheet.kind: sheet for sheet in (UNITS, PEOPLE, RESULTS, CIVIL, RESTRUCTURE)
+}

@@ -13,6 +13,7 @@ KIND_CHOICES = [
     ("units", _("Danh sách tổ chức đảng")),
     ("results", _("Kết quả xếp loại các năm")),
     ("civil", _("Kết quả xếp loại CBCCVC (danh sách của cơ quan)")),
+    ("restructure", _("Danh sách sắp xếp tổ chức")),
 ]
 MODE_CHOICES = [
     ("dry_run", _("Chạy thử: kiểm tra và cho biết sẽ thay đổi gì, không ghi")),

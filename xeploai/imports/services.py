@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.actor import Actor
 from xeploai.audit.services import audit_record
-from xeploai.imports import civil, people, results, units
+from xeploai.imports import civil, people, restructure, results, units
 from xeploai.imports.columns import SHEETS
 from xeploai.imports.plans import Plan
 from xeploai.imports.problems import Problem, WorkbookError
@@ -82,12 +82,19 @@ def sha256_of(path: Path) -> str:
 
 
 def _plan(
-    kind: str, rows: list[Row], problems: Problems, scope: OrgUnit | None, reason: str
+    actor: Actor,
+    kind: str,
+    rows: list[Row],
+    problems: Problems,
+    scope: OrgUnit | None,
+    reason: str,
 ) -> Plan:
     if kind == "units":
         return units.plan(rows, problems, scope=scope)
     if kind == "civil":
         return civil.plan(rows, problems, scope=scope)
+    if kind == "restructure":
+        return restructure.plan(rows, problems, scope=scope, actor=actor)
     return results.plan(rows, problems, scope=scope, reason=reason)
 
 
@@ -206,7 +213,7 @@ def _apply(
         else:
             outcome.rows = len(rows)
             report(total, 2 * total, _("Đang đối chiếu với dữ liệu đã có"))
-            plan = _plan(kind, rows, problems, scope, reason)
+            plan = _plan(actor, kind, rows, problems, scope, reason)
         if outcome.rows == 0 and not problems:
             # Blank rows under the header are no data either: the answer of a header alone.
             raise WorkbookError(header_only_message(table))

@@ -29,6 +29,7 @@ TEMPLATE_WRITERS: dict[str, str] = {
     "people": "xeploai.imports.xlsx_templates.write_people_template",
     "results": "xeploai.imports.xlsx_templates.write_results_template",
     "civil": "xeploai.imports.xlsx_templates.write_civil_template",
+    "restructure": "xeploai.imports.xlsx_templates.write_restructure_template",
     "check": "xeploai.checker.template.write_template",
 }
 
@@ -210,3 +211,7 @@ def write_results_template(stream: IO[bytes]) -> None:
 
 def write_civil_template(stream: IO[bytes]) -> None:
     write_template(SHEETS["civil"], stream)
+
+
+def write_restructure_template(stream: IO[bytes]) -> None:
+    write_template(SHEETS["restructure"], stream)

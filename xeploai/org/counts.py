@@ -118,6 +118,35 @@ def member_count_subtree_moved(*, old_path: str, new_path: str) -> None:
     _apply_exact(Counter({key: n for key, n in delta.items() if n}))
 
 
+def member_count_children_moved(
+    *, old_parent: str, new_parent: str, moved: list[str], kept: list[str]
+) -> None:
+    """Children of the unit at ``old_parent`` (their old paths: ``moved``) moved with their
+    subtrees under the unit at ``new_parent`` at once (``OrgUnit`` already rewritten; ``kept``:
+    the old parent's other children, which stay): their rows take the new paths, the old
+    parent and its ancestors lose their totals, the new parent and its ancestors gain them."""
+    rows = MemberCount.objects.filter(path__startswith=old_parent).exclude(path=old_parent)
+    for path in kept:
+        rows = rows.exclude(path__startswith=path)
+    rows.update(
+        path=Concat(Value(new_parent), Substr("path", len(old_parent) + 1)),
+        depth=F("depth") + (len(new_parent) - len(old_parent)) // SEGMENT,
+    )
+    totals: Counter[str] = Counter()
+    for status, n in MemberCount.objects.filter(
+        path__in=[new_parent + path[len(old_parent) :] for path in moved]
+    ).values_list("status", "n"):
+        totals[status] += n
+    old_ancestors, new_ancestors = set(_prefixes(old_parent)), set(_prefixes(new_parent))
+    delta: Counter[Key] = Counter()
+    for status, n in totals.items():
+        for path in old_ancestors - new_ancestors:
+            delta[(path, status)] -= n
+        for path in new_ancestors - old_ancestors:
+            delta[(path, status)] += n
+    _apply_exact(Counter({key: n for key, n in delta.items() if n}))
+
+
 def _rolled_sql() -> tuple[str, list[Any]]:
     """(unit id, path, depth, status, n) rolled up to every ancestor, set-based and portable:
     people counted per (unit, status), live cells one each, then added to the unit at every

@@ -100,6 +100,13 @@ class OrgUnit(models.Model):
     depth = models.PositiveSmallIntegerField(_("cấp"), default=0, editable=False)
     established = models.DateField(_("ngày thành lập"), null=True, blank=True)
     dissolved = models.DateField(_("ngày giải thể"), null=True, blank=True)
+    reorganized = models.DateField(
+        _("ngày chia tách, sáp nhập"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Ngày hiệu lực của lần chia tách, sáp nhập gần nhất (theo quá trình sắp xếp)."),
+    )
     has_committee = models.BooleanField(
         _("có cấp ủy"),
         default=True,
@@ -547,3 +554,42 @@ class MemberCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} {self.status}: {self.n}"
+
+
+class LineageKind(models.TextChoices):
+    """How a unit came out of another (HD 31-HD/BTCTW, 23/4/2025; QĐ 366 Đ.3 "mới chia tách,
+    sáp nhập")."""
+
+    MERGE = "sap_nhap", _("Sáp nhập")
+    SPLIT = "chia_tach", _("Chia tách")
+    DISSOLVE = "giai_the", _("Giải thể, chuyển giao")
+
+
+class UnitLineage(models.Model):
+    """One predecessor → successor link of a reorganization, written by ``org.reorg`` only."""
+
+    predecessor = models.ForeignKey(
+        OrgUnit, verbose_name=_("tổ chức trước"), on_delete=models.PROTECT, related_name="+"
+    )
+    successor = models.ForeignKey(
+        OrgUnit, verbose_name=_("tổ chức sau"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("hình thức"), max_length=12, choices=LineageKind.choices)
+    effective = models.DateField(_("ngày hiệu lực"))
+
+    class Meta:
+        verbose_name = _("quá trình sắp xếp tổ chức")
+        verbose_name_plural = _("quá trình sắp xếp tổ chức")
+        ordering = ["effective", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor", "effective"], name="lineage_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="lineage_not_itself"
+            ),
+        ]
+        indexes = [models.Index(fields=["successor", "effective"])]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id} ({self.kind}, {self.effective})"

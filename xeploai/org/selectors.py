@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from xeploai.org.models import CELLS_KEY, MemberCount, OrgUnit, PersonStatus
+from xeploai.org.models import (
+    CELLS_KEY,
+    MemberCount,
+    OrgUnit,
+    PersonStatus,
+    UnitLineage,
+)
 
 
 @dataclass
@@ -63,3 +69,10 @@ def unit_overview(unit: OrgUnit, visible_from: str = "") -> UnitOverview:
         totals=totals,
         children=[(child, per_child[child.path]) for child in children],
     )
+
+
+def lineage_of(unit: OrgUnit) -> tuple[list[UnitLineage], list[UnitLineage]]:
+    """(predecessors, successors) links of ``unit``, each with the other unit: two queries."""
+    before = list(UnitLineage.objects.filter(successor=unit).select_related("predecessor"))
+    after = list(UnitLineage.objects.filter(predecessor=unit).select_related("successor"))
+    return before, after

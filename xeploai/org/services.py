@@ -20,8 +20,14 @@ from xeploai.audit.actor import Actor
 from xeploai.audit.services import audit_record, snapshot
 from xeploai.lib.bulk import allocate_ids
 from xeploai.lib.text import clean_text
-from xeploai.org.counts import is_live_cell, member_count_move, member_count_subtree_moved
+from xeploai.org.counts import (
+    is_live_cell,
+    member_count_children_moved,
+    member_count_move,
+    member_count_subtree_moved,
+)
 from xeploai.org.models import (
+    ALLOWED_PARENT_KINDS,
     CELLS_KEY,
     SEGMENT,
     SEGMENT_WIDTH,
@@ -30,8 +36,9 @@ from xeploai.org.models import (
     MembershipKind,
     OrgUnit,
     Person,
+    UnitKind,
 )
-from xeploai.org.tree import TreeChange, tree_changed
+from xeploai.org.tree import ChildrenMoved, TreeChange, tree_changed
 
 UNIT_FIELDS = ("code", "name", "kind", "org_type", "established", "dissolved", "has_committee")
 
@@ -120,6 +127,22 @@ def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit | None) -> Org
     evaluations through ``tree_changed`` (``reviews.tree``, which may refuse the move).
     """
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    old_path, old_parent_id = unit.path, unit.parent_id
+    unit = subtree_move(unit, new_parent)
+    audit_record(
+        actor=actor,
+        action="unit_move",
+        obj=unit,
+        unit_path=unit.path,
+        before={"parent": old_parent_id, "path": old_path},
+        after={"parent": unit.parent_id, "path": unit.path},
+    )
+    return unit
+
+
+def subtree_move(unit: OrgUnit, new_parent: OrgUnit | None) -> OrgUnit:
+    """``unit_move`` without its transaction and audit event, for the services that move
+    units as part of a larger change (``org.reorg``): the caller holds the transaction."""
     if new_parent is not None:
         new_parent = OrgUnit.objects.get(pk=new_parent.pk)
         if new_parent.path.startswith(unit.path):
@@ -127,7 +150,6 @@ def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit | None) -> Org
                 {"parent": _("Không thể chuyển một tổ chức vào chính nó hoặc cấp dưới của nó.")}
             )
     old_path = unit.path
-    old_parent_id = unit.parent_id
     unit.parent = new_parent
     unit.full_clean()
     new_path = path_for(unit.pk, new_parent.path if new_parent else "")
@@ -141,15 +163,46 @@ def unit_move(*, actor: Actor, unit: OrgUnit, new_parent: OrgUnit | None) -> Org
     member_count_subtree_moved(old_path=old_path, new_path=new_path)
     tree_changed(TreeChange(unit.pk, old_path, new_path, unit.kind, unit.kind))
     unit.refresh_from_db()
-    audit_record(
-        actor=actor,
-        action="unit_move",
-        obj=unit,
-        unit_path=unit.path,
-        before={"parent": old_parent_id, "path": old_path},
-        after={"parent": unit.parent_id, "path": unit.path},
-    )
     return unit
+
+
+def children_move(source: OrgUnit, target: OrgUnit, children: list[OrgUnit]) -> None:
+    """Move ``children`` of ``source`` with their subtrees under ``target`` in a constant
+    number of statements (``org.reorg``; the caller holds the transaction and has checked that
+    ``target`` is not inside ``source``): every path keeps its tail, ``source.path`` becomes
+    ``target.path``. ``MemberCount`` here, the statistics and deciding bodies through
+    ``tree_changed(ChildrenMoved)``."""
+    if not children:
+        return
+    for child in children:
+        if child.parent_id != source.pk:
+            raise ValueError(f"{child.code} is not a child of {source.code}")
+        if target.kind not in ALLOWED_PARENT_KINDS.get(child.kind, ()):
+            raise ValidationError(
+                {
+                    "parent": _("{kind} không thể trực thuộc {parent}.").format(
+                        kind=UnitKind(child.kind).label, parent=UnitKind(target.kind).label
+                    )
+                }
+            )
+    moved = [child.path for child in children]
+    kept = list(
+        OrgUnit.objects.filter(parent=source)
+        .exclude(pk__in=[child.pk for child in children])
+        .values_list("path", flat=True)
+    )
+    rows = OrgUnit.objects.filter(path__startswith=source.path).exclude(pk=source.pk)
+    for path in kept:
+        rows = rows.exclude(path__startswith=path)
+    rows.update(
+        path=Concat(Value(target.path), Substr("path", len(source.path) + 1)),
+        depth=F("depth") + (len(target.path) - len(source.path)) // SEGMENT,
+    )
+    OrgUnit.objects.filter(pk__in=[child.pk for child in children]).update(parent=target)
+    member_count_children_moved(
+        old_parent=source.path, new_parent=target.path, moved=moved, kept=kept
+    )
+    tree_changed(ChildrenMoved(source.path, target.path, tuple(moved), tuple(kept)))
 
 
 PERSON_FIELDS = (

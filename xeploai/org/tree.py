@@ -9,6 +9,7 @@ change with a ``ValidationError``: the service's transaction then writes nothing
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,7 +32,42 @@ class TreeChange:
         return self.old_path != self.new_path
 
 
-Follower = Callable[[TreeChange], None]
+@dataclass(frozen=True)
+class ChildrenMoved:
+    """Children of one unit moved with their subtrees under another at once (a merger, a
+    split, a dissolution handing over): their old paths ``moved`` under ``old_parent``, now
+    under ``new_parent``; ``kept``: the old parent's other children, which stayed."""
+
+    old_parent: str
+    new_parent: str
+    moved: tuple[str, ...]
+    kept: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MembersMoved:
+    """People left a cell that ends for another (a merge, a split, a dissolution): their open
+    evaluations follow them. ``Person`` and ``MemberCount`` already have the new cell."""
+
+    old_unit_id: int
+    new_unit_id: int
+    person_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Reorganized:
+    """Units ``ended`` (dissolved on ``on``) and the ``successors`` they handed over to, their
+    lineage written (``UnitLineage``). The organizations' own evaluations follow: an ended one
+    is no longer a subject of a round it does not reach, a successor is one, with the
+    "mới chia tách, sáp nhập" eligibility read from its lineage."""
+
+    ended: tuple[int, ...]
+    successors: tuple[int, ...]
+    on: dt.date
+
+
+TreeEvent = TreeChange | ChildrenMoved | MembersMoved | Reorganized
+Follower = Callable[[TreeEvent], None]
 _followers: list[Follower] = []
 
 
@@ -41,6 +77,6 @@ def tree_follower_register(follower: Follower) -> None:
         _followers.append(follower)
 
 
-def tree_changed(change: TreeChange) -> None:
+def tree_changed(change: TreeEvent) -> None:
     for follower in _followers:
         follower(change)

@@ -14,8 +14,8 @@ from xeploai.lib.auth import ThrottledPasswordChangeForm, throttled_status
 from xeploai.lib.htmx import is_htmx
 from xeploai.lib.numbers import vn_int
 from xeploai.org import access, services
-from xeploai.org.models import OrgUnit, Person
-from xeploai.org.selectors import unit_overview
+from xeploai.org.models import OrgUnit, Person, Role
+from xeploai.org.selectors import lineage_of, unit_overview
 
 
 @require_GET
@@ -34,7 +34,15 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit(request.user, code)
     visible_from = next(p for p in access.scope_paths(request.user) if unit.path.startswith(p))
     overview = unit_overview(unit, visible_from)
-    return render(request, "org/unit_detail.html", {"o": overview})
+    predecessors, successors = lineage_of(unit)
+    roles = access.roles_at(request.user, unit.parent or unit)
+    context = {
+        "o": overview,
+        "predecessors": predecessors,
+        "successors": successors,
+        "can_reorganize": bool(roles & {Role.ADMIN, Role.COMMITTEE, Role.UPPER_BOARD}),
+    }
+    return render(request, "org/unit_detail.html", context)
 
 
 SEARCH_COUNT_CAP = 10_000

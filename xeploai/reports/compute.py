@@ -22,10 +22,12 @@ from xeploai import rules
 from xeploai.cycles.models import Period, Step
 from xeploai.org.models import OrgUnit, UnitKind
 from xeploai.reports import fetch
+from xeploai.reports.basis import follow
 from xeploai.reports.records import (
     BLOCKS,
     LEVELS,
     SINGLE_GROUP_MIN,
+    Basis,
     Block,
     ChildRow,
     Counts,
@@ -96,7 +98,7 @@ def _read_counts(
         sums[0] += n
         slot = slot_of(bucket)
         if slot is not None:
-            sums[slot] = n
+            sums[slot] += n  # a merged predecessor's rows add to its successor's
         elif n:
             reason = (bucket.removeprefix(NOT_RATED_PREFIX), n)
             if sums[6] is None:
@@ -110,21 +112,38 @@ def _read_counts(
         unit_blocks = target.get(path)
         if unit_blocks is None:
             target[path] = unit_blocks = {}
-        not_rated = tuple(sorted(reasons)) if reasons else ()
+        not_rated = _reasons(reasons) if reasons else ()
         unit_blocks[block] = _new(Counts, (total, pending, not_rated, xs, tt, ht, k))
     return current, before
 
 
-def _blocks(current: dict[str, Counts], previous: dict[str, Counts] | None) -> tuple[Block, ...]:
-    """The four blocks; a block the previous year did not have gets no comparison."""
+def _reasons(reasons: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    """The not-rated reasons sorted, a reason found twice (a merged predecessor's) summed."""
+    if len(reasons) == 1:
+        return (reasons[0],)
+    summed: dict[str, int] = defaultdict(int)
+    for reason, n in reasons:
+        summed[reason] += n
+    return tuple(sorted(summed.items()))
+
+
+def _blocks(
+    current: dict[str, Counts],
+    previous: dict[str, Counts] | None,
+    basis: Basis | None = None,
+) -> tuple[Block, ...]:
+    """The four blocks; a block the previous year did not have gets no comparison, nor one
+    whose results of last year cannot be followed after a split (``basis.unfollowed``)."""
     get = current.get
     if previous is None:
         return tuple(_new(Block, (kind, get(kind, _NO_COUNTS), None)) for kind in BLOCKS)
     before = previous.get
+    unfollowed = basis.unfollowed if basis is not None else ()
     result = []
     for kind in BLOCKS:
         last = before(kind, _NO_COUNTS)
-        result.append(_new(Block, (kind, get(kind, _NO_COUNTS), last if last.total else None)))
+        keep = last.total and kind not in unfollowed
+        result.append(_new(Block, (kind, get(kind, _NO_COUNTS), last if keep else None)))
     return tuple(result)
 
 
@@ -221,20 +240,32 @@ def compute_report(
     previous, due = fetch.period_context(
         period, unit, [Step.GRASSROOTS_DECISION, Step.UPPER_DECISION]
     )
-    period_ids = [period.pk] if previous is None else [period.pk, previous[0]]
-    # query 2: the children's codes and names; query 3: this year's and the previous year's
-    # counts of the unit and its children, together
-    names = {path: UnitRef(code, name, kind) for path, code, name, kind in fetch.children(unit)}
-    current, before = _read_counts(fetch.unit_and_children_stats(period_ids, unit), period.pk)
+    previous_id = previous[0] if previous is not None else None
+    period_ids = [period.pk] if previous_id is None else [period.pk, previous_id]
+    # query 2: the children's codes and names, and the predecessors of the unit and of its
+    # children; query 3: this year's and the previous year's counts of the unit and its
+    # children, and the predecessors' of the previous year, together
+    own, links = fetch.children_and_predecessors(unit)
+    names = {path: UnitRef(code, name, kind) for path, code, name, kind in own}
+    rows, bases = follow(
+        fetch.unit_and_children_stats(period_ids, unit, previous_id if links else None),
+        links,
+        previous_id,
+    )
+    current, before = _read_counts(rows, period.pk)
     child_refs = {path: names[path] for path in current if path != unit.path and path in names}
     compare = previous is not None
 
-    blocks = _blocks(current.get(unit.path, {}), before.get(unit.path) if compare else None)
+    basis = bases.get(unit.path)
+    blocks = _blocks(current.get(unit.path, {}), before.get(unit.path) if compare else None, basis)
     ordered = sorted(child_refs, key=lambda p: (_sort_key(child_refs[p].name), child_refs[p].code))
     children = tuple(
         ChildRow(
             unit=child_refs[path],
-            blocks=_blocks(current[path], before.get(path, {}) if compare else None),
+            blocks=_blocks(
+                current[path], before.get(path, {}) if compare else None, bases.get(path)
+            ),
+            basis=bases.get(path),
         )
         for path in ordered
     )
@@ -319,4 +350,5 @@ def compute_report(
         group_findings=tuple(_group_findings(member_pools, refs, quota, exceeded)),
         unrated_units=unrated,
         progress=progress,
+        basis=basis,
     )

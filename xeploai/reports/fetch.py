@@ -15,10 +15,11 @@ from typing import Any
 from django.db import connection
 
 from xeploai.cycles.models import Deadline, Period
-from xeploai.org.models import Level, OrgUnit
+from xeploai.org.models import Level, LineageKind, OrgUnit, UnitLineage
 from xeploai.reviews.models import PoolStat, UnitStat
 
 UNIT = OrgUnit._meta.db_table
+LINEAGE = UnitLineage._meta.db_table
 STAT = UnitStat._meta.db_table
 POOL = PoolStat._meta.db_table
 PERIOD = Period._meta.db_table
@@ -64,6 +65,14 @@ def period_context(
     return previous, due
 
 
+# The predecessors of ``unit`` and of its children: the lineage links whose successor is one
+# of them (the report's year-over-year basis, issue 16 §3).
+_SUCCESSORS = (
+    f"FROM {UNIT} s JOIN {LINEAGE} l ON l.successor_id = s.id "
+    f"JOIN {UNIT} p ON p.id = l.predecessor_id WHERE (s.parent_id = %s OR s.id = %s)"
+)
+
+
 def children(unit: OrgUnit) -> list[tuple[str, str, str, str]]:
     """(path, code, name, kind) of the unit's direct children."""
     return _rows(
@@ -72,17 +81,47 @@ def children(unit: OrgUnit) -> list[tuple[str, str, str, str]]:
     )
 
 
+def children_and_predecessors(
+    unit: OrgUnit,
+) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str, str, str, str]]]:
+    """``children(unit)``, and in the same statement (predecessor path, code, name, kind,
+    successor path, link kind) of every merger, split or hand-over into ``unit`` or a child."""
+    kinds = (LineageKind.MERGE, LineageKind.SPLIT, LineageKind.DISSOLVE)
+    rows = _rows(
+        f"SELECT path, code, name, kind, '', '' FROM {UNIT} WHERE parent_id = %s "  # noqa: S608
+        f"UNION ALL SELECT p.path, p.code, p.name, p.kind, s.path, l.kind {_SUCCESSORS} "
+        "AND l.kind IN (%s, %s, %s)",
+        [unit.pk, unit.pk, unit.pk, *kinds],
+    )
+    own = [
+        (path, code, name, kind) for path, code, name, kind, successor, _ in rows if not successor
+    ]
+    links = [row for row in rows if row[4]]
+    return own, links
+
+
 def unit_and_children_stats(
-    period_ids: list[int], unit: OrgUnit
+    period_ids: list[int], unit: OrgUnit, previous_id: int | None = None
 ) -> list[tuple[int, str, str, str, int]]:
     """(period, path, block, bucket, n) of ``unit`` and of its children, in no order (sorting
-    them by path in the database's collation costs more than the rest of the statement)."""
+    them by path in the database's collation costs more than the rest of the statement).
+
+    With ``previous_id``, the same statement also returns the rows of that period at the paths
+    of the predecessors of ``unit`` and of its children (``children_and_predecessors``) — told
+    apart by a period id of ``-previous_id``."""
     marks = ", ".join(["%s"] * len(period_ids))
-    return _rows(
+    sql = (
         f"SELECT period_id, path, block, bucket, n FROM {STAT} "  # noqa: S608
-        f"WHERE period_id IN ({marks}) AND depth IN (%s, %s) AND path LIKE %s",
-        [*period_ids, unit.depth, unit.depth + 1, _like_prefix(unit.path)],
+        f"WHERE period_id IN ({marks}) AND depth IN (%s, %s) AND path LIKE %s"
     )
+    params: list[Any] = [*period_ids, unit.depth, unit.depth + 1, _like_prefix(unit.path)]
+    if previous_id is not None:
+        sql += (
+            f" UNION ALL SELECT -t.period_id, t.path, t.block, t.bucket, t.n FROM {STAT} t "  # noqa: S608
+            f"WHERE t.period_id = %s AND t.path IN (SELECT p.path {_SUCCESSORS})"
+        )
+        params += [previous_id, unit.pk, unit.pk]
+    return _rows(sql, params)
 
 
 def unit_and_children_pools(

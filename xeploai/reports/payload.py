@@ -13,6 +13,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from xeploai.reports.basis import basis_from, basis_payload
 from xeploai.reports.records import (
     Block,
     ChildRow,
@@ -113,9 +114,14 @@ def to_payload(report: Report) -> dict[str, Any]:
             for t in report.targets
         ],
         "children": [
-            {"unit": _unit(c.unit), "blocks": [_block(b, denominator) for b in c.blocks]}
+            {
+                "unit": _unit(c.unit),
+                "blocks": [_block(b, denominator) for b in c.blocks],
+                **({"basis": basis_payload(c.basis)} if c.basis is not None else {}),
+            }
             for c in report.children
         ],
+        **({"basis": basis_payload(report.basis)} if report.basis is not None else {}),
         "quota_findings": [
             {
                 "decider": _unit(f.decider),
@@ -200,6 +206,7 @@ def from_payload(data: dict[str, Any]) -> Report:
     as_of = dt.date.fromisoformat(data["as_of"])
     progress = data.get("progress")
     return Report(
+        basis=basis_from(data.get("basis")),
         version=data["version"],
         unit=_ref(data["unit"]),
         period=PeriodRef(
@@ -214,7 +221,11 @@ def from_payload(data: dict[str, Any]) -> Report:
         ),
         blocks=tuple(_block_from(b) for b in data["blocks"]),
         children=tuple(
-            ChildRow(unit=_ref(c["unit"]), blocks=tuple(_block_from(b) for b in c["blocks"]))
+            ChildRow(
+                unit=_ref(c["unit"]),
+                blocks=tuple(_block_from(b) for b in c["blocks"]),
+                basis=basis_from(c.get("basis")),
+            )
             for c in data["children"]
         ),
         quota_findings=tuple(

@@ -210,9 +210,22 @@ class UnitRef(NamedTuple):
         return str(UnitKind(self.kind).label) if self.kind in UnitKind.values else self.kind
 
 
+@dataclass(frozen=True)
+class Basis:
+    """What a unit's figures of last year are on today's tree, when not simply its own
+    (issue 16 §3): the sum with the predecessors ``merged`` into it (mergers, hand-overs on
+    dissolution), and the ``unfollowed`` blocks — no comparison, "—" — because part of a
+    ``split`` predecessor's results of last year cannot be followed to it."""
+
+    merged: tuple[UnitRef, ...] = ()
+    split: tuple[UnitRef, ...] = ()
+    unfollowed: tuple[str, ...] = ()
+
+
 class ChildRow(NamedTuple):
     unit: UnitRef
     blocks: tuple[Block, ...]
+    basis: Basis | None = None
 
     def block(self, kind: str) -> Block:
         return next(b for b in self.blocks if b.kind == kind)
@@ -365,6 +378,7 @@ class Report:
     unrated_units: tuple[UnratedUnit, ...] = ()
     progress: Progress | None = None
     version: int = SCHEMA_VERSION
+    basis: Basis | None = None
 
     def block(self, kind: str) -> Block:
         return next(b for b in self.blocks if b.kind == kind)

@@ -23,6 +23,7 @@ from xeploai.org.issuer import issuer_of
 from xeploai.org.models import OrgUnit, Role
 from xeploai.org.selectors import breadcrumbs
 from xeploai.reports import charts, exports
+from xeploai.reports.basis import basis_lines
 from xeploai.reports.compute import compute_report
 from xeploai.reports.formats import FORMATS, filename, tables
 from xeploai.reports.formats import render as render_file
@@ -154,6 +155,7 @@ def report_detail(request: HttpRequest, code: str) -> HttpResponse:
     context.update(
         tab="summary",
         sentences=[(b, block_sentence(b, report)) for b in report.blocks],
+        compared=basis_lines(report),
         summary=_formatted(tables.summary_table(report)),
         alternatives=_formatted(tables.alternative_shares_table(report)),
         findings=tables.finding_lines(report),

@@ -28,9 +28,24 @@ def member_not_rated_reason(person: Person, on: dt.date, ruleset_key: str) -> st
     return "" if answer.rated else str(answer.reason or "")
 
 
+def founding_dates(
+    established: dt.date | None, reorganized: dt.date | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """(established_on, reorganized_on) as the rules see them: a unit set up by a merger or a
+    split (established on or after it) is "mới chia tách, sáp nhập", not "mới thành lập"."""
+    if reorganized is not None and established is not None and established >= reorganized:
+        return None, reorganized
+    return established, reorganized
+
+
 def org_not_rated_reason(unit: OrgUnit, on: dt.date, ruleset_key: str) -> str:
+    """``unit.reorganized`` is the date of its latest merger or split, from its lineage."""
+    established, reorganized = founding_dates(unit.established, unit.reorganized)
     subject = rules.Subject(
-        id=f"g{unit.pk}", kind=rules.SubjectKind.TCCSD, established_on=unit.established
+        id=f"g{unit.pk}",
+        kind=rules.SubjectKind.TCCSD,
+        established_on=established,
+        reorganized_on=reorganized,
     )
     answer = rules.eligibility(subject, rules.get_ruleset(ruleset_key), on, notes=False)
     return "" if answer.rated else str(answer.reason or "")

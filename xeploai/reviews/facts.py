@@ -25,6 +25,7 @@ from xeploai.org.models import (
     PersonStatus,
     Position,
 )
+from xeploai.reviews.eligibility import founding_dates
 from xeploai.reviews.formdefs import form_def
 from xeploai.reviews.models import CommentSource, Evaluation, SubjectKind
 from xeploai.reviews.quarter_results import quarter_levels
@@ -110,6 +111,7 @@ def _identity(
     group: str,
     unit_kind: str,
     established: dt.date | None,
+    reorganized: dt.date | None,
     admitted: dt.date | None,
     status: str | None,
 ) -> dict[str, Any]:
@@ -121,11 +123,13 @@ def _identity(
         parent = None
         if kind in (SubjectKind.CELL, SubjectKind.COMMITTEE):
             parent = f"g{decider_id if kind == SubjectKind.CELL else unit_id}"
+        established, reorganized = founding_dates(established, reorganized)
         return {
             "id": f"{_PREFIX[kind]}{unit_id}",
             "kind": _KIND[kind],
             "parent_id": parent,
             "established_on": established,
+            "reorganized_on": reorganized,
             "peer_group": group or None,
         }
     assert status is not None
@@ -334,6 +338,7 @@ class Facts:
             group=evaluation.group,
             unit_kind=unit.kind,
             established=unit.established,
+            reorganized=unit.reorganized,
             admitted=person.admission_date if person else None,
             status=person.status if person else None,
         )
@@ -430,6 +435,7 @@ POOL_FIELDS = (
     "decided_at",
     "unit__kind",
     "unit__established",
+    "unit__reorganized",
     "person__admission_date",
     "person__status",
 )
@@ -445,6 +451,7 @@ def row_identity(row: dict[str, Any]) -> dict[str, Any]:
         group=row["group"],
         unit_kind=row["unit__kind"],
         established=row["unit__established"],
+        reorganized=row["unit__reorganized"],
         admitted=row["person__admission_date"],
         status=row["person__status"],
     )

@@ -40,7 +40,7 @@ EVALUATION_FIELDS = (
 )
 
 
-def _org_subjects(units: list[OrgUnit]) -> list[tuple[str, OrgUnit]]:
+def org_subjects(units: list[OrgUnit]) -> list[tuple[str, OrgUnit]]:
     """(subject kind, unit) for every organization subject in the scope (rules.md §1.4)."""
     result: list[tuple[str, OrgUnit]] = []
     for unit in units:
@@ -74,17 +74,25 @@ def period_open(*, actor: Actor, period: Period) -> int:
         if unit.path == period.scope_root.path or unit.path[:-SEGMENT] in by_path:
             by_path[unit.path] = unit
     units = list(by_path.values())
+    # One subject, one evaluation per year (issue 16 §5): a member or an organization that a
+    # reorganization brought into the scope keeps the evaluation it has in another round of
+    # the same year.
+    same_round = Evaluation.objects.filter(
+        period__year=period.year, period__kind=period.kind, period__quarter=period.quarter
+    )
     existing_people = set(
-        Evaluation.objects.filter(period=period, person__isnull=False).values_list(
-            "person_id", flat=True
-        )
+        same_round.filter(person__isnull=False)
+        .filter(Q(period=period) | Q(person__unit__path__startswith=period.scope_root.path))
+        .values_list("person_id", flat=True)
     )
     existing_orgs = set(
-        Evaluation.objects.filter(period=period, person__isnull=True).values_list("kind", "unit_id")
+        same_round.filter(
+            person__isnull=True, unit__path__startswith=period.scope_root.path
+        ).values_list("kind", "unit_id")
     )
     # rows of (period, kind, person, unit, decider, group, form, not-rated reason)
     new: list[tuple[Any, ...]] = []
-    for kind, unit in _org_subjects(units) if subjects.orgs_in_round(period) else ():
+    for kind, unit in org_subjects(units) if subjects.orgs_in_round(period) else ():
         if (kind, unit.pk) in existing_orgs:
             continue
         decider = (

@@ -140,7 +140,7 @@ def stats_subtree_moved(*, old_path: str, new_path: str) -> None:
     )
     old_ancestors = set(_prefixes(old_path)) - {old_path}
     new_ancestors = set(_prefixes(new_path)) - {new_path}
-    delta: Counter[tuple[int, str, str, str]] = Counter()
+    delta = Counter[tuple[int, str, str, str]]()
     for period_id, block, bucket, n in (
         UnitStat.objects.filter(path=new_path)
         .exclude(n=0)
@@ -150,6 +150,48 @@ def stats_subtree_moved(*, old_path: str, new_path: str) -> None:
             delta[(period_id, path, block, bucket)] -= n
         for path in new_ancestors - old_ancestors:
             delta[(period_id, path, block, bucket)] += n
+    stats_add(delta)
+
+
+def stats_children_moved(
+    *, old_parent: str, new_parent: str, moved: list[str], kept: list[str]
+) -> None:
+    """``stats_subtree_moved`` for several children of one unit moved at once under another
+    (``org.services.children_move``): their rows and pools take the new paths, the old parent
+    and its ancestors lose their totals, the new parent and its ancestors gain them."""
+    depth_change = (len(new_parent) - len(old_parent)) // SEGMENT
+    rows = UnitStat.objects.filter(path__startswith=old_parent).exclude(path=old_parent)
+    pools = PoolStat.objects.filter(decider_path__startswith=old_parent).exclude(
+        decider_path=old_parent
+    )
+    for path in kept:
+        rows = rows.exclude(path__startswith=path)
+        pools = pools.exclude(decider_path__startswith=path)
+    rows.update(
+        path=Concat(Value(new_parent), Substr("path", len(old_parent) + 1)),
+        depth=F("depth") + depth_change,
+    )
+    pools.update(
+        decider_path=Concat(Value(new_parent), Substr("decider_path", len(old_parent) + 1))
+    )
+    old_ancestors, new_ancestors = set(_prefixes(old_parent)), set(_prefixes(new_parent))
+    delta = Counter[tuple[int, str, str, str]]()
+    for period_id, block, bucket, n in (
+        UnitStat.objects.filter(path__in=[new_parent + p[len(old_parent) :] for p in moved])
+        .exclude(n=0)
+        .values_list("period_id", "block", "bucket", "n")
+    ):
+        for path in old_ancestors - new_ancestors:
+            delta[(period_id, path, block, bucket)] -= n
+        for path in new_ancestors - old_ancestors:
+            delta[(period_id, path, block, bucket)] += n
+    stats_add(delta)
+
+
+def stats_add(delta: Counter[tuple[int, str, str, str]]) -> None:
+    """Add ``delta[(period, path, block, bucket)]`` to those ``UnitStat`` rows (a missing one
+    is inserted with it); the caller has rolled the changes up to the ancestors."""
+    delta = Counter({key: n for key, n in delta.items() if n})
     if not delta:
         return
     units = dict(
@@ -162,9 +204,27 @@ def stats_subtree_moved(*, old_path: str, new_path: str) -> None:
         [
             (period_id, units[path], path, len(path) // SEGMENT - 1, block, bucket, n)
             for (period_id, path, block, bucket), n in delta.items()
-            if n and path in units
+            if path in units
         ],
     )
+
+
+def subjects_moved_delta(
+    delta: Counter[tuple[int, str, str, str]],
+    period_id: int,
+    block: str,
+    bucket: str,
+    old_path: str | None,
+    new_path: str | None,
+) -> None:
+    """Add to ``delta`` one subject leaving ``old_path`` for ``new_path`` (``None``: it is
+    withdrawn, or new); the common ancestors are left alone."""
+    old = set(_prefixes(old_path)) if old_path else set()
+    new = set(_prefixes(new_path)) if new_path else set()
+    for path in old - new:
+        delta[(period_id, path, block, bucket)] -= 1
+    for path in new - old:
+        delta[(period_id, path, block, bucket)] += 1
 
 
 def pools_move(moves: Counter[tuple[int, int, int, str, str, str]], paths: dict[int, str]) -> None:
@@ -174,6 +234,11 @@ def pools_move(moves: Counter[tuple[int, int, int, str, str, str]], paths: dict[
     for (period_id, old, new, block, group, bucket), n in moves.items():
         delta[(period_id, old, block, group, bucket)] -= n
         delta[(period_id, new, block, group, bucket)] += n
+    pools_add(delta, paths)
+
+
+def pools_add(delta: Counter[tuple[int, int, str, str, str]], paths: dict[int, str]) -> None:
+    """Add ``delta[(period, decider, block, group, bucket)]`` to those ``PoolStat`` rows."""
     add_to_rows(
         PoolStat,
         ("period", "decider", "decider_path", "block", "group", "bucket", "n"),

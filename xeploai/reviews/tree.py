@@ -1,7 +1,8 @@
 """The statistics and the deciding bodies follow every change of the tree (decision 0007).
 
 Registered with ``org.tree`` in ``ReviewsConfig.ready``; called by ``unit_move`` and
-``unit_update`` (a change of kind) inside their transaction.
+``unit_update`` (a change of kind), and by the reorganizations of ``org.reorg`` (merge, split,
+dissolve), inside their transaction.
 
 What follows, and what is refused:
 
@@ -14,6 +15,14 @@ What follows, and what is refused:
   the new committee's quota pool. A decided evaluation keeps the body that decided it: a change
   that would give it another one is refused — the decisions are reopened first. In a closed
   period nothing is re-assigned (it records who decided then).
+- Members handed over to another cell (``MembersMoved``): their evaluations in the rounds that
+  are not closed move with them (one subject, one evaluation: never a second one), between
+  the statistics' subtrees, and are decided by the new cell's deciding body.
+- A reorganization (``Reorganized``): in a round that is not closed and whose evaluation date
+  is on or after the effective date, an ended unit is no longer a subject — its own evaluation,
+  not yet started, is withdrawn (a started or decided one refuses the change) — and each
+  successor is one: its evaluation is created if missing, and its not-rated reason follows
+  the eligibility the rules give it now ("mới chia tách, sáp nhập" from its lineage).
 """
 
 from __future__ import annotations
@@ -26,14 +35,35 @@ from django.utils.translation import gettext as _
 
 from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.org.models import SEGMENT, OrgUnit
-from xeploai.org.tree import TreeChange
+from xeploai.org.tree import ChildrenMoved, MembersMoved, Reorganized, TreeEvent
 from xeploai.reviews import subjects
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
-from xeploai.reviews.stats import bucket_of, pools_move, stats_subtree_moved
+from xeploai.reviews.reorganized import members_follow, reorganized_follow
+from xeploai.reviews.stats import (
+    bucket_of,
+    pools_move,
+    stats_children_moved,
+    stats_subtree_moved,
+)
 
 
-def figures_follow(change: TreeChange) -> None:
+def figures_follow(change: TreeEvent) -> None:
     """The one follower ``reviews`` registers: checks first, then writes."""
+    if isinstance(change, MembersMoved):
+        members_follow(change, deciders_follow)
+        return
+    if isinstance(change, ChildrenMoved):
+        stats_children_moved(
+            old_parent=change.old_parent,
+            new_parent=change.new_parent,
+            moved=list(change.moved),
+            kept=list(change.kept),
+        )
+        deciders_follow(change.new_parent)
+        return
+    if isinstance(change, Reorganized):
+        reorganized_follow(change)
+        return
     if change.moved:
         stats_subtree_moved(old_path=change.old_path, new_path=change.new_path)
     deciders_follow(change.new_path)

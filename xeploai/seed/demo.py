@@ -34,6 +34,7 @@ from xeploai.reviews.periods import period_open
 from xeploai.reviews.stats import stats_rebuild
 from xeploai.seed.demo_bloc import ROOT_CODE, BlocBuilder, evaluation_date
 from xeploai.seed.demo_quarters import seed_quarters
+from xeploai.seed.demo_reshape import reshape
 from xeploai.seed.demo_results import (
     advance_current_round,
     decide_previous_year,
@@ -92,8 +93,8 @@ def _build_accounts(root: OrgUnit, units: list[OrgUnit], on: dt.date) -> list[Lo
     grassroots_cell = next(u for u in units if u.kind == UnitKind.GRASSROOTS_CELL)
     plan = [
         (Role.ADMIN, "quantri", root, "Quản trị hệ thống"),
-        (Role.UPPER_BOARD, "bantochuc", root, "Ban Tổ chức Đảng ủy Khối"),
-        (Role.INSPECTOR, "kiemtra", root, "Ủy ban Kiểm tra Đảng ủy Khối"),
+        (Role.UPPER_BOARD, "bantochuc", root, "Ban Tổ chức Tỉnh ủy"),
+        (Role.INSPECTOR, "kiemtra", root, "Ủy ban Kiểm tra Tỉnh ủy"),
         (
             Role.COMMITTEE,
             "danguy",
@@ -189,6 +190,8 @@ def seed_demo(
         decided = decide_previous_year(previous, rng=builder.rng)
         stats_rebuild(previous)
         Period.objects.filter(pk=previous.pk).update(status=PeriodStatus.CLOSED)
+        # the previous year was decided on the old tree; the 2025 restructure on 1 July
+        counts.update(reshape(root, year))
         current = year_period(root, year, f"Kiểm điểm, xếp loại năm {year}")
         opened = period_open(actor=None, period=current)
         demo_cell = Person.objects.get(user__username="dangvien").unit_id

@@ -37,6 +37,7 @@ from xeploai.org.models import (
 from xeploai.org.services import units_bulk_create
 from xeploai.rules.civil import civil_scale_for
 from xeploai.seed import names
+from xeploai.seed.demo_reshape import old_communes
 
 ROOT_CODE = "DEMO"
 PROVINCE_CODE = "084"  # the citizen-ID prefix of the demo province
@@ -156,7 +157,7 @@ class BlocBuilder:
         root = add(
             OrgUnit(
                 code=ROOT_CODE,
-                name="Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh (dữ liệu mẫu)",
+                name="Đảng bộ tỉnh (dữ liệu mẫu)",
                 kind=UnitKind.UPPER,
                 org_type=OrgType.PARTY_AGENCY,
                 established=dt.date(2008, 3, 1),
@@ -238,6 +239,9 @@ class BlocBuilder:
                     ),
                     parent,
                 )
+        # the old tree's districts and communes (seed.demo_reshape makes it today's)
+        for unit, parent in old_communes(root):
+            add(unit, parent)
         units_bulk_create(units, parents)
         return root, units
 

@@ -1,10 +1,16 @@
 """A synthetic country for the national-scale benchmarks (``xeploai gen``), from a seed.
 
-At full size (``members=5_600_000``): a national root, about 70 provinces and blocs, ~840
-district-level committees (cấp trên cơ sở), ~52,000 grassroots organizations (đảng bộ cơ sở
-with their cells, a few with a đảng bộ bộ phận, and chi bộ cơ sở), ~300,000 cells and the
-members, with two decided years (the previous one closed, the current one open with every
-subject decided) and their statistics. Smaller ``members`` shrink every count in proportion.
+At full size (``members=5_600_000``) the tree has today's shape (issue 16 §4; ``present.md``
+§1): a national root and the 40 committees directly under the Central Committee — the 34
+provinces and the 6 central committees (Đảng bộ các cơ quan Đảng Trung ương, Chính phủ, Quốc
+hội, Mặt trận Tổ quốc và các đoàn thể Trung ương, Công an Trung ương, Quân ủy Trung ương);
+under each province ~98 commune and ward committees (3,321 in all) and two agency blocs, under
+each central committee its ministries' and agencies' committees — all of them cấp trên cơ sở,
+no district level; under those ~52,000 grassroots organizations (commune committees hold
+mostly village and street cells, chi bộ cơ sở; agencies mostly đảng bộ cơ sở with their cells,
+a few with a đảng bộ bộ phận), ~250,000 cells and the members, with two decided years (the
+previous one closed, the current one open with every subject decided) and their statistics.
+Smaller ``members`` shrink every count in proportion.
 
 Speed comes from doing as little as possible in Python:
 
@@ -27,7 +33,6 @@ ledger, civil-service ratings, discipline, accounts (the demo bloc has those).
 from __future__ import annotations
 
 import datetime as dt
-import math
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -54,7 +59,6 @@ from xeploai.org.models import (
     Position,
     UnitKind,
 )
-from xeploai.org.services import path_for
 from xeploai.reviews.eligibility import member_not_rated_reason
 from xeploai.reviews.formcodes import form_code_for
 from xeploai.reviews.models import (
@@ -67,16 +71,15 @@ from xeploai.reviews.models import (
 )
 from xeploai.reviews.stats import stats_rebuild
 from xeploai.seed import names
+from xeploai.seed.country_tree import (
+    FULL_PROVINCES,
+    GRASSROOTS_DEPTH,
+    Plan,
+    TreeBuilder,
+)
 from xeploai.seed.demo import year_period
 from xeploai.seed.demo_bloc import evaluation_date
 
-FULL_MEMBERS = 5_600_000
-FULL_GRASSROOTS = 52_000
-COMMITTEE_SHARE = 0.6  # đảng bộ cơ sở among the grassroots organizations; the rest chi bộ cơ sở
-CELLS_PER_COMMITTEE = (3, 16)  # uniform: mean 9.5, so ≈ 300,000 cells at full size
-GRASSROOTS_PER_DISTRICT = 62
-SUB_COMMITTEE_SHARE = 0.05  # committees with a đảng bộ bộ phận over two of their cells
-GRASSROOTS_DEPTH = 3  # national root 0, province 1, district 2, grassroots 3
 CHUNK = 100_000  # people per COPY / executemany call
 
 # Levels out of 10,000 among the rated subjects (members: ≈14 / 84 / 1 / 0.25 % overall with
@@ -87,66 +90,9 @@ MEMBER_ABSENT = 12  # per 10,000 rated-able members: absent, not rated
 ORG_NOT_RATED = 100  # per 10,000 organization subjects: split or merged, not rated
 LEADERS, MANAGERS = 30, 130  # per 1,000 members: a leading post, a department-level post
 
-PROVINCES = [
-    "Hà Nội",
-    "Thành phố Hồ Chí Minh",
-    "Hải Phòng",
-    "Đà Nẵng",
-    "Cần Thơ",
-    "Huế",
-    "Quảng Ninh",
-    "Thanh Hóa",
-    "Nghệ An",
-    "Hà Tĩnh",
-    "Quảng Trị",
-    "Quảng Ngãi",
-    "Gia Lai",
-    "Đắk Lắk",
-    "Khánh Hòa",
-    "Lâm Đồng",
-    "Đồng Nai",
-    "Tây Ninh",
-    "Vĩnh Long",
-    "Đồng Tháp",
-    "An Giang",
-    "Cà Mau",
-    "Lào Cai",
-    "Tuyên Quang",
-    "Thái Nguyên",
-    "Phú Thọ",
-    "Bắc Ninh",
-    "Hưng Yên",
-    "Ninh Bình",
-    "Lạng Sơn",
-    "Cao Bằng",
-    "Điện Biên",
-    "Lai Châu",
-    "Sơn La",
-]
-
 
 class CountryExists(Exception):
     """The database already holds units: the generator adds a country only when forced."""
-
-
-@dataclass
-class Plan:
-    members: int
-    provinces: int
-    districts_per_province: int
-    grassroots: int
-
-    @classmethod
-    def for_members(cls, members: int, provinces: int = 70) -> Plan:
-        """Unit counts for ``members``: proportional to the national sizes, at least a few."""
-        scale = members / FULL_MEMBERS
-        grassroots = max(4, round(FULL_GRASSROOTS * scale))
-        # Provinces shrink more slowly than the rest, so a small country still has several.
-        n_provinces = max(2, min(provinces, round(provinces * math.sqrt(scale))))
-        n_provinces = min(n_provinces, grassroots)
-        per_province = grassroots / n_provinces
-        districts = max(1, round(per_province / GRASSROOTS_PER_DISTRICT))
-        return cls(members, n_provinces, districts, grassroots)
 
 
 @dataclass
@@ -172,7 +118,7 @@ def _levels_case(hash_sql: str, table: tuple[tuple[int, str], ...]) -> str:
     return f"CASE {whens} END"
 
 
-class _Generator:
+class _Generator(TreeBuilder):
     def __init__(
         self, *, seed: int, plan: Plan, year: int, log: Callable[[str], None], code: str
     ) -> None:
@@ -208,97 +154,6 @@ class _Generator:
         self.seconds[name] = round(now - self._clock, 1)
         self._clock = now
         self.log(f"  {name}: {self.seconds[name]} s")
-
-    # ---- the tree -------------------------------------------------------------------------
-    def build_tree(self) -> tuple[OrgUnit, list[tuple[int, int, str]]]:
-        """Insert every unit; return the root and (unit id, province number, org type) of
-        each unit that holds members (cells and chi bộ cơ sở), in tree order."""
-        rng = self.rng
-        plan = self.plan
-        rows: list[tuple[Any, ...]] = []  # (code, name, kind, org_type, parent, has_committee)
-        # Parents are referred to by their index in ``rows``.
-        rows.append(
-            (self.code, "Đảng bộ toàn quốc (dữ liệu tổng hợp)", UnitKind.UPPER,
-             OrgType.PARTY_AGENCY, None, True)
-        )  # fmt: skip
-        holders: list[tuple[int, int, str]] = []  # (row index, province, org type)
-        grassroots_left = plan.grassroots
-        for p in range(plan.provinces):
-            share = round(grassroots_left / (plan.provinces - p))
-            grassroots_left -= share
-            base = PROVINCES[p % len(PROVINCES)]
-            suffix = f" ({p // len(PROVINCES) + 1})" if p >= len(PROVINCES) else ""
-            province_code = f"{self.code}-P{p + 1:02d}"
-            rows.append(
-                (province_code, f"Đảng bộ {base}{suffix}", UnitKind.UPPER,
-                 OrgType.PARTY_AGENCY, 0, True)
-            )  # fmt: skip
-            province_index = len(rows) - 1
-            districts = min(plan.districts_per_province, max(1, share))
-            for d in range(districts):
-                in_district = share // districts + (1 if d < share % districts else 0)
-                district_code = f"{province_code}-D{d + 1:02d}"
-                area = names.DISTRICTS[d % len(names.DISTRICTS)]
-                rows.append(
-                    (district_code, f"Đảng bộ {area} {d + 1} — {base}{suffix}",
-                     UnitKind.UPPER, OrgType.PARTY_AGENCY, province_index, True)
-                )  # fmt: skip
-                district_index = len(rows) - 1
-                for g in range(in_district):
-                    agency, org_type = names.AGENCIES[rng.randrange(len(names.AGENCIES))]
-                    committee = rng.random() < COMMITTEE_SHARE
-                    code = f"{district_code}-G{g + 1:03d}"
-                    kind = UnitKind.GRASSROOTS_COMMITTEE if committee else UnitKind.GRASSROOTS_CELL
-                    prefix = "Đảng bộ" if committee else "Chi bộ"
-                    rows.append(
-                        (code, f"{prefix} {agency} {g + 1}", kind, org_type, district_index,
-                         committee or rng.random() < 0.5)
-                    )  # fmt: skip
-                    org_index = len(rows) - 1
-                    if not committee:
-                        holders.append((org_index, p, org_type))
-                        continue
-                    n_cells = rng.randint(*CELLS_PER_COMMITTEE)
-                    sub_index = None
-                    if rng.random() < SUB_COMMITTEE_SHARE:
-                        rows.append(
-                            (f"{code}-BP", f"Đảng bộ bộ phận {agency} {g + 1}",
-                             UnitKind.SUB_COMMITTEE, org_type, org_index, True)
-                        )  # fmt: skip
-                        sub_index = len(rows) - 1
-                    for c in range(n_cells):
-                        department = names.DEPARTMENTS[c % len(names.DEPARTMENTS)]
-                        parent = sub_index if sub_index is not None and c < 2 else org_index
-                        rows.append(
-                            (f"{code}-C{c + 1:02d}", f"Chi bộ {department} {c + 1}",
-                             UnitKind.CELL, org_type, parent, rng.random() < 0.6)
-                        )  # fmt: skip
-                        holders.append((len(rows) - 1, p, org_type))
-        ids = allocate_ids(OrgUnit, len(rows))
-        assert ids[-1] - ids[0] == len(ids) - 1, "unit ids must be consecutive"
-        self.units = (ids[0], ids[-1])
-        paths: list[str] = []
-        out: list[tuple[Any, ...]] = []
-        established = dt.date(2005, 1, 1)
-        for i, (code, name, kind, org_type, parent, has_committee) in enumerate(rows):
-            path = path_for(ids[i], paths[parent] if parent is not None else "")
-            paths.append(path)
-            out.append(
-                (ids[i], code, name, kind, org_type, ids[parent] if parent is not None else None,
-                 path, len(path) // SEGMENT - 1, established, None, has_committee)
-            )  # fmt: skip
-        insert_rows(
-            OrgUnit,
-            ["id", "code", "name", "kind", "org_type", "parent_id", "path", "depth",
-             "established", "dissolved", "has_committee"],
-            out,
-        )  # fmt: skip
-        self.counts["units"] = len(rows)
-        self.counts["cells"] = sum(1 for r in rows if r[2] == UnitKind.CELL)
-        self.counts["grassroots"] = sum(1 for r in rows if r[2] in UnitKind.grassroots())
-        self.counts["provinces"] = plan.provinces
-        root = OrgUnit.objects.get(pk=ids[0])
-        return root, [(ids[i], p, org_type) for i, p, org_type in holders]
 
     # ---- people ---------------------------------------------------------------------------
     def _sizes(self, count: int) -> list[int]:
@@ -655,7 +510,7 @@ def generate_country(
     *,
     members: int,
     seed: int = 2026,
-    provinces: int = 70,
+    provinces: int = FULL_PROVINCES,
     year: int = 2025,
     force: bool = False,
     log: Callable[[str], None] = lambda _: None,
@@ -668,11 +523,12 @@ def generate_country(
     code = f"QG{seed}"
     log(
         _(
-            "Kế hoạch: {provinces} tỉnh, {districts} đảng bộ cấp huyện, {grassroots} tổ chức "
-            "cơ sở, {members} đảng viên"
+            "Kế hoạch: {provinces} tỉnh, thành phố và {central} đảng bộ trực thuộc Trung ương, "
+            "{communes} đảng bộ xã, phường, {grassroots} tổ chức cơ sở, {members} đảng viên"
         ).format(
             provinces=plan.provinces,
-            districts=plan.provinces * plan.districts_per_province,
+            central=plan.central,
+            communes=plan.communes,
             grassroots=plan.grassroots,
             members=plan.members,
         )

@@ -93,6 +93,12 @@ RULES: dict[str, Rule] = {
     "home": Rule(expect={"inspector": 302, "admin": 302}),
     "unit_list": Rule(),
     "unit_detail": Rule(args=lambda c, r: [c.cell_a1.code], expect=READERS_404),
+    # the committee over the cell's parent, the upper board and the administrator reorganize
+    "unit_reorganize": Rule(
+        args=lambda c, r: [c.cell_a1.code],
+        default=403,
+        expect={"member": 404, "outsider": 404, "committee": 200, "upper_board": 200, "admin": 200},
+    ),
     "person_search": Rule(),
     "person_detail": Rule(args=lambda c, r: [c.member_a1.pk], expect={"outsider": 404}),
     "password_change": Rule(),  # every logged-in user, their own password

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from xeploai.lib.numbers import vn_int
+from xeploai.reports.basis import basis_lines
 from xeploai.reports.records import BLOCKS, Block, Report, Target, TargetStatus
 from xeploai.reports.wording import (
     DENOMINATOR_LABELS,
@@ -215,7 +216,9 @@ def finding_lines(report: Report) -> list[tuple[str, list[str]]]:
         )
         for t in report.targets
     ]
+    compared = basis_lines(report)
     return [
+        *([(_("Cơ sở so sánh với năm trước (sau sắp xếp tổ chức)"), compared)] if compared else []),
         (_("Chỉ tiêu trên 90% HTTNV trở lên (Nghị quyết 21-NQ/TW)"), targets),
         (_("Cấp quyết định có tỉ lệ HTXSNV vượt 20%"), quota or [_("Không có.")]),
         (_("Chưa xếp loại HTXSNV theo 03 nhóm đối tượng"), groups or [_("Không có.")]),

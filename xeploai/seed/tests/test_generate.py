@@ -11,7 +11,8 @@ from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.org.models import OrgUnit, Person, UnitKind
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
 from xeploai.reviews.stats import stats_differences
-from xeploai.seed.generate import CountryExists, Plan, generate_country
+from xeploai.seed.country_tree import Plan
+from xeploai.seed.generate import CountryExists, generate_country
 from xeploai.testing import Cast
 
 pytestmark = pytest.mark.django_db
@@ -40,18 +41,28 @@ def generated_and_undone(seed: int) -> tuple[list[tuple[str, ...]], Counter[tupl
 
 def test_the_plan_scales_the_country_down_in_proportion() -> None:
     full = Plan.for_members(5_600_000)
-    assert (full.provinces, full.grassroots) == (70, 52_000)
-    assert full.provinces * full.districts_per_province == 840
+    assert (full.provinces, full.central, full.grassroots) == (34, 6, 52_000)
+    assert full.communes == 3_321  # issue 16 §4: the two-level tree, no district level
+    assert full.provinces + full.central == 40  # directly under the Central Committee
     small = Plan.for_members(60_000)
     assert small.grassroots == 557
-    assert 2 <= small.provinces < 70
+    assert 2 <= small.provinces < 34 and small.communes == 36
 
 
 def test_a_small_country_has_every_level_and_decided_years() -> None:
     result = generate_country(members=MEMBERS, seed=5)
     assert Person.objects.count() == MEMBERS
     kinds = Counter(OrgUnit.objects.values_list("kind", flat=True))
-    assert kinds[UnitKind.UPPER] == 1 + result.counts["provinces"] * 2  # root, provinces, districts
+    # the root, the provinces and central committees, then communes and blocs: no district
+    plan = Plan.for_members(MEMBERS)
+    assert kinds[UnitKind.UPPER] == plan.uppers == result.counts["uppers"]
+    depths = Counter(
+        OrgUnit.objects.filter(kind__in=UnitKind.grassroots()).values_list("depth", flat=True)
+    )
+    assert set(depths) == {3}
+    communes = OrgUnit.objects.filter(kind=UnitKind.UPPER, org_type="xa_phuong")
+    assert communes.count() == plan.communes
+    assert set(communes.values_list("depth", flat=True)) == {2}
     assert kinds[UnitKind.CELL] > kinds[UnitKind.GRASSROOTS_COMMITTEE] * 3
     assert kinds[UnitKind.GRASSROOTS_CELL] > 0
     assert not Person.objects.exclude(unit__kind__in=UnitKind.cells()).exists()

@@ -27,8 +27,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--provinces",
             type=int,
-            default=70,
-            help="số tỉnh, khối ở cỡ đầy đủ (giảm theo tỉ lệ) / provinces at full size",
+            default=34,
+            help="số tỉnh, thành phố ở cỡ đầy đủ (giảm theo tỉ lệ) / provinces at full size",
         )
         parser.add_argument(
             "--year", type=int, default=2025, help="năm đánh giá hiện tại / current year"
