@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
+from xeploai.cycles.models import PeriodKind
 from xeploai.e2e.conftest import DESKTOP, PHONE, Screen
 from xeploai.e2e.test_round import fill_review
 from xeploai.org.models import OrgUnit, Person
@@ -74,7 +75,11 @@ class Walk:
 def _rated_members(cell: OrgUnit) -> list[Evaluation]:
     return list(
         Evaluation.objects.filter(
-            period__year=2026, unit=cell, kind=SubjectKind.MEMBER, not_rated_reason=""
+            period__year=2026,
+            period__kind=PeriodKind.YEAR,  # the demo's leaders have quarters of 2026 too
+            unit=cell,
+            kind=SubjectKind.MEMBER,
+            not_rated_reason="",
         ).order_by("pk")
     )
 
@@ -274,7 +279,7 @@ def test_the_demo_round_of_a_whole_cell_through_the_pages(
     secretary_comments_proposes_sends(w, cell)
     clerk_decides(w, cell)
     report_shows_the_cell(w, cell, before)
-    subjects = Evaluation.objects.filter(period__year=2026, unit=cell)
+    subjects = Evaluation.objects.filter(period__year=2026, period__kind=PeriodKind.YEAR, unit=cell)
     assert subjects.exclude(stage=Stage.DECIDED).count() == 0
     assert User.objects.filter(username="vanphong", is_staff=False).exists()  # no admin
     assert w.screen.console_errors == []
