@@ -22,6 +22,13 @@ def _minutes_docx(ballot: Ballot) -> bytes:
         f"{vn_int(ballot.present)}. Hình thức: {ballot.get_mode_display()}.",
     )
     tallies = {t.evaluation_id: t for t in ballot.tallies.all()}
+    if tallies:  # the papers issued and returned are the ballot's, said once (issue 15 §4)
+        first = next(iter(tallies.values()))
+        docx.paragraph(
+            document,
+            f"Số phiếu phát ra: {vn_int(first.issued)}; số phiếu thu vào: "
+            f"{vn_int(first.returned)}.",
+        )
     rows = []
     for subject in ballot.subjects.select_related(
         "evaluation__person", "evaluation__unit"
@@ -32,8 +39,6 @@ def _minutes_docx(ballot: Ballot) -> bytes:
         rows.append(
             [
                 subject.evaluation.subject_name,
-                vn_int(tally.issued),
-                vn_int(tally.returned),
                 vn_int(tally.valid),
                 *(
                     vn_int(tally.votes.get(level, 0))
@@ -46,9 +51,7 @@ def _minutes_docx(ballot: Ballot) -> bytes:
         document,
         [
             "Đối tượng",
-            "Phát ra",
-            "Thu vào",
-            "Hợp lệ",
+            "Phiếu hợp lệ",
             "HTXSNV",
             "HTTNV",
             "HTNV",
@@ -56,7 +59,7 @@ def _minutes_docx(ballot: Ballot) -> bytes:
             "Mức đề xuất",
         ],
         rows,
-        numeric=(False, *[True] * 7, False),
+        numeric=(False, *[True] * 5, False),
     )
     entries = list(ballot.entries.select_related("entered_by").order_by("entered_at"))
     if entries:

@@ -83,3 +83,16 @@ def test_the_minutes_list_every_subject_and_the_digest(round_: Round) -> None:
     text = text_of(minutes_docx(round_.closed_ballot))
     assert "BIÊN BẢN KIỂM PHIẾU" in text and round_.closed_ballot.digest in text
     assert "Trần Thị Lan" in text
+
+
+def test_the_minutes_say_the_papers_issued_and_returned_once(round_: Round) -> None:
+    """The paper count is keyed once per ballot (issue 15 §4); the minutes say it once above
+    the table, which keeps the valid papers and the votes per subject."""
+    ballot = round_.closed_ballot
+    tally = ballot.tallies.first()
+    assert tally is not None
+    text = text_of(minutes_docx(ballot))
+    said = f"Số phiếu phát ra: {tally.issued}; số phiếu thu vào: {tally.returned}."
+    assert text.count(said) == 1
+    assert "Phát ra" not in text and "Thu vào" not in text
+    assert "Phiếu hợp lệ" in text
