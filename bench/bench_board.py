@@ -20,9 +20,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
-def _fill(subjects: int) -> tuple[object, str]:
+def fill_board(subjects: int) -> tuple[Any, list[int]]:
+    """The test cast with committee A deciding ``subjects`` files, every one sent with an HTTNV
+    proposal, one member in six HTXSNV; the cast and the members' evaluation ids. Shared with
+    bench_board_page.py."""
     from xeploai.cycles.models import PeriodKind
     from xeploai.cycles.services import period_create
     from xeploai.reviews.models import Evaluation, Stage, SubjectKind
@@ -48,6 +52,11 @@ def _fill(subjects: int) -> tuple[object, str]:
     body.update(stage=Stage.SENT, cell_level="HTTNV", reviewed=True)
     members = list(body.filter(kind=SubjectKind.MEMBER).order_by("pk").values_list("pk", flat=True))
     Evaluation.objects.filter(pk__in=members[::6]).update(cell_level="HTXSNV")
+    return cast, members
+
+
+def _fill(subjects: int) -> tuple[object, str]:
+    cast, _members = fill_board(subjects)
     return cast.clerk, cast.org_a.code
 
 

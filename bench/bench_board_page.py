@@ -43,34 +43,16 @@ def _load() -> str:
 
 
 def _fill(subjects: int) -> tuple[Any, str, str]:
+    """bench_board.py's committee of ``subjects`` files, and the residence comment on file for
+    every other member (so half the rows list a blocker)."""
     import datetime as dt
 
+    from bench_board import fill_board
     from django.utils import timezone
 
-    from xeploai.cycles.models import PeriodKind
-    from xeploai.cycles.services import period_create
-    from xeploai.reviews.models import Comment, CommentSource, Evaluation, Stage, SubjectKind
-    from xeploai.reviews.periods import period_open
-    from xeploai.testing import make_cast, make_person
+    from xeploai.reviews.models import Comment, CommentSource
 
-    cast = make_cast()
-    cells = [cast.cell_a1, cast.cell_a2]
-    for n in range(subjects - len(cells) - 1):
-        make_person(cells[n % 2])
-    period = period_create(
-        actor=None,
-        name="Năm 2026",
-        year=2026,
-        kind=PeriodKind.YEAR,
-        ruleset="366-2025",
-        scope_root=cast.root,
-        evaluation_date=dt.date(2026, 12, 10),
-    )
-    period_open(actor=None, period=period)
-    body = Evaluation.objects.filter(period=period, decider=cast.org_a)
-    body.update(stage=Stage.SENT, cell_level="HTTNV", reviewed=True)
-    members = list(body.filter(kind=SubjectKind.MEMBER).order_by("pk").values_list("pk", flat=True))
-    Evaluation.objects.filter(pk__in=members[::6]).update(cell_level="HTXSNV")
+    cast, members = fill_board(subjects)
     Comment.objects.bulk_create(
         Comment(
             evaluation_id=pk,
