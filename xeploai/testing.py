@@ -10,13 +10,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 
 from xeploai.org import services
 from xeploai.org.models import OrgUnit, Person, Role, RoleAssignment, UnitKind
+
+if TYPE_CHECKING:  # the apps above org are loaded lazily, inside the helpers
+    from xeploai.cycles.models import Period
+    from xeploai.reviews.models import Evaluation
 
 _counter = itertools.count(1)
 
@@ -193,3 +197,59 @@ def make_round(cast: Cast, *, closed_vote: str = "HTTNV") -> Round:
     notice = Notice.objects.create(user=cast.member, text="Nhắc", created_at=timezone.now())
     evaluation.refresh_from_db()
     return Round(period, evaluation, cell_evaluation, comment, ballot, closed, notice)
+
+
+def open_year(root: OrgUnit, year: int, *, closed: bool = False) -> Period:
+    """A yearly 366-2025 round of ``year`` over ``root``'s subtree, opened (every subject's
+    evaluation made); ``closed`` marks it ended afterwards."""
+    from xeploai.cycles.models import Period, PeriodKind, PeriodStatus
+    from xeploai.cycles.services import period_create
+    from xeploai.reviews.periods import period_open
+
+    period = period_create(
+        actor=None,
+        name=f"Năm {year}",
+        year=year,
+        kind=PeriodKind.YEAR,
+        ruleset="366-2025",
+        scope_root=root,
+        evaluation_date=dt.date(year, 12, 10),
+    )
+    period_open(actor=None, period=period)
+    if closed:
+        Period.objects.filter(pk=period.pk).update(status=PeriodStatus.CLOSED)
+    return period
+
+
+def decide(evaluation: Evaluation, level: str) -> None:
+    """Set ``evaluation``'s result through ``result_set`` (its statistics follow) and mark it
+    decided, without the decision service's checks: for building a past year."""
+    from xeploai.reviews.models import Stage
+    from xeploai.reviews.stats import result_set
+
+    result_set(evaluation, level=level, not_rated_reason="")
+    evaluation.stage = Stage.DECIDED
+    evaluation.save()
+
+
+def tree_figures() -> dict[str, list[tuple[Any, ...]]]:
+    """Every non-zero row of the three tables kept current on a change of the tree (UnitStat,
+    PoolStat, MemberCount), as comparable tuples: compared before and after a full recount."""
+    from xeploai.org.models import MemberCount
+    from xeploai.reviews.models import PoolStat, UnitStat
+
+    return {
+        "unit": sorted(
+            UnitStat.objects.exclude(n=0).values_list(
+                "period_id", "unit_id", "path", "depth", "block", "bucket", "n"
+            )
+        ),
+        "pool": sorted(
+            PoolStat.objects.exclude(n=0).values_list(
+                "period_id", "decider_id", "decider_path", "block", "group", "bucket", "n"
+            )
+        ),
+        "members": sorted(
+            MemberCount.objects.exclude(n=0).values_list("unit_id", "path", "depth", "status", "n")
+        ),
+    }

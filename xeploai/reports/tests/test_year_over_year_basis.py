@@ -16,8 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from xeploai.cycles.models import Period, PeriodKind, PeriodStatus
-from xeploai.cycles.services import period_create
+from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.org.models import Level, OrgUnit, UnitKind
 from xeploai.org.reorg import SplitPart, unit_merge, unit_split
 from xeploai.reports.compute import QUERIES, compute_report
@@ -25,29 +24,14 @@ from xeploai.reports.formats import render
 from xeploai.reports.payload import dumps, from_payload, to_payload
 from xeploai.reports.records import Report
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
-from xeploai.reviews.periods import period_open
 from xeploai.reviews.stats import result_set
-from xeploai.testing import Cast, make_person, make_unit
+from xeploai.testing import Cast, make_person, make_unit, open_year
 
 pytestmark = pytest.mark.django_db
 
 ON = dt.date(2026, 7, 1)
 AS_OF = dt.date(2026, 12, 31)
 MERGED = "so với tổng số của các đơn vị trước sáp nhập"
-
-
-def _period(root: OrgUnit, year: int) -> Period:
-    period = period_create(
-        actor=None,
-        name=f"Năm {year}",
-        year=year,
-        kind=PeriodKind.YEAR,
-        ruleset="366-2025",
-        scope_root=root,
-        evaluation_date=dt.date(year, 12, 10),
-    )
-    period_open(actor=None, period=period)
-    return period
 
 
 @pytest.fixture
@@ -57,7 +41,7 @@ def last_year(cast: Cast) -> Cast:
     for cell, n in ((cast.cell_a1, 2), (cast.cell_a2, 3), (cast.cell_b1, 1)):
         for _ in range(n):
             make_person(cell)
-    old = _period(cast.root, 2025)
+    old = open_year(cast.root, 2025)
     for evaluation in Evaluation.objects.filter(period=old, not_rated_reason=""):
         level = Level.HTXSNV if evaluation.person_id == cast.member_b1.pk else Level.HTTNV
         result_set(evaluation, level=level, not_rated_reason="")
@@ -72,7 +56,7 @@ def _merge(cast: Cast) -> tuple[OrgUnit, Period]:
         UnitKind.GRASSROOTS_COMMITTEE, cast.root, code="AB", name="Đảng bộ AB", established=ON
     )
     unit_merge(actor=None, sources=[cast.org_a, cast.org_b], target=new, on=ON)
-    return OrgUnit.objects.get(pk=new.pk), _period(cast.root, 2026)
+    return OrgUnit.objects.get(pk=new.pk), open_year(cast.root, 2026)
 
 
 def test_a_merged_committee_compares_with_the_sum_of_its_predecessors(last_year: Cast) -> None:
@@ -139,7 +123,7 @@ def test_a_split_follows_cells_by_lineage_and_says_what_cannot_be_followed(
         parts=[SplitPart(east, (last_year.cell_a1,)), SplitPart(west, (last_year.cell_a2,))],
         on=ON,
     )
-    now = _period(last_year.root, 2026)
+    now = open_year(last_year.root, 2026)
     report = compute_report(OrgUnit.objects.get(pk=east.pk), now, as_of=AS_OF)
     # the members moved with their cell: followed
     assert report.block(SubjectKind.MEMBER).previous.total == 3  # type: ignore[union-attr]
@@ -171,11 +155,11 @@ def test_merged_commune_committees_are_named_though_their_units_came_over(cast: 
         unit_move(actor=None, unit=org, new_parent=commune)
         old.append(commune)
     make_person(cast.cell_a2)
-    previous = _period(cast.root, 2025)
+    previous = open_year(cast.root, 2025)
     Period.objects.filter(pk=previous.pk).update(status=PeriodStatus.CLOSED)
     new = make_unit(UnitKind.UPPER, cast.root, code="XN", name="Đảng bộ xã Mới", established=ON)
     unit_merge(actor=None, sources=old, target=new, on=ON)
-    now = _period(cast.root, 2026)
+    now = open_year(cast.root, 2026)
     report = compute_report(cast.root, now, as_of=AS_OF)
     row = next(c for c in report.children if c.unit.code == "XN")
     assert row.basis is not None and [r.code for r in row.basis.merged] == ["X1", "X2"]

@@ -9,7 +9,6 @@ row with those of a full rebuild of the same data — on SQLite and on PostgreSQ
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -19,13 +18,11 @@ from django.test.utils import CaptureQueriesContext
 
 from xeploai import rules
 from xeploai.audit.models import AuditEvent
-from xeploai.cycles.models import Period, PeriodKind, PeriodStatus
-from xeploai.cycles.services import period_create
+from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.org.counts import member_counts_rebuild
 from xeploai.org.models import (
     Level,
     LineageKind,
-    MemberCount,
     Membership,
     OrgUnit,
     Person,
@@ -37,38 +34,15 @@ from xeploai.org.selectors import lineage_of
 from xeploai.reviews.models import (
     Evaluation,
     NotRatedReason,
-    PoolStat,
-    Stage,
     SubjectKind,
-    UnitStat,
 )
 from xeploai.reviews.periods import period_open
 from xeploai.reviews.stats import result_set, stats_rebuild
-from xeploai.testing import Cast, make_person, make_unit
+from xeploai.testing import Cast, decide, make_person, make_unit, open_year, tree_figures
 
 pytestmark = pytest.mark.django_db
 
 ON = dt.date(2026, 7, 1)
-
-
-def _period(root: OrgUnit, year: int) -> Period:
-    period = period_create(
-        actor=None,
-        name=f"Năm {year}",
-        year=year,
-        kind=PeriodKind.YEAR,
-        ruleset="366-2025",
-        scope_root=root,
-        evaluation_date=dt.date(year, 12, 10),
-    )
-    period_open(actor=None, period=period)
-    return period
-
-
-def _decide(evaluation: Evaluation, level: str) -> None:
-    result_set(evaluation, level=level, not_rated_reason="")
-    evaluation.stage = Stage.DECIDED
-    evaluation.save()
 
 
 @pytest.fixture
@@ -78,41 +52,23 @@ def bloc(cast: Cast) -> Cast:
     for cell, n in ((cast.cell_a1, 2), (cast.cell_a2, 3), (cast.cell_b1, 1)):
         for _ in range(n):
             make_person(cell)
-    old = _period(cast.root, 2025)
+    old = open_year(cast.root, 2025)
     for evaluation in Evaluation.objects.filter(period=old, not_rated_reason=""):
-        _decide(evaluation, Level.HTTNV)
+        decide(evaluation, Level.HTTNV)
     Period.objects.filter(pk=old.pk).update(status=PeriodStatus.CLOSED)
-    current = _period(cast.root, 2026)
+    current = open_year(cast.root, 2026)
     evaluation = Evaluation.objects.get(period=current, person=cast.member_a1)
     result_set(evaluation, level=Level.HTNV, not_rated_reason="")
     evaluation.save()
     return cast
 
 
-def _figures() -> dict[str, list[tuple[Any, ...]]]:
-    return {
-        "unit": sorted(
-            UnitStat.objects.exclude(n=0).values_list(
-                "period_id", "unit_id", "path", "depth", "block", "bucket", "n"
-            )
-        ),
-        "pool": sorted(
-            PoolStat.objects.exclude(n=0).values_list(
-                "period_id", "decider_id", "decider_path", "block", "group", "bucket", "n"
-            )
-        ),
-        "members": sorted(
-            MemberCount.objects.exclude(n=0).values_list("unit_id", "path", "depth", "status", "n")
-        ),
-    }
-
-
 def assert_exact() -> None:
-    kept = _figures()
+    kept = tree_figures()
     for period in Period.objects.all():
         stats_rebuild(period)
     member_counts_rebuild()
-    assert kept == _figures()
+    assert kept == tree_figures()
 
 
 def assert_one_evaluation_per_subject_and_year() -> None:
@@ -248,11 +204,11 @@ def test_splitting_a_cell_gives_each_member_to_the_cell_named(bloc: Cast) -> Non
 
 def test_a_split_must_give_out_every_cell_and_member(bloc: Cast) -> None:
     east = make_unit(UnitKind.GRASSROOTS_COMMITTEE, bloc.root, code="AE", established=ON)
-    before = _figures()
+    before = tree_figures()
     with pytest.raises(ValidationError) as refused:
         unit_split(actor=None, source=bloc.org_a, parts=[SplitPart(east, (bloc.cell_a1,))], on=ON)
     assert "A2" in str(refused.value)
-    assert _figures() == before
+    assert tree_figures() == before
     assert not UnitLineage.objects.exists()
 
 
@@ -306,11 +262,11 @@ def test_a_merge_that_would_change_who_decided_a_member_is_refused_and_writes_no
     bloc: Cast,
 ) -> None:
     decided = Evaluation.objects.get(period=_current(), person=bloc.member_b1)
-    _decide(decided, Level.HTXSNV)
-    before = _figures()
+    decide(decided, Level.HTXSNV)
+    before = tree_figures()
     with pytest.raises(ValidationError):
         unit_merge(actor=None, sources=[bloc.cell_b1], target=bloc.cell_a1, on=ON)
-    assert _figures() == before
+    assert tree_figures() == before
     assert OrgUnit.objects.get(pk=bloc.cell_b1.pk).dissolved is None
     assert Person.objects.get(pk=bloc.member_b1.pk).unit_id == bloc.cell_b1.pk
 
@@ -339,7 +295,7 @@ def test_members_handed_into_another_rounds_scope_are_not_evaluated_twice(cast: 
     and nobody falls out of a round."""
     for _ in range(3):
         make_person(cast.cell_a2)
-    round_a, round_b = _period(cast.org_a, 2026), _period(cast.org_b, 2026)
+    round_a, round_b = open_year(cast.org_a, 2026), open_year(cast.org_b, 2026)
     people = set(Person.objects.exclude(unit=cast.grassroots_cell).values_list("pk", flat=True))
     unit_merge(actor=None, sources=[cast.cell_a2], target=cast.cell_b1, on=ON)
     assert period_open(actor=None, period=round_b) == 0

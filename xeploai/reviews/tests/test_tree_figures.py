@@ -14,15 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from xeploai.cycles.models import Period, PeriodKind, PeriodStatus
-from xeploai.cycles.services import period_create
+from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.org.counts import member_counts_rebuild
-from xeploai.org.models import Level, MemberCount, OrgUnit, UnitKind
+from xeploai.org.models import Level, OrgUnit, UnitKind
 from xeploai.org.services import unit_create, unit_move, unit_update
-from xeploai.reviews.models import Evaluation, PoolStat, Stage, SubjectKind, UnitStat
+from xeploai.reviews.models import Evaluation, PoolStat, SubjectKind, UnitStat
 from xeploai.reviews.periods import period_open
 from xeploai.reviews.stats import result_set, stats_rebuild
-from xeploai.testing import Cast, make_person, make_unit
+from xeploai.testing import Cast, decide, make_person, make_unit, open_year, tree_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -35,28 +34,6 @@ class Bloc(Cast):
     cell_sub: OrgUnit
 
 
-def _period(root: OrgUnit, year: int, *, closed: bool = False) -> Period:
-    period = period_create(
-        actor=None,
-        name=f"Năm {year}",
-        year=year,
-        kind=PeriodKind.YEAR,
-        ruleset="366-2025",
-        scope_root=root,
-        evaluation_date=dt.date(year, 12, 10),
-    )
-    period_open(actor=None, period=period)
-    if closed:
-        Period.objects.filter(pk=period.pk).update(status=PeriodStatus.CLOSED)
-    return period
-
-
-def _decide(evaluation: Evaluation, level: str) -> None:
-    result_set(evaluation, level=level, not_rated_reason="")
-    evaluation.stage = Stage.DECIDED
-    evaluation.save()
-
-
 @pytest.fixture
 def bloc(cast: Cast) -> Bloc:
     """The cast with more members, a sub-committee under A with a cell, a closed 2025 period
@@ -67,49 +44,30 @@ def bloc(cast: Cast) -> Bloc:
         for _ in range(n):
             make_person(cell)
     make_person(cast.grassroots_cell)
-    old = _period(cast.root, 2025)
+    old = open_year(cast.root, 2025)
     for evaluation in Evaluation.objects.filter(period=old, not_rated_reason=""):
-        _decide(evaluation, Level.HTTNV)
+        decide(evaluation, Level.HTTNV)
     Period.objects.filter(pk=old.pk).update(status=PeriodStatus.CLOSED)
-    current = _period(cast.root, 2026)
+    current = open_year(cast.root, 2026)
     for evaluation in Evaluation.objects.filter(
         period=current, unit=cast.cell_b1, kind=SubjectKind.MEMBER
     ):
-        _decide(evaluation, Level.HTXSNV)
+        decide(evaluation, Level.HTXSNV)
     evaluation = Evaluation.objects.get(period=current, person=cast.member_a1)
     result_set(evaluation, level=Level.HTNV, not_rated_reason="")  # proposed, not decided
     evaluation.save()
     return Bloc(**{f.name: getattr(cast, f.name) for f in fields(cast)}, sub=sub, cell_sub=cell_sub)
 
 
-def _figures() -> dict[str, list[tuple[Any, ...]]]:
-    """Every non-zero row of the three tables, as comparable tuples."""
-    return {
-        "unit": sorted(
-            UnitStat.objects.exclude(n=0).values_list(
-                "period_id", "unit_id", "path", "depth", "block", "bucket", "n"
-            )
-        ),
-        "pool": sorted(
-            PoolStat.objects.exclude(n=0).values_list(
-                "period_id", "decider_id", "decider_path", "block", "group", "bucket", "n"
-            )
-        ),
-        "members": sorted(
-            MemberCount.objects.exclude(n=0).values_list("unit_id", "path", "depth", "status", "n")
-        ),
-    }
-
-
 def _rebuilt() -> dict[str, list[tuple[Any, ...]]]:
     for period in Period.objects.all():
         stats_rebuild(period)
     member_counts_rebuild()
-    return _figures()
+    return tree_figures()
 
 
 def assert_exact() -> None:
-    kept = _figures()
+    kept = tree_figures()
     assert kept == _rebuilt()
 
 
@@ -167,13 +125,13 @@ def test_the_undecided_evaluations_of_a_moved_cell_are_decided_by_its_new_commit
 def test_a_move_that_would_change_who_decided_an_open_period_is_refused_and_changes_nothing(
     bloc: Bloc,
 ) -> None:
-    before = _figures()
+    before = tree_figures()
     path = bloc.cell_b1.path
     with pytest.raises(ValidationError) as refused:
         unit_move(actor=None, unit=bloc.cell_b1, new_parent=bloc.org_a)
     assert "B1" in str(refused.value)
     assert OrgUnit.objects.get(pk=bloc.cell_b1.pk).path == path
-    assert _figures() == before
+    assert tree_figures() == before
 
 
 def test_renaming_a_unit_keeps_the_figures_exact(bloc: Bloc) -> None:
@@ -227,7 +185,7 @@ def test_a_move_costs_queries_by_depth_not_by_the_size_of_the_subtree_or_the_cou
     cast: Cast,
 ) -> None:
     """The same depth, a subtree of 1 member then of 12 in a bigger country: the same count."""
-    _period(cast.root, 2026)
+    open_year(cast.root, 2026)
     small = _queries_of_a_move(cast, 1, 1)
     for _ in range(3):  # more of the country
         _chain(cast.root, 2, 2, 2)
