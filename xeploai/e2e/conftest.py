@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 
 CHROMIUM = os.environ.get("XEPLOAI_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(os.environ.get("XEPLOAI_SCREENSHOTS", "test-artifacts/screenshots"))
@@ -60,10 +67,14 @@ class Screen:
         self.page.goto(self.base_url + path)
 
     def login(self, username: str, password: str = "pw-for-tests-1") -> None:
+        """Log in afresh (whoever was logged in before) and wait until the page says who is
+        logged in: the name is in the top bar, behind the menu on a phone."""
+        self.page.context.clear_cookies()
         self.go("/login/")
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", password)
         self.page.click("button.primary")
+        expect(self.page.locator(".username")).to_be_attached()
 
     def shot(self, name: str, *, full_page: bool = False) -> Path:
         """The screen as the user sees it (the top of the page unless ``full_page``)."""

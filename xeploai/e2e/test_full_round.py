@@ -56,7 +56,6 @@ class Walk:
         return self.screen.page
 
     def login(self, username: str) -> None:
-        self.context.clear_cookies()
         self.screen.login(username, DEMO_PASSWORD)
         expect(self.page.locator(".username")).to_be_visible()
 

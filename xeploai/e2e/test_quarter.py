@@ -19,12 +19,6 @@ from xeploai.testing import make_cast, make_person
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def login(screen: Screen, username: str) -> None:
-    screen.page.context.clear_cookies()
-    screen.login(username)
-    expect(screen.page.locator(".username")).to_be_attached()  # behind the menu on phones
-
-
 def nav(screen: Screen, name: str) -> None:
     """Follow a link of the top bar (on a phone, open the menu first)."""
     menu = screen.page.get_by_role("button", name="☰ Menu")
@@ -47,7 +41,7 @@ def test_a_quarterly_round(screen: Screen) -> None:
     page = screen.page
 
     # 1. The committee opens Q4/2026 for its leaders and managers (the defaults).
-    login(screen, "committee")
+    screen.login("committee")
     nav(screen, "Đánh giá quý")
     expect(page.locator("h1")).to_contain_text("Đánh giá hằng quý")
     page.fill("input[name='year']", "2026")
@@ -61,7 +55,7 @@ def test_a_quarterly_round(screen: Screen) -> None:
     assert evaluation.person_id == leader.pk and evaluation.form_code == "05-2025"
 
     # 2. The leader writes Mẫu 05: 30 + 70 points, the quarter's tasks and products.
-    login(screen, "truongphong")
+    screen.login("truongphong")
     nav(screen, "Kết quả xếp loại của tôi")
     page.get_by_role("link", name="Quý 4/2026").click()
     expect(page.locator("main")).to_contain_text("Mẫu 05-HD KĐ.ĐG 2025")
@@ -81,7 +75,7 @@ def test_a_quarterly_round(screen: Screen) -> None:
     assert Evaluation.objects.get(pk=evaluation.pk).stage == Stage.SENT
 
     # 3. The committee decides on the board of the quarter, without the cell.
-    login(screen, "committee")
+    screen.login("committee")
     page.goto(f"{screen.base_url}/units/{cast.org_a.code}/quarters/")
     page.get_by_role("link", name="Quyết định", exact=True).last.click()
     expect(page.locator("h1")).to_contain_text("Bảng quyết định")

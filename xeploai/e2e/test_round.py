@@ -32,7 +32,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def login(screen: Screen, username: str) -> None:
-    screen.page.context.clear_cookies()
     screen.login(username, DEMO_PASSWORD)
     expect(screen.page.locator(".username")).to_be_visible()
 
