@@ -133,6 +133,8 @@ def test_the_clerk_enters_a_civil_service_rating_then_decides(
     row = page.locator(f"tr#civil-{evaluation.pk}")
     row.scroll_into_view_if_needed()
     expect(row).to_contain_text("chưa có — chưa xếp loại đảng viên được")
+    counter = page.locator("#civil-count")
+    done_before = int(counter.inner_text().split("/")[0])
     shot(page, "civil-02-page", "desktop")
 
     # 3. A level above the points' band comes back in the row, the decree cited.
@@ -155,6 +157,9 @@ def test_the_clerk_enters_a_civil_service_rating_then_decides(
     row = page.locator(f"tr#civil-{evaluation.pk}")
     expect(row).to_contain_text("Đã ghi")
     expect(row).to_contain_text("85 điểm")
+    assert page.evaluate("window.__kept") is True
+    # The panel's "n/N" counts the new rating without a reload of the page.
+    expect(page.locator("#civil-count")).to_contain_text(f"{done_before + 1}/")
     assert page.evaluate("window.__kept") is True
     shot(page, "civil-04-entered", "desktop")
     rating = CivilServiceRating.objects.get(person=evaluation.person, year=2026)

@@ -90,7 +90,10 @@ def civil_rating_save(request: HttpRequest, pk: int) -> HttpResponse:
             {"r": row, "can_write": True, "next": local_next(request) or ""},
             request=request,
         )
-        return HttpResponse(html)
+        response = HttpResponse(html)
+        if saved:  # the panel's "n/N đã có" reloads itself (_civil_panel.html)
+            response["HX-Trigger"] = "civilSaved"
+        return response
     if saved:
         messages.success(request, _("Đã ghi xếp loại CBCCVC của {name}.").format(name=name))
     else:

@@ -93,6 +93,24 @@ def test_the_clerk_enters_a_rating_inline_and_only_the_row_comes_back(
     )
     event = AuditEvent.objects.get(action="civil_rating_set")
     assert event.actor_id == cast.clerk.pk
+    # The panel's counter reloads itself on this event (_civil_panel.html).
+    assert response.headers["HX-Trigger"] == "civilSaved"
+
+
+def test_a_refused_rating_leaves_the_counter_alone_and_the_page_names_it(
+    client: Client, cast: Cast, round_: Round
+) -> None:
+    e = round_.evaluation
+    client.force_login(cast.clerk)
+    refused = client.post(
+        reverse("civil_rating_save", args=[e.pk]),
+        form_data(e, level="HTXSNV", points="89"),
+        headers=HTMX,
+    )
+    assert "HX-Trigger" not in refused.headers
+    page = client.get(reverse("civil_ratings", args=[cast.cell_a1.code])).content.decode()
+    assert 'id="civil-count"' in page and 'hx-trigger="civilSaved from:body"' in page
+    assert "0/1 đảng viên là CBCCVC đã có kết quả" in page
 
 
 def test_a_rating_above_its_points_comes_back_with_the_decree_and_is_not_written(
