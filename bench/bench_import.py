@@ -86,23 +86,31 @@ def person_rows(rows: int) -> list[list[Any]]:
     return result
 
 
-def generate(rows: int, folder: Path) -> tuple[Path, Path]:
+def units_workbook(rows: int, path: Path, parent: str = "") -> Path:
+    """The bloc ``BK`` (under ``parent``, or a root) with the committees and cells that
+    ``rows`` members fill: 2,401 units for 100,000 rows."""
     import openpyxl
 
-    units_path = folder / f"units-{rows}.xlsx"
-    people_path = folder / f"people-{rows}.xlsx"
-    if not units_path.exists():
+    if not path.exists():
         workbook = openpyxl.Workbook()
         sheet = workbook.active
         sheet.title = "ToChuc"
         sheet.append(["Mã tổ chức", "Tên tổ chức", "Loại tổ chức", "Mã tổ chức cấp trên"])
-        sheet.append(["BK", "Đảng bộ Khối (thử tải)", "Đảng bộ cấp trên cơ sở", ""])
+        sheet.append(["BK", "Đảng bộ Khối (thử tải)", "Đảng bộ cấp trên cơ sở", parent])
         for code in cells_for(rows):
             grassroots = code[:6]
             if code.endswith("-01"):
                 sheet.append([grassroots, f"Đảng bộ {grassroots}", "Đảng bộ cơ sở", "BK"])
             sheet.append([code, f"Chi bộ {code}", "Chi bộ trực thuộc", grassroots])
-        workbook.save(units_path)
+        workbook.save(path)
+    return path
+
+
+def generate(rows: int, folder: Path) -> tuple[Path, Path]:
+    import openpyxl
+
+    units_path = units_workbook(rows, folder / f"units-{rows}.xlsx")
+    people_path = folder / f"people-{rows}.xlsx"
     if not people_path.exists():
         print(f"generating {people_path} ({rows:,} rows)…", flush=True)
         workbook = openpyxl.Workbook(write_only=True)
