@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from pytest_django.fixtures import Settings
 
 from xeploai.reviews import services
+from xeploai.reviews.models import Evaluation, Stage
 from xeploai.testing import Cast, Round, make_cast, make_round
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -207,3 +208,40 @@ def test_every_page_a_secretary_uses_fits_a_phone(
     for index in range(rows.count()):
         box = rows.nth(index).bounding_box()
         assert box is not None and box["height"] < 200, box
+
+
+def test_the_board_is_a_card_per_file_on_a_phone(
+    tab: tuple[Page, str], bloc: tuple[Cast, Round]
+) -> None:
+    """The clerk's decision board at 390 px: each file a card (the subject on top, each level
+    under its heading, the decide form across), nothing to scroll sideways, and a decision tried
+    on the card comes back on the card (here refused: the member has not submitted a review)."""
+    cast, round_ = bloc
+    Evaluation.objects.filter(pk=round_.evaluation.pk).update(
+        stage=Stage.SENT, cell_level="HTTNV"
+    )
+    page, base = tab
+    _login(page, base, "clerk")
+    page.set_viewport_size({"width": 390, "height": HEIGHT})
+    page.goto(base + reverse("board", args=[cast.org_a.code]))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "clerk-board-390.png"), full_page=True)
+    wrap = page.locator(".tablewrap:has(table.board)")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "the board scrolls sideways"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    card = page.locator(f"table.board tr#e{round_.evaluation.pk}")
+    proposal = card.locator("td[data-label='Đề xuất']")
+    assert proposal.evaluate("td => getComputedStyle(td, '::before').content") == '"Đề xuất"'
+    subject, button = card.locator("td.subject").bounding_box(), card.locator(
+        "form.decide button"
+    ).bounding_box()
+    assert subject is not None and button is not None
+    assert subject["y"] < button["y"] and button["x"] + button["width"] <= 390
+    card.locator("select[name=level]").select_option("HTTNV")
+    card.locator("form.decide button").click()
+    card = page.locator(f"table.board tr#e{round_.evaluation.pk}")
+    expect(card.locator("td[data-label='Quyết định'] .errors")).to_contain_text(
+        "Phải hoàn thành kiểm điểm"
+    )
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
+    page.screenshot(path=str(SHOTS / "clerk-board-decided-390.png"), full_page=True)

@@ -171,6 +171,7 @@ def board_rows(context: template.Context, rows: list[Any], oob: bool = False) ->
     # not ticked for "decide as proposed": the rules refuse their proposal (the page says why)
     blocked: frozenset[int] = context.get("blocked") or frozenset()
     group_labels: dict[str, str] = {}  # translated once per group, not once per row
+    labels = _cell_labels()  # each cell's column heading: a labelled card on a phone
     out: list[str] = []
     add = out.append
     for row in rows:
@@ -186,26 +187,28 @@ def board_rows(context: template.Context, rows: list[Any], oob: bool = False) ->
         if can_decide:
             if sent:
                 add(
-                    f'<td><input type="checkbox" name="ids" value="{pk}" form="accept-form"'
+                    f'<td class="pick" data-label="{labels["pick"]}"><input type="checkbox"'
+                    f' name="ids" value="{pk}" form="accept-form"'
                     f' aria-label="{name}"{"" if pk in blocked else " checked"}></td>'
                 )
             else:
-                add("<td></td>")
-        add(f'\n  <td><a href="{detail_head}{pk}{detail_tail}">{name}</a>')
+                add('<td class="pick"></td>')
+        add(f'\n  <td class="subject"><a href="{detail_head}{pk}{detail_tail}">{name}</a>')
         if e.person_id:
             add(f'<br><span class="muted">{_text(e.unit.name)}</span>')
         group = group_labels.get(e.group)
         if group is None:
             group = group_labels[e.group] = _text(row.group_label)
-        add(f"</td>\n  <td>{group}</td>\n  <td>")
+        add(f'</td>\n  <td data-label="{labels["group"]}">{group}</td>\n  <td')
+        add(f' data-label="{labels["self"]}">')
         add(_badge(e.self_level or ""))
-        add("</td>\n  <td>")
+        add(f'</td>\n  <td data-label="{labels["ballot"]}">')
         add(_badge(e.ballot_level or ""))
-        add("</td>\n  <td>")
+        add(f'</td>\n  <td data-label="{labels["proposal"]}">')
         add(_badge(e.cell_level or ""))
         if e.not_rated_reason:
             add(f'<br><span class="badge warn">{_text(e.get_not_rated_reason_display())}</span>')
-        add("</td>\n  <td>")
+        add(f'</td>\n  <td class="wide" data-label="{labels["ceiling"]}">')
         ceiling = row.ceiling
         if ceiling:
             add(_badge(row.ceiling_level or ""))
@@ -219,7 +222,7 @@ def board_rows(context: template.Context, rows: list[Any], oob: bool = False) ->
             add(f'<p class="errors">{_text(row.facts_problem)}</p>')  # wraps, unlike a badge
         else:
             add("—")
-        add("</td>\n  <td>\n    ")
+        add(f'</td>\n  <td class="wide" data-label="{labels["decision"]}">\n    ')
         if e.is_locked:
             add(_badge(e.level or ""))
             add(locked)
@@ -231,6 +234,19 @@ def board_rows(context: template.Context, rows: list[Any], oob: bool = False) ->
                 add(_blockers(row.blockers))
         add("\n  </td>\n</tr>\n" + ("</template>" if oob else ""))
     return mark_safe("".join(out))  # noqa: S308
+
+
+def _cell_labels() -> dict[str, str]:
+    """The board's column headings (board.html's ``thead``), escaped, in the active language."""
+    return {
+        "pick": escape(gettext("Chọn để quyết định theo đề xuất")),
+        "group": escape(gettext("Nhóm")),
+        "self": escape(gettext("Tự nhận")),
+        "ballot": escape(gettext("Bỏ phiếu")),
+        "proposal": escape(gettext("Đề xuất")),
+        "ceiling": escape(gettext("Mức tối đa theo quy định")),
+        "decision": escape(gettext("Quyết định")),
+    }
 
 
 def _form_words(words: dict[str, str], reason: str = "", override: bool = False) -> str:

@@ -105,14 +105,14 @@ def test_the_board_reads_the_rule_facts_once(
 OLD_ROW_LOOP = (
     "{% for r in rows %}{% with e=r.evaluation %}\n"
     '<tr id="e{{ e.pk }}"{% if e.not_rated_reason %} class="dim"{% endif %}>\n'
-    '  {% if can_decide %}<td>{% if e.stage == "da_gui" %}<input type="checkbox" name="ids" value="{{ e.pk }}" form="accept-form" aria-label="{{ e.subject_name }}" checked>{% endif %}</td>{% endif %}\n'
-    '  <td><a href="{% url \'review_detail\' e.pk %}">{{ e.subject_name }}</a>{% if e.person_id %}<br><span class="muted">{{ e.unit.name }}</span>{% endif %}</td>\n'
-    "  <td>{{ r.group_label }}</td>\n"
-    "  <td>{% level_badge e.self_level %}</td>\n"
-    "  <td>{% level_badge e.ballot_level %}</td>\n"
-    '  <td>{% level_badge e.cell_level %}{% if e.not_rated_reason %}<br><span class="badge warn">{{ e.get_not_rated_reason_display }}</span>{% endif %}</td>\n'
-    '  <td>{% if r.ceiling %}{% level_badge r.ceiling_level %}{% if r.needs_decision %} <span class="badge warn">{{ t_competent }}</span>{% endif %}{% if r.messages %}<ul class="why">{% for m in r.messages %}<li>{{ m }}</li>{% endfor %}</ul>{% endif %}{% else %}—{% endif %}</td>\n'
-    "  <td>\n"
+    '  {% if can_decide %}<td class="pick"{% if e.stage == "da_gui" %} data-label="Chọn để quyết định theo đề xuất"><input type="checkbox" name="ids" value="{{ e.pk }}" form="accept-form" aria-label="{{ e.subject_name }}" checked>{% else %}>{% endif %}</td>{% endif %}\n'
+    '  <td class="subject"><a href="{% url \'review_detail\' e.pk %}">{{ e.subject_name }}</a>{% if e.person_id %}<br><span class="muted">{{ e.unit.name }}</span>{% endif %}</td>\n'
+    '  <td data-label="Nhóm">{{ r.group_label }}</td>\n'
+    '  <td data-label="Tự nhận">{% level_badge e.self_level %}</td>\n'
+    '  <td data-label="Bỏ phiếu">{% level_badge e.ballot_level %}</td>\n'
+    '  <td data-label="Đề xuất">{% level_badge e.cell_level %}{% if e.not_rated_reason %}<br><span class="badge warn">{{ e.get_not_rated_reason_display }}</span>{% endif %}</td>\n'
+    '  <td class="wide" data-label="Mức tối đa theo quy định">{% if r.ceiling %}{% level_badge r.ceiling_level %}{% if r.needs_decision %} <span class="badge warn">{{ t_competent }}</span>{% endif %}{% if r.messages %}<ul class="why">{% for m in r.messages %}<li>{{ m }}</li>{% endfor %}</ul>{% endif %}{% else %}—{% endif %}</td>\n'
+    '  <td class="wide" data-label="Quyết định">\n'
     '    {% if e.is_locked %}{% level_badge e.level %} <span class="badge ok">{{ t_locked }}</span>\n'
     '    {% elif can_decide and e.stage == "da_gui" %}{% if r.blockers %}\n      <ul class="blockers">{% for text, error in r.blockers %}<li class="{% if error %}bad{% else %}warn{% endif %}">{{ text }}</li>{% endfor %}</ul>{% endif %}\n'
     '      <form method="post" action="{% url \'decide\' e.pk %}" class="decide" hx-post="{% url \'decide\' e.pk %}" hx-target="closest tr" hx-swap="outerHTML">\n'
