@@ -217,9 +217,7 @@ def test_the_board_is_a_card_per_file_on_a_phone(
     under its heading, the decide form across), nothing to scroll sideways, and a decision tried
     on the card comes back on the card (here refused: the member has not submitted a review)."""
     cast, round_ = bloc
-    Evaluation.objects.filter(pk=round_.evaluation.pk).update(
-        stage=Stage.SENT, cell_level="HTTNV"
-    )
+    Evaluation.objects.filter(pk=round_.evaluation.pk).update(stage=Stage.SENT, cell_level="HTTNV")
     page, base = tab
     _login(page, base, "clerk")
     page.set_viewport_size({"width": 390, "height": HEIGHT})
@@ -232,9 +230,10 @@ def test_the_board_is_a_card_per_file_on_a_phone(
     card = page.locator(f"table.board tr#e{round_.evaluation.pk}")
     proposal = card.locator("td[data-label='Đề xuất']")
     assert proposal.evaluate("td => getComputedStyle(td, '::before').content") == '"Đề xuất"'
-    subject, button = card.locator("td.subject").bounding_box(), card.locator(
-        "form.decide button"
-    ).bounding_box()
+    subject, button = (
+        card.locator("td.subject").bounding_box(),
+        card.locator("form.decide button").bounding_box(),
+    )
     assert subject is not None and button is not None
     assert subject["y"] < button["y"] and button["x"] + button["width"] <= 390
     card.locator("select[name=level]").select_option("HTTNV")
