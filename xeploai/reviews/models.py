@@ -130,6 +130,7 @@ class Evaluation(models.Model):
     on_behalf_at = models.DateTimeField(_("nhập thay lúc"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     returned_reason = models.TextField(_("lý do trả lại"), blank=True)
+    sent_at = models.DateTimeField(_("gửi hồ sơ lúc"), null=True, blank=True)
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

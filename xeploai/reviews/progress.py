@@ -52,11 +52,11 @@ STEPS = [
 ]
 
 
-# the time a done step was done, by step (``None``: not recorded, never flagged)
-DONE_AT: dict[str, str | None] = {
+# the time a done step was done, by step
+DONE_AT: dict[str, str] = {
     "review": "submitted_at",
     "propose": "proposed_at",
-    "send": None,
+    "send": "sent_at",
     "decide": "decided_at",
     "upper": "decided_at",
 }
@@ -107,7 +107,7 @@ def _late_counts(deadlines: dict[str, dt.date]) -> dict[str, Count]:
     counts: dict[str, Count] = {}
     for key, deadline_step, _needed, _kinds, _label in STEPS:
         field_name, after = DONE_AT[key], _after(deadlines.get(deadline_step))
-        if field_name is not None and after is not None:
+        if after is not None:
             counts[f"late_{key}"] = Count("id", filter=Q(**{f"{field_name}__gte": after}))
     return counts
 

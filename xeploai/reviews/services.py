@@ -382,12 +382,14 @@ def file_send(*, actor: Actor, unit: OrgUnit, evaluations: list[Evaluation]) -> 
             ]
         )
     sent = 0
+    now = timezone.now()  # the progress page flags a file sent after its deadline
     for evaluation in locked:
         if evaluation.stage == Stage.PROPOSED or (
             evaluation.not_rated_reason and evaluation.stage not in (Stage.SENT, Stage.DECIDED)
         ):
             evaluation.stage = Stage.SENT
-            _save(evaluation, ["stage"])
+            evaluation.sent_at = now
+            _save(evaluation, ["stage", "sent_at"])
             sent += 1
     audit_record(
         actor=actor,

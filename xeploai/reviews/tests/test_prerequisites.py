@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from xeploai.audit.models import AuditEvent
@@ -74,6 +75,7 @@ def test_the_file_is_not_sent_while_a_required_comment_is_missing(
     ), lines
     assert not any(line.startswith(f"{first.subject_name}:") for line in lines), lines
     assert fresh(first).stage == fresh(other).stage == Stage.PROPOSED  # nothing sent
+    assert fresh(first).sent_at is None
     assert not AuditEvent.objects.filter(action="file_send").exists()
 
     residence_comment(cast, other)
@@ -81,6 +83,9 @@ def test_the_file_is_not_sent_while_a_required_comment_is_missing(
         actor=cast.secretary, unit=cast.cell_a1, evaluations=[fresh(first), fresh(other)]
     )
     assert sent == 2 and fresh(other).stage == Stage.SENT
+    # the time it was sent, for the progress page's "sent after the deadline"
+    sent_at = fresh(other).sent_at
+    assert sent_at is not None and abs((timezone.now() - sent_at).total_seconds()) < 60
 
 
 def test_the_refusal_names_each_subject_without_a_proposal(cast: Cast, round_: Round) -> None:

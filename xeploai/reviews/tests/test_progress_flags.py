@@ -45,17 +45,22 @@ def _members(cast: Cast, round_: Round) -> list[Evaluation]:
 def test_work_done_after_its_deadline_is_flagged_and_on_time_is_not(
     cast: Cast, round_: Round
 ) -> None:
-    for step in (Step.SELF_REVIEW, Step.CELL_MEETING, Step.GRASSROOTS_DECISION):
+    for step in (Step.SELF_REVIEW, Step.CELL_MEETING, Step.CELL_SUBMIT, Step.GRASSROOTS_DECISION):
         Deadline.objects.create(period=round_.period, step=step, due=DUE)
     on_time, late = _members(cast, round_)
     # submitted on the deadline's last hour (on time) and the morning after (late)
     Evaluation.objects.filter(pk=on_time.pk).update(
-        stage=Stage.DECIDED, level="HTTNV", submitted_at=_at(DUE, 23), decided_at=_at(DUE, 9)
+        stage=Stage.DECIDED,
+        level="HTTNV",
+        submitted_at=_at(DUE, 23),
+        sent_at=_at(DUE, 22),
+        decided_at=_at(DUE, 9),
     )
     Evaluation.objects.filter(pk=late.pk).update(
         stage=Stage.DECIDED,
         level="HTTNV",
         submitted_at=_at(DUE + dt.timedelta(days=1), 8),
+        sent_at=_at(DUE + dt.timedelta(days=2), 15),
         decided_at=_at(DUE + dt.timedelta(days=3), 9),
     )
     Proposal.objects.create(
@@ -79,7 +84,7 @@ def test_work_done_after_its_deadline_is_flagged_and_on_time_is_not(
     assert (steps["review"].done, steps["review"].done_late) == (2, 1)
     assert (steps["propose"].done, steps["propose"].done_late) == (2, 1)
     assert (steps["decide"].done, steps["decide"].done_late) == (2, 1)
-    assert steps["send"].done_late == 0  # no time of its own: never flagged
+    assert (steps["send"].done, steps["send"].done_late) == (2, 1)
     row = next(r for r in report.rows if r.unit == cast.cell_a1)
     assert row.steps["review"].done_late == 1
     assert "review" not in next(r for r in report.rows if r.unit == cast.cell_a2).steps
