@@ -88,6 +88,10 @@ def secretary_creates_and_prints(browser: Browser, url: str, cast: Cast) -> list
     shot(page, "02-warnings-before-creating-390", full_page=False)
     page.set_viewport_size({"width": 1280, "height": 900})
     assert not Ballot.objects.exists()
+    # Enter in a field asks again; it does not confirm what was not read
+    page.press("#present", "Enter")
+    expect(page.locator("#ballot-warnings")).to_contain_text("17 đảng viên chưa nộp bản kiểm điểm")
+    assert not Ballot.objects.exists()
     page.click("button:has-text('Đã đọc, vẫn tạo cuộc bỏ phiếu')")
     expect(page.locator(".callout.guard")).to_contain_text("17 đảng viên chưa nộp")
     shot(page, "03-ballot-before-printing", full_page=False)
