@@ -38,7 +38,15 @@ from xeploai.reviews.models import (
 )
 from xeploai.reviews.periods import period_open
 from xeploai.reviews.stats import result_set, stats_rebuild
-from xeploai.testing import Cast, decide, make_person, make_unit, open_year, tree_figures
+from xeploai.testing import (
+    Cast,
+    decide,
+    make_person,
+    make_unit,
+    open_year,
+    rounds_problems,
+    tree_figures,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +72,7 @@ def bloc(cast: Cast) -> Cast:
 
 
 def assert_exact() -> None:
+    assert rounds_problems() == []  # §5: the open rounds hold every subject once
     kept = tree_figures()
     for period in Period.objects.all():
         stats_rebuild(period)
