@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,8 @@ def test_a_list_merges_splits_dissolves_and_moves_in_one_go(cast: Cast, xlsx: Wr
     )
     outcome = run(path)
     assert outcome.ok, messages(outcome)
-    assert outcome.updated == 4 and outcome.details == {"sap_nhap": 2, "chuyen": 1}
+    assert outcome.updated == 4
+    assert outcome.details == {"sap_nhap": 2, "chuyen": 1, "roles_ended": 3}
     assert set(OrgUnit.objects.filter(parent=new).values_list("code", flat=True)) == {"A1", "B1"}
     assert OrgUnit.objects.get(code="C").parent_id == upper.pk
     assert set(UnitLineage.objects.values_list("predecessor__code", "successor__code", "kind")) == {
@@ -153,3 +155,7 @@ def test_a_restructure_list_keeps_every_open_round_whole(cast: Cast, xlsx: Write
     assert Period.objects.get(pk=round_a.pk).scope_root_id == new.pk
     assert not Period.objects.filter(pk=round_b.pk).exists()
     assert Period.objects.get(pk=round_c.pk).scope_root_id == cast.grassroots_cell.pk
+    # the report says the offices on A and B ended with them (committee, clerk of A; B's clerk)
+    assert outcome.details["roles_ended"] == 3
+    command = importlib.import_module("xeploai.imports.management.commands.import")
+    assert "phân quyền trên tổ chức thôi tồn tại đã kết thúc 3" in command.summary(outcome)
