@@ -81,6 +81,7 @@ class _Rounds:
 
 def _successors(root: OrgUnit) -> list[OrgUnit]:
     """The live successors of an ended unit, by the lineage of its end."""
+    assert root.dissolved is not None
     return list(
         OrgUnit.objects.filter(
             pk__in=UnitLineage.objects.filter(predecessor=root, effective=root.dissolved).values(

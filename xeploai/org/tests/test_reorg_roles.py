@@ -32,7 +32,7 @@ def test_a_merged_cells_secretary_loses_it_and_its_member_follows_to_the_new_cel
         (Role.MEMBER, cast.cell_a2.pk)
     ]
     event = AuditEvent.objects.get(action="unit_merge")
-    assert event.after["roles_ended"] == ended
+    assert event.after is not None and event.after["roles_ended"] == ended
     # the ex-secretary can no longer act on (or even see) the ended cell
     access.forget(cast.secretary)
     a1 = OrgUnit.objects.get(pk=cast.cell_a1.pk)
@@ -73,7 +73,8 @@ def test_a_split_and_a_dissolution_end_the_roles_of_the_unit_that_ends(cast: Cas
     ended = []
     unit_dissolve(actor=None, unit=empty, on=ON, ended_roles=ended)
     assert ended == ["e9: Bí thư, chi ủy chi bộ"]
-    assert AuditEvent.objects.get(action="unit_dissolve").after["roles_ended"] == ended
+    after = AuditEvent.objects.get(action="unit_dissolve").after
+    assert after is not None and after["roles_ended"] == ended
 
 
 def test_the_screen_says_which_roles_ended(client: Client, cast: Cast) -> None:
