@@ -172,7 +172,7 @@ def _refusal(period: Period, unit: OrgUnit) -> ValidationError:
     )
 
 
-def _evaluations_follow(rounds: _Rounds, paths: list[str]) -> None:
+def _evaluations_follow(rounds: _Rounds, paths: list[str]) -> bool:
     """Every open evaluation of the changed subtrees (and of the ending rounds) goes to the
     round covering its unit."""
     periods = {p.pk: p for p in rounds.open}
@@ -214,11 +214,14 @@ def _evaluations_follow(rounds: _Rounds, paths: list[str]) -> None:
             Evaluation.objects.filter(pk__in=pks[start : start + 900]).update(
                 period_id=new, version=F("version") + 1
             )
+    if not moves.by_pair:
+        return False
     stats_add(moves.stats)
     pools_add(
         moves.pools,
         dict(OrgUnit.objects.filter(pk__in=moves.deciders).values_list("pk", "path")),
     )
+    return True
 
 
 def _subjects_follow(rounds: _Rounds, paths: list[str]) -> None:
@@ -289,13 +292,15 @@ def rounds_follow(
     if not rounds.open:
         return
     changed = list(paths)
+    followed = False
     for period in list(rounds.open):
         if period.scope_root_id in ended and _ended(period):
             _follow_successors(rounds, period, changed)
+            followed = True
     _absorb(rounds, changed)
     changed = _minimal(changed)
-    _evaluations_follow(rounds, changed)
-    for path in changed:
-        deciders_follow(path)
+    if _evaluations_follow(rounds, changed) or followed or rounds.ending:
+        for path in changed:  # the deciding bodies in the rounds they are in now
+            deciders_follow(path)
     _subjects_follow(rounds, changed)
     _end(rounds)
