@@ -187,8 +187,15 @@ def _successor_follow(
 def reorganized_follow(event: Reorganized, deciders_follow: Callable[[str], None]) -> None:
     periods = _open_periods(event)
     _withdraw(event.ended, periods)
-    paths = OrgUnit.objects.filter(pk__in=event.successors).values_list("path", flat=True)
-    rounds_follow(paths=list(paths), ended=event.ended, deciders_follow=deciders_follow)
+    paths = dict(
+        OrgUnit.objects.filter(pk__in=(*event.successors, *event.ended)).values_list("pk", "path")
+    )
+    rounds_follow(
+        paths=[paths[pk] for pk in event.successors if pk in paths],
+        old_paths=[paths[pk] for pk in event.ended if pk in paths],
+        ended=event.ended,
+        deciders_follow=deciders_follow,
+    )
     periods = _open_periods(event)  # their scope roots may have followed the successors
     if not periods:
         return

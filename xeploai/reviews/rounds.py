@@ -274,14 +274,26 @@ def _end(rounds: _Rounds) -> None:
             Period.objects.filter(pk=period.pk).update(status=PeriodStatus.CLOSED)
 
 
+def _one_round(rounds: _Rounds, paths: Sequence[str]) -> bool:
+    """Whether one and the same round of each year and kind covers every path in ``paths``."""
+    for key in {_key(p) for p in rounds.open}:
+        if len({getattr(rounds.covering(path, key), "pk", None) for path in paths}) > 1:
+            return False
+    return True
+
+
 def rounds_follow(
     *,
     paths: Sequence[str],
+    old_paths: Sequence[str] = (),
     ended: Sequence[int] = (),
     deciders_follow: Callable[[str], None],
 ) -> None:
     """Make the open rounds hold the changed subtrees at ``paths`` (new paths) exactly once,
-    after units ``ended`` (a reorganization) — see the module's docstring."""
+    after units ``ended`` (a reorganization) — see the module's docstring. ``old_paths``: where
+    the changed subtrees were; when one round of each year covers them all, before and after,
+    and no scope root ended, the rounds have nothing to follow (the common case: a change
+    inside one round's scope costs one query)."""
     rounds = _Rounds(
         list(
             Period.objects.exclude(status=PeriodStatus.CLOSED)
@@ -292,6 +304,9 @@ def rounds_follow(
     if not rounds.open:
         return
     changed = list(paths)
+    roots = {p.scope_root_id for p in rounds.open if _ended(p)}
+    if not roots & set(ended) and _one_round(rounds, [*old_paths, *paths]):
+        return
     followed = False
     for period in list(rounds.open):
         if period.scope_root_id in ended and _ended(period):

@@ -69,7 +69,9 @@ def figures_follow(change: TreeEvent) -> None:
         stats_subtree_moved(old_path=change.old_path, new_path=change.new_path)
     deciders_follow(change.new_path)
     if change.moved:
-        rounds_follow(paths=[change.new_path], deciders_follow=deciders_follow)
+        rounds_follow(
+            paths=[change.new_path], old_paths=[change.old_path], deciders_follow=deciders_follow
+        )
 
 
 def _decider(kind: str, unit: OrgUnit, by_path: dict[str, OrgUnit]) -> OrgUnit | None:
