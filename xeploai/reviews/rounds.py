@@ -47,6 +47,18 @@ from xeploai.reviews.stats import bucket_of, pools_add, stats_add, subjects_move
 StatDelta = Counter[tuple[int, str, str, str]]
 PoolDelta = Counter[tuple[int, int, str, str, str]]
 Key = tuple[int, str, int]
+# evaluations moved between rounds: (old round, new round) → evaluation ids
+Moved = dict[tuple[int, int], list[int]]
+RoundFollower = Callable[[Moved], None]
+_followers: list[RoundFollower] = []
+
+
+def round_follower_register(follower: RoundFollower) -> None:
+    """Have ``follower`` told which evaluations moved to which round, in the tree service's
+    transaction, before an emptied round ends (an app above ``reviews`` whose rows name the
+    round — the ballots — registers once in its ``AppConfig.ready``)."""
+    if follower not in _followers:
+        _followers.append(follower)
 
 
 def _key(period: Period) -> Key:
@@ -172,7 +184,7 @@ def _refusal(period: Period, unit: OrgUnit) -> ValidationError:
     )
 
 
-def _evaluations_follow(rounds: _Rounds, paths: list[str]) -> bool:
+def _evaluations_follow(rounds: _Rounds, paths: list[str]) -> Moved:
     """Every open evaluation of the changed subtrees (and of the ending rounds) goes to the
     round covering its unit."""
     periods = {p.pk: p for p in rounds.open}
@@ -215,13 +227,13 @@ def _evaluations_follow(rounds: _Rounds, paths: list[str]) -> bool:
                 period_id=new, version=F("version") + 1
             )
     if not moves.by_pair:
-        return False
+        return {}
     stats_add(moves.stats)
     pools_add(
         moves.pools,
         dict(OrgUnit.objects.filter(pk__in=moves.deciders).values_list("pk", "path")),
     )
-    return True
+    return dict(moves.by_pair)
 
 
 def _subjects_follow(rounds: _Rounds, paths: list[str]) -> None:
@@ -314,8 +326,12 @@ def rounds_follow(
             followed = True
     _absorb(rounds, changed)
     changed = _minimal(changed)
-    if _evaluations_follow(rounds, changed) or followed or rounds.ending:
+    moved = _evaluations_follow(rounds, changed)
+    if moved or followed or rounds.ending:
         for path in changed:  # the deciding bodies in the rounds they are in now
             deciders_follow(path)
+    if moved:
+        for follower in _followers:
+            follower(moved)
     _subjects_follow(rounds, changed)
     _end(rounds)
