@@ -2,9 +2,15 @@
 move the merged ~3,000-member commune committee to another province and back (issue 16 §1, §5).
 
     .venv/bin/python bench/bench_reorg.py --members 560000 --members 56000
+    .venv/bin/python bench/bench_reorg.py --database xeploai_gen_full
 
-For each size, a PostgreSQL database ``xeploai_reorg_bench_<N>`` is generated once with
-``xeploai gen`` (today's two-level shape) and kept. Each measured operation runs through the
+For each size, a PostgreSQL database ``xeploai_reorg_bench_<N>_<pid>`` is generated with
+``xeploai gen`` (today's two-level shape) and dropped at the end (only the databases this run
+created). With ``--database NAME`` the same operations run inside that existing generated
+database (the national one: no copy needed) and nothing persists: no migration, no generation,
+every operation in a transaction rolled back; the counts of units and evaluations and a
+checksum of ``UnitStat`` are read before and after and printed (``unchanged``: true) — only the
+sequences advance (ids taken by rolled-back inserts). Each measured operation runs through the
 product's services (``org.reorg.unit_merge``, ``org.services.unit_move``) in a transaction that
 is rolled back, so every run starts from the same country:
 
@@ -43,15 +49,12 @@ class Rollback(Exception):
     pass
 
 
-def ensure_database(name: str) -> None:
+def create_database(name: str) -> None:
+    """Create this run's database (its name carries the pid: one that exists is not ours)."""
     import psycopg
 
     with psycopg.connect(PG + "postgres", autocommit=True) as connection:
-        found = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not found:
-            connection.execute(f'CREATE DATABASE "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def timed(run: Any, prepare: Any = None) -> float:
@@ -93,7 +96,7 @@ def cold_warm(run: Any, prepare: Any = None, runs: int = 5) -> tuple[float, floa
     return round(cold, 1), round(warm, 1)
 
 
-def measure(members: int, seed: int) -> dict[str, Any]:
+def measure(members: int, seed: int, *, generate: bool = True) -> dict[str, Any]:
     import datetime as dt
 
     from django.core.management import call_command
@@ -103,9 +106,10 @@ def measure(members: int, seed: int) -> dict[str, Any]:
     from xeploai.org.reorg import unit_merge
     from xeploai.org.services import unit_move
 
-    call_command("migrate", verbosity=0)
     generated_s = None
-    if not OrgUnit.objects.exists():
+    if generate:
+        call_command("migrate", verbosity=0)
+    if generate and not OrgUnit.objects.exists():
         from xeploai.seed.generate import generate_country
 
         started = time.monotonic()
@@ -189,28 +193,100 @@ def measure(members: int, seed: int) -> dict[str, Any]:
     }
 
 
+def fingerprint() -> dict[str, Any]:
+    """What a rolled-back run must leave as it found: counts, and a checksum of UnitStat."""
+    from django.db import connection
+
+    from xeploai.audit.models import AuditEvent
+    from xeploai.cycles.models import Period
+    from xeploai.org.models import MemberCount, OrgUnit, Person, RoleAssignment, UnitLineage
+    from xeploai.reviews.models import Evaluation, PoolStat, UnitStat
+
+    found: dict[str, Any] = {}
+    with connection.cursor() as cursor:
+        for model in (
+            OrgUnit,
+            Person,
+            Evaluation,
+            Period,
+            UnitLineage,
+            RoleAssignment,
+            AuditEvent,
+            MemberCount,
+            PoolStat,
+        ):
+            cursor.execute(f"SELECT count(*) FROM {model._meta.db_table}")
+            found[model.__name__] = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(hashtext(concat_ws(':', "
+            f"period_id, path, block, bucket, n))::bigint), 0) FROM {UnitStat._meta.db_table}"
+        )
+        found["UnitStat"] = [int(value) for value in cursor.fetchone()]
+    return found
+
+
+def _connect(name: str) -> None:
+    os.environ["DATABASE_URL"] = PG + name
+    import django
+    from django.db import connections
+
+    django.setup()
+    connections["default"].close()
+    connections["default"].settings_dict["NAME"] = name
+
+
+def _drop(name: str) -> None:
+    """Drop a database this run created (its own connections closed first; no other ended)."""
+    import psycopg
+    from django.db import connections
+
+    connections["default"].close()
+    with psycopg.connect(PG + "postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def _existing(name: str, seed: int) -> dict[str, Any]:
+    """The operations inside an existing generated database, nothing left behind."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    _connect(name)
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        raise SystemExit(f"{name}: {len(pending)} migrations not applied; not touching it")
+    before = fingerprint()
+    result = measure(0, seed, generate=False)
+    after = fingerprint()
+    result.update({"database": name, "before": before, "after": after})
+    result["unchanged"] = before == after
+    connection.close()
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, action="append", required=True)
+    parser.add_argument("--members", type=int, action="append", default=[])
+    parser.add_argument("--database", help="an existing generated database (nothing persists)")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
+    if not args.members and not args.database:
+        parser.error("--members N (repeatable) or --database NAME")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xeploai.settings")
     os.environ.setdefault("XEPLOAI_DEBUG", "0")
     results = []
     with open("/proc/loadavg") as stream:
         load_before = stream.read().split()[:3]
+    if args.database:
+        results.append(_existing(args.database, args.seed))
     for members in args.members:
-        name = f"xeploai_reorg_bench_{members}"
-        ensure_database(name)
-        os.environ["DATABASE_URL"] = PG + name
-        import django
-        from django.db import connections
-
-        django.setup()
-        connections["default"].close()
-        connections["default"].settings_dict["NAME"] = name
-        results.append(measure(members, args.seed))
-        connections["default"].close()
+        name = f"xeploai_reorg_bench_{members}_{os.getpid()}"
+        create_database(name)
+        try:
+            _connect(name)
+            results.append(measure(members, args.seed))
+        finally:
+            _drop(name)
     with open("/proc/loadavg") as stream:
         load_after = stream.read().split()[:3]
     print(

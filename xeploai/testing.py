@@ -253,3 +253,49 @@ def tree_figures() -> dict[str, list[tuple[Any, ...]]]:
             MemberCount.objects.exclude(n=0).values_list("unit_id", "path", "depth", "status", "n")
         ),
     }
+
+
+def rounds_problems() -> list[str]:
+    """What breaks "one subject, one evaluation per year" (issue 16 §5) in the open rounds, in
+    words (empty: the invariant holds):
+
+    - no open round's scope root has ended by the round's evaluation date;
+    - every evaluation of an open round is on a unit inside that round's scope;
+    - no subject has two evaluations of the same year, kind and quarter (any round);
+    - every subject the round's scope holds has its evaluation: ``period_open`` run again in a
+      savepoint that is rolled back creates none (rounds that are open, not drafts).
+    """
+    from django.db import transaction
+    from django.db.models import Count
+
+    from xeploai.cycles.models import Period, PeriodStatus
+    from xeploai.reviews.models import Evaluation
+    from xeploai.reviews.periods import period_open
+
+    problems: list[str] = []
+    rounds = list(Period.objects.exclude(status=PeriodStatus.CLOSED).select_related("scope_root"))
+    for period in rounds:
+        root = period.scope_root
+        if root.dissolved is not None and root.dissolved <= period.evaluation_date:
+            problems.append(f"{period.name}: scope root {root.code} ended {root.dissolved}")
+        outside = Evaluation.objects.filter(period=period).exclude(unit__path__startswith=root.path)
+        for code in outside.values_list("unit__code", flat=True)[:3]:
+            problems.append(f"{period.name}: evaluation on {code} outside {root.code}")
+    key = ("period__year", "period__kind", "period__quarter")
+    for who in (("person_id",), ("unit_id", "kind")):
+        rows = (
+            Evaluation.objects.filter(person__isnull=who[0] != "person_id")
+            .values(*who, *key)
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+        )
+        problems.extend(f"evaluated twice: {row}" for row in rows[:3])
+    for period in rounds:
+        if period.status != PeriodStatus.OPEN:
+            continue
+        sid = transaction.savepoint()
+        created = period_open(actor=None, period=period)
+        transaction.savepoint_rollback(sid)
+        if created:
+            problems.append(f"{period.name}: {created} subjects without their evaluation")
+    return problems

@@ -31,6 +31,8 @@ def test_the_board_merges_a_committee_and_sees_its_lineage(screen: Screen) -> No
     page.click("button.primary")
     assert page.url.endswith("/units/AB/")
     assert "Sáp nhập từ" in page.locator(".lineage").inner_text()
+    # B's clerk (the "outsider") held an office on B: it ended with B, and the page says so
+    assert "Đã kết thúc 1 phân quyền" in page.locator(".msg-info").inner_text()
     screen.shot("unit-after-merge", full_page=True)
     assert OrgUnit.objects.get(code="B1").parent == OrgUnit.objects.get(code="AB")
     assert screen.console_errors == []

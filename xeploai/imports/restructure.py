@@ -141,13 +141,14 @@ class _Reader:
         return True
 
 
-def _run(operation: _Operation, actor: Actor) -> int:
-    """Run one operation; return how many units it reorganized."""
+def _run(operation: _Operation, actor: Actor, roles: list[str]) -> int:
+    """Run one operation; return how many units it reorganized. ``roles`` receives the role
+    assignments that ended with the units."""
     on = operation.on
     if operation.action == Restructure.MERGE:
         target = operation.new[0]
         assert target is not None
-        unit_merge(actor=actor, sources=operation.old, target=target, on=on)
+        unit_merge(actor=actor, sources=operation.old, target=target, on=on, ended_roles=roles)
         return len(operation.old)
     if operation.action == Restructure.SPLIT:
         parts = [
@@ -155,10 +156,16 @@ def _run(operation: _Operation, actor: Actor) -> int:
             for target, children in zip(operation.new, operation.children, strict=True)
             if target is not None
         ]
-        unit_split(actor=actor, source=operation.old[0], parts=parts, on=on)
+        unit_split(actor=actor, source=operation.old[0], parts=parts, on=on, ended_roles=roles)
         return 1
     if operation.action == Restructure.DISSOLVE:
-        unit_dissolve(actor=actor, unit=operation.old[0], on=on, successor=operation.new[0])
+        unit_dissolve(
+            actor=actor,
+            unit=operation.old[0],
+            on=on,
+            successor=operation.new[0],
+            ended_roles=roles,
+        )
         return 1
     unit_move(actor=actor, unit=operation.old[0], new_parent=operation.new[0])
     return 1
@@ -175,10 +182,12 @@ def plan(
     if problems:
         return result
     done: Counter[str] = Counter()
+    roles: list[str] = []
     for operation in reader.operations.values():
+        ended: list[str] = []
         try:
             with transaction.atomic():
-                result.updated += _run(operation, actor)
+                result.updated += _run(operation, actor, ended)
         except ValidationError as error:
             problems.row(
                 operation.rows[0],
@@ -188,5 +197,8 @@ def plan(
             )
             continue
         done[operation.action] += 1
+        roles.extend(ended)
     result.details = {str(action): n for action, n in done.items()}
+    if roles:  # the role assignments on the units that ended (org.reorg._roles_end)
+        result.details["roles_ended"] = len(roles)
     return result

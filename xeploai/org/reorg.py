@@ -43,6 +43,8 @@ from xeploai.org.models import (
     OrgUnit,
     Person,
     PersonStatus,
+    Role,
+    RoleAssignment,
     UnitLineage,
 )
 from xeploai.org.services import children_move
@@ -152,14 +154,60 @@ def _hand_over(
     return len(children), _people_hand_over(source, target, people, on)
 
 
-def _end(unit: OrgUnit, on: dt.date) -> None:
-    """Dissolve ``unit`` on ``on``; it leaves the cells counted by ``MemberCount``."""
+def _end(unit: OrgUnit, on: dt.date) -> list[str]:
+    """Dissolve ``unit`` on ``on``; it leaves the cells counted by ``MemberCount``, and its
+    role assignments end (``_roles_end``). Returns the ended ones, in words."""
     was_cell = is_live_cell(unit)
     unit.dissolved = on
     unit.full_clean()
     unit.save(update_fields=["dissolved"])
     if was_cell:
         member_count_move(old=(unit.path, CELLS_KEY), new=None)
+    return _roles_end(unit)
+
+
+def _roles_end(unit: OrgUnit) -> list[str]:
+    """The role assignments on a unit that ends (docs/rules.md "Reorganizations and rounds").
+
+    An office held on the ended unit (secretary, committee, clerk, board, inspector) ends with
+    it: the successor's committee and secretary are appointed for the successor by the level
+    that decides the reorganization (HD 31-HD/BTCTW 2025, present.md §1); no text hands an
+    ended unit's offices to its successor, so ending them is the honest default. A member's
+    own account follows the person to the cell their party activity was handed to.
+    Constant queries: one read, one delete, one update per receiving cell."""
+    rows = list(
+        RoleAssignment.objects.filter(unit=unit).values_list(
+            "pk", "user_id", "user__username", "role"
+        )
+    )
+    if not rows:
+        return []
+    cells = dict(
+        Person.objects.filter(
+            user_id__in=[user for _pk, user, _name, role in rows if role == Role.MEMBER]
+        ).values_list("user_id", "unit_id")
+    )
+    handed: dict[int, list[int]] = {}
+    ended: list[int] = []
+    labels: list[str] = []
+    for pk, user, name, role in rows:
+        cell = cells.get(user) if role == Role.MEMBER else None
+        if cell is not None and cell != unit.pk:
+            handed.setdefault(cell, []).append(pk)
+        else:
+            ended.append(pk)
+            labels.append(f"{name}: {Role(role).label}")
+    taken = set(
+        RoleAssignment.objects.filter(
+            role=Role.MEMBER, unit_id__in=list(handed), user_id__in=list(cells)
+        ).values_list("user_id", "unit_id")
+    )
+    users = {pk: user for pk, user, _name, _role in rows}
+    for cell, pks in handed.items():
+        ended.extend(pk for pk in pks if (users[pk], cell) in taken)  # already a member there
+        RoleAssignment.objects.filter(pk__in=pks).exclude(pk__in=ended).update(unit_id=cell)
+    RoleAssignment.objects.filter(pk__in=ended).delete()
+    return labels
 
 
 def _link(predecessor: OrgUnit, successor: OrgUnit, kind: str, on: dt.date) -> None:
@@ -180,19 +228,26 @@ def _mark_reorganized(unit: OrgUnit, on: dt.date) -> None:
 
 @transaction.atomic
 def unit_merge(
-    *, actor: Actor, sources: Sequence[OrgUnit], target: OrgUnit, on: dt.date
+    *,
+    actor: Actor,
+    sources: Sequence[OrgUnit],
+    target: OrgUnit,
+    on: dt.date,
+    ended_roles: list[str] | None = None,
 ) -> OrgUnit:
     """Merge ``sources`` into ``target`` on ``on``: everything below them and their members
     move to ``target``, they are dissolved, and each gets a MERGE link to ``target``.
 
     ``target`` is one of the merged units that continues, or a unit created for the merger
-    (``unit_create`` with ``established=on``); all are of the same kind."""
+    (``unit_create`` with ``established=on``); all are of the same kind. The role assignments
+    on the merged units end (``_roles_end``); ``ended_roles``, if given, receives them."""
     target = _lock(target)
     locked = [_lock(source) for source in sorted(sources, key=lambda u: u.pk)]
     if not locked:
         raise ValidationError(_("Chưa chọn tổ chức nào để sáp nhập."))
     _check_alive(target, on)
     moved = Counter[str]()
+    roles: list[str] = []
     for source in locked:
         _check_alive(source, on)
         _check_successor(source, target, on)
@@ -208,7 +263,7 @@ def unit_merge(
         units, members = _hand_over(source, target, on)
         moved["units"] += units
         moved["members"] += members
-        _end(source, on)
+        roles.extend(_end(source, on))
         _link(source, target, LineageKind.MERGE, on)
     tree_changed(Reorganized(tuple(s.pk for s in locked), (target.pk,), on))
     target.refresh_from_db()
@@ -217,8 +272,10 @@ def unit_merge(
         action="unit_merge",
         obj=target,
         unit_path=target.path,
-        after={"sources": [s.code for s in locked], "on": on, **moved},
+        after={"sources": [s.code for s in locked], "on": on, "roles_ended": roles, **moved},
     )
+    if ended_roles is not None:
+        ended_roles.extend(roles)
     return target
 
 
@@ -277,6 +334,7 @@ def unit_split(
     parts: Sequence[SplitPart],
     on: dt.date,
     source_continues: bool = False,
+    ended_roles: list[str] | None = None,
 ) -> list[OrgUnit]:
     """Split ``source`` on ``on``: each part's target receives its units below and members.
 
@@ -298,11 +356,12 @@ def unit_split(
         moved["units"] += units
         moved["members"] += members
         _link(source, part.target, LineageKind.SPLIT, on)
+    roles: list[str] = []
     if source_continues:
         _mark_reorganized(source, on)
     else:
         _people_hand_over(source, parts[0].target, None, on)  # those no longer present
-        _end(source, on)
+        roles = _end(source, on)
     targets = tuple(part.target.pk for part in parts)
     tree_changed(
         Reorganized(
@@ -320,15 +379,23 @@ def unit_split(
             "targets": [part.target.code for part in parts],
             "on": on,
             "continues": source_continues,
+            "roles_ended": roles,
             **moved,
         },
     )
+    if ended_roles is not None:
+        ended_roles.extend(roles)
     return [OrgUnit.objects.get(pk=pk) for pk in targets]
 
 
 @transaction.atomic
 def unit_dissolve(
-    *, actor: Actor, unit: OrgUnit, on: dt.date, successor: OrgUnit | None = None
+    *,
+    actor: Actor,
+    unit: OrgUnit,
+    on: dt.date,
+    successor: OrgUnit | None = None,
+    ended_roles: list[str] | None = None,
 ) -> OrgUnit:
     """Dissolve ``unit`` on ``on``. With a ``successor``, what it held (units below, members)
     is handed over to it and a DISSOLVE link records where; without one it must be empty."""
@@ -350,7 +417,7 @@ def unit_dissolve(
         _check_successor(unit, successor, on)
         moved = _hand_over(unit, successor, on)
         _link(unit, successor, LineageKind.DISSOLVE, on)
-    _end(unit, on)
+    roles = _end(unit, on)
     tree_changed(Reorganized((unit.pk,), (successor.pk,) if successor else (), on))
     audit_record(
         actor=actor,
@@ -362,6 +429,9 @@ def unit_dissolve(
             "successor": successor.code if successor else None,
             "units": moved[0],
             "members": moved[1],
+            "roles_ended": roles,
         },
     )
+    if ended_roles is not None:
+        ended_roles.extend(roles)
     return unit

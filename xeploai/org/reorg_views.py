@@ -87,16 +87,20 @@ def _split_parts(request: HttpRequest, unit: OrgUnit) -> list[SplitPart]:
     ]
 
 
-def _perform(request: HttpRequest, unit: OrgUnit, data: dict[str, Any]) -> OrgUnit:
-    """Run the chosen operation; return the unit to show afterwards."""
+def _perform(
+    request: HttpRequest, unit: OrgUnit, data: dict[str, Any], roles: list[str]
+) -> OrgUnit:
+    """Run the chosen operation; return the unit to show afterwards. ``roles`` receives the
+    role assignments that ended with the unit."""
     user, on, code = request.user, data["on"], data["target"].strip()
     if data["action"] == "merge":
         if not code:
             raise ValidationError(_("Chọn tổ chức nhận để sáp nhập."))
-        return unit_merge(actor=user, sources=[unit], target=_receiver(user, code), on=on)
+        target = _receiver(user, code)
+        return unit_merge(actor=user, sources=[unit], target=target, on=on, ended_roles=roles)
     if data["action"] == "dissolve":
         successor = _receiver(user, code) if code else None
-        unit_dissolve(actor=user, unit=unit, on=on, successor=successor)
+        unit_dissolve(actor=user, unit=unit, on=on, successor=successor, ended_roles=roles)
         return successor or unit
     unit_split(
         actor=user,
@@ -104,6 +108,7 @@ def _perform(request: HttpRequest, unit: OrgUnit, data: dict[str, Any]) -> OrgUn
         parts=_split_parts(request, unit),
         on=on,
         source_continues=data["continues"],
+        ended_roles=roles,
     )
     return unit
 
@@ -114,12 +119,21 @@ def unit_reorganize(request: HttpRequest, code: str) -> HttpResponse:
     _may_reorganize(request.user, unit)
     form = ReorganizeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        roles: list[str] = []
         try:
-            shown = _perform(request, unit, form.cleaned_data)
+            shown = _perform(request, unit, form.cleaned_data, roles)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Đã sắp xếp {unit}.").format(unit=unit.name))
+            if roles:
+                messages.info(
+                    request,
+                    _(
+                        "Đã kết thúc {n} phân quyền trên tổ chức thôi tồn tại ({roles}); phân "
+                        "quyền cho tổ chức nhận cần được giao mới."
+                    ).format(n=len(roles), roles="; ".join(roles)),
+                )
             return redirect("unit_detail", code=shown.code)
     predecessors, successors = lineage_of(unit)
     context = {

@@ -53,42 +53,40 @@ def org_subjects(units: list[OrgUnit]) -> list[tuple[str, OrgUnit]]:
     return result
 
 
-@transaction.atomic
-def period_open(*, actor: Actor, period: Period) -> int:
-    """Create the evaluation of every subject in the period's scope; return how many were new.
-
-    Safe to run again (after new members or units were added): existing evaluations are kept.
-    """
-    period = Period.objects.select_for_update().get(pk=period.pk)
-    if period.status == PeriodStatus.CLOSED:
-        raise ValidationError(_("Đợt đánh giá đã kết thúc, không thể mở lại."))
+def subject_rows(period: Period, under: str) -> tuple[list[tuple[Any, ...]], dict[int, str]]:
+    """The evaluations missing in ``period`` for the subjects of the subtree at ``under`` (the
+    scope root's path, or a subtree inside the scope that a change of the tree brought in), as
+    rows of ``EVALUATION_FIELDS``; and the path of each unit they are on."""
     on = period.evaluation_date
+    root = period.scope_root.path
+    above = [under[:end] for end in range(len(root), len(under), SEGMENT)]
     units = list(
-        OrgUnit.objects.in_subtree(period.scope_root.path)
+        OrgUnit.objects.filter(Q(path__startswith=under) | Q(path__in=above))
         .filter(Q(dissolved__isnull=True) | Q(dissolved__gt=on))
         .filter(Q(established__isnull=True) | Q(established__lte=on))
     )
     # A unit counts only if its whole chain up to the scope root does (e.g. not yet founded).
     by_path: dict[str, OrgUnit] = {}
     for unit in sorted(units, key=lambda u: u.path):
-        if unit.path == period.scope_root.path or unit.path[:-SEGMENT] in by_path:
+        if unit.path == root or unit.path[:-SEGMENT] in by_path:
             by_path[unit.path] = unit
-    units = list(by_path.values())
+    units = [unit for unit in by_path.values() if unit.path.startswith(under)]
     # One subject, one evaluation per year (issue 16 §5): a member or an organization that a
     # reorganization brought into the scope keeps the evaluation it has in another round of
     # the same year.
     same_round = Evaluation.objects.filter(
         period__year=period.year, period__kind=period.kind, period__quarter=period.quarter
     )
+    held = Q(person__unit__path__startswith=under)
+    if under == root:  # the whole scope: also those of this round whose person has left it
+        held |= Q(period=period)
     existing_people = set(
-        same_round.filter(person__isnull=False)
-        .filter(Q(period=period) | Q(person__unit__path__startswith=period.scope_root.path))
-        .values_list("person_id", flat=True)
+        same_round.filter(person__isnull=False).filter(held).values_list("person_id", flat=True)
     )
     existing_orgs = set(
-        same_round.filter(
-            person__isnull=True, unit__path__startswith=period.scope_root.path
-        ).values_list("kind", "unit_id")
+        same_round.filter(person__isnull=True, unit__path__startswith=under).values_list(
+            "kind", "unit_id"
+        )
     )
     # rows of (period, kind, person, unit, decider, group, form, not-rated reason)
     new: list[tuple[Any, ...]] = []
@@ -156,6 +154,19 @@ def period_open(*, actor: Actor, period: Period) -> int:
                 reasons[(status, admitted)],
             )
         )
+    return new, {unit.pk: unit.path for unit in units}
+
+
+@transaction.atomic
+def period_open(*, actor: Actor, period: Period) -> int:
+    """Create the evaluation of every subject in the period's scope; return how many were new.
+
+    Safe to run again (after new members or units were added): existing evaluations are kept.
+    """
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status == PeriodStatus.CLOSED:
+        raise ValidationError(_("Đợt đánh giá đã kết thúc, không thể mở lại."))
+    new, _paths = subject_rows(period, period.scope_root.path)
     insert_rows(Evaluation, EVALUATION_FIELDS, new)
     stats_rebuild(period)
     if period.status == PeriodStatus.DRAFT:

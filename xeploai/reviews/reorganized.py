@@ -22,6 +22,7 @@ from xeploai.reviews.eligibility import org_not_rated_reason
 from xeploai.reviews.formcodes import form_code_for
 from xeploai.reviews.models import Evaluation, Proposal, Stage, SubjectKind
 from xeploai.reviews.periods import org_subjects
+from xeploai.reviews.rounds import rounds_follow
 from xeploai.reviews.stats import (
     bucket_of,
     pools_add,
@@ -183,11 +184,21 @@ def _successor_follow(
     return deciders
 
 
-def reorganized_follow(event: Reorganized) -> None:
+def reorganized_follow(event: Reorganized, deciders_follow: Callable[[str], None]) -> None:
     periods = _open_periods(event)
+    _withdraw(event.ended, periods)
+    paths = dict(
+        OrgUnit.objects.filter(pk__in=(*event.successors, *event.ended)).values_list("pk", "path")
+    )
+    rounds_follow(
+        paths=[paths[pk] for pk in event.successors if pk in paths],
+        old_paths=[paths[pk] for pk in event.ended if pk in paths],
+        ended=event.ended,
+        deciders_follow=deciders_follow,
+    )
+    periods = _open_periods(event)  # their scope roots may have followed the successors
     if not periods:
         return
-    _withdraw(event.ended, periods)
     delta: StatDelta = Counter()
     pools: PoolDelta = Counter()
     deciders: dict[int, str] = {}

@@ -39,6 +39,7 @@ from xeploai.org.tree import ChildrenMoved, MembersMoved, Reorganized, TreeEvent
 from xeploai.reviews import subjects
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
 from xeploai.reviews.reorganized import members_follow, reorganized_follow
+from xeploai.reviews.rounds import rounds_follow
 from xeploai.reviews.stats import (
     bucket_of,
     pools_move,
@@ -62,11 +63,15 @@ def figures_follow(change: TreeEvent) -> None:
         deciders_follow(change.new_parent)
         return
     if isinstance(change, Reorganized):
-        reorganized_follow(change)
+        reorganized_follow(change, deciders_follow)
         return
     if change.moved:
         stats_subtree_moved(old_path=change.old_path, new_path=change.new_path)
     deciders_follow(change.new_path)
+    if change.moved:
+        rounds_follow(
+            paths=[change.new_path], old_paths=[change.old_path], deciders_follow=deciders_follow
+        )
 
 
 def _decider(kind: str, unit: OrgUnit, by_path: dict[str, OrgUnit]) -> OrgUnit | None:

@@ -24,6 +24,7 @@ EXEMPT = {
     "org.subtree_move": "unit_move's work without its audit event; every caller (unit_move, org/reorg.py) audits the whole operation",
     "org.children_move": "part of a reorganization; every caller (org/reorg.py's services) audits the whole operation",
     "reviews.org_subjects": "lists the organization subjects among units (a read)",
+    "reviews.subject_rows": "the evaluations a round misses, as rows (a read); period_open and the tree services that call rounds_follow write them and audit",
     "ballots.full_members": "a count",
     "ballots.normalize_code": "string normalization",
     "ballots.code_hash": "a hash",

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from xeploai.audit.models import AuditEvent
+from xeploai.cycles.models import Period
 from xeploai.imports.services import Outcome, import_file
 from xeploai.imports.tests.conftest import TODAY, Writer, fingerprint
 from xeploai.org.models import LineageKind, OrgUnit, Person, UnitKind, UnitLineage
-from xeploai.testing import Cast, make_person, make_unit
+from xeploai.testing import Cast, make_person, make_unit, open_year, rounds_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +57,8 @@ def test_a_list_merges_splits_dissolves_and_moves_in_one_go(cast: Cast, xlsx: Wr
     )
     outcome = run(path)
     assert outcome.ok, messages(outcome)
-    assert outcome.updated == 4 and outcome.details == {"sap_nhap": 2, "chuyen": 1}
+    assert outcome.updated == 4
+    assert outcome.details == {"sap_nhap": 2, "chuyen": 1, "roles_ended": 3}
     assert set(OrgUnit.objects.filter(parent=new).values_list("code", flat=True)) == {"A1", "B1"}
     assert OrgUnit.objects.get(code="C").parent_id == upper.pk
     assert set(UnitLineage.objects.values_list("predecessor__code", "successor__code", "kind")) == {
@@ -125,3 +128,34 @@ def test_a_dry_run_checks_the_operations_and_writes_nothing(cast: Cast, xlsx: Wr
     outcome = run(xlsx("restructure", [row("A2", "A1", "Sáp nhập")]), dry_run=True)
     assert outcome.ok and outcome.updated == 1
     assert fingerprint() == before
+
+
+def test_a_restructure_list_keeps_every_open_round_whole(cast: Cast, xlsx: Writer) -> None:
+    """§5 through the import: rounds of 2025 per committee and one over the grassroots cell;
+    A and B merge into AB, C moves under UP: A's round follows AB and takes B's, C's round
+    goes along with C (it stays its own scope)."""
+    for cell in (cast.cell_a1, cast.cell_a2, cast.cell_b1):
+        make_person(cell)
+    on = dt.date(2025, 7, 1)
+    round_a, round_b = open_year(cast.org_a, 2025), open_year(cast.org_b, 2025)
+    round_c = open_year(cast.grassroots_cell, 2025)
+    new = make_unit(UnitKind.GRASSROOTS_COMMITTEE, cast.root, code="AB", established=on)
+    make_unit(UnitKind.UPPER, cast.root, code="UP")
+    path = xlsx(
+        "restructure",
+        [
+            row("A", "AB", "Sáp nhập"),
+            row("B", "AB", "Sáp nhập"),
+            row("C", "UP", "Chuyển trực thuộc"),
+        ],
+    )
+    outcome = run(path)
+    assert outcome.ok, messages(outcome)
+    assert rounds_problems() == []
+    assert Period.objects.get(pk=round_a.pk).scope_root_id == new.pk
+    assert not Period.objects.filter(pk=round_b.pk).exists()
+    assert Period.objects.get(pk=round_c.pk).scope_root_id == cast.grassroots_cell.pk
+    # the report says the offices on A and B ended with them (committee, clerk of A; B's clerk)
+    assert outcome.details["roles_ended"] == 3
+    command = importlib.import_module("xeploai.imports.management.commands.import")
+    assert "phân quyền trên tổ chức thôi tồn tại đã kết thúc 3" in command.summary(outcome)

@@ -24,6 +24,7 @@ def summary(outcome: Outcome) -> str:
         "moved": "chuyển cấp trên",
         "transfers": "chuyển sinh hoạt",
         "periods_created": "đợt đánh giá tạo mới",
+        "roles_ended": "phân quyền trên tổ chức thôi tồn tại đã kết thúc",
     }
     details = [f"{extra.get(k, k)} {vn_int(v)}" for k, v in outcome.details.items() if v]
     return text + (f" ({', '.join(details)})" if details else "")
