@@ -119,6 +119,8 @@ def _review_form(evaluation: Evaluation, data: Any = None) -> SelfReviewForm:
         previous_items=selectors.previous_items(evaluation),
         civil_servant=bool(person and person.is_civil_servant),
         task_rows=max(5, len((evaluation.content or {}).get("tasks", [])) + 3),
+        quarter=evaluation.period.quarter,
+        year=evaluation.period.year,
         initial=SelfReviewForm.initial_from(evaluation.content or {}, evaluation.version),
     )
 
