@@ -249,12 +249,7 @@ def render(report: Report, issuer: Issuer | None = None) -> bytes:
     width = portrait_w - 4.5 * cm - 12  # the frame's padding
     story: list[object] = [
         *pdf.party_header(issuer, "BC", report.as_of, width),
-        *pdf.title(
-            _("Báo cáo"),
-            _(
-                "kết quả kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên năm {year}"
-            ).format(year=report.period.year),
-        ),
+        *pdf.title(_("Báo cáo"), tables.subtitle(report)),
     ]
     story += [Paragraph(pdf.text(p), sheet["body"]) for p in tables.sentences(report)]
     story += [Spacer(1, 0.3 * cm), level_chart(report, width), Spacer(1, 0.4 * cm)]
@@ -272,8 +267,7 @@ def render(report: Report, issuer: Issuer | None = None) -> bytes:
     story += pdf.signature(issuer, recipients, width)
     story += [NextPageTemplate("wide"), PageBreak()]
     wide = wide_w - 3 * cm - 12
-    annex = [tables.summary_table(report), tables.alternative_shares_table(report)]
-    for number, table in enumerate([*annex, *tables.children_tables(report)], start=1):
+    for number, table in enumerate(tables.annex_tables(report), start=1):
         named = tables.Table(f"{_('Biểu')} {number}. {table.title}", table.columns, table.rows)
         story += _table(named, styles, wide)
     for heading, lines in long_lists:

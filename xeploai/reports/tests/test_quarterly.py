@@ -87,7 +87,7 @@ def test_the_quarter_compares_with_the_previous_quarter_and_the_same_one_a_year_
     assert (member.current.tt, member.current.k) == (4, 0)
     assert member.previous is not None and (member.previous.tt, member.previous.k) == (3, 1)
     rows = comparison(report).rows
-    assert [(r[1], r[4], r[5], r[6]) for r in rows] == [
+    assert [(r[1], r[6], r[7], r[8]) for r in rows] == [
         ("Quý 1/2026", 4, 0, 0),
         ("Quý 4/2025", 2, 1, 1),
         ("Quý 1/2025", 3, 0, 1),
