@@ -130,6 +130,8 @@ def comparison_sentence(compared: Comparison) -> str:
     if compared.reason is not None:
         return _("{head}: — ({reason}).").format(head=head, reason=no_comparison_text(compared))
     block = compared.block
+    if not block.current.rated:
+        return _("{head}: — (quý này chưa có kết quả xếp loại).").format(head=head)
     parts = [
         _("{rate} {change}").format(rate=rate, change=change_text(points) or "—")
         for rate, points in (

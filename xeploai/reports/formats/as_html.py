@@ -41,6 +41,9 @@ def render(report: Report) -> bytes:
         "children": [formatted(t) for t in tables.children_tables(report)],
         "findings": tables.finding_lines(report),
         "distribution": charts.level_distribution(report),
-        "yoy": charts.year_over_year(report) if report.period.previous_year else "",
+        "yoy": charts.year_over_year(report)
+        if report.period.previous_year or report.quarter
+        else "",
+        "yoy_title": charts.rate_title(report),
     }
     return render_to_string("reports/standalone.html", context).encode("utf-8")

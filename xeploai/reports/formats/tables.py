@@ -25,7 +25,6 @@ from xeploai.reports.records import (
 from xeploai.reports.wording import (
     COMPARE_LABELS,
     DENOMINATOR_LABELS,
-    NOUNS,
     block_sentence,
     group_label,
     no_comparison_text,
@@ -205,7 +204,7 @@ def quarter_table(report: Report) -> Table:
     for block in report.blocks:
         if not block.current.total:
             continue
-        noun = str(NOUNS[block.kind])
+        noun = block.label
         current = block.current
         rows.append(
             (

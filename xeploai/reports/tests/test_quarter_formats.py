@@ -120,7 +120,7 @@ def test_json_carries_both_comparisons_and_rebuilds_the_same_report(
 def test_xlsx_has_the_quarter_table_with_its_numbers(q1: tuple[Cast, Period]) -> None:
     workbook = openpyxl.load_workbook(io.BytesIO(render(q1_report(q1), "xlsx")))
     rows = [tuple(r) for r in workbook["Tổng hợp"].iter_rows(values_only=True)]
-    found = {r[2]: r for r in rows if r[0] == "đảng viên" and r[2]}
+    found = {r[2]: r for r in rows if r[0] == "Đảng viên" and r[2]}
     assert found["Quý này"][1:10] == ("Quý 1/2026", "Quý này", 4, 4, 0, 4, 0, 0, 0)
     previous = found["so với quý trước"]
     assert previous[1:10] == ("Quý 4/2025", "so với quý trước", 4, 4, 0, 2, 1, 1, 0)
@@ -165,6 +165,10 @@ def test_html_file_and_page_show_both_comparisons(q1: tuple[Cast, Period], clien
     html = squash(render(q1_report(q1), "html").decode())
     assert PREVIOUS_SENTENCE in html and SAME_SENTENCE in html
     assert '<td data-label="So sánh">so với quý trước</td>' in html
+    # the rate chart: the same quarter last year, the previous quarter, this quarter
+    assert "Tỉ lệ HTTNV trở lên so với cùng kỳ năm trước và quý trước" in html
+    assert ">Quý 1/2025: 75%<" in html and ">Quý 4/2025: 50%<" in html
+    assert ">Quý 1/2026: 100%<" in html
     client.force_login(cast.committee)
     page = squash(client.get(f"/reports/A/quarter/{period.pk}/").content.decode())
     assert PREVIOUS_SENTENCE in page and SAME_SENTENCE in page
@@ -175,13 +179,13 @@ def test_compare_csv_and_xlsx_carry_the_changes(q1: tuple[Cast, Period], client:
     cast, period = q1
     client.force_login(cast.committee)
     csv = client.get(f"/reports/A/quarter/{period.pk}/compare.csv").content.decode("utf-8-sig")
-    line = next(x for x in csv.splitlines() if "Quý 4/2025" in x and "đảng viên" in x)
+    line = next(x for x in csv.splitlines() if "Quý 4/2025" in x and "Đảng viên" in x)
     assert "so với quý trước" in line and "+50" in line and "50%" in line
     book = openpyxl.load_workbook(
         io.BytesIO(client.get(f"/reports/A/quarter/{period.pk}/compare.xlsx").content)
     )
     rows = list(book.worksheets[0].iter_rows(values_only=True))
-    same = next(r for r in rows if r[2] == "so với cùng kỳ năm trước" and r[0] == "đảng viên")
+    same = next(r for r in rows if r[2] == "so với cùng kỳ năm trước" and r[0] == "Đảng viên")
     assert same[3:10] == (4, 4, 0, 3, 0, 1, 0) and same[10:12] == ("75%", "+25")
 
 
@@ -247,3 +251,15 @@ def test_a_missing_or_undecided_period_is_a_dash_with_the_reason(cast: Cast) -> 
     assert member["previous_quarter"]["provisional"] is True
     assert member["same_quarter"]["reason"] == "no_round"
     assert data["quarter"]["same_quarter"]["found"] is False
+
+
+def test_a_quarter_with_nothing_decided_yet_compares_nothing(q1: tuple[Cast, Period]) -> None:
+    cast, _ = q1
+    q2 = quarters.quarter_open(actor=None, scope_root=cast.root, year=2026, quarter=2)
+    report = quarter_report(cast.org_a, q2, as_of=dt.date(2026, 6, 1)).report
+    text = squash(render(report, "html").decode())
+    assert "So với quý trước (Quý 1/2026): — (quý này chưa có kết quả xếp loại)." in text
+    assert "So với cùng kỳ năm trước (Quý 2/2025): — (không có đợt đánh giá Quý 2/2025" in text
+    by_quarter, _ = report.comparisons(MEMBER)
+    assert by_quarter.counts is not None and by_quarter.counts.tt == 4  # Q1/2026 still shown
+    assert by_quarter.block.provisional and by_quarter.block.tt_plus_change is None
