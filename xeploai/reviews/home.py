@@ -116,6 +116,8 @@ def _url(name: str, unit: OrgUnit, period: Period) -> str:
 
 def _quarter_links(unit: OrgUnit, period: Period) -> list[tuple[str, str]]:
     links = [(_("Đánh giá hằng quý"), reverse("quarters", args=[unit.code]))]
+    if unit.is_cell or unit.is_grassroots:
+        links.append((_("Kiểm điểm của đơn vị"), _url("round_page", unit, period)))
     if not unit.is_cell or unit.is_grassroots:
         links.append((_("Bảng quyết định"), _url("board", unit, period)))
     links.append((_("Tiến độ"), _url("progress", unit, period)))
@@ -273,7 +275,7 @@ def secretary_section(unit: OrgUnit, period: Period, today: dt.date) -> Section:
     evaluations = [row.evaluation for row in selectors.round_rows(unit, period)]
     facts = Facts.load(period, evaluations)
     dates = _deadlines(period, today)
-    round_url = reverse("round_page", args=[unit.code])
+    round_url = _url("round_page", unit, period)
     members = [e for e in evaluations if e.kind == SubjectKind.MEMBER]
     rated = [e for e in members if not e.not_rated_reason]
     late_reviews = [e.subject_name for e in rated if e.stage in BEFORE_REVIEW]
@@ -285,7 +287,7 @@ def secretary_section(unit: OrgUnit, period: Period, today: dt.date) -> Section:
                     n=len(late_reviews), total=len(rated)
                 ),
                 late_reviews,
-                url=reverse("progress", args=[unit.code]),
+                url=_url("progress", unit, period),
                 action=_("Xem tiến độ, nhắc"),
             )
         )
@@ -314,7 +316,7 @@ def secretary_section(unit: OrgUnit, period: Period, today: dt.date) -> Section:
                     "Họp chi bộ, bỏ phiếu kín đánh giá, xếp loại ({n} đảng viên chưa có kết quả)"
                 ).format(n=len(unvoted)),
                 unvoted,
-                url=reverse("ballot_list", args=[unit.code]),
+                url=_url("ballot_list", unit, period),
                 action=_("Phiếu biểu quyết"),
             )
         )
@@ -358,7 +360,8 @@ def secretary_section(unit: OrgUnit, period: Period, today: dt.date) -> Section:
                 done=True,
             )
         )
-    section.links = _unit_links(unit)
+    quarterly = period.kind == PeriodKind.QUARTER
+    section.links = _quarter_links(unit, period) if quarterly else _unit_links(unit)
     return section
 
 

@@ -135,6 +135,31 @@ def test_the_upper_board_sees_the_quarter_s_late_units(cast: Cast, client: Clien
     assert f"{reverse('progress', args=['ROOT'])}?period={period.pk}" in page
 
 
+def test_the_secretary_sees_a_quarter_that_asks_for_the_cell_s_ballot(
+    cast: Cast, client: Client
+) -> None:
+    leader(cast, "Đỗ Văn Một")
+    today = timezone.localdate()
+    without = open_quarter(cast, 5)
+    client.force_login(cast.secretary)
+    # the competent level decides directly: nothing for the cell, the home opens the unit
+    assert client.get(reverse("home"))["Location"] == reverse("unit_detail", args=["A1"])
+    Evaluation.objects.filter(period=without).delete()
+    Period.objects.filter(pk=without.pk).delete()
+    period = quarters.quarter_open(
+        actor=None,
+        scope_root=cast.org_a,
+        year=today.year,
+        quarter=(today.month - 1) // 3 + 1,
+        cell_ballot=True,
+    )
+    page = home(client)
+    assert "Bí thư chi bộ — Chi bộ A1" in page and period.name in page
+    assert "Đôn đốc đảng viên nộp bản kiểm điểm (1/1 chưa nộp)" in page
+    assert f"{reverse('round_page', args=['A1'])}?period={period.pk}" in page
+    assert f"{reverse('progress', args=['A1'])}?period={period.pk}" in page
+
+
 def _queries(client: Client) -> int:
     with CaptureQueriesContext(connection) as queries:
         home(client)
