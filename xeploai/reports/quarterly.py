@@ -1,7 +1,8 @@
 """The quarterly report of any subtree: the standard blocks of a quarter (``compute_report``, which
 compares a period with the one of the same kind and quarter a year earlier), with the previous
 quarter's blocks attached as ``Report.quarter`` so that every format carries both comparisons
-(issue 18 §3). A constant number of queries: two reports and one look-up."""
+(issue 18 §3). A constant number of queries: the report, one look-up and one read of the previous
+quarter's counts of the unit."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.cycles.models import Period, PeriodKind
 from xeploai.org.models import OrgUnit
-from xeploai.reports.compute import compute_report
+from xeploai.reports.compute import compute_report, unit_counts
 from xeploai.reports.exports import Sheet
 from xeploai.reports.formats import tables
 from xeploai.reports.records import Options, QuarterRef, Report
@@ -51,7 +52,7 @@ def previous_quarter(period: Period, unit: OrgUnit) -> Period | None:
 class QuarterReport:
     report: Report  # its blocks compare with the same quarter a year earlier; ``quarter`` set
     period: Period
-    previous: Report | None  # the previous quarter's report, when there was one
+    previous: Period | None  # the previous quarter's round covering the unit, if any
     previous_name: str
     same_quarter_name: str
 
@@ -65,21 +66,18 @@ def quarter_report(
 ) -> QuarterReport:
     report = compute_report(unit, period, as_of=as_of, options=options)
     before = previous_quarter(period, unit)
-    previous = (
-        compute_report(unit, before, as_of=as_of, options=options) if before is not None else None
-    )
     year, q = (period.year, period.quarter - 1) if period.quarter > 1 else (period.year - 1, 4)
     ref = QuarterRef(
         quarter=period.quarter,
         previous_name=before.name if before is not None else quarter_name(year, q),
-        previous_found=previous is not None,
+        previous_found=before is not None,
         same_name=quarter_name(period.year - 1, period.quarter),
-        previous=tuple(b.current for b in previous.blocks) if previous is not None else (),
+        previous=unit_counts(unit, before) if before is not None else (),
     )
     return QuarterReport(
         report=replace(report, quarter=ref),
         period=period,
-        previous=previous,
+        previous=before,
         previous_name=ref.previous_name,
         same_quarter_name=ref.same_name,
     )
