@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xeploai.audit.services import audit_record
-from xeploai.cycles.models import PeriodStatus
+from xeploai.cycles.models import PeriodKind, PeriodStatus
 from xeploai.lib.redirects import local_next
 from xeploai.org import access as org_access
 from xeploai.org.models import Role
@@ -559,4 +559,7 @@ def remind(request: HttpRequest, code: str) -> HttpResponse:
     )
     for level, text in reminder_messages(reminded):
         getattr(messages, level)(request, text)
-    return redirect("progress", code=unit.code)
+    back = reverse("progress", args=[unit.code])
+    if period.kind == PeriodKind.QUARTER:  # back to the quarter's progress, not the year's
+        back += f"?period={period.pk}"
+    return redirect(back)

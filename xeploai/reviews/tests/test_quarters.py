@@ -348,10 +348,14 @@ def test_progress_and_reminders_of_a_quarter_reuse_the_year_s(cast: Cast, client
         ).reached
         == 1
     )
-    assert "Quý 1/2026" in Notice.objects.get(user=user).text
+    assert Notice.objects.get(user=user).text == (
+        "Đồng chí chưa nộp bản tự đánh giá (Mẫu 05) Quý 1/2026; hạn đã qua."
+    )
     client.force_login(cast.committee)
     page = client.get(f"/units/{cast.org_a.code}/progress/?period={period.pk}").content.decode()
     assert "Quý 1/2026" in page and "10/03" in page
+    sent = client.post(f"/units/{cast.org_a.code}/progress/remind/", {"period": period.pk})
+    assert sent["Location"] == f"/units/{cast.org_a.code}/progress/?period={period.pk}"
 
 
 def test_the_board_of_a_quarter_stays_on_the_quarter(cast: Cast, client: Client) -> None:
