@@ -412,7 +412,8 @@ def decider_tasks(unit: OrgUnit, period: Period, today: dt.date) -> list[Task]:
     tasks: list[Task] = []
     sent = [e for e in evaluations if e.stage == Stage.SENT]
     # a quarterly round has one decision deadline, whoever decides
-    upper = Step.UPPER_DECISION if Step.UPPER_DECISION in dates.due else Step.GRASSROOTS_DECISION
+    one_deadline = period.kind == PeriodKind.QUARTER and Step.UPPER_DECISION not in dates.due
+    upper = Step.GRASSROOTS_DECISION if one_deadline else Step.UPPER_DECISION
     if sent:
         per_unit: dict[str, int] = defaultdict(int)
         for evaluation in sent:
