@@ -135,27 +135,35 @@ class Period(models.Model):
         self._clean_overlap()
 
     def _clean_overlap(self) -> None:
-        """One yearly period per unit and year: an evaluation belongs to exactly one period, so
-        two yearly periods of a year whose scopes share a unit would give it two evaluations."""
-        if self.kind != PeriodKind.YEAR or not self.year or self.scope_root_id is None:
+        """One yearly period per unit and year, one quarterly round per unit and quarter: an
+        evaluation belongs to exactly one period, so two periods of a year (or of a quarter)
+        whose scopes share a unit would give it two evaluations."""
+        quarterly = self.kind == PeriodKind.QUARTER
+        if self.kind not in (PeriodKind.YEAR, PeriodKind.QUARTER) or not self.year:
+            return
+        if self.scope_root_id is None:
             return
         other = (
-            Period.objects.filter(kind=PeriodKind.YEAR, year=self.year)
+            Period.objects.filter(kind=self.kind, year=self.year, quarter=self.quarter)
             .overlapping(self.scope_root)
             .exclude(pk=self.pk)
             .select_related("scope_root")
             .order_by("scope_root__path")
             .first()
         )
-        if other is not None:
-            raise ValidationError(
-                {
-                    "scope_root": _(
-                        'Năm {year} đã có đợt hằng năm "{name}" (phạm vi {code}) trùng phạm vi với '
-                        "đợt này — mỗi tổ chức chỉ thuộc một đợt hằng năm của mỗi năm."
-                    ).format(year=self.year, name=other.name, code=other.scope_root.code)
-                }
-            )
+        if other is None:
+            return
+        if quarterly:
+            message = _(
+                'Quý {q}/{year} đã có đợt hằng quý "{name}" (phạm vi {code}) trùng phạm vi với '
+                "đợt này — mỗi đối tượng chỉ được đánh giá một lần trong mỗi quý."
+            ).format(q=self.quarter, year=self.year, name=other.name, code=other.scope_root.code)
+        else:
+            message = _(
+                'Năm {year} đã có đợt hằng năm "{name}" (phạm vi {code}) trùng phạm vi với '
+                "đợt này — mỗi tổ chức chỉ thuộc một đợt hằng năm của mỗi năm."
+            ).format(year=self.year, name=other.name, code=other.scope_root.code)
+        raise ValidationError({"scope_root": message})
 
     def previous(self) -> Period | None:
         """The period of the same kind one year earlier covering the same scope (for YoY)."""

@@ -1,6 +1,7 @@
 """A quarterly round in Chromium (issue 18): the committee opens Q4 for its leaders, a leader
 writes Mẫu 05, the committee decides it on the board without the cell, locks the round and
-reopens it with a reason, and reads the quarter's report. Screenshots in test-artifacts/."""
+reopens it with a reason, and reads the quarter's report. The leader's and the committee's homes
+list the quarter's work (desktop and a 390 px phone). Screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ def nav(screen: Screen, name: str) -> None:
     if menu.is_visible():
         menu.click()
     screen.page.locator(".topbar").get_by_role("link", name=name, exact=True).click()
+
+
+def fits(screen: Screen) -> None:
+    """Nothing wider than the screen (a phone at 390 px scrolls only down)."""
+    width = screen.page.evaluate("document.documentElement.clientWidth")
+    assert screen.page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_a_quarterly_round(screen: Screen) -> None:
@@ -54,11 +61,19 @@ def test_a_quarterly_round(screen: Screen) -> None:
     evaluation = Evaluation.objects.get(period=period)
     assert evaluation.person_id == leader.pk and evaluation.form_code == "05-2025"
 
-    # 2. The leader writes Mẫu 05: 30 + 70 points, the quarter's tasks and products.
+    # 2. The leader finds Mẫu 05 on the home (issue 18 §1) and writes it: 30 + 70 points, the
+    # quarter's tasks and products, counted "trong quý".
     screen.login("truongphong")
-    nav(screen, "Kết quả xếp loại của tôi")
-    page.get_by_role("link", name="Quý 4/2026").click()
-    expect(page.locator("main")).to_contain_text("Mẫu 05-HD KĐ.ĐG 2025")
+    todo = page.locator("section.todo", has_text="Bản tự đánh giá hằng quý của tôi")
+    expect(todo).to_contain_text("Quý 4/2026: viết và nộp bản tự đánh giá, xếp loại (Mẫu 05)")
+    expect(todo).to_contain_text("hạn 10/12/2026")
+    fits(screen)
+    screen.shot("quarter-home-leader", full_page=True)
+    todo.get_by_role("link", name="Mở bản tự đánh giá").click()
+    expect(page.locator("h1")).to_have_text(
+        "Bản tự đánh giá, xếp loại của cá nhân Quý 4 năm 2026 (Mẫu 05-HD KĐ.ĐG 2025)"
+    )
+    expect(page.locator("main")).to_contain_text("Số nhiệm vụ được giao trong quý")
     page.fill("#id_text_common", "Giữ vững lập trường tư tưởng; chấp hành nghiêm kỷ luật.")
     page.fill("#id_text_quarter_tasks", "Hoàn thành kế hoạch công tác quý IV.")
     page.fill("#id_score_common", "27")
@@ -74,10 +89,15 @@ def test_a_quarterly_round(screen: Screen) -> None:
     # straight to the competent level: no cell step in this round
     assert Evaluation.objects.get(pk=evaluation.pk).stage == Stage.SENT
 
-    # 3. The committee decides on the board of the quarter, without the cell.
+    # 3. The committee's home lists the file waiting in the quarter; it decides on the board
+    # of the quarter, without the cell.
     screen.login("committee")
-    page.goto(f"{screen.base_url}/units/{cast.org_a.code}/quarters/")
-    page.get_by_role("link", name="Quyết định", exact=True).last.click()
+    todo = page.locator("section.todo", has_text="đánh giá Quý 4/2026")
+    expect(todo).to_contain_text("Quyết định xếp loại 1 hồ sơ đã gửi lên")
+    expect(todo).to_contain_text("Chi bộ A1: 1")
+    fits(screen)
+    screen.shot("quarter-home-committee", full_page=True)
+    todo.get_by_role("link", name="Mở bảng quyết định").click()
     expect(page.locator("h1")).to_contain_text("Bảng quyết định")
     row = page.locator(f"tr#e{evaluation.pk}")
     row.locator("select[name='level']").select_option("HTTNV")
@@ -99,6 +119,8 @@ def test_a_quarterly_round(screen: Screen) -> None:
     # 5. The quarter's report.
     page.get_by_role("link", name="Báo cáo", exact=True).last.click()
     expect(page.locator("h1")).to_contain_text("Quý 4/2026")
-    expect(page.locator("table.data")).to_contain_text("Quý 4/2025")  # same quarter, 2025
+    compare = page.locator("table.data").first  # this quarter, the previous, the same in 2025
+    expect(compare).to_contain_text("so với quý trước")
+    expect(compare).to_contain_text("không có đợt đánh giá Quý 4/2025 bao gồm đơn vị này")
     screen.shot("quarter-04-report", full_page=True)
     assert not screen.console_errors

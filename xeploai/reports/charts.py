@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from xeploai.lib.numbers import vn_int
-from xeploai.reports.records import TARGET_RATE, Block, Report
+from xeploai.reports.records import TARGET_RATE, Block, Counts, Report
 from xeploai.reports.wording import change_text, pct
 
 LABEL_W = 190
@@ -83,36 +83,63 @@ def level_distribution(report: Report) -> SafeString:
     return _svg(LABEL_W + BAR_W + 10, height, _("Cơ cấu mức xếp loại"), body)
 
 
+def rate_series(report: Report, block: Block) -> list[tuple[str, Counts | None, str]]:
+    """The bars of a block in the rate chart, (label, counts, "prev" | "now"): last year and
+    this year; a quarter report's same quarter last year, previous quarter and this quarter."""
+    quarter = report.quarter
+    if quarter is None:
+        return [
+            (str(report.period.previous_year), block.previous, "prev"),
+            (str(report.period.year), block.current, "now"),
+        ]
+    by_quarter, by_year = report.comparisons(block.kind)
+    return [
+        (by_year.name, by_year.counts, "prev"),
+        (by_quarter.name, by_quarter.counts, "prev"),
+        (report.period.name, block.current, "now"),
+    ]
+
+
+def rate_title(report: Report) -> str:
+    if report.quarter is not None:
+        return _("Tỉ lệ HTTNV trở lên so với cùng kỳ năm trước và quý trước")
+    return _("Tỉ lệ HTTNV trở lên so với năm trước")
+
+
 def year_over_year(report: Report) -> SafeString:
-    """Per block, the HTTNV-or-above rate last year and this year, with the change."""
-    previous_year = report.period.previous_year
-    height = PAD * 2 + ROW_H * 2 * len(report.blocks) + 24
+    """Per block, the HTTNV-or-above rate last year and this year, with the change (a quarter:
+    the same quarter last year, the previous quarter and this quarter)."""
+    bars = 3 if report.quarter is not None else 2
+    height = PAD * 2 + ROW_H * bars * len(report.blocks) + 24
     body: list[str] = []
     for row, block in enumerate(report.blocks):
-        y = PAD + row * ROW_H * 2
+        y = PAD + row * ROW_H * bars
         body.append(_text(0, y + 15, block.label))
         if block.previous is not None and block.tt_plus_change is not None:
             body.append(_text(0, y + 32, change_text(block.tt_plus_change), "lbl muted"))
-        for offset, counts, cls, year in (
-            (0, block.previous, "bar-prev", previous_year),
-            (1, block.current, "bar-now", report.period.year),
-        ):
+        for offset, (label, counts, kind) in enumerate(rate_series(report, block)):
             rate = counts.tt_plus_rate if counts is not None else None
             bar_y = y + 2 + offset * (ROW_H - 4)
             if rate is None:
                 continue
             width = BAR_W * float(rate) / 100
             body.append(
-                _rect(LABEL_W, bar_y, width, ROW_H - 8, cls, f"{year}: {pct(rate)} HTTNV trở lên")
+                _rect(
+                    LABEL_W,
+                    bar_y,
+                    width,
+                    ROW_H - 8,
+                    f"bar-{kind}",
+                    f"{label}: {pct(rate)} HTTNV trở lên",
+                )
             )
-            body.append(_text(LABEL_W + width + 4, bar_y + 13, f"{year}: {pct(rate)}", "val"))
+            body.append(_text(LABEL_W + width + 4, bar_y + 13, f"{label}: {pct(rate)}", "val"))
     target_x = LABEL_W + BAR_W * float(TARGET_RATE) / 100
     body.append(
         f'<line x1="{target_x:.1f}" y1="0" x2="{target_x:.1f}" y2="{height - 20}" class="target"/>'
     )
     body.append(_text(target_x, height - 6, _("chỉ tiêu 90%"), "legend", "middle"))
-    title = _("Tỉ lệ HTTNV trở lên so với năm trước")
-    return _svg(LABEL_W + BAR_W + 90, height, title, body)
+    return _svg(LABEL_W + BAR_W + 90, height, rate_title(report), body)
 
 
 def children_comparison(report: Report, kind: str) -> SafeString:

@@ -127,6 +127,14 @@ def _reasons(reasons: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(summed.items()))
 
 
+def unit_counts(unit: OrgUnit, period: Period) -> tuple[Counts, ...]:
+    """The four blocks' counts of ``unit``'s subtree in ``period``, in ``BLOCKS`` order, and
+    nothing else (one statement): the previous quarter beside a quarter report."""
+    current, _ = _read_counts(fetch.unit_stats(period.pk, unit), period.pk)
+    blocks = current.get(unit.path, {})
+    return tuple(blocks.get(kind, _NO_COUNTS) for kind in BLOCKS)
+
+
 def _blocks(
     current: dict[str, Counts],
     previous: dict[str, Counts] | None,

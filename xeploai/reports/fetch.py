@@ -124,6 +124,16 @@ def unit_and_children_stats(
     return _rows(sql, params)
 
 
+def unit_stats(period_id: int, unit: OrgUnit) -> list[tuple[int, str, str, str, int]]:
+    """(period, path, block, bucket, n) of ``unit`` alone in ``period`` (its subtree's totals):
+    what a quarter report needs of the previous quarter."""
+    return _rows(
+        f"SELECT period_id, path, block, bucket, n FROM {STAT} "  # noqa: S608
+        "WHERE period_id = %s AND path = %s",
+        [period_id, unit.path],
+    )
+
+
 def unit_and_children_pools(
     period_id: int, unit: OrgUnit
 ) -> list[tuple[str, str, str, int, int, int, int]]:

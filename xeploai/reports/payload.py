@@ -15,6 +15,7 @@ from typing import Any
 
 from xeploai.reports.basis import basis_from, basis_payload
 from xeploai.reports.records import (
+    BLOCKS,
     Block,
     ChildRow,
     Counts,
@@ -23,6 +24,7 @@ from xeploai.reports.records import (
     Options,
     PeriodRef,
     Progress,
+    QuarterRef,
     QuotaBase,
     QuotaFinding,
     Report,
@@ -81,6 +83,44 @@ def _block(block: Block, denominator: Denominator) -> dict[str, Any]:
     }
 
 
+def _quarter(report: Report) -> dict[str, Any]:
+    """A quarter report's two comparisons (docs/report-json.md "quarter")."""
+    quarter = report.quarter
+    assert quarter is not None
+    denominator = report.options.denominator
+    comparisons = []
+    for block in report.blocks:
+        for compared in report.comparisons(block.kind):
+            counts = compared.counts
+            comparisons.append(
+                {
+                    "block": block.kind,
+                    "with": compared.with_.value,
+                    "name": compared.name,
+                    "counts": None if counts is None else _counts(counts, denominator),
+                    "change": {
+                        "tt_plus_rate": None
+                        if counts is None
+                        else _dec(compared.block.tt_plus_change),
+                        "ht_rate": None if counts is None else _dec(compared.block.ht_change),
+                        "k_rate": None if counts is None else _dec(compared.block.k_change),
+                    },
+                    "provisional": counts is not None and compared.block.provisional,
+                    "reason": None if compared.reason is None else compared.reason.value,
+                }
+            )
+    return {
+        "quarter": quarter.quarter,
+        "previous_quarter": {"name": quarter.previous_name, "found": quarter.previous_found},
+        "same_quarter": {
+            "name": quarter.same_name,
+            "found": report.period.previous_year is not None,
+        },
+        "previous_counts": [_counts(c, denominator) for c in quarter.previous],
+        "comparisons": comparisons,
+    }
+
+
 def to_payload(report: Report) -> dict[str, Any]:
     denominator = report.options.denominator
     progress = report.progress
@@ -122,6 +162,7 @@ def to_payload(report: Report) -> dict[str, Any]:
             for c in report.children
         ],
         **({"basis": basis_payload(report.basis)} if report.basis is not None else {}),
+        **({"quarter": _quarter(report)} if report.quarter is not None else {}),
         "quota_findings": [
             {
                 "decider": _unit(f.decider),
@@ -202,11 +243,26 @@ def _date(text: str | None) -> dt.date | None:
     return None if text is None else dt.date.fromisoformat(text)
 
 
+def _quarter_from(data: dict[str, Any] | None) -> QuarterRef | None:
+    if data is None:
+        return None
+    previous = tuple(_counts_from(c) for c in data["previous_counts"])
+    assert not previous or len(previous) == len(BLOCKS)
+    return QuarterRef(
+        quarter=data["quarter"],
+        previous_name=data["previous_quarter"]["name"],
+        previous_found=data["previous_quarter"]["found"],
+        same_name=data["same_quarter"]["name"],
+        previous=previous,
+    )
+
+
 def from_payload(data: dict[str, Any]) -> Report:
     as_of = dt.date.fromisoformat(data["as_of"])
     progress = data.get("progress")
     return Report(
         basis=basis_from(data.get("basis")),
+        quarter=_quarter_from(data.get("quarter")),
         version=data["version"],
         unit=_ref(data["unit"]),
         period=PeriodRef(

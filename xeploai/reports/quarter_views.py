@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET
 from xeploai.org import access
 from xeploai.org.issuer import issuer_of
 from xeploai.reports import exports
-from xeploai.reports.formats import FORMATS
+from xeploai.reports.formats import FORMATS, tables
 from xeploai.reports.formats import render as render_file
+from xeploai.reports.formats.as_html import formatted
 from xeploai.reports.quarterly import comparison, quarter_period_for, quarter_report
 from xeploai.reports.selectors import options_from
 from xeploai.reports.services import download_log
@@ -48,7 +49,8 @@ def quarter_report_page(request: HttpRequest, code: str, pk: int) -> HttpRespons
             "period": period,
             "quarter": quarter,
             "sentences": [block_sentence(b, report) for b in report.blocks if b.current.total],
-            "compare": comparison(quarter),
+            "table": formatted(tables.quarter_table(report)),
+            "summary": formatted(tables.summary_table(report)),
             "formats": list(FORMATS),
             "compare_formats": list(COMPARE_FORMATS),
         },

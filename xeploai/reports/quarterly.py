@@ -1,21 +1,23 @@
 """The quarterly report of any subtree: the standard blocks of a quarter (``compute_report``, which
 compares a period with the one of the same kind and quarter a year earlier), with the previous
-quarter beside them (issue 18 §3). A constant number of queries: two reports and one look-up."""
+quarter's blocks attached as ``Report.quarter`` so that every format carries both comparisons
+(issue 18 §3). A constant number of queries: the report, one look-up and one read of the previous
+quarter's counts of the unit."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from xeploai.cycles.models import Period, PeriodKind
 from xeploai.org.models import OrgUnit
-from xeploai.reports.compute import compute_report
+from xeploai.reports.compute import compute_report, unit_counts
 from xeploai.reports.exports import Sheet
-from xeploai.reports.records import Counts, Options, Report
-from xeploai.reports.wording import NOUNS, pct
+from xeploai.reports.formats import tables
+from xeploai.reports.records import Options, QuarterRef, Report
 
 
 def quarter_period_for(unit: OrgUnit, pk: int) -> Period:
@@ -48,11 +50,15 @@ def previous_quarter(period: Period, unit: OrgUnit) -> Period | None:
 
 @dataclass(frozen=True)
 class QuarterReport:
-    report: Report  # its blocks compare with the same quarter a year earlier
+    report: Report  # its blocks compare with the same quarter a year earlier; ``quarter`` set
     period: Period
-    previous: Report | None  # the previous quarter's report, when there was one
+    previous: Period | None  # the previous quarter's round covering the unit, if any
     previous_name: str
     same_quarter_name: str
+
+
+def quarter_name(year: int, quarter: int) -> str:
+    return _("Quý {q}/{year}").format(q=quarter, year=year)
 
 
 def quarter_report(
@@ -60,62 +66,37 @@ def quarter_report(
 ) -> QuarterReport:
     report = compute_report(unit, period, as_of=as_of, options=options)
     before = previous_quarter(period, unit)
-    previous = (
-        compute_report(unit, before, as_of=as_of, options=options) if before is not None else None
+    year, q = (period.year, period.quarter - 1) if period.quarter > 1 else (period.year - 1, 4)
+    ref = QuarterRef(
+        quarter=period.quarter,
+        previous_name=before.name if before is not None else quarter_name(year, q),
+        previous_found=before is not None,
+        same_name=quarter_name(period.year - 1, period.quarter),
+        previous=unit_counts(unit, before) if before is not None else (),
     )
     return QuarterReport(
-        report=report,
+        report=replace(report, quarter=ref),
         period=period,
-        previous=previous,
-        previous_name=before.name if before is not None else "",
-        same_quarter_name=_("Quý {q}/{year}").format(q=period.quarter, year=period.year - 1),
-    )
-
-
-def _row(noun: str, name: str, counts: Counts | None) -> tuple[object, ...]:
-    if counts is None:
-        return (noun, name, "", "", "", "", "", "", "", "", "")
-    return (
-        noun,
-        name,
-        counts.total,
-        counts.xs,
-        counts.tt,
-        counts.ht,
-        counts.k,
-        counts.not_rated_total,
-        counts.pending,
-        pct(counts.tt_plus_rate),
-        pct(counts.k_rate),
+        previous=before,
+        previous_name=ref.previous_name,
+        same_quarter_name=ref.same_name,
     )
 
 
 def comparison(quarter: QuarterReport) -> Sheet:
-    """Each block with subjects this quarter: this quarter, the previous quarter and the same
-    quarter a year earlier ("" where that period had no round)."""
-    previous = {b.kind: b.current for b in quarter.previous.blocks} if quarter.previous else {}
-    rows: list[tuple[object, ...]] = []
-    for block in quarter.report.blocks:
-        if not block.current.total:
-            continue
-        noun = str(NOUNS[block.kind])
-        rows.append(_row(noun, quarter.period.name, block.current))
-        rows.append(_row(noun, quarter.previous_name or _("Quý trước"), previous.get(block.kind)))
-        rows.append(_row(noun, quarter.same_quarter_name, block.previous))
+    """The compare files (xlsx, csv): the quarter table of every report format
+    (``tables.quarter_table``), its rates and changes written as the documents write them."""
+    table = tables.quarter_table(quarter.report)
     return Sheet(
         title=_("So sánh {name}").format(name=quarter.period.name),
-        header=(
-            _("Đối tượng"),
-            _("Kỳ"),
-            _("Tổng số"),
-            "HTXSNV",
-            "HTTNV",
-            "HTNV",
-            "KHTNV",
-            _("Chưa xếp loại"),
-            _("Chưa quyết định"),
-            _("Tỉ lệ HTTNV trở lên"),
-            _("Tỉ lệ KHTNV"),
-        ),
-        rows=rows,
+        header=tuple(c.title for c in table.columns),
+        rows=[
+            tuple(
+                value
+                if c.kind == "int" and isinstance(value, int)
+                else tables.cell_text(value, c.kind)
+                for value, c in zip(row, table.columns, strict=True)
+            )
+            for row in table.rows
+        ],
     )

@@ -365,6 +365,56 @@ class PeriodRef:
     previous_year: int | None
 
 
+class NoComparison(StrEnum):
+    """Why a comparison of a quarter report shows "—" (issue 18 §3)."""
+
+    NO_ROUND = "no_round"  # no round of that period covers the unit
+    NO_SUBJECTS = "no_subjects"  # the round had none of this block's subjects
+    UNDECIDED = "undecided"  # its subjects are there, none decided yet
+    UNFOLLOWED = "unfollowed"  # last year's results cannot be followed after a split
+
+
+class CompareWith(StrEnum):
+    PREVIOUS_QUARTER = "previous_quarter"  # "so với quý trước"
+    SAME_QUARTER = "same_quarter"  # "so với cùng kỳ năm trước"
+
+
+class Comparison(NamedTuple):
+    """One block of a quarter compared with one other period: ``block.current`` is this
+    quarter, ``block.previous`` the other period's counts (None: "—" for ``reason``)."""
+
+    with_: CompareWith
+    name: str  # "Quý 2/2026"
+    block: Block
+    reason: NoComparison | None = None
+
+    @property
+    def counts(self) -> Counts | None:
+        return None if self.reason is not None else self.block.previous
+
+
+@dataclass(frozen=True)
+class QuarterRef:
+    """A quarter report's second comparison (issue 18 §3): the report's blocks compare with the
+    same quarter a year earlier, these counts (in ``BLOCKS`` order) are the previous quarter's.
+    ``previous_found`` is False when no round of the previous quarter covers the unit."""
+
+    quarter: int
+    previous_name: str
+    previous_found: bool
+    same_name: str
+    previous: tuple[Counts, ...] = ()
+
+
+def _compared(
+    with_: CompareWith, name: str, block: Block, missing: NoComparison | None
+) -> Comparison:
+    if missing is None and block.previous is not None and not block.previous.rated:
+        # nothing decided in that period yet (or nobody rated in it): no rate to compare
+        missing = NoComparison.UNDECIDED if block.previous.pending else NoComparison.NO_SUBJECTS
+    return Comparison(with_, name, block, missing)
+
+
 @dataclass(frozen=True)
 class Report:
     unit: UnitRef
@@ -379,9 +429,42 @@ class Report:
     progress: Progress | None = None
     version: int = SCHEMA_VERSION
     basis: Basis | None = None
+    quarter: QuarterRef | None = None  # set on a quarter report (``reports.quarterly``)
 
     def block(self, kind: str) -> Block:
         return next(b for b in self.blocks if b.kind == kind)
+
+    def comparisons(self, kind: str) -> tuple[Comparison, Comparison]:
+        """A quarter report's block ``kind`` compared with the previous quarter and with the
+        same quarter a year earlier ("—" with the reason where there is nothing to compare)."""
+        quarter = self.quarter
+        assert quarter is not None, "only a quarter report has two comparisons"
+        block = self.block(kind)
+        earlier = quarter.previous[BLOCKS.index(kind)] if quarter.previous else Counts()
+        by_quarter = Block(kind, block.current, earlier if earlier.total else None)
+        previous_missing = (
+            NoComparison.NO_ROUND
+            if not quarter.previous_found
+            else None
+            if earlier.total
+            else NoComparison.NO_SUBJECTS
+        )
+        unfollowed = self.basis is not None and kind in self.basis.unfollowed
+        same_missing = (
+            None
+            if block.previous is not None
+            else NoComparison.NO_ROUND
+            if self.period.previous_year is None
+            else NoComparison.UNFOLLOWED
+            if unfollowed
+            else NoComparison.NO_SUBJECTS
+        )
+        return (
+            _compared(
+                CompareWith.PREVIOUS_QUARTER, quarter.previous_name, by_quarter, previous_missing
+            ),
+            _compared(CompareWith.SAME_QUARTER, quarter.same_name, block, same_missing),
+        )
 
     @property
     def provisional(self) -> bool:

@@ -15,7 +15,16 @@ from django.utils.translation import gettext_lazy
 
 from xeploai.lib.numbers import percent, vn_decimal, vn_int, vn_percent
 from xeploai.org.models import ExcellenceGroup, Level
-from xeploai.reports.records import Block, Counts, Denominator, QuotaBase, Report
+from xeploai.reports.records import (
+    Block,
+    CompareWith,
+    Comparison,
+    Counts,
+    Denominator,
+    NoComparison,
+    QuotaBase,
+    Report,
+)
 from xeploai.reviews.models import NotRatedReason, SubjectKind
 
 StrOrPromise = str | Promise
@@ -94,6 +103,49 @@ NOUNS: dict[str, StrOrPromise] = {
 }
 
 
+COMPARE_LABELS: dict[str, StrOrPromise] = {
+    CompareWith.PREVIOUS_QUARTER: gettext_lazy("so với quý trước"),
+    CompareWith.SAME_QUARTER: gettext_lazy("so với cùng kỳ năm trước"),
+}
+
+
+def no_comparison_text(compared: Comparison) -> str:
+    """Why a quarter's comparison shows "—" (issue 18 §3)."""
+    name = compared.name
+    reason = compared.reason
+    if reason == NoComparison.NO_ROUND:
+        return _("không có đợt đánh giá {name} bao gồm đơn vị này").format(name=name)
+    if reason == NoComparison.UNDECIDED:
+        return _("{name} chưa quyết định xếp loại").format(name=name)
+    if reason == NoComparison.UNFOLLOWED:
+        return _("kết quả {name} không theo được đến đơn vị này sau chia tách").format(name=name)
+    return _("{name} không có đối tượng được xếp loại").format(name=name)
+
+
+def comparison_sentence(compared: Comparison) -> str:
+    """ "So với quý trước (Quý 2/2026): tỉ lệ HTTNV trở lên tăng 25%; tỉ lệ HTNV giảm 25%;
+    tỉ lệ KHTNV không thay đổi." — or "—" with the reason."""
+    head = _("{label} ({name})").format(label=COMPARE_LABELS[compared.with_], name=compared.name)
+    head = head[:1].upper() + head[1:]
+    if compared.reason is not None:
+        return _("{head}: — ({reason}).").format(head=head, reason=no_comparison_text(compared))
+    block = compared.block
+    if not block.current.rated:
+        return _("{head}: — (quý này chưa có kết quả xếp loại).").format(head=head)
+    parts = [
+        _("{rate} {change}").format(rate=rate, change=change_text(points) or "—")
+        for rate, points in (
+            (_("tỉ lệ HTTNV trở lên"), block.tt_plus_change),
+            (_("tỉ lệ HTNV"), block.ht_change),
+            (_("tỉ lệ KHTNV"), block.k_change),
+        )
+    ]
+    text = _("{head}: {parts}").format(head=head, parts="; ".join(parts))
+    if block.provisional:
+        text += " " + _("(tạm tính)")
+    return text + "."
+
+
 def quota_numbers(xs: int, base: int, quota_base: QuotaBase, share: Decimal | None) -> str:
     """ "HTXSNV 13 / (HTXSNV+HTTNV) 67 = 19,4%" """
     label = QUOTA_BASE_LABELS[quota_base]
@@ -159,6 +211,10 @@ def _not_rated_clause(block: Block, noun: str, *, members: bool) -> list[str]:
     return parts
 
 
+def _quarter_clauses(block: Block, report: Report) -> str:
+    return " " + " ".join(comparison_sentence(c) for c in report.comparisons(block.kind))
+
+
 def block_sentence(block: Block, report: Report) -> str:
     """One numbered paragraph of the official report, without its number. Mid-round (some
     subject undecided, this year or the year compared with) the figures say "tạm tính" and how
@@ -167,6 +223,8 @@ def block_sentence(block: Block, report: Report) -> str:
     noun = str(NOUNS[block.kind])
     members = block.kind == SubjectKind.MEMBER
     year = report.period.previous_year if block.previous is not None else None
+    if report.quarter is not None:  # a quarter compares twice, in sentences of their own
+        year = None
     unit_word = _(" đồng chí") if members else ""
     head = str(BLOCK_TITLES[block.kind]) + ": "
     if counts.total == 0:
@@ -187,10 +245,14 @@ def block_sentence(block: Block, report: Report) -> str:
     else:
         if counts.not_rated or counts.pending:
             intro = _(
-                "Đến cuối năm {year} có {total} {noun}, trong đó: {rated} {noun} "
+                "Đến cuối {when} có {total} {noun}, trong đó: {rated} {noun} "
                 "đã được đánh giá, xếp loại chất lượng"
             ).format(
-                year=report.period.year,
+                when=_("quý {q} năm {year}").format(
+                    q=report.quarter.quarter, year=report.period.year
+                )
+                if report.quarter
+                else _("năm {year}").format(year=report.period.year),
                 total=count(counts.total),
                 noun=noun,
                 rated=count(counts.rated),
@@ -207,7 +269,7 @@ def block_sentence(block: Block, report: Report) -> str:
             "Số liệu tạm tính ({decided}); các tỉ lệ tính trên số đã được xếp loại."
         ).format(decided=decided_text(counts))
     if counts.rated == 0:
-        return head + intro
+        return head + intro + (_quarter_clauses(block, report) if report.quarter else "")
     if counts.xs:
         xs_clause = _(
             "trong đó số {noun} hoàn thành xuất sắc nhiệm vụ là {xs}{unit}, đạt {share} {base}"
@@ -256,4 +318,5 @@ def block_sentence(block: Block, report: Report) -> str:
                     change=provisional_change_text(points, provisional), year=year
                 )
             parts.append(text)
-    return head + intro + " " + _("Kết quả: ") + "; ".join(parts) + "."
+    text = head + intro + " " + _("Kết quả: ") + "; ".join(parts) + "."
+    return text + (_quarter_clauses(block, report) if report.quarter else "")

@@ -81,7 +81,9 @@ def _self_review_docx(evaluation: Evaluation) -> bytes:
         # A member's form is headed by the cell (and its grassroots committee), unnumbered.
         docx.party_header(document, issuer_of(unit, on), "", on, numbered=False)
         kind = MEMBER_TITLE if definition.scored else "Bản kiểm điểm cá nhân"
-        docx.title(document, kind, f"Năm {year}", f"(Mẫu {code})")
+        quarter = evaluation.period.quarter
+        when = f"Quý {quarter} năm {year}" if quarter else f"Năm {year}"
+        docx.title(document, kind, when, f"(Mẫu {code})")
         person = evaluation.person
         assert person is not None
         docx.paragraph(document, f"Họ và tên: {person.full_name}", indent=False)

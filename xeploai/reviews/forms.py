@@ -46,6 +46,16 @@ class NfcCharField(forms.CharField):
         return nfc(super().to_python(value) or "")
 
 
+def _quarter_title(title: str, quarter: int, year: int) -> str:
+    """Mẫu 05 is headed "Quý, Năm": a quarter round's form says which quarter and year."""
+    if not quarter:
+        return title
+    when = _("Quý {q} năm {year}").format(q=quarter, year=year)
+    if "Quý, Năm" in title:
+        return title.replace("Quý, Năm", when, 1)
+    return f"{title} — {when}"
+
+
 class SelfReviewForm(forms.Form):
     """One form for every variant: the fields come from the form definition."""
 
@@ -58,10 +68,16 @@ class SelfReviewForm(forms.Form):
         previous_items: list[str],
         civil_servant: bool,
         task_rows: int = 5,
+        quarter: int = 0,
+        year: int = 0,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.definition = definition
+        self.quarter = quarter
+        # Mẫu 05 is "Quý, Năm": a quarter round's form says which quarter, and counts its tasks
+        # "trong quý" (issue 18 §1)
+        self.title = _quarter_title(str(definition.title), quarter, year)
         self.previous_items = previous_items
         self.task_rows = 0 if definition.collective else task_rows
         for section in definition.sections:
@@ -112,7 +128,12 @@ class SelfReviewForm(forms.Form):
             )
         if not definition.collective:
             for name, label in (
-                ("tasks_total", _("Số nhiệm vụ được giao trong năm")),
+                (
+                    "tasks_total",
+                    _("Số nhiệm vụ được giao trong quý")
+                    if quarter
+                    else _("Số nhiệm vụ được giao trong năm"),
+                ),
                 ("tasks_done", _("Số nhiệm vụ hoàn thành")),
                 ("tasks_exceeded", _("trong đó hoàn thành vượt mức")),
                 ("tasks_late", _("Số nhiệm vụ chậm tiến độ")),

@@ -21,9 +21,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xeploai import rules
-from xeploai.cycles.models import Deadline, Period, PeriodStatus, Step
+from xeploai.cycles.models import Deadline, Period, PeriodKind, PeriodStatus, Step
 from xeploai.org.models import OrgUnit, Person, Role, RoleAssignment
-from xeploai.reviews import checks, selectors
+from xeploai.reviews import checks, selectors, subjects
 from xeploai.reviews.facts import Facts, ruleset_of
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
 from xeploai.reviews.progress import progress
@@ -107,6 +107,24 @@ def _period_of(unit: OrgUnit, periods: list[Period]) -> Period | None:
     return None
 
 
+def _url(name: str, unit: OrgUnit, period: Period) -> str:
+    """A unit page of ``period``: a quarterly round's pages are reached by ``?period=``
+    (without it they show the year's round)."""
+    url = reverse(name, args=[unit.code])
+    return f"{url}?period={period.pk}" if period.kind == PeriodKind.QUARTER else url
+
+
+def _quarter_links(unit: OrgUnit, period: Period) -> list[tuple[str, str]]:
+    links = [(_("Đánh giá hằng quý"), reverse("quarters", args=[unit.code]))]
+    if unit.is_cell or unit.is_grassroots:
+        links.append((_("Kiểm điểm của đơn vị"), _url("round_page", unit, period)))
+    if not unit.is_cell or unit.is_grassroots:
+        links.append((_("Bảng quyết định"), _url("board", unit, period)))
+    links.append((_("Tiến độ"), _url("progress", unit, period)))
+    links.append((_("Báo cáo quý"), reverse("quarter_report", args=[unit.code, period.pk])))
+    return links
+
+
 def _unit_links(unit: OrgUnit) -> list[tuple[str, str]]:
     links = [(_("Trang tổ chức"), reverse("unit_detail", args=[unit.code]))]
     if unit.is_cell or unit.is_grassroots:
@@ -172,6 +190,52 @@ def member_section(person: Person, periods: list[Period], today: dt.date) -> Sec
     return section
 
 
+def quarter_member_section(person: Person, periods: list[Period], today: dt.date) -> Section | None:
+    """The member's own Mẫu 05 in every open quarterly round (one query): what to write and
+    submit by when, or its state (issue 18 §1)."""
+    by_id = {p.pk: p for p in periods}
+    evaluations = list(
+        Evaluation.objects.filter(person=person, period_id__in=by_id)
+        .select_related("unit")
+        .order_by("pk")
+    )
+    if not evaluations:
+        return None
+    evaluations.sort(key=lambda e: (by_id[e.period_id].year, by_id[e.period_id].quarter))
+    section = Section(_("Bản tự đánh giá hằng quý của tôi"), evaluations[0].unit)
+    for evaluation in evaluations:
+        period = evaluation.period = by_id[evaluation.period_id]
+        url = reverse("review_detail", args=[evaluation.pk])
+        if evaluation.stage in BEFORE_REVIEW:
+            what = (
+                _("{name}: sửa và nộp lại bản tự đánh giá (Mẫu 05) — đã bị trả lại: {reason}")
+                if evaluation.stage == Stage.RETURNED
+                else _("{name}: viết và nộp bản tự đánh giá, xếp loại (Mẫu 05)")
+            ).format(name=period.name, reason=evaluation.returned_reason)
+            section.tasks.append(
+                _deadlines(period, today).task(
+                    Step.SELF_REVIEW, what, [], url=url, action=_("Mở bản tự đánh giá")
+                )
+            )
+            continue
+        state = evaluation.get_stage_display()
+        if evaluation.level:
+            state = _("{stage}: {level}").format(stage=state, level=evaluation.get_level_display())
+        section.tasks.append(
+            Task(
+                _("{name} — bản tự đánh giá: {state}").format(name=period.name, state=state),
+                url,
+                _("Xem"),
+                done=True,
+            )
+        )
+    section.links = [
+        (_("Đánh giá hằng quý"), reverse("quarters", args=[evaluations[0].unit.code])),
+        (_("Kết quả xếp loại của tôi"), reverse("my_history")),
+    ]
+    return section
+
+
 # -- the cell secretary ---------------------------------------------------------------------
 
 
@@ -211,7 +275,7 @@ def secretary_section(unit: OrgUnit, period: Period, today: dt.date) -> Section:
     evaluations = [row.evaluation for row in selectors.round_rows(unit, period)]
     facts = Facts.load(period, evaluations)
     dates = _deadlines(period, today)
-    round_url = reverse("round_page", args=[unit.code])
+    round_url = _url("round_page", unit, period)
     members = [e for e in evaluations if e.kind == SubjectKind.MEMBER]
     rated = [e for e in members if not e.not_rated_reason]
     late_reviews = [e.subject_name for e in rated if e.stage in BEFORE_REVIEW]
@@ -223,7 +287,7 @@ def secretary_section(unit: OrgUnit, period: Period, today: dt.date) -> Section:
                     n=len(late_reviews), total=len(rated)
                 ),
                 late_reviews,
-                url=reverse("progress", args=[unit.code]),
+                url=_url("progress", unit, period),
                 action=_("Xem tiến độ, nhắc"),
             )
         )
@@ -252,7 +316,7 @@ def secretary_section(unit: OrgUnit, period: Period, today: dt.date) -> Section:
                     "Họp chi bộ, bỏ phiếu kín đánh giá, xếp loại ({n} đảng viên chưa có kết quả)"
                 ).format(n=len(unvoted)),
                 unvoted,
-                url=reverse("ballot_list", args=[unit.code]),
+                url=_url("ballot_list", unit, period),
                 action=_("Phiếu biểu quyết"),
             )
         )
@@ -296,7 +360,8 @@ def secretary_section(unit: OrgUnit, period: Period, today: dt.date) -> Section:
                 done=True,
             )
         )
-    section.links = _unit_links(unit)
+    quarterly = period.kind == PeriodKind.QUARTER
+    section.links = _quarter_links(unit, period) if quarterly else _unit_links(unit)
     return section
 
 
@@ -343,15 +408,18 @@ def decider_tasks(unit: OrgUnit, period: Period, today: dt.date) -> list[Task]:
     rows, facts = selectors.board(unit, period)
     evaluations = [row.evaluation for row in rows]
     dates = _deadlines(period, today)
-    board_url = reverse("board", args=[unit.code])
+    board_url = _url("board", unit, period)
     tasks: list[Task] = []
     sent = [e for e in evaluations if e.stage == Stage.SENT]
+    # a quarterly round has one decision deadline, whoever decides
+    one_deadline = period.kind == PeriodKind.QUARTER and Step.UPPER_DECISION not in dates.due
+    upper = Step.GRASSROOTS_DECISION if one_deadline else Step.UPPER_DECISION
     if sent:
         per_unit: dict[str, int] = defaultdict(int)
         for evaluation in sent:
             per_unit[evaluation.unit.name] += 1
         sent_task = dates.task(
-            Step.GRASSROOTS_DECISION if unit.is_grassroots else Step.UPPER_DECISION,
+            Step.GRASSROOTS_DECISION if unit.is_grassroots else upper,
             _("Quyết định xếp loại {n} hồ sơ đã gửi lên").format(n=len(sent)),
             [f"{name}: {n}" for name, n in sorted(per_unit.items())],
             url=board_url,
@@ -375,7 +443,18 @@ def decider_tasks(unit: OrgUnit, period: Period, today: dt.date) -> list[Task]:
     for evaluation in evaluations:
         if evaluation.stage not in (Stage.SENT, Stage.DECIDED) and evaluation.unit_id != unit.pk:
             not_sent[evaluation.unit.name] += 1
-    if not_sent:
+    if not_sent and subjects.straight_to_decider(period):
+        # a quarterly round without the cell's step: the self-evaluations come straight here
+        tasks.append(
+            dates.task(
+                Step.SELF_REVIEW,
+                _("Chưa nộp bản tự đánh giá (Mẫu 05)"),
+                [f"{name}: {n}" for name, n in sorted(not_sent.items())],
+                url=_url("progress", unit, period),
+                action=_("Xem tiến độ, nhắc"),
+            )
+        )
+    elif not_sent:
         tasks.append(
             dates.task(
                 # cells send to their grassroots committee; grassroots units send upward
@@ -383,7 +462,7 @@ def decider_tasks(unit: OrgUnit, period: Period, today: dt.date) -> list[Task]:
                 Step.CELL_SUBMIT if unit.is_grassroots else Step.GRASSROOTS_DECISION,
                 _("Đơn vị chưa gửi đủ hồ sơ"),
                 [f"{name}: {n}" for name, n in sorted(not_sent.items())],
-                url=reverse("progress", args=[unit.code]),
+                url=_url("progress", unit, period),
                 action=_("Xem tiến độ"),
             )
         )
@@ -407,7 +486,7 @@ def late_units_task(unit: OrgUnit, period: Period, today: dt.date) -> Task | Non
         return None
     return Task(
         _("Đơn vị trễ hạn ({n})").format(n=len(late)),
-        reverse("progress", args=[unit.code]),
+        _url("progress", unit, period),
         _("Xem tiến độ, nhắc"),
         who=tuple(late[:NAMES_SHOWN]),
         more=max(0, len(late) - NAMES_SHOWN),
@@ -416,7 +495,13 @@ def late_units_task(unit: OrgUnit, period: Period, today: dt.date) -> Task | Non
 
 
 def decider_section(unit: OrgUnit, period: Period, today: dt.date, role_label: str) -> Section:
-    section = Section(f"{role_label} — {unit.name}", unit, period)
+    """A deciding body's or an upper board's work in ``period``: the year's round, or a
+    quarterly round (its files waiting, blockers and late units, issue 18 §1)."""
+    quarterly = period.kind == PeriodKind.QUARTER
+    title = f"{role_label} — {unit.name}"
+    if quarterly:
+        title = _("{title} — đánh giá {name}").format(title=title, name=period.name)
+    section = Section(title, unit, period)
     section.tasks.extend(decider_tasks(unit, period, today))
     if not unit.is_cell:
         late = late_units_task(unit, period, today)
@@ -426,46 +511,65 @@ def decider_section(unit: OrgUnit, period: Period, today: dt.date, role_label: s
         section.tasks.append(
             Task(
                 _("Không có việc đang chờ."),
-                reverse("progress", args=[unit.code]),
+                _url("progress", unit, period),
                 _("Xem tiến độ"),
                 done=True,
             )
         )
-    section.links = _unit_links(unit)
+    section.links = _quarter_links(unit, period) if quarterly else _unit_links(unit)
     return section
 
 
 # -- the page -------------------------------------------------------------------------------
 
 
+def _role_sections(
+    assignments: list[RoleAssignment], periods: list[Period], today: dt.date
+) -> list[Section]:
+    """The sections of the user's roles: the year's round of each unit (the latest covering
+    it), then every open quarterly round covering it (a cell's secretary only when the round
+    asks for the cell's ballot)."""
+    yearly = [p for p in periods if p.kind != PeriodKind.QUARTER]
+    quarterly = [p for p in periods if p.kind == PeriodKind.QUARTER]
+    labels = dict(Role.choices)
+    sections: list[Section] = []
+    seen: set[tuple[str, int, int]] = set()
+    for assignment in assignments:
+        unit, role = assignment.unit, assignment.role
+        year = _period_of(unit, yearly)
+        rounds = [p for p in quarterly if unit.path.startswith(p.scope_root.path)]
+        secretary = role == Role.CELL_SECRETARY and (unit.is_cell or unit.is_grassroots)
+        for period in [year, *rounds] if year is not None else rounds:
+            if secretary and (period is year or subjects.cell_step_required(period)):
+                if ("cell", unit.pk, period.pk) not in seen:
+                    seen.add(("cell", unit.pk, period.pk))
+                    sections.append(secretary_section(unit, period, today))
+            elif role in DECIDER_ROLES and ("body", unit.pk, period.pk) not in seen:
+                seen.add(("body", unit.pk, period.pk))
+                sections.append(decider_section(unit, period, today, str(labels[role])))
+    return sections
+
+
 def home_sections(user: Any, today: dt.date) -> list[Section]:
-    """Every section of ``user``'s home, in the order of their roles, bottom up."""
+    """Every section of ``user``'s home, in the order of their roles, bottom up: the year's
+    work first, then the open quarterly rounds'."""
     periods = _open_periods()
     if not periods:
         return []
     sections: list[Section] = []
     person = Person.objects.filter(user=user).first() if user.is_authenticated else None
     if person is not None:
-        own = member_section(person, periods, today)
+        yearly = [p for p in periods if p.kind != PeriodKind.QUARTER]
+        quarterly = [p for p in periods if p.kind == PeriodKind.QUARTER]
+        own = member_section(person, yearly, today) if yearly else None
         if own is not None:
             sections.append(own)
+        quarter = quarter_member_section(person, quarterly, today) if quarterly else None
+        if quarter is not None:
+            sections.append(quarter)
     assignments = list(
         RoleAssignment.objects.filter(user=user)
         .select_related("unit")
         .order_by("unit__path", "role")
     )
-    labels = dict(Role.choices)
-    seen: set[tuple[str, int]] = set()
-    for assignment in assignments:
-        unit, role = assignment.unit, assignment.role
-        period = _period_of(unit, periods)
-        if period is None:
-            continue
-        if role == Role.CELL_SECRETARY and (unit.is_cell or unit.is_grassroots):
-            if ("cell", unit.pk) not in seen:
-                seen.add(("cell", unit.pk))
-                sections.append(secretary_section(unit, period, today))
-        elif role in DECIDER_ROLES and ("body", unit.pk) not in seen:
-            seen.add(("body", unit.pk))
-            sections.append(decider_section(unit, period, today, str(labels[role])))
-    return sections
+    return sections + _role_sections(assignments, periods, today)

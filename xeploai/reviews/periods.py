@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.actor import Actor
 from xeploai.audit.services import audit_record
-from xeploai.cycles.models import Notice, Period, PeriodStatus, Step
+from xeploai.cycles.models import Notice, Period, PeriodKind, PeriodStatus, Step
 from xeploai.lib.bulk import insert_rows
 from xeploai.org.models import SEGMENT, OrgUnit, Person, PersonStatus, Position, UnitKind
 from xeploai.reviews import subjects
@@ -212,7 +212,13 @@ def reminders_send(*, actor: Actor, unit: OrgUnit, period: Period, today: dt.dat
         "no_account": [],
         "inactive": [],
     }
-    subject = _("Nhắc nộp bản kiểm điểm — {period}").format(period=period.name)
+    # a quarterly round's file is the self-evaluation of Mẫu 05, not the yearly self-review
+    quarterly = period.kind == PeriodKind.QUARTER
+    subject = (
+        _("Nhắc nộp bản tự đánh giá (Mẫu 05) — {period}")
+        if quarterly
+        else _("Nhắc nộp bản kiểm điểm — {period}")
+    ).format(period=period.name)
     for evaluation in late:
         person = evaluation.person
         if person is None:
@@ -224,7 +230,11 @@ def reminders_send(*, actor: Actor, unit: OrgUnit, period: Period, today: dt.dat
         if not person.user.is_active:
             reached["inactive"].append(name)
             continue
-        text = _("Đồng chí chưa nộp bản kiểm điểm {period}; hạn đã qua.").format(period=period.name)
+        text = (
+            _("Đồng chí chưa nộp bản tự đánh giá (Mẫu 05) {period}; hạn đã qua.")
+            if quarterly
+            else _("Đồng chí chưa nộp bản kiểm điểm {period}; hạn đã qua.")
+        ).format(period=period.name)
         link = reverse("review_detail", args=[evaluation.pk])
         notices.append(Notice(user=person.user, text=text, link=link, created_at=timezone.now()))
         if person.user.email:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from xeploai.audit.services import audit_record
-from xeploai.cycles.models import PeriodStatus
+from xeploai.cycles.models import PeriodKind, PeriodStatus
 from xeploai.lib.redirects import local_next
 from xeploai.org import access as org_access
 from xeploai.org.models import Role
@@ -119,6 +119,8 @@ def _review_form(evaluation: Evaluation, data: Any = None) -> SelfReviewForm:
         previous_items=selectors.previous_items(evaluation),
         civil_servant=bool(person and person.is_civil_servant),
         task_rows=max(5, len((evaluation.content or {}).get("tasks", [])) + 3),
+        quarter=evaluation.period.quarter,
+        year=evaluation.period.year,
         initial=SelfReviewForm.initial_from(evaluation.content or {}, evaluation.version),
     )
 
@@ -557,4 +559,7 @@ def remind(request: HttpRequest, code: str) -> HttpResponse:
     )
     for level, text in reminder_messages(reminded):
         getattr(messages, level)(request, text)
-    return redirect("progress", code=unit.code)
+    back = reverse("progress", args=[unit.code])
+    if period.kind == PeriodKind.QUARTER:  # back to the quarter's progress, not the year's
+        back += f"?period={period.pk}"
+    return redirect(back)

@@ -57,20 +57,8 @@ def render(report: Report, issuer: Issuer | None = None) -> bytes:
     issuer = issuer or default_issuer(report)
     document = docx.new_document()
     docx.party_header(document, issuer, "BC", report.as_of)
-    docx.title(
-        document,
-        _("Báo cáo"),
-        _(
-            "kết quả kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên năm {year}"
-        ).format(year=report.period.year),
-    )
-    docx.paragraph(
-        document,
-        _(
-            "Kết quả đánh giá, xếp loại chất lượng tập thể cấp ủy cơ sở, tổ chức đảng, "
-            "đảng viên năm {year} như sau:"
-        ).format(year=report.period.year),
-    )
+    docx.title(document, _("Báo cáo"), tables.subtitle(report))
+    docx.paragraph(document, tables.opening(report))
     for sentence in tables.sentences(report):
         docx.paragraph(document, sentence)
     long_lists: list[tuple[str, list[str]]] = []
@@ -94,8 +82,7 @@ def render(report: Report, issuer: Issuer | None = None) -> bytes:
     docx.signature(document, issuer, recipients)
 
     docx.new_section(document, landscape=True)
-    annex = [tables.summary_table(report), tables.alternative_shares_table(report)]
-    for number, table in enumerate([*annex, *tables.children_tables(report)], start=1):
+    for number, table in enumerate(tables.annex_tables(report), start=1):
         _table(
             document,
             tables.Table(f"{_('Biểu')} {number}. {table.title}", table.columns, table.rows),

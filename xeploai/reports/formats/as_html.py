@@ -16,7 +16,7 @@ from xeploai.reports.wording import block_sentence
 CSS_FILES = ("app.css", "reports.css")
 
 
-def _formatted(table: tables.Table) -> dict[str, object]:
+def formatted(table: tables.Table) -> dict[str, object]:
     return {
         "title": table.title,
         "columns": table.columns,
@@ -35,11 +35,15 @@ def render(report: Report) -> bytes:
         "title": tables.title(report),
         "css": css,
         "sentences": [block_sentence(b, report) for b in report.blocks],
-        "summary": _formatted(tables.summary_table(report)),
-        "alternatives": _formatted(tables.alternative_shares_table(report)),
-        "children": [_formatted(t) for t in tables.children_tables(report)],
+        "summary": formatted(tables.summary_table(report)),
+        "quarter": formatted(tables.quarter_table(report)) if report.quarter else None,
+        "alternatives": formatted(tables.alternative_shares_table(report)),
+        "children": [formatted(t) for t in tables.children_tables(report)],
         "findings": tables.finding_lines(report),
         "distribution": charts.level_distribution(report),
-        "yoy": charts.year_over_year(report) if report.period.previous_year else "",
+        "yoy": charts.year_over_year(report)
+        if report.period.previous_year or report.quarter
+        else "",
+        "yoy_title": charts.rate_title(report),
     }
     return render_to_string("reports/standalone.html", context).encode("utf-8")

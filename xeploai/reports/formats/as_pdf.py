@@ -33,7 +33,7 @@ from xeploai.lib import pdf
 from xeploai.lib.docx import Issuer
 from xeploai.lib.numbers import vn_int
 from xeploai.lib.widths import SANS, SANS_BOLD, SERIF, Measure, column_widths, register_fonts
-from xeploai.reports.charts import level_segments
+from xeploai.reports.charts import level_segments, rate_series, rate_title
 from xeploai.reports.formats import tables
 from xeploai.reports.formats.as_docx import SHORT_LIST, default_issuer
 from xeploai.reports.records import TARGET_RATE, Report
@@ -159,26 +159,24 @@ def level_chart(report: Report, width: float) -> Drawing:
 
 def rate_chart(report: Report, width: float) -> Drawing:
     """The page's "Tỉ lệ HTTNV trở lên so với năm trước": last year's and this year's bars per
-    block with their values, and the 90 % target."""
+    block with their values (a quarter: the same quarter last year's, the previous quarter's
+    and this quarter's), and the 90 % target."""
     label_w, bar_h = 4.2 * cm, 10
     bar_w = width - label_w - 2.6 * cm
     rows = len(report.blocks)
-    drawing = Drawing(width, rows * (2 * bar_h + 8) + 34)
+    bars = 3 if report.quarter is not None else 2
+    drawing = Drawing(width, rows * (bars * bar_h + 8) + 34)
     drawing.initialFontName = REGULAR  # not Helvetica, which would not be embedded
     top = drawing.height - 14
-    drawing.add(
-        String(0, top, _("Tỉ lệ HTTNV trở lên so với năm trước"), fontName=BOLD, fontSize=9.5)
-    )
-    previous_year = report.period.previous_year
+    drawing.add(String(0, top, rate_title(report), fontName=BOLD, fontSize=9.5))
+    colour = {"prev": "#90a4ae", "now": "#1565c0"}
     for row, block in enumerate(report.blocks):
-        y = top - 10 - (row + 1) * (2 * bar_h + 8)
-        _bar_label(drawing, 0, y + bar_h - 2, block.label)
-        for offset, counts, colour, year in (
-            (1, block.previous, "#90a4ae", previous_year),
-            (0, block.current, "#1565c0", report.period.year),
-        ):
+        y = top - 10 - (row + 1) * (bars * bar_h + 8)
+        _bar_label(drawing, 0, y + (bars - 1) * bar_h - 2, block.label)
+        series = rate_series(report, block)
+        for offset, (label, counts, kind) in enumerate(series):
             rate = counts.tt_plus_rate if counts is not None else None
-            bar_y = y + offset * bar_h
+            bar_y = y + (len(series) - 1 - offset) * bar_h
             if rate is None:
                 continue
             w = bar_w * float(rate) / 100
@@ -188,13 +186,17 @@ def rate_chart(report: Report, width: float) -> Drawing:
                     bar_y,
                     w,
                     bar_h - 1,
-                    fillColor=colors.HexColor(colour),
+                    fillColor=colors.HexColor(colour[kind]),
                     strokeColor=None,
                 )
             )
             drawing.add(
                 String(
-                    label_w + w + 3, bar_y + 2, f"{year}: {pct(rate)}", fontName=REGULAR, fontSize=7
+                    label_w + w + 3,
+                    bar_y + 2,
+                    f"{label}: {pct(rate)}",
+                    fontName=REGULAR,
+                    fontSize=7,
                 )
             )
     target = label_w + bar_w * float(TARGET_RATE) / 100
@@ -249,12 +251,7 @@ def render(report: Report, issuer: Issuer | None = None) -> bytes:
     width = portrait_w - 4.5 * cm - 12  # the frame's padding
     story: list[object] = [
         *pdf.party_header(issuer, "BC", report.as_of, width),
-        *pdf.title(
-            _("Báo cáo"),
-            _(
-                "kết quả kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên năm {year}"
-            ).format(year=report.period.year),
-        ),
+        *pdf.title(_("Báo cáo"), tables.subtitle(report)),
     ]
     story += [Paragraph(pdf.text(p), sheet["body"]) for p in tables.sentences(report)]
     story += [Spacer(1, 0.3 * cm), level_chart(report, width), Spacer(1, 0.4 * cm)]
@@ -272,8 +269,7 @@ def render(report: Report, issuer: Issuer | None = None) -> bytes:
     story += pdf.signature(issuer, recipients, width)
     story += [NextPageTemplate("wide"), PageBreak()]
     wide = wide_w - 3 * cm - 12
-    annex = [tables.summary_table(report), tables.alternative_shares_table(report)]
-    for number, table in enumerate([*annex, *tables.children_tables(report)], start=1):
+    for number, table in enumerate(tables.annex_tables(report), start=1):
         named = tables.Table(f"{_('Biểu')} {number}. {table.title}", table.columns, table.rows)
         story += _table(named, styles, wide)
     for heading, lines in long_lists:

@@ -59,6 +59,8 @@ def render(report: Report) -> bytes:
     summary.title = _("Tổng hợp")
     row = _header(summary, report)
     row = _write_table(summary, row, tables.summary_table(report))
+    if report.quarter is not None:
+        row = _write_table(summary, row, tables.quarter_table(report))
     row = _write_table(summary, row, tables.alternative_shares_table(report))
     for paragraph in tables.sentences(report):
         _put(summary, row, 1, paragraph)

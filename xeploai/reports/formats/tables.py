@@ -13,11 +13,21 @@ from django.utils.translation import gettext as _
 
 from xeploai.lib.numbers import vn_int
 from xeploai.reports.basis import basis_lines
-from xeploai.reports.records import BLOCKS, Block, Report, Target, TargetStatus
+from xeploai.reports.records import (
+    BLOCKS,
+    Block,
+    Comparison,
+    Counts,
+    Report,
+    Target,
+    TargetStatus,
+)
 from xeploai.reports.wording import (
+    COMPARE_LABELS,
     DENOMINATOR_LABELS,
     block_sentence,
     group_label,
+    no_comparison_text,
     pct,
     quota_numbers,
     reason_label,
@@ -42,6 +52,8 @@ class Table:
 
 
 def cell_text(value: Cell, kind: str) -> str:
+    if isinstance(value, str):  # "—" or "" where a figure does not apply
+        return value
     if kind == "pct":
         return pct(value if isinstance(value, Decimal) else None)
     if kind == "points":
@@ -107,14 +119,22 @@ def _metric_cells(block: Block, report: Report) -> tuple[Cell, ...]:
     )
 
 
+def _summary_title(report: Report) -> str:
+    quarter = report.quarter
+    if quarter is not None:  # the changes of the summary are from the same quarter a year earlier
+        return _("Tổng hợp kết quả {name} (tăng/giảm so với cùng kỳ năm trước: {same})").format(
+            name=report.period.name, same=quarter.same_name
+        )
+    return _("Tổng hợp kết quả năm {year}").format(year=report.period.year) + (
+        _(" (so sánh với năm {year})").format(year=report.period.previous_year)
+        if report.period.previous_year
+        else ""
+    )
+
+
 def summary_table(report: Report) -> Table:
     return Table(
-        title=_("Tổng hợp kết quả năm {year}").format(year=report.period.year)
-        + (
-            _(" (so sánh với năm {year})").format(year=report.period.previous_year)
-            if report.period.previous_year
-            else ""
-        ),
+        title=_summary_title(report),
         columns=(Column(_("Đối tượng"), "text"), *_metric_columns(report)),
         rows=tuple((b.label, *_metric_cells(b, report)) for b in report.blocks),
     )
@@ -134,6 +154,107 @@ def children_table(report: Report, kind: str) -> Table:
 
 def children_tables(report: Report) -> list[Table]:
     return [t for t in (children_table(report, kind) for kind in BLOCKS) if t.rows]
+
+
+def _quarter_cells(counts: Counts, block: Block | None) -> tuple[Cell, ...]:
+    """One period's figures; with ``block`` (a comparison) the changes from it to this quarter,
+    "" on this quarter's own row."""
+    changes: tuple[Cell, Cell, Cell] = (
+        (block.tt_plus_change, block.ht_change, block.k_change) if block else ("", "", "")
+    )
+    return (
+        counts.total,
+        counts.rated,
+        counts.xs,
+        counts.tt,
+        counts.ht,
+        counts.k,
+        counts.pending,
+        counts.tt_plus_rate,
+        changes[0],
+        counts.ht_rate,
+        changes[1],
+        counts.k_rate,
+        changes[2],
+    )
+
+
+def _compared_row(noun: str, compared: Comparison) -> tuple[Cell, ...]:
+    label = str(COMPARE_LABELS[compared.with_])
+    counts = compared.counts
+    if counts is None:
+        return (noun, compared.name, label, *(["—"] * 13), "—", no_comparison_text(compared))
+    return (
+        noun,
+        compared.name,
+        label,
+        *_quarter_cells(counts, compared.block),
+        _("tạm tính") if compared.block.provisional else _("chính thức"),
+        "",
+    )
+
+
+def quarter_table(report: Report) -> Table:
+    """A quarter report's blocks, each beside the previous quarter and the same quarter a year
+    earlier, with the change in points from each ("—" and the reason where there is nothing to
+    compare; "tạm tính" while either period has undecided subjects). Issue 18 §3."""
+    quarter = report.quarter
+    assert quarter is not None
+    rows: list[tuple[Cell, ...]] = []
+    for block in report.blocks:
+        if not block.current.total:
+            continue
+        noun = block.label
+        current = block.current
+        rows.append(
+            (
+                noun,
+                report.period.name,
+                _("Quý này"),
+                *_quarter_cells(current, None),
+                _("chính thức") if current.complete else _("tạm tính"),
+                "",
+            )
+        )
+        rows += [_compared_row(noun, c) for c in report.comparisons(block.kind)]
+    points = _("Tăng/giảm (điểm %)")
+    return Table(
+        title=_("So sánh với quý trước ({previous}) và cùng kỳ năm trước ({same})").format(
+            previous=quarter.previous_name, same=quarter.same_name
+        ),
+        columns=(
+            Column(_("Đối tượng"), "text"),
+            Column(_("Kỳ"), "text"),
+            Column(_("So sánh"), "text"),
+            Column(_("Tổng số")),
+            Column(_("Được xếp loại")),
+            Column("HTXSNV"),
+            Column("HTTNV"),
+            Column("HTNV"),
+            Column("KHTNV"),
+            Column(_("Chưa quyết định")),
+            Column(_("Tỉ lệ HTTNV trở lên"), "pct"),
+            Column(points, "points"),
+            Column(_("Tỉ lệ HTNV"), "pct"),
+            Column(points, "points"),
+            Column(_("Tỉ lệ KHTNV"), "pct"),
+            Column(points, "points"),
+            Column(_("Số liệu"), "text"),
+            Column(_("Ghi chú"), "text"),
+        ),
+        rows=tuple(rows),
+    )
+
+
+def annex_tables(report: Report) -> list[Table]:
+    """The annex of the documents: the summary, a quarter's comparison table, the HTXSNV
+    shares by each base, then the children's tables."""
+    return [
+        summary_table(report),
+        *([quarter_table(report)] if report.quarter is not None else []),
+        alternative_shares_table(report),
+        *children_tables(report),
+    ]
 
 
 def alternative_shares_table(report: Report) -> Table:
@@ -249,7 +370,36 @@ def target_verdict(target: Target) -> str:
     return verdict
 
 
+def subtitle(report: Report) -> str:
+    """What the documents' "BÁO CÁO" is about."""
+    if report.quarter is not None:
+        return _(
+            "kết quả đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên quý {q} năm {year}"
+        ).format(q=report.quarter.quarter, year=report.period.year)
+    return _(
+        "kết quả kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên năm {year}"
+    ).format(year=report.period.year)
+
+
+def opening(report: Report) -> str:
+    """The documents' first paragraph, before the numbered block sentences."""
+    if report.quarter is not None:
+        return _(
+            "Kết quả đánh giá, xếp loại chất lượng quý {q} năm {year}, so với quý trước và cùng "
+            "kỳ năm trước, như sau:"
+        ).format(q=report.quarter.quarter, year=report.period.year)
+    return _(
+        "Kết quả đánh giá, xếp loại chất lượng tập thể cấp ủy cơ sở, tổ chức đảng, "
+        "đảng viên năm {year} như sau:"
+    ).format(year=report.period.year)
+
+
 def title(report: Report) -> str:
+    if report.quarter is not None:
+        return _(
+            "Báo cáo kết quả đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên quý {q} năm "
+            "{year}"
+        ).format(q=report.quarter.quarter, year=report.period.year)
     return _(
         "Báo cáo kết quả đánh giá, xếp loại chất lượng tổ chức đảng, đảng viên năm {year}"
     ).format(year=report.period.year)

@@ -120,6 +120,49 @@ def test_a_second_round_of_the_same_quarter_and_scope_is_refused(cast: Cast) -> 
         quarters.quarter_open(actor=None, scope_root=cast.org_a, year=2026, quarter=1)
 
 
+@pytest.mark.parametrize(("first", "second"), [("root", "org_a"), ("org_a", "root")])
+def test_quarterly_rounds_whose_scopes_share_a_unit_are_refused_naming_the_other(
+    cast: Cast, first: str, second: str
+) -> None:
+    make_leader(cast)
+    existing = quarters.quarter_open(
+        actor=None, scope_root=getattr(cast, first), year=2026, quarter=2
+    )
+    with pytest.raises(ValidationError) as refused:
+        quarters.quarter_open(actor=None, scope_root=getattr(cast, second), year=2026, quarter=2)
+    message = refused.value.message_dict["scope_root"][0]
+    code = getattr(cast, first).code
+    assert message == (
+        f'Quý 2/2026 đã có đợt hằng quý "Quý 2/2026" (phạm vi {code}) trùng phạm vi với '
+        "đợt này — mỗi đối tượng chỉ được đánh giá một lần trong mỗi quý."
+    )
+    assert list(Period.objects.all()) == [existing]
+    assert Evaluation.objects.exclude(period=existing).count() == 0
+
+
+def test_quarterly_rounds_of_other_quarters_or_disjoint_scopes_are_allowed(cast: Cast) -> None:
+    quarters.quarter_open(actor=None, scope_root=cast.org_a, year=2026, quarter=2)
+    quarters.quarter_open(actor=None, scope_root=cast.org_b, year=2026, quarter=2)
+    quarters.quarter_open(actor=None, scope_root=cast.root, year=2026, quarter=3)
+    quarters.quarter_open(actor=None, scope_root=cast.root, year=2025, quarter=2)
+    assert Period.objects.filter(kind=PeriodKind.QUARTER).count() == 4
+
+
+def test_the_quarters_page_says_why_an_overlapping_round_is_refused(
+    cast: Cast, client: Client
+) -> None:
+    quarters.quarter_open(actor=None, scope_root=cast.org_a, year=2026, quarter=4)
+    client.force_login(cast.upper_board)
+    response = client.post(
+        f"/units/{cast.root.code}/quarters/open/",
+        {"year": "2026", "quarter": "4", "due": "", "subjects": "leaders"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Quý 4/2026 đã có đợt hằng quý &quot;Quý 4/2026&quot; (phạm vi A)" in page
+    assert Period.objects.filter(kind=PeriodKind.QUARTER).count() == 1
+
+
 def test_the_competent_level_decides_without_the_cell_then_locks_and_reopens(cast: Cast) -> None:
     make_leader(cast)
     period = quarters.quarter_open(actor=None, scope_root=cast.org_a, year=2026, quarter=1)
@@ -254,6 +297,35 @@ def test_the_quarters_page_opens_a_round_and_lists_it(cast: Cast, client: Client
     assert "Mẫu 05-HD KĐ.ĐG 2025" in form and "tối đa 30 điểm" in form
 
 
+def test_form_05_of_a_quarter_round_names_the_quarter_in_every_label(
+    cast: Cast, client: Client
+) -> None:
+    import io
+
+    import docx
+    from django.contrib.auth.models import User
+
+    leader = make_leader(cast)
+    period = quarters.quarter_open(actor=None, scope_root=cast.org_a, year=2026, quarter=2)
+    user = User.objects.create_user("truong2")
+    Person.objects.filter(pk=leader.pk).update(user=user)
+    client.force_login(user)
+    evaluation = Evaluation.objects.get(period=period)
+    form = client.get(f"/reviews/{evaluation.pk}/").content.decode()
+    assert (
+        "<h1>Bản tự đánh giá, xếp loại của cá nhân Quý 2 năm 2026 (Mẫu 05-HD KĐ.ĐG 2025)</h1>"
+        in form
+    )
+    assert "Số nhiệm vụ được giao trong quý" in form
+    assert "trong năm" not in form and "Quý, Năm" not in form
+    services.review_submit(
+        actor=user, evaluation=evaluation, content=mau05(), expected_version=evaluation.version
+    )
+    response = client.get(f"/reviews/{evaluation.pk}/docx/")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "Quý 2 năm 2026" in text and "Năm 2026" not in text
+
+
 def test_progress_and_reminders_of_a_quarter_reuse_the_year_s(cast: Cast, client: Client) -> None:
     from django.contrib.auth.models import User
 
@@ -276,10 +348,14 @@ def test_progress_and_reminders_of_a_quarter_reuse_the_year_s(cast: Cast, client
         ).reached
         == 1
     )
-    assert "Quý 1/2026" in Notice.objects.get(user=user).text
+    assert Notice.objects.get(user=user).text == (
+        "Đồng chí chưa nộp bản tự đánh giá (Mẫu 05) Quý 1/2026; hạn đã qua."
+    )
     client.force_login(cast.committee)
     page = client.get(f"/units/{cast.org_a.code}/progress/?period={period.pk}").content.decode()
     assert "Quý 1/2026" in page and "10/03" in page
+    sent = client.post(f"/units/{cast.org_a.code}/progress/remind/", {"period": period.pk})
+    assert sent["Location"] == f"/units/{cast.org_a.code}/progress/?period={period.pk}"
 
 
 def test_the_board_of_a_quarter_stays_on_the_quarter(cast: Cast, client: Client) -> None:
