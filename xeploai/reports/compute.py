@@ -246,6 +246,7 @@ def _quota_findings(
     found: list[tuple[tuple[str, str, str], QuotaFinding]] = []
     member_pools: dict[str, dict[str, Levels4]] = defaultdict(dict)
     exceeded: set[str] = set()
+    seen: dict[Levels4, tuple[int, int, bool]] = {}
     for key, (xs, tt, ht, k) in pools.items():
         decider_path, block, group = key
         if decider_path not in refs:
@@ -255,7 +256,11 @@ def _quota_findings(
             member_pools[decider_path][group] = (xs, tt, ht, k)
         if not xs:
             continue  # nothing can be over the cap (the cap is never negative)
-        base, allowed, small = quota.allowed((xs, tt, ht, k))
+        levels4 = (xs, tt, ht, k)
+        answer = seen.get(levels4)
+        if answer is None:  # small bodies often have the same four numbers
+            seen[levels4] = answer = quota.allowed(levels4)
+        base, allowed, small = answer
         if xs > allowed:
             if member:
                 exceeded.add(decider_path)
@@ -334,16 +339,13 @@ def compute_report(
     # child's own evaluation is the row at its path: cells for the cell block, grassroots
     # organizations for theirs); deeper ones are counted in the blocks and named in their
     # parent's report. No query: the rows are already here.
-    unrated = tuple(
-        UnratedUnit(
-            unit=ref,
-            block=block,
-            reason=bucket,
-        )
-        for path, ref in [(unit.path, refs[unit.path]), *((p, child_refs[p]) for p in ordered)]
-        for block in _own_blocks(ref.kind)
-        for bucket in _unrated_buckets(current.get(path, {}).get(block, _NO_COUNTS))
-    )
+    unrated: list[UnratedUnit] = []
+    for path, ref in [(unit.path, refs[unit.path]), *((p, child_refs[p]) for p in ordered)]:
+        blocks_of = current.get(path, {})
+        for block in _own_blocks(ref.kind):
+            counts = blocks_of.get(block, _NO_COUNTS)
+            if counts.pending or counts.not_rated:
+                unrated += (_new(UnratedUnit, (ref, block, b)) for b in _unrated_buckets(counts))
 
     # progress is read from the children's rows, against the deadlines of query 1
     progress = Progress(
@@ -375,7 +377,7 @@ def compute_report(
         children=children,
         quota_findings=quota_findings,
         group_findings=tuple(_group_findings(member_pools, refs, quota, exceeded)),
-        unrated_units=unrated,
+        unrated_units=tuple(unrated),
         progress=progress,
         basis=basis,
     )
