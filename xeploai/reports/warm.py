@@ -10,8 +10,10 @@ units, periods). Read-only; ``xeploai/wsgi.py`` calls it at start-up.
 
 from __future__ import annotations
 
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
@@ -24,8 +26,9 @@ from xeploai.reports.selectors import yearly_periods
 def warm_up() -> int:
     """Run the first root unit's report of its latest year as often as the connection needs
     to prepare its statements; how many times (0: no unit or no period yet)."""
-    Session.objects.filter(session_key="-").exists()
-    get_user_model().objects.filter(pk=0).exists()
+    # the statements every page's middleware runs first: its session, then its account
+    import_module(settings.SESSION_ENGINE).SessionStore("-" * 32).load()
+    get_user_model()._default_manager.filter(pk=0).first()
     unit = OrgUnit.objects.filter(depth=0).order_by("pk").first()
     if unit is None:
         return 0
