@@ -18,8 +18,9 @@ the largest province, its largest district and the unit with the most children, 
 - ``duckdb``: the other floor — DuckDB scanning the raw evaluations (period, block, level,
   reason, unit path; exported once from PostgreSQL into a DuckDB file sorted by path) and
   counting per period, block and bucket for the subtree, both years;
-- a sweep over every province and every district of the largest province (first call, warm
-  median, ratio to its PostgreSQL floor: how many miss the goals);
+- a sweep over every province and every district of the largest province, and one over every
+  unit with at least 80 children (first call, warm median, ratio to its PostgreSQL floor: how
+  many miss the goals);
 - the pages (``bench/bench_pages.py``): report and drill-down through Django's test client and
   through gunicorn, the first request after the server started and the median;
 - the latency until a decision shows in the reports of the district, the province and the
@@ -56,6 +57,9 @@ GOALS = {  # issue 19
     "page_ms": 30.0,  # the page and the drill-down through gunicorn
     "first_request_ms": 200.0,  # the first request after a restart
 }
+
+
+WIDE = 80  # the sweep over every unit at least this wide (issue 19 §2)
 
 
 def median_ms(run: Callable[[], Any], runs: int) -> tuple[float, list[float]]:
@@ -223,8 +227,25 @@ def unit_row(name: str, unit: Any, current: Any, previous: Any, runs: int, duck:
     return row
 
 
-def sweep(parent: Any, current: Any, runs: int) -> dict[str, Any]:
-    """Every child of ``parent``: first call, warm median, PostgreSQL floor; the spread."""
+def wide_units(root: Any, children: int) -> list[Any]:
+    """Every unit of the country with at least ``children`` children, widest first."""
+    from django.db.models import Count
+
+    from xeploai.org.models import OrgUnit
+
+    return list(
+        OrgUnit.objects.filter(path__startswith=root.path)
+        .annotate(n=Count("children"))
+        .filter(n__gte=children)
+        .order_by("-n", "code")
+    )
+
+
+def sweep(
+    parent: Any, current: Any, runs: int, units: list[Any] | None = None, label: str = ""
+) -> dict[str, Any]:
+    """Every child of ``parent`` (or every unit of ``units``): first call, warm median,
+    PostgreSQL floor; the spread."""
     import datetime as dt
 
     from xeploai.org.models import OrgUnit
@@ -233,7 +254,9 @@ def sweep(parent: Any, current: Any, runs: int) -> dict[str, Any]:
     as_of = dt.date(current.year, 12, 31)
     firsts, warms, ratios, widths = [], [], [], []
     load = loadavg()
-    for unit in OrgUnit.objects.filter(parent=parent).order_by("code"):
+    if units is None:
+        units = list(OrgUnit.objects.filter(parent=parent).order_by("code"))
+    for unit in units:
 
         def report(unit: Any = unit) -> Any:
             return compute_report(unit, current, as_of=as_of)
@@ -246,7 +269,7 @@ def sweep(parent: Any, current: Any, runs: int) -> dict[str, Any]:
         ratios.append(warm / pg)
         widths.append(len(report().children))
     return {
-        "parent": parent.code,
+        "parent": label or parent.code,
         "units": len(warms),
         "load": load,
         "children_max": max(widths, default=0),
@@ -421,6 +444,11 @@ def measure(dsn: str, runs: int, members: int | None, seed: int) -> dict[str, An
         sweep(root, current, max(5, runs // 6)),
         sweep(units["province"], current, max(5, runs // 6)),
     ]
+    wide = wide_units(root, WIDE)
+    if wide:
+        sweeps.append(
+            sweep(root, current, max(5, runs // 6), wide, f"every unit with ≥ {WIDE} children")
+        )
     from bench.bench_pages import measure as measure_pages
 
     pages = measure_pages([unit.code for unit in units.values()], runs)

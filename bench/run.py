@@ -132,13 +132,14 @@ def national_section(result: dict[str, Any]) -> list[str]:
         "Every child of a unit (first call; warm median of a few calls; ratio to the PostgreSQL "
         "floor of the same statements):",
         "",
-        "| children of | units | load | first median / max ms | first > 15 ms | warm median / "
-        "max ms | warm > 5 ms | × PostgreSQL median / max | > 1.5 × |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| children of | units | widest | load | first median / max ms | first > 15 ms | warm "
+        "median / max ms | warm > 5 ms | × PostgreSQL median / max | > 1.5 × |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for sw in result["sweeps"]:
         lines.append(
-            f"| {sw['parent']} | {sw['units']} | {sw['load']} | {sw['first_median_ms']} / "
+            f"| {sw['parent']} | {sw['units']} | {sw.get('children_max', '—')} | {sw['load']} "
+            f"| {sw['first_median_ms']} / "
             f"{sw['first_max_ms']} | {sw['first_over_15']} | {sw['warm_median_ms']} / "
             f"{sw['warm_max_ms']} | {sw['warm_over_5']} | {sw['pg_ratio_median']} / "
             f"{sw['pg_ratio_max']} | {sw['over_ratio']} |"

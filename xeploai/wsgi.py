@@ -14,8 +14,9 @@ def warm_up() -> None:
     build the URL resolver's tables (each language's reverse table, the namespaced one the
     admin link uses, the compiled patterns), compile every project template (a page's base
     and partials too, which the cached loader would only compile at their first render) and
-    load the translation catalogues. Nothing here touches the database; what the first
-    request still pays is its connection and PostgreSQL's first plans."""
+    load the translation catalogues. Then, on the database, what ``reports.warm`` says: the
+    worker's connection opened and kept, PostgreSQL's first plans made, the report's
+    statements prepared."""
     import contextlib
     from pathlib import Path
 
@@ -37,6 +38,20 @@ def warm_up() -> None:
     folder = Path(__file__).resolve().parent / "templates"  # settings.TEMPLATES' DIRS
     for path in sorted(folder.rglob("*.html")):
         get_template(path.relative_to(folder).as_posix())
+    warm_database()
+
+
+def warm_database() -> None:
+    """Best effort: a database not reachable or not migrated yet is the first request's to
+    report, with the page it always showed."""
+    from django.db import DatabaseError, connection
+
+    from xeploai.reports.warm import warm_up as report_warm_up
+
+    try:
+        report_warm_up()
+    except DatabaseError:
+        connection.close()
 
 
 warm_up()

@@ -134,20 +134,28 @@ def unit_stats(period_id: int, unit: OrgUnit) -> list[tuple[int, str, str, str, 
     )
 
 
-def unit_and_children_pools(
-    period_id: int, unit: OrgUnit
-) -> list[tuple[str, str, str, int, int, int, int]]:
-    """(decider path, block, group, HTXSNV, HTTNV, HTNV, KHTNV) of the quota pools of the
-    bodies ``unit`` and its direct children: one row per pool, the four levels pivoted in the
-    statement. The bodies are found by a join on the tree (no list of paths to plan) and the
-    rows come from the pool index; summing them here costs the database less than handing
-    twice as many rows to Python to add up."""
+def unit_and_children_pools(period_id: int, unit: OrgUnit) -> list[tuple[str, str, str, str, int]]:
+    """(decider path, block, group, level, n) of the quota pools of the bodies ``unit`` and
+    its direct children, the four levels only, in no order.
+
+    On PostgreSQL the pools are read body by body, through the pool index
+    (period, decider, …): joined as a whole, the planner hashes every pool of the period —
+    the whole country's, tens of thousands of rows — to keep a few hundred. ``OFFSET 0``
+    keeps the LATERAL subquery from being flattened back into that join. SQLite has no
+    LATERAL and reads the same index in its nested loop. The four levels are not summed
+    per pool here: grouping costs the database more than adding them up costs Python."""
     marks = ", ".join(["%s"] * len(LEVELS))
-    pivot = ", ".join(["SUM(CASE WHEN s.bucket = %s THEN s.n ELSE 0 END)"] * len(LEVELS))
-    return _rows(
-        f'SELECT s.decider_path, s.block, s."group", {pivot} FROM {UNIT} d '  # noqa: S608
-        f"JOIN {POOL} s ON s.period_id = %s AND s.decider_id = d.id "
-        f"WHERE (d.parent_id = %s OR d.id = %s) AND s.bucket IN ({marks}) "
-        'GROUP BY s.decider_path, s.block, s."group"',
-        [*LEVELS, period_id, unit.pk, unit.pk, *LEVELS],
-    )
+    if connection.vendor == "postgresql":
+        sql = (
+            f'SELECT s.decider_path, s.block, s."group", s.bucket, s.n FROM {UNIT} d '  # noqa: S608
+            f'CROSS JOIN LATERAL (SELECT t.decider_path, t.block, t."group", t.bucket, t.n '
+            f"FROM {POOL} t WHERE t.period_id = %s AND t.decider_id = d.id "
+            f"AND t.bucket IN ({marks}) OFFSET 0) s WHERE d.parent_id = %s OR d.id = %s"
+        )
+    else:
+        sql = (
+            f'SELECT s.decider_path, s.block, s."group", s.bucket, s.n FROM {UNIT} d '  # noqa: S608
+            f"JOIN {POOL} s ON s.period_id = %s AND s.decider_id = d.id "
+            f"AND s.bucket IN ({marks}) WHERE d.parent_id = %s OR d.id = %s"
+        )
+    return _rows(sql, [period_id, *LEVELS, unit.pk, unit.pk])

@@ -95,9 +95,13 @@ class Plan:
     communes: int  # commune and ward committees, in all the provinces
     central: int  # central committees
     grassroots: int
+    # grassroots organizations of the first province's first agency bloc (0: its share, like
+    # every bloc): Hà Nội's agency blocs have 200–300, wider than any unit of a scaled-down
+    # country, and the report's cost grows with the number of children (issue 19 §2)
+    widest: int = 0
 
     @classmethod
-    def for_members(cls, members: int, provinces: int = FULL_PROVINCES) -> Plan:
+    def for_members(cls, members: int, provinces: int = FULL_PROVINCES, widest: int = 0) -> Plan:
         """Unit counts for ``members``: proportional to the national sizes, at least a few."""
         scale = members / FULL_MEMBERS
         grassroots = max(8, round(FULL_GRASSROOTS * scale))
@@ -105,7 +109,7 @@ class Plan:
         n_provinces = max(2, min(provinces, round(provinces * math.sqrt(scale))))
         central = max(1, min(len(CENTRAL), round(len(CENTRAL) * math.sqrt(scale))))
         communes = max(n_provinces, round(FULL_COMMUNES * scale))
-        return cls(members, n_provinces, communes, central, grassroots)
+        return cls(members, n_provinces, communes, central, grassroots, widest)
 
     @property
     def uppers(self) -> int:
@@ -160,7 +164,7 @@ class TreeBuilder:
                  OrgType.PARTY_AGENCY, 0, True)
             )  # fmt: skip
             province_index = len(rows) - 1
-            in_communes = round(share * COMMUNE_SHARE) if n_communes else 0
+            in_communes, in_blocs = self._province_split(share, n_communes, first=p == 0)
             for c, count in enumerate(_spread(in_communes, n_communes)):
                 area = COMMUNE_NAMES[c % len(COMMUNE_NAMES)]
                 ward = c % 3 == 0
@@ -170,7 +174,7 @@ class TreeBuilder:
                      UnitKind.UPPER, OrgType.COMMUNE, province_index, True)
                 )  # fmt: skip
                 self._grassroots(rows, holders, len(rows) - 1, count, p, commune=True)
-            for b, count in enumerate(_spread(share - in_communes, BLOCS_PER_PROVINCE)):
+            for b, count in enumerate(in_blocs):
                 rows.append(
                     (f"{province_code}-K{b + 1}", f"{BLOCS[b % len(BLOCS)]} tỉnh {base}{suffix}",
                      UnitKind.UPPER, OrgType.PARTY_AGENCY, province_index, True)
@@ -218,6 +222,18 @@ class TreeBuilder:
         self.counts["uppers"] = sum(1 for r in rows if r[2] == UnitKind.UPPER)
         root = OrgUnit.objects.get(pk=ids[0])
         return root, [(ids[i], p, org_type) for i, p, org_type in holders]
+
+    def _province_split(self, share: int, communes: int, *, first: bool) -> tuple[int, list[int]]:
+        """A province's ``share`` of grassroots organizations: how many under its communes,
+        and how many under each of its agency blocs. With ``plan.widest`` the first province's
+        first bloc has exactly that many — taken from the province's share (the country's total
+        stays the plan's) as far as it goes, the rest split as usual."""
+        widest = self.plan.widest if first else 0
+        rest = max(0, share - widest) if widest else share
+        in_communes = round(rest * COMMUNE_SHARE) if communes else 0
+        if not widest:
+            return in_communes, _spread(share - in_communes, BLOCS_PER_PROVINCE)
+        return in_communes, [widest, *_spread(rest - in_communes, BLOCS_PER_PROVINCE - 1)]
 
     def _grassroots(
         self,

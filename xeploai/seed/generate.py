@@ -513,13 +513,14 @@ def generate_country(
     provinces: int = FULL_PROVINCES,
     year: int = 2025,
     force: bool = False,
+    widest: int = 0,
     log: Callable[[str], None] = lambda _: None,
 ) -> GenResult:
     """Build the synthetic country; refuses (``CountryExists``) when units exist, unless
     ``force`` (then the new country sits beside them under its own root code)."""
     if OrgUnit.objects.exists() and not force:
         raise CountryExists
-    plan = Plan.for_members(members, provinces)
+    plan = Plan.for_members(members, provinces, widest)
     code = f"QG{seed}"
     log(
         _(
@@ -576,6 +577,7 @@ def generate_country(
                 "seed": seed,
                 "members": members,
                 "year": year,
+                "widest": widest,
                 **gen.counts,
                 "seconds": list(gen.seconds.items()),  # pairs: JSON objects lose the order
             },

@@ -65,6 +65,9 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("xeploai.reports.tests.test_report_plan", "xeploai.seed.generate"): (
         "the query plans need a generated country"
     ),
+    ("xeploai.reports.tests.test_wide_unit", "xeploai.seed.generate"): (
+        "a unit with many children from the generated country (`--widest`)"
+    ),
     ("xeploai.reports.tests.test_cli", "xeploai.cli"): "`xeploai report` through the console",
     ("xeploai.imports.tests.test_hostile_files", "xeploai.checker"): (
         "every reader of a workbook, the offline checker too, refuses the same hostile files"

@@ -6,6 +6,7 @@ Cells are ``int``, ``Decimal`` (a percentage or a change in points), ``None`` (n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -275,38 +276,54 @@ def sentences(report: Report) -> list[str]:
     return [f"({i}) {block_sentence(b, report)}" for i, b in enumerate(report.blocks, start=1)]
 
 
+def _labels(label: Callable[[str], str]) -> Callable[[str], str]:
+    """``label``, each code's answer kept for the rest of one call (the language is fixed)."""
+    known: dict[str, str] = {}
+
+    def cached(code: str) -> str:
+        text = known.get(code)
+        if text is None:
+            known[code] = text = label(code)
+        return text
+
+    return cached
+
+
 def finding_lines(report: Report) -> list[tuple[str, list[str]]]:
     """(heading, lines) for the inspection findings, in the order of the report."""
     base = report.options.quota_base
+    # hundreds of lines for a wide unit: each label and sentence translated once per call
+    block_label = _labels(lambda code: str(SubjectKind(code).label))
+    group_name = _labels(group_label)
+    over = _("{unit} — {block}, nhóm {group}: {numbers}, vượt 20% (tối đa {allowed})")
     quota = [
-        _("{unit} — {block}, nhóm {group}: {numbers}, vượt 20% (tối đa {allowed})").format(
+        over.format(
             unit=f.decider.name,
-            block=SubjectKind(f.block).label,
-            group=group_label(f.group),
+            block=block_label(f.block),
+            group=group_name(f.group),
             numbers=quota_numbers(f.xs, f.base, base, f.share),
             allowed=vn_int(f.allowed),
         )
         for f in report.quota_findings
     ]
+    single = _("{unit}: mọi đảng viên được xếp loại cùng một nhóm ({groups})")
+    pooled = _("{unit}: tỉ lệ 20% tính chung, không theo từng nhóm ({groups})")
+    group_part = _("{group}: {xs} HTXSNV / {rated} được xếp loại")
     groups = [
-        (
-            _("{unit}: mọi đảng viên được xếp loại cùng một nhóm ({groups})")
-            if f.reason == "single_group"
-            else _("{unit}: tỉ lệ 20% tính chung, không theo từng nhóm ({groups})")
-        ).format(
+        (single if f.reason == "single_group" else pooled).format(
             unit=f.decider.name,
             groups="; ".join(
-                _("{group}: {xs} HTXSNV / {rated} được xếp loại").format(
-                    group=group_label(g), xs=vn_int(xs), rated=vn_int(rated)
-                )
+                group_part.format(group=group_name(g), xs=vn_int(xs), rated=vn_int(rated))
                 for g, xs, rated in f.groups
             ),
         )
         for f in report.group_findings
     ]
+    reason_name = _labels(reason_label)
+    unrated_line = _("{unit} ({block}): {reason}")
     unrated = [
-        _("{unit} ({block}): {reason}").format(
-            unit=u.unit.name, block=SubjectKind(u.block).label, reason=reason_label(u.reason)
+        unrated_line.format(
+            unit=u.unit.name, block=block_label(u.block), reason=reason_name(u.reason)
         )
         for u in report.unrated_units
     ]

@@ -23,7 +23,7 @@ from xeploai.cycles.models import Period
 from xeploai.org.models import Membership, OrgUnit, Person, UnitKind
 from xeploai.reports import fetch
 from xeploai.reports.compute import QUERIES, compute_report
-from xeploai.reviews.models import Evaluation, UnitStat
+from xeploai.reviews.models import Evaluation, PoolStat, UnitStat
 from xeploai.seed.generate import GenResult, generate_country
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +103,29 @@ def test_postgresql_reads_each_subtree_through_an_index(country: GenResult) -> N
                     )
                     assert thrown_away <= node["Actual Rows"] + 10, (name, node)
             cursor.execute("SET LOCAL enable_seqscan = on")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans of PostgreSQL")
+def test_postgresql_reads_only_the_pools_of_the_unit_and_its_children(country: GenResult) -> None:
+    """The quota pools are read body by body: not every pool of the period (the whole
+    country's) hashed to keep those of a few hundred bodies."""
+    current = Period.objects.order_by("year").last()
+    assert current is not None
+    pool = PoolStat._meta.db_table
+    for name, unit in levels(country.root).items():
+        with CaptureQueriesContext(connection) as queries:
+            compute_report(unit, current, as_of=dt.date(current.year, 12, 31))
+        (sql,) = [q["sql"] for q in queries if pool in q["sql"]]
+        bodies = [unit.pk, *OrgUnit.objects.filter(parent=unit).values_list("pk", flat=True)]
+        theirs = PoolStat.objects.filter(period=current, decider__in=bodies).count()
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        read = sum(
+            (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+            for node in _plan_nodes(plan[0]["Plan"])
+            if node.get("Relation Name") == pool
+        )
+        assert read <= theirs, (name, read, theirs)
+        assert PoolStat.objects.filter(period=current).count() > 2 * theirs, name

@@ -117,3 +117,19 @@ def test_it_refuses_a_database_that_already_holds_units(cast: Cast) -> None:
     assert not OrgUnit.objects.filter(code__startswith="QG").exists()
     call_command("gen", members=1000, seed=1, force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert OrgUnit.objects.filter(code="QG1").exists()
+
+
+def test_widest_gives_the_first_bloc_that_many_grassroots_organizations() -> None:
+    """``--widest``: one unit as wide as Hà Nội's agency blocs, the country's total unchanged."""
+    plan = Plan.for_members(MEMBERS)
+    call_command("gen", members=MEMBERS, seed=3, widest=60, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    bloc = OrgUnit.objects.get(code="QG3-P01-K1")
+    assert OrgUnit.objects.filter(parent=bloc).count() == 60
+    wider = OrgUnit.objects.filter(parent__depth__lte=2).exclude(parent=bloc)
+    assert Counter(wider.values_list("parent", flat=True)).most_common(1)[0][1] < 60
+    assert OrgUnit.objects.filter(kind__in=UnitKind.grassroots()).count() == plan.grassroots
+    assert Person.objects.count() == MEMBERS
+    current = Period.objects.order_by("year").last()
+    assert current is not None and stats_differences(current) == []
+    with pytest.raises(CommandError, match="--widest"):
+        call_command("gen", members=3000, seed=4, widest=-1, force=True)

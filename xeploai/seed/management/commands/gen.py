@@ -34,6 +34,16 @@ class Command(BaseCommand):
             "--year", type=int, default=2025, help="năm đánh giá hiện tại / current year"
         )
         parser.add_argument(
+            "--widest",
+            type=int,
+            default=0,
+            help=(
+                "số tổ chức cơ sở của khối cơ quan thứ nhất của tỉnh thứ nhất (0: như các khối "
+                "khác) — một đơn vị rộng như các khối của Hà Nội / grassroots organizations "
+                "under the first province's first agency bloc (0: its share)"
+            ),
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help=(
@@ -50,6 +60,7 @@ class Command(BaseCommand):
         provinces: int,
         year: int,
         force: bool,
+        widest: int,
         **options: Any,
     ) -> None:
         if not 100 <= members <= 10_000_000:
@@ -58,6 +69,8 @@ class Command(BaseCommand):
             raise CommandError(_("--provinces phải từ 1 đến 200."))
         if not 2019 <= year <= 2100:
             raise CommandError(_("--year phải từ 2019 đến 2100."))
+        if not 0 <= widest <= 5000:
+            raise CommandError(_("--widest phải từ 0 đến 5.000."))
         started = time.monotonic()
         try:
             result = generate_country(
@@ -66,6 +79,7 @@ class Command(BaseCommand):
                 provinces=provinces,
                 year=year,
                 force=force,
+                widest=widest,
                 log=self.stdout.write,
             )
         except CountryExists as error:
