@@ -341,6 +341,9 @@ def main() -> None:
     )
     parser.add_argument("--no-append", action="store_true")
     parser.add_argument(
+        "--no-service", action="store_true", help="skip timing each page alone after the run"
+    )
+    parser.add_argument(
         "--min-samples",
         type=int,
         default=200,
@@ -489,14 +492,18 @@ def run_load(args: argparse.Namespace) -> None:
             text=True,
         ).stdout
     )
-    service = json.loads(
-        subprocess.run(
-            [sys.executable, ROOT / "bench/load/service_times.py", cast_path],
-            env={**env, "XEPLOAI_ALLOWED_HOSTS": "testserver"},  # Django's test client
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+    service = (
+        []
+        if args.no_service
+        else json.loads(
+            subprocess.run(
+                [sys.executable, ROOT / "bench/load/service_times.py", cast_path],
+                env={**env, "XEPLOAI_ALLOWED_HOSTS": "testserver"},  # Django's test client
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
     )
     mem_gb = int(Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]) / 1024 / 1024
     nproc = os.cpu_count() or 1
