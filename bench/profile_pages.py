@@ -89,6 +89,11 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--sql", action="store_true", help="print each page's statements")
+    parser.add_argument(
+        "--django-widgets",
+        action="store_true",
+        help="Django's own form renderer instead of xeploai.lib.widgets (to compare)",
+    )
     args = parser.parse_args()
     cast = json.loads(args.cast.read_text(encoding="utf-8"))
     sys.path.insert(0, str(ROOT))
@@ -102,6 +107,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
+    if args.django_widgets:  # before any form is rendered (the renderer is cached)
+        settings.FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
     import xeploai.wsgi  # noqa: F401 — its warm-up, as gunicorn's workers have it
 
     wanted = [w for w in args.only.split(",") if w]
