@@ -14,9 +14,12 @@ One command, in this order:
    ``xeploai_load_<pid>`` (``CREATE DATABASE … TEMPLATE``), dropped at the end. A template
    someone else is connected to is waited for, never taken: the run ends no connection it did
    not open;
-2. ``bench/load/accounts.py`` adds the cast: members with a review to write, cell secretaries,
-   grassroots office clerks, organization-board members (accounts share the demo's password
-   hash: nothing is hashed in the set-up; members after each user's first get a ready session);
+2. ``bench/load/accounts.py`` adds the cast, spread over the country in a fixed pseudo-random
+   order of the units: members with a review to write, cell secretaries, grassroots office
+   clerks, organization-board members (on a generated country, where every file of the open
+   year is decided, it puts files back in the copy: see its docstring). Accounts share the
+   demo's password hash and each has a ready session (nothing is hashed in the set-up); the
+   number of members is what the run can use (``cast_members``);
 3. gunicorn serves ``xeploai.wsgi`` with ``--workers`` processes on 127.0.0.1, with the normal
    settings: DEBUG off, a test secret key, ALLOWED_HOSTS set (XEPLOAI_ENV stays
    ``development`` only because production's secure cookies need HTTPS, which loopback has not);
