@@ -161,13 +161,15 @@ class Cast:
     def spread(self, kinds: tuple[str, ...], exclude_under: list[str]) -> list[tuple[int, str]]:
         """(id, path) of the units of ``kinds`` in the scope, in the fixed pseudo-random order,
         leaving out those under any of ``exclude_under``."""
-        from django.db.models import F
+        from django.db.models import BigIntegerField, F, Value
 
         from xeploai.org.models import OrgUnit
 
+        big = BigIntegerField()
         rows = (
             OrgUnit.objects.filter(path__startswith=self.root.path, kind__in=kinds)
-            .annotate(spread=(F("id") * 2654435761) % 4294967291)
+            # big-integer constants: as plain ints Django binds them as int4, which overflow
+            .annotate(spread=(F("id") * Value(2654435761, big)) % Value(4294967291, big))
             .order_by("spread", "pk")
             .values_list("pk", "path")
         )
