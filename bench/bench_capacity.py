@@ -43,6 +43,7 @@ def step(args: argparse.Namespace, users: int) -> dict[str, object]:
         "--min-samples",
         "0",
         "--no-append",
+        "--no-service",
     ]
     command += ["--template", args.template] if args.template else ["--members", str(args.members)]
     load = loadavg()

@@ -14,9 +14,12 @@ One command, in this order:
    ``xeploai_load_<pid>`` (``CREATE DATABASE … TEMPLATE``), dropped at the end. A template
    someone else is connected to is waited for, never taken: the run ends no connection it did
    not open;
-2. ``bench/load/accounts.py`` adds the cast: members with a review to write, cell secretaries,
-   grassroots office clerks, organization-board members (accounts share the demo's password
-   hash: nothing is hashed in the set-up; members after each user's first get a ready session);
+2. ``bench/load/accounts.py`` adds the cast, spread over the country in a fixed pseudo-random
+   order of the units: members with a review to write, cell secretaries, grassroots office
+   clerks, organization-board members (on a generated country, where every file of the open
+   year is decided, it puts files back in the copy: see its docstring). Accounts share the
+   demo's password hash and each has a ready session (nothing is hashed in the set-up); the
+   number of members is what the run can use (``cast_members``);
 3. gunicorn serves ``xeploai.wsgi`` with ``--workers`` processes on 127.0.0.1, with the normal
    settings: DEBUG off, a test secret key, ALLOWED_HOSTS set (XEPLOAI_ENV stays
    ``development`` only because production's secure cookies need HTTPS, which loopback has not);
@@ -116,15 +119,18 @@ def ensure_seed(members: int) -> tuple[str, float | None]:
     return name, seconds
 
 
-def fresh_copy(template: str, wait: float = 300) -> None:
-    """``RUN_DB`` as a copy of ``template``. PostgreSQL copies a template only while no one
-    is connected to it: wait for the others to leave (never end their connections)."""
+def fresh_copy(template: str, wait: float = 300) -> float:
+    """``RUN_DB`` as a copy of ``template``; the seconds the copy took. PostgreSQL copies a
+    template only while no one is connected to it: wait for the others to leave (never end
+    their connections)."""
     import psycopg
 
     deadline = time.monotonic() + wait
     while True:
         try:
+            started = time.perf_counter()
             psql(f'CREATE DATABASE "{RUN_DB}" TEMPLATE "{template}"')
+            copied = time.perf_counter() - started
             break
         except psycopg.errors.ObjectInUse:
             if time.monotonic() > deadline:
@@ -133,6 +139,7 @@ def fresh_copy(template: str, wait: float = 300) -> None:
     # the template may come from an older checkout: bring its schema (and derived tables) up
     migrate = [BIN / "xeploai", "migrate", "--noinput", "-v", "0"]
     subprocess.run(migrate, env=env_for(RUN_DB), check=True)
+    return copied
 
 
 def drop_copy() -> None:
@@ -237,7 +244,9 @@ def render(result: dict[str, object], rows: list[dict[str, str]]) -> str:
         f"- command: `{result['command']}`",
         f"- set-up: {result['source']} ({result['units']}), PostgreSQL {result['pg']}"
         + (f", seeding took {result['seed_s']:.0f} s" if result["seed_s"] else "")
-        + f"; the run's own copy `{RUN_DB}`, dropped after the run"
+        + f"; the run's own copy `{RUN_DB}` (made in {result['copy_s']:.0f} s, dropped after the "
+        f"run; the cast set up in {result['setup_s']} s, files put back for it "
+        f"{json.dumps(result['rewound'])})"
         + f"; gunicorn {result['workers']} sync workers, DEBUG off; locust "
         f"{result['users']} users (spawn {result['spawn']}/s, think {result['think']} s) for "
         f"{result['run_time']} s in all; cast: {result['cast']}; the statistics below are reset once "
@@ -306,6 +315,19 @@ def render(result: dict[str, object], rows: list[dict[str, str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+WEIGHTS = {"members": 26, "secretaries": 10, "clerks": 8, "board": 6}  # the December mix
+
+
+def cast_members(args: argparse.Namespace) -> int:
+    """Enough members that none of the member users runs out: a member's round (nine
+    requests, five waits of at least ``--think``'s minimum) is written once."""
+    share = WEIGHTS["members"] / sum(WEIGHTS.values())
+    users = max(1, round(args.users * share))
+    think_min = float(args.think.split("-")[0])
+    rounds = args.run_time / max(0.2, 5 * think_min) + 1
+    return int(users * rounds * 1.2) + 10
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=50_000)
@@ -314,8 +336,16 @@ def main() -> None:
     parser.add_argument("--run-time", type=int, default=90, help="seconds")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--think", default="1-3", help="seconds between actions, min-max")
-    parser.add_argument("--cast-members", type=int, default=600)
+    parser.add_argument(
+        "--cast-members",
+        type=int,
+        default=0,
+        help="0: as many as the run can use (see cast_members)",
+    )
     parser.add_argument("--no-append", action="store_true")
+    parser.add_argument(
+        "--no-service", action="store_true", help="skip timing each page alone after the run"
+    )
     parser.add_argument(
         "--min-samples",
         type=int,
@@ -344,7 +374,8 @@ def run_load(args: argparse.Namespace) -> None:
     else:
         template, seed_s = ensure_seed(args.members)
     print(f"seed: {template}" + (f" built in {seed_s:.0f} s" if seed_s else " (reused)"))
-    fresh_copy(template)
+    copy_s = fresh_copy(template)
+    print(f"copied {template} in {copy_s:.1f} s", flush=True)
     env = env_for(RUN_DB)
     cast_path = VAR / "cast.json"
     subprocess.run(
@@ -354,7 +385,7 @@ def run_load(args: argparse.Namespace) -> None:
             "--out",
             cast_path,
             "--members",
-            str(args.cast_members),
+            str(args.cast_members or cast_members(args)),
         ],
         env=env,
         check=True,
@@ -417,6 +448,7 @@ def run_load(args: argparse.Namespace) -> None:
                 "LOAD_STEADY": str(steady_path),
                 "LOAD_THINK_MIN": think_min,
                 "LOAD_THINK_MAX": think_max,
+                **{f"LOAD_W_{role.upper()}": str(w) for role, w in WEIGHTS.items()},
             },
         )
         # The locust script resets its statistics once every user has logged in (the ramp is
@@ -463,14 +495,18 @@ def run_load(args: argparse.Namespace) -> None:
             text=True,
         ).stdout
     )
-    service = json.loads(
-        subprocess.run(
-            [sys.executable, ROOT / "bench/load/service_times.py", cast_path],
-            env={**env, "XEPLOAI_ALLOWED_HOSTS": "testserver"},  # Django's test client
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+    service = (
+        []
+        if args.no_service
+        else json.loads(
+            subprocess.run(
+                [sys.executable, ROOT / "bench/load/service_times.py", cast_path],
+                env={**env, "XEPLOAI_ALLOWED_HOSTS": "testserver"},  # Django's test client
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
     )
     mem_gb = int(Path("/proc/meminfo").read_text().split("\n", 1)[0].split()[1]) / 1024 / 1024
     nproc = os.cpu_count() or 1
@@ -487,6 +523,9 @@ def run_load(args: argparse.Namespace) -> None:
         "units": f"{units} units",
         "pg": pg_version,
         "seed_s": seed_s,
+        "copy_s": copy_s,
+        "setup_s": cast.get("setup_seconds"),
+        "rewound": cast.get("rewound"),
         "workers": args.workers,
         "users": args.users,
         "spawn": args.spawn_rate,

@@ -3,14 +3,19 @@
 Four kinds of users, each following the pages and forms a person uses (CSRF token from the
 page, the form's own fields, htmx header where the page sends one):
 
-- members: open their self-review, save a draft twice, submit, read it back; then the next
-  member of the cast takes over (ready session from bench/load/accounts.py);
+- members: open their self-review, save a draft twice, submit, read it back;
 - cell secretaries: their cell's round, a paper ballot (create, key the tally twice, accept),
   a member search as the search box sends it (htmx);
-- grassroots office clerks: the decision board, one decision at a time on a waiting file;
-- organization-board members: the report of their unit, its drill-down, the organization tree.
+- grassroots office clerks: the decision board, then a few decisions one at a time on waiting
+  files, each sent as the board's row sends it (htmx: the answer is the row, not the page); a
+  share (``LOAD_REFUSE_SHARE``, 0.25) on a file the board shows as blocked (a required comment
+  missing), which the rules refuse with the clause — timed apart, "clerk: decide (refused)";
+- organization-board members: the report of their unit, its drill-down, the unit's page.
 
-Every simulated user logs in once through the login form. Request names are "<role>: <page>";
+Every simulated user logs in once through the login form as the first person of its role,
+then works as one person after another of the cast (their ready sessions from
+bench/load/accounts.py: one after the other at their desks), so that the requests reach
+cells, organizations and provinces all over the country. Request names are "<role>: <page>";
 the counts of successful submissions, decisions and accepted ballots go to the JSON file named
 by LOAD_COUNTS (the consistency check compares them with the database).
 """
@@ -52,9 +57,9 @@ def _take(role: str) -> dict[str, Any] | None:
     with _lock:
         index = next(_next[role])
     rows = CAST[role]
-    if role == "members":
+    if role == "members":  # each member's review is written once
         return rows[index] if index < len(rows) else None
-    return rows[index % len(rows)]
+    return rows[index % len(rows)] if rows else None
 
 
 def _bump(name: str) -> None:
@@ -194,6 +199,22 @@ class _Base(FastHttpUser):
                 Path(steady).write_text(str(time.time()), encoding="utf-8")
             EVERYONE_IN.set()
 
+    def next_person(self) -> bool:
+        """The next person of the role sits down (their session is already open)."""
+        self.account = _take(self.role)
+        if self.account is None:
+            return False
+        self.client.cookiejar.clear()
+        self.client.cookiejar.set_cookie(_cookie("sessionid", self.account["session"]))
+        return True
+
+    def turn(self) -> bool:
+        """The first task runs as the user who logged in, every later one as the next person."""
+        if getattr(self, "_started", False):
+            return self.next_person()
+        self._started = True
+        return True
+
     def page(self, path: str, name: str, **kwargs: Any) -> str:
         with self.client.get(path, name=name, catch_response=True, **kwargs) as response:
             if response.status_code != 200:
@@ -249,25 +270,11 @@ class Member(_Base):
     role = "members"
     weight = int(os.environ.get("LOAD_W_MEMBERS", "30"))
 
-    def on_start(self) -> None:
-        super().on_start()
-        self.first = True
-
-    def next_member(self) -> bool:
-        """The next member of the cast sits down (their session is already open)."""
-        self.account = _take(self.role)
-        if self.account is None:
-            return False
-        self.client.cookiejar.clear()
-        self.client.cookiejar.set_cookie(_cookie("sessionid", self.account["session"]))
-        return True
-
     @task
     def round_of_one_member(self) -> None:
-        if not self.first and not self.next_member():
-            self.stop()
+        if not self.turn():
+            self.stop()  # the cast's members have all written their review: run shorter
             return
-        self.first = False
         assert self.account is not None
         pk = self.account["evaluation"]
         detail = f"/reviews/{pk}/"
@@ -321,6 +328,8 @@ class Secretary(_Base):
 
     @task
     def paper_ballot(self) -> None:
+        if not self.turn():
+            return
         assert self.account is not None
         code = self.account["cell"]
         self.page(f"/units/{code}/round/", "secretary: round")
@@ -388,8 +397,14 @@ def board_rows(html: str) -> dict[str, dict[str, str]]:
             "proposal": proposal.group(1) if proposal else "",
             "ceiling": ceiling.group(1) if ceiling else "",
             "needs_decision": "badge warn" in cells[6],
+            # what the board says would stop the decision now (a required comment missing)
+            "blocked": '<li class="bad">' in cells[7],
         }
     return rows
+
+
+REFUSE_SHARE = float(os.environ.get("LOAD_REFUSE_SHARE", "0.25"))
+DECISIONS_PER_VISIT = int(os.environ.get("LOAD_DECISIONS_PER_VISIT", "3"))
 
 
 class Clerk(_Base):
@@ -397,20 +412,34 @@ class Clerk(_Base):
     weight = int(os.environ.get("LOAD_W_CLERKS", "8"))
 
     @task
-    def decide_one(self) -> None:
-        """Open the waiting files, decide one: the cell's proposal, or the rules' highest
-        level when that is lower (with a reason where the regulation leaves it to the body)."""
+    def decide_some(self) -> None:
+        """Open the waiting files, decide a few from the page, one at a time as the row's form
+        sends it (htmx): the cell's proposal, or the rules' highest level when that is lower
+        (with a reason where the regulation leaves it to the body); now and then a file the
+        board shows as blocked, which the rules refuse."""
+        if not self.turn():
+            return
         assert self.account is not None
         board = f"/units/{self.account['unit']}/board/"
         html = self.page(f"{board}?show=pending", "clerk: board (pending)")
         parsed = forms_of(html)
-        waiting = [f for f in parsed.forms if "/decide/" in f["action"]]
-        if not waiting:
-            self.page(board, "clerk: board")
-            return
-        form = random.choice(waiting)
-        pk = form["action"].rstrip("/").split("/")[-2]
-        row = board_rows(html).get(pk, {})
+        rows = board_rows(html)
+        waiting = {
+            f["action"].rstrip("/").split("/")[-2]: f
+            for f in parsed.forms
+            if "/decide/" in f["action"]
+        }
+        for _ in range(DECISIONS_PER_VISIT):
+            blocked = [pk for pk in waiting if rows.get(pk, {}).get("blocked")]
+            free = [pk for pk in waiting if not rows.get(pk, {}).get("blocked")]
+            pool = blocked if blocked and (random.random() < REFUSE_SHARE or not free) else free
+            if not pool:
+                return
+            pk = random.choice(pool)
+            self.wait()
+            self.decide(board, waiting.pop(pk), rows.get(pk, {}), parsed.csrf)
+
+    def decide(self, board: str, form: dict[str, Any], row: dict[str, Any], csrf: str) -> None:
         data = dict(form["fields"])
         level = row.get("proposal") or data.get("level", "")
         ceiling = row.get("ceiling", "")
@@ -420,34 +449,37 @@ class Clerk(_Base):
         if row.get("needs_decision"):
             data["override"] = "on"
             data["reason"] = "Đảng ủy xem xét, quyết định theo thẩm quyền"
-        data["csrfmiddlewaretoken"] = parsed.csrf
-        data["next"] = f"{board}?show=pending"
-        self.wait()
+        data["csrfmiddlewaretoken"] = csrf
         # valid and refused decisions are timed apart ("clerk: decide" / "clerk: decide
-        # (refused)"): the outcome shows on the page the redirect leads to, read before the
-        # decision's own time is reported
+        # (refused)"): the answer (the row and its notes, htmx) says which
         with self.client.post(
             form["action"],
             data=urlencode(data, doseq=True),
-            headers={"Referer": self.host + form["action"], "Content-Type": FORM},
+            headers={
+                "Referer": self.host + board,
+                "Content-Type": FORM,
+                "HX-Request": "true",
+                "HX-Current-URL": self.host + board + "?show=pending",
+            },
             name="clerk: decide",
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code != 302:
+            answer = response.text or ""
+            if response.status_code != 200:
                 response.failure(f"{form['action']}: {response.status_code}")
-            html = self.page(f"{board}?show=pending", "clerk: board (pending)")
-            refused = "msg-success" not in html
+                return
+            refused = "msg-success" not in answer
             if refused:
                 response.request_meta["name"] = "clerk: decide (refused)"
         if not refused:
             _bump("decided")
-        else:
-            _bump("decide_refused")
-            refusal = re.search(r'<li class="msg-error">[^:<]*: ([^(<]{0,60})', html)
-            with _lock:
-                key = refusal.group(1).strip() if refusal else "?"
-                REFUSALS[key] = REFUSALS.get(key, 0) + 1
+            return
+        _bump("decide_refused")
+        refusal = re.search(r'<li class="msg-error">[^:<]*: ([^(<]{0,60})', answer)
+        with _lock:
+            key = refusal.group(1).strip() if refusal else "?"
+            REFUSALS[key] = REFUSALS.get(key, 0) + 1
 
 
 class Board(_Base):
@@ -456,6 +488,8 @@ class Board(_Base):
 
     @task
     def reports(self) -> None:
+        if not self.turn():
+            return
         assert self.account is not None
         code = self.account["unit"]
         self.page("/reports/", "board: reports home")

@@ -165,7 +165,7 @@ def main() -> None:
     secretary = cast["secretaries"][0]
     clerk = cast["clerks"][0]  # the organization with the most files waiting
     board = cast["board"][0]
-    district = cast["board"][1] if len(cast["board"]) > 1 else board
+    district = cast["board"][1] if len(cast["board"]) > 1 else board  # a province, a district
     plan = [
         ("member: review form", member["username"], f"/reviews/{member['evaluation']}/", {}),
         ("member: history", member["username"], "/me/", {}),
@@ -186,9 +186,14 @@ def main() -> None:
         ("board: report (root)", board["username"], f"/reports/{board['unit']}/", {}),
         ("board: drill-down (root)", board["username"], f"/reports/{board['unit']}/units/", {}),
         ("board: unit (root)", board["username"], f"/units/{board['unit']}/", {}),
-        ("board: report (district)", district["username"], f"/reports/{district['unit']}/", {}),
         (
-            "board: drill-down (district)",
+            "board: report (level below the root)",
+            district["username"],
+            f"/reports/{district['unit']}/",
+            {},
+        ),
+        (
+            "board: drill-down (level below the root)",
             district["username"],
             f"/reports/{district['unit']}/units/",
             {},

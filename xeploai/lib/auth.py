@@ -31,7 +31,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -125,6 +125,16 @@ class ThrottledModelBackend(ModelBackend):
         else:  # the reservation was no failure; the name's count starts again
             LoginFailure.objects.filter(key=user_key).delete()
         return user
+
+    def get_user(self, user_id: Any) -> Any:
+        """The session's user, with its person record in the same statement: every page's
+        navigation asks for ``user.person`` (one statement less per request)."""
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related("person").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 def is_throttled(request: HttpRequest) -> bool:

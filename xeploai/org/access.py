@@ -15,26 +15,30 @@ from django.http import Http404
 from xeploai.org.models import READER_ROLES, OrgUnit, Person, Role, RoleAssignment
 
 _CACHE = "_xeploai_assignments"
+_UNITS = "_xeploai_assigned_units"
 
 
 def _assignments(user: Any) -> list[tuple[str, str]]:
-    """(role, unit path) pairs of the user, read once per request."""
+    """(role, unit path) pairs of the user, read once per request (with the units, which
+    ``default_unit`` then needs not read again)."""
     cached = getattr(user, _CACHE, None)
     if cached is None:
-        if not getattr(user, "is_authenticated", False):
-            cached = []
-        else:
-            cached = list(
-                RoleAssignment.objects.filter(user=user).values_list("role", "unit__path")
-            )
+        units: dict[str, OrgUnit] = {}
+        cached = []
+        if getattr(user, "is_authenticated", False):
+            for assignment in RoleAssignment.objects.filter(user=user).select_related("unit"):
+                units[assignment.unit.path] = assignment.unit
+                cached.append((assignment.role, assignment.unit.path))
         setattr(user, _CACHE, cached)
+        setattr(user, _UNITS, units)
     return cached
 
 
 def forget(user: Any) -> None:
     """Drop the per-request cache (after role changes in the same request or test)."""
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
+    for name in (_CACHE, _UNITS):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def _minimal(paths: Iterable[str]) -> list[str]:
@@ -112,4 +116,6 @@ def default_unit(user: Any) -> OrgUnit | None:
         return None
     if paths == [""]:
         return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
-    return OrgUnit.objects.filter(path=paths[0]).first()
+    assigned: dict[str, OrgUnit] = getattr(user, _UNITS, {})
+    unit = assigned.get(paths[0])  # read with the roles (``scope_paths`` keeps their paths)
+    return unit if unit is not None else OrgUnit.objects.filter(path=paths[0]).first()
