@@ -255,6 +255,20 @@ def tree_figures() -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
+def assert_figures_exact() -> None:
+    """The figures kept current (``tree_figures``) equal a full recount: every period's
+    statistics rebuilt and the member counts rebuilt, then compared."""
+    from xeploai.cycles.models import Period
+    from xeploai.org.counts import member_counts_rebuild
+    from xeploai.reviews.stats import stats_rebuild
+
+    kept = tree_figures()
+    for period in Period.objects.all():
+        stats_rebuild(period)
+    member_counts_rebuild()
+    assert kept == tree_figures()
+
+
 def rounds_problems() -> list[str]:
     """What breaks "one subject, one evaluation per year" (issue 16 §5) in the open rounds, in
     words (empty: the invariant holds):
