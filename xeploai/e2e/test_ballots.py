@@ -7,7 +7,6 @@ confirming it. Screenshots in test-artifacts/ballots/.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from io import BytesIO
 from pathlib import Path
@@ -18,11 +17,8 @@ from pypdf import PdfReader
 from pytest_django.live_server_helper import LiveServer
 
 from xeploai.ballots.models import Ballot, BallotCode
-from xeploai.cycles.models import PeriodKind
-from xeploai.cycles.services import period_create
 from xeploai.org.models import Role
-from xeploai.reviews.periods import period_open
-from xeploai.testing import Cast, make_cast, make_person, make_user
+from xeploai.testing import Cast, make_cast, make_person, make_user, open_year
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -45,16 +41,7 @@ def set_up() -> Cast:
     cast = make_cast()
     for n in range(16):
         make_person(cast.cell_a1, full_name=f"Nguyễn Thị Phương Thảo {n:02d}")
-    period = period_create(
-        actor=None,
-        name="Năm 2026",
-        year=2026,
-        kind=PeriodKind.YEAR,
-        ruleset="366-2025",
-        scope_root=cast.root,
-        evaluation_date=dt.date(2026, 12, 10),
-    )
-    period_open(actor=None, period=period)
+    open_year(cast.root, 2026)
     return cast
 
 

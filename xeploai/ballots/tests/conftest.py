@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pytest
 
 from xeploai.ballots import services
 from xeploai.ballots.models import Ballot, BallotMode
-from xeploai.cycles.models import Period, PeriodKind
-from xeploai.cycles.services import period_create
+from xeploai.cycles.models import Period
 from xeploai.reviews.models import Evaluation, SubjectKind
-from xeploai.reviews.periods import period_open
-from xeploai.testing import Cast, make_person
+from xeploai.testing import Cast, make_person, open_year
 
 
 @dataclass
@@ -37,16 +34,7 @@ def member_evaluations(period: Period, cast: Cast) -> list[Evaluation]:
 def seventeen(cast: Cast) -> Cell:
     for n in range(16):  # with member_a1: 17 full members
         make_person(cast.cell_a1, full_name=f"Đảng viên {n:02d}")
-    period = period_create(
-        actor=None,
-        name="Năm 2026",
-        year=2026,
-        kind=PeriodKind.YEAR,
-        ruleset="366-2025",
-        scope_root=cast.root,
-        evaluation_date=dt.date(2026, 12, 10),
-    )
-    period_open(actor=None, period=period)
+    period = open_year(cast.root, 2026)
     assert services.full_members(cast.cell_a1) == 17
     return Cell(
         period,

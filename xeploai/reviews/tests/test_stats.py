@@ -4,13 +4,11 @@ import datetime as dt
 
 import pytest
 
-from xeploai.cycles.models import Period, PeriodKind
-from xeploai.cycles.services import period_create
+from xeploai.cycles.models import Period
 from xeploai.org.models import Level, OrgUnit
 from xeploai.reviews.models import PENDING, Evaluation, PoolStat, SubjectKind, UnitStat
-from xeploai.reviews.periods import period_open
 from xeploai.reviews.stats import bucket_of, result_set, stats_differences, stats_move
-from xeploai.testing import Cast, make_person
+from xeploai.testing import Cast, make_person, open_year
 
 pytestmark = pytest.mark.django_db
 
@@ -19,16 +17,7 @@ pytestmark = pytest.mark.django_db
 def period(cast: Cast) -> Period:
     make_person(cast.cell_a1)
     make_person(cast.cell_a2, admission_date=dt.date(2026, 10, 1), official_date=None)
-    period = period_create(
-        actor=None,
-        name="Năm 2026",
-        year=2026,
-        kind=PeriodKind.YEAR,
-        ruleset="366-2025",
-        scope_root=cast.root,
-        evaluation_date=dt.date(2026, 12, 10),
-    )
-    period_open(actor=None, period=period)
+    period = open_year(cast.root, 2026)
     return period
 
 
