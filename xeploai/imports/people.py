@@ -31,6 +31,7 @@ from xeploai.lib import bulk
 from xeploai.org.counts import member_counts_add
 from xeploai.org.models import Membership, MembershipKind, OrgUnit, Person, PersonStatus, UnitKind
 from xeploai.org.services import PERSON_FIELDS
+from xeploai.org.tree import MembersTransferred, tree_changed
 
 FIELDS = PERSON_FIELDS  # the same fields the person services write
 DEFAULTS: dict[str, Any] = {
@@ -97,6 +98,15 @@ class PeoplePlan(Plan):
             ],
         )
         member_counts_add(self.counts)
+        if self.transfers:  # the evaluations not yet decided follow them (reviews.transfers)
+            tree_changed(
+                MembersTransferred(
+                    tuple(
+                        (person_id, self.read[person_id][1][-1], unit_id, on)
+                        for person_id, unit_id, _, on in self.transfers
+                    )
+                )
+            )
 
     def lock_unchanged(self, problems: Problems) -> None:
         """Lock the people to update until COMMIT, as the person services do, and refuse — a

@@ -38,7 +38,7 @@ from xeploai.org.models import (
     Person,
     UnitKind,
 )
-from xeploai.org.tree import ChildrenMoved, TreeChange, tree_changed
+from xeploai.org.tree import ChildrenMoved, MembersTransferred, TreeChange, tree_changed
 
 UNIT_FIELDS = ("code", "name", "kind", "org_type", "established", "dissolved", "has_committee")
 
@@ -272,7 +272,8 @@ def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
 
 @transaction.atomic
 def person_transfer(*, actor: Actor, person: Person, to_unit: OrgUnit, on: dt.date) -> Membership:
-    """Close the open official membership the day before ``on`` and open one in ``to_unit``."""
+    """Close the open official membership the day before ``on`` and open one in ``to_unit``;
+    the member's evaluations not yet decided follow (``reviews.transfers``)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if not to_unit.is_cell:
         raise ValidationError({"unit": _("Chỉ chuyển sinh hoạt đến một chi bộ.")})
@@ -294,6 +295,8 @@ def person_transfer(*, actor: Actor, person: Person, to_unit: OrgUnit, on: dt.da
     person.unit = to_unit
     person.save(update_fields=["unit"])
     member_count_move(old=(old_path, person.status), new=(to_unit.path, person.status))
+    # the member's evaluation not yet decided follows to the receiving cell (reviews.transfers)
+    tree_changed(MembersTransferred(((person.pk, old_unit_id, to_unit.pk, on),)))
     audit_record(
         actor=actor,
         action="person_transfer",

@@ -66,7 +66,16 @@ class Reorganized:
     on: dt.date
 
 
-TreeEvent = TreeChange | ChildrenMoved | MembersMoved | Reorganized
+@dataclass(frozen=True)
+class MembersTransferred:
+    """Members transferred their official party activity to another cell (``person_transfer``,
+    a people import's changed cell): ``moves`` holds (person, old cell, new cell, transfer
+    date) of each. ``Person``, ``Membership`` and ``MemberCount`` already say the new cell."""
+
+    moves: tuple[tuple[int, int, int, dt.date], ...]
+
+
+TreeEvent = TreeChange | ChildrenMoved | MembersMoved | Reorganized | MembersTransferred
 Follower = Callable[[TreeEvent], None]
 _followers: list[Follower] = []
 

@@ -294,6 +294,22 @@ def _one_round(rounds: _Rounds, paths: Sequence[str]) -> bool:
     return True
 
 
+def open_rounds() -> _Rounds:
+    """The rounds that are not closed (draft and open), with their scope roots."""
+    return _Rounds(
+        list(
+            Period.objects.exclude(status=PeriodStatus.CLOSED)
+            .select_related("scope_root")
+            .order_by("pk")
+        )
+    )
+
+
+def round_key(period: Period) -> Key:
+    """(year, kind, quarter): rounds of one key evaluate a subject once."""
+    return _key(period)
+
+
 def rounds_follow(
     *,
     paths: Sequence[str],
@@ -306,13 +322,7 @@ def rounds_follow(
     the changed subtrees were; when one round of each year covers them all, before and after,
     and no scope root ended, the rounds have nothing to follow (the common case: a change
     inside one round's scope costs one query)."""
-    rounds = _Rounds(
-        list(
-            Period.objects.exclude(status=PeriodStatus.CLOSED)
-            .select_related("scope_root")
-            .order_by("pk")
-        )
-    )
+    rounds = open_rounds()
     if not rounds.open:
         return
     changed = list(paths)

@@ -35,7 +35,13 @@ from django.utils.translation import gettext as _
 
 from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.org.models import SEGMENT, OrgUnit
-from xeploai.org.tree import ChildrenMoved, MembersMoved, Reorganized, TreeEvent
+from xeploai.org.tree import (
+    ChildrenMoved,
+    MembersMoved,
+    MembersTransferred,
+    Reorganized,
+    TreeEvent,
+)
 from xeploai.reviews import subjects
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
 from xeploai.reviews.reorganized import members_follow, reorganized_follow
@@ -46,12 +52,16 @@ from xeploai.reviews.stats import (
     stats_children_moved,
     stats_subtree_moved,
 )
+from xeploai.reviews.transfers import transfers_follow
 
 
 def figures_follow(change: TreeEvent) -> None:
     """The one follower ``reviews`` registers: checks first, then writes."""
     if isinstance(change, MembersMoved):
         members_follow(change, deciders_follow)
+        return
+    if isinstance(change, MembersTransferred):
+        transfers_follow(change, deciders_follow)
         return
     if isinstance(change, ChildrenMoved):
         stats_children_moved(
