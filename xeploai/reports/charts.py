@@ -21,6 +21,7 @@ LABEL_W = 190
 BAR_W = 420
 ROW_H = 26
 PAD = 6
+PROVISIONAL_W = 70  # room right of the bars for " (tạm tính)"
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
@@ -42,6 +43,13 @@ def _rect(x: float, y: float, w: float, h: float, cls: str, title: str) -> str:
         f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" class="{cls}">'
         f"<title>{escape(title)}</title></rect>"
     )
+
+
+def _mark(counts: Counts | None) -> str:
+    """ " (tạm tính)" after a rate some of whose subjects are still undecided (rules.md §7)."""
+    if counts is None or counts.complete:
+        return ""
+    return " " + _("(tạm tính)")
 
 
 def level_segments(block: Block) -> list[tuple[str, int, str]]:
@@ -123,46 +131,40 @@ def year_over_year(report: Report) -> SafeString:
             if rate is None:
                 continue
             width = BAR_W * float(rate) / 100
+            value = f"{label}: {pct(rate)}{_mark(counts)}"
             body.append(
-                _rect(
-                    LABEL_W,
-                    bar_y,
-                    width,
-                    ROW_H - 8,
-                    f"bar-{kind}",
-                    f"{label}: {pct(rate)} HTTNV trở lên",
-                )
+                _rect(LABEL_W, bar_y, width, ROW_H - 8, f"bar-{kind}", f"{value} HTTNV trở lên")
             )
-            body.append(_text(LABEL_W + width + 4, bar_y + 13, f"{label}: {pct(rate)}", "val"))
+            body.append(_text(LABEL_W + width + 4, bar_y + 13, value, "val"))
     target_x = LABEL_W + BAR_W * float(TARGET_RATE) / 100
     body.append(
         f'<line x1="{target_x:.1f}" y1="0" x2="{target_x:.1f}" y2="{height - 20}" class="target"/>'
     )
     body.append(_text(target_x, height - 6, _("chỉ tiêu 90%"), "legend", "middle"))
-    return _svg(LABEL_W + BAR_W + 90, height, rate_title(report), body)
+    return _svg(LABEL_W + BAR_W + 90 + PROVISIONAL_W, height, rate_title(report), body)
 
 
 def children_comparison(report: Report, kind: str) -> SafeString:
     """One bar per child unit: its HTTNV-or-above rate for the chosen block."""
     rows = [
-        (child.unit.name, child.block(kind).current.tt_plus_rate)
+        (child.unit.name, child.block(kind).current.tt_plus_rate, _mark(child.block(kind).current))
         for child in report.children
         if child.block(kind).current.rated
     ]
     height = PAD * 2 + 20 * len(rows) + 24
     body: list[str] = []
-    for index, (name, rate) in enumerate(rows):
+    for index, (name, rate, mark) in enumerate(rows):
         y = PAD + index * 20
         label = name if len(name) <= 30 else name[:29] + "…"
         body.append(_text(0, y + 13, label))
         width = BAR_W * float(rate or Decimal(0)) / 100
         cls = "bar-now" if rate is not None and rate > TARGET_RATE else "bar-low"
-        body.append(_rect(LABEL_W, y + 2, width, 14, cls, f"{name}: {pct(rate)}"))
-        body.append(_text(LABEL_W + width + 4, y + 13, pct(rate), "val"))
+        body.append(_rect(LABEL_W, y + 2, width, 14, cls, f"{name}: {pct(rate)}{mark}"))
+        body.append(_text(LABEL_W + width + 4, y + 13, pct(rate) + mark, "val"))
     target_x = LABEL_W + BAR_W * float(TARGET_RATE) / 100
     body.append(
         f'<line x1="{target_x:.1f}" y1="0" x2="{target_x:.1f}" y2="{height - 20}" class="target"/>'
     )
     body.append(_text(target_x, height - 6, _("chỉ tiêu 90%"), "legend", "middle"))
     title = _("Tỉ lệ HTTNV trở lên theo tổ chức trực thuộc")
-    return _svg(LABEL_W + BAR_W + 60, height, title, body)
+    return _svg(LABEL_W + BAR_W + 60 + PROVISIONAL_W, height, title, body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -45,6 +46,23 @@ def _write_table(sheet: Worksheet, row: int, table: tables.Table) -> int:
     return row + 2
 
 
+SUMMARY_WIDTHS = (34, 13)  # column A, then every other column of the summary sheet
+LINE_HEIGHT = 15  # points per line of the default 11-point font
+
+
+def _paragraph(sheet: Worksheet, row: int, text: str, columns: int) -> None:
+    """A sentence across the summary's ``columns``, wrapped, its row as tall as its lines
+    (a spreadsheet program sizes no merged row itself): it prints within the page's width
+    instead of running far to the right of the tables."""
+    cell = _put(sheet, row, 1, text)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if columns > 1:
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    width = SUMMARY_WIDTHS[0] + SUMMARY_WIDTHS[1] * (columns - 1)
+    lines = sum(max(1, math.ceil(len(part) / width)) for part in text.split("\n"))
+    sheet.row_dimensions[row].height = LINE_HEIGHT * lines
+
+
 def _header(sheet: Worksheet, report: Report) -> int:
     _put(sheet, 1, 1, tables.title(report)).font = Font(bold=True, size=13)
     _put(sheet, 2, 1, f"{report.unit.name} ({report.unit.code})")
@@ -62,13 +80,13 @@ def render(report: Report) -> bytes:
     if report.quarter is not None:
         row = _write_table(summary, row, tables.quarter_table(report))
     row = _write_table(summary, row, tables.alternative_shares_table(report))
-    for paragraph in tables.sentences(report):
-        _put(summary, row, 1, paragraph)
-        row += 1
-    summary.column_dimensions["A"].width = 34
-    for col in range(2, 18):
-        summary.column_dimensions[get_column_letter(col)].width = 13
     summary_columns = len(tables.summary_table(report).columns)
+    for paragraph in tables.sentences(report):
+        _paragraph(summary, row, paragraph, summary_columns)
+        row += 1
+    summary.column_dimensions["A"].width = SUMMARY_WIDTHS[0]
+    for col in range(2, 18):
+        summary.column_dimensions[get_column_letter(col)].width = SUMMARY_WIDTHS[1]
     print_setup(summary, columns=summary_columns, header_rows=0, freeze="B1")
     for table in tables.children_tables(report):
         sheet = workbook.create_sheet(table.title.split(" — ")[0][:31])

@@ -54,3 +54,28 @@ def test_names_are_escaped(periods: tuple[Period, Period], cast: Cast) -> None:
     report = compute_report(cast.root, periods[1], as_of=dt.date(2026, 12, 31))
     svg = str(charts.children_comparison(report, SubjectKind.MEMBER))
     assert "<script>" not in svg and "A &lt;script&gt;" in svg
+
+
+def test_a_rate_with_undecided_subjects_is_marked_provisional(report: Report) -> None:
+    """rules.md §7: while a subject is undecided the rate is "tạm tính", in the charts too."""
+    members = report.block(SubjectKind.MEMBER)
+    assert not members.current.complete and members.previous is not None
+    assert members.previous.complete
+    texts = [
+        "".join(node.itertext())
+        for node in ElementTree.fromstring(str(charts.year_over_year(report))).iter(f"{SVG}text")  # noqa: S314
+    ]
+    this_year = [t for t in texts if t.startswith("2026: ")]
+    last_year = [t for t in texts if t.startswith("2025: ")]
+    assert this_year and last_year
+    provisional = {b.kind for b in report.blocks if b.current.total and not b.current.complete}
+    assert sum(t.endswith("(tạm tính)") for t in this_year) == len(provisional) >= 1
+    assert not any("tạm tính" in t for t in last_year)
+    children = str(charts.children_comparison(report, SubjectKind.MEMBER))
+    undecided = [
+        c
+        for c in report.children
+        if c.block(SubjectKind.MEMBER).current.rated
+        and not c.block(SubjectKind.MEMBER).current.complete
+    ]
+    assert children.count("(tạm tính)</text>") == len(undecided) >= 1
