@@ -236,13 +236,20 @@ def tree_figures() -> dict[str, list[tuple[Any, ...]]]:
     """Every non-zero row of the three tables kept current on a change of the tree (UnitStat,
     PoolStat, MemberCount), as comparable tuples: compared before and after a full recount."""
     from xeploai.org.models import MemberCount
-    from xeploai.reviews.models import PoolStat, UnitStat
+    from xeploai.reviews.models import BUCKET_COLUMNS, STAT_COLUMNS, PoolStat, UnitStat
 
+    buckets = tuple(BUCKET_COLUMNS)
     return {
         "unit": sorted(
-            UnitStat.objects.exclude(n=0).values_list(
-                "period_id", "unit_id", "path", "depth", "block", "bucket", "n"
+            (*key, bucket, n)
+            for *key, counts in (
+                (*row[:5], row[5:])
+                for row in UnitStat.objects.values_list(
+                    "period_id", "unit_id", "path", "depth", "block", *STAT_COLUMNS
+                )
             )
+            for bucket, n in zip(buckets, counts, strict=True)
+            if n
         ),
         "pool": sorted(
             PoolStat.objects.exclude(n=0).values_list(

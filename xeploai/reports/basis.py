@@ -29,7 +29,7 @@ from xeploai.org.models import LineageKind
 from xeploai.reports.records import Basis, Report, UnitRef
 from xeploai.reviews.models import SubjectKind
 
-StatRow = tuple[int, str, str, str, int]
+StatRow = tuple[Any, ...]  # (period, path, block, *counts): ``fetch.unit_and_children_stats``
 Link = tuple[str, str, str, str, str, str]
 
 
@@ -60,15 +60,13 @@ def follow(
         seen.add((path, successor))
         ref = UnitRef(code, name, kind)
         if link == LineageKind.SPLIT:
-            left = {block for _, _, block, _, n in found if n}
+            left = {row[2] for row in found if any(row[3:])}
             if left:
                 split[successor].append(ref)
                 unfollowed[successor].update(left)
             continue
         merged[successor].append(ref)
-        kept.extend(
-            (previous_id, successor, block, bucket, n) for _, _, block, bucket, n in found if n
-        )
+        kept.extend((previous_id, successor, *row[2:]) for row in found if any(row[3:]))
     bases = {
         path: Basis(
             merged=tuple(sorted(merged.get(path, ()), key=lambda r: r.code)),

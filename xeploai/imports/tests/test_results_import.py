@@ -189,11 +189,7 @@ def test_a_published_year_loads_to_its_exact_counts(cast: Cast, tmp_path: Path) 
     outcome = import_file(actor=None, kind="results", path=results, today=TODAY)
     assert outcome.ok and outcome.created == 6102
     period = Period.objects.get(year=2023)
-    counts = dict(
-        UnitStat.objects.filter(period=period, unit=cast.root, block="dang_vien").values_list(
-            "bucket", "n"
-        )
-    )
+    counts = UnitStat.objects.get(period=period, unit=cast.root, block="dang_vien").counts()
     assert counts == {
         "HTXSNV": 847,
         "HTTNV": 5041,
