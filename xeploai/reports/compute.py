@@ -86,8 +86,9 @@ def _read_counts(rows: list[fetch.StatRow], this_year: int) -> tuple[UnitCounts,
 
     This runs for every row of the unit and its children, two years, on every page view (a
     unit with 300 children: ~2,000 rows): one ``Counts`` per row, straight from its columns,
-    the not-rated reasons looked at only in the rows that have some (a quarter of them); a
-    second row of the same unit and block (a merged predecessor's) is added to the first."""
+    the not-rated reasons (``None`` where zero) looked at only in the rows that have some (a
+    quarter of them); a second row of the same unit and block (a merged predecessor's) is
+    added to the first."""
     current: UnitCounts = {}
     before: UnitCounts = {}
     reasons_of = STAT_REASONS
@@ -99,10 +100,10 @@ def _read_counts(rows: list[fetch.StatRow], this_year: int) -> tuple[UnitCounts,
             target[path] = blocks = {}
         not_rated: tuple[tuple[str, int], ...] = ()
         total = pending + xs + tt + ht + k
-        others = r1 + r2 + r3 + r4 + r5 + r6 + r7 + r8
-        if others:
-            total += others
+        if r1 or r2 or r3 or r4 or r5 or r6 or r7 or r8:  # None where zero (``fetch``)
             not_rated = tuple((r, n) for r, n in zip(reasons_of, row[8:], strict=True) if n)
+            for _, n in not_rated:
+                total += n
         counts = _new(Counts, (total, pending, not_rated, xs, tt, ht, k))
         if block in blocks:
             counts = _added(blocks[block], counts)

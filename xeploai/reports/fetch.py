@@ -25,9 +25,14 @@ POOL = PoolStat._meta.db_table
 PERIOD = Period._meta.db_table
 DEADLINE = Deadline._meta.db_table
 LEVELS = (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)
-COUNTS = ", ".join(STAT_COLUMNS)  # a statistics row's counts, in ``STAT_COLUMNS`` order
-T_COUNTS = ", ".join(f"t.{column}" for column in STAT_COLUMNS)
-StatRow = tuple[Any, ...]  # (period, path, block, *counts)
+# A statistics row's counts, in ``STAT_COLUMNS`` order: the pending and the four levels, then
+# the eight not-rated reasons as NULL where zero (in most rows all eight: the driver hands a
+# NULL back for less than it costs to read a number, and the server writes less).
+COUNTS = ", ".join([*STAT_COLUMNS[:5], *(f"NULLIF({c}, 0)" for c in STAT_COLUMNS[5:])])
+T_COUNTS = ", ".join(
+    [*(f"t.{c}" for c in STAT_COLUMNS[:5]), *(f"NULLIF(t.{c}, 0)" for c in STAT_COLUMNS[5:])]
+)
+StatRow = tuple[Any, ...]  # (period, path, block, *counts), a reason's count None for 0
 
 
 def _like_prefix(path: str) -> str:
