@@ -39,8 +39,8 @@ def follow(
     """The statistics rows with the merged predecessors' rows of last year moved to their
     successors (the predecessors' own rows, marked ``-previous_id``, dropped), and the basis of
     every successor whose comparison is not simply its own."""
-    if previous_id is None:
-        return rows, {}
+    if previous_id is None or not links:
+        return rows, {}  # no predecessor: no row of theirs was read (``fetch``)
     marker = -previous_id
     kept = [row for row in rows if row[0] != marker]
     # A predecessor with rows of last year was in that round; its rows left at zero are the
