@@ -83,6 +83,12 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(pivot, unpivot, elidable=False),
         migrations.RemoveConstraint(model_name="unitstat", name="unitstat_unique"),
+        # a default for the way back: the column is added again to the pivoted rows
+        migrations.AlterField(
+            model_name="unitstat",
+            name="bucket",
+            field=models.CharField(max_length=30, default=""),
+        ),
         migrations.RemoveField(model_name="unitstat", name="bucket"),
         migrations.RemoveField(model_name="unitstat", name="n"),
         migrations.AddConstraint(
