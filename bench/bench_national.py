@@ -118,10 +118,10 @@ FLOOR_SQL = (
 
 def pick_units(root: Any, period: Any) -> dict[str, Any]:
     """The nation, the province and the district with the most member subjects."""
-    from django.db.models import Sum
+    from django.db.models import F, Sum
 
     from xeploai.org.models import OrgUnit
-    from xeploai.reviews.models import UnitStat
+    from xeploai.reviews.models import STAT_COLUMNS, UnitStat
 
     def largest(depth: int, under: str) -> Any:
         row = (
@@ -129,7 +129,7 @@ def pick_units(root: Any, period: Any) -> dict[str, Any]:
                 period=period, depth=depth, path__startswith=under, block="dang_vien"
             )
             .values("unit_id")
-            .annotate(members=Sum("n"))
+            .annotate(members=Sum(sum((F(c) for c in STAT_COLUMNS[1:]), F(STAT_COLUMNS[0]))))
             .order_by("-members")
             .first()
         )

@@ -200,7 +200,7 @@ def fingerprint() -> dict[str, Any]:
     from xeploai.audit.models import AuditEvent
     from xeploai.cycles.models import Period
     from xeploai.org.models import MemberCount, OrgUnit, Person, RoleAssignment, UnitLineage
-    from xeploai.reviews.models import Evaluation, PoolStat, UnitStat
+    from xeploai.reviews.models import STAT_COLUMNS, Evaluation, PoolStat, UnitStat
 
     found: dict[str, Any] = {}
     with connection.cursor() as cursor:
@@ -217,9 +217,11 @@ def fingerprint() -> dict[str, Any]:
         ):
             cursor.execute(f"SELECT count(*) FROM {model._meta.db_table}")
             found[model.__name__] = cursor.fetchone()[0]
+        counts = ", ".join(STAT_COLUMNS)
         cursor.execute(
-            "SELECT count(*), coalesce(sum(n), 0), coalesce(sum(hashtext(concat_ws(':', "
-            f"period_id, path, block, bucket, n))::bigint), 0) FROM {UnitStat._meta.db_table}"
+            f"SELECT count(*), coalesce(sum({' + '.join(STAT_COLUMNS)}), 0), "
+            "coalesce(sum(hashtext(concat_ws(':', "
+            f"period_id, path, block, {counts}))::bigint), 0) FROM {UnitStat._meta.db_table}"
         )
         found["UnitStat"] = [int(value) for value in cursor.fetchone()]
     return found

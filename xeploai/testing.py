@@ -236,13 +236,20 @@ def tree_figures() -> dict[str, list[tuple[Any, ...]]]:
     """Every non-zero row of the three tables kept current on a change of the tree (UnitStat,
     PoolStat, MemberCount), as comparable tuples: compared before and after a full recount."""
     from xeploai.org.models import MemberCount
-    from xeploai.reviews.models import PoolStat, UnitStat
+    from xeploai.reviews.models import BUCKET_COLUMNS, STAT_COLUMNS, PoolStat, UnitStat
 
+    buckets = tuple(BUCKET_COLUMNS)
     return {
         "unit": sorted(
-            UnitStat.objects.exclude(n=0).values_list(
-                "period_id", "unit_id", "path", "depth", "block", "bucket", "n"
+            (*key, bucket, n)
+            for *key, counts in (
+                (*row[:5], row[5:])
+                for row in UnitStat.objects.values_list(
+                    "period_id", "unit_id", "path", "depth", "block", *STAT_COLUMNS
+                )
             )
+            for bucket, n in zip(buckets, counts, strict=True)
+            if n
         ),
         "pool": sorted(
             PoolStat.objects.exclude(n=0).values_list(
@@ -255,14 +262,40 @@ def tree_figures() -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
+def plain_unit_figures() -> list[tuple[Any, ...]]:
+    """``tree_figures()["unit"]`` counted again in Python from every evaluation, one by one:
+    each subject added to its bucket in its unit and every ancestor. Nothing of the pivoted
+    table nor of the set-based rebuild is used: what the kept statistics must equal."""
+    from collections import Counter
+
+    from xeploai.org.models import SEGMENT, OrgUnit
+    from xeploai.reviews.models import Evaluation
+    from xeploai.reviews.stats import bucket_of
+
+    units = dict(OrgUnit.objects.values_list("path", "pk"))
+    counted: Counter[tuple[int, str, str, str]] = Counter()
+    for period_id, block, level, reason, path in Evaluation.objects.values_list(
+        "period_id", "kind", "level", "not_rated_reason", "unit__path"
+    ):
+        bucket = bucket_of(level, reason)
+        for end in range(SEGMENT, len(path) + 1, SEGMENT):
+            counted[(period_id, path[:end], block, bucket)] += 1
+    return sorted(
+        (period_id, units[path], path, len(path) // SEGMENT - 1, block, bucket, n)
+        for (period_id, path, block, bucket), n in counted.items()
+    )
+
+
 def assert_figures_exact() -> None:
-    """The figures kept current (``tree_figures``) equal a full recount: every period's
-    statistics rebuilt and the member counts rebuilt, then compared."""
+    """The figures kept current (``tree_figures``) equal a full recount: the unit statistics
+    equal a plain count of the evaluations in Python (``plain_unit_figures``), and every
+    period's statistics rebuilt and the member counts rebuilt, then compared."""
     from xeploai.cycles.models import Period
     from xeploai.org.counts import member_counts_rebuild
     from xeploai.reviews.stats import stats_rebuild
 
     kept = tree_figures()
+    assert kept["unit"] == plain_unit_figures()
     for period in Period.objects.all():
         stats_rebuild(period)
     member_counts_rebuild()

@@ -308,10 +308,15 @@ def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
 
 
 def add_to_rows(
-    model: type[models.Model], fields: Sequence[str], key: Sequence[str], rows: Sequence[Values]
+    model: type[models.Model],
+    fields: Sequence[str],
+    key: Sequence[str],
+    rows: Sequence[Values],
+    *,
+    amounts: int = 1,
 ) -> None:
-    """Insert ``rows`` (values of ``fields``, the last one an amount), or, where a row with the
-    same values of the ``key`` fields exists, add the amount to it. One statement
+    """Insert ``rows`` (values of ``fields``, the last ``amounts`` of them amounts), or, where a
+    row with the same values of the ``key`` fields exists, add the amounts to it. One statement
     (``INSERT … ON CONFLICT … DO UPDATE``; on PostgreSQL over ``unnest`` of one array per
     field): the rows are taken in key order, so that concurrent callers lock them in the same
     order and wait for one another instead of deadlocking."""
@@ -321,12 +326,13 @@ def add_to_rows(
     given = _columns(model, fields)
     names = ", ".join(_quote(_column(f)) for f in given)
     conflict = ", ".join(_quote(_column(f)) for f in _columns(model, key))
-    amount = _quote(_column(given[-1]))
     positions = [fields.index(k) for k in key]
     ordered = sorted(rows, key=lambda row: tuple(row[i] for i in positions))
-    upsert = (
-        f"ON CONFLICT ({conflict}) DO UPDATE SET {amount} = {table}.{amount} + EXCLUDED.{amount}"
+    sums = ", ".join(
+        f"{amount} = {table}.{amount} + EXCLUDED.{amount}"
+        for amount in (_quote(_column(f)) for f in given[len(given) - amounts :])
     )
+    upsert = f"ON CONFLICT ({conflict}) DO UPDATE SET {sums}"
     with connection.cursor() as cursor:
         if _is_postgresql():
             arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in given)

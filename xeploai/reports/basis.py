@@ -29,7 +29,7 @@ from xeploai.org.models import LineageKind
 from xeploai.reports.records import Basis, Report, UnitRef
 from xeploai.reviews.models import SubjectKind
 
-StatRow = tuple[int, str, str, str, int]
+StatRow = tuple[Any, ...]  # (period, path, block, *counts): ``fetch.unit_and_children_stats``
 Link = tuple[str, str, str, str, str, str]
 
 
@@ -39,8 +39,8 @@ def follow(
     """The statistics rows with the merged predecessors' rows of last year moved to their
     successors (the predecessors' own rows, marked ``-previous_id``, dropped), and the basis of
     every successor whose comparison is not simply its own."""
-    if previous_id is None:
-        return rows, {}
+    if previous_id is None or not links:
+        return rows, {}  # no predecessor: no row of theirs was read (``fetch``)
     marker = -previous_id
     kept = [row for row in rows if row[0] != marker]
     # A predecessor with rows of last year was in that round; its rows left at zero are the
@@ -60,15 +60,13 @@ def follow(
         seen.add((path, successor))
         ref = UnitRef(code, name, kind)
         if link == LineageKind.SPLIT:
-            left = {block for _, _, block, _, n in found if n}
+            left = {row[2] for row in found if any(row[3:])}
             if left:
                 split[successor].append(ref)
                 unfollowed[successor].update(left)
             continue
         merged[successor].append(ref)
-        kept.extend(
-            (previous_id, successor, block, bucket, n) for _, _, block, bucket, n in found if n
-        )
+        kept.extend((previous_id, successor, *row[2:]) for row in found if any(row[3:]))
     bases = {
         path: Basis(
             merged=tuple(sorted(merged.get(path, ()), key=lambda r: r.code)),

@@ -16,7 +16,6 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from xeploai import rules
 from xeploai.cycles.models import Period, Step
@@ -42,7 +41,7 @@ from xeploai.reports.records import (
     UnitRef,
     UnratedUnit,
 )
-from xeploai.reviews.models import NOT_RATED_PREFIX, PENDING, SubjectKind
+from xeploai.reviews.models import STAT_REASONS, SubjectKind
 
 QUERIES = 4  # what compute_report costs, pinned by tests/test_compute.py
 
@@ -51,7 +50,6 @@ _COMMITTEE, _GRASSROOTS, _CELL, _MEMBER = range(4)
 # The level buckets as plain strings: faster dictionary keys than the enum members.
 _XS, _TT, _HT, _K = (str(level) for level in LEVELS)
 _MEMBER_BLOCK = str(SubjectKind.MEMBER)
-_SLOT = {PENDING: 1, _XS: 2, _TT: 3, _HT: 4, _K: 5}  # positions in ``_read_counts``'s lists
 
 
 _OWN_BLOCKS: dict[str, tuple[str, ...]] = {
@@ -77,47 +75,54 @@ def _sort_key(name: str) -> bytes:
 
 _NO_COUNTS = Counts()
 UnitCounts = dict[str, dict[str, Counts]]  # path → block → counts
+assert len(STAT_REASONS) == 8, "_read_counts unpacks the eight not-rated reasons of a row"
 _new = tuple.__new__  # a named tuple made without its keyword-taking ``__new__``
 
 
-def _read_counts(
-    rows: list[tuple[int, str, str, str, int]], this_year: int
-) -> tuple[UnitCounts, UnitCounts]:
+def _read_counts(rows: list[fetch.StatRow], this_year: int) -> tuple[UnitCounts, UnitCounts]:
     """This year's and the previous year's counts per unit and block, from the statistics
-    rows in any order.
+    rows (``fetch.unit_and_children_stats``: one per period, unit and block, the buckets as
+    columns) in any order.
 
     This runs for every row of the unit and its children, two years, on every page view (a
-    unit with 300 children: ~4,600 rows): one pass filling a list per block in ``path →
-    block`` dictionaries of each year — string keys whose hashes Python keeps, no tuple built
-    per row — then one ``Counts`` per list, in place."""
-    # [total, pending, HTXSNV, HTTNV, HTNV, KHTNV, not-rated reasons]
-    current: dict[str, dict[str, Any]] = {}
-    before: dict[str, dict[str, Any]] = {}
-    slot_of = _SLOT.get
-    for period_id, path, block, bucket, n in rows:
+    unit with 300 children: ~2,000 rows): one ``Counts`` per row, straight from its columns,
+    the not-rated reasons (``None`` where zero) looked at only in the rows that have some (a
+    quarter of them); a second row of the same unit and block (a merged predecessor's) is
+    added to the first."""
+    current: UnitCounts = {}
+    before: UnitCounts = {}
+    reasons_of = STAT_REASONS
+    for row in rows:
+        period_id, path, block, pending, xs, tt, ht, k, r1, r2, r3, r4, r5, r6, r7, r8 = row
         target = current if period_id == this_year else before
         blocks = target.get(path)
         if blocks is None:
             target[path] = blocks = {}
-        sums = blocks.get(block)
-        if sums is None:
-            blocks[block] = sums = [0, 0, 0, 0, 0, 0, None]
-        sums[0] += n
-        slot = slot_of(bucket)
-        if slot is not None:
-            sums[slot] += n  # a merged predecessor's rows add to its successor's
-        elif n:
-            reason = (bucket.removeprefix(NOT_RATED_PREFIX), n)
-            if sums[6] is None:
-                sums[6] = [reason]
-            else:
-                sums[6].append(reason)
-    for target in (current, before):
-        for blocks in target.values():
-            for block, (total, pending, xs, tt, ht, k, reasons) in blocks.items():
-                not_rated = _reasons(reasons) if reasons else ()
-                blocks[block] = _new(Counts, (total, pending, not_rated, xs, tt, ht, k))
+        not_rated: tuple[tuple[str, int], ...] = ()
+        total = pending + xs + tt + ht + k
+        if r1 or r2 or r3 or r4 or r5 or r6 or r7 or r8:  # None where zero (``fetch``)
+            not_rated = tuple((r, n) for r, n in zip(reasons_of, row[8:], strict=True) if n)
+            for _, n in not_rated:
+                total += n
+        counts = _new(Counts, (total, pending, not_rated, xs, tt, ht, k))
+        if block in blocks:
+            counts = _added(blocks[block], counts)
+        blocks[block] = counts
     return current, before
+
+
+def _added(a: Counts, b: Counts) -> Counts:
+    """Two counts of one unit and block added (a merged predecessor's to its successor's)."""
+    not_rated = _reasons([*a.not_rated, *b.not_rated]) if a.not_rated or b.not_rated else ()
+    return Counts(
+        total=a.total + b.total,
+        pending=a.pending + b.pending,
+        not_rated=not_rated,
+        xs=a.xs + b.xs,
+        tt=a.tt + b.tt,
+        ht=a.ht + b.ht,
+        k=a.k + b.k,
+    )
 
 
 def _reasons(reasons: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:

@@ -16,7 +16,7 @@ from django.db import connection
 
 from xeploai.cycles.models import Deadline, Period
 from xeploai.org.models import Level, LineageKind, OrgUnit, UnitLineage
-from xeploai.reviews.models import PoolStat, UnitStat
+from xeploai.reviews.models import STAT_COLUMNS, PoolStat, UnitStat
 
 UNIT = OrgUnit._meta.db_table
 LINEAGE = UnitLineage._meta.db_table
@@ -25,6 +25,14 @@ POOL = PoolStat._meta.db_table
 PERIOD = Period._meta.db_table
 DEADLINE = Deadline._meta.db_table
 LEVELS = (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)
+# A statistics row's counts, in ``STAT_COLUMNS`` order: the pending and the four levels, then
+# the eight not-rated reasons as NULL where zero (in most rows all eight: the driver hands a
+# NULL back for less than it costs to read a number, and the server writes less).
+COUNTS = ", ".join([*STAT_COLUMNS[:5], *(f"NULLIF({c}, 0)" for c in STAT_COLUMNS[5:])])
+T_COUNTS = ", ".join(
+    [*(f"t.{c}" for c in STAT_COLUMNS[:5]), *(f"NULLIF(t.{c}, 0)" for c in STAT_COLUMNS[5:])]
+)
+StatRow = tuple[Any, ...]  # (period, path, block, *counts), a reason's count None for 0
 
 
 def _like_prefix(path: str) -> str:
@@ -102,33 +110,34 @@ def children_and_predecessors(
 
 def unit_and_children_stats(
     period_ids: list[int], unit: OrgUnit, previous_id: int | None = None
-) -> list[tuple[int, str, str, str, int]]:
-    """(period, path, block, bucket, n) of ``unit`` and of its children, in no order (sorting
-    them by path in the database's collation costs more than the rest of the statement).
+) -> list[StatRow]:
+    """(period, path, block, *counts) of ``unit`` and of its children, the counts in
+    ``STAT_COLUMNS`` order, in no order (sorting them by path in the database's collation
+    costs more than the rest of the statement).
 
     With ``previous_id``, the same statement also returns the rows of that period at the paths
     of the predecessors of ``unit`` and of its children (``children_and_predecessors``) — told
     apart by a period id of ``-previous_id``."""
     marks = ", ".join(["%s"] * len(period_ids))
     sql = (
-        f"SELECT period_id, path, block, bucket, n FROM {STAT} "  # noqa: S608
+        f"SELECT period_id, path, block, {COUNTS} FROM {STAT} "  # noqa: S608
         f"WHERE period_id IN ({marks}) AND depth IN (%s, %s) AND path LIKE %s"
     )
     params: list[Any] = [*period_ids, unit.depth, unit.depth + 1, _like_prefix(unit.path)]
     if previous_id is not None:
         sql += (
-            f" UNION ALL SELECT -t.period_id, t.path, t.block, t.bucket, t.n FROM {STAT} t "  # noqa: S608
+            f" UNION ALL SELECT -t.period_id, t.path, t.block, {T_COUNTS} FROM {STAT} t "  # noqa: S608
             f"WHERE t.period_id = %s AND t.path IN (SELECT p.path {_SUCCESSORS})"
         )
         params += [previous_id, unit.pk, unit.pk]
     return _rows(sql, params)
 
 
-def unit_stats(period_id: int, unit: OrgUnit) -> list[tuple[int, str, str, str, int]]:
-    """(period, path, block, bucket, n) of ``unit`` alone in ``period`` (its subtree's totals):
+def unit_stats(period_id: int, unit: OrgUnit) -> list[StatRow]:
+    """(period, path, block, *counts) of ``unit`` alone in ``period`` (its subtree's totals):
     what a quarter report needs of the previous quarter."""
     return _rows(
-        f"SELECT period_id, path, block, bucket, n FROM {STAT} "  # noqa: S608
+        f"SELECT period_id, path, block, {COUNTS} FROM {STAT} "  # noqa: S608
         "WHERE period_id = %s AND path = %s",
         [period_id, unit.path],
     )

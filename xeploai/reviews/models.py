@@ -305,39 +305,76 @@ class FollowUp(models.Model):
 
 # Statistics kept current by the decision services, so that reports read O(units), not members.
 #
-# ``UnitStat``: for each (period, unit, block, bucket) the number of subjects of that block in the
-# unit's whole subtree (the unit included) whose result falls in that bucket. A report for a unit
-# reads its own rows; the drill-down reads its children's rows.
+# ``UnitStat``: for each (period, unit, block) the number of subjects of that block in the unit's
+# whole subtree (the unit included), one column per bucket their result falls in. A report for a
+# unit reads its own rows; the drill-down reads its children's rows.
 #
-# ``PoolStat``: the same counts per deciding body and quota group (for the quota findings).
+# ``PoolStat``: the same counts per deciding body, quota group and bucket, one row per bucket
+# (for the quota findings).
 #
-# Buckets are the four levels, ``PENDING`` (not decided yet) and ``NR:<reason>`` (not rated).
+# Buckets are the four levels, ``PENDING`` (not decided yet) and ``NR:<reason>`` (not rated):
+# thirteen, fixed by ``Level`` and ``NotRatedReason`` (``BUCKET_COLUMNS``).
 PENDING = "PENDING"
 NOT_RATED_PREFIX = "NR:"
 
+# bucket → ``UnitStat`` column: pending, the four levels best first, then the not-rated reasons
+# in the order of their codes (so a row's reasons come out sorted, as ``Counts`` keeps them).
+BUCKET_COLUMNS: dict[str, str] = {
+    PENDING: "pending",
+    **{str(level): str(level).lower() for level in Level},
+    **{
+        NOT_RATED_PREFIX + reason: "nr_" + reason.lower()
+        for reason in sorted(str(r) for r in NotRatedReason)
+    },
+}
+STAT_COLUMNS = tuple(BUCKET_COLUMNS.values())
+# the not-rated reasons in ``STAT_COLUMNS`` order (after the pending and the four levels)
+STAT_REASONS = tuple(b.removeprefix(NOT_RATED_PREFIX) for b in BUCKET_COLUMNS)[5:]
+
 
 class UnitStat(models.Model):
+    """One row per (period, unit, block): the subtree's subjects of that block, per bucket.
+
+    Pivoted (one integer column per bucket) so that a report reads one row per unit and block
+    instead of one per bucket (issue 19 §2); the writers in ``reviews.stats`` go through
+    ``BUCKET_COLUMNS``."""
+
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
     path = models.CharField(max_length=255)
     depth = models.PositiveSmallIntegerField()
     block = models.CharField(max_length=20)
-    bucket = models.CharField(max_length=30)
-    n = models.IntegerField(default=0)
+    pending = models.IntegerField(default=0)
+    htxsnv = models.IntegerField(default=0)
+    httnv = models.IntegerField(default=0)
+    htnv = models.IntegerField(default=0)
+    khtnv = models.IntegerField(default=0)
+    nr_chia_tach_sap_nhap = models.IntegerField(default=0)
+    nr_dinh_chi_sinh_hoat = models.IntegerField(default=0)
+    nr_khac = models.IntegerField(default=0)
+    nr_mien_sinh_hoat = models.IntegerField(default=0)
+    nr_moi_bo_nhiem_duoi_6t = models.IntegerField(default=0)
+    nr_moi_ket_nap_duoi_6t = models.IntegerField(default=0)
+    nr_moi_thanh_lap = models.IntegerField(default=0)
+    nr_vang_mat_chua_xl = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu tổng hợp theo tổ chức")
         verbose_name_plural = _("số liệu tổng hợp theo tổ chức")
         constraints = [
-            models.UniqueConstraint(
-                fields=["period", "path", "block", "bucket"], name="unitstat_unique"
-            )
+            models.UniqueConstraint(fields=["period", "path", "block"], name="unitstat_unique")
         ]
         db_table = "reports_unitstat"  # the table kept its name when the model left reports
         indexes = [models.Index(fields=["period", "depth", "path"])]
 
     def __str__(self) -> str:
-        return f"{self.path} {self.block} {self.bucket}: {self.n}"
+        return f"{self.path} {self.block}: {self.counts()}"
+
+    def counts(self) -> dict[str, int]:
+        """bucket → n, the buckets with subjects only."""
+        return {
+            bucket: n for bucket, column in BUCKET_COLUMNS.items() if (n := getattr(self, column))
+        }
 
 
 class PoolStat(models.Model):

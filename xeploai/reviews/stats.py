@@ -17,7 +17,15 @@ from django.db.models.functions import Concat, Substr
 from xeploai.cycles.models import Period
 from xeploai.lib.bulk import add_to_rows
 from xeploai.org.models import SEGMENT, OrgUnit
-from xeploai.reviews.models import NOT_RATED_PREFIX, PENDING, Evaluation, PoolStat, UnitStat
+from xeploai.reviews.models import (
+    BUCKET_COLUMNS,
+    NOT_RATED_PREFIX,
+    PENDING,
+    STAT_COLUMNS,
+    Evaluation,
+    PoolStat,
+    UnitStat,
+)
 
 
 def bucket_of(level: str, not_rated_reason: str) -> str:
@@ -54,7 +62,7 @@ def _prefixes(path: str) -> list[str]:
     return [path[:end] for end in range(SEGMENT, len(path) + 1, SEGMENT)]
 
 
-def _ensure_unit_rows(period_id: int, path: str, block: str, bucket: str) -> None:
+def _ensure_unit_rows(period_id: int, path: str, block: str) -> None:
     paths = _prefixes(path)
     units = dict(OrgUnit.objects.filter(path__in=paths).values_list("path", "pk"))
     UnitStat.objects.bulk_create(
@@ -65,8 +73,6 @@ def _ensure_unit_rows(period_id: int, path: str, block: str, bucket: str) -> Non
                 path=p,
                 depth=len(p) // SEGMENT - 1,
                 block=block,
-                bucket=bucket,
-                n=0,
             )
             for p in paths
             if p in units
@@ -88,21 +94,20 @@ def result_set(evaluation: Evaluation, *, level: str, not_rated_reason: str) -> 
 def stats_move(evaluation: Evaluation, old_bucket: str, new_bucket: str) -> None:
     """Move one subject from ``old_bucket`` to ``new_bucket`` in every ancestor's counts.
 
-    One UPDATE per table touching both buckets, so two concurrent moves lock rows in the same
+    One UPDATE per table (in ``UnitStat`` one row per ancestor, the old bucket's column
+    less one and the new one's plus one), so two concurrent moves lock rows in the same
     (index) order and cannot deadlock each other.
     """
     if old_bucket == new_bucket:
         return
     path = evaluation.unit.path
     block = evaluation.kind
-    _ensure_unit_rows(evaluation.period_id, path, block, new_bucket)
-    delta = Case(When(bucket=new_bucket, then=Value(1)), default=Value(-1))
+    _ensure_unit_rows(evaluation.period_id, path, block)
+    old_column, new_column = BUCKET_COLUMNS[old_bucket], BUCKET_COLUMNS[new_bucket]
     UnitStat.objects.filter(
-        period_id=evaluation.period_id,
-        path__in=_prefixes(path),
-        block=block,
-        bucket__in=[old_bucket, new_bucket],
-    ).update(n=F("n") + delta)
+        period_id=evaluation.period_id, path__in=_prefixes(path), block=block
+    ).update(**{old_column: F(old_column) - 1, new_column: F(new_column) + 1})
+    delta = Case(When(bucket=new_bucket, then=Value(1)), default=Value(-1))
     PoolStat.objects.bulk_create(
         [
             PoolStat(
@@ -141,11 +146,7 @@ def stats_subtree_moved(*, old_path: str, new_path: str) -> None:
     old_ancestors = set(_prefixes(old_path)) - {old_path}
     new_ancestors = set(_prefixes(new_path)) - {new_path}
     delta = Counter[tuple[int, str, str, str]]()
-    for period_id, block, bucket, n in (
-        UnitStat.objects.filter(path=new_path)
-        .exclude(n=0)
-        .values_list("period_id", "block", "bucket", "n")
-    ):
+    for period_id, block, bucket, n in _bucket_rows(UnitStat.objects.filter(path=new_path)):
         for path in old_ancestors - new_ancestors:
             delta[(period_id, path, block, bucket)] -= n
         for path in new_ancestors - old_ancestors:
@@ -176,10 +177,8 @@ def stats_children_moved(
     )
     old_ancestors, new_ancestors = set(_prefixes(old_parent)), set(_prefixes(new_parent))
     delta = Counter[tuple[int, str, str, str]]()
-    for period_id, block, bucket, n in (
+    for period_id, block, bucket, n in _bucket_rows(
         UnitStat.objects.filter(path__in=[new_parent + p[len(old_parent) :] for p in moved])
-        .exclude(n=0)
-        .values_list("period_id", "block", "bucket", "n")
     ):
         for path in old_ancestors - new_ancestors:
             delta[(period_id, path, block, bucket)] -= n
@@ -188,24 +187,45 @@ def stats_children_moved(
     stats_add(delta)
 
 
+def _bucket_rows(rows: Any) -> list[tuple[int, str, str, int]]:
+    """(period, block, bucket, n) of the non-zero buckets of ``UnitStat`` rows (a queryset)."""
+    found: list[tuple[int, str, str, int]] = []
+    buckets = tuple(BUCKET_COLUMNS)
+    for period_id, block, *counts in rows.values_list("period_id", "block", *STAT_COLUMNS):
+        found.extend(
+            (period_id, block, bucket, n) for bucket, n in zip(buckets, counts, strict=True) if n
+        )
+    return found
+
+
 def stats_add(delta: Counter[tuple[int, str, str, str]]) -> None:
     """Add ``delta[(period, path, block, bucket)]`` to those ``UnitStat`` rows (a missing one
-    is inserted with it); the caller has rolled the changes up to the ancestors."""
+    is inserted with it); the caller has rolled the changes up to the ancestors. One row per
+    (period, path, block) whatever the number of buckets changed in it."""
     delta = Counter({key: n for key, n in delta.items() if n})
     if not delta:
         return
     units = dict(
         OrgUnit.objects.filter(path__in={path for _, path, _, _ in delta}).values_list("path", "pk")
     )
+    position = {bucket: i for i, bucket in enumerate(BUCKET_COLUMNS)}
+    rows: dict[tuple[int, str, str], list[int]] = {}
+    for (period_id, path, block, bucket), n in delta.items():
+        if path not in units:
+            continue
+        counts = rows.get((period_id, path, block))
+        if counts is None:
+            rows[(period_id, path, block)] = counts = [0] * len(position)
+        counts[position[bucket]] += n
     add_to_rows(
         UnitStat,
-        ("period", "unit", "path", "depth", "block", "bucket", "n"),
-        ("period", "path", "block", "bucket"),
+        ("period", "unit", "path", "depth", "block", *STAT_COLUMNS),
+        ("period", "path", "block"),
         [
-            (period_id, units[path], path, len(path) // SEGMENT - 1, block, bucket, n)
-            for (period_id, path, block, bucket), n in delta.items()
-            if path in units
+            (period_id, units[path], path, len(path) // SEGMENT - 1, block, *counts)
+            for (period_id, path, block), counts in rows.items()
         ],
+        amounts=len(STAT_COLUMNS),
     )
 
 
@@ -262,21 +282,46 @@ def _per_unit_sql() -> str:
     )
 
 
+def _levels_sql() -> str:
+    return (
+        "WITH RECURSIVE levels(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM levels "  # noqa: S608
+        f"WHERE k < (SELECT COALESCE(MAX(depth), 0) FROM {UNIT})), "
+    )
+
+
 def _rolled_sql() -> str:
     """(unit id, path, depth, block, bucket, n) rolled up to every ancestor, set-based.
 
     Each unit's counts are added to the unit at every prefix of its path: one join per tree
     level (``substr`` of the fixed-width path), so the database does the roll-up in one pass
-    over the per-unit aggregates instead of Python looping over them. Portable SQL.
+    over the per-unit aggregates instead of Python looping over them. Portable SQL. One row
+    per bucket: the plain recount that ``stats_differences`` compares the kept rows with.
     """
     return (
-        f"WITH RECURSIVE levels(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM levels "  # noqa: S608
-        f"WHERE k < (SELECT COALESCE(MAX(depth), 0) FROM {UNIT})), "
-        f"per_unit AS ({_per_unit_sql()}) "
+        f"{_levels_sql()}per_unit AS ({_per_unit_sql()}) "  # noqa: S608
         "SELECT a.id, a.path, a.depth, p.block, p.bucket, SUM(p.n) "
         "FROM per_unit p JOIN levels l ON l.k <= p.depth "
         f"JOIN {UNIT} a ON a.path = substr(p.path, 1, (l.k + 1) * {SEGMENT}) "
         "GROUP BY a.id, a.path, a.depth, p.block, p.bucket"
+    )
+
+
+def _pivoted_sql() -> str:
+    """``_rolled_sql`` pivoted, as ``UnitStat`` keeps it: (unit id, path, depth, block, then one
+    sum per bucket in ``STAT_COLUMNS`` order). The per-unit counts are pivoted before the
+    roll-up, so the roll-up joins one row per (unit, block) instead of one per bucket."""
+    pivot = ", ".join(
+        f"SUM(CASE WHEN bucket = '{bucket}' THEN n ELSE 0 END) AS {column}"
+        for bucket, column in BUCKET_COLUMNS.items()
+    )
+    sums = ", ".join(f"SUM(p.{column})" for column in STAT_COLUMNS)
+    return (
+        f"{_levels_sql()}per_unit AS (SELECT path, depth, block, {pivot} "  # noqa: S608
+        f"FROM ({_per_unit_sql()}) b GROUP BY path, depth, block) "
+        f"SELECT a.id, a.path, a.depth, p.block, {sums} "
+        "FROM per_unit p JOIN levels l ON l.k <= p.depth "
+        f"JOIN {UNIT} a ON a.path = substr(p.path, 1, (l.k + 1) * {SEGMENT}) "
+        "GROUP BY a.id, a.path, a.depth, p.block"
     )
 
 
@@ -320,8 +365,9 @@ def stats_rebuild(period: Period) -> int:
         # rows in (depth, path) order, as the report's index reads them: a subtree's rows
         # end up in few pages
         cursor.execute(
-            f"INSERT INTO {STAT} (period_id, unit_id, path, depth, block, bucket, n) "  # noqa: S608
-            f"SELECT %s, r.* FROM ({_rolled_sql()}) r ORDER BY r.depth, r.path",
+            f"INSERT INTO {STAT} (period_id, unit_id, path, depth, block, "  # noqa: S608
+            f"{', '.join(STAT_COLUMNS)}) "
+            f"SELECT %s, r.* FROM ({_pivoted_sql()}) r ORDER BY r.depth, r.path",
             [period.pk, period.pk],
         )
         created: int = cursor.rowcount
@@ -336,12 +382,14 @@ def stats_rebuild(period: Period) -> int:
 def stats_differences(period: Period) -> list[dict[str, Any]]:
     """Where the kept statistics differ from a full recount (empty when consistent)."""
     rolled, pools = _recount(period)
-    kept_units = {
-        (path, block, bucket): n
-        for path, block, bucket, n in UnitStat.objects.filter(period=period).values_list(
-            "path", "block", "bucket", "n"
-        )
-    }
+    kept_units: dict[tuple[str, str, str], int] = {}
+    buckets = tuple(BUCKET_COLUMNS)
+    for path, block, *counts in UnitStat.objects.filter(period=period).values_list(
+        "path", "block", *STAT_COLUMNS
+    ):
+        for bucket, n in zip(buckets, counts, strict=True):
+            if n:
+                kept_units[(path, block, bucket)] = n
     kept_pools = {
         (decider, block, group, bucket): n
         for decider, block, group, bucket, n in PoolStat.objects.filter(period=period).values_list(

@@ -30,7 +30,7 @@ from xeploai.reviews.models import UnitStat
 from xeploai.cycles.models import Period
 from xeploai.org.models import OrgUnit
 root = OrgUnit.objects.get(code="DEMO")
-digest["report"] = sorted(UnitStat.objects.filter(path=root.path).values_list("period__year", "block", "bucket", "n"))
+digest["report"] = sorted((s.period.year, s.block, sorted(s.counts().items())) for s in UnitStat.objects.filter(path=root.path))
 print(json.dumps(digest, sort_keys=True))
 """
 

@@ -12,7 +12,7 @@ from xeploai.lib.numbers import percent
 from xeploai.org.models import Level
 from xeploai.reviews.models import Evaluation, LedgerStage, Proposal, Stage, SubjectKind, UnitStat
 from xeploai.reviews.stats import stats_differences
-from xeploai.testing import Cast
+from xeploai.testing import Cast, plain_unit_figures, tree_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,7 @@ def test_results_create_a_closed_period_decided_evaluations_and_ledger_rows(
     assert (lan.level, lan.version) == (Level.HTNV, 2)
     assert Proposal.objects.filter(evaluation=lan).count() == 2
     assert stats_differences(period) == []
+    assert tree_figures()["unit"] == plain_unit_figures()  # the pivoted rows, counted again
 
 
 def test_an_open_period_refuses_history(cast: Cast, xlsx: Writer) -> None:
@@ -189,11 +190,7 @@ def test_a_published_year_loads_to_its_exact_counts(cast: Cast, tmp_path: Path) 
     outcome = import_file(actor=None, kind="results", path=results, today=TODAY)
     assert outcome.ok and outcome.created == 6102
     period = Period.objects.get(year=2023)
-    counts = dict(
-        UnitStat.objects.filter(period=period, unit=cast.root, block="dang_vien").values_list(
-            "bucket", "n"
-        )
-    )
+    counts = UnitStat.objects.get(period=period, unit=cast.root, block="dang_vien").counts()
     assert counts == {
         "HTXSNV": 847,
         "HTTNV": 5041,

@@ -11,7 +11,6 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from xeploai.audit.models import AuditEvent
-from xeploai.org.models import Level
 from xeploai.reviews import services
 from xeploai.reviews.models import (
     CommentSource,
@@ -207,8 +206,8 @@ def test_a_decision_within_the_rules_is_recorded_locked_counted_and_audited(
     assert decided.ledger.filter(stage=LedgerStage.GRASSROOTS, level="HTTNV").exists()
     assert (
         UnitStat.objects.get(
-            period=round_.period, path=cast.root.path, block=SubjectKind.MEMBER, bucket=Level.HTTNV
-        ).n
+            period=round_.period, path=cast.root.path, block=SubjectKind.MEMBER
+        ).httnv
         == 1
     )
     assert stats_differences(round_.period) == []

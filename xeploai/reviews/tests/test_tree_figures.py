@@ -77,8 +77,8 @@ def test_moving_a_cell_to_another_grassroots_committee_keeps_the_figures_exact(b
     assert_exact()
     assert (
         UnitStat.objects.get(
-            period__year=2026, path=bloc.org_b.path, block=SubjectKind.MEMBER, bucket="PENDING"
-        ).n
+            period__year=2026, path=bloc.org_b.path, block=SubjectKind.MEMBER
+        ).pending
         == 3
     )
 
