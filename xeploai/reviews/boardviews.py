@@ -80,10 +80,17 @@ def _wanted(row: Row, show: str, cell: int | None) -> bool:
 
 
 def _board(
-    request: HttpRequest, unit: OrgUnit, period: Period, params: QueryDict
+    request: HttpRequest,
+    unit: OrgUnit,
+    period: Period,
+    params: QueryDict,
+    *,
+    whole_page: bool = True,
 ) -> dict[str, Any]:
     """Everything the board's page (or one of its rows) shows: the body's rows checked as a
-    whole, then the chosen cell and status, then the page."""
+    whole, then the chosen cell and status, then the page (``whole_page=False``: what a
+    decision's answer swaps in — the rows, the meters, the problems — without the filters'
+    links and the quarters below the table)."""
     show = params.get("show", "all")
     show = show if show in SHOWS else "all"
     rows, facts = selectors.board(unit, period, every_row=show == "all")
@@ -107,7 +114,7 @@ def _board(
     # period of a unit is its yearly round
     period_pk = params.get("period") or ("" if period.kind == PeriodKind.YEAR else str(period.pk))
     page_rows: list[Row] = list(page.object_list)
-    return {
+    context = {
         "unit": unit,
         "period": period,
         "rows": page_rows,
@@ -116,36 +123,39 @@ def _board(
         "violations": check.violations,
         "show": show,
         "cell": cell,
-        "filters": [
-            (key, label, _query(period=period_pk, show=key, cell=cell))
-            for key, label in SHOWS.items()
-        ],
-        "cells": [
-            (u.code, u.name, _query(period=period_pk, show=show, cell=u.code)) for u in units
-        ],
-        "all_cells": _query(period=period_pk, show=show),
-        "pages": [
-            (n, _query(period=period_pk, show=show, cell=cell, page=n))
-            for n in page.paginator.page_range
-        ],
         "board_url": base
         + _query(period=period_pk, show=show, cell=cell, page="all" if whole else page.number),
         "whole": whole,
-        "whole_url": _query(period=period_pk, show=show, cell=cell, page="all"),
         "can_decide": bool(
             org_access.roles_at(request.user, unit) & {*_deciders(unit), Role.ADMIN}
         ),
         # the options of every row's selects, translated once for the page
         "level_codes": tuple(value for value, _label in LEVEL_CHOICES),
         "reason_choices": tuple((value, str(label)) for value, label in REASON_CHOICES),
-        "pending": [r for r in page_rows if r.evaluation.stage == Stage.SENT],
-        "waiting": sum(1 for r in rows if r.evaluation.stage == Stage.SENT),
         "on_page": {r.evaluation.pk for r in page_rows},  # the problems link the others' pages
         # not ticked for "decide as proposed": the rules refuse them as they stand
         "blocked": check.blocked,
-        # the yearly board shows its members' quarters (a section below the table)
-        "year_quarters": quarters.year_quarters(evaluations, period, get_language()),
     }
+    if not whole_page:
+        return context
+    context.update(
+        filters=[
+            (key, label, _query(period=period_pk, show=key, cell=cell))
+            for key, label in SHOWS.items()
+        ],
+        cells=[(u.code, u.name, _query(period=period_pk, show=show, cell=u.code)) for u in units],
+        all_cells=_query(period=period_pk, show=show),
+        pages=[
+            (n, _query(period=period_pk, show=show, cell=cell, page=n))
+            for n in page.paginator.page_range
+        ],
+        whole_url=_query(period=period_pk, show=show, cell=cell, page="all"),
+        pending=[r for r in page_rows if r.evaluation.stage == Stage.SENT],
+        waiting=sum(1 for r in rows if r.evaluation.stage == Stage.SENT),
+        # the yearly board shows its members' quarters (a section below the table)
+        year_quarters=quarters.year_quarters(evaluations, period, get_language()),
+    )
+    return context
 
 
 @require_GET
@@ -184,12 +194,12 @@ def _row_update(
     unit, period = evaluation.decider, evaluation.period
     back = local_next(request) or reverse("board", args=[unit.code])
     params = QueryDict(urlsplit(back).query)
-    context = _board(request, unit, period, params)
+    context = _board(request, unit, period, params, whole_page=False)
     context["board_url"] = back.split("#", 1)[0]
     rows: list[Row] = context["rows"]
     own = [r for r in rows if r.evaluation.pk == evaluation.pk]
     if not own:  # left the filter (decided, or no longer blocked): the row as it is now
-        own = [r for r in selectors.board(unit, period)[0] if r.evaluation.pk == evaluation.pk]
+        own = selectors.board_row(unit, period, evaluation.pk)
     context.update(
         own=own,
         also=[r for r in rows if _related(r, evaluation)],

@@ -6,9 +6,10 @@ facts of ``facts``, worded by ``wording``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,53 @@ from xeploai.reviews.wording import message, meter_label, violation_message
 from xeploai.rules.quota import quota_group
 
 
-def _waiting(evaluation: Evaluation, candidates: list[Evaluation]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Path:
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Undecided:
+    """What ``_waiting`` reads of an evaluation not yet decided (read as values, not as a
+    model instance with its person and unit: a board has hundreds)."""
+
+    pk: int
+    kind: str
+    unit_id: int
+    unit: _Path
+    subject_name: str
+    level: str = ""
+    not_rated_reason: str = ""
+
+
+_UNDECIDED_FIELDS = (
+    "pk",
+    "kind",
+    "unit_id",
+    "unit__path",
+    "unit__name",
+    "person_id",
+    "person__full_name",
+)
+
+
+def _undecided(query: QuerySet[Evaluation]) -> list[_Undecided]:
+    """The rows of ``query`` (undecided evaluations) as ``_Undecided``, in its order, each
+    named as ``Evaluation.subject_name`` names it."""
+    committee = _("Tập thể cấp ủy {name}")
+    found = []
+    for pk, kind, unit_id, path, unit_name, person_id, person_name in query.values_list(
+        *_UNDECIDED_FIELDS
+    ):
+        if kind == SubjectKind.COMMITTEE:
+            name = committee.format(name=unit_name)
+        else:
+            name = str(person_name if person_id else unit_name)
+        found.append(_Undecided(pk, kind, unit_id, _Path(path), name))
+    return found
+
+
+def _waiting(evaluation: Evaluation, candidates: Sequence[Evaluation | _Undecided]) -> list[str]:
     """The names of the subjects among ``candidates`` that must be decided before this one
     and are not yet (nor marked not rated): the members of a cell before the cell; the
     committee collective, cells and members of a grassroots organization before it."""
@@ -82,7 +129,7 @@ def waiting_messages(
         return {}
     scope = Q(pk__in=[])
     cells = {e.unit_id for e in targets if e.kind == SubjectKind.CELL}
-    candidates: list[Evaluation] = []
+    candidates: list[Evaluation | _Undecided] = []
     if cells and among is not None:
         candidates = [
             e
@@ -98,10 +145,8 @@ def waiting_messages(
         if target.kind == SubjectKind.GRASSROOTS:
             scope |= Q(unit__path__startswith=target.unit.path)
     if scope != Q(pk__in=[]):
-        candidates += (
-            Evaluation.objects.filter(period=period, level="", not_rated_reason="")
-            .filter(scope)
-            .select_related("unit", "person")
+        candidates += _undecided(
+            Evaluation.objects.filter(period=period, level="", not_rated_reason="").filter(scope)
         )
     ruleset = ruleset_of(period)
     found: dict[int, str] = {}
