@@ -135,6 +135,7 @@ def _board(
         "on_page": {r.evaluation.pk for r in page_rows},  # the problems link the others' pages
         # not ticked for "decide as proposed": the rules refuse them as they stand
         "blocked": check.blocked,
+        "checked": rows,  # every row read and checked, whatever the filter
     }
     if not whole_page:
         return context
@@ -198,8 +199,11 @@ def _row_update(
     context["board_url"] = back.split("#", 1)[0]
     rows: list[Row] = context["rows"]
     own = [r for r in rows if r.evaluation.pk == evaluation.pk]
-    if not own:  # left the filter (decided, or no longer blocked): the row as it is now
-        own = selectors.board_row(unit, period, evaluation.pk)
+    if not own:  # left the filter (decided, or no longer blocked): the row as it is now,
+        # among the rows checked (a decided row is, in every filter) or else read alone
+        checked: list[Row] = context["checked"]
+        own = [r for r in checked if r.evaluation.pk == evaluation.pk]
+        own = own or selectors.board_row(unit, period, evaluation.pk)
     context.update(
         own=own,
         also=[r for r in rows if _related(r, evaluation)],
@@ -254,7 +258,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     done = _("Đã quyết định xếp loại: {name}.").format(name=evaluation.subject_name)
     if row_only:
-        evaluation.refresh_from_db()
+        decider, period, unit = evaluation.decider, evaluation.period, evaluation.unit
+        evaluation.refresh_from_db()  # its decision; the objects it refers to are the same
+        evaluation.decider, evaluation.period, evaluation.unit = decider, period, unit
         return _row_update(request, evaluation, [("success", done)], None)
     messages.success(request, done)
     return redirect(back)
