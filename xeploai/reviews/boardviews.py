@@ -213,6 +213,37 @@ def _row_update(
     return render(request, "reviews/_board_update.html", context)
 
 
+def _refused_row(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    notes: list[tuple[str, str]],
+    refused: dict[str, Any],
+) -> HttpResponse:
+    """The answer to a decision the rules refused (htmx): its row, with why and what was sent,
+    and the notes. A refusal changes nothing, so neither the meters, the problems nor the
+    other rows are sent again — and the body is not checked as a whole for them: the row's
+    tick ("decide as proposed") is what ``board_check`` would say of it, found for it alone."""
+    unit, period = evaluation.decider, evaluation.period
+    back = local_next(request) or reverse("board", args=[unit.code])
+    own = selectors.board_row(unit, period, evaluation.pk)
+    blocked = frozenset(
+        r.evaluation.pk for r in own if checks.row_blocked(r.evaluation, timezone.localdate())
+    )
+    context = {
+        "own": own,
+        "notes": notes,
+        "refused": refused,
+        "blocked": blocked,
+        "board_url": back.split("#", 1)[0],
+        "can_decide": bool(
+            org_access.roles_at(request.user, unit) & {*_deciders(unit), Role.ADMIN}
+        ),
+        "level_codes": tuple(value for value, _label in LEVEL_CHOICES),
+        "reason_choices": tuple((value, str(label)) for value, label in REASON_CHOICES),
+    }
+    return render(request, "reviews/_board_refused.html", context)
+
+
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.get_evaluation(request.user, pk)
@@ -250,7 +281,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 **{name: form.cleaned_data.get(name) for name in sent},
                 "errors": list(error.messages),
             }
-            return _row_update(request, evaluation, [("error", t) for t in errors], attempt)
+            return _refused_row(request, evaluation, [("error", t) for t in errors], attempt)
         for text in errors:
             messages.error(request, text)
         # The board shows the refusal on the row, with what was chosen (REFUSED).

@@ -473,3 +473,69 @@ def round_blockers(
     for pk, text in waiting_messages(open_, period, evaluations).items():
         found.setdefault(pk, []).append((text, True))
     return found
+
+
+def row_blocked(evaluation: Evaluation, on: dt.date) -> bool:
+    """Whether ``board_check`` of the deciding body would hold this file in ``blocked`` (not
+    ticked for "decide as proposed"), found for it alone: its decision as proposed checked
+    with its own facts and its children's (``rules.check_decision``; the body's other
+    subjects from their rows, as ``decision_problems`` reads them), the quota of its group,
+    and the subjects to decide before it. ``evaluation`` has its period, unit and person."""
+    if evaluation.stage != Stage.SENT:
+        return False
+    period = evaluation.period
+    if waiting_messages([evaluation], period):
+        return True
+    if not (evaluation.level or evaluation.cell_level) or evaluation.not_rated_reason:
+        return False  # not among the decisions checked: nothing names it
+    ruleset = ruleset_of(period)
+    target_id = subject_id(evaluation)
+    rows = list(
+        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
+        .order_by("pk")
+        .values(*POOL_FIELDS)
+    )
+    identities = {row["pk"]: row_identity(row) for row in rows}
+    children = {
+        row["pk"]
+        for row in rows
+        if row["pk"] != evaluation.pk and identities[row["pk"]]["parent_id"] == target_id
+    }
+    full = {evaluation.pk: evaluation}
+    if children:
+        full.update(
+            (e.pk, e)
+            for e in Evaluation.objects.filter(pk__in=children).select_related(
+                "unit", "person", "period"
+            )
+        )
+    facts = Facts.load(period, list(full.values()))
+    decisions: list[rules.Decision] = []
+    for row in rows:
+        level = row["level"] or row["cell_level"]
+        if not level or row["not_rated_reason"]:
+            continue  # as ``board_check``: decided levels, else the proposals
+        peer = full.get(row["pk"])
+        if peer is not None:
+            decisions.append(facts.decision(peer, level=level))
+        else:
+            decisions.append(
+                decision_of(
+                    rules.Subject(**identities[row["pk"]]),
+                    level=level,
+                    not_rated_reason=row["not_rated_reason"],
+                    decider_id=row["decider_id"],
+                    reviewed=row["reviewed"],
+                    decided_at=row["decided_at"],
+                )
+            )
+    report = rules.check_decision(target_id, decisions, ruleset, on, year=period.year)
+    for violation in report.violations:
+        if violation.severity == rules.Severity.INFO:
+            continue
+        if violation.subject == target_id:
+            return True
+        over = violation.subject is None and violation.key == "quota.exceeded"
+        if over and evaluation.cell_level == "HTXSNV" and not evaluation.level:
+            return True  # an HTXSNV still proposed in a group over its quota
+    return False

@@ -92,6 +92,25 @@ def test_the_subjects_to_decide_first_read_as_values_are_the_same(
     assert waiting  # cells and organizations waiting for their subjects, named
 
 
+def test_a_rows_tick_found_for_it_alone_is_the_whole_checks(uneven_period: Period) -> None:
+    """``checks.row_blocked`` (a refusal's answer) says of each file sent what ``board_check``
+    of its whole deciding body says: blocked or not."""
+    period = uneven_period
+    on = timezone.localdate()
+    seen = {True: 0, False: 0}
+    for decider in set(
+        Evaluation.objects.filter(period=period, stage=Stage.SENT).values_list("decider", flat=True)
+    ):
+        rows, facts = selectors.board(OrgUnit.objects.get(pk=decider), period)
+        evaluations = [r.evaluation for r in rows]
+        blocked = checks.board_check(evaluations, period, on, facts, complete=True).blocked
+        for evaluation in evaluations:
+            alone = checks.row_blocked(evaluation, on)
+            assert alone == (evaluation.pk in blocked), evaluation
+            seen[alone] += evaluation.stage == Stage.SENT
+    assert all(seen.values()), seen
+
+
 def _sections(html: str) -> dict[str, str]:
     """The quota meters and the problems of a page or an answer, without the out-of-band mark."""
     found = {}
@@ -162,12 +181,15 @@ def test_a_decisions_answer_swaps_in_what_the_board_shows_after_it(
                 reverse("decide", args=[evaluation.pk]), data, headers={"HX-Request": "true"}
             ).content.decode()
             page = client.get(board).content.decode()
-            assert _sections(answer) == _sections(page)
             shown, answered = _rows(page), _rows(answer)
             own = answered[evaluation.pk]
             kind = "valid" if "msg-success" in answer else "invalid"
             kind = "refused" if 'role="alert"' in own else kind  # the rules said no
             kinds[kind] += 1
+            if kind == "refused":  # nothing changed: the row and the notes only
+                assert list(answered) == [evaluation.pk] and 'id="quota"' not in answer
+            else:
+                assert _sections(answer) == _sections(page)
             why.extend(re.findall(r'class="msg-error">(.*?)</li>', answer))
             for pk, row in answered.items():
                 if pk != evaluation.pk:  # the page's rows it may have changed: as shown
