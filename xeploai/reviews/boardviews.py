@@ -203,7 +203,7 @@ def _row_update(
         # among the rows checked (a decided row is, in every filter) or else read alone
         checked: list[Row] = context["checked"]
         own = [r for r in checked if r.evaluation.pk == evaluation.pk]
-        own = own or selectors.board_row(unit, period, evaluation.pk)
+        own = own or selectors.board_row(unit, period, evaluation.pk)[0]
     context.update(
         own=own,
         also=[r for r in rows if _related(r, evaluation)],
@@ -225,10 +225,9 @@ def _refused_row(
     tick ("decide as proposed") is what ``board_check`` would say of it, found for it alone."""
     unit, period = evaluation.decider, evaluation.period
     back = local_next(request) or reverse("board", args=[unit.code])
-    own = selectors.board_row(unit, period, evaluation.pk)
-    blocked = frozenset(
-        r.evaluation.pk for r in own if checks.row_blocked(r.evaluation, timezone.localdate())
-    )
+    own, facts = selectors.board_row(unit, period, evaluation.pk)
+    on = timezone.localdate()
+    blocked = frozenset(r.evaluation.pk for r in own if checks.row_blocked(r.evaluation, on, facts))
     context = {
         "own": own,
         "notes": notes,

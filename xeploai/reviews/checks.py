@@ -475,12 +475,13 @@ def round_blockers(
     return found
 
 
-def row_blocked(evaluation: Evaluation, on: dt.date) -> bool:
+def row_blocked(evaluation: Evaluation, on: dt.date, facts: Facts | None = None) -> bool:
     """Whether ``board_check`` of the deciding body would hold this file in ``blocked`` (not
     ticked for "decide as proposed"), found for it alone: its decision as proposed checked
     with its own facts and its children's (``rules.check_decision``; the body's other
     subjects from their rows, as ``decision_problems`` reads them), the quota of its group,
-    and the subjects to decide before it. ``evaluation`` has its period, unit and person."""
+    and the subjects to decide before it. ``evaluation`` has its period, unit and person
+    (``facts``: loaded for it, used when it has no children)."""
     if evaluation.stage != Stage.SENT:
         return False
     period = evaluation.period
@@ -509,7 +510,8 @@ def row_blocked(evaluation: Evaluation, on: dt.date) -> bool:
                 "unit", "person", "period"
             )
         )
-    facts = Facts.load(period, list(full.values()))
+    if facts is None or children:
+        facts = Facts.load(period, list(full.values()))
     decisions: list[rules.Decision] = []
     for row in rows:
         level = row["level"] or row["cell_level"]

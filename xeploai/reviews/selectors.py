@@ -206,17 +206,18 @@ def _in_hand(evaluations: list[Evaluation], decider: OrgUnit, period: Period) ->
     return evaluations
 
 
-def board_row(decider: OrgUnit, period: Period, pk: int) -> list[Row]:
+def board_row(decider: OrgUnit, period: Period, pk: int) -> tuple[list[Row], Facts | None]:
     """The board's row of one evaluation (none when the body does not decide it), as
-    ``board`` builds it — for a decision's answer, without the body's other rows."""
+    ``board`` builds it — for a decision's answer, without the body's other rows — and the
+    facts it was built from."""
     query = Evaluation.objects.filter(period=period, decider=decider, pk=pk).select_related(
         "person"
     )
     evaluations = _in_hand(list(query), decider, period)
     if not evaluations:
-        return []
+        return [], None
     facts = Facts.load(period, evaluations)
-    return _rows(period, evaluations, with_ceiling=True, facts=facts)
+    return _rows(period, evaluations, with_ceiling=True, facts=facts), facts
 
 
 def board_rows(decider: OrgUnit, period: Period) -> list[Row]:
