@@ -1,7 +1,8 @@
 """The decision board: a deciding body's files filtered by cell and status and paginated (the
 filters in the URL), with the quota meters and the rule problems of the whole body and, on each
 row, what would stop its decision now. A decision made from a row answers htmx with that row, the
-rows of the page it may have changed, the meters and the problems — not the whole page."""
+rows of the page it may have changed, the meters and the problems — not the whole page; a refused
+one, which changes nothing, with its row and the notes only."""
 
 from __future__ import annotations
 
