@@ -1,7 +1,8 @@
 """The decision board: a deciding body's files filtered by cell and status and paginated (the
 filters in the URL), with the quota meters and the rule problems of the whole body and, on each
 row, what would stop its decision now. A decision made from a row answers htmx with that row, the
-rows of the page it may have changed, the meters and the problems — not the whole page."""
+rows of the page it may have changed, the meters and the problems — not the whole page; a refused
+one, which changes nothing, with its row and the notes only."""
 
 from __future__ import annotations
 
@@ -80,10 +81,17 @@ def _wanted(row: Row, show: str, cell: int | None) -> bool:
 
 
 def _board(
-    request: HttpRequest, unit: OrgUnit, period: Period, params: QueryDict
+    request: HttpRequest,
+    unit: OrgUnit,
+    period: Period,
+    params: QueryDict,
+    *,
+    whole_page: bool = True,
 ) -> dict[str, Any]:
     """Everything the board's page (or one of its rows) shows: the body's rows checked as a
-    whole, then the chosen cell and status, then the page."""
+    whole, then the chosen cell and status, then the page (``whole_page=False``: what a
+    decision's answer swaps in — the rows, the meters, the problems — without the filters'
+    links and the quarters below the table)."""
     show = params.get("show", "all")
     show = show if show in SHOWS else "all"
     rows, facts = selectors.board(unit, period, every_row=show == "all")
@@ -107,7 +115,7 @@ def _board(
     # period of a unit is its yearly round
     period_pk = params.get("period") or ("" if period.kind == PeriodKind.YEAR else str(period.pk))
     page_rows: list[Row] = list(page.object_list)
-    return {
+    context = {
         "unit": unit,
         "period": period,
         "rows": page_rows,
@@ -116,36 +124,40 @@ def _board(
         "violations": check.violations,
         "show": show,
         "cell": cell,
-        "filters": [
-            (key, label, _query(period=period_pk, show=key, cell=cell))
-            for key, label in SHOWS.items()
-        ],
-        "cells": [
-            (u.code, u.name, _query(period=period_pk, show=show, cell=u.code)) for u in units
-        ],
-        "all_cells": _query(period=period_pk, show=show),
-        "pages": [
-            (n, _query(period=period_pk, show=show, cell=cell, page=n))
-            for n in page.paginator.page_range
-        ],
         "board_url": base
         + _query(period=period_pk, show=show, cell=cell, page="all" if whole else page.number),
         "whole": whole,
-        "whole_url": _query(period=period_pk, show=show, cell=cell, page="all"),
         "can_decide": bool(
             org_access.roles_at(request.user, unit) & {*_deciders(unit), Role.ADMIN}
         ),
         # the options of every row's selects, translated once for the page
         "level_codes": tuple(value for value, _label in LEVEL_CHOICES),
         "reason_choices": tuple((value, str(label)) for value, label in REASON_CHOICES),
-        "pending": [r for r in page_rows if r.evaluation.stage == Stage.SENT],
-        "waiting": sum(1 for r in rows if r.evaluation.stage == Stage.SENT),
         "on_page": {r.evaluation.pk for r in page_rows},  # the problems link the others' pages
         # not ticked for "decide as proposed": the rules refuse them as they stand
         "blocked": check.blocked,
-        # the yearly board shows its members' quarters (a section below the table)
-        "year_quarters": quarters.year_quarters(evaluations, period, get_language()),
+        "checked": rows,  # every row read and checked, whatever the filter
     }
+    if not whole_page:
+        return context
+    context.update(
+        filters=[
+            (key, label, _query(period=period_pk, show=key, cell=cell))
+            for key, label in SHOWS.items()
+        ],
+        cells=[(u.code, u.name, _query(period=period_pk, show=show, cell=u.code)) for u in units],
+        all_cells=_query(period=period_pk, show=show),
+        pages=[
+            (n, _query(period=period_pk, show=show, cell=cell, page=n))
+            for n in page.paginator.page_range
+        ],
+        whole_url=_query(period=period_pk, show=show, cell=cell, page="all"),
+        pending=[r for r in page_rows if r.evaluation.stage == Stage.SENT],
+        waiting=sum(1 for r in rows if r.evaluation.stage == Stage.SENT),
+        # the yearly board shows its members' quarters (a section below the table)
+        year_quarters=quarters.year_quarters(evaluations, period, get_language()),
+    )
+    return context
 
 
 @require_GET
@@ -184,12 +196,15 @@ def _row_update(
     unit, period = evaluation.decider, evaluation.period
     back = local_next(request) or reverse("board", args=[unit.code])
     params = QueryDict(urlsplit(back).query)
-    context = _board(request, unit, period, params)
+    context = _board(request, unit, period, params, whole_page=False)
     context["board_url"] = back.split("#", 1)[0]
     rows: list[Row] = context["rows"]
     own = [r for r in rows if r.evaluation.pk == evaluation.pk]
-    if not own:  # left the filter (decided, or no longer blocked): the row as it is now
-        own = [r for r in selectors.board(unit, period)[0] if r.evaluation.pk == evaluation.pk]
+    if not own:  # left the filter (decided, or no longer blocked): the row as it is now,
+        # among the rows checked (a decided row is, in every filter) or else read alone
+        checked: list[Row] = context["checked"]
+        own = [r for r in checked if r.evaluation.pk == evaluation.pk]
+        own = own or selectors.board_row(unit, period, evaluation.pk)[0]
     context.update(
         own=own,
         also=[r for r in rows if _related(r, evaluation)],
@@ -197,6 +212,36 @@ def _row_update(
         refused=refused,
     )
     return render(request, "reviews/_board_update.html", context)
+
+
+def _refused_row(
+    request: HttpRequest,
+    evaluation: Evaluation,
+    notes: list[tuple[str, str]],
+    refused: dict[str, Any],
+) -> HttpResponse:
+    """The answer to a decision the rules refused (htmx): its row, with why and what was sent,
+    and the notes. A refusal changes nothing, so neither the meters, the problems nor the
+    other rows are sent again — and the body is not checked as a whole for them: the row's
+    tick ("decide as proposed") is what ``board_check`` would say of it, found for it alone."""
+    unit, period = evaluation.decider, evaluation.period
+    back = local_next(request) or reverse("board", args=[unit.code])
+    own, facts = selectors.board_row(unit, period, evaluation.pk)
+    on = timezone.localdate()
+    blocked = frozenset(r.evaluation.pk for r in own if checks.row_blocked(r.evaluation, on, facts))
+    context = {
+        "own": own,
+        "notes": notes,
+        "refused": refused,
+        "blocked": blocked,
+        "board_url": back.split("#", 1)[0],
+        "can_decide": bool(
+            org_access.roles_at(request.user, unit) & {*_deciders(unit), Role.ADMIN}
+        ),
+        "level_codes": tuple(value for value, _label in LEVEL_CHOICES),
+        "reason_choices": tuple((value, str(label)) for value, label in REASON_CHOICES),
+    }
+    return render(request, "reviews/_board_refused.html", context)
 
 
 @require_POST
@@ -236,7 +281,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 **{name: form.cleaned_data.get(name) for name in sent},
                 "errors": list(error.messages),
             }
-            return _row_update(request, evaluation, [("error", t) for t in errors], attempt)
+            return _refused_row(request, evaluation, [("error", t) for t in errors], attempt)
         for text in errors:
             messages.error(request, text)
         # The board shows the refusal on the row, with what was chosen (REFUSED).
@@ -244,7 +289,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     done = _("Đã quyết định xếp loại: {name}.").format(name=evaluation.subject_name)
     if row_only:
-        evaluation.refresh_from_db()
+        decider, period, unit = evaluation.decider, evaluation.period, evaluation.unit
+        evaluation.refresh_from_db()  # its decision; the objects it refers to are the same
+        evaluation.decider, evaluation.period, evaluation.unit = decider, period, unit
         return _row_update(request, evaluation, [("success", done)], None)
     messages.success(request, done)
     return redirect(back)

@@ -6,9 +6,10 @@ facts of ``facts``, worded by ``wording``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -28,7 +29,53 @@ from xeploai.reviews.wording import message, meter_label, violation_message
 from xeploai.rules.quota import quota_group
 
 
-def _waiting(evaluation: Evaluation, candidates: list[Evaluation]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class _Path:
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Undecided:
+    """What ``_waiting`` reads of an evaluation not yet decided (read as values, not as a
+    model instance with its person and unit: a board has hundreds)."""
+
+    pk: int
+    kind: str
+    unit_id: int
+    unit: _Path
+    subject_name: str
+    level: str = ""
+    not_rated_reason: str = ""
+
+
+_UNDECIDED_FIELDS = (
+    "pk",
+    "kind",
+    "unit_id",
+    "unit__path",
+    "unit__name",
+    "person_id",
+    "person__full_name",
+)
+
+
+def _undecided(query: QuerySet[Evaluation]) -> list[_Undecided]:
+    """The rows of ``query`` (undecided evaluations) as ``_Undecided``, in its order, each
+    named as ``Evaluation.subject_name`` names it."""
+    committee = _("Tập thể cấp ủy {name}")
+    found = []
+    for pk, kind, unit_id, path, unit_name, person_id, person_name in query.values_list(
+        *_UNDECIDED_FIELDS
+    ):
+        if kind == SubjectKind.COMMITTEE:
+            name = committee.format(name=unit_name)
+        else:
+            name = str(person_name if person_id else unit_name)
+        found.append(_Undecided(pk, kind, unit_id, _Path(path), name))
+    return found
+
+
+def _waiting(evaluation: Evaluation, candidates: Sequence[Evaluation | _Undecided]) -> list[str]:
     """The names of the subjects among ``candidates`` that must be decided before this one
     and are not yet (nor marked not rated): the members of a cell before the cell; the
     committee collective, cells and members of a grassroots organization before it."""
@@ -82,7 +129,7 @@ def waiting_messages(
         return {}
     scope = Q(pk__in=[])
     cells = {e.unit_id for e in targets if e.kind == SubjectKind.CELL}
-    candidates: list[Evaluation] = []
+    candidates: list[Evaluation | _Undecided] = []
     if cells and among is not None:
         candidates = [
             e
@@ -98,10 +145,8 @@ def waiting_messages(
         if target.kind == SubjectKind.GRASSROOTS:
             scope |= Q(unit__path__startswith=target.unit.path)
     if scope != Q(pk__in=[]):
-        candidates += (
-            Evaluation.objects.filter(period=period, level="", not_rated_reason="")
-            .filter(scope)
-            .select_related("unit", "person")
+        candidates += _undecided(
+            Evaluation.objects.filter(period=period, level="", not_rated_reason="").filter(scope)
         )
     ruleset = ruleset_of(period)
     found: dict[int, str] = {}
@@ -428,3 +473,71 @@ def round_blockers(
     for pk, text in waiting_messages(open_, period, evaluations).items():
         found.setdefault(pk, []).append((text, True))
     return found
+
+
+def row_blocked(evaluation: Evaluation, on: dt.date, facts: Facts | None = None) -> bool:
+    """Whether ``board_check`` of the deciding body would hold this file in ``blocked`` (not
+    ticked for "decide as proposed"), found for it alone: its decision as proposed checked
+    with its own facts and its children's (``rules.check_decision``; the body's other
+    subjects from their rows, as ``decision_problems`` reads them), the quota of its group,
+    and the subjects to decide before it. ``evaluation`` has its period, unit and person
+    (``facts``: loaded for it, used when it has no children)."""
+    if evaluation.stage != Stage.SENT:
+        return False
+    period = evaluation.period
+    if waiting_messages([evaluation], period):
+        return True
+    if not (evaluation.level or evaluation.cell_level) or evaluation.not_rated_reason:
+        return False  # not among the decisions checked: nothing names it
+    ruleset = ruleset_of(period)
+    target_id = subject_id(evaluation)
+    rows = list(
+        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
+        .order_by("pk")
+        .values(*POOL_FIELDS)
+    )
+    identities = {row["pk"]: row_identity(row) for row in rows}
+    children = {
+        row["pk"]
+        for row in rows
+        if row["pk"] != evaluation.pk and identities[row["pk"]]["parent_id"] == target_id
+    }
+    full = {evaluation.pk: evaluation}
+    if children:
+        full.update(
+            (e.pk, e)
+            for e in Evaluation.objects.filter(pk__in=children).select_related(
+                "unit", "person", "period"
+            )
+        )
+    if facts is None or children:
+        facts = Facts.load(period, list(full.values()))
+    decisions: list[rules.Decision] = []
+    for row in rows:
+        level = row["level"] or row["cell_level"]
+        if not level or row["not_rated_reason"]:
+            continue  # as ``board_check``: decided levels, else the proposals
+        peer = full.get(row["pk"])
+        if peer is not None:
+            decisions.append(facts.decision(peer, level=level))
+        else:
+            decisions.append(
+                decision_of(
+                    rules.Subject(**identities[row["pk"]]),
+                    level=level,
+                    not_rated_reason=row["not_rated_reason"],
+                    decider_id=row["decider_id"],
+                    reviewed=row["reviewed"],
+                    decided_at=row["decided_at"],
+                )
+            )
+    report = rules.check_decision(target_id, decisions, ruleset, on, year=period.year)
+    for violation in report.violations:
+        if violation.severity == rules.Severity.INFO:
+            continue
+        if violation.subject == target_id:
+            return True
+        over = violation.subject is None and violation.key == "quota.exceeded"
+        if over and evaluation.cell_level == "HTXSNV" and not evaluation.level:
+            return True  # an HTXSNV still proposed in a group over its quota
+    return False

@@ -158,7 +158,9 @@ def year_quarters(evaluations: list[Evaluation], period: Period, lang: str) -> l
     if period.kind != PeriodKind.YEAR:
         return []
     members = [e for e in evaluations if e.kind == SubjectKind.MEMBER and e.person_id]
-    found = quarter_levels([e.person_id for e in members], period.year) if members else {}
+    if not members or not Period.objects.filter(kind=PeriodKind.QUARTER, year=period.year).exists():
+        return []  # no quarterly round that year: nobody has a quarter (a query of few rows)
+    found = quarter_levels([e.person_id for e in members], period.year)
     ruleset = ruleset_of(period)
     result: list[YearQuarters] = []
     for evaluation in members:

@@ -190,14 +190,33 @@ def board(decider: OrgUnit, period: Period, *, every_row: bool = True) -> tuple[
     query = query.select_related("person").order_by(
         "kind", "unit__path", "person__name_folded", "pk"
     )
-    evaluations = list(query)
-    # the body's few units (its cells, itself), read once rather than joined to every row
+    evaluations = _in_hand(list(query), decider, period)
+    facts = Facts.load(period, evaluations, among=query)
+    return _rows(period, evaluations, with_ceiling=True, facts=facts), facts
+
+
+def _in_hand(evaluations: list[Evaluation], decider: OrgUnit, period: Period) -> list[Evaluation]:
+    """The board's evaluations with their period, deciding body and unit set from what is
+    already in hand (the body's few units read once rather than joined to every row)."""
     units = OrgUnit.objects.in_bulk({e.unit_id for e in evaluations})
-    for evaluation in evaluations:  # every row's, already in hand: not joined and built again
+    for evaluation in evaluations:
         evaluation.period = period
         evaluation.decider = decider
         evaluation.unit = units[evaluation.unit_id]
-    facts = Facts.load(period, evaluations, among=query)
+    return evaluations
+
+
+def board_row(decider: OrgUnit, period: Period, pk: int) -> tuple[list[Row], Facts | None]:
+    """The board's row of one evaluation (none when the body does not decide it), as
+    ``board`` builds it — for a decision's answer, without the body's other rows — and the
+    facts it was built from."""
+    query = Evaluation.objects.filter(period=period, decider=decider, pk=pk).select_related(
+        "person"
+    )
+    evaluations = _in_hand(list(query), decider, period)
+    if not evaluations:
+        return [], None
+    facts = Facts.load(period, evaluations)
     return _rows(period, evaluations, with_ceiling=True, facts=facts), facts
 
 
