@@ -388,7 +388,7 @@ def board_rows(html: str) -> dict[str, dict[str, str]]:
     rows = {}
     for chunk in html.split('<tr id="e')[1:]:
         pk = chunk.split('"', 1)[0]
-        cells = re.findall(r"<td>(.*?)</td>", chunk.split("</tr>", 1)[0], re.S)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", chunk.split("</tr>", 1)[0], re.S)
         if len(cells) < 8 or "/decide/" not in cells[7]:
             continue
         proposal = re.search(r'class="level-(\w+)"', cells[5])
