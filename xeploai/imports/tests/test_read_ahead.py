@@ -79,6 +79,17 @@ def test_a_refused_file_starts_no_read_ahead(tmp_path: Path, settings: Settings)
         read_table(path, SHEETS["people"])
 
 
+def test_only_a_workbook_is_read_ahead(tmp_path: Path) -> None:
+    csv = tmp_path / "dv.csv"
+    csv.write_text(",".join(headers("people")[:8]) + "\n" + ",".join(GOOD), encoding="utf-8")
+    assert not opening.read_ahead(csv, "DangVien")
+    assert not opening.read_ahead(tmp_path / "missing.xlsx", "DangVien")
+    _read_ahead("people", "--dry-run")  # an option where the file would be: nothing read
+    _read_ahead("nothing", str(people(tmp_path / "dv.xlsx", GOOD)))  # not a kind
+    assert not opening._AHEAD
+    assert [row[3] for row in read_table(csv, SHEETS["people"]).rows] == ["084185000123"]
+
+
 def _bad_files(tmp_path: Path) -> dict[str, Path]:
     data = people(tmp_path / "good.xlsx", GOOD).read_bytes()
     truncated = tmp_path / "cut.xlsx"
