@@ -2,7 +2,7 @@
 """``xeploai import people`` as an operator runs it: a new process, the application's ordinary
 role (with the grant docs/deploy.md documents), wall clock from the command's start to its end.
 
-    .venv/bin/python bench/bench_import_cli.py [--rows 100000] [--repeat 3]
+    .venv/bin/python bench/bench_import_cli.py [--rows 100000] [--repeat 3] [--against TREE]
 
 In one run, all of it created for the run and removed at its end (names carry the pid): a
 role ``xeploai_bench_role_<pid>`` owning a database ``xeploai_bench_cli_<pid>``, granted
@@ -14,7 +14,10 @@ folder of its own. Then:
 - ``xeploai import units`` (the bloc: 2,401 units for 100,000 rows), once;
 - ``xeploai import people`` ``--repeat`` times on an emptied person table: wall clock, the
   command's own CPU (user + system) and the CPU of PostgreSQL's backends serving it (from
-  /proc, as bench_load.py does), the machine's load before and after.
+  /proc, as bench_load.py does), the machine's load before and after. With ``--against TREE``
+  (another checkout of the project, e.g. ``git worktree add /tmp/before main``) each round runs
+  the command of TREE too (``PYTHONPATH=TREE``, this venv), before and after alternating. The
+  trees' modules are compiled to bytecode first, as an installation has them.
 
 Prints one line per step and the goal: ≤ 5 s wall clock for 100,000 rows (issue 19).
 """
@@ -70,9 +73,10 @@ def backend_cpu(db: str) -> dict[int, float]:
     return result
 
 
-def timed(command: list[str | Path]) -> tuple[float, float, float]:
-    """(wall s, the command's CPU s, PostgreSQL's CPU s for it) of one command."""
-    env = {**os.environ, "DATABASE_URL": URL, "XEPLOAI_DEBUG": "0"}
+def timed(command: list[str | Path], tree: Path = ROOT) -> tuple[float, float, float]:
+    """(wall s, the command's CPU s, PostgreSQL's CPU s for it) of one command, run with the
+    code of ``tree``."""
+    env = {**os.environ, "DATABASE_URL": URL, "XEPLOAI_DEBUG": "0", "PYTHONPATH": str(tree)}
     seen: dict[int, float] = {}
     done = threading.Event()
 
@@ -102,6 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--against", type=Path, help="another checkout, run in turn with this one")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="xeploai-bench-cli-"))
     admin(
@@ -153,32 +158,41 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         f"({own:.2f} s CPU, PostgreSQL {db:.2f} s)"
     )
     floor = wall
-    walls = []
+    trees = {"": ROOT} if args.against is None else {"before": args.against, "after": ROOT}
+    for tree in trees.values():
+        # Bytecode, as ``pip install`` (docs/deploy.md) leaves it: a checkout run with
+        # PYTHONDONTWRITEBYTECODE set compiles the application's modules at every start.
+        subprocess.run([sys.executable, "-m", "compileall", "-q", tree / "xeploai"], check=True)
+    walls: dict[str, list[float]] = {name: [] for name in trees}
     for _ in range(args.repeat):
-        admin("TRUNCATE org_membership, org_person CASCADE", db=DB)
-        subprocess.run(  # the counts of the emptied table (not timed)
-            [
-                xeploai,
-                "shell",
-                "-c",
-                "from xeploai.org.counts import member_counts_rebuild as r; r()",
-            ],
-            env={**os.environ, "DATABASE_URL": URL},
-            check=True,
-        )
-        load = loadavg()
-        wall, own, db = timed([xeploai, "import", "people", people])
-        walls.append(wall)
-        print(
-            f"xeploai import people ({args.rows:,} rows): {wall:.2f} s wall, {own:.2f} s CPU "
-            f"of its own, PostgreSQL {db:.2f} s; load {load} → {loadavg()}"
-        )
-    median = statistics.median(walls)
+        for name, tree in trees.items():
+            admin("TRUNCATE org_membership, org_person CASCADE", db=DB)
+            subprocess.run(  # the counts of the emptied table (not timed)
+                [
+                    xeploai,
+                    "shell",
+                    "-c",
+                    "from xeploai.org.counts import member_counts_rebuild as r; r()",
+                ],
+                env={**os.environ, "DATABASE_URL": URL},
+                check=True,
+            )
+            load = loadavg()
+            wall, own, db = timed([xeploai, "import", "people", people], tree)
+            walls[name].append(wall)
+            print(
+                f"{name + ': ' if name else ''}xeploai import people ({args.rows:,} rows): "
+                f"{wall:.2f} s wall, {own:.2f} s CPU of its own, PostgreSQL {db:.2f} s; "
+                f"load {load} → {loadavg()}"
+            )
     goal = 5.0 * args.rows / 100_000
-    print(
-        f"median {median:.2f} s = {median / floor:.2f} × the read + COPY floor; goal ≤ "
-        f"{goal:.1f} s wall clock: {'met' if median <= goal else 'NOT met'}"
-    )
+    for name, times in walls.items():
+        median = statistics.median(times)
+        print(
+            f"{name + ': ' if name else ''}median {median:.2f} s = {median / floor:.2f} × the "
+            f"read + COPY floor; goal ≤ {goal:.1f} s wall clock: "
+            f"{'met' if median <= goal else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

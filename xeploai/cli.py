@@ -1,7 +1,8 @@
 """The ``xeploai`` console script: Django's manage.py with our commands.
 
 ``xeploai check FILE.xlsx`` runs the offline checker of a proposals workbook; plain
-``xeploai check`` (no file) is still Django's system check.
+``xeploai check`` (no file) is still Django's system check. ``xeploai import KIND FILE`` starts
+reading FILE before Django's set-up (``imports/opening.py``).
 """
 
 import os
@@ -22,7 +23,20 @@ def main(argv: list[str] | None = None) -> None:
 
     with exit_on_bad_setting():
         settings.INSTALLED_APPS  # noqa: B018 — load the settings: a bad value stops here
+    if len(argv) > 3 and argv[1] == "import":
+        _read_ahead(argv[2], argv[3])
     execute_from_command_line(argv)
+
+
+def _read_ahead(kind: str, file: str) -> None:
+    """``xeploai import KIND FILE …``: measure FILE now and let calamine load its sheet while
+    Django sets up (``imports/opening.py``); the command takes it if it reads that file."""
+    from pathlib import Path
+
+    from xeploai.imports.opening import SHEET_NAMES, read_ahead
+
+    if kind in SHEET_NAMES and not file.startswith("-"):
+        read_ahead(Path(file), SHEET_NAMES[kind])
 
 
 if __name__ == "__main__":

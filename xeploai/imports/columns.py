@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from xeploai.imports.opening import SHEET_NAMES
 from xeploai.org.models import Gender, Level, OrgType, PersonStatus, ResidenceExemption, UnitKind
 from xeploai.reviews.models import NotRatedReason, SubjectKind
 
@@ -55,7 +56,7 @@ class Sheet:
 
 UNITS = Sheet(
     kind="units",
-    name="ToChuc",
+    name=SHEET_NAMES["units"],
     title=_("Danh sách tổ chức đảng"),
     columns=(
         Column(
@@ -126,7 +127,7 @@ UNITS = Sheet(
 
 PEOPLE = Sheet(
     kind="people",
-    name="DangVien",
+    name=SHEET_NAMES["people"],
     title=_("Danh sách đảng viên"),
     columns=(
         Column("full_name", "Họ và tên", TEXT, _("Họ và tên đầy đủ."), "Nguyễn Thị Hoa", True, 120),
@@ -224,7 +225,7 @@ PEOPLE = Sheet(
 
 RESULTS = Sheet(
     kind="results",
-    name="KetQua",
+    name=SHEET_NAMES["results"],
     title=_("Kết quả xếp loại các năm"),
     columns=(
         Column("year", "Năm", YEAR, _("Năm đánh giá, xếp loại."), "2023", required=True),
@@ -301,7 +302,7 @@ RESULTS = Sheet(
 
 CIVIL = Sheet(
     kind="civil",
-    name="XepLoaiCBCCVC",
+    name=SHEET_NAMES["civil"],
     title=_("Kết quả xếp loại cán bộ, công chức, viên chức (danh sách của cơ quan)"),
     columns=(
         Column("year", "Năm", YEAR, _("Năm đánh giá, xếp loại."), "2026", required=True),
@@ -396,7 +397,7 @@ class Restructure(models.TextChoices):
 
 RESTRUCTURE = Sheet(
     kind="restructure",
-    name="SapXep",
+    name=SHEET_NAMES["restructure"],
     title=_("Danh sách sắp xếp tổ chức"),
     columns=(
         Column(

@@ -9,32 +9,28 @@ from __future__ import annotations
 
 import csv
 import itertools
-import zipfile
-import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
 
-import python_calamine
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from xeploai.imports.columns import Column, Sheet
-from xeploai.imports.problems import WorkbookError
-from xeploai.lib.numbers import vn_int, vn_megabytes
-from xeploai.lib.sheets import (
-    Limits,
-    TooLarge,
-    column_letter,
-    csv_records,
-    inspect_xlsx,
-    limits_from_settings,
-    load_sheets,
+from xeploai.imports.opening import (
+    ZIP_MAGIC,
+    check_rows,
+    limits,
+    max_bytes,
+    ole_message,
+    open_xlsx,
+    too_large,
 )
+from xeploai.imports.problems import WorkbookError
+from xeploai.lib.numbers import vn_megabytes
+from xeploai.lib.sheets import TooLarge, column_letter, csv_records
 from xeploai.lib.text import fold
 
-ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Headers a clerk often adds that carry nothing to import.
 IGNORED_HEADERS = {"stt", "so tt", "ghi chu"}
@@ -97,14 +93,6 @@ class Table:
         return next(column_letter(i) for i, c in self.columns if c.key == key)
 
 
-def max_rows() -> int:
-    return limits().rows
-
-
-def max_bytes() -> int:
-    return int(settings.UPLOAD_MAX_BYTES)
-
-
 def read_table(path: Path, sheet: Sheet, *, filename: str = "") -> Table:
     """The data of ``sheet`` in the file at ``path`` (``filename`` is the name the user gave)."""
     filename = filename or path.name
@@ -123,9 +111,10 @@ def read_table(path: Path, sheet: Sheet, *, filename: str = "") -> Table:
     if size == 0:
         raise WorkbookError(_("Tệp {name} rỗng.").format(name=filename))
     if head.startswith(ZIP_MAGIC):
-        return _read_xlsx(path, sheet, filename)
+        wanted, height, rows, formulas = open_xlsx(path, sheet.name, filename)
+        return _table(sheet, wanted, SheetRows(rows, height), formulas)
     if head.startswith(OLE_MAGIC):
-        raise WorkbookError(_ole_message(path, filename))
+        raise WorkbookError(ole_message(path, filename))
     if filename.lower().endswith(".csv"):
         return _read_csv(path, sheet, filename)
     raise WorkbookError(
@@ -133,86 +122,6 @@ def read_table(path: Path, sheet: Sheet, *, filename: str = "") -> Table:
             name=filename
         )
     )
-
-
-def _ole_message(path: Path, filename: str) -> str:
-    try:
-        python_calamine.CalamineWorkbook.from_path(str(path)).close()
-    except python_calamine.PasswordError:
-        return _(
-            "Tệp {name} được đặt mật khẩu — hãy bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) "
-            "rồi lưu lại dạng .xlsx."
-        ).format(name=filename)
-    except Exception:  # noqa: S110 — any other failure gets the generic message below
-        pass
-    return _(
-        "Tệp {name} là định dạng Excel 97-2003 (.xls) hoặc bị hỏng — hãy lưu lại dạng .xlsx."
-    ).format(name=filename)
-
-
-def limits() -> Limits:
-    return limits_from_settings("IMPORT_MAX_ROWS", 300_000)
-
-
-def _read_xlsx(path: Path, sheet: Sheet, filename: str) -> Table:
-    broken = _("Tệp {name} bị hỏng hoặc không trọn vẹn — không đọc được như tệp .xlsx.").format(
-        name=filename
-    )
-    try:
-        with zipfile.ZipFile(path) as archive:
-            if "xl/workbook.xml" not in archive.namelist():
-                raise WorkbookError(
-                    _("Tệp {name} không phải tệp Excel .xlsx — hãy dùng tệp mẫu.").format(
-                        name=filename
-                    )
-                )
-        # Measured in the zip, as a stream, before calamine builds the sheet's range.
-        found = inspect_xlsx(path, lambda names: [_find_sheet(sheet, names, filename)], limits())
-    except TooLarge as error:
-        raise WorkbookError(_too_large(error, filename)) from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, OSError, zlib.error):
-        raise WorkbookError(broken) from None
-    wanted = next(iter(found.extents), None) or _find_sheet(sheet, found.names, filename)
-    extent = found.extents.get(wanted)
-    if extent is not None:
-        _check_rows(extent.rows - 1, sheet, filename)
-    try:
-        height, rows = load_sheets(path, [wanted]).get(wanted, (0, iter([])))
-    except python_calamine.PasswordError:
-        raise WorkbookError(_ole_message(path, filename)) from None
-    except (python_calamine.CalamineError, ValueError, OSError):
-        raise WorkbookError(broken) from None
-    _check_rows(height - 1, sheet, filename)
-    return _table(sheet, wanted, SheetRows(rows, height), found.formulas.get(wanted, set()))
-
-
-def _too_large(error: TooLarge, filename: str) -> str:
-    if error.sheet:
-        return _('Sheet "{sheet}" của tệp {name} {problem}.').format(
-            sheet=error.sheet, name=filename, problem=error.message
-        )
-    return _("Tệp {name} {problem}.").format(name=filename, problem=error.message)
-
-
-def _find_sheet(sheet: Sheet, names: list[str], filename: str) -> str:
-    for name in names:
-        if fold(name) == fold(sheet.name):
-            return name
-    raise WorkbookError(
-        _('Tệp {name} không có sheet "{sheet}" (tệp có: {found}) — hãy dùng tệp mẫu.').format(
-            name=filename, sheet=sheet.name, found=", ".join(f'"{n}"' for n in names) or "—"
-        )
-    )
-
-
-def _check_rows(count: int, sheet: Sheet, filename: str) -> None:
-    if count > max_rows():
-        raise WorkbookError(
-            _(
-                'Sheet "{sheet}" của tệp {name} có hơn {limit} dòng, quá giới hạn một lần nhập '
-                "— hãy chia thành nhiều tệp."
-            ).format(sheet=sheet.name, name=filename, limit=vn_int(max_rows()))
-        )
 
 
 def _read_csv(path: Path, sheet: Sheet, filename: str) -> Table:
@@ -237,7 +146,7 @@ def _read_csv(path: Path, sheet: Sheet, filename: str) -> Table:
             counted = sum(
                 1 for _ in itertools.islice(csv_records(stream, delimiter, limit), limit.rows + 2)
             )
-            _check_rows(counted - 1, sheet, filename)
+            check_rows(counted - 1, sheet.name, filename)
             stream.seek(0)
             rows: list[list[Any]] = list(csv_records(stream, delimiter, limit))
     except UnicodeDecodeError:
@@ -245,7 +154,7 @@ def _read_csv(path: Path, sheet: Sheet, filename: str) -> Table:
             _("Tệp {name} không phải văn bản UTF-8 — hãy lưu dạng CSV UTF-8.").format(name=filename)
         ) from None
     except TooLarge as error:
-        raise WorkbookError(_too_large(TooLarge(error.message, sheet.name), filename)) from None
+        raise WorkbookError(too_large(TooLarge(error.message, sheet.name), filename)) from None
     except csv.Error:
         raise WorkbookError(
             _("Tệp {name} không đọc được như tệp .csv.").format(name=filename)

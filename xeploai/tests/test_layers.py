@@ -69,6 +69,9 @@ ALLOWED: dict[tuple[str, str], str] = {
         "a unit with many children from the generated country (`--widest`)"
     ),
     ("xeploai.reports.tests.test_cli", "xeploai.cli"): "`xeploai report` through the console",
+    ("xeploai.imports.tests.test_read_ahead", "xeploai.cli"): (
+        "the read-ahead `xeploai import` starts before Django's set-up"
+    ),
     ("xeploai.imports.tests.test_hostile_files", "xeploai.checker"): (
         "every reader of a workbook, the offline checker too, refuses the same hostile files"
     ),

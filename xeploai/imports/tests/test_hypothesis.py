@@ -434,7 +434,7 @@ def decomposed(value: Any) -> Any:
 def assert_stored(kind: str, cast: Any, rows: list[dict[str, Any]], fmt: str) -> None:
     for row in rows:
         if kind == "units":
-            unit = OrgUnit.objects.get(code=str(row["Mã tổ chức"]).strip())
+            unit = OrgUnit.objects.get(code=csv_text(row["Mã tổ chức"]).strip())
             if "Tên tổ chức" in row and str(row["Tên tổ chức"]).strip():
                 assert unit.name == stored_text(row["Tên tổ chức"], fmt)
             assert unicodedata.is_normalized("NFC", unit.name) and unit.name == unit.name.strip()
