@@ -63,7 +63,7 @@ def test_the_tag_escapes_as_the_template_does() -> None:
         "title": gettext_lazy("Tổng số"),
         "columns": (
             Column(hostile, "text"),
-            Column(gettext_lazy("Tỉ lệ"), "pct"),
+            Column(gettext_lazy("Tỉ lệ"), "pct"),  # type: ignore[arg-type]
             Column(mark_safe("<b>đậm</b>"), "int"),  # a safe title stays as it is
         ),
         "rows": [
@@ -88,3 +88,88 @@ def test_the_tag_returns_safe_html() -> None:
     t = {"title": "x", "columns": (Column("a", "text"),), "rows": [[("text", "<")]]}
     assert report_table(t).endswith("</div>\n")
     assert "&lt;" in report_table(t)
+
+
+def plain_body(rows: list[Any], report: Any, kind: str, year: int, option_query: str) -> str:
+    """The drill-down's rows as first written: every cell formatted and escaped on its own."""
+    from html import escape
+    from urllib.parse import quote
+
+    from django.urls import reverse
+
+    from xeploai.reports.views import COLUMNS
+
+    html = []
+    for row in rows:
+        block = row.block(kind)
+        cells = "".join(
+            f'<td class="num" data-label="{escape(str(title))}">'
+            f"{escape(tables.cell_text(getter(block, report), kind_))}</td>"
+            for _k, title, kind_, getter in COLUMNS
+        )
+        href = escape(reverse("report_drilldown", args=[quote(row.unit.code)]))
+        suffix = escape(f"?year={year}&{option_query}&block={kind}")
+        html.append(
+            f'<tr><td><a href="{href}{suffix}">{escape(row.unit.name)}</a> '
+            f'<span class="muted">{escape(row.unit.kind_label)}</span></td>{cells}</tr>'
+        )
+    return "\n".join(html)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_drill_down_rows_are_the_plain_ones_in_the_plain_order(
+    periods: tuple[Period, Period], cast: Cast, language: str
+) -> None:
+    """Each figure formatted once per page, the names' folded forms and the shares kept per
+    process: the same rows, in the same order, as formatting every cell and folding every
+    name again."""
+    from xeploai.lib.text import fold
+    from xeploai.org.models import UnitKind
+    from xeploai.reports.records import BLOCKS
+    from xeploai.reports.tests.factories import evaluate
+    from xeploai.reports.views import COLUMNS, _drilldown_body, _sorted_children
+    from xeploai.reviews.models import SubjectKind
+    from xeploai.reviews.stats import stats_rebuild
+    from xeploai.testing import make_unit
+
+    _, now = periods
+    for name, levels in (
+        ('Đảng bộ <b>"Ấp"</b> & Y', {"HTTNV": 3, "HTXSNV": 1}),
+        ("đảng bộ ấp", {"HTTNV": 3, "HTNV": 1, "PENDING": 2}),
+        ("Đảng bộ Z", {"KHTNV": 1}),
+    ):
+        org = make_unit(UnitKind.GRASSROOTS_COMMITTEE, cast.root, name=name)
+        evaluate(now, SubjectKind.MEMBER, make_unit(UnitKind.CELL, org), org, levels)
+    stats_rebuild(now)
+    with translation.override(language):
+        for unit in (cast.root, cast.org_a):
+            for period in periods:
+                report = compute_report(
+                    unit, period, as_of=timezone.localdate(), options=options_from({})
+                )
+                for key in ["name", *(k for k, _t, _c, _g in COLUMNS)]:
+                    for descending in (False, True):
+                        rows = _sorted_children(report, BLOCKS[0], key, descending)
+                        if key == "name":
+                            plain = sorted(
+                                report.children,
+                                key=lambda row: fold(row.unit.name),
+                                reverse=descending,
+                            )
+                            assert rows == plain
+                        for kind in BLOCKS:
+                            body = _drilldown_body(rows, report, kind, period.year, "a=1&b=2")
+                            assert body == plain_body(rows, report, kind, period.year, "a=1&b=2")
+                            assert "<b>" not in body
+
+
+def test_the_shares_kept_per_process_are_the_computed_ones() -> None:
+    from xeploai.lib.numbers import percent
+
+    for numerator in range(0, 40):
+        for denominator in range(0, 40):
+            assert percent(numerator, denominator) == percent.__wrapped__(numerator, denominator)
+            assert str(percent(numerator, denominator)) == str(
+                percent.__wrapped__(numerator, denominator)
+            )
+    assert percent(True, 3) == percent(1, 3)
