@@ -63,3 +63,16 @@ def report_table(t: dict[str, Any]) -> SafeString:
         f"  <tbody>{''.join(body)}</tbody>\n</table>\n</div>\n"
     )
     return mark_safe(html)  # noqa: S308 — every text above is escaped
+
+
+@register.simple_tag
+def report_findings(findings: list[tuple[Any, list[Any]]]) -> SafeString:
+    """``reports/_findings.html`` in one pass: a wide unit's report lists hundreds of lines
+    (test_report_table.py compares the two)."""
+    parts = [
+        f'\n<h3>{_text(heading)}</h3>\n<ul class="plainlist">'
+        + "".join(f"<li>{_text(line)}</li>" for line in lines)
+        + "</ul>\n"
+        for heading, lines in findings
+    ]
+    return mark_safe("".join(parts) + "\n")  # noqa: S308 — every text above is escaped

@@ -173,3 +173,49 @@ def test_the_shares_kept_per_process_are_the_computed_ones() -> None:
                 percent.__wrapped__(numerator, denominator)
             )
     assert percent(True, 3) == percent(1, 3)
+
+
+def findings_by_template(findings: Any) -> str:
+    return ENGINE.get_template("reports/_findings.html").render({"findings": findings})
+
+
+def findings_by_tag(findings: Any) -> str:
+    return ENGINE.from_string("{% load report_tags %}{% report_findings f %}").render(
+        {"f": findings}
+    )
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_findings_tag_writes_the_templates_html(
+    periods: tuple[Period, Period], cast: Cast, language: str
+) -> None:
+    from xeploai.org.models import UnitKind
+    from xeploai.reports.tests.factories import evaluate
+    from xeploai.reviews.models import SubjectKind
+    from xeploai.reviews.stats import stats_rebuild
+    from xeploai.testing import make_unit
+
+    _, now = periods
+    org = make_unit(UnitKind.GRASSROOTS_COMMITTEE, cast.root, name="Đảng bộ <i>'Ấp'</i> & Z")
+    evaluate(now, SubjectKind.MEMBER, make_unit(UnitKind.CELL, org), org, {"HTXSNV": 5})
+    evaluate(now, SubjectKind.GRASSROOTS, org, cast.root, {"NR:MOI_THANH_LAP": 1})
+    stats_rebuild(now)
+    lines, shown = 0, []
+    with translation.override(language):
+        for unit in (cast.root, cast.org_a, org):
+            for period in periods:
+                report = compute_report(
+                    unit, period, as_of=timezone.localdate(), options=options_from({})
+                )
+                findings = tables.finding_lines(report)
+                shown.append(findings_by_tag(findings))
+                assert shown[-1] == findings_by_template(findings)
+                lines += sum(len(found) for _h, found in findings)
+    assert lines > 3
+    assert "Đảng bộ &lt;i&gt;&#x27;Ấp&#x27;&lt;/i&gt; &amp; Z" in "".join(shown)
+    odd = [
+        (gettext_lazy("Kết quả"), ["<b>x</b> & 'y'", mark_safe("<i>z</i>"), 7]),
+        ("", []),
+    ]
+    assert findings_by_tag(odd) == findings_by_template(odd)
+    assert findings_by_tag([]) == findings_by_template([]) == "\n"
