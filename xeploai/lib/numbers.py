@@ -1,5 +1,6 @@
 """Numbers the Vietnamese way: thousands with ".", decimals with ",", percentages half-up."""
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -8,8 +9,13 @@ def vn_int(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def percent(numerator: int, denominator: int) -> Decimal | None:
-    """numerator/denominator × 100 rounded half-up to 2 decimals; None when there is no base."""
+    """numerator/denominator × 100 rounded half-up to 2 decimals; None when there is no base.
+
+    Kept per process (a Decimal is immutable, the decimal context is never changed): the
+    report pages ask for the same few thousand shares on every view — a 300-child
+    drill-down's 1,500 rates were a third of its time above the report function."""
     if denominator == 0:
         return None
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(

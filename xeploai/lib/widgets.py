@@ -107,10 +107,20 @@ BUILDERS = {
 }
 
 
+# A field's error list: ``{{ field.errors }}`` renders it even when it is empty (most fields,
+# most of the time: 35 times on a self-review page), and the template writes nothing then.
+ERROR_LISTS = frozenset(
+    {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
+)
+
+
 class Renderer(DjangoTemplates):
-    """``FORM_RENDERER``: the widgets above in Python, everything else as Django renders it."""
+    """``FORM_RENDERER``: the widgets above in Python, an empty error list as the nothing it
+    renders to, everything else as Django renders it."""
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        if template_name in ERROR_LISTS and not context.get("errors", True):
+            return ""  # ul.html: ``{% if errors %}…{% endif %}`` and no line break after it
         build = BUILDERS.get(template_name)
         widget = context.get("widget") if build is not None else None
         if build is not None and isinstance(widget, dict):

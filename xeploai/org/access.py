@@ -34,6 +34,15 @@ def _assignments(user: Any) -> list[tuple[str, str]]:
     return cached
 
 
+def assigned(user: Any) -> list[tuple[str, OrgUnit]]:
+    """(role, unit) of each of the user's assignments, by the unit's path then the role —
+    from the per-request read above (the home page's sections need no statement of their
+    own)."""
+    pairs = _assignments(user)
+    units: dict[str, OrgUnit] = getattr(user, _UNITS)
+    return sorted(((role, units[path]) for role, path in pairs), key=lambda p: (p[1].path, p[0]))
+
+
 def forget(user: Any) -> None:
     """Drop the per-request cache (after role changes in the same request or test)."""
     for name in (_CACHE, _UNITS):

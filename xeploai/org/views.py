@@ -1,3 +1,6 @@
+import re
+from html import escape as escape_html
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import User
@@ -6,7 +9,9 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,7 +20,11 @@ from xeploai.lib.htmx import is_htmx
 from xeploai.lib.numbers import vn_int
 from xeploai.org import access, services
 from xeploai.org.models import OrgUnit, Person, Role
-from xeploai.org.selectors import lineage_of, unit_overview
+from xeploai.org.selectors import Counts, lineage_of, unit_overview
+
+# codes that reverse() writes as they are (its quoting leaves these characters alone)
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9._-]+")
+_DIM = ' class="dim"'
 
 
 @require_GET
@@ -38,11 +47,51 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     roles = access.roles_at(request.user, unit.parent or unit)
     context = {
         "o": overview,
+        "children_rows": _children_rows(overview.children),
         "predecessors": predecessors,
         "successors": successors,
         "can_reorganize": bool(roles & {Role.ADMIN, Role.COMMITTEE, Role.UPPER_BOARD}),
     }
     return render(request, "org/unit_detail.html", context)
+
+
+def _children_rows(children: list[tuple[OrgUnit, Counts]]) -> SafeString:
+    """The children's table rows of ``org/unit_detail.html``, written here: a bloc's 300
+    children took the template's loop (a link reversed, five translations and four filters
+    a row) 80 ms. The same bytes as the loop it replaces, which test_unit_page.py keeps."""
+    link = reverse("unit_detail", args=["-CODE-"])
+    kind_cell = f'<td data-label="{escape_html(_("Loại"))}">'
+    nums = [
+        f'<td class="num" data-label="{escape_html(_(title))}">'
+        for title in ("Chi bộ", "Đảng viên", "Miễn SH", "Đình chỉ")
+    ]
+    kinds: dict[str, str] = {}
+    out: list[str] = []
+    for child, c in children:
+        code = child.code
+        href = (
+            link.replace("-CODE-", code)
+            if _PLAIN_CODE.fullmatch(code)
+            else reverse("unit_detail", args=[code])
+        )
+        kind = kinds.get(child.kind)
+        if kind is None:
+            kinds[child.kind] = kind = escape_html(str(child.get_kind_display()))
+        figures = (
+            "" if c.cells is None else vn_int(int(c.cells)),
+            vn_int(int(c.present)),
+            vn_int(int(c.by_status.get("mien_sinh_hoat") or 0)),
+            vn_int(int(c.by_status.get("dinh_chi") or 0)),
+        )
+        cells = "".join(
+            f"{open_}{escape_html(text)}</td>" for open_, text in zip(nums, figures, strict=True)
+        )
+        out.append(
+            f"\n    <tr{_DIM if child.dissolved else ''}>"
+            f'<td><a href="{escape_html(href)}">{escape_html(child.name)}</a></td>'
+            f"{kind_cell}{kind}</td>{cells}</tr>\n  "
+        )
+    return mark_safe("".join(out))  # noqa: S308 — every text above is escaped
 
 
 SEARCH_COUNT_CAP = 10_000

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from decimal import Decimal
 from html import escape as escape_html
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -88,8 +90,15 @@ def _sorted_children(report: Report, kind: str, key: str, descending: bool) -> l
 
         rows.sort(key=value, reverse=descending)
     else:
-        rows.sort(key=lambda row: fold(row.unit.name), reverse=descending)
+        rows.sort(key=lambda row: _name_key(row.unit.name), reverse=descending)
     return rows
+
+
+@functools.lru_cache(maxsize=65536)
+def _name_key(name: str) -> str:
+    """``fold(name)``, kept per process: folding (Unicode decomposition) 300 children's names
+    cost the drill-down more than sorting them, and a name's folded form never changes."""
+    return fold(name)
 
 
 def _query(request: HttpRequest, **changes: Any) -> str:
@@ -173,6 +182,28 @@ def report_compare(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "reports/report_compare.html", context)
 
 
+class _CellTexts:
+    """``escape(tables.cell_text(value, kind))``, each distinct figure formatted once: a wide
+    unit's 4,000 cells hold a few hundred distinct values ("0", "—", "100%", small counts).
+    A figure's text depends on its kind, type and value only — except a Decimal in an "int"
+    column, printed as ``str`` (1.0 ≠ "1"): those are not kept."""
+
+    def __init__(self) -> None:
+        self.texts: dict[tuple[str, type, Any], str] = {}
+
+    def __call__(self, value: Any, kind: str) -> str:
+        key = (kind, type(value), value)
+        text = self.texts.get(key)
+        if text is None:
+            text = escape_html(tables.cell_text(value, kind))
+            if not (type(value) is Decimal and kind not in _DECIMAL_KINDS):
+                self.texts[key] = text
+        return text
+
+
+_DECIMAL_KINDS = ("pct", "points")  # printed with two decimals: the same for equal values
+
+
 def _drilldown_body(
     rows: list[ChildRow], report: Report, kind: str, year: int, option_query: str
 ) -> SafeString:
@@ -192,11 +223,11 @@ def _drilldown_body(
     ]
     labels: dict[str, str] = {}
     html: list[str] = []
+    cell = _CellTexts()
     for row in rows:
         block = row.block(kind)
         cells = "".join(
-            f"{open_}{escape_html(tables.cell_text(getter(block, report), kind_))}</td>"
-            for open_, kind_, getter in columns
+            f"{open_}{cell(getter(block, report), kind_)}</td>" for open_, kind_, getter in columns
         )
         unit = row.unit
         label = labels.get(unit.kind)

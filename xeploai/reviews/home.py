@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from xeploai import rules
 from xeploai.cycles.models import Deadline, Period, PeriodKind, PeriodStatus, Step
-from xeploai.org.models import OrgUnit, Person, Role, RoleAssignment
+from xeploai.org import access
+from xeploai.org.models import OrgUnit, Person, Role
 from xeploai.reviews import checks, selectors, subjects
 from xeploai.reviews.facts import Facts, ruleset_of
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
@@ -524,7 +525,7 @@ def decider_section(unit: OrgUnit, period: Period, today: dt.date, role_label: s
 
 
 def _role_sections(
-    assignments: list[RoleAssignment], periods: list[Period], today: dt.date
+    assignments: list[tuple[str, OrgUnit]], periods: list[Period], today: dt.date
 ) -> list[Section]:
     """The sections of the user's roles: the year's round of each unit (the latest covering
     it), then every open quarterly round covering it (a cell's secretary only when the round
@@ -534,8 +535,7 @@ def _role_sections(
     labels = dict(Role.choices)
     sections: list[Section] = []
     seen: set[tuple[str, int, int]] = set()
-    for assignment in assignments:
-        unit, role = assignment.unit, assignment.role
+    for role, unit in assignments:
         year = _period_of(unit, yearly)
         rounds = [p for p in quarterly if unit.path.startswith(p.scope_root.path)]
         secretary = role == Role.CELL_SECRETARY and (unit.is_cell or unit.is_grassroots)
@@ -557,7 +557,8 @@ def home_sections(user: Any, today: dt.date) -> list[Section]:
     if not periods:
         return []
     sections: list[Section] = []
-    person = Person.objects.filter(user=user).first() if user.is_authenticated else None
+    # read with the user (the auth backend's select_related): no statement of its own
+    person = getattr(user, "person", None) if user.is_authenticated else None
     if person is not None:
         yearly = [p for p in periods if p.kind != PeriodKind.QUARTER]
         quarterly = [p for p in periods if p.kind == PeriodKind.QUARTER]
@@ -567,9 +568,5 @@ def home_sections(user: Any, today: dt.date) -> list[Section]:
         quarter = quarter_member_section(person, quarterly, today) if quarterly else None
         if quarter is not None:
             sections.append(quarter)
-    assignments = list(
-        RoleAssignment.objects.filter(user=user)
-        .select_related("unit")
-        .order_by("unit__path", "role")
-    )
-    return sections + _role_sections(assignments, periods, today)
+    # the roles as the request read them once (``access``), by unit path then role
+    return sections + _role_sections(access.assigned(user), periods, today)

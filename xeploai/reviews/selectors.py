@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from xeploai import rules
 from xeploai.cycles.models import Period
@@ -23,34 +23,58 @@ _COMMENT_LABELS: dict[str, str] = {
 }
 
 
-def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
-    """The same subject's evaluation in the previous period of the same kind."""
+def _previous_of(evaluation: Evaluation) -> QuerySet[Evaluation] | None:
+    """The same subject's evaluations in the previous period of the same kind."""
     previous = evaluation.period.previous()
     if previous is None:
         return None
     found = Evaluation.objects.filter(period=previous, kind=evaluation.kind)
     if evaluation.person_id:
-        return found.filter(person=evaluation.person_id).first()
-    return found.filter(unit=evaluation.unit_id).first()
+        return found.filter(person=evaluation.person_id)
+    return found.filter(unit=evaluation.unit_id)
+
+
+def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
+    """The same subject's evaluation in the previous period of the same kind."""
+    found = _previous_of(evaluation)
+    return None if found is None else found.first()
 
 
 def previous_items(evaluation: Evaluation) -> list[str]:
-    """Last year's listed shortcomings, to report progress on each (section III of the form)."""
-    previous = previous_evaluation(evaluation)
-    if previous is None:
-        return []
-    items = previous.content.get("shortcomings", []) if previous.content else []
+    """Last year's listed shortcomings, to report progress on each (section III of the form).
+    Only the previous evaluation's content is read: building the statement for the whole row
+    (its 40 columns) cost the self-review page more CPU than running it."""
+    found = _previous_of(evaluation)
+    # the first as .first() picks it (Meta.ordering), its content only
+    rows = [] if found is None else list(found.values_list("content", flat=True)[:1])
+    content = rows[0] if rows else None
+    items = content.get("shortcomings", []) if content else []
     return [item if isinstance(item, str) else str(item.get("text", "")) for item in items][:30]
 
 
 def collective_evaluation(evaluation: Evaluation) -> Evaluation | None:
     """The collective's review a member reads before writing their own: their cell's."""
+    found = _collective_of(evaluation)
+    return None if found is None else found.first()
+
+
+def collective_content(evaluation: Evaluation) -> dict[str, Any] | None:
+    """``collective_evaluation(evaluation).content`` ({} when it has none), None without one:
+    all the self-review page shows of it, read as one column (the statement for the whole
+    row, or for ``.only()``, costs the page more CPU than running it)."""
+    found = _collective_of(evaluation)
+    # the first as .first() picks it (Meta.ordering)
+    rows = [] if found is None else list(found.values_list("content", flat=True)[:1])
+    return (rows[0] or {}) if rows else None
+
+
+def _collective_of(evaluation: Evaluation) -> QuerySet[Evaluation] | None:
     if evaluation.kind != SubjectKind.MEMBER:
         return None
     kind = SubjectKind.CELL if evaluation.unit.kind == "chi_bo" else SubjectKind.GRASSROOTS
     return Evaluation.objects.filter(
         period=evaluation.period_id, kind=kind, unit=evaluation.unit_id
-    ).first()
+    )
 
 
 GROUP_LABELS = {

@@ -42,6 +42,8 @@ from xeploai.reviews.wording import reminder_messages
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 RESULT_FORMATS = {"docx": DOCX, "pdf": "application/pdf"}
 LEVEL_CHOICES = DecideForm.base_fields["level"].choices  # type: ignore[attr-defined]
+# the levels whose follow-up plan review_detail.html shows (its {% if evaluation.level == … %})
+FOLLOW_UP_LEVELS = ("HTNV", "KHTNV")
 REASON_CHOICES = DecideForm.base_fields["not_rated_reason"].choices  # type: ignore[attr-defined]
 
 
@@ -145,7 +147,12 @@ def _render_review(
         for i in range(form.task_rows)
     ]
     roles = org_access.roles_at(request.user, evaluation.unit)
-    follow = FollowUp.objects.filter(evaluation=evaluation).first()  # read once for both uses
+    # the follow-up plan is shown (and edited) only for the two lowest levels: read it then
+    follow = (
+        FollowUp.objects.filter(evaluation=evaluation).first()
+        if evaluation.level in FOLLOW_UP_LEVELS
+        else None
+    )
     refused = request.session.pop(REFUSED_PROPOSAL, None)
     if refused is not None and refused.get("pk") != evaluation.pk:
         refused = None
@@ -180,7 +187,7 @@ def _render_review(
         # a member reads their own review, not their cell's round page
         "round_readable": org_access.can_read_unit(request.user, evaluation.unit),
         "on_behalf": editable and not access.is_own(request.user, evaluation),
-        "collective": selectors.collective_evaluation(evaluation),
+        "collective_content": selectors.collective_content(evaluation),
         "comments": selectors.comments_of(evaluation),
         "ledger": evaluation.ledger.select_related("actor").order_by("at", "pk"),
         "can_manage": bool(roles & {*access.proposer_roles(evaluation), Role.ADMIN}),

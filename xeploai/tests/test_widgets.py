@@ -114,6 +114,35 @@ def test_a_select_is_built_in_python_not_by_the_template(monkeypatch: pytest.Mon
     assert asked == ["django/forms/widgets/select.html"]
 
 
+def test_error_lists_give_the_templates_html(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An empty error list is written as nothing without the template engine; one with
+    errors, in every output, as Django writes it."""
+    from django.forms.utils import ErrorList
+
+    ours, django = Renderer(), DjangoTemplates()
+    lists = [
+        ErrorList(),
+        ErrorList(field_id="id_x"),
+        ErrorList(['Sai <1> & "2"', mark_safe("<i>đúng</i>")], field_id="id_x"),
+        ErrorList([gettext_lazy("Lý do")], error_class="nonfield"),  # type: ignore[list-item]
+    ]
+    for errors in lists:
+        for name in ("as_ul", "as_text", "__str__"):
+            errors.renderer = ours
+            mine = getattr(errors, name)()
+            errors.renderer = django
+            assert mine == getattr(errors, name)(), (errors, name)
+    asked: list[str] = []
+    original = DjangoTemplates.render
+
+    def spy(self: DjangoTemplates, name: str, context: Any, request: Any = None) -> str:
+        asked.append(name)
+        return original(self, name, context, request)
+
+    monkeypatch.setattr(DjangoTemplates, "render", spy)
+    assert str(ErrorList(renderer=ours)) == "" and asked == []
+
+
 def _without_tokens(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 

@@ -171,3 +171,37 @@ def test_the_home_runs_a_constant_number_of_queries(
     after = _queries(client)
     assert after == before, (before, after)
     assert before <= 40
+
+
+def test_the_home_reads_the_person_and_roles_once_and_shows_every_role(
+    client: Client, cast: Cast, round_: Round
+) -> None:
+    """The member's person comes with the user and the roles with the top bar's read (issue 19
+    §4): the sections are those of every assignment, by unit path then role, as when the page
+    read them again itself."""
+    from django.contrib.auth import get_user_model
+
+    from xeploai.org import access
+    from xeploai.org.models import OrgUnit
+
+    member = cast.member
+    RoleAssignment.objects.create(user=member, role=Role.CELL_SECRETARY, unit=cast.cell_a1)
+    RoleAssignment.objects.create(user=member, role=Role.CLERK, unit=cast.org_a)
+    RoleAssignment.objects.create(user=member, role=Role.COMMITTEE, unit=cast.org_a)
+    RoleAssignment.objects.create(user=member, role=Role.INSPECTOR, unit=cast.root)
+    user = get_user_model().objects.get(pk=member.pk)
+    read: list[tuple[str, OrgUnit]] = [
+        (a.role, a.unit)
+        for a in RoleAssignment.objects.filter(user=user)
+        .select_related("unit")
+        .order_by("unit__path", "role")
+    ]
+    assert access.assigned(user) == read and len(read) >= 5
+    client.force_login(member)
+    with CaptureQueriesContext(connection) as queries:
+        page = _home(client)
+    tables = [q["sql"].split(" FROM ", 1)[1].split(" ", 1)[0] for q in queries.captured_queries]
+    assert tables.count('"org_roleassignment"') == 1
+    assert '"org_person"' not in tables
+    assert reverse("review_detail", args=[round_.evaluation.pk]) in page
+    assert reverse("board", args=[cast.org_a.code]) in page
