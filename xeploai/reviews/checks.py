@@ -145,9 +145,17 @@ def waiting_messages(
         if target.kind == SubjectKind.GRASSROOTS:
             scope |= Q(unit__path__startswith=target.unit.path)
     if scope != Q(pk__in=[]):
-        candidates += _undecided(
-            Evaluation.objects.filter(period=period, level="", not_rated_reason="").filter(scope)
-        )
+        # a member both in ``among`` and in an organization's subtree is named once
+        held = {e.pk for e in candidates}
+        candidates += [
+            e
+            for e in _undecided(
+                Evaluation.objects.filter(period=period, level="", not_rated_reason="").filter(
+                    scope
+                )
+            )
+            if e.pk not in held
+        ]
     ruleset = ruleset_of(period)
     found: dict[int, str] = {}
     for target in targets:

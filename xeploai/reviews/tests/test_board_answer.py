@@ -21,7 +21,7 @@ from xeploai.reviews import checks, selectors
 from xeploai.reviews.facts import ruleset_of, subject_id
 from xeploai.reviews.models import Comment, CommentSource, Evaluation, Stage, SubjectKind
 from xeploai.reviews.wording import message
-from xeploai.testing import make_user
+from xeploai.testing import Cast, make_user, open_year
 
 pytestmark = pytest.mark.django_db
 
@@ -57,11 +57,14 @@ def old_waiting_messages(
         if target.kind == SubjectKind.GRASSROOTS:
             scope |= Q(unit__path__startswith=target.unit.path)
     if scope != Q(pk__in=[]):
-        candidates += (
-            Evaluation.objects.filter(period=period, level="", not_rated_reason="")
+        held = {e.pk for e in candidates}  # each subject once (see the test below)
+        candidates += [
+            e
+            for e in Evaluation.objects.filter(period=period, level="", not_rated_reason="")
             .filter(scope)
             .select_related("unit", "person")
-        )
+            if e.pk not in held
+        ]
     ruleset = ruleset_of(period)
     found: dict[int, str] = {}
     for target in targets:
@@ -90,6 +93,30 @@ def test_the_subjects_to_decide_first_read_as_values_are_the_same(
                 assert found == old_waiting_messages(targets, period, among)
                 waiting += len(found)
     assert waiting  # cells and organizations waiting for their subjects, named
+
+
+def test_a_member_waited_for_by_its_cell_and_its_organization_is_counted_once(
+    cast: Cast,
+) -> None:
+    """An upper body's board holds an organization's own file and its cells' files: the members
+    the rows hold (``among``) are also in the organization's subtree, and were counted twice."""
+    period = open_year(cast.root, 2026)
+    Evaluation.objects.filter(period=period).exclude(kind=SubjectKind.MEMBER).update(
+        stage=Stage.SENT
+    )
+    every = list(Evaluation.objects.filter(period=period).select_related("unit", "person"))
+    org = next(e for e in every if e.kind == SubjectKind.GRASSROOTS and e.unit_id == cast.org_a.pk)
+    cell = next(e for e in every if e.kind == SubjectKind.CELL and e.unit_id == cast.cell_a1.pk)
+    found = checks.waiting_messages([org, cell], period, every)
+    undecided = (
+        Evaluation.objects.filter(
+            period=period, unit__path__startswith=cast.org_a.path, level="", not_rated_reason=""
+        )
+        .exclude(pk=org.pk)
+        .count()
+    )
+    assert f"còn {undecided} đối tượng" in found[org.pk]
+    assert "còn 1 đối tượng" in found[cell.pk]  # Trần Thị Lan
 
 
 def test_a_rows_tick_found_for_it_alone_is_the_whole_checks(uneven_period: Period) -> None:
