@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
@@ -215,6 +216,40 @@ def _pool_level(level: str, cell_level: str, not_rated_reason: str) -> str | Non
     return None
 
 
+def _pool_rows(
+    evaluation: Evaluation,
+) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
+    """The rows (``POOL_FIELDS``) of every subject of ``evaluation``'s deciding body in its
+    period, and each one's rule identity, by id."""
+    rows = list(
+        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
+        .order_by("pk")
+        .values(*POOL_FIELDS)
+    )
+    return rows, {row["pk"]: row_identity(row) for row in rows}
+
+
+def _row_decision(
+    row: dict[str, Any],
+    level: str,
+    peer: Evaluation | None,
+    facts: Facts,
+    identities: dict[int, dict[str, Any]],
+) -> rules.Decision:
+    """One subject of the deciding body at ``level``: from its full facts when it was read in
+    full (``peer``), else from its row."""
+    if peer is not None:
+        return facts.decision(peer, level=level)
+    return decision_of(
+        rules.Subject(**identities[row["pk"]]),
+        level=level,
+        not_rated_reason=row["not_rated_reason"],
+        decider_id=row["decider_id"],
+        reviewed=row["reviewed"],
+        decided_at=row["decided_at"],
+    )
+
+
 def decision_problems(
     evaluation: Evaluation, *, level: str, not_rated_reason: str, on: dt.date, override_reason: str
 ) -> list[str]:
@@ -232,12 +267,7 @@ def decision_problems(
     period = evaluation.period
     ruleset = ruleset_of(period)
     target_id = subject_id(evaluation)
-    rows = list(
-        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
-        .order_by("pk")
-        .values(*POOL_FIELDS)
-    )
-    identities = {row["pk"]: row_identity(row) for row in rows}
+    rows, identities = _pool_rows(evaluation)
     read_in_full = {
         row["pk"]
         for row in rows
@@ -276,19 +306,7 @@ def decision_problems(
         counted = _pool_level(row["level"], row["cell_level"], row["not_rated_reason"])
         if counted is None:
             continue
-        if peer is not None:
-            decisions.append(facts.decision(peer, level=counted))
-        else:
-            decisions.append(
-                decision_of(
-                    rules.Subject(**identities[row["pk"]]),
-                    level=counted,
-                    not_rated_reason=row["not_rated_reason"],
-                    decider_id=row["decider_id"],
-                    reviewed=row["reviewed"],
-                    decided_at=row["decided_at"],
-                )
-            )
+        decisions.append(_row_decision(row, counted, peer, facts, identities))
     report = rules.check_decision(target_id, decisions, ruleset, on, year=period.year)
     target_group = (
         quota_group(target_decision, ruleset).label if target_decision and level else None
@@ -499,12 +517,7 @@ def row_blocked(evaluation: Evaluation, on: dt.date, facts: Facts | None = None)
         return False  # not among the decisions checked: nothing names it
     ruleset = ruleset_of(period)
     target_id = subject_id(evaluation)
-    rows = list(
-        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
-        .order_by("pk")
-        .values(*POOL_FIELDS)
-    )
-    identities = {row["pk"]: row_identity(row) for row in rows}
+    rows, identities = _pool_rows(evaluation)
     children = {
         row["pk"]
         for row in rows
@@ -525,20 +538,7 @@ def row_blocked(evaluation: Evaluation, on: dt.date, facts: Facts | None = None)
         level = row["level"] or row["cell_level"]
         if not level or row["not_rated_reason"]:
             continue  # as ``board_check``: decided levels, else the proposals
-        peer = full.get(row["pk"])
-        if peer is not None:
-            decisions.append(facts.decision(peer, level=level))
-        else:
-            decisions.append(
-                decision_of(
-                    rules.Subject(**identities[row["pk"]]),
-                    level=level,
-                    not_rated_reason=row["not_rated_reason"],
-                    decider_id=row["decider_id"],
-                    reviewed=row["reviewed"],
-                    decided_at=row["decided_at"],
-                )
-            )
+        decisions.append(_row_decision(row, level, full.get(row["pk"]), facts, identities))
     report = rules.check_decision(target_id, decisions, ruleset, on, year=period.year)
     for violation in report.violations:
         if violation.severity == rules.Severity.INFO:
