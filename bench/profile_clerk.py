@@ -36,6 +36,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench" / "load"))
+from board import board_rows  # noqa: E402 — the load test's reading of the board
+
 ORDER = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
 
 
@@ -81,30 +84,10 @@ def forms_of(html: str) -> list[dict[str, Any]]:
     return parser.forms
 
 
-def board_rows(html: str) -> dict[str, dict[str, Any]]:
-    """Per waiting file of the board: the proposal, the ceiling, whether the regulation leaves
-    it to the body, whether the board shows it blocked (as the locust script reads them)."""
-    rows = {}
-    for chunk in html.split('<tr id="e')[1:]:
-        pk = chunk.split('"', 1)[0]
-        body = chunk.split("</tr>", 1)[0]
-        cells = re.split(r"<td[^>]*>", body)[1:]
-        if len(cells) < 8 or "/decide/" not in cells[7]:
-            continue
-        proposal = re.search(r'class="level-(\w+)"', cells[5])
-        ceiling = re.search(r'class="level-(\w+)"', cells[6])
-        rows[pk] = {
-            "proposal": proposal.group(1) if proposal else "",
-            "ceiling": ceiling.group(1) if ceiling else "",
-            "needs_decision": "badge warn" in cells[6],
-            # refused for sure: a blocker other than the quota (the first HTXSNV over a
-            # quota is still accepted)
-            "blocked": any(
-                "HTXSNV &gt;" not in text
-                for text in re.findall(r'<li class="bad">(.*?)</li>', cells[7])
-            ),
-        }
-    return rows
+def _refused_for_sure(row: dict[str, Any]) -> bool:
+    """A blocker on the board other than the quota (the first HTXSNV over a quota is still
+    accepted)."""
+    return any("HTXSNV &gt;" not in text for text in row.get("bad", ()))
 
 
 class _Rollback(Exception):
@@ -162,8 +145,8 @@ def clerk_round(timer: Timer, client: Any, clerk: dict[str, Any], index: int) ->
         for f in forms_of(html)
         if "/decide/" in f["action"]
     }
-    free = sorted(pk for pk in forms if not rows.get(pk, {}).get("blocked"))
-    blocked = sorted(pk for pk in forms if rows.get(pk, {}).get("blocked"))
+    blocked = sorted(pk for pk in forms if _refused_for_sure(rows.get(pk, {})))
+    free = sorted(pk for pk in forms if pk not in blocked)
     for kind, pool in (("valid", free), ("refused", blocked)):
         if not pool:
             continue

@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import gevent
+from board import board_rows  # bench/load/board.py: locust puts this folder on sys.path
 from gevent.event import Event
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
@@ -382,27 +383,6 @@ class Secretary(_Base):
 ORDER = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
 
 
-def board_rows(html: str) -> dict[str, dict[str, str]]:
-    """Per waiting file on the board: the cell's proposal, the rules' highest level, and
-    whether the regulation leaves it to the deciding body."""
-    rows = {}
-    for chunk in html.split('<tr id="e')[1:]:
-        pk = chunk.split('"', 1)[0]
-        cells = re.findall(r"<td[^>]*>(.*?)</td>", chunk.split("</tr>", 1)[0], re.S)
-        if len(cells) < 8 or "/decide/" not in cells[7]:
-            continue
-        proposal = re.search(r'class="level-(\w+)"', cells[5])
-        ceiling = re.search(r'class="level-(\w+)"', cells[6])
-        rows[pk] = {
-            "proposal": proposal.group(1) if proposal else "",
-            "ceiling": ceiling.group(1) if ceiling else "",
-            "needs_decision": "badge warn" in cells[6],
-            # what the board says would stop the decision now (a required comment missing)
-            "blocked": '<li class="bad">' in cells[7],
-        }
-    return rows
-
-
 REFUSE_SHARE = float(os.environ.get("LOAD_REFUSE_SHARE", "0.25"))
 DECISIONS_PER_VISIT = int(os.environ.get("LOAD_DECISIONS_PER_VISIT", "3"))
 
@@ -430,8 +410,9 @@ class Clerk(_Base):
             if "/decide/" in f["action"]
         }
         for _ in range(DECISIONS_PER_VISIT):
-            blocked = [pk for pk in waiting if rows.get(pk, {}).get("blocked")]
-            free = [pk for pk in waiting if not rows.get(pk, {}).get("blocked")]
+            # what the board says would stop the decision now (a required comment missing)
+            blocked = [pk for pk in waiting if rows.get(pk, {}).get("bad")]
+            free = [pk for pk in waiting if not rows.get(pk, {}).get("bad")]
             pool = blocked if blocked and (random.random() < REFUSE_SHARE or not free) else free
             if not pool:
                 return
