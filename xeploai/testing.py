@@ -346,3 +346,11 @@ def rounds_problems() -> list[str]:
         if created:
             problems.append(f"{period.name}: {created} subjects without their evaluation")
     return problems
+
+
+def assert_rounds_exact() -> None:
+    """What a test of a change to the tree or the rounds ends on: issue 16 §5's invariant holds
+    (``rounds_problems``) and the figures equal a full recount (``assert_figures_exact``)."""
+    problems = rounds_problems()
+    assert problems == [], problems
+    assert_figures_exact()

@@ -39,12 +39,11 @@ from xeploai.reviews.periods import period_open
 from xeploai.reviews.stats import result_set
 from xeploai.testing import (
     Cast,
-    assert_figures_exact,
+    assert_rounds_exact,
     decide,
     make_person,
     make_unit,
     open_year,
-    rounds_problems,
     tree_figures,
 )
 
@@ -69,11 +68,6 @@ def bloc(cast: Cast) -> Cast:
     result_set(evaluation, level=Level.HTNV, not_rated_reason="")
     evaluation.save()
     return cast
-
-
-def assert_exact() -> None:
-    assert rounds_problems() == []  # §5: the open rounds hold every subject once
-    assert_figures_exact()
 
 
 def assert_one_evaluation_per_subject_and_year() -> None:
@@ -103,7 +97,7 @@ def test_merging_two_cells_into_one_hands_over_members_and_keeps_the_figures_exa
 ) -> None:
     members = list(Person.objects.filter(unit=bloc.cell_a2).values_list("pk", flat=True))
     unit_merge(actor=None, sources=[bloc.cell_a2], target=bloc.cell_a1, on=ON)
-    assert_exact()
+    assert_rounds_exact()
     assert_one_evaluation_per_subject_and_year()
     a2 = OrgUnit.objects.get(pk=bloc.cell_a2.pk)
     assert a2.dissolved == ON
@@ -143,7 +137,7 @@ def test_merging_two_grassroots_committees_into_a_new_one_moves_their_cells(bloc
         UnitKind.GRASSROOTS_COMMITTEE, bloc.root, code="AB", name="Đảng bộ AB", established=ON
     )
     unit_merge(actor=None, sources=[bloc.org_a, bloc.org_b], target=new, on=ON)
-    assert_exact()
+    assert_rounds_exact()
     assert_one_evaluation_per_subject_and_year()
     assert set(OrgUnit.objects.filter(parent=new).values_list("code", flat=True)) == {
         "A1",
@@ -178,7 +172,7 @@ def test_splitting_a_committee_gives_out_its_cells_and_members(bloc: Cast) -> No
         parts=[SplitPart(east, (bloc.cell_a1,)), SplitPart(west, (bloc.cell_a2,))],
         on=ON,
     )
-    assert_exact()
+    assert_rounds_exact()
     assert_one_evaluation_per_subject_and_year()
     assert OrgUnit.objects.get(pk=bloc.cell_a1.pk).parent_id == east.pk
     assert OrgUnit.objects.get(pk=bloc.cell_a2.pk).parent_id == west.pk
@@ -201,7 +195,7 @@ def test_splitting_a_cell_gives_each_member_to_the_cell_named(bloc: Cast) -> Non
         ],
         on=ON,
     )
-    assert_exact()
+    assert_rounds_exact()
     assert_one_evaluation_per_subject_and_year()
     assert Person.objects.get(pk=people[0].pk).unit_id == bloc.cell_a1.pk
     assert Person.objects.filter(unit=other).count() == 2
@@ -226,7 +220,7 @@ def test_part_of_a_committee_split_off_leaves_it_reorganized_too(bloc: Cast) -> 
         on=ON,
         source_continues=True,
     )
-    assert_exact()
+    assert_rounds_exact()
     org_a = OrgUnit.objects.get(pk=bloc.org_a.pk)
     assert org_a.dissolved is None and org_a.reorganized == ON
     assert (
@@ -239,7 +233,7 @@ def test_part_of_a_committee_split_off_leaves_it_reorganized_too(bloc: Cast) -> 
 
 def test_dissolving_into_a_successor_hands_over_and_an_empty_unit_simply_ends(bloc: Cast) -> None:
     unit_dissolve(actor=None, unit=bloc.org_b, on=ON, successor=bloc.org_a)
-    assert_exact()
+    assert_rounds_exact()
     assert_one_evaluation_per_subject_and_year()
     assert OrgUnit.objects.get(pk=bloc.cell_b1.pk).parent_id == bloc.org_a.pk
     assert UnitLineage.objects.get().kind == LineageKind.DISSOLVE
@@ -253,7 +247,7 @@ def test_dissolving_into_a_successor_hands_over_and_an_empty_unit_simply_ends(bl
     empty = make_unit(UnitKind.CELL, bloc.org_a, code="A9")
     unit_dissolve(actor=None, unit=empty, on=ON)
     assert OrgUnit.objects.get(pk=empty.pk).dissolved == ON
-    assert_exact()
+    assert_rounds_exact()
 
 
 def test_dissolving_a_unit_with_members_and_no_successor_is_refused(bloc: Cast) -> None:
@@ -310,7 +304,7 @@ def test_members_handed_into_another_rounds_scope_are_not_evaluated_twice(cast: 
         Evaluation.objects.filter(person__isnull=False).values_list("person_id", flat=True)
     )
     assert evaluated == people
-    assert_exact()
+    assert_rounds_exact()
 
 
 def _queries_of_a_merge(cast: Cast, members: int) -> int:
@@ -328,7 +322,7 @@ def test_a_merge_costs_the_same_queries_whatever_the_number_of_members(bloc: Cas
     small = _queries_of_a_merge(bloc, 1)
     assert _queries_of_a_merge(bloc, 12) == small
     assert small <= 72  # 68 measured: locks, hand-over, lineage, followers, rounds, roles
-    assert_exact()
+    assert_rounds_exact()
 
 
 def _queries_of_a_committee_merge(cast: Cast, cells: int) -> int:
@@ -346,4 +340,4 @@ def test_a_merge_moves_the_units_below_in_the_same_queries_however_many(bloc: Ca
     """``children_move``: one statement per table for all the units below, not one move each."""
     small = _queries_of_a_committee_merge(bloc, 1)
     assert _queries_of_a_committee_merge(bloc, 6) == small
-    assert_exact()
+    assert_rounds_exact()

@@ -22,21 +22,15 @@ from xeploai.reviews.periods import period_open
 from xeploai.reviews.quarters import quarter_open
 from xeploai.testing import (
     Cast,
-    assert_figures_exact,
+    assert_rounds_exact,
     decide,
     make_person,
     open_year,
-    rounds_problems,
 )
 
 pytestmark = pytest.mark.django_db
 
 ON = dt.date(2026, 10, 1)
-
-
-def assert_consistent() -> None:
-    assert rounds_problems() == []
-    assert_figures_exact()
 
 
 def _evaluations(person: Person) -> list[tuple[int, int, int, str]]:
@@ -58,7 +52,7 @@ def test_within_one_round_the_evaluation_goes_to_the_new_cell_and_its_committee(
         stage=Stage.SUBMITTED, content={"uu_diem": "Hoàn thành tốt"}, self_level=Level.HTTNV
     )
     person_transfer(actor=None, person=lan, to_unit=cast.cell_b1, on=ON)
-    assert_consistent()
+    assert_rounds_exact()
     moved = Evaluation.objects.get(pk=evaluation.pk)  # the same evaluation, not a new one
     assert (moved.unit_id, moved.decider_id, moved.period_id) == (
         cast.cell_b1.pk,
@@ -85,7 +79,7 @@ def test_across_rounds_the_evaluations_join_the_round_of_the_new_cell(cast: Cast
     lan = cast.member_a1
     closed_before = list(Evaluation.objects.filter(period=old).values_list("pk", "unit_id"))
     person_transfer(actor=None, person=lan, to_unit=cast.cell_b1, on=ON)
-    assert_consistent()
+    assert_rounds_exact()
     assert _evaluations(lan) == sorted(
         [
             (round_b.pk, cast.cell_b1.pk, cast.org_b.pk, PeriodKind.YEAR),
@@ -108,7 +102,7 @@ def test_a_decided_evaluation_stays_with_the_body_that_decided_it(cast: Cast) ->
     yearly = Evaluation.objects.get(person=lan, period__kind=PeriodKind.YEAR)
     decide(yearly, Level.HTTNV)
     person_transfer(actor=None, person=lan, to_unit=cast.cell_b1, on=ON)
-    assert_consistent()
+    assert_rounds_exact()
     kept = Evaluation.objects.get(pk=yearly.pk)
     assert (kept.unit_id, kept.decider_id, kept.level) == (cast.cell_a1.pk, cast.org_a.pk, "HTTNV")
     quarterly = Evaluation.objects.get(person=lan, period__kind=PeriodKind.QUARTER)
@@ -116,14 +110,14 @@ def test_a_decided_evaluation_stays_with_the_body_that_decided_it(cast: Cast) ->
     # opening B's round again makes no second evaluation of the year for her
     period_open(actor=None, period=round_b)
     assert Evaluation.objects.filter(person=lan, period__kind=PeriodKind.YEAR).count() == 1
-    assert_consistent()
+    assert_rounds_exact()
 
 
 def test_a_transfer_after_the_rounds_evaluation_date_leaves_the_evaluation(cast: Cast) -> None:
     year = open_year(cast.root, 2026)  # evaluates on 10/12/2026
     lan = cast.member_a1
     person_transfer(actor=None, person=lan, to_unit=cast.cell_b1, on=dt.date(2026, 12, 20))
-    assert_consistent()
+    assert_rounds_exact()
     assert _evaluations(lan) == [(year.pk, cast.cell_a1.pk, cast.org_a.pk, PeriodKind.YEAR)]
 
 
@@ -133,11 +127,11 @@ def test_a_new_cell_no_round_covers_leaves_the_evaluation_and_gets_no_second_one
     round_a = open_year(cast.org_a, 2026)
     lan = cast.member_a1
     person_transfer(actor=None, person=lan, to_unit=cast.cell_b1, on=ON)
-    assert_consistent()
+    assert_rounds_exact()
     assert _evaluations(lan) == [(round_a.pk, cast.cell_a1.pk, cast.org_a.pk, PeriodKind.YEAR)]
     round_b = open_year(cast.org_b, 2026)  # B opens its round later
     assert not Evaluation.objects.filter(period=round_b, person=lan).exists()
-    assert_consistent()
+    assert_rounds_exact()
 
 
 def test_the_old_cells_ballot_stays_in_its_round(cast: Cast) -> None:
@@ -159,7 +153,7 @@ def test_the_old_cells_ballot_stays_in_its_round(cast: Cast) -> None:
         confirmed=True,  # the reviews are not submitted
     )
     person_transfer(actor=None, person=lan, to_unit=cast.cell_b1, on=ON)
-    assert_consistent()
+    assert_rounds_exact()
     assert Ballot.objects.get(pk=ballot.pk).period_id == round_a.pk
     assert Evaluation.objects.get(period=round_b, person=lan).unit_id == cast.cell_b1.pk
 
@@ -171,4 +165,4 @@ def test_a_refused_transfer_moves_nothing(cast: Cast) -> None:
         person_transfer(actor=None, person=lan, to_unit=cast.org_b, on=ON)  # not a cell
     assert _evaluations(lan) == [(year.pk, cast.cell_a1.pk, cast.org_a.pk, PeriodKind.YEAR)]
     assert not AuditEvent.objects.filter(action="person_transfer").exists()
-    assert_consistent()
+    assert_rounds_exact()
