@@ -61,7 +61,8 @@ def round_follower_register(follower: RoundFollower) -> None:
         _followers.append(follower)
 
 
-def _key(period: Period) -> Key:
+def round_key(period: Period) -> Key:
+    """(year, kind, quarter): rounds of one key evaluate a subject once."""
     return (period.year, period.kind, period.quarter)
 
 
@@ -82,7 +83,7 @@ class _Rounds:
         found = [
             p
             for p in self.open
-            if _key(p) == key
+            if round_key(p) == key
             and p.pk not in self.ending
             and p.pk != besides
             and not _ended(p)
@@ -124,7 +125,7 @@ def _follow_successors(rounds: _Rounds, period: Period, changed: list[str]) -> N
     repointed = False
     for successor in _successors(old_root):
         changed.append(successor.path)
-        if rounds.covering(successor.path, _key(period), besides=period.pk) is not None:
+        if rounds.covering(successor.path, round_key(period), besides=period.pk) is not None:
             continue  # its evaluations join that round
         if not repointed:
             Period.objects.filter(pk=period.pk).update(scope_root=successor)
@@ -161,7 +162,7 @@ def _absorb(rounds: _Rounds, changed: Iterable[str]) -> None:
             continue
         if period.pk in rounds.ending or not any(root.startswith(p) for p in paths):
             continue
-        if rounds.covering(root[:-SEGMENT], _key(period), besides=period.pk) is not None:
+        if rounds.covering(root[:-SEGMENT], round_key(period), besides=period.pk) is not None:
             rounds.ending.add(period.pk)
 
 
@@ -207,7 +208,7 @@ def _evaluations_follow(rounds: _Rounds, paths: list[str]) -> Moved:
         chunk_size=5000
     ):
         period = periods[period_id]
-        target = rounds.covering(path, _key(period))
+        target = rounds.covering(path, round_key(period))
         if target is None:
             if period.pk in rounds.ending:
                 continue  # stays in the round that ends (closed)
@@ -240,7 +241,7 @@ def _subjects_follow(rounds: _Rounds, paths: list[str]) -> None:
     """The subjects of the changed subtrees without an evaluation in the round covering them
     now get one, as ``period_open`` gives it (open rounds only; a draft one opens later)."""
     for path in _minimal(paths):
-        for key in {_key(p) for p in rounds.open}:
+        for key in {round_key(p) for p in rounds.open}:
             period = rounds.covering(path, key)
             if period is None or period.status != PeriodStatus.OPEN:
                 continue
@@ -288,7 +289,7 @@ def _end(rounds: _Rounds) -> None:
 
 def _one_round(rounds: _Rounds, paths: Sequence[str]) -> bool:
     """Whether one and the same round of each year and kind covers every path in ``paths``."""
-    for key in {_key(p) for p in rounds.open}:
+    for key in {round_key(p) for p in rounds.open}:
         if len({getattr(rounds.covering(path, key), "pk", None) for path in paths}) > 1:
             return False
     return True
@@ -303,11 +304,6 @@ def open_rounds() -> _Rounds:
             .order_by("pk")
         )
     )
-
-
-def round_key(period: Period) -> Key:
-    """(year, kind, quarter): rounds of one key evaluate a subject once."""
-    return _key(period)
 
 
 def rounds_follow(
