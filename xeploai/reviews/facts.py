@@ -11,12 +11,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-from django.db.models import QuerySet
+from typing import Any, NamedTuple
 
 from xeploai import rules
 from xeploai.cycles.models import Period, PeriodKind
+from xeploai.lib.bulk import fetch_by_keys
 from xeploai.org.models import (
     CivilServiceRating,
     Discipline,
@@ -219,6 +218,54 @@ def _content_facts(evaluation: Evaluation) -> dict[str, Any]:
     }
 
 
+class _Position(NamedTuple):
+    person_id: int
+    group: str
+    appointed: dt.date
+    ended: dt.date | None
+    pk: int
+
+
+class _Discipline(NamedTuple):
+    person_id: int
+    form: str
+    decision_date: dt.date
+    violation_unit_id: int | None
+    related_to_public_duty: bool
+    self_detected_remedied: bool
+    pk: int
+
+
+class _Membership(NamedTuple):
+    person_id: int
+    kind: str
+    start: dt.date
+    end: dt.date | None
+    pk: int
+
+
+class _Civil(NamedTuple):
+    person_id: int
+    level: str
+    rated_on: dt.date | None
+    year: int
+
+
+# The fields read of each, in the order of the named rows above.
+_POSITION_FIELDS = ("person", "group", "appointed", "ended", "id")
+_DISCIPLINE_FIELDS = (
+    "person",
+    "form",
+    "decision_date",
+    "violation_unit",
+    "related_to_public_duty",
+    "self_detected_remedied",
+    "id",
+)
+_MEMBERSHIP_FIELDS = ("person", "kind", "start", "end", "id")
+_CIVIL_FIELDS = ("person", "level", "rated_on", "year")
+
+
 @dataclass
 class Facts:
     """What the engine needs about the evaluations of one deciding body, read in bulk (the
@@ -227,69 +274,39 @@ class Facts:
 
     period: Period
     evaluations: list[Evaluation]
-    positions: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
-    disciplines: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
-    memberships: dict[int, list[Any]] = field(default_factory=lambda: defaultdict(list))
-    civil: dict[int, Any] = field(default_factory=dict)
+    positions: dict[int, list[_Position]] = field(default_factory=lambda: defaultdict(list))
+    disciplines: dict[int, list[_Discipline]] = field(default_factory=lambda: defaultdict(list))
+    memberships: dict[int, list[_Membership]] = field(default_factory=lambda: defaultdict(list))
+    civil: dict[int, _Civil] = field(default_factory=dict)
     comments: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     quarters: dict[int, tuple[rules.Level | None, ...]] = field(default_factory=dict)
     # Each subject is built once per Facts, however many rule questions are asked about it.
     _subjects: dict[int, rules.Subject] = field(default_factory=dict)
 
     @classmethod
-    def load(
-        cls,
-        period: Period,
-        evaluations: list[Evaluation],
-        among: QuerySet[Evaluation] | None = None,
-    ) -> Facts:
-        """``among``: the query the evaluations were read by, when there is one — the facts
-        are then selected by it in the database rather than by a list of hundreds of ids."""
+    def load(cls, period: Period, evaluations: list[Evaluation]) -> Facts:
+        """The facts of ``evaluations``' subjects: one plain statement per table (positions,
+        disciplines, memberships, civil-service ratings, comments; and the quarters where the
+        local quarter rules apply), keyed by the ids in hand (``bulk.fetch_by_keys``: one
+        array parameter on PostgreSQL) — the ORM's building of these statements cost more
+        than reading them (docs/benchmarks.md, 2026-12-07 15:05). Each person's rows are in
+        the order the ORM's ``order_by`` gave them."""
         facts = cls(period=period, evaluations=evaluations)
-        people: Any
-        ids: Any
-        if among is not None:
-            among = among.order_by()
-            people = among.filter(person__isnull=False).values("person_id")
-            ids = among.values("pk")
-        else:
-            people = [e.person_id for e in evaluations if e.person_id]
-            ids = [e.pk for e in evaluations]
-        # The models' default orderings start with "person", which joins the person table to
-        # sort by name; grouped by person here, ordering by its id gives each person the same
-        # list without the join.
-        for position in (
-            Position.objects.filter(person_id__in=people)
-            .order_by("person_id", "-appointed", "pk")
-            .values_list("person_id", "group", "appointed", "ended", named=True)
-        ):
-            facts.positions[position.person_id].append(position)
-        for discipline in (
-            Discipline.objects.filter(person_id__in=people)
-            .order_by("person_id", "-decision_date", "pk")
-            .values_list(
-                "person_id",
-                "form",
-                "decision_date",
-                "violation_unit_id",
-                "related_to_public_duty",
-                "self_detected_remedied",
-                named=True,
-            )
-        ):
-            facts.disciplines[discipline.person_id].append(discipline)
-        for membership in (
-            Membership.objects.filter(person_id__in=people)
-            .order_by("person_id", "start", "pk")
-            .values_list("person_id", "kind", "start", "end", named=True)
-        ):
-            facts.memberships[membership.person_id].append(membership)
-        for rating in (
-            CivilServiceRating.objects.filter(person_id__in=people, year=period.year)
-            .order_by("person_id", "-year")
-            .values_list("person_id", "level", "rated_on", named=True)
-        ):
-            facts.civil[rating.person_id] = rating
+        people = list(dict.fromkeys(e.person_id for e in evaluations if e.person_id))
+        ids = [e.pk for e in evaluations]
+        positions = fetch_by_keys(Position, _POSITION_FIELDS, "person", people)
+        # by person, the latest appointment first (the model's "-appointed", "pk")
+        for row in sorted(positions, key=lambda r: (r[0], -r[2].toordinal(), r[4])):
+            facts.positions[row[0]].append(_Position(*row))
+        disciplines = fetch_by_keys(Discipline, _DISCIPLINE_FIELDS, "person", people)
+        for row in sorted(disciplines, key=lambda r: (r[0], -r[2].toordinal(), r[6])):
+            facts.disciplines[row[0]].append(_Discipline(*row))
+        memberships = fetch_by_keys(Membership, _MEMBERSHIP_FIELDS, "person", people)
+        for row in sorted(memberships, key=lambda r: (r[0], r[2], r[4])):
+            facts.memberships[row[0]].append(_Membership(*row))
+        for row in fetch_by_keys(CivilServiceRating, _CIVIL_FIELDS, "person", people):
+            if row[3] == period.year:  # one a person and year (a unique constraint)
+                facts.civil[row[0]] = _Civil(*row)
         if period.quarter_rules:  # one more query, only where the local quarter rules apply
             facts.quarters = {
                 person: tuple(level_of(level) for level in levels)
@@ -297,11 +314,8 @@ class Facts:
             }
         from xeploai.reviews.models import Comment
 
-        # (unordered: the default ordering would join the evaluations only to sort by them)
-        for evaluation_id, source in (
-            Comment.objects.filter(evaluation__in=ids)
-            .order_by()
-            .values_list("evaluation_id", "source")
+        for evaluation_id, source in fetch_by_keys(
+            Comment, ("evaluation", "source"), "evaluation", ids
         ):
             if source in _COMMENT:
                 facts.comments[evaluation_id].add(_COMMENT[source])

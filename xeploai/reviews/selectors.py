@@ -215,7 +215,7 @@ def board(decider: OrgUnit, period: Period, *, every_row: bool = True) -> tuple[
         "kind", "unit__path", "person__name_folded", "pk"
     )
     evaluations = _in_hand(list(query), decider, period)
-    facts = Facts.load(period, evaluations, among=query)
+    facts = Facts.load(period, evaluations)
     return _rows(period, evaluations, with_ceiling=True, facts=facts), facts
 
 
