@@ -13,13 +13,14 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import connection
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xeploai import rules
 from xeploai.cycles.models import Period
 from xeploai.org import access as org_access
-from xeploai.org.models import CivilServiceRating, Level, OrgUnit, Role
+from xeploai.org.models import CivilServiceRating, Level, OrgUnit, Person, Role
 from xeploai.reviews.facts import ruleset_of
 from xeploai.reviews.models import Evaluation, SubjectKind
 from xeploai.reviews.wording import message
@@ -148,3 +149,34 @@ def civil_scale(period: Period) -> str:
     """The civil-service scale of the period's year (rules/civil.py)."""
     scale = rules.civil_scale_for(period.year)
     return scale.title_en if get_language() == "en" else scale.title_vi
+
+
+def civil_counts(unit: OrgUnit, period: Period) -> tuple[int, int]:
+    """(rated, total): the civil-servant members of the round in ``unit``'s subtree, and those
+    of them with a rating of the year — one plain statement (the board's link; the ORM's two
+    counts cost more to build than to run). One evaluation a member and a round, one rating a
+    person and a year (constraints): each member counts once."""
+    member, person, rating = Evaluation._meta, Person._meta, CivilServiceRating._meta
+    quote = connection.ops.quote_name
+
+    def column(meta: Any, name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    sql = (
+        f"SELECT COUNT(*), COUNT(r.{column(rating, 'id')}) "  # noqa: S608 — names from _meta
+        f"FROM {quote(member.db_table)} e "
+        f"JOIN {quote(person.db_table)} p ON p.{column(person, 'id')} = e.{column(member, 'person')} "
+        f"JOIN {quote(OrgUnit._meta.db_table)} u ON u.{column(OrgUnit._meta, 'id')} "
+        f"= e.{column(member, 'unit')} "
+        f"LEFT JOIN {quote(rating.db_table)} r ON r.{column(rating, 'person')} "
+        f"= e.{column(member, 'person')} AND r.{column(rating, 'year')} = %s "
+        f"WHERE e.{column(member, 'period')} = %s AND e.{column(member, 'kind')} = %s "
+        f"AND p.{column(person, 'is_civil_servant')} = %s "
+        f"AND u.{column(OrgUnit._meta, 'path')} LIKE %s"
+    )
+    # Paths are base-36 digits and "/": nothing to escape for LIKE.
+    params: list[Any] = [period.year, period.pk, str(SubjectKind.MEMBER), True, unit.path + "%"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        total, rated = cursor.fetchone()
+    return int(rated), int(total)

@@ -12,9 +12,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from xeploai.cycles.models import Period
-from xeploai.org.models import CivilServiceRating, OrgUnit
-from xeploai.reviews.civil import can_write, civil_rows, civil_rule, civil_scale
-from xeploai.reviews.models import Evaluation, SubjectKind
+from xeploai.org.models import OrgUnit
+from xeploai.reviews.civil import can_write, civil_counts, civil_rows, civil_rule, civil_scale
 
 register = template.Library()
 
@@ -43,19 +42,10 @@ def civil_panel(context: template.Context, unit: OrgUnit, period: Period) -> dic
 
 @register.simple_tag
 def civil_link(unit: OrgUnit, period: Period) -> SafeString:
-    """ "Xếp loại CBCCVC: 3/5 đã có" linking to the unit's civil-service page (two counts)."""
-    servants = Evaluation.objects.filter(
-        period=period,
-        kind=SubjectKind.MEMBER,
-        person__is_civil_servant=True,
-        unit__path__startswith=unit.path,
-    )
-    total = servants.count()
+    """ "Xếp loại CBCCVC: 3/5 đã có" linking to the unit's civil-service page (one statement)."""
+    rated, total = civil_counts(unit, period)
     if not total:
         return SafeString("")
-    rated = CivilServiceRating.objects.filter(
-        year=period.year, person_id__in=servants.values("person_id")
-    ).count()
     return format_html(
         '<a href="{}" class="{}">{}</a>',
         reverse("civil_ratings", args=[unit.code]),

@@ -290,3 +290,33 @@ def test_in_english_the_rule_and_the_scale_are_the_engines_english(
     ) in page
     assert "Decree 335/2025/ND-CP: KPI points out of 100" in page
     assert "0/1 civil-servant members have a civil-service rating." in page
+
+
+def test_the_boards_link_counts_what_the_orms_two_counts_counted(uneven_period: Any) -> None:
+    """``civil_counts`` (one plain statement) equals the two ORM counts it replaced, for every
+    unit of the round — ratings of other years and of members outside the unit not counted."""
+    from xeploai.org.models import OrgUnit
+    from xeploai.reviews.civil import civil_counts
+    from xeploai.reviews.models import SubjectKind
+
+    period = uneven_period
+    servants = Person.objects.filter(is_civil_servant=True).order_by("pk")
+    for n, person in enumerate(servants[:30]):  # another year's ratings must not count
+        CivilServiceRating.objects.get_or_create(
+            person=person, year=period.year - 1 - n % 2, defaults={"level": "HTTNV"}
+        )
+    seen = set()
+    for unit in OrgUnit.objects.all():
+        members = Evaluation.objects.filter(
+            period=period,
+            kind=SubjectKind.MEMBER,
+            person__is_civil_servant=True,
+            unit__path__startswith=unit.path,
+        )
+        total = members.count()
+        rated = CivilServiceRating.objects.filter(
+            year=period.year, person_id__in=members.values("person_id")
+        ).count()
+        assert civil_counts(unit, period) == (rated, total), unit
+        seen.add((rated > 0, rated < total))
+    assert {(True, True), (False, False)} <= seen  # partly rated units, and empty ones
