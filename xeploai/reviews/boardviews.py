@@ -219,16 +219,26 @@ def _refused_row(
     evaluation: Evaluation,
     notes: list[tuple[str, str]],
     refused: dict[str, Any],
+    pool: checks.Pool | None,
 ) -> HttpResponse:
     """The answer to a decision the rules refused (htmx): its row, with why and what was sent,
     and the notes. A refusal changes nothing, so neither the meters, the problems nor the
     other rows are sent again — and the body is not checked as a whole for them: the row's
-    tick ("decide as proposed") is what ``board_check`` would say of it, found for it alone."""
+    tick ("decide as proposed") is what ``board_check`` would say of it, found for it alone
+    (``pool``: the file and what the rules' check of the decision read, not read again)."""
     unit, period = evaluation.decider, evaluation.period
     back = local_next(request) or reverse("board", args=[unit.code])
-    own, facts = selectors.board_row(unit, period, evaluation.pk)
     on = timezone.localdate()
-    blocked = frozenset(r.evaluation.pk for r in own if checks.row_blocked(r.evaluation, on, facts))
+    if pool is not None:  # the rules' refusal: the file and the facts its check read
+        own = selectors.row_of(pool.target, pool.facts)
+        blocked = frozenset(
+            [pool.target.pk] if checks.row_blocked(pool.target, on, pool=pool) else []
+        )
+    else:
+        own, facts = selectors.board_row(unit, period, evaluation.pk)
+        blocked = frozenset(
+            r.evaluation.pk for r in own if checks.row_blocked(r.evaluation, on, facts)
+        )
     context = {
         "own": own,
         "notes": notes,
@@ -281,7 +291,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 **{name: form.cleaned_data.get(name) for name in sent},
                 "errors": list(error.messages),
             }
-            return _refused_row(request, evaluation, [("error", t) for t in errors], attempt)
+            pool = error.pool if isinstance(error, checks.Refused) else None
+            notes = [("error", t) for t in errors]
+            return _refused_row(request, evaluation, notes, attempt, pool)
         for text in errors:
             messages.error(request, text)
         # The board shows the refusal on the row, with what was chosen (REFUSED).

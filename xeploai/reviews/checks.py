@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -250,8 +251,35 @@ def _row_decision(
     )
 
 
+@dataclass
+class Pool:
+    """The deciding body as ``decision_problems`` read it for one file (``target``, read under
+    the row lock): every subject's row and rule identity, the file and its children in full,
+    and their facts. A refusal changes nothing, so its answer reuses them (``row_blocked``)."""
+
+    target: Evaluation
+    rows: list[dict[str, Any]]
+    identities: dict[int, dict[str, Any]]
+    full: dict[int, Evaluation]
+    facts: Facts
+
+
+class Refused(ValidationError):
+    """A decision the rules refuse, with the ``Pool`` its check read."""
+
+    def __init__(self, problems: list[str], pool: Pool) -> None:
+        super().__init__(problems)
+        self.pool = pool
+
+
 def decision_problems(
-    evaluation: Evaluation, *, level: str, not_rated_reason: str, on: dt.date, override_reason: str
+    evaluation: Evaluation,
+    *,
+    level: str,
+    not_rated_reason: str,
+    on: dt.date,
+    override_reason: str,
+    keep: list[Pool] | None = None,
 ) -> list[str]:
     """Why the rules refuse this decision (empty: it may be recorded).
 
@@ -262,7 +290,8 @@ def decision_problems(
 
     ``evaluation`` is the one read under the row lock, with its period, unit and person. Only
     this subject and those whose checks can name it (a cell's members) are read in full; of
-    the others, the row of their evaluation is enough for ``rules.check_decision``.
+    the others, the row of their evaluation is enough for ``rules.check_decision``
+    (``keep``: what was read is appended to it, a ``Pool``).
     """
     period = evaluation.period
     ruleset = ruleset_of(period)
@@ -289,6 +318,8 @@ def decision_problems(
         )
     problems = blockers(evaluation, sorted(full.values(), key=lambda e: e.pk), ruleset)
     facts = Facts.load(period, list(full.values()))
+    if keep is not None:
+        keep.append(Pool(evaluation, rows, identities, full, facts))
     decisions: list[rules.Decision] = []
     target_decision = None
     for row in rows:
@@ -501,13 +532,16 @@ def round_blockers(
     return found
 
 
-def row_blocked(evaluation: Evaluation, on: dt.date, facts: Facts | None = None) -> bool:
+def row_blocked(
+    evaluation: Evaluation, on: dt.date, facts: Facts | None = None, pool: Pool | None = None
+) -> bool:
     """Whether ``board_check`` of the deciding body would hold this file in ``blocked`` (not
     ticked for "decide as proposed"), found for it alone: its decision as proposed checked
     with its own facts and its children's (``rules.check_decision``; the body's other
     subjects from their rows, as ``decision_problems`` reads them), the quota of its group,
     and the subjects to decide before it. ``evaluation`` has its period, unit and person
-    (``facts``: loaded for it, used when it has no children)."""
+    (``facts``: loaded for it, used when it has no children; ``pool``: what a refused
+    decision on it read, nothing read again)."""
     if evaluation.stage != Stage.SENT:
         return False
     period = evaluation.period
@@ -517,22 +551,11 @@ def row_blocked(evaluation: Evaluation, on: dt.date, facts: Facts | None = None)
         return False  # not among the decisions checked: nothing names it
     ruleset = ruleset_of(period)
     target_id = subject_id(evaluation)
-    rows, identities = _pool_rows(evaluation)
-    children = {
-        row["pk"]
-        for row in rows
-        if row["pk"] != evaluation.pk and identities[row["pk"]]["parent_id"] == target_id
-    }
-    full = {evaluation.pk: evaluation}
-    if children:
-        full.update(
-            (e.pk, e)
-            for e in Evaluation.objects.filter(pk__in=children).select_related(
-                "unit", "person", "period"
-            )
-        )
-    if facts is None or children:
-        facts = Facts.load(period, list(full.values()))
+    if pool is not None:  # the file and every child in full (a cell's members are its children)
+        rows, identities, full, facts = pool.rows, pool.identities, pool.full, pool.facts
+    else:
+        rows, identities = _pool_rows(evaluation)
+        full, facts = _children(evaluation, rows, identities, facts)
     decisions: list[rules.Decision] = []
     for row in rows:
         level = row["level"] or row["cell_level"]
@@ -549,3 +572,30 @@ def row_blocked(evaluation: Evaluation, on: dt.date, facts: Facts | None = None)
         if over and evaluation.cell_level == "HTXSNV" and not evaluation.level:
             return True  # an HTXSNV still proposed in a group over its quota
     return False
+
+
+def _children(
+    evaluation: Evaluation,
+    rows: list[dict[str, Any]],
+    identities: dict[int, dict[str, Any]],
+    facts: Facts | None,
+) -> tuple[dict[int, Evaluation], Facts]:
+    """The file and its children read in full (by id), and their facts (``facts`` when it has
+    no children)."""
+    target_id = subject_id(evaluation)
+    children = {
+        row["pk"]
+        for row in rows
+        if row["pk"] != evaluation.pk and identities[row["pk"]]["parent_id"] == target_id
+    }
+    full = {evaluation.pk: evaluation}
+    if children:
+        full.update(
+            (e.pk, e)
+            for e in Evaluation.objects.filter(pk__in=children).select_related(
+                "unit", "person", "period"
+            )
+        )
+    if facts is None or children:
+        facts = Facts.load(evaluation.period, list(full.values()))
+    return full, facts

@@ -244,6 +244,12 @@ def board_row(decider: OrgUnit, period: Period, pk: int) -> tuple[list[Row], Fac
     return _rows(period, evaluations, with_ceiling=True, facts=facts), facts
 
 
+def row_of(evaluation: Evaluation, facts: Facts) -> list[Row]:
+    """``board_row`` of an evaluation in hand, with its period, unit, deciding body and person,
+    built from ``facts`` already loaded for it (a refused decision's, which changed nothing)."""
+    return _rows(evaluation.period, [evaluation], with_ceiling=True, facts=facts)
+
+
 def board_rows(decider: OrgUnit, period: Period) -> list[Row]:
     return board(decider, period)[0]
 

@@ -438,15 +438,17 @@ def decision_record(
                 )
             }
         )
+    kept: list[checks.Pool] = []  # a refusal hands what it read to its answer
     problems = checks.decision_problems(
         evaluation,
         level=level,
         not_rated_reason=not_rated_reason,
         on=on,
         override_reason=reason if override else "",
+        keep=kept,
     )
     if problems:
-        raise ValidationError(problems)
+        raise checks.Refused(problems, kept[0])
     before = _state(evaluation)
     result_set(evaluation, level=level, not_rated_reason=not_rated_reason)
     evaluation.stage = Stage.DECIDED

@@ -121,7 +121,8 @@ def test_a_member_waited_for_by_its_cell_and_its_organization_is_counted_once(
 
 def test_a_rows_tick_found_for_it_alone_is_the_whole_checks(uneven_period: Period) -> None:
     """``checks.row_blocked`` (a refusal's answer) says of each file sent what ``board_check``
-    of its whole deciding body says: blocked or not."""
+    of its whole deciding body says: blocked or not — read alone, or from what the check of a
+    decision on it read (``checks.Pool``), whose row says what the row read alone says."""
     period = uneven_period
     on = timezone.localdate()
     seen = {True: 0, False: 0}
@@ -135,6 +136,18 @@ def test_a_rows_tick_found_for_it_alone_is_the_whole_checks(uneven_period: Perio
             alone = checks.row_blocked(evaluation, on)
             assert alone == (evaluation.pk in blocked), evaluation
             seen[alone] += evaluation.stage == Stage.SENT
+            # from what a decision's check read (a refusal's answer): the same tick
+            locked = Evaluation.objects.select_related("period", "unit", "decider", "person").get(
+                pk=evaluation.pk
+            )
+            kept: list[checks.Pool] = []
+            checks.decision_problems(
+                locked, level="KHTNV", not_rated_reason="", on=on, override_reason="", keep=kept
+            )
+            assert checks.row_blocked(locked, on, pool=kept[0]) == alone, evaluation
+            assert selectors.row_of(locked, kept[0].facts)[0].messages == (
+                selectors.board_row(locked.decider, period, locked.pk)[0][0].messages
+            )
     assert all(seen.values()), seen
 
 
