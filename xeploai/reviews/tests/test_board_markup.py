@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django import forms
-from django.db.models import QuerySet
 from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
@@ -85,11 +84,9 @@ def test_the_board_reads_the_rule_facts_once(
     loads = []
     real_load = Facts.load
 
-    def counting_load(
-        period: Period, evaluations: list[Evaluation], among: QuerySet[Evaluation] | None = None
-    ) -> Facts:
+    def counting_load(period: Period, evaluations: list[Evaluation]) -> Facts:
         loads.append(len(evaluations))
-        return real_load(period, evaluations, among)
+        return real_load(period, evaluations)
 
     monkeypatch.setattr(Facts, "load", counting_load)
     client.force_login(cast.clerk)
@@ -187,25 +184,6 @@ def test_the_board_rows_tag_writes_what_the_row_loop_wrote(
 
 
 @pytest.mark.django_db
-def test_the_facts_selected_by_the_query_are_those_selected_by_the_ids(
-    cast: Cast, settings: Settings, tmp_path: Path
-) -> None:
-    settings.MEDIA_ROOT = tmp_path
-    round_ = make_round(cast)
-    for decider_id in {e.decider_id for e in Evaluation.objects.filter(period=round_.period)}:
-        query = Evaluation.objects.filter(period=round_.period, decider=decider_id).order_by(
-            "kind", "pk"
-        )
-        evaluations = list(query)
-        by_ids = Facts.load(round_.period, evaluations)
-        by_query = Facts.load(round_.period, evaluations, among=query)
-        for name in ("positions", "disciplines", "memberships", "civil", "comments"):
-            assert dict(getattr(by_query, name)) == dict(getattr(by_ids, name)), name
-        assert [by_query.subject(e) for e in evaluations] == [
-            by_ids.subject(e) for e in evaluations
-        ]
-
-
 def board_problems_one_by_one(
     evaluations: list[Evaluation], period: Period, on: dt.date
 ) -> list[checks.BoardViolation]:
