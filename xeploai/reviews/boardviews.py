@@ -272,7 +272,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         _form_errors(request, form, prefix=f"{evaluation.subject_name}: ")
         return redirect(back)
     try:
-        services.decision_record(
+        decided = services.decision_record(
             actor=request.user,
             evaluation=evaluation,
             expected_version=form.cleaned_data["version"],
@@ -300,11 +300,8 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         _keep_refused(request, REFUSED, evaluation, form, error)
         return redirect(back)
     done = _("Đã quyết định xếp loại: {name}.").format(name=evaluation.subject_name)
-    if row_only:
-        decider, period, unit = evaluation.decider, evaluation.period, evaluation.unit
-        evaluation.refresh_from_db()  # its decision; the objects it refers to are the same
-        evaluation.decider, evaluation.period, evaluation.unit = decider, period, unit
-        return _row_update(request, evaluation, [("success", done)], None)
+    if row_only:  # the evaluation as recorded (read under the lock, with its decision)
+        return _row_update(request, decided, [("success", done)], None)
     messages.success(request, done)
     return redirect(back)
 
