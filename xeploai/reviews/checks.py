@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db import connection
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from xeploai import rules
 from xeploai.cycles.models import Period
 from xeploai.lib.numbers import percent, vn_percent
+from xeploai.org.models import OrgUnit, Person
 from xeploai.reviews.facts import (
     POOL_FIELDS,
     Facts,
@@ -50,25 +51,41 @@ class _Undecided:
     not_rated_reason: str = ""
 
 
-_UNDECIDED_FIELDS = (
-    "pk",
-    "kind",
-    "unit_id",
-    "unit__path",
-    "unit__name",
-    "person_id",
-    "person__full_name",
-)
+def _undecided(period: Period, cells: set[int], paths: list[str]) -> list[_Undecided]:
+    """The evaluations of ``period`` neither decided nor marked not rated, of the members of
+    ``cells`` and of every subject under ``paths``, as ``_Undecided`` in the model's order (the
+    unit's path, then the id), each named as ``Evaluation.subject_name`` names it — one plain
+    statement (the ORM's building of it cost more than running it)."""
+    quote = connection.ops.quote_name
+    e, u, p = Evaluation._meta, OrgUnit._meta, Person._meta
 
+    def col(meta: Any, name: str) -> str:
+        return str(quote(meta.get_field(name).column))
 
-def _undecided(query: QuerySet[Evaluation]) -> list[_Undecided]:
-    """The rows of ``query`` (undecided evaluations) as ``_Undecided``, in its order, each
-    named as ``Evaluation.subject_name`` names it."""
+    scope: list[str] = []
+    params: list[Any] = [period.pk]
+    if cells:
+        marks = ", ".join(["%s"] * len(cells))
+        scope.append(f"(e.{col(e, 'kind')} = %s AND e.{col(e, 'unit')} IN ({marks}))")
+        params += [str(SubjectKind.MEMBER), *sorted(cells)]
+    for path in paths:  # base-36 digits and "/": nothing to escape for LIKE
+        scope.append(f"u.{col(u, 'path')} LIKE %s")
+        params.append(path + "%")
+    sql = (
+        f"SELECT e.{col(e, 'id')}, e.{col(e, 'kind')}, e.{col(e, 'unit')}, u.{col(u, 'path')}, "  # noqa: S608
+        f"u.{col(u, 'name')}, e.{col(e, 'person')}, p.{col(p, 'full_name')} "
+        f"FROM {quote(e.db_table)} e JOIN {quote(u.db_table)} u ON u.{col(u, 'id')} = e.{col(e, 'unit')} "
+        f"LEFT JOIN {quote(p.db_table)} p ON p.{col(p, 'id')} = e.{col(e, 'person')} "
+        f"WHERE e.{col(e, 'period')} = %s AND e.{col(e, 'level')} = '' "
+        f"AND e.{col(e, 'not_rated_reason')} = '' AND ({' OR '.join(scope)}) "
+        f"ORDER BY u.{col(u, 'path')}, e.{col(e, 'id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     committee = _("Tập thể cấp ủy {name}")
     found = []
-    for pk, kind, unit_id, path, unit_name, person_id, person_name in query.values_list(
-        *_UNDECIDED_FIELDS
-    ):
+    for pk, kind, unit_id, path, unit_name, person_id, person_name in rows:
         if kind == SubjectKind.COMMITTEE:
             name = committee.format(name=unit_name)
         else:
@@ -129,7 +146,6 @@ def waiting_messages(
     ]
     if not targets:
         return {}
-    scope = Q(pk__in=[])
     cells = {e.unit_id for e in targets if e.kind == SubjectKind.CELL}
     candidates: list[Evaluation | _Undecided] = []
     if cells and among is not None:
@@ -141,23 +157,12 @@ def waiting_messages(
             and not e.level
             and not e.not_rated_reason
         ]
-    elif cells:
-        scope |= Q(kind=SubjectKind.MEMBER, unit_id__in=cells)
-    for target in targets:
-        if target.kind == SubjectKind.GRASSROOTS:
-            scope |= Q(unit__path__startswith=target.unit.path)
-    if scope != Q(pk__in=[]):
+        cells = set()
+    paths = [t.unit.path for t in targets if t.kind == SubjectKind.GRASSROOTS]
+    if cells or paths:
         # a member both in ``among`` and in an organization's subtree is named once
         held = {e.pk for e in candidates}
-        candidates += [
-            e
-            for e in _undecided(
-                Evaluation.objects.filter(period=period, level="", not_rated_reason="").filter(
-                    scope
-                )
-            )
-            if e.pk not in held
-        ]
+        candidates += [e for e in _undecided(period, cells, paths) if e.pk not in held]
     ruleset = ruleset_of(period)
     found: dict[int, str] = {}
     for target in targets:
@@ -166,13 +171,6 @@ def waiting_messages(
         if violation is not None:
             found[target.pk] = message(violation)
     return found
-
-
-def waiting_files(evaluations: list[Evaluation], period: Period) -> frozenset[int]:
-    """The files sent among ``evaluations`` that ``blockers`` would refuse now: subjects still
-    to be decided come first (one query for the whole board)."""
-    sent = [e for e in evaluations if e.stage == Stage.SENT]
-    return frozenset(waiting_messages(sent, period))
 
 
 def send_problems(evaluations: list[Evaluation], period: Period) -> list[str]:
