@@ -29,6 +29,7 @@ def get_evaluation(user: Any, pk: int) -> Evaluation:
             "period", "unit", "decider", "person", "period__scope_root"
         )
         .filter(pk=pk)
+        .order_by()  # one row: not the Meta.ordering's ORDER BY over the period's, unit's joins
         .first()
     )
     if evaluation is None:

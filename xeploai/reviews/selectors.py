@@ -45,8 +45,9 @@ def previous_items(evaluation: Evaluation) -> list[str]:
     Only the previous evaluation's content is read: building the statement for the whole row
     (its 40 columns) cost the self-review page more CPU than running it."""
     found = _previous_of(evaluation)
-    # the first as .first() picks it (Meta.ordering), its content only
-    rows = [] if found is None else list(found.values_list("content", flat=True)[:1])
+    # one row at most (one evaluation per member, per organization subject, in a period):
+    # without the Meta.ordering's joins on the period and unit, which only cost
+    rows = [] if found is None else list(found.order_by().values_list("content", flat=True)[:1])
     content = rows[0] if rows else None
     items = content.get("shortcomings", []) if content else []
     return [item if isinstance(item, str) else str(item.get("text", "")) for item in items][:30]
@@ -63,8 +64,8 @@ def collective_content(evaluation: Evaluation) -> dict[str, Any] | None:
     all the self-review page shows of it, read as one column (the statement for the whole
     row, or for ``.only()``, costs the page more CPU than running it)."""
     found = _collective_of(evaluation)
-    # the first as .first() picks it (Meta.ordering)
-    rows = [] if found is None else list(found.values_list("content", flat=True)[:1])
+    # one row at most (one evaluation per organization subject in a period): no ordering
+    rows = [] if found is None else list(found.order_by().values_list("content", flat=True)[:1])
     return (rows[0] or {}) if rows else None
 
 

@@ -156,7 +156,8 @@ def _render_review(
     refused = request.session.pop(REFUSED_PROPOSAL, None)
     if refused is not None and refused.get("pk") != evaluation.pk:
         refused = None
-    proposal = {"level": evaluation.cell_level} if refused is None else refused
+    can_manage = bool(roles & {*access.proposer_roles(evaluation), Role.ADMIN})
+    can_decide = bool(roles & {*access.decider_roles(evaluation), Role.ADMIN})
     context = {
         "evaluation": evaluation,
         "form": form,
@@ -190,26 +191,34 @@ def _render_review(
         "collective_content": selectors.collective_content(evaluation),
         "comments": selectors.comments_of(evaluation),
         "ledger": evaluation.ledger.select_related("actor").order_by("at", "pk"),
-        "can_manage": bool(roles & {*access.proposer_roles(evaluation), Role.ADMIN}),
-        "can_decide": bool(roles & {*access.decider_roles(evaluation), Role.ADMIN}),
+        "can_manage": can_manage,
+        "can_decide": can_decide,
+        "proposal_refused": refused["errors"] if refused else [],
+        "follow_up": follow,
+        "year_quarters": quarters.year_quarters([evaluation], evaluation.period, get_language()),
+        # the cell's and the deciding body's forms, built only for those who see them
+        **(_managing_forms(evaluation, follow, refused) if can_manage or can_decide else {}),
+    }
+    return render(request, "reviews/review_detail.html", context, status=status)
+
+
+def _managing_forms(
+    evaluation: Evaluation, follow: FollowUp | None, refused: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The proposal, reason and follow-up forms of the review page (never its author's)."""
+    proposal = {"level": evaluation.cell_level} if refused is None else refused
+    return {
         "propose_form": ProposeForm(
             initial={
                 "version": evaluation.version,
                 **{k: proposal.get(k) for k in ("level", "not_rated_reason", "reason")},
             }
         ),
-        "proposal_refused": refused["errors"] if refused else [],
-        "decide_form": DecideForm(
-            initial={"version": evaluation.version, "level": evaluation.cell_level}
-        ),
         "reason_form": ReasonForm(initial={"version": evaluation.version}),
-        "follow_up": follow,
-        "year_quarters": quarters.year_quarters([evaluation], evaluation.period, get_language()),
         "follow_up_form": FollowUpForm(
             initial={"status": "chua_thuc_hien", **_follow_up_initial(follow)}
         ),
     }
-    return render(request, "reviews/review_detail.html", context, status=status)
 
 
 @require_GET
