@@ -188,9 +188,7 @@ class SelfReviewForm(forms.Form):
             self.fields[f"prev_{index}"] = forms.ChoiceField(
                 label=item, choices=FIX_STATUS, required=False
             )
-        self.fields.update(
-            _built(_task_fields, definition, self.task_rows, quarter, civil_servant)
-        )
+        self.fields.update(_built(_task_fields, definition, self.task_rows, quarter, civil_servant))
 
     def tasks(self) -> list[dict[str, str]]:
         """The filled rows of the task list (the annex of task products)."""

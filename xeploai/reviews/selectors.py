@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from xeploai import rules
 from xeploai.cycles.models import Period
@@ -23,11 +23,10 @@ _COMMENT_LABELS: dict[str, str] = {
 }
 
 
-def _previous_of(evaluation: Evaluation) -> QuerySet[Evaluation] | None:
-    """The same subject's evaluations in the previous period of the same kind."""
-    previous = evaluation.period.previous()
-    if previous is None:
-        return None
+def _previous_of(evaluation: Evaluation) -> QuerySet[Evaluation]:
+    """The same subject's evaluations in the previous period of the same kind (that period
+    found inside the statement: one statement, not two)."""
+    previous = Subquery(evaluation.period.previous_first().values("pk")[:1])
     found = Evaluation.objects.filter(period=previous, kind=evaluation.kind)
     if evaluation.person_id:
         return found.filter(person=evaluation.person_id)
@@ -36,8 +35,7 @@ def _previous_of(evaluation: Evaluation) -> QuerySet[Evaluation] | None:
 
 def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
     """The same subject's evaluation in the previous period of the same kind."""
-    found = _previous_of(evaluation)
-    return None if found is None else found.first()
+    return _previous_of(evaluation).first()
 
 
 def previous_items(evaluation: Evaluation) -> list[str]:
@@ -47,7 +45,7 @@ def previous_items(evaluation: Evaluation) -> list[str]:
     found = _previous_of(evaluation)
     # one row at most (one evaluation per member, per organization subject, in a period):
     # without the Meta.ordering's joins on the period and unit, which only cost
-    rows = [] if found is None else list(found.order_by().values_list("content", flat=True)[:1])
+    rows = list(found.order_by().values_list("content", flat=True)[:1])
     content = rows[0] if rows else None
     items = content.get("shortcomings", []) if content else []
     return [item if isinstance(item, str) else str(item.get("text", "")) for item in items][:30]

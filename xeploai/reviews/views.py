@@ -127,25 +127,33 @@ def _review_form(evaluation: Evaluation, data: Any = None) -> SelfReviewForm:
     )
 
 
+def review_form_parts(form: SelfReviewForm) -> dict[str, list[Any]]:
+    """The form's fields as the page's loops take them (``{% review_sections %}``, ``{%
+    review_tasks %}``): per section its text and self-grade, last year's shortcomings, the
+    task rows."""
+    return {
+        "rows": [
+            (
+                section,
+                form[f"text_{section.key}"],
+                form[f"grade_{section.key}"] if f"grade_{section.key}" in form.fields else None,
+            )
+            for section in form.definition.sections
+        ],
+        "previous": [form[f"prev_{i}"] for i in range(len(form.previous_items))],
+        "tasks": [
+            (form[f"task_{i}"], form[f"product_{i}"], form[f"result_{i}"])
+            for i in range(form.task_rows)
+        ],
+    }
+
+
 def _render_review(
     request: HttpRequest, evaluation: Evaluation, form: SelfReviewForm, status: int = 200
 ) -> HttpResponse:
     editable = evaluation.stage in services.EDITABLE and access.can_edit_review(
         request.user, evaluation
     )
-    rows = [
-        (
-            section,
-            form[f"text_{section.key}"],
-            form[f"grade_{section.key}"] if f"grade_{section.key}" in form.fields else None,
-        )
-        for section in form.definition.sections
-    ]
-    previous = [form[f"prev_{i}"] for i in range(len(form.previous_items))]
-    tasks = [
-        (form[f"task_{i}"], form[f"product_{i}"], form[f"result_{i}"])
-        for i in range(form.task_rows)
-    ]
     roles = org_access.roles_at(request.user, evaluation.unit)
     # the follow-up plan is shown (and edited) only for the two lowest levels: read it then
     follow = (
@@ -157,13 +165,11 @@ def _render_review(
     if refused is not None and refused.get("pk") != evaluation.pk:
         refused = None
     can_manage = bool(roles & {*access.proposer_roles(evaluation), Role.ADMIN})
-    can_decide = bool(roles & {*access.decider_roles(evaluation), Role.ADMIN})
+    can_decide = access.may_decide(roles, evaluation)
     context = {
         "evaluation": evaluation,
         "form": form,
-        "rows": rows,
-        "previous": previous,
-        "tasks": tasks,
+        **review_form_parts(form),
         "task_list": [
             {**row, "result_label": dict(TASK_RESULTS).get(row.get("result", ""), "")}
             for row in (evaluation.content or {}).get("tasks", [])
@@ -223,7 +229,7 @@ def _managing_forms(
 
 @require_GET
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = access.get_evaluation(request.user, pk)
+    evaluation = access.get_evaluation(request.user, pk, access.REVIEW_RELATED)
     return _render_review(request, evaluation, _review_form(evaluation))
 
 
@@ -236,7 +242,7 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _review_write(request: HttpRequest, pk: int, *, submit: bool) -> HttpResponse:
-    evaluation = access.get_evaluation(request.user, pk)
+    evaluation = access.get_evaluation(request.user, pk, access.REVIEW_RELATED)
     if not access.can_edit_review(request.user, evaluation):
         access.deny()
     form = _review_form(evaluation, request.POST)
