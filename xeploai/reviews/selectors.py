@@ -248,7 +248,8 @@ def board_rows(decider: OrgUnit, period: Period) -> list[Row]:
 
 
 def comments_of(evaluation: Evaluation) -> list[Comment]:
-    return list(evaluation.comments.select_related("recorded_by").order_by("recorded_at"))
+    """The comments the review page lists (it does not show who recorded them: not read)."""
+    return list(evaluation.comments.order_by("recorded_at"))
 
 
 def is_done(evaluation: Evaluation) -> bool:
