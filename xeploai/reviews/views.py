@@ -91,14 +91,16 @@ def my_review(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
     if person is None:
         raise Http404
-    evaluation = (
+    # its number only: the redirect needs no more (a whole row costs the statement's building)
+    pk = (
         Evaluation.objects.filter(person=person, period__status=PeriodStatus.OPEN)
         .order_by("-period__year", "period__kind", "-period__quarter")
+        .values_list("pk", flat=True)
         .first()
     )
-    if evaluation is None:
+    if pk is None:
         return redirect("my_history")
-    return redirect("review_detail", pk=evaluation.pk)
+    return redirect("review_detail", pk=pk)
 
 
 @require_GET
@@ -196,7 +198,7 @@ def _render_review(
         "on_behalf": editable and not access.is_own(request.user, evaluation),
         "collective_content": selectors.collective_content(evaluation),
         "comments": selectors.comments_of(evaluation),
-        "ledger": evaluation.ledger.select_related("actor").order_by("at", "pk"),
+        "ledger": selectors.ledger_of(evaluation),
         "can_manage": can_manage,
         "can_decide": can_decide,
         "proposal_refused": refused["errors"] if refused else [],

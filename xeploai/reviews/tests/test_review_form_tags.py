@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from pytest_django.fixtures import Settings
 
-from xeploai.cycles.models import PeriodKind
+from xeploai.cycles.models import Period, PeriodKind, PeriodStatus
 from xeploai.cycles.services import period_create
 from xeploai.reviews import selectors
 from xeploai.reviews.formdefs import FORMS
@@ -198,3 +198,21 @@ def test_last_years_shortcomings_are_asked_about_on_this_years_form(
     assert 'name="prev_0"' in html and 'name="prev_1"' in html and 'name="prev_2"' not in html
     assert "&lt;b&gt;Bí thư&lt;/b&gt;" in html and "Chậm nộp đảng phí" in html
     assert _without_tokens(html) == _without_tokens(_by_old_template(response))
+    history = client.get(reverse("my_history")).content.decode()
+    assert 0 < history.index("Năm 2026") < history.index("Năm 2025")  # the latest year first
+
+
+@pytest.mark.django_db
+def test_my_review_goes_to_the_open_evaluation_or_the_history(
+    client: Client, cast: Cast, settings: Settings, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    evaluation = make_round(cast).evaluation
+    client.force_login(cast.member)
+    response = client.get(reverse("my_review"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("review_detail", args=[evaluation.pk])
+    Period.objects.filter(pk=evaluation.period_id).update(status=PeriodStatus.CLOSED)
+    assert client.get(reverse("my_review"))["Location"] == reverse("my_history")
+    history = client.get(reverse("my_history")).content.decode()
+    assert reverse("review_detail", args=[evaluation.pk]) in history
