@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xeploai.lib.text import nfc
+from xeploai.lib.widgets import RememberedSelect
 from xeploai.org.models import Level
 from xeploai.reviews.formdefs import FORMS, FormDef
 from xeploai.reviews.models import CommentSource, FollowUpStatus, NotRatedReason
@@ -62,7 +63,8 @@ def _quarter_title(title: str, quarter: int, year: int) -> str:
 # form of 33 fields cost ~3 ms to build on every request: issue 19 §4). The forms share them:
 # Django reads a field and its widget when it cleans and renders, never writes them (it
 # deep-copies ``base_fields`` only because a form may change its own), and these forms do not
-# change theirs. Keyed by the language too: some labels are worded when built.
+# change theirs. Keyed by the language too: some labels are worded when built. Their selects
+# keep their markup (``RememberedSelect``: the choices never change).
 _BUILT: dict[tuple[Any, ...], dict[str, forms.Field]] = {}
 
 
@@ -90,7 +92,10 @@ def _section_fields(definition: FormDef) -> dict[str, forms.Field]:
         )
         if section.graded and not definition.scored:
             fields[f"grade_{section.key}"] = forms.ChoiceField(
-                label=_("Tự đánh giá mức độ"), choices=GRADES, required=False
+                label=_("Tự đánh giá mức độ"),
+                choices=GRADES,
+                required=False,
+                widget=RememberedSelect,
             )
     return fields
 
@@ -130,7 +135,10 @@ def _task_fields(
             label=_("Sản phẩm, kết quả cụ thể"), required=False, max_length=1000
         )
         fields[f"result_{index}"] = forms.ChoiceField(
-            label=_("Mức độ hoàn thành"), choices=TASK_RESULTS, required=False
+            label=_("Mức độ hoàn thành"),
+            choices=TASK_RESULTS,
+            required=False,
+            widget=RememberedSelect,
         )
     if not definition.collective:
         for name, label in (
@@ -152,9 +160,13 @@ def _task_fields(
             label=_("Tự nhận mức xếp loại cán bộ, công chức, viên chức"),
             choices=LEVELS,
             required=False,
+            widget=RememberedSelect,
         )
     fields["self_level"] = forms.ChoiceField(
-        label=_("Tự nhận mức xếp loại chất lượng"), choices=LEVELS, required=False
+        label=_("Tự nhận mức xếp loại chất lượng"),
+        choices=LEVELS,
+        required=False,
+        widget=RememberedSelect,
     )
     return fields
 
