@@ -46,9 +46,25 @@ def previous_items(evaluation: Evaluation) -> list[str]:
     # one row at most (one evaluation per member, per organization subject, in a period):
     # without the Meta.ordering's joins on the period and unit, which only cost
     rows = list(found.order_by().values_list("content", flat=True)[:1])
-    content = rows[0] if rows else None
+    return _shortcomings(rows[0] if rows else None)
+
+
+def _shortcomings(content: dict[str, Any] | None) -> list[str]:
     items = content.get("shortcomings", []) if content else []
     return [item if isinstance(item, str) else str(item.get("text", "")) for item in items][:30]
+
+
+def self_review_reads(evaluation: Evaluation) -> tuple[list[str], dict[str, Any] | None]:
+    """``previous_items`` and ``collective_content`` in one statement (the self-review page
+    asks both; each statement's building costs it more than running it). Last year's row is
+    of another period than this year's collective one: the period tells them apart."""
+    previous, collective = _previous_of(evaluation), _collective_of(evaluation)
+    found = previous if collective is None else previous | collective
+    rows = list(found.order_by().values_list("period_id", "content")[:2])
+    last_year = next((content for period, content in rows if period != evaluation.period_id), None)
+    this_year = [content for period, content in rows if period == evaluation.period_id]
+    shown = None if collective is None or not this_year else (this_year[0] or {})
+    return _shortcomings(last_year), shown
 
 
 def collective_evaluation(evaluation: Evaluation) -> Evaluation | None:

@@ -115,12 +115,15 @@ def my_history(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _review_form(evaluation: Evaluation, data: Any = None) -> SelfReviewForm:
+def _review_form(
+    evaluation: Evaluation, data: Any = None, previous: list[str] | None = None
+) -> SelfReviewForm:
+    """The self-review form (``previous``: last year's shortcomings, when already read)."""
     person = evaluation.person
     return SelfReviewForm(
         data,
         definition=form_def(evaluation.form_code),
-        previous_items=selectors.previous_items(evaluation),
+        previous_items=selectors.previous_items(evaluation) if previous is None else previous,
         civil_servant=bool(person and person.is_civil_servant),
         task_rows=max(5, len((evaluation.content or {}).get("tasks", [])) + 3),
         quarter=evaluation.period.quarter,
@@ -151,8 +154,14 @@ def review_form_parts(form: SelfReviewForm) -> dict[str, list[Any]]:
 
 
 def _render_review(
-    request: HttpRequest, evaluation: Evaluation, form: SelfReviewForm, status: int = 200
+    request: HttpRequest,
+    evaluation: Evaluation,
+    form: SelfReviewForm,
+    collective: dict[str, Any] | None,
+    status: int = 200,
 ) -> HttpResponse:
+    """The review page (``collective``: the collective review's content a member reads
+    before writing their own, ``selectors.self_review_reads``)."""
     editable = evaluation.stage in services.EDITABLE and access.can_edit_review(
         request.user, evaluation
     )
@@ -196,7 +205,7 @@ def _render_review(
         # a member reads their own review, not their cell's round page
         "round_readable": org_access.can_read_unit(request.user, evaluation.unit),
         "on_behalf": editable and not access.is_own(request.user, evaluation),
-        "collective_content": selectors.collective_content(evaluation),
+        "collective_content": collective,
         "comments": selectors.comments_of(evaluation),
         "ledger": selectors.ledger_of(evaluation),
         "can_manage": can_manage,
@@ -232,7 +241,9 @@ def _managing_forms(
 @require_GET
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = access.get_evaluation(request.user, pk, access.REVIEW_RELATED)
-    return _render_review(request, evaluation, _review_form(evaluation))
+    previous, collective = selectors.self_review_reads(evaluation)
+    form = _review_form(evaluation, previous=previous)
+    return _render_review(request, evaluation, form, collective)
 
 
 @require_GET
@@ -254,7 +265,9 @@ def _review_write(request: HttpRequest, pk: int, *, submit: bool) -> HttpRespons
         valid = not form.errors
     if not valid:
         messages.error(request, _("Chưa lưu: vui lòng sửa các ô được đánh dấu."))
-        return _render_review(request, evaluation, form, status=400)
+        return _render_review(
+            request, evaluation, form, selectors.collective_content(evaluation), status=400
+        )
     service = services.review_submit if submit else services.review_save
     try:
         service(
@@ -266,7 +279,9 @@ def _review_write(request: HttpRequest, pk: int, *, submit: bool) -> HttpRespons
         )
     except ValidationError as error:
         _error_messages(request, error)
-        return _render_review(request, evaluation, form, status=409)
+        return _render_review(
+            request, evaluation, form, selectors.collective_content(evaluation), status=409
+        )
     messages.success(request, _("Đã nộp bản kiểm điểm.") if submit else _("Đã lưu bản nháp."))
     return _back(evaluation)
 

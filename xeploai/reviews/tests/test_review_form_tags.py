@@ -25,7 +25,7 @@ from xeploai.cycles.services import period_create
 from xeploai.reviews import selectors
 from xeploai.reviews.formdefs import FORMS
 from xeploai.reviews.forms import SelfReviewForm
-from xeploai.reviews.models import Evaluation
+from xeploai.reviews.models import Evaluation, SubjectKind
 from xeploai.reviews.periods import period_open
 from xeploai.reviews.views import review_form_parts
 from xeploai.testing import Cast, make_round
@@ -192,6 +192,17 @@ def test_last_years_shortcomings_are_asked_about_on_this_years_form(
     assert selectors.previous_evaluation(evaluation).period == last_year
     other = Evaluation.objects.get(period=evaluation.period, person=cast.member_b1)
     assert selectors.previous_items(other) == []  # nothing listed last year
+    cell = Evaluation.objects.get(
+        period=evaluation.period, kind=SubjectKind.CELL, unit=cast.cell_a1
+    )
+    cell.content = {"sections": {"principles": {"text": "Chi bộ <đoàn kết>"}}}
+    cell.save(update_fields=["content"])
+    for one in (evaluation, other, cell, *Evaluation.objects.filter(period=last_year)[:3]):
+        one = Evaluation.objects.select_related("period__scope_root", "unit").get(pk=one.pk)
+        both = (selectors.previous_items(one), selectors.collective_content(one))
+        assert selectors.self_review_reads(one) == both, one
+    assert selectors.self_review_reads(evaluation)[1] == cell.content  # this year's, read
+    assert selectors.self_review_reads(cell)[1] is None  # a cell reads no collective review
     client.force_login(cast.member)
     response = client.get(reverse("review_detail", args=[evaluation.pk]))
     html = response.content.decode()
