@@ -12,7 +12,7 @@ from django.forms.renderers import DjangoTemplates
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from xeploai.lib.widgets import Renderer, RememberedSelect
+from xeploai.lib.widgets import RememberedSelect, Renderer
 
 CHOICES = [
     ("", "—"),
