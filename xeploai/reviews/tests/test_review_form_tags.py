@@ -189,7 +189,8 @@ def test_last_years_shortcomings_are_asked_about_on_this_years_form(
     )
     evaluation = make_round(cast).evaluation
     assert selectors.previous_items(evaluation) == [HOSTILE, "Chậm nộp đảng phí"]
-    assert selectors.previous_evaluation(evaluation).period == last_year
+    previous = selectors.previous_evaluation(evaluation)
+    assert previous is not None and previous.period == last_year
     other = Evaluation.objects.get(period=evaluation.period, person=cast.member_b1)
     assert selectors.previous_items(other) == []  # nothing listed last year
     cell = Evaluation.objects.get(
