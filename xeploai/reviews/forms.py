@@ -319,6 +319,27 @@ class SelfReviewForm(forms.Form):
         return initial
 
 
+def review_form_parts(form: SelfReviewForm) -> dict[str, list[Any]]:
+    """The form's fields as the page's loops take them (``{% review_sections %}``, ``{%
+    review_tasks %}``): per section its text and self-grade, last year's shortcomings, the
+    task rows."""
+    return {
+        "rows": [
+            (
+                section,
+                form[f"text_{section.key}"],
+                form[f"grade_{section.key}"] if f"grade_{section.key}" in form.fields else None,
+            )
+            for section in form.definition.sections
+        ],
+        "previous": [form[f"prev_{i}"] for i in range(len(form.previous_items))],
+        "tasks": [
+            (form[f"task_{i}"], form[f"product_{i}"], form[f"result_{i}"])
+            for i in range(form.task_rows)
+        ],
+    }
+
+
 class ReasonForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = NfcCharField(

@@ -32,6 +32,7 @@ from xeploai.reviews.forms import (
     ProposeForm,
     ReasonForm,
     SelfReviewForm,
+    review_form_parts,
 )
 from xeploai.reviews.home import home_sections
 from xeploai.reviews.models import Comment, Evaluation, FollowUp, Stage, SubjectKind
@@ -130,27 +131,6 @@ def _review_form(
         year=evaluation.period.year,
         initial=SelfReviewForm.initial_from(evaluation.content or {}, evaluation.version),
     )
-
-
-def review_form_parts(form: SelfReviewForm) -> dict[str, list[Any]]:
-    """The form's fields as the page's loops take them (``{% review_sections %}``, ``{%
-    review_tasks %}``): per section its text and self-grade, last year's shortcomings, the
-    task rows."""
-    return {
-        "rows": [
-            (
-                section,
-                form[f"text_{section.key}"],
-                form[f"grade_{section.key}"] if f"grade_{section.key}" in form.fields else None,
-            )
-            for section in form.definition.sections
-        ],
-        "previous": [form[f"prev_{i}"] for i in range(len(form.previous_items))],
-        "tasks": [
-            (form[f"task_{i}"], form[f"product_{i}"], form[f"result_{i}"])
-            for i in range(form.task_rows)
-        ],
-    }
 
 
 def _render_review(

@@ -24,10 +24,9 @@ from xeploai.cycles.models import Period, PeriodKind, PeriodStatus
 from xeploai.cycles.services import period_create
 from xeploai.reviews import selectors
 from xeploai.reviews.formdefs import FORMS
-from xeploai.reviews.forms import SelfReviewForm
+from xeploai.reviews.forms import SelfReviewForm, review_form_parts
 from xeploai.reviews.models import Evaluation, SubjectKind
 from xeploai.reviews.periods import period_open
-from xeploai.reviews.views import review_form_parts
 from xeploai.testing import Cast, make_round
 
 ENGINE = engines["django"]
