@@ -167,11 +167,15 @@ class Period(models.Model):
 
     def previous(self) -> Period | None:
         """The period of the same kind one year earlier covering the same scope (for YoY)."""
+        return self.previous_first().first()
+
+    def previous_first(self) -> PeriodQuerySet:
+        """The periods ``previous`` chooses from, the one it takes first (to read it inside
+        another statement: ``.values("pk")[:1]``)."""
         return (
             Period.objects.filter(kind=self.kind, quarter=self.quarter, year=self.year - 1)
             .covering(self.scope_root)
             .order_by("-scope_root__depth")
-            .first()
         )
 
 

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.forms import Select
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 WIDGETS = "django/forms/widgets/"
 INPUTS = frozenset(
@@ -129,3 +132,40 @@ class Renderer(DjangoTemplates):
             except _Unprintable:
                 pass
         return super().render(template_name, context, request)
+
+
+class RememberedSelect(Select):
+    """A select of fixed choices that keeps its markup: a self-review page shows a dozen
+    (self-grades, task results, levels), each rebuilt option by option on every request.
+
+    Only for a widget whose choices never change after it is built (the self-review's fields,
+    built once per process: ``reviews.forms``). The markup is kept per name, value, attributes,
+    language and renderer — for a value among the choices or none, so that what a request
+    sends cannot grow it — and is the markup ``Select.render`` returned the first time."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._kept: dict[tuple[Any, ...], SafeString] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> RememberedSelect:
+        copied: RememberedSelect = super().__deepcopy__(memo)
+        copied._kept = {}  # a copy's choices may be changed: it keeps its own markup
+        return copied
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        known = value is None or (
+            isinstance(value, str) and value in {str(v) for v, _label in self.choices}
+        )
+        if not known:
+            return super().render(name, value, attrs, renderer)
+        key = (name, value, *(attrs or {}).items(), get_language(), type(renderer))
+        html = self._kept.get(key)
+        if html is None:
+            html = self._kept[key] = super().render(name, value, attrs, renderer)
+        return html

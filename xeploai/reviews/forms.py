@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from xeploai.lib.text import nfc
+from xeploai.lib.widgets import RememberedSelect
 from xeploai.org.models import Level
-from xeploai.reviews.formdefs import FormDef
+from xeploai.reviews.formdefs import FORMS, FormDef
 from xeploai.reviews.models import CommentSource, FollowUpStatus, NotRatedReason
 
 GRADES = [
@@ -56,6 +59,118 @@ def _quarter_title(title: str, quarter: int, year: int) -> str:
     return f"{title} — {when}"
 
 
+# The self-review's fields, built once per process for each form definition and variant (a
+# form of 33 fields cost ~3 ms to build on every request: issue 19 §4). The forms share them:
+# Django reads a field and its widget when it cleans and renders, never writes them (it
+# deep-copies ``base_fields`` only because a form may change its own), and these forms do not
+# change theirs. Keyed by the language too: some labels are worded when built. Their selects
+# keep their markup (``RememberedSelect``: the choices never change).
+_BUILT: dict[tuple[Any, ...], dict[str, forms.Field]] = {}
+
+
+def _built(build: Callable[..., dict[str, forms.Field]], definition: FormDef, *variant: Any) -> Any:
+    """``build(definition, *variant)``, kept for the next form of the same definition (a
+    definition not among ``FORMS``, as a test's own, is built each time)."""
+    if FORMS.get(definition.code) is not definition:
+        return build(definition, *variant)
+    key = (build.__name__, definition.code, *variant, get_language())
+    fields = _BUILT.get(key)
+    if fields is None:
+        fields = _BUILT[key] = build(definition, *variant)
+    return fields
+
+
+def _section_fields(definition: FormDef) -> dict[str, forms.Field]:
+    """The self-review's text and self-grade of each section of the form."""
+    fields: dict[str, forms.Field] = {}
+    for section in definition.sections:
+        fields[f"text_{section.key}"] = NfcCharField(
+            label=section.label,
+            required=False,
+            max_length=TEXT_LIMIT,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+        if section.graded and not definition.scored:
+            fields[f"grade_{section.key}"] = forms.ChoiceField(
+                label=_("Tự đánh giá mức độ"),
+                choices=GRADES,
+                required=False,
+                widget=RememberedSelect,
+            )
+    return fields
+
+
+def _task_fields(
+    definition: FormDef, task_rows: int, quarter: int, civil_servant: bool
+) -> dict[str, forms.Field]:
+    """The fields after last year's shortcomings: the scores, the task list and counts, the
+    self-proposed levels."""
+    fields: dict[str, forms.Field] = {}
+    if definition.scored:
+        fields["score_common"] = forms.DecimalField(
+            label=_("Nhóm tiêu chí chung (tối đa 30 điểm)"),
+            required=False,
+            min_value=Decimal(0),
+            max_value=Decimal(30),
+            decimal_places=1,
+        )
+        fields["score_tasks"] = forms.DecimalField(
+            label=_("Nhóm tiêu chí về kết quả thực hiện nhiệm vụ (tối đa 70 điểm)"),
+            required=False,
+            min_value=Decimal(0),
+            max_value=Decimal(70),
+            decimal_places=1,
+        )
+        fields["annex"] = NfcCharField(
+            label=_("Phụ lục: sản phẩm, tiến độ, chất lượng các nhiệm vụ được giao"),
+            required=False,
+            max_length=TEXT_LIMIT,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        )
+    for index in range(task_rows):
+        fields[f"task_{index}"] = NfcCharField(
+            label=_("Nhiệm vụ {n}").format(n=index + 1), required=False, max_length=500
+        )
+        fields[f"product_{index}"] = NfcCharField(
+            label=_("Sản phẩm, kết quả cụ thể"), required=False, max_length=1000
+        )
+        fields[f"result_{index}"] = forms.ChoiceField(
+            label=_("Mức độ hoàn thành"),
+            choices=TASK_RESULTS,
+            required=False,
+            widget=RememberedSelect,
+        )
+    if not definition.collective:
+        for name, label in (
+            (
+                "tasks_total",
+                _("Số nhiệm vụ được giao trong quý")
+                if quarter
+                else _("Số nhiệm vụ được giao trong năm"),
+            ),
+            ("tasks_done", _("Số nhiệm vụ hoàn thành")),
+            ("tasks_exceeded", _("trong đó hoàn thành vượt mức")),
+            ("tasks_late", _("Số nhiệm vụ chậm tiến độ")),
+        ):
+            fields[name] = forms.IntegerField(
+                label=label, required=False, min_value=0, max_value=10_000
+            )
+    if civil_servant:
+        fields["civil_level"] = forms.ChoiceField(
+            label=_("Tự nhận mức xếp loại cán bộ, công chức, viên chức"),
+            choices=LEVELS,
+            required=False,
+            widget=RememberedSelect,
+        )
+    fields["self_level"] = forms.ChoiceField(
+        label=_("Tự nhận mức xếp loại chất lượng"),
+        choices=LEVELS,
+        required=False,
+        widget=RememberedSelect,
+    )
+    return fields
+
+
 class SelfReviewForm(forms.Form):
     """One form for every variant: the fields come from the form definition."""
 
@@ -80,76 +195,12 @@ class SelfReviewForm(forms.Form):
         self.title = _quarter_title(str(definition.title), quarter, year)
         self.previous_items = previous_items
         self.task_rows = 0 if definition.collective else task_rows
-        for section in definition.sections:
-            self.fields[f"text_{section.key}"] = NfcCharField(
-                label=section.label,
-                required=False,
-                max_length=TEXT_LIMIT,
-                widget=forms.Textarea(attrs={"rows": 4}),
-            )
-            if section.graded and not definition.scored:
-                self.fields[f"grade_{section.key}"] = forms.ChoiceField(
-                    label=_("Tự đánh giá mức độ"), choices=GRADES, required=False
-                )
-        for index, item in enumerate(previous_items):
+        self.fields.update(_built(_section_fields, definition))
+        for index, item in enumerate(previous_items):  # the member's own: built each time
             self.fields[f"prev_{index}"] = forms.ChoiceField(
                 label=item, choices=FIX_STATUS, required=False
             )
-        if definition.scored:
-            self.fields["score_common"] = forms.DecimalField(
-                label=_("Nhóm tiêu chí chung (tối đa 30 điểm)"),
-                required=False,
-                min_value=Decimal(0),
-                max_value=Decimal(30),
-                decimal_places=1,
-            )
-            self.fields["score_tasks"] = forms.DecimalField(
-                label=_("Nhóm tiêu chí về kết quả thực hiện nhiệm vụ (tối đa 70 điểm)"),
-                required=False,
-                min_value=Decimal(0),
-                max_value=Decimal(70),
-                decimal_places=1,
-            )
-            self.fields["annex"] = NfcCharField(
-                label=_("Phụ lục: sản phẩm, tiến độ, chất lượng các nhiệm vụ được giao"),
-                required=False,
-                max_length=TEXT_LIMIT,
-                widget=forms.Textarea(attrs={"rows": 4}),
-            )
-        for index in range(self.task_rows):
-            self.fields[f"task_{index}"] = NfcCharField(
-                label=_("Nhiệm vụ {n}").format(n=index + 1), required=False, max_length=500
-            )
-            self.fields[f"product_{index}"] = NfcCharField(
-                label=_("Sản phẩm, kết quả cụ thể"), required=False, max_length=1000
-            )
-            self.fields[f"result_{index}"] = forms.ChoiceField(
-                label=_("Mức độ hoàn thành"), choices=TASK_RESULTS, required=False
-            )
-        if not definition.collective:
-            for name, label in (
-                (
-                    "tasks_total",
-                    _("Số nhiệm vụ được giao trong quý")
-                    if quarter
-                    else _("Số nhiệm vụ được giao trong năm"),
-                ),
-                ("tasks_done", _("Số nhiệm vụ hoàn thành")),
-                ("tasks_exceeded", _("trong đó hoàn thành vượt mức")),
-                ("tasks_late", _("Số nhiệm vụ chậm tiến độ")),
-            ):
-                self.fields[name] = forms.IntegerField(
-                    label=label, required=False, min_value=0, max_value=10_000
-                )
-        if civil_servant:
-            self.fields["civil_level"] = forms.ChoiceField(
-                label=_("Tự nhận mức xếp loại cán bộ, công chức, viên chức"),
-                choices=LEVELS,
-                required=False,
-            )
-        self.fields["self_level"] = forms.ChoiceField(
-            label=_("Tự nhận mức xếp loại chất lượng"), choices=LEVELS, required=False
-        )
+        self.fields.update(_built(_task_fields, definition, self.task_rows, quarter, civil_servant))
 
     def tasks(self) -> list[dict[str, str]]:
         """The filled rows of the task list (the annex of task products)."""
@@ -266,6 +317,27 @@ class SelfReviewForm(forms.Form):
             if name in content:
                 initial[name] = content[name]
         return initial
+
+
+def review_form_parts(form: SelfReviewForm) -> dict[str, list[Any]]:
+    """The form's fields as the page's loops take them (``{% review_sections %}``, ``{%
+    review_tasks %}``): per section its text and self-grade, last year's shortcomings, the
+    task rows."""
+    return {
+        "rows": [
+            (
+                section,
+                form[f"text_{section.key}"],
+                form[f"grade_{section.key}"] if f"grade_{section.key}" in form.fields else None,
+            )
+            for section in form.definition.sections
+        ],
+        "previous": [form[f"prev_{i}"] for i in range(len(form.previous_items))],
+        "tasks": [
+            (form[f"task_{i}"], form[f"product_{i}"], form[f"result_{i}"])
+            for i in range(form.task_rows)
+        ],
+    }
 
 
 class ReasonForm(forms.Form):

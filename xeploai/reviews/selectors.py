@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from xeploai import rules
 from xeploai.cycles.models import Period
 from xeploai.org.models import ExcellenceGroup, OrgUnit
 from xeploai.reviews import wording
 from xeploai.reviews.facts import Facts, ruleset_of
-from xeploai.reviews.models import Comment, Evaluation, Stage, SubjectKind
+from xeploai.reviews.models import Comment, Evaluation, Proposal, Stage, SubjectKind
 
 _COMMENT_LABELS: dict[str, str] = {
     rules.CommentKind.NOI_CU_TRU: "noi_cu_tru",
@@ -23,11 +23,10 @@ _COMMENT_LABELS: dict[str, str] = {
 }
 
 
-def _previous_of(evaluation: Evaluation) -> QuerySet[Evaluation] | None:
-    """The same subject's evaluations in the previous period of the same kind."""
-    previous = evaluation.period.previous()
-    if previous is None:
-        return None
+def _previous_of(evaluation: Evaluation) -> QuerySet[Evaluation]:
+    """The same subject's evaluations in the previous period of the same kind (that period
+    found inside the statement: one statement, not two)."""
+    previous = Subquery(evaluation.period.previous_first().values("pk")[:1])
     found = Evaluation.objects.filter(period=previous, kind=evaluation.kind)
     if evaluation.person_id:
         return found.filter(person=evaluation.person_id)
@@ -36,8 +35,7 @@ def _previous_of(evaluation: Evaluation) -> QuerySet[Evaluation] | None:
 
 def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
     """The same subject's evaluation in the previous period of the same kind."""
-    found = _previous_of(evaluation)
-    return None if found is None else found.first()
+    return _previous_of(evaluation).first()
 
 
 def previous_items(evaluation: Evaluation) -> list[str]:
@@ -45,11 +43,28 @@ def previous_items(evaluation: Evaluation) -> list[str]:
     Only the previous evaluation's content is read: building the statement for the whole row
     (its 40 columns) cost the self-review page more CPU than running it."""
     found = _previous_of(evaluation)
-    # the first as .first() picks it (Meta.ordering), its content only
-    rows = [] if found is None else list(found.values_list("content", flat=True)[:1])
-    content = rows[0] if rows else None
+    # one row at most (one evaluation per member, per organization subject, in a period):
+    # without the Meta.ordering's joins on the period and unit, which only cost
+    rows = list(found.order_by().values_list("content", flat=True)[:1])
+    return _shortcomings(rows[0] if rows else None)
+
+
+def _shortcomings(content: dict[str, Any] | None) -> list[str]:
     items = content.get("shortcomings", []) if content else []
     return [item if isinstance(item, str) else str(item.get("text", "")) for item in items][:30]
+
+
+def self_review_reads(evaluation: Evaluation) -> tuple[list[str], dict[str, Any] | None]:
+    """``previous_items`` and ``collective_content`` in one statement (the self-review page
+    asks both; each statement's building costs it more than running it). Last year's row is
+    of another period than this year's collective one: the period tells them apart."""
+    previous, collective = _previous_of(evaluation), _collective_of(evaluation)
+    found = previous if collective is None else previous | collective
+    rows = list(found.order_by().values_list("period_id", "content")[:2])
+    last_year = next((content for period, content in rows if period != evaluation.period_id), None)
+    this_year = [content for period, content in rows if period == evaluation.period_id]
+    shown = None if collective is None or not this_year else (this_year[0] or {})
+    return _shortcomings(last_year), shown
 
 
 def collective_evaluation(evaluation: Evaluation) -> Evaluation | None:
@@ -63,8 +78,8 @@ def collective_content(evaluation: Evaluation) -> dict[str, Any] | None:
     all the self-review page shows of it, read as one column (the statement for the whole
     row, or for ``.only()``, costs the page more CPU than running it)."""
     found = _collective_of(evaluation)
-    # the first as .first() picks it (Meta.ordering)
-    rows = [] if found is None else list(found.values_list("content", flat=True)[:1])
+    # one row at most (one evaluation per organization subject in a period): no ordering
+    rows = [] if found is None else list(found.order_by().values_list("content", flat=True)[:1])
     return (rows[0] or {}) if rows else None
 
 
@@ -254,8 +269,21 @@ def board_rows(decider: OrgUnit, period: Period) -> list[Row]:
     return board(decider, period)[0]
 
 
+# The few rows of one evaluation or one person are sorted here, not by an ORDER BY: Django
+# builds one by comparing it with every selected column (the statement's CPU doubles with
+# the joined tables' columns), and a member's pages read a handful of rows.
+
+
 def comments_of(evaluation: Evaluation) -> list[Comment]:
-    return list(evaluation.comments.select_related("recorded_by").order_by("recorded_at"))
+    """The comments the review page lists, oldest first (it does not show who recorded them:
+    not read)."""
+    return sorted(evaluation.comments.order_by(), key=lambda c: (c.recorded_at, c.pk))
+
+
+def ledger_of(evaluation: Evaluation) -> list[Proposal]:
+    """The evaluation's proposals and decisions in the order they were made, with who made
+    them."""
+    return sorted(evaluation.ledger.select_related("actor").order_by(), key=lambda p: (p.at, p.pk))
 
 
 def is_done(evaluation: Evaluation) -> bool:
@@ -263,11 +291,9 @@ def is_done(evaluation: Evaluation) -> bool:
 
 
 def history_of(person_id: int) -> list[Evaluation]:
-    return list(
-        Evaluation.objects.filter(person=person_id)
-        .select_related("period", "unit")
-        .order_by("-period__year", "-pk")
-    )
+    """A person's evaluations, the latest year first (sorted here: see ``comments_of``)."""
+    found = Evaluation.objects.filter(person=person_id).select_related("period", "unit")
+    return sorted(found.order_by(), key=lambda e: (-e.period.year, -e.pk))
 
 
 def ledger_differences(decider: OrgUnit, period: Period) -> dict[str, list[Any]]:

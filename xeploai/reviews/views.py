@@ -32,6 +32,7 @@ from xeploai.reviews.forms import (
     ProposeForm,
     ReasonForm,
     SelfReviewForm,
+    review_form_parts,
 )
 from xeploai.reviews.home import home_sections
 from xeploai.reviews.models import Comment, Evaluation, FollowUp, Stage, SubjectKind
@@ -91,14 +92,16 @@ def my_review(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
     if person is None:
         raise Http404
-    evaluation = (
+    # its number only: the redirect needs no more (a whole row costs the statement's building)
+    pk = (
         Evaluation.objects.filter(person=person, period__status=PeriodStatus.OPEN)
         .order_by("-period__year", "period__kind", "-period__quarter")
+        .values_list("pk", flat=True)
         .first()
     )
-    if evaluation is None:
+    if pk is None:
         return redirect("my_history")
-    return redirect("review_detail", pk=evaluation.pk)
+    return redirect("review_detail", pk=pk)
 
 
 @require_GET
@@ -113,12 +116,15 @@ def my_history(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _review_form(evaluation: Evaluation, data: Any = None) -> SelfReviewForm:
+def _review_form(
+    evaluation: Evaluation, data: Any = None, previous: list[str] | None = None
+) -> SelfReviewForm:
+    """The self-review form (``previous``: last year's shortcomings, when already read)."""
     person = evaluation.person
     return SelfReviewForm(
         data,
         definition=form_def(evaluation.form_code),
-        previous_items=selectors.previous_items(evaluation),
+        previous_items=selectors.previous_items(evaluation) if previous is None else previous,
         civil_servant=bool(person and person.is_civil_servant),
         task_rows=max(5, len((evaluation.content or {}).get("tasks", [])) + 3),
         quarter=evaluation.period.quarter,
@@ -128,24 +134,17 @@ def _review_form(evaluation: Evaluation, data: Any = None) -> SelfReviewForm:
 
 
 def _render_review(
-    request: HttpRequest, evaluation: Evaluation, form: SelfReviewForm, status: int = 200
+    request: HttpRequest,
+    evaluation: Evaluation,
+    form: SelfReviewForm,
+    collective: dict[str, Any] | None,
+    status: int = 200,
 ) -> HttpResponse:
+    """The review page (``collective``: the collective review's content a member reads
+    before writing their own, ``selectors.self_review_reads``)."""
     editable = evaluation.stage in services.EDITABLE and access.can_edit_review(
         request.user, evaluation
     )
-    rows = [
-        (
-            section,
-            form[f"text_{section.key}"],
-            form[f"grade_{section.key}"] if f"grade_{section.key}" in form.fields else None,
-        )
-        for section in form.definition.sections
-    ]
-    previous = [form[f"prev_{i}"] for i in range(len(form.previous_items))]
-    tasks = [
-        (form[f"task_{i}"], form[f"product_{i}"], form[f"result_{i}"])
-        for i in range(form.task_rows)
-    ]
     roles = org_access.roles_at(request.user, evaluation.unit)
     # the follow-up plan is shown (and edited) only for the two lowest levels: read it then
     follow = (
@@ -156,13 +155,12 @@ def _render_review(
     refused = request.session.pop(REFUSED_PROPOSAL, None)
     if refused is not None and refused.get("pk") != evaluation.pk:
         refused = None
-    proposal = {"level": evaluation.cell_level} if refused is None else refused
+    can_manage = bool(roles & {*access.proposer_roles(evaluation), Role.ADMIN})
+    can_decide = access.may_decide(roles, evaluation)
     context = {
         "evaluation": evaluation,
         "form": form,
-        "rows": rows,
-        "previous": previous,
-        "tasks": tasks,
+        **review_form_parts(form),
         "task_list": [
             {**row, "result_label": dict(TASK_RESULTS).get(row.get("result", ""), "")}
             for row in (evaluation.content or {}).get("tasks", [])
@@ -187,35 +185,45 @@ def _render_review(
         # a member reads their own review, not their cell's round page
         "round_readable": org_access.can_read_unit(request.user, evaluation.unit),
         "on_behalf": editable and not access.is_own(request.user, evaluation),
-        "collective_content": selectors.collective_content(evaluation),
+        "collective_content": collective,
         "comments": selectors.comments_of(evaluation),
-        "ledger": evaluation.ledger.select_related("actor").order_by("at", "pk"),
-        "can_manage": bool(roles & {*access.proposer_roles(evaluation), Role.ADMIN}),
-        "can_decide": bool(roles & {*access.decider_roles(evaluation), Role.ADMIN}),
+        "ledger": selectors.ledger_of(evaluation),
+        "can_manage": can_manage,
+        "can_decide": can_decide,
+        "proposal_refused": refused["errors"] if refused else [],
+        "follow_up": follow,
+        "year_quarters": quarters.year_quarters([evaluation], evaluation.period, get_language()),
+        # the cell's and the deciding body's forms, built only for those who see them
+        **(_managing_forms(evaluation, follow, refused) if can_manage or can_decide else {}),
+    }
+    return render(request, "reviews/review_detail.html", context, status=status)
+
+
+def _managing_forms(
+    evaluation: Evaluation, follow: FollowUp | None, refused: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The proposal, reason and follow-up forms of the review page (never its author's)."""
+    proposal = {"level": evaluation.cell_level} if refused is None else refused
+    return {
         "propose_form": ProposeForm(
             initial={
                 "version": evaluation.version,
                 **{k: proposal.get(k) for k in ("level", "not_rated_reason", "reason")},
             }
         ),
-        "proposal_refused": refused["errors"] if refused else [],
-        "decide_form": DecideForm(
-            initial={"version": evaluation.version, "level": evaluation.cell_level}
-        ),
         "reason_form": ReasonForm(initial={"version": evaluation.version}),
-        "follow_up": follow,
-        "year_quarters": quarters.year_quarters([evaluation], evaluation.period, get_language()),
         "follow_up_form": FollowUpForm(
             initial={"status": "chua_thuc_hien", **_follow_up_initial(follow)}
         ),
     }
-    return render(request, "reviews/review_detail.html", context, status=status)
 
 
 @require_GET
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = access.get_evaluation(request.user, pk)
-    return _render_review(request, evaluation, _review_form(evaluation))
+    evaluation = access.get_evaluation(request.user, pk, access.REVIEW_RELATED)
+    previous, collective = selectors.self_review_reads(evaluation)
+    form = _review_form(evaluation, previous=previous)
+    return _render_review(request, evaluation, form, collective)
 
 
 @require_GET
@@ -227,7 +235,7 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _review_write(request: HttpRequest, pk: int, *, submit: bool) -> HttpResponse:
-    evaluation = access.get_evaluation(request.user, pk)
+    evaluation = access.get_evaluation(request.user, pk, access.REVIEW_RELATED)
     if not access.can_edit_review(request.user, evaluation):
         access.deny()
     form = _review_form(evaluation, request.POST)
@@ -237,7 +245,9 @@ def _review_write(request: HttpRequest, pk: int, *, submit: bool) -> HttpRespons
         valid = not form.errors
     if not valid:
         messages.error(request, _("Chưa lưu: vui lòng sửa các ô được đánh dấu."))
-        return _render_review(request, evaluation, form, status=400)
+        return _render_review(
+            request, evaluation, form, selectors.collective_content(evaluation), status=400
+        )
     service = services.review_submit if submit else services.review_save
     try:
         service(
@@ -249,7 +259,9 @@ def _review_write(request: HttpRequest, pk: int, *, submit: bool) -> HttpRespons
         )
     except ValidationError as error:
         _error_messages(request, error)
-        return _render_review(request, evaluation, form, status=409)
+        return _render_review(
+            request, evaluation, form, selectors.collective_content(evaluation), status=409
+        )
     messages.success(request, _("Đã nộp bản kiểm điểm.") if submit else _("Đã lưu bản nháp."))
     return _back(evaluation)
 
