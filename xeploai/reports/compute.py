@@ -24,7 +24,6 @@ from xeploai.reports import fetch
 from xeploai.reports.basis import follow
 from xeploai.reports.records import (
     BLOCKS,
-    LEVELS,
     SINGLE_GROUP_MIN,
     Basis,
     Block,
@@ -47,8 +46,6 @@ QUERIES = 4  # what compute_report costs, pinned by tests/test_compute.py
 
 # positions in BLOCKS (``_blocks`` always returns the four in this order)
 _COMMITTEE, _GRASSROOTS, _CELL, _MEMBER = range(4)
-# The level buckets as plain strings: faster dictionary keys than the enum members.
-_XS, _TT, _HT, _K = (str(level) for level in LEVELS)
 _MEMBER_BLOCK = str(SubjectKind.MEMBER)
 
 
@@ -239,29 +236,18 @@ def _group_findings(
     return findings
 
 
-_LEVEL_SLOT = {_XS: 0, _TT: 1, _HT: 2, _K: 3}
-
-
 def _quota_findings(
-    rows: list[tuple[str, str, str, str, int]], refs: dict[str, UnitRef], quota: _Quota
+    rows: list[fetch.PoolRow], refs: dict[str, UnitRef], quota: _Quota
 ) -> tuple[tuple[QuotaFinding, ...], dict[str, dict[str, Levels4]], set[str]]:
     """The pools over their cap, in (body path, block, group) order; the member pools of each
-    body, by group; the bodies with a member pool over its cap. A body without statistics
-    this year (not in ``refs``) decides nothing in it and is left out."""
-    pools: dict[tuple[str, str, str], list[int]] = {}
-    slot = _LEVEL_SLOT
-    for decider_path, block, group, bucket, n in rows:
-        key = (decider_path, block, group)
-        levels = pools.get(key)
-        if levels is None:
-            pools[key] = levels = [0, 0, 0, 0]
-        levels[slot[bucket]] += n
+    body, by group; the bodies with a member pool over its cap. ``rows``: one per pool with a
+    rated subject (``fetch.unit_and_children_pools``). A body without statistics this year
+    (not in ``refs``) decides nothing in it and is left out."""
     found: list[tuple[tuple[str, str, str], QuotaFinding]] = []
     member_pools: dict[str, dict[str, Levels4]] = defaultdict(dict)
     exceeded: set[str] = set()
     seen: dict[Levels4, tuple[int, int, bool]] = {}
-    for key, (xs, tt, ht, k) in pools.items():
-        decider_path, block, group = key
+    for decider_path, block, group, xs, tt, ht, k in rows:
         if decider_path not in refs:
             continue
         member = block == _MEMBER_BLOCK
@@ -288,7 +274,7 @@ def _quota_findings(
                 allowed=allowed,
                 small_unit=small,
             )
-            found.append((key, finding))
+            found.append(((decider_path, block, group), finding))
     found.sort(key=lambda pair: pair[0])
     return tuple(finding for _, finding in found), member_pools, exceeded
 
