@@ -171,4 +171,4 @@ def unit_and_children_pools(period_id: int, unit: OrgUnit) -> list[PoolRow]:
             f"ON t.period_id = %s AND t.decider_id = d.id AND {_RATED} "
             "WHERE d.parent_id = %s OR d.id = %s"
         )
-    return _rows(sql, [period_id, unit.pk, unit.pk])  # type: ignore[return-value]
+    return _rows(sql, [period_id, unit.pk, unit.pk])

@@ -259,9 +259,7 @@ def test_a_group_whose_rated_members_went_back_to_pending_is_no_group(cast: Cast
     kept = PoolStat.objects.get(period=period, decider=cast.org_a, group=ExcellenceGroup.LEADER)
     assert kept.counts() == {PENDING: 1}  # the pool's row stays, nobody rated in it
     reopened = compute_report(cast.root, period, as_of=AS_OF)
-    assert [(f.decider.code, f.reason) for f in reopened.group_findings] == [
-        ("A", "single_group")
-    ]
+    assert [(f.decider.code, f.reason) for f in reopened.group_findings] == [("A", "single_group")]
     assert stats_differences(period) == []
     stats_rebuild(period)
     assert compute_report(cast.root, period, as_of=AS_OF) == reopened
