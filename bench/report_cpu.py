@@ -3,6 +3,7 @@ digest of every report of a country, to compare two trees' figures.
 
     DATABASE_URL=… .venv/bin/python bench/report_cpu.py cpu --runs 30 [--codes A,B]
     DATABASE_URL=… .venv/bin/python bench/report_cpu.py digest > reports.txt
+    DATABASE_URL=… valgrind --tool=callgrind … bench/report_cpu.py loop --codes A --runs 20
 
 ``cpu``: for the nation, its widest province and the widest unit (or ``--codes``), the first
 ``compute_report`` call, then the median and best of ``--runs`` warm calls in CPU time of this
@@ -103,6 +104,21 @@ def cpu(codes: list[str], runs: int) -> None:
         )
 
 
+def loop(codes: list[str], runs: int) -> None:
+    """Three reports of each unit, then ``runs`` more and nothing else: run twice under
+    ``valgrind --tool=callgrind`` (``--runs 0`` and ``--runs N``), the difference of the
+    instruction counts over N is one report's count in this process (not the server's)."""
+    from xeploai.org.models import OrgUnit
+    from xeploai.reports.compute import compute_report
+
+    current = _periods()[-1]
+    as_of = dt.date(current.year, 12, 31)
+    units = [OrgUnit.objects.get(code=code) for code in codes]
+    for unit in units:
+        for _ in range(3 + runs):
+            compute_report(unit, current, as_of=as_of)
+
+
 def digest() -> None:
     from django.db.models import Count
 
@@ -127,13 +143,16 @@ def digest() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("what", choices=["cpu", "digest"])
+    parser.add_argument("what", choices=["cpu", "loop", "digest"])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--codes", default="")
     args = parser.parse_args()
     _setup()
+    codes = [c for c in args.codes.split(",") if c]
     if args.what == "cpu":
-        cpu([c for c in args.codes.split(",") if c], args.runs)
+        cpu(codes, args.runs)
+    elif args.what == "loop":
+        loop(codes, args.runs)
     else:
         digest()
 
