@@ -395,9 +395,12 @@ def stats_rebuild(period: Period) -> int:
             [period.pk, period.pk],
         )
         created: int = cursor.rowcount
+        # pools in their body's path order: the pools of a unit's children (what a report
+        # reads) end up in few pages, whatever order the bodies' ids were given in
         cursor.execute(
             f'INSERT INTO {POOL} (period_id, decider_id, decider_path, block, "group", '  # noqa: S608
-            f"{', '.join(STAT_COLUMNS)}) SELECT %s, q.* FROM ({_pivoted_pools_sql()}) q",
+            f"{', '.join(STAT_COLUMNS)}) SELECT %s, q.* FROM ({_pivoted_pools_sql()}) q "
+            "ORDER BY q.path",
             [period.pk, period.pk],
         )
     return created
