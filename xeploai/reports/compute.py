@@ -70,7 +70,6 @@ def _sort_key(name: str) -> bytes:
 
 _NO_COUNTS = Counts()
 UnitCounts = dict[str, dict[str, Counts]]  # path → block → counts
-assert len(STAT_REASONS) == 8, "_read_counts unpacks the eight not-rated reasons of a row"
 _new = tuple.__new__  # a named tuple made without its keyword-taking ``__new__``
 
 
@@ -81,29 +80,37 @@ def _read_counts(rows: list[fetch.StatRow], this_year: int) -> tuple[UnitCounts,
 
     This runs for every row of the unit and its children, two years, on every page view (a
     unit with 300 children: ~2,000 rows): one ``Counts`` per row, straight from its columns,
-    the not-rated reasons (``None`` where zero) looked at only in the rows that have some (a
-    quarter of them); a second row of the same unit and block (a merged predecessor's) is
-    added to the first."""
+    the not-rated reasons (one text "n1,…,n8", ``None`` where all are zero) read only in the
+    rows that have some (a quarter of them); a second row of the same unit and block (a
+    merged predecessor's) is added to the first."""
     current: UnitCounts = {}
     before: UnitCounts = {}
-    reasons_of = STAT_REASONS
-    for row in rows:
-        period_id, path, block, pending, xs, tt, ht, k, r1, r2, r3, r4, r5, r6, r7, r8 = row
+    for period_id, path, block, pending, xs, tt, ht, k, reasons in rows:
         target = current if period_id == this_year else before
         blocks = target.get(path)
         if blocks is None:
             target[path] = blocks = {}
-        not_rated: tuple[tuple[str, int], ...] = ()
         total = pending + xs + tt + ht + k
-        if r1 or r2 or r3 or r4 or r5 or r6 or r7 or r8:  # None where zero (``fetch``)
-            not_rated = tuple((r, n) for r, n in zip(reasons_of, row[8:], strict=True) if n)
+        if reasons is None:
+            counts = _new(Counts, (total, pending, (), xs, tt, ht, k))
+        else:
+            not_rated = _not_rated(reasons)
             for _, n in not_rated:
                 total += n
-        counts = _new(Counts, (total, pending, not_rated, xs, tt, ht, k))
+            counts = _new(Counts, (total, pending, not_rated, xs, tt, ht, k))
         if block in blocks:
             counts = _added(blocks[block], counts)
         blocks[block] = counts
     return current, before
+
+
+def _not_rated(reasons: str) -> tuple[tuple[str, int], ...]:
+    """(reason, n) of the non-zero counts of "n1,…,n8" (``fetch._counts``), reasons sorted."""
+    return tuple(
+        (reason, int(n))
+        for reason, n in zip(STAT_REASONS, reasons.split(","), strict=True)
+        if n != "0"
+    )
 
 
 def _added(a: Counts, b: Counts) -> Counts:
@@ -246,6 +253,14 @@ _RULES_BASE = {
 }
 
 
+Allowed = tuple[int, int, bool]  # (base, allowed, small_unit) of one pool
+# The answers of ``rules.group_allowed`` per (settings, base, small-unit exception), kept across
+# reports: a 300-child report asks for hundreds of pools, and the same four numbers recur.
+# Emptied when it grows past ``_ANSWERS_MAX`` (a long-running worker stays bounded).
+_ANSWERS: dict[tuple[rules.Settings, str, bool], dict[Levels4, Allowed]] = {}
+_ANSWERS_MAX = 50_000
+
+
 @dataclass(frozen=True)
 class _Quota:
     """The period's rule set's quota, read with the report's base and the period's choice of
@@ -255,7 +270,7 @@ class _Quota:
     quota_base: QuotaBase
     small_exception: bool
 
-    def allowed(self, levels: Levels4) -> tuple[int, int, bool]:
+    def allowed(self, levels: Levels4) -> Allowed:
         """``(base, allowed, small_unit)`` of one pool."""
         return rules.group_allowed(
             levels,
@@ -263,6 +278,14 @@ class _Quota:
             quota_base=_RULES_BASE[self.quota_base],
             small_unit_exception=self.small_exception,
         )
+
+    def answers(self) -> dict[Levels4, Allowed]:
+        """``allowed``'s answers so far under this quota (in no report's figures: a cache)."""
+        key = (self.settings, str(self.quota_base), self.small_exception)
+        found = _ANSWERS.get(key)
+        if found is None or len(found) > _ANSWERS_MAX:
+            _ANSWERS[key] = found = {}
+        return found
 
 
 def _group_findings(
@@ -315,7 +338,7 @@ def _quota_findings(
     found: list[tuple[tuple[str, str, str], QuotaFinding]] = []
     member_pools: dict[str, dict[str, Levels4]] = defaultdict(dict)
     exceeded: set[str] = set()
-    seen: dict[Levels4, tuple[int, int, bool]] = {}
+    seen = quota.answers()
     for decider_path, block, group, xs, tt, ht, k in rows:
         if decider_path not in refs:
             continue

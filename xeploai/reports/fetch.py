@@ -24,14 +24,26 @@ STAT = UnitStat._meta.db_table
 POOL = PoolStat._meta.db_table
 PERIOD = Period._meta.db_table
 DEADLINE = Deadline._meta.db_table
-# A statistics row's counts, in ``STAT_COLUMNS`` order: the pending and the four levels, then
-# the eight not-rated reasons as NULL where zero (in most rows all eight: the driver hands a
-# NULL back for less than it costs to read a number, and the server writes less).
-COUNTS = ", ".join([*STAT_COLUMNS[:5], *(f"NULLIF({c}, 0)" for c in STAT_COLUMNS[5:])])
-T_COUNTS = ", ".join(
-    [*(f"t.{c}" for c in STAT_COLUMNS[:5]), *(f"NULLIF(t.{c}, 0)" for c in STAT_COLUMNS[5:])]
-)
-StatRow = tuple[Any, ...]  # (period, path, block, *counts), a reason's count None for 0
+
+
+def _counts(prefix: str = "") -> str:
+    """A statistics row's counts: the pending and the four levels, then the eight not-rated
+    reasons in ``STAT_COLUMNS`` order as one text, "n1,…,n8", or NULL when all are zero
+    (three rows in four): the driver hands a NULL back for less than it costs to read a
+    number, and one column costs less than eight (issue 19 §2). Portable: ``||`` of integers
+    and text is text on PostgreSQL and SQLite."""
+    reasons = [f"{prefix}{c}" for c in STAT_COLUMNS[5:]]
+    return ", ".join(
+        [
+            *(f"{prefix}{c}" for c in STAT_COLUMNS[:5]),
+            f"CASE WHEN {' + '.join(reasons)} = 0 THEN NULL ELSE {" || ',' || ".join(reasons)} END",
+        ]
+    )
+
+
+COUNTS = _counts()
+T_COUNTS = _counts("t.")
+StatRow = tuple[Any, ...]  # (period, path, block, *counts), the reasons "n1,…,n8" or None
 
 
 def _like_prefix(path: str) -> str:
@@ -110,8 +122,8 @@ def children_and_predecessors(
 def unit_and_children_stats(
     period_ids: list[int], unit: OrgUnit, previous_id: int | None = None
 ) -> list[StatRow]:
-    """(period, path, block, *counts) of ``unit`` and of its children, the counts in
-    ``STAT_COLUMNS`` order, in no order (sorting them by path in the database's collation
+    """(period, path, block, *counts) of ``unit`` and of its children, the counts as
+    ``_counts`` reads them, in no order (sorting them by path in the database's collation
     costs more than the rest of the statement).
 
     With ``previous_id``, the same statement also returns the rows of that period at the paths
