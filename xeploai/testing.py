@@ -252,9 +252,15 @@ def tree_figures() -> dict[str, list[tuple[Any, ...]]]:
             if n
         ),
         "pool": sorted(
-            PoolStat.objects.exclude(n=0).values_list(
-                "period_id", "decider_id", "decider_path", "block", "group", "bucket", "n"
+            (*key, bucket, n)
+            for *key, counts in (
+                (*row[:5], row[5:])
+                for row in PoolStat.objects.values_list(
+                    "period_id", "decider_id", "decider_path", "block", "group", *STAT_COLUMNS
+                )
             )
+            for bucket, n in zip(buckets, counts, strict=True)
+            if n
         ),
         "members": sorted(
             MemberCount.objects.exclude(n=0).values_list("unit_id", "path", "depth", "status", "n")

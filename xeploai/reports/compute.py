@@ -24,7 +24,6 @@ from xeploai.reports import fetch
 from xeploai.reports.basis import follow
 from xeploai.reports.records import (
     BLOCKS,
-    LEVELS,
     SINGLE_GROUP_MIN,
     Basis,
     Block,
@@ -45,10 +44,6 @@ from xeploai.reviews.models import STAT_REASONS, SubjectKind
 
 QUERIES = 4  # what compute_report costs, pinned by tests/test_compute.py
 
-# positions in BLOCKS (``_blocks`` always returns the four in this order)
-_COMMITTEE, _GRASSROOTS, _CELL, _MEMBER = range(4)
-# The level buckets as plain strings: faster dictionary keys than the enum members.
-_XS, _TT, _HT, _K = (str(level) for level in LEVELS)
 _MEMBER_BLOCK = str(SubjectKind.MEMBER)
 
 
@@ -75,7 +70,6 @@ def _sort_key(name: str) -> bytes:
 
 _NO_COUNTS = Counts()
 UnitCounts = dict[str, dict[str, Counts]]  # path → block → counts
-assert len(STAT_REASONS) == 8, "_read_counts unpacks the eight not-rated reasons of a row"
 _new = tuple.__new__  # a named tuple made without its keyword-taking ``__new__``
 
 
@@ -86,29 +80,37 @@ def _read_counts(rows: list[fetch.StatRow], this_year: int) -> tuple[UnitCounts,
 
     This runs for every row of the unit and its children, two years, on every page view (a
     unit with 300 children: ~2,000 rows): one ``Counts`` per row, straight from its columns,
-    the not-rated reasons (``None`` where zero) looked at only in the rows that have some (a
-    quarter of them); a second row of the same unit and block (a merged predecessor's) is
-    added to the first."""
+    the not-rated reasons (one text "n1,…,n8", ``None`` where all are zero) read only in the
+    rows that have some (a quarter of them); a second row of the same unit and block (a
+    merged predecessor's) is added to the first."""
     current: UnitCounts = {}
     before: UnitCounts = {}
-    reasons_of = STAT_REASONS
-    for row in rows:
-        period_id, path, block, pending, xs, tt, ht, k, r1, r2, r3, r4, r5, r6, r7, r8 = row
+    for period_id, path, block, pending, xs, tt, ht, k, reasons in rows:
         target = current if period_id == this_year else before
         blocks = target.get(path)
         if blocks is None:
             target[path] = blocks = {}
-        not_rated: tuple[tuple[str, int], ...] = ()
         total = pending + xs + tt + ht + k
-        if r1 or r2 or r3 or r4 or r5 or r6 or r7 or r8:  # None where zero (``fetch``)
-            not_rated = tuple((r, n) for r, n in zip(reasons_of, row[8:], strict=True) if n)
+        if reasons is None:
+            counts = _new(Counts, (total, pending, (), xs, tt, ht, k))
+        else:
+            not_rated = _not_rated(reasons)
             for _, n in not_rated:
                 total += n
-        counts = _new(Counts, (total, pending, not_rated, xs, tt, ht, k))
+            counts = _new(Counts, (total, pending, not_rated, xs, tt, ht, k))
         if block in blocks:
             counts = _added(blocks[block], counts)
         blocks[block] = counts
     return current, before
+
+
+def _not_rated(reasons: str) -> tuple[tuple[str, int], ...]:
+    """(reason, n) of the non-zero counts of "n1,…,n8" (``fetch._counts``), reasons sorted."""
+    return tuple(
+        (reason, int(n))
+        for reason, n in zip(STAT_REASONS, reasons.split(","), strict=True)
+        if n != "0"
+    )
 
 
 def _added(a: Counts, b: Counts) -> Counts:
@@ -143,24 +145,95 @@ def unit_counts(unit: OrgUnit, period: Period) -> tuple[Counts, ...]:
     return tuple(blocks.get(kind, _NO_COUNTS) for kind in BLOCKS)
 
 
+_B0, _B1, _B2, _B3 = BLOCKS  # committee, grassroots, cell, member
+
+
 def _blocks(
     current: dict[str, Counts],
     previous: dict[str, Counts] | None,
     basis: Basis | None = None,
 ) -> tuple[Block, ...]:
     """The four blocks; a block the previous year did not have gets no comparison, nor one
-    whose results of last year cannot be followed after a split (``basis.unfollowed``)."""
+    whose results of last year cannot be followed after a split (``basis.unfollowed``).
+
+    Runs for the unit and each child (300 times for a 300-child unit): the four blocks
+    written out, no loop, no list."""
     get = current.get
+    c0, c1, c2, c3 = (
+        get(_B0, _NO_COUNTS),
+        get(_B1, _NO_COUNTS),
+        get(_B2, _NO_COUNTS),
+        get(_B3, _NO_COUNTS),
+    )
     if previous is None:
-        return tuple(_new(Block, (kind, get(kind, _NO_COUNTS), None)) for kind in BLOCKS)
+        return (
+            _new(Block, (_B0, c0, None)),
+            _new(Block, (_B1, c1, None)),
+            _new(Block, (_B2, c2, None)),
+            _new(Block, (_B3, c3, None)),
+        )
     before = previous.get
     unfollowed = basis.unfollowed if basis is not None else ()
-    result = []
-    for kind in BLOCKS:
-        last = before(kind, _NO_COUNTS)
-        keep = last.total and kind not in unfollowed
-        result.append(_new(Block, (kind, get(kind, _NO_COUNTS), last if keep else None)))
-    return tuple(result)
+    return (
+        _new(Block, (_B0, c0, _compared(before(_B0), _B0, unfollowed))),
+        _new(Block, (_B1, c1, _compared(before(_B1), _B1, unfollowed))),
+        _new(Block, (_B2, c2, _compared(before(_B2), _B2, unfollowed))),
+        _new(Block, (_B3, c3, _compared(before(_B3), _B3, unfollowed))),
+    )
+
+
+def _compared(last: Counts | None, kind: str, unfollowed: tuple[str, ...]) -> Counts | None:
+    """Last year's counts of a block, when it had subjects and can be followed."""
+    return last if last is not None and last.total and kind not in unfollowed else None
+
+
+def _children(
+    ordered: list[str],
+    refs: dict[str, UnitRef],
+    current: UnitCounts,
+    before: UnitCounts | None,
+    bases: dict[str, Basis],
+) -> tuple[tuple[ChildRow, ...], tuple[UnitProgress, ...], list[UnratedUnit]]:
+    """In one pass over the children, in ``ordered`` order: their rows (four blocks each,
+    compared with ``before`` unless it is ``None``), their progress (the pending members and
+    cells, decided by the grassroots committees; the pending grassroots organizations and
+    committees, decided above) and those of them unrated as subjects themselves."""
+    rows: list[ChildRow] = []
+    progress: list[UnitProgress] = []
+    unrated: list[UnratedUnit] = []
+    no_blocks: dict[str, Counts] = {}
+    bases_get = bases.get
+    for path in ordered:
+        ref = refs[path]
+        own = current[path]
+        basis = bases_get(path) if bases else None
+        last = None if before is None else before.get(path, no_blocks)
+        blocks = _blocks(own, last, basis)
+        rows.append(_new(ChildRow, (ref, blocks, basis)))
+        committee, grassroots, cell, member = blocks
+        progress.append(
+            _new(
+                UnitProgress,
+                (
+                    ref,
+                    member.current.pending + cell.current.pending,
+                    grassroots.current.pending + committee.current.pending,
+                ),
+            )
+        )
+        unrated += _unrated_of(ref, own)
+    return tuple(rows), tuple(progress), unrated
+
+
+def _unrated_of(ref: UnitRef, blocks_of: dict[str, Counts]) -> list[UnratedUnit]:
+    """``ref``'s own evaluations without a level (its row in the blocks in which it is itself
+    the subject: cells for the cell block, grassroots organizations for theirs)."""
+    found: list[UnratedUnit] = []
+    for block in _own_blocks(ref.kind):
+        counts = blocks_of.get(block, _NO_COUNTS)
+        if counts.pending or counts.not_rated:
+            found += (_new(UnratedUnit, (ref, block, b)) for b in _unrated_buckets(counts))
+    return found
 
 
 def _unrated_buckets(counts: Counts) -> list[str]:
@@ -180,6 +253,14 @@ _RULES_BASE = {
 }
 
 
+Allowed = tuple[int, int, bool]  # (base, allowed, small_unit) of one pool
+# The answers of ``rules.group_allowed`` per (settings, base, small-unit exception), kept across
+# reports: a 300-child report asks for hundreds of pools, and the same four numbers recur.
+# Emptied when it grows past ``_ANSWERS_MAX`` (a long-running worker stays bounded).
+_ANSWERS: dict[tuple[rules.Settings, str, bool], dict[Levels4, Allowed]] = {}
+_ANSWERS_MAX = 50_000
+
+
 @dataclass(frozen=True)
 class _Quota:
     """The period's rule set's quota, read with the report's base and the period's choice of
@@ -189,7 +270,7 @@ class _Quota:
     quota_base: QuotaBase
     small_exception: bool
 
-    def allowed(self, levels: Levels4) -> tuple[int, int, bool]:
+    def allowed(self, levels: Levels4) -> Allowed:
         """``(base, allowed, small_unit)`` of one pool."""
         return rules.group_allowed(
             levels,
@@ -197,6 +278,14 @@ class _Quota:
             quota_base=_RULES_BASE[self.quota_base],
             small_unit_exception=self.small_exception,
         )
+
+    def answers(self) -> dict[Levels4, Allowed]:
+        """``allowed``'s answers so far under this quota (in no report's figures: a cache)."""
+        key = (self.settings, str(self.quota_base), self.small_exception)
+        found = _ANSWERS.get(key)
+        if found is None or len(found) > _ANSWERS_MAX:
+            _ANSWERS[key] = found = {}
+        return found
 
 
 def _group_findings(
@@ -239,29 +328,18 @@ def _group_findings(
     return findings
 
 
-_LEVEL_SLOT = {_XS: 0, _TT: 1, _HT: 2, _K: 3}
-
-
 def _quota_findings(
-    rows: list[tuple[str, str, str, str, int]], refs: dict[str, UnitRef], quota: _Quota
+    rows: list[fetch.PoolRow], refs: dict[str, UnitRef], quota: _Quota
 ) -> tuple[tuple[QuotaFinding, ...], dict[str, dict[str, Levels4]], set[str]]:
     """The pools over their cap, in (body path, block, group) order; the member pools of each
-    body, by group; the bodies with a member pool over its cap. A body without statistics
-    this year (not in ``refs``) decides nothing in it and is left out."""
-    pools: dict[tuple[str, str, str], list[int]] = {}
-    slot = _LEVEL_SLOT
-    for decider_path, block, group, bucket, n in rows:
-        key = (decider_path, block, group)
-        levels = pools.get(key)
-        if levels is None:
-            pools[key] = levels = [0, 0, 0, 0]
-        levels[slot[bucket]] += n
+    body, by group; the bodies with a member pool over its cap. ``rows``: one per pool with a
+    rated subject (``fetch.unit_and_children_pools``). A body without statistics this year
+    (not in ``refs``) decides nothing in it and is left out."""
     found: list[tuple[tuple[str, str, str], QuotaFinding]] = []
     member_pools: dict[str, dict[str, Levels4]] = defaultdict(dict)
     exceeded: set[str] = set()
-    seen: dict[Levels4, tuple[int, int, bool]] = {}
-    for key, (xs, tt, ht, k) in pools.items():
-        decider_path, block, group = key
+    seen = quota.answers()
+    for decider_path, block, group, xs, tt, ht, k in rows:
         if decider_path not in refs:
             continue
         member = block == _MEMBER_BLOCK
@@ -288,7 +366,7 @@ def _quota_findings(
                 allowed=allowed,
                 small_unit=small,
             )
-            found.append((key, finding))
+            found.append(((decider_path, block, group), finding))
     found.sort(key=lambda pair: pair[0])
     return tuple(finding for _, finding in found), member_pools, exceeded
 
@@ -329,15 +407,9 @@ def compute_report(
     basis = bases.get(unit.path)
     blocks = _blocks(current.get(unit.path, {}), before.get(unit.path) if compare else None, basis)
     ordered = sorted(child_refs, key=lambda p: (_sort_key(child_refs[p].name), child_refs[p].code))
-    children = tuple(
-        ChildRow(
-            unit=child_refs[path],
-            blocks=_blocks(
-                current[path], before.get(path, {}) if compare else None, bases.get(path)
-            ),
-            basis=bases.get(path),
-        )
-        for path in ordered
+    # the children's rows, progress and own unrated evaluations, in one pass
+    children, child_progress, unrated_children = _children(
+        ordered, child_refs, current, before if compare else None, bases
     )
 
     # query 4: the quota pools decided by the unit itself and by its children. Deeper bodies
@@ -348,33 +420,17 @@ def compute_report(
         fetch.unit_and_children_pools(period.pk, unit), refs, quota
     )
 
-    # Organization subjects without a level, named among the unit itself and its children (a
-    # child's own evaluation is the row at its path: cells for the cell block, grassroots
-    # organizations for theirs); deeper ones are counted in the blocks and named in their
-    # parent's report. No query: the rows are already here.
-    unrated: list[UnratedUnit] = []
-    for path, ref in [(unit.path, refs[unit.path]), *((p, child_refs[p]) for p in ordered)]:
-        blocks_of = current.get(path, {})
-        for block in _own_blocks(ref.kind):
-            counts = blocks_of.get(block, _NO_COUNTS)
-            if counts.pending or counts.not_rated:
-                unrated += (_new(UnratedUnit, (ref, block, b)) for b in _unrated_buckets(counts))
+    # Organization subjects without a level, named among the unit itself and its children;
+    # deeper ones are counted in the blocks and named in their parent's report. No query: the
+    # rows are already here.
+    unrated = _unrated_of(refs[unit.path], current.get(unit.path, {})) + unrated_children
 
     # progress is read from the children's rows, against the deadlines of query 1
     progress = Progress(
         as_of=as_of,
         grassroots_due=due.get(Step.GRASSROOTS_DECISION),
         upper_due=due.get(Step.UPPER_DECISION, due.get(Step.GRASSROOTS_DECISION)),
-        units=tuple(
-            UnitProgress(
-                unit=row.unit,
-                pending_lower=row.blocks[_MEMBER].current.pending
-                + row.blocks[_CELL].current.pending,
-                pending_upper=row.blocks[_GRASSROOTS].current.pending
-                + row.blocks[_COMMITTEE].current.pending,
-            )
-            for row in children
-        ),
+        units=child_progress,
     )
 
     return Report(

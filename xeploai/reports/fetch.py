@@ -15,7 +15,7 @@ from typing import Any
 from django.db import connection
 
 from xeploai.cycles.models import Deadline, Period
-from xeploai.org.models import Level, LineageKind, OrgUnit, UnitLineage
+from xeploai.org.models import LineageKind, OrgUnit, UnitLineage
 from xeploai.reviews.models import STAT_COLUMNS, PoolStat, UnitStat
 
 UNIT = OrgUnit._meta.db_table
@@ -24,15 +24,26 @@ STAT = UnitStat._meta.db_table
 POOL = PoolStat._meta.db_table
 PERIOD = Period._meta.db_table
 DEADLINE = Deadline._meta.db_table
-LEVELS = (Level.HTXSNV, Level.HTTNV, Level.HTNV, Level.KHTNV)
-# A statistics row's counts, in ``STAT_COLUMNS`` order: the pending and the four levels, then
-# the eight not-rated reasons as NULL where zero (in most rows all eight: the driver hands a
-# NULL back for less than it costs to read a number, and the server writes less).
-COUNTS = ", ".join([*STAT_COLUMNS[:5], *(f"NULLIF({c}, 0)" for c in STAT_COLUMNS[5:])])
-T_COUNTS = ", ".join(
-    [*(f"t.{c}" for c in STAT_COLUMNS[:5]), *(f"NULLIF(t.{c}, 0)" for c in STAT_COLUMNS[5:])]
-)
-StatRow = tuple[Any, ...]  # (period, path, block, *counts), a reason's count None for 0
+
+
+def _counts(prefix: str = "") -> str:
+    """A statistics row's counts: the pending and the four levels, then the eight not-rated
+    reasons in ``STAT_COLUMNS`` order as one text, "n1,…,n8", or NULL when all are zero
+    (three rows in four): the driver hands a NULL back for less than it costs to read a
+    number, and one column costs less than eight (issue 19 §2). Portable: ``||`` of integers
+    and text is text on PostgreSQL and SQLite."""
+    reasons = [f"{prefix}{c}" for c in STAT_COLUMNS[5:]]
+    return ", ".join(
+        [
+            *(f"{prefix}{c}" for c in STAT_COLUMNS[:5]),
+            f"CASE WHEN {' + '.join(reasons)} = 0 THEN NULL ELSE {" || ',' || ".join(reasons)} END",
+        ]
+    )
+
+
+COUNTS = _counts()
+T_COUNTS = _counts("t.")
+StatRow = tuple[Any, ...]  # (period, path, block, *counts), the reasons "n1,…,n8" or None
 
 
 def _like_prefix(path: str) -> str:
@@ -111,8 +122,8 @@ def children_and_predecessors(
 def unit_and_children_stats(
     period_ids: list[int], unit: OrgUnit, previous_id: int | None = None
 ) -> list[StatRow]:
-    """(period, path, block, *counts) of ``unit`` and of its children, the counts in
-    ``STAT_COLUMNS`` order, in no order (sorting them by path in the database's collation
+    """(period, path, block, *counts) of ``unit`` and of its children, the counts as
+    ``_counts`` reads them, in no order (sorting them by path in the database's collation
     costs more than the rest of the statement).
 
     With ``previous_id``, the same statement also returns the rows of that period at the paths
@@ -143,28 +154,33 @@ def unit_stats(period_id: int, unit: OrgUnit) -> list[StatRow]:
     )
 
 
-def unit_and_children_pools(period_id: int, unit: OrgUnit) -> list[tuple[str, str, str, str, int]]:
-    """(decider path, block, group, level, n) of the quota pools of the bodies ``unit`` and
-    its direct children, the four levels only, in no order.
+PoolRow = tuple[str, str, str, int, int, int, int]  # decider path, block, group, four levels
+# A pool counts in the quota only with a rated subject (decision 0012): a pool whose subjects
+# all went back to pending, or left it, keeps its row at zero until a rebuild removes it.
+_RATED = "t.htxsnv + t.httnv + t.htnv + t.khtnv > 0"
+
+
+def unit_and_children_pools(period_id: int, unit: OrgUnit) -> list[PoolRow]:
+    """(decider path, block, group, HTXSNV, HTTNV, HTNV, KHTNV) of the quota pools of the
+    bodies ``unit`` and its direct children — one row per pool, those with a rated subject
+    only — in no order.
 
     On PostgreSQL the pools are read body by body, through the pool index
     (period, decider, …): joined as a whole, the planner hashes every pool of the period —
     the whole country's, tens of thousands of rows — to keep a few hundred. ``OFFSET 0``
     keeps the LATERAL subquery from being flattened back into that join. SQLite has no
-    LATERAL and reads the same index in its nested loop. The four levels are not summed
-    per pool here: grouping costs the database more than adding them up costs Python."""
-    marks = ", ".join(["%s"] * len(LEVELS))
+    LATERAL and reads the same index in its nested loop."""
+    columns = 't.decider_path, t.block, t."group", t.htxsnv, t.httnv, t.htnv, t.khtnv'
     if connection.vendor == "postgresql":
         sql = (
-            f'SELECT s.decider_path, s.block, s."group", s.bucket, s.n FROM {UNIT} d '  # noqa: S608
-            f'CROSS JOIN LATERAL (SELECT t.decider_path, t.block, t."group", t.bucket, t.n '
-            f"FROM {POOL} t WHERE t.period_id = %s AND t.decider_id = d.id "
-            f"AND t.bucket IN ({marks}) OFFSET 0) s WHERE d.parent_id = %s OR d.id = %s"
+            f"SELECT s.* FROM {UNIT} d CROSS JOIN LATERAL (SELECT {columns} "  # noqa: S608
+            f"FROM {POOL} t WHERE t.period_id = %s AND t.decider_id = d.id AND {_RATED} "
+            "OFFSET 0) s WHERE d.parent_id = %s OR d.id = %s"
         )
     else:
         sql = (
-            f'SELECT s.decider_path, s.block, s."group", s.bucket, s.n FROM {UNIT} d '  # noqa: S608
-            f"JOIN {POOL} s ON s.period_id = %s AND s.decider_id = d.id "
-            f"AND s.bucket IN ({marks}) WHERE d.parent_id = %s OR d.id = %s"
+            f"SELECT {columns} FROM {UNIT} d JOIN {POOL} t "  # noqa: S608
+            f"ON t.period_id = %s AND t.decider_id = d.id AND {_RATED} "
+            "WHERE d.parent_id = %s OR d.id = %s"
         )
-    return _rows(sql, [period_id, *LEVELS, unit.pk, unit.pk])
+    return _rows(sql, [period_id, unit.pk, unit.pk])

@@ -309,8 +309,8 @@ class FollowUp(models.Model):
 # whole subtree (the unit included), one column per bucket their result falls in. A report for a
 # unit reads its own rows; the drill-down reads its children's rows.
 #
-# ``PoolStat``: the same counts per deciding body, quota group and bucket, one row per bucket
-# (for the quota findings).
+# ``PoolStat``: the same counts per deciding body, block and quota group, one column per bucket
+# (for the quota findings; decision 0012).
 #
 # Buckets are the four levels, ``PENDING`` (not decided yet) and ``NR:<reason>`` (not rated):
 # thirteen, fixed by ``Level`` and ``NotRatedReason`` (``BUCKET_COLUMNS``).
@@ -378,24 +378,48 @@ class UnitStat(models.Model):
 
 
 class PoolStat(models.Model):
+    """One row per (period, deciding body, block, quota group): its subjects per bucket.
+
+    Pivoted like ``UnitStat`` (decision 0012): a report reads one row per pool instead of one
+    per bucket. A pool's row stays when its subjects leave it or go back to pending (its
+    columns at zero); a group is in a body's quota only with a rated subject (a level), so
+    such a row counts for nothing, before and after a rebuild."""
+
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
     decider = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
     decider_path = models.CharField(max_length=255)
     block = models.CharField(max_length=20)
     group = models.CharField(max_length=30)
-    bucket = models.CharField(max_length=30)
-    n = models.IntegerField(default=0)
+    pending = models.IntegerField(default=0)
+    htxsnv = models.IntegerField(default=0)
+    httnv = models.IntegerField(default=0)
+    htnv = models.IntegerField(default=0)
+    khtnv = models.IntegerField(default=0)
+    nr_chia_tach_sap_nhap = models.IntegerField(default=0)
+    nr_dinh_chi_sinh_hoat = models.IntegerField(default=0)
+    nr_khac = models.IntegerField(default=0)
+    nr_mien_sinh_hoat = models.IntegerField(default=0)
+    nr_moi_bo_nhiem_duoi_6t = models.IntegerField(default=0)
+    nr_moi_ket_nap_duoi_6t = models.IntegerField(default=0)
+    nr_moi_thanh_lap = models.IntegerField(default=0)
+    nr_vang_mat_chua_xl = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("số liệu theo cấp quyết định và nhóm")
         verbose_name_plural = _("số liệu theo cấp quyết định và nhóm")
         constraints = [
             models.UniqueConstraint(
-                fields=["period", "decider", "block", "group", "bucket"], name="poolstat_unique"
+                fields=["period", "decider", "block", "group"], name="poolstat_unique"
             )
         ]
         db_table = "reports_poolstat"
         indexes = [models.Index(fields=["period", "decider_path"])]
 
     def __str__(self) -> str:
-        return f"{self.decider_path} {self.block}/{self.group} {self.bucket}: {self.n}"
+        return f"{self.decider_path} {self.block}/{self.group}: {self.counts()}"
+
+    def counts(self) -> dict[str, int]:
+        """bucket → n, the buckets with subjects only."""
+        return {
+            bucket: n for bucket, column in BUCKET_COLUMNS.items() if (n := getattr(self, column))
+        }

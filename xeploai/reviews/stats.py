@@ -107,7 +107,6 @@ def stats_move(evaluation: Evaluation, old_bucket: str, new_bucket: str) -> None
     UnitStat.objects.filter(
         period_id=evaluation.period_id, path__in=_prefixes(path), block=block
     ).update(**{old_column: F(old_column) - 1, new_column: F(new_column) + 1})
-    delta = Case(When(bucket=new_bucket, then=Value(1)), default=Value(-1))
     PoolStat.objects.bulk_create(
         [
             PoolStat(
@@ -116,7 +115,6 @@ def stats_move(evaluation: Evaluation, old_bucket: str, new_bucket: str) -> None
                 decider_path=evaluation.decider.path,
                 block=block,
                 group=evaluation.group,
-                bucket=new_bucket,
             )
         ],
         ignore_conflicts=True,
@@ -126,8 +124,7 @@ def stats_move(evaluation: Evaluation, old_bucket: str, new_bucket: str) -> None
         decider_id=evaluation.decider_id,
         block=block,
         group=evaluation.group,
-        bucket__in=[old_bucket, new_bucket],
-    ).update(n=F("n") + delta)
+    ).update(**{old_column: F(old_column) - 1, new_column: F(new_column) + 1})
 
 
 def stats_subtree_moved(*, old_path: str, new_path: str) -> None:
@@ -258,16 +255,27 @@ def pools_move(moves: Counter[tuple[int, int, int, str, str, str]], paths: dict[
 
 
 def pools_add(delta: Counter[tuple[int, int, str, str, str]], paths: dict[int, str]) -> None:
-    """Add ``delta[(period, decider, block, group, bucket)]`` to those ``PoolStat`` rows."""
+    """Add ``delta[(period, decider, block, group, bucket)]`` to those ``PoolStat`` rows (a
+    missing one is inserted with it): one row per pool whatever the number of buckets changed
+    in it, rows in key order (``add_to_rows``)."""
+    position = {bucket: i for i, bucket in enumerate(BUCKET_COLUMNS)}
+    rows: dict[tuple[int, int, str, str], list[int]] = {}
+    for (period_id, decider, block, group, bucket), n in delta.items():
+        if not n:
+            continue
+        counts = rows.get((period_id, decider, block, group))
+        if counts is None:
+            rows[(period_id, decider, block, group)] = counts = [0] * len(position)
+        counts[position[bucket]] += n
     add_to_rows(
         PoolStat,
-        ("period", "decider", "decider_path", "block", "group", "bucket", "n"),
-        ("period", "decider", "block", "group", "bucket"),
+        ("period", "decider", "decider_path", "block", "group", *STAT_COLUMNS),
+        ("period", "decider", "block", "group"),
         [
-            (period_id, decider, paths[decider], block, group, bucket, n)
-            for (period_id, decider, block, group, bucket), n in delta.items()
-            if n
+            (period_id, decider, paths[decider], block, group, *counts)
+            for (period_id, decider, block, group), counts in rows.items()
         ],
+        amounts=len(STAT_COLUMNS),
     )
 
 
@@ -334,6 +342,22 @@ def _pools_sql() -> str:
     )
 
 
+def _pivoted_pools_sql() -> str:
+    """``_pools_sql`` pivoted, as ``PoolStat`` keeps it: (decider id, decider path, block,
+    group, then one count per bucket in ``STAT_COLUMNS`` order). Counted per bucket first, then
+    pivoted: the bucket of each evaluation is worked out once, not once per column."""
+    pivot = ", ".join(
+        f"SUM(CASE WHEN q.bucket = '{bucket}' THEN q.n ELSE 0 END)" for bucket in BUCKET_COLUMNS
+    )
+    return (
+        f'SELECT q.decider_id, q.path, q.block, q."group", {pivot} FROM ('  # noqa: S608
+        f'SELECT e.decider_id AS decider_id, d.path AS path, e.kind AS block, e."group" AS "group", '
+        f"{BUCKET_SQL} AS bucket, COUNT(*) AS n "
+        f"FROM {EVALUATION} e JOIN {UNIT} d ON d.id = e.decider_id WHERE e.period_id = %s "
+        'GROUP BY 1, 2, 3, 4, 5) q GROUP BY q.decider_id, q.path, q.block, q."group"'
+    )
+
+
 def _recount(
     period: Period,
 ) -> tuple[dict[tuple[str, str, str], int], dict[tuple[int, str, str, str], int]]:
@@ -371,9 +395,12 @@ def stats_rebuild(period: Period) -> int:
             [period.pk, period.pk],
         )
         created: int = cursor.rowcount
+        # pools in their body's path order: the pools of a unit's children (what a report
+        # reads) end up in few pages, whatever order the bodies' ids were given in
         cursor.execute(
-            f'INSERT INTO {POOL} (period_id, decider_id, decider_path, block, "group", bucket, n) '  # noqa: S608
-            f"SELECT %s, q.* FROM ({_pools_sql()}) q",
+            f'INSERT INTO {POOL} (period_id, decider_id, decider_path, block, "group", '  # noqa: S608
+            f"{', '.join(STAT_COLUMNS)}) SELECT %s, q.* FROM ({_pivoted_pools_sql()}) q "
+            "ORDER BY q.path",
             [period.pk, period.pk],
         )
     return created
@@ -390,12 +417,13 @@ def stats_differences(period: Period) -> list[dict[str, Any]]:
         for bucket, n in zip(buckets, counts, strict=True):
             if n:
                 kept_units[(path, block, bucket)] = n
-    kept_pools = {
-        (decider, block, group, bucket): n
-        for decider, block, group, bucket, n in PoolStat.objects.filter(period=period).values_list(
-            "decider_id", "block", "group", "bucket", "n"
-        )
-    }
+    kept_pools: dict[tuple[int, str, str, str], int] = {}
+    for decider, block, group, *counts in PoolStat.objects.filter(period=period).values_list(
+        "decider_id", "block", "group", *STAT_COLUMNS
+    ):
+        for bucket, n in zip(buckets, counts, strict=True):
+            if n:
+                kept_pools[(decider, block, group, bucket)] = n
     differences: list[dict[str, Any]] = []
     for key in set(rolled) | set(kept_units):
         if rolled.get(key, 0) != kept_units.get(key, 0):

@@ -13,8 +13,8 @@ from xeploai.reports.compute import QUERIES, compute_report
 from xeploai.reports.records import Block, Counts, Denominator, Options, QuotaBase, change
 from xeploai.reports.tests.factories import evaluate, make_period
 from xeploai.reports.wording import change_text, count, pct
-from xeploai.reviews.models import SubjectKind
-from xeploai.reviews.stats import stats_rebuild
+from xeploai.reviews.models import PENDING, Evaluation, PoolStat, SubjectKind
+from xeploai.reviews.stats import result_set, stats_differences, stats_rebuild
 from xeploai.testing import Cast, make_unit
 
 AS_OF = dt.date(2026, 12, 31)
@@ -234,6 +234,35 @@ def test_bodies_that_did_not_apply_the_three_groups_are_found(cast: Cast) -> Non
         ("A", "single_group"),
         ("B", "pooled"),
     }
+
+
+def test_a_group_whose_rated_members_went_back_to_pending_is_no_group(cast: Cast) -> None:
+    """Decision 0012: a pool with no rated subject takes no part in its body's quota, whether
+    its row is kept at zero (the subject reopened) or gone (after a rebuild): the findings
+    are the same both ways."""
+    period = make_period(cast.root, 2026)
+    evaluate(period, SubjectKind.MEMBER, cast.cell_a1, cast.org_a, {"HTXSNV": 1, "HTTNV": 5})
+    [leader] = evaluate(
+        period,
+        SubjectKind.MEMBER,
+        cast.cell_a1,
+        cast.org_a,
+        {"HTTNV": 1},
+        group=ExcellenceGroup.LEADER,
+    )
+    stats_rebuild(period)
+    before = compute_report(cast.root, period, as_of=AS_OF)
+    assert before.group_findings == ()  # two groups rated: the groups were applied
+    leader = Evaluation.objects.select_related("unit", "decider").get(pk=leader.pk)
+    result_set(leader, level="", not_rated_reason="")  # reopened: back to pending
+    leader.save()
+    kept = PoolStat.objects.get(period=period, decider=cast.org_a, group=ExcellenceGroup.LEADER)
+    assert kept.counts() == {PENDING: 1}  # the pool's row stays, nobody rated in it
+    reopened = compute_report(cast.root, period, as_of=AS_OF)
+    assert [(f.decider.code, f.reason) for f in reopened.group_findings] == [("A", "single_group")]
+    assert stats_differences(period) == []
+    stats_rebuild(period)
+    assert compute_report(cast.root, period, as_of=AS_OF) == reopened
 
 
 def test_unrated_units_and_progress(periods: tuple[Period, Period], cast: Cast) -> None:

@@ -54,8 +54,10 @@ def test_a_move_shows_in_every_ancestor_at_once(period: Period, cast: Cast) -> N
         assert n(period, unit, SubjectKind.MEMBER, Level.HTXSNV) == 1
     assert n(period, cast.org_b, SubjectKind.MEMBER, Level.HTXSNV) == 0
     assert n(period, cast.root, SubjectKind.MEMBER, PENDING) == 2
-    pool = PoolStat.objects.get(period=period, decider=cast.org_a, bucket=Level.HTXSNV)
-    assert pool.n == 1
+    pool = PoolStat.objects.get(
+        period=period, decider=cast.org_a, block=SubjectKind.MEMBER, group=evaluation.group
+    )
+    assert pool.htxsnv == 1
     assert stats_differences(period) == []
 
 

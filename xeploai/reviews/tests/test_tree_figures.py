@@ -108,8 +108,11 @@ def test_the_undecided_evaluations_of_a_moved_cell_are_decided_by_its_new_commit
     proposed = moved.get(person=bloc.member_a1)
     assert (
         PoolStat.objects.get(
-            period=current, decider=bloc.org_b, block=SubjectKind.MEMBER, bucket=Level.HTNV
-        ).n
+            period=current,
+            decider=bloc.org_b,
+            block=SubjectKind.MEMBER,
+            group=proposed.group,
+        ).htnv
         == 1
     )
     assert proposed.level == Level.HTNV
