@@ -101,6 +101,31 @@ def _unit_read() -> _UnitRead:
     return _UnitRead()
 
 
+class _RootRead:
+    """``OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()``: where a global
+    administrator's screens open, read on every page's navigation, as one fixed statement."""
+
+    def __init__(self) -> None:
+        self.unit = Columns(OrgUnit, "u")
+        self.statement = Statement(OrgUnit, self._build)
+
+    def _build(self, connection: Any) -> str:
+        column = functools.partial(self.unit.column, connection)
+        return (
+            f"SELECT {self.unit.sql(connection)} FROM {self.unit.table(connection)} "  # noqa: S608
+            f"WHERE {column('parent')} IS NULL ORDER BY {column('path')} ASC LIMIT 1"
+        )
+
+    def __call__(self) -> OrgUnit | None:
+        connection, rows = self.statement.rows([])
+        return self.unit.instance(connection, rows[0]) if rows else None
+
+
+@functools.cache
+def _root_read() -> _RootRead:
+    return _RootRead()
+
+
 def assigned(user: Any) -> list[tuple[str, OrgUnit]]:
     """(role, unit) of each of the user's assignments, by the unit's path then the role —
     from the per-request read above (the home page's sections need no statement of their
@@ -191,7 +216,7 @@ def default_unit(user: Any) -> OrgUnit | None:
     if not paths:
         return None
     if paths == [""]:
-        return OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+        return _root_read()()
     assigned: dict[str, OrgUnit] = getattr(user, _UNITS, {})
     unit = assigned.get(paths[0])  # read with the roles (``scope_paths`` keeps their paths)
     return unit if unit is not None else OrgUnit.objects.filter(path=paths[0]).first()

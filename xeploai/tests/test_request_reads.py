@@ -19,8 +19,8 @@ from xeploai.cycles.models import Notice
 from xeploai.lib.auth import read_user
 from xeploai.lib.sessions import SessionStore
 from xeploai.org import access
-from xeploai.org.models import OrgUnit, Person, Role, RoleAssignment
-from xeploai.testing import Cast
+from xeploai.org.models import OrgUnit, Person, Role, RoleAssignment, UnitKind
+from xeploai.testing import Cast, make_unit
 
 HOSTILE = "Lê <b>\"Ánh\"</b> & 'Đạt' <script>"
 
@@ -175,11 +175,20 @@ def test_the_unit_read_is_the_orms_with_its_parent(
     _same(ours, theirs)
     with django_assert_num_queries(0):  # the parent was read with it, or is known to be none
         parent = ours.parent
-    if theirs.parent is None:
-        assert parent is None
+    if theirs.parent is None or parent is None:
+        assert parent is None and theirs.parent is None
     else:
         _same(parent, theirs.parent)
     with pytest.raises(Http404):
         access.get_unit(cast.outsider, code)  # outside the user's subtree: as if it did not exist
     with pytest.raises(Http404):
         access.get_unit(cast.admin, code + "X")
+
+
+@pytest.mark.django_db
+def test_a_global_administrators_screens_open_on_the_first_root(cast: Cast) -> None:
+    make_unit(UnitKind.UPPER, code="AAA", name=HOSTILE)  # a second root, after ROOT by path
+    theirs = OrgUnit.objects.filter(parent__isnull=True).order_by("path").first()
+    ours = access.default_unit(cast.admin)
+    assert ours is not None and theirs is not None and ours.code == "ROOT"
+    _same(ours, theirs)
