@@ -20,6 +20,7 @@ from xeploai.lib.auth import read_user
 from xeploai.lib.sessions import SessionStore
 from xeploai.org import access
 from xeploai.org.models import OrgUnit, Person, Role, RoleAssignment, UnitKind
+from xeploai.org.selectors import breadcrumbs
 from xeploai.testing import Cast, make_unit
 
 HOSTILE = "Lê <b>\"Ánh\"</b> & 'Đạt' <script>"
@@ -192,3 +193,20 @@ def test_a_global_administrators_screens_open_on_the_first_root(cast: Cast) -> N
     ours = access.default_unit(cast.admin)
     assert ours is not None and theirs is not None and ours.code == "ROOT"
     _same(ours, theirs)
+
+
+@pytest.mark.django_db
+def test_the_breadcrumbs_read_is_the_orms(cast: Cast, django_assert_num_queries: Any) -> None:
+    OrgUnit.objects.filter(code="A").update(name=HOSTILE)
+    cell = OrgUnit.objects.get(code="A1")
+    for visible_from in ("", cast.org_a.path, cell.path):
+        paths = [p for p in cell.ancestor_paths() if p.startswith(visible_from)]
+        theirs = list(OrgUnit.objects.filter(path__in=paths).order_by("path"))
+        ours = breadcrumbs(cell, visible_from)
+        assert [u.code for u in ours] == [u.code for u in theirs]
+        for mine, orms in zip(ours, theirs, strict=True):
+            _same(mine, orms)
+    assert [u.code for u in breadcrumbs(cell)] == ["ROOT", "A"]
+    root = OrgUnit.objects.get(code="ROOT")
+    with django_assert_num_queries(0):  # the root has no ancestors: nothing is asked
+        assert breadcrumbs(root) == []
