@@ -180,6 +180,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read by a statement written once per process (lib/sessions.py)
+SESSION_ENGINE = "xeploai.lib.sessions"
 SESSION_COOKIE_AGE = env.integer("XEPLOAI_SESSION_SECONDS", 8 * 3600)
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

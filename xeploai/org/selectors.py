@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 
+from xeploai.lib.fixedsql import Columns, Statement
 from xeploai.org.models import (
     CELLS_KEY,
     MemberCount,
@@ -37,10 +40,40 @@ class UnitOverview:
     children: list[tuple[OrgUnit, Counts]]
 
 
+class _PathsRead:
+    """``OrgUnit.objects.filter(path__in=paths).order_by("path")`` as a statement written once
+    per process and number of paths (``xeploai.lib.fixedsql``): every unit's and report's page
+    reads its breadcrumbs."""
+
+    def __init__(self, paths: int) -> None:
+        self.unit = Columns(OrgUnit, "u")
+        self.paths = paths
+        self.statement = Statement(OrgUnit, self._build)
+
+    def _build(self, connection: Any) -> str:
+        path = self.unit.column(connection, "path")
+        marks = ", ".join(["%s"] * self.paths)
+        return (
+            f"SELECT {self.unit.sql(connection)} FROM {self.unit.table(connection)} "  # noqa: S608
+            f"WHERE {path} IN ({marks}) ORDER BY {path} ASC"
+        )
+
+    def __call__(self, paths: list[str]) -> list[OrgUnit]:
+        connection, rows = self.statement.rows(paths)
+        return [self.unit.instance(connection, row) for row in rows]
+
+
+@functools.cache
+def _paths_read(paths: int) -> _PathsRead:
+    return _PathsRead(paths)
+
+
 def breadcrumbs(unit: OrgUnit, visible_from: str = "") -> list[OrgUnit]:
     """Ancestors root first, from the first one the viewer may see."""
     paths = [p for p in unit.ancestor_paths() if p.startswith(visible_from)]
-    return list(OrgUnit.objects.filter(path__in=paths).order_by("path"))
+    if not paths:  # the ORM's ``path__in=[]`` asked nothing either
+        return []
+    return _paths_read(len(paths))(paths)
 
 
 def unit_overview(unit: OrgUnit, visible_from: str = "") -> UnitOverview:

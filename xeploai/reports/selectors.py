@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 from django.http import Http404
 
 from xeploai.cycles.models import Period, PeriodKind
+from xeploai.lib.fixedsql import Columns, Statement
 from xeploai.org.models import OrgUnit
 from xeploai.reports.compute import compute_report
 from xeploai.reports.models import ReportSnapshot
@@ -15,16 +17,52 @@ from xeploai.reports.payload import from_payload, sha256, to_payload
 from xeploai.reports.records import Denominator, Options, QuotaBase, Report
 
 
+class _CoveringRead:
+    """``Period.objects.covering(unit).filter(kind=YEAR).select_related("scope_root")
+    .order_by("-year", "-scope_root__depth")`` as a statement written once per process and
+    number of paths (``xeploai.lib.fixedsql``): every report page reads it."""
+
+    def __init__(self, paths: int) -> None:
+        self.paths = paths
+        self.period = Columns(Period, "p")
+        self.root = Columns(OrgUnit, "u")
+        self.statement = Statement(Period, self._build)
+
+    def _build(self, connection: Any) -> str:
+        period = functools.partial(self.period.column, connection)
+        root = functools.partial(self.root.column, connection)
+        marks = ", ".join(["%s"] * self.paths)
+        return (
+            f"SELECT {self.period.sql(connection)}, {self.root.sql(connection)} "  # noqa: S608
+            f"FROM {self.period.table(connection)} INNER JOIN {self.root.table(connection)} "
+            f"ON {period('scope_root')} = {root('id')} "
+            f"WHERE {root('path')} IN ({marks}) AND {period('kind')} = %s "
+            f"ORDER BY {period('year')} DESC, {root('depth')} DESC"
+        )
+
+    def __call__(self, paths: list[str]) -> list[Period]:
+        connection, rows = self.statement.rows([*paths, PeriodKind.YEAR.value])
+        width = len(self.period)
+        link = Period._meta.get_field("scope_root")
+        periods = []
+        for row in rows:
+            period = self.period.instance(connection, row[:width])
+            link.set_cached_value(period, self.root.instance(connection, row[width:]))
+            periods.append(period)
+        return periods
+
+
+@functools.cache
+def _covering_read(paths: int) -> _CoveringRead:
+    return _CoveringRead(paths)
+
+
 def yearly_periods(unit: OrgUnit) -> list[Period]:
     """Yearly periods covering ``unit``, latest first (one per year: the nearest scope)."""
     seen: set[int] = set()
     result: list[Period] = []
-    for period in (
-        Period.objects.covering(unit)
-        .filter(kind=PeriodKind.YEAR)
-        .select_related("scope_root")
-        .order_by("-year", "-scope_root__depth")
-    ):
+    paths = [*unit.ancestor_paths(), unit.path]  # Period.objects.covering(unit)
+    for period in _covering_read(len(paths))(paths):
         if period.year not in seen:
             seen.add(period.year)
             result.append(period)
