@@ -48,14 +48,18 @@ def _votable(unit: Any, period: Any) -> list[Evaluation]:
     )
 
 
-def _list_context(request: HttpRequest, unit: Any, period: Any) -> dict[str, Any]:
+def _list_context(
+    request: HttpRequest, unit: Any, period: Any, candidates: list[Evaluation] | None = None
+) -> dict[str, Any]:
+    """The ballots page's context (``candidates``: the subjects that can be voted on, when
+    read already)."""
     members = services.full_members(unit)
     needed, _void = checks.quorum(period, members, members)
     return {
         "unit": unit,
         "period": period,
         "ballots": Ballot.objects.filter(unit=unit, period=period),
-        "candidates": _votable(unit, period),
+        "candidates": _votable(unit, period) if candidates is None else candidates,
         "full_members": members,
         "needed": needed,
         "modes": BallotMode.choices,
@@ -81,15 +85,23 @@ def ballot_create(request: HttpRequest, code: str) -> HttpResponse:
     access.require_role(request.user, unit, ACTORS)
     period = open_period(unit, request.POST.get("period"))
     chosen = {int(i) for i in request.POST.getlist("subjects") if i.isdigit()}
-    evaluations = [e for e in _votable(unit, period) if e.pk in chosen]
+    candidates = _votable(unit, period)
+    evaluations = [e for e in candidates if e.pk in chosen]
     mode = request.POST.get("mode", "")
     present = request.POST.get("present", "")
     title = request.POST.get("title", "").strip()[:200]
-    context = _list_context(request, unit, period)
-    context["posted"] = {"mode": mode, "present": present, "title": title, "subjects": chosen}
+
+    def again(status: int = 200, **answer: Any) -> HttpResponse:
+        """The page once more, with what was posted and the errors or warnings (read only
+        when the ballot is not created: a created one redirects)."""
+        context = _list_context(request, unit, period, candidates)
+        context["posted"] = {"mode": mode, "present": present, "title": title, "subjects": chosen}
+        return render(request, "ballots/list.html", {**context, **answer}, status=status)
+
     if mode not in BallotMode.values or not present.isdigit() or len(present) > 6:
-        context["errors"] = [_("Chọn hình thức bỏ phiếu và nhập số đảng viên chính thức có mặt.")]
-        return render(request, "ballots/list.html", context, status=400)
+        return again(
+            400, errors=[_("Chọn hình thức bỏ phiếu và nhập số đảng viên chính thức có mặt.")]
+        )
     try:
         ballot = services.ballot_create(
             actor=request.user,
@@ -102,20 +114,23 @@ def ballot_create(request: HttpRequest, code: str) -> HttpResponse:
             confirmed=request.POST.get("confirmed") == "1",
         )
     except services.NeedsConfirmation as warning:
-        context["warnings"] = warning.warnings
-        return render(request, "ballots/list.html", context)
+        return again(warnings=warning.warnings)
     except ValidationError as error:
-        context["errors"] = error.messages
-        return render(request, "ballots/list.html", context, status=400)
+        return again(400, errors=error.messages)
     return redirect("ballot_detail", pk=ballot.pk)
 
 
 def _mismatch_rows(
-    ballot: Ballot, names: dict[int, str]
+    ballot: Ballot, names: dict[int, str], current: dict[int, services.PaperData] | None = None
 ) -> tuple[list[tuple[str, str, int, int]] | None, set[str]]:
     """The differing cells with the subject's name (the ballot's own counts named as such), and
-    the keys of the rows that differ (``counts`` or an evaluation id) for highlighting."""
-    mismatches = services.paper_mismatches(ballot) if ballot.mode == BallotMode.PAPER else None
+    the keys of the rows that differ (``counts`` or an evaluation id) for highlighting.
+    ``names``: every subject's, in their order; ``current``: the current keyings, when read."""
+    mismatches = (
+        services.paper_mismatches(ballot, current, list(names))
+        if ballot.mode == BallotMode.PAPER
+        else None
+    )
     if mismatches is None:
         return None, set()
     rows = [
@@ -149,7 +164,16 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reveal = request.GET.get("reveal") == "1" or not small
     subjects = _subjects(ballot)
     names = {e.pk: e.subject_name for e in subjects}
-    mismatches, offending = _mismatch_rows(ballot, names)
+    # the current keyings, with who keyed them: shown, and compared (read once for both)
+    current = {
+        entry.entry_no: entry
+        for entry in ballot.entries.filter(superseded=False)
+        .select_related("entered_by")
+        .order_by("entered_at", "pk")
+    }
+    mismatches, offending = _mismatch_rows(
+        ballot, names, {n: entry.data for n, entry in current.items()}
+    )
     return render(
         request,
         "ballots/detail.html",
@@ -161,10 +185,7 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "voted": voted,
             "reveal": reveal,
             "entries": ballot.entries.select_related("entered_by").order_by("entered_at"),
-            "current": {
-                e.entry_no: e
-                for e in ballot.entries.filter(superseded=False).select_related("entered_by")
-            },
+            "current": current,
             "entry_numbers": (1, 2),
             "mismatches": mismatches,
             "offending": offending,
@@ -219,6 +240,7 @@ def paper_entry(request: HttpRequest, pk: int, entry_no: int) -> HttpResponse:
         raise Http404
     data: services.PaperData = {}
     errors: list[str] = []
+    current: dict[int, services.PaperData] | None = None  # the current keyings, once read
     if request.method == "POST":
         data, errors = _read_paper_form(request, ballot)
         if not errors:
@@ -233,11 +255,11 @@ def paper_entry(request: HttpRequest, pk: int, entry_no: int) -> HttpResponse:
     else:
         # Keying this entry again (to correct a cell after a mismatch) starts from what it
         # holds; never from the other entry, which the double keying must not see.
-        current = ballot.entries.filter(entry_no=entry_no, superseded=False).order_by("-pk")
-        data = current.values_list("data", flat=True).first() or {}
+        current = services.current_keyings(ballot)
+        data = current.get(entry_no) or {}
     subjects = _subjects(ballot)
     # rows where the two keyings differ are marked — which rows, never the other's values
-    _rows, offending = _mismatch_rows(ballot, {e.pk: e.subject_name for e in subjects})
+    _rows, offending = _mismatch_rows(ballot, {e.pk: e.subject_name for e in subjects}, current)
     votes = data.get("votes", {})
     return render(
         request,

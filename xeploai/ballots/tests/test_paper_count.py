@@ -143,6 +143,11 @@ def test_the_rows_that_differ_are_highlighted(
         (None, "returned", 12, 11),
         (odd.pk, "HTTNV", 8, 7),
     ]
+    # the pages' comparison, from the keyings and subjects they hold, is the same
+    in_order = list(paper.subjects.order_by("position").values_list("evaluation_id", flat=True))
+    assert in_order == [e.pk for e in seventeen.members]
+    held = services.current_keyings(paper)
+    assert services.paper_mismatches(paper, held, in_order) == services.paper_mismatches(paper)
     client.force_login(cast.secretary)
     detail = client.get(reverse("ballot_detail", args=[paper.pk])).content.decode()
     assert "Hai lần nhập chưa khớp ở 2 ô" in detail
