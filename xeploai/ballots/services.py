@@ -143,6 +143,19 @@ def _subject_ids(ballot: Ballot) -> list[int]:
     return list(ballot.subjects.order_by("position").values_list("evaluation_id", flat=True))
 
 
+def subject_names(ballot: Ballot) -> dict[int, str]:
+    """The ballot's subjects in their order: evaluation id → the subject's name, read as
+    values (the evaluations with their person and unit as model instances — the review's
+    whole content among them — cost the ballot's pages more than the rest of their reads)."""
+    rows = ballot.subjects.order_by("position").values_list(
+        "evaluation_id",
+        "evaluation__kind",
+        "evaluation__person__full_name",
+        "evaluation__unit__name",
+    )
+    return {pk: Evaluation.name_of(kind, person, unit) for pk, kind, person, unit in rows}
+
+
 PaperData = dict[str, dict[str, Any]]
 """One keying of the paper count: ``{"counts": {"issued", "returned", "valid"}, "votes":
 {evaluation id: {level: votes}}}`` — the ballot papers counted once for the ballot, the votes
@@ -183,13 +196,7 @@ def validate_paper_data(ballot: Ballot, data: PaperData) -> list[str]:
     errors = _count_errors(ballot, counts)
     valid = counts.get("valid", 0)
     votes_by_subject = data.get("votes") or {}
-    names = {  # in the subjects' order: one read for their ids and names
-        s.evaluation_id: s.evaluation.subject_name
-        for s in ballot.subjects.select_related("evaluation__person", "evaluation__unit").order_by(
-            "position"
-        )
-    }
-    for evaluation_id, name in names.items():
+    for evaluation_id, name in subject_names(ballot).items():
         row = votes_by_subject.get(str(evaluation_id))
         if row is None:
             errors.append(_("{name}: thiếu số liệu.").format(name=name))

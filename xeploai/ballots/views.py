@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -30,13 +31,16 @@ def _ballot(request: HttpRequest, pk: int) -> Ballot:
     return ballot
 
 
-def _subjects(ballot: Ballot) -> list[Evaluation]:
-    return [
-        s.evaluation
-        for s in ballot.subjects.select_related("evaluation__person", "evaluation__unit").order_by(
-            "position"
-        )
-    ]
+@dataclass(frozen=True)
+class Subject:
+    """A ballot's subject as its pages show it: the evaluation's id, the subject's name."""
+
+    pk: int
+    subject_name: str
+
+
+def _subjects(ballot: Ballot) -> list[Subject]:
+    return [Subject(pk, name) for pk, name in services.subject_names(ballot).items()]
 
 
 def _votable(unit: Any, period: Any) -> list[Evaluation]:

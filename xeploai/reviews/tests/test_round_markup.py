@@ -162,3 +162,18 @@ def test_the_civil_panel_takes_the_round_pages_evaluations_as_it_read_them(
         ]
         compared += len(read)
     assert compared
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_name_of_three_values_is_the_subject_name(uneven_period: Period, language: str) -> None:
+    """``Evaluation.name_of`` (the ballot pages' names, read as values) says what
+    ``subject_name`` says of every subject: members, cells, organizations, committees."""
+    get_user_model().objects.create_superuser("names-admin", password="x")
+    _make_hostile(uneven_period)
+    evaluations = Evaluation.objects.filter(period=uneven_period).select_related("person", "unit")
+    rows = evaluations.values_list("pk", "kind", "person__full_name", "unit__name")
+    with translation.override(language):
+        named = {pk: Evaluation.name_of(kind, person, unit) for pk, kind, person, unit in rows}
+        assert named == {e.pk: e.subject_name for e in evaluations}
+    assert {e.kind for e in evaluations} >= {SubjectKind.MEMBER, SubjectKind.COMMITTEE}
