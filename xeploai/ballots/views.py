@@ -52,8 +52,36 @@ def _votable(unit: Any, period: Any) -> list[Evaluation]:
     )
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A subject the ballots page offers to vote on, as the page shows it."""
+
+    pk: int
+    kind: str
+    reviewed: bool
+    subject_name: str
+
+
+def _candidates(unit: Any, period: Any) -> list[Candidate]:
+    """``_votable``'s subjects in its order, read as the values the page shows (not as
+    evaluations with their person and unit: the review's whole content came with each)."""
+    rows = (
+        Evaluation.objects.filter(period=period, unit=unit, not_rated_reason="")
+        .exclude(kind=SubjectKind.COMMITTEE)
+        .order_by("-kind", "person__name_folded")
+        .values_list("pk", "kind", "reviewed", "person__full_name")
+    )
+    return [
+        Candidate(pk, kind, reviewed, Evaluation.name_of(kind, person, unit.name))
+        for pk, kind, reviewed, person in rows
+    ]
+
+
 def _list_context(
-    request: HttpRequest, unit: Any, period: Any, candidates: list[Evaluation] | None = None
+    request: HttpRequest,
+    unit: Any,
+    period: Any,
+    candidates: list[Evaluation] | list[Candidate] | None = None,
 ) -> dict[str, Any]:
     """The ballots page's context (``candidates``: the subjects that can be voted on, when
     read already)."""
@@ -63,7 +91,7 @@ def _list_context(
         "unit": unit,
         "period": period,
         "ballots": Ballot.objects.filter(unit=unit, period=period),
-        "candidates": _votable(unit, period) if candidates is None else candidates,
+        "candidates": _candidates(unit, period) if candidates is None else candidates,
         "full_members": members,
         "needed": needed,
         "modes": BallotMode.choices,

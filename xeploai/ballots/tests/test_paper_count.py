@@ -192,3 +192,75 @@ def test_old_keyings_take_the_per_ballot_shape(cast: Cast, seventeen: Cell, pape
     assert entry.data == keying(seventeen)
     assert not services.validate_paper_data(paper, entry.data)
     assert Evaluation.objects.filter(pk__in=[int(k) for k in entry.data["votes"]]).count() == 17
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_pages_read_the_subjects_as_values_the_evaluations_give(
+    cast: Cast, seventeen: Cell, paper: Ballot, language: str
+) -> None:
+    """The ballots page's candidates and a ballot's subjects, read as values, are what the
+    evaluations with their person and unit say (hostile names, the cell's own file)."""
+    from django.utils import translation
+
+    from xeploai.ballots import views
+    from xeploai.org.models import Person
+
+    hostile = "<b>Lê \"Văn\" & 'Tý'</b>"
+    Person.objects.filter(pk=seventeen.members[3].person_id).update(full_name=hostile)
+    cast.cell_a1.name = hostile + " chi bộ"
+    cast.cell_a1.save(update_fields=["name"])
+    period = seventeen.period
+    with translation.override(language):
+        votable = views._votable(cast.cell_a1, period)
+        assert [
+            (c.pk, c.kind, c.reviewed, c.subject_name)
+            for c in views._candidates(cast.cell_a1, period)
+        ] == [(e.pk, e.kind, e.reviewed, e.subject_name) for e in votable]
+        assert hostile in {e.subject_name for e in votable}
+        assert hostile + " chi bộ" in {e.subject_name for e in votable}
+        in_ballot = [
+            s.evaluation
+            for s in paper.subjects.select_related("evaluation__person", "evaluation__unit")
+        ]
+        assert services.subject_names(paper) == {e.pk: e.subject_name for e in in_ballot}
+
+
+# The results loop detail.html had before it wrote the level's badge with ``level_badge``.
+OLD_RESULTS_LOOP = (
+    "{% load i18n %}"
+    "<tbody>{% for e, t in subjects %}<tr><td>{{ e.subject_name }}</td>{% if reveal %}<td class"
+    '="num" data-label="HTXSNV">{{ t.votes.HTXSNV }}</td><td class="num" data-label="HTTNV">{{ '
+    't.votes.HTTNV }}</td><td class="num" data-label="HTNV">{{ t.votes.HTNV }}</td><td class="n'
+    'um" data-label="KHTNV">{{ t.votes.KHTNV }}</td><td class="num" data-label="{% translate \'H'
+    "ợp lệ' %}\">{{ t.valid }}</td>{% endif %}<td data-label=\"{% translate 'Mức đề xuất' %}\">{% "
+    'include "reviews/_level.html" with level=t.level %}<br><span class="muted">{{ t.explanatio'
+    "n }}</span></td></tr>{% endfor %}</tbody>"
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_results_table_is_what_its_loop_wrote(
+    client: Client, cast: Cast, seventeen: Cell, paper: Ballot, settings: Settings, language: str
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from xeploai.org.models import Person
+
+    settings.BALLOT_ONE_KEYER = True
+    Person.objects.filter(pk=seventeen.members[2].person_id).update(full_name="<i>A & 'B'</i>")
+    for entry_no in (1, 2):
+        services.paper_entry_save(
+            actor=cast.secretary, ballot=paper, entry_no=entry_no, data=keying(seventeen)
+        )
+    services.paper_accept(actor=cast.secretary, ballot=paper)
+    client.force_login(cast.secretary)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("ballot_detail", args=[paper.pk]))
+    html = response.content.decode()
+    start = html.index("<tbody>", html.index("ballot-results"))
+    shown = html[start : html.index("</tbody>", start) + len("</tbody>")]
+    with translation.override(language):
+        before = Template(OLD_RESULTS_LOOP).render(Context(response.context[0].flatten()))
+    assert "&lt;i&gt;A &amp; &#x27;B&#x27;&lt;/i&gt;" in shown and 'class="level-' in shown
+    assert shown == before
