@@ -264,3 +264,48 @@ def test_the_results_table_is_what_its_loop_wrote(
         before = Template(OLD_RESULTS_LOOP).render(Context(response.context[0].flatten()))
     assert "&lt;i&gt;A &amp; &#x27;B&#x27;&lt;/i&gt;" in shown and 'class="level-' in shown
     assert shown == before
+
+
+# The rows loop paper_entry.html had before the ``paper_rows`` tag wrote them.
+OLD_PAPER_LOOP = (
+    "{% load i18n %}"
+    '<tbody>{% for e, row, differs in rows %}<tr{% if differs %} class="mismatch" title="{% tra'
+    "nslate 'Dòng này khác lần nhập kia' %}\"{% endif %}><td>{{ e.subject_name }}{% if differs %"
+    '} <span class="badge bad">{% translate "khác lần nhập kia" %}</span>{% endif %}</td>\n{% fo'
+    'r l in levels %}<td data-label="{{ l }}"><input type="number" min="0" name="{{ e.pk }}-{{ '
+    'l }}" value="{{ row|get_item:l|default_if_none:\'\' }}" aria-label="{{ e.subject_name }} {{ '
+    'l }}" inputmode="numeric"></td>{% endfor %}\n</tr>{% endfor %}</tbody>'
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_tally_form_rows_are_what_their_loop_wrote(
+    client: Client, cast: Cast, seventeen: Cell, paper: Ballot, language: str
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from xeploai.org.models import Person
+
+    Person.objects.filter(pk=seventeen.members[4].person_id).update(full_name="<i>A & 'B\"</i>")
+    services.paper_entry_save(
+        actor=cast.secretary, ballot=paper, entry_no=1, data=keying(seventeen)
+    )
+    other = keying(seventeen)
+    other["votes"][str(seventeen.members[4].pk)].update(HTTNV=7)
+    del other["votes"][str(seventeen.members[6].pk)]["HTNV"]  # a level left blank
+    services.paper_entry_save(actor=cast.admin, ballot=paper, entry_no=2, data=other)
+    client.cookies["django_language"] = language
+    compared = 0
+    for user, entry_no in ((cast.secretary, 1), (cast.admin, 2)):
+        client.force_login(user)
+        response = client.get(reverse("paper_entry", args=[paper.pk, entry_no]))
+        html = response.content.decode()
+        start = html.index("<tbody>", html.index('class="data entry stack"'))
+        shown = html[start : html.index("</tbody>", start) + len("</tbody>")]
+        with translation.override(language):
+            before = Template(OLD_PAPER_LOOP).render(Context(response.context[0].flatten()))
+        assert 'class="mismatch"' in shown and "&lt;i&gt;A &amp;" in shown
+        assert shown == before
+        compared += 1
+    assert compared == 2
