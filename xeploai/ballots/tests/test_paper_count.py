@@ -194,6 +194,11 @@ def test_old_keyings_take_the_per_ballot_shape(cast: Cast, seventeen: Cell, pape
     assert Evaluation.objects.filter(pk__in=[int(k) for k in entry.data["votes"]]).count() == 17
 
 
+def _page_context(response: Any) -> dict[str, Any]:
+    """The context the page's own template was rendered with (the test client records it)."""
+    return dict(response.context[0].flatten())
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_the_pages_read_the_subjects_as_values_the_evaluations_give(
     cast: Cast, seventeen: Cell, paper: Ballot, language: str
@@ -206,7 +211,7 @@ def test_the_pages_read_the_subjects_as_values_the_evaluations_give(
     from xeploai.org.models import Person
 
     hostile = "<b>Lê \"Văn\" & 'Tý'</b>"
-    Person.objects.filter(pk=seventeen.members[3].person_id).update(full_name=hostile)
+    Person.objects.filter(evaluations=seventeen.members[3]).update(full_name=hostile)
     cast.cell_a1.name = hostile + " chi bộ"
     cast.cell_a1.save(update_fields=["name"])
     period = seventeen.period
@@ -248,7 +253,7 @@ def test_the_results_table_is_what_its_loop_wrote(
     from xeploai.org.models import Person
 
     settings.BALLOT_ONE_KEYER = True
-    Person.objects.filter(pk=seventeen.members[2].person_id).update(full_name="<i>A & 'B'</i>")
+    Person.objects.filter(evaluations=seventeen.members[2]).update(full_name="<i>A & 'B'</i>")
     for entry_no in (1, 2):
         services.paper_entry_save(
             actor=cast.secretary, ballot=paper, entry_no=entry_no, data=keying(seventeen)
@@ -261,7 +266,7 @@ def test_the_results_table_is_what_its_loop_wrote(
     start = html.index("<tbody>", html.index("ballot-results"))
     shown = html[start : html.index("</tbody>", start) + len("</tbody>")]
     with translation.override(language):
-        before = Template(OLD_RESULTS_LOOP).render(Context(response.context[0].flatten()))
+        before = Template(OLD_RESULTS_LOOP).render(Context(_page_context(response)))
     assert "&lt;i&gt;A &amp; &#x27;B&#x27;&lt;/i&gt;" in shown and 'class="level-' in shown
     assert shown == before
 
@@ -287,7 +292,7 @@ def test_the_tally_form_rows_are_what_their_loop_wrote(
 
     from xeploai.org.models import Person
 
-    Person.objects.filter(pk=seventeen.members[4].person_id).update(full_name="<i>A & 'B\"</i>")
+    Person.objects.filter(evaluations=seventeen.members[4]).update(full_name="<i>A & 'B\"</i>")
     services.paper_entry_save(
         actor=cast.secretary, ballot=paper, entry_no=1, data=keying(seventeen)
     )
@@ -304,7 +309,7 @@ def test_the_tally_form_rows_are_what_their_loop_wrote(
         start = html.index("<tbody>", html.index('class="data entry stack"'))
         shown = html[start : html.index("</tbody>", start) + len("</tbody>")]
         with translation.override(language):
-            before = Template(OLD_PAPER_LOOP).render(Context(response.context[0].flatten()))
+            before = Template(OLD_PAPER_LOOP).render(Context(_page_context(response)))
         assert 'class="mismatch"' in shown and "&lt;i&gt;A &amp;" in shown
         assert shown == before
         compared += 1

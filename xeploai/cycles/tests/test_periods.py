@@ -148,9 +148,9 @@ def test_the_notices_are_read_only_by_a_page_that_shows_them(cast: Cast, client:
     client.force_login(cast.secretary)
     address = reverse("person_search") + f"?q=a&unit={cast.cell_a1.code}"
     for htmx, shown in ((False, True), (True, False)):
-        headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+        headers = {"HX-Request": "true"} if htmx else {}
         with CaptureQueriesContext(connection) as read:
-            page = client.get(address, **headers).content.decode()
+            page = client.get(address, headers=headers).content.decode()
         asked = any("cycles_notice" in q["sql"] for q in read.captured_queries)
         assert asked is shown
         assert ("Nhắc &lt;bí thư&gt;" in page) is shown

@@ -88,7 +88,8 @@ def test_the_round_rows_tag_writes_what_the_row_loop_wrote(
         response = client.get(reverse("round_page", args=[unit.code]), {"period": period.pk})
         assert response.status_code == 200
         page = tbody(response.content.decode())
-        context = response.context[0].flatten()  # the page template's
+        contexts: Any = response.context  # the templates rendered, the page's first
+        context = contexts[0].flatten()
         with translation.override(language):
             assert page == old_tbody(context), unit.code
         seen["dim"] += page.count('<tr class="dim">')
