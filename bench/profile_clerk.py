@@ -40,6 +40,18 @@ sys.path.insert(0, str(ROOT / "bench" / "load"))
 from board import board_rows  # noqa: E402 — the load test's reading of the board
 
 ORDER = {"HTXSNV": 4, "HTTNV": 3, "HTNV": 2, "KHTNV": 1}
+# the requests of one secretary's round in the load test, by type
+SECRETARY_MIX = {
+    "secretary: round": 1,
+    "secretary: ballots": 1,
+    "secretary: create ballot": 1,
+    "secretary: tally form": 2,
+    "secretary: key tally": 2,
+    "secretary: ballot": 2,
+    "secretary: accept": 1,
+    "secretary: member search (htmx)": 1,
+}
+SEARCHES = ("nguyen", "tran%20thi", "le%20van", "pham")  # the locust script's member searches
 
 
 class _Forms(HTMLParser):
@@ -172,8 +184,10 @@ def clerk_round(timer: Timer, client: Any, clerk: dict[str, Any], index: int) ->
         assert ("msg-success" in text) == (kind == "valid"), (kind, text[-400:])
 
 
-def secretary_round(timer: Timer, client: Any, secretary: dict[str, Any]) -> None:
-    """The cell's round and ballots, a paper ballot created, keyed twice, accepted."""
+def secretary_round(timer: Timer, client: Any, secretary: dict[str, Any], index: int) -> None:
+    """The cell's round and ballots, a paper ballot created, keyed twice, accepted, its page
+    read before and after, and a member search — the locust script's round, request for
+    request."""
     cell = secretary["cell"]
     timer("secretary: round", client.get, f"/units/{cell}/round/")
     html = timer("secretary: ballots", client.get, f"/units/{cell}/ballots/").content.decode()
@@ -204,6 +218,14 @@ def secretary_round(timer: Timer, client: Any, secretary: dict[str, Any]) -> Non
     timer("secretary: ballot", client.get, f"/ballots/{ballot}/")
     accepted = timer("secretary: accept", client.post, f"/ballots/{ballot}/accept/", {})
     assert accepted.status_code == 302, accepted.status_code
+    after = timer("secretary: ballot", client.get, f"/ballots/{ballot}/").content.decode()
+    assert "msg-success" in after, after[-400:]
+    timer(
+        "secretary: member search (htmx)",
+        client.get,
+        f"/people/?q={SEARCHES[index % len(SEARCHES)]}&unit={cell}",
+        HTTP_HX_REQUEST="true",
+    )
 
 
 def pick_clerks(cast: dict[str, Any], sizes: str) -> list[dict[str, Any]]:
@@ -225,6 +247,9 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--json", type=Path, help="write the rows there too")
     parser.add_argument("--label", default="", help="a column saying which tree ran")
+    parser.add_argument(
+        "--no-clerks", action="store_true", help="the secretaries' rounds only (no board)"
+    )
     args = parser.parse_args()
     cast = json.loads(args.cast.read_text(encoding="utf-8"))
     sys.path.insert(0, str(ROOT))
@@ -256,10 +281,11 @@ def main() -> None:
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     timer = Timer(profiler, wanted)
     warm = Timer(None, ["-"])  # the first round of each person: not counted
-    clerks = pick_clerks(cast, args.clerks)
-    secretaries = cast["secretaries"]
-    for index in range(args.repeat + 1):
-        use = warm if index == 0 else timer
+    clerks = [] if args.no_clerks else pick_clerks(cast, args.clerks)
+    secretaries = cast["secretaries"][:3]
+    warmups = len(secretaries)  # each secretary's first round (and the first clerks'): not counted
+    for index in range(args.repeat + warmups):
+        use = warm if index < warmups else timer
         for clerk in clerks:
             try:
                 with transaction.atomic():
@@ -267,10 +293,10 @@ def main() -> None:
                     raise _Rollback
             except _Rollback:
                 pass
-        secretary = secretaries[index % min(3, len(secretaries))]
+        secretary = secretaries[index % len(secretaries)]
         try:
             with transaction.atomic():
-                secretary_round(use, client_of(secretary["session"]), secretary)
+                secretary_round(use, client_of(secretary["session"]), secretary, index)
                 raise _Rollback
         except _Rollback:
             pass
@@ -291,6 +317,14 @@ def main() -> None:
         print(
             f"| {r['request']} | {r['cpu_ms']} | {r['wall_ms']} | {r['statements']} "
             f"| {r['kb']} | {r['n']} |"
+        )
+    mix = [
+        (r["cpu_ms"], SECRETARY_MIX[r["request"]]) for r in rows if r["request"] in SECRETARY_MIX
+    ]
+    if mix:
+        print(
+            "\nthe secretary's round (the load test's requests, each type by its count in it): "
+            f"{sum(c * n for c, n in mix) / sum(n for _c, n in mix):.2f} ms of CPU per request"
         )
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")

@@ -115,7 +115,8 @@ def ballot_create(
         created_by=actor_person(actor),
         created_at=timezone.now(),
     )
-    ballot.full_clean()
+    # its period, cell and author are rows this request has just read: not looked up again
+    ballot.full_clean(exclude=["period", "unit", "created_by"])
     ballot.save()
     BallotSubject.objects.bulk_create(
         [BallotSubject(ballot=ballot, evaluation=e, position=i) for i, e in enumerate(evaluations)]
@@ -137,7 +138,22 @@ def ballot_create(
 
 
 def _subject_ids(ballot: Ballot) -> list[int]:
-    return list(ballot.subjects.values_list("evaluation_id", flat=True))
+    """The ballot's subjects in their order (by position: the model's ordering would join the
+    ballot only to sort by its date, the same for every row)."""
+    return list(ballot.subjects.order_by("position").values_list("evaluation_id", flat=True))
+
+
+def subject_names(ballot: Ballot) -> dict[int, str]:
+    """The ballot's subjects in their order: evaluation id → the subject's name, read as
+    values (the evaluations with their person and unit as model instances — the review's
+    whole content among them — cost the ballot's pages more than the rest of their reads)."""
+    rows = ballot.subjects.order_by("position").values_list(
+        "evaluation_id",
+        "evaluation__kind",
+        "evaluation__person__full_name",
+        "evaluation__unit__name",
+    )
+    return {pk: Evaluation.name_of(kind, person, unit) for pk, kind, person, unit in rows}
 
 
 PaperData = dict[str, dict[str, Any]]
@@ -180,13 +196,8 @@ def validate_paper_data(ballot: Ballot, data: PaperData) -> list[str]:
     errors = _count_errors(ballot, counts)
     valid = counts.get("valid", 0)
     votes_by_subject = data.get("votes") or {}
-    names = {
-        s.evaluation_id: s.evaluation.subject_name
-        for s in ballot.subjects.select_related("evaluation__person", "evaluation__unit")
-    }
-    for evaluation_id in _subject_ids(ballot):
+    for evaluation_id, name in subject_names(ballot).items():
         row = votes_by_subject.get(str(evaluation_id))
-        name = names[evaluation_id]
         if row is None:
             errors.append(_("{name}: thiếu số liệu.").format(name=name))
             continue
@@ -247,9 +258,23 @@ Mismatch = tuple[int | None, str, int, int]
 """(evaluation id — ``None`` for the ballot's own counts —, field, entry 1, entry 2)."""
 
 
-def paper_mismatches(ballot: Ballot) -> list[Mismatch] | None:
-    """The cells where the two current keyings differ; None while one of them is missing."""
-    current = {e.entry_no: e.data for e in ballot.entries.filter(superseded=False)}
+def current_keyings(ballot: Ballot) -> dict[int, PaperData]:
+    """The ballot's current keyings: entry number → what it holds."""
+    # ordered as the model orders them, without the join its "ballot" ordering makes
+    current = ballot.entries.filter(superseded=False).order_by("entered_at", "pk")
+    return dict(current.values_list("entry_no", "data"))
+
+
+def paper_mismatches(
+    ballot: Ballot,
+    current: dict[int, PaperData] | None = None,
+    subject_ids: list[int] | None = None,
+) -> list[Mismatch] | None:
+    """The cells where the two current keyings differ; None while one of them is missing.
+    ``current`` (``current_keyings``) and ``subject_ids`` (the subjects in their order): when
+    the caller holds them already, else read here."""
+    if current is None:
+        current = current_keyings(ballot)
     if set(current) != {1, 2}:
         return None
     result: list[Mismatch] = []
@@ -257,7 +282,7 @@ def paper_mismatches(ballot: Ballot) -> list[Mismatch] | None:
     for field in COUNT_FIELDS:
         if one.get(field, 0) != two.get(field, 0):
             result.append((None, field, one.get(field, 0), two.get(field, 0)))
-    for evaluation_id in _subject_ids(ballot):
+    for evaluation_id in _subject_ids(ballot) if subject_ids is None else subject_ids:
         key = str(evaluation_id)
         one = current[1].get("votes", {}).get(key, {})
         two = current[2].get("votes", {}).get(key, {})
@@ -324,7 +349,12 @@ def paper_accept(*, actor: Actor, ballot: Ballot) -> list[Tally]:
     )
     if not ballot.is_open:
         raise ValidationError(_("Kết quả đã được chấp nhận trước đó."))
-    mismatches = paper_mismatches(ballot)
+    # the current keyings read once: compared, then who keyed them, then the first's counts
+    current = {
+        entry.entry_no: entry
+        for entry in ballot.entries.filter(superseded=False).order_by("entered_at", "pk")
+    }
+    mismatches = paper_mismatches(ballot, {n: entry.data for n, entry in current.items()})
     if mismatches is None:
         raise ValidationError(_("Cần nhập kết quả kiểm phiếu đủ hai lần độc lập."))
     if mismatches:
@@ -333,12 +363,11 @@ def paper_accept(*, actor: Actor, ballot: Ballot) -> list[Tally]:
                 n=len(mismatches)
             )
         )
-    current = list(ballot.entries.filter(superseded=False).order_by("entry_no"))
-    if current[0].entered_by_id == current[1].entered_by_id and _two_keyers_required():
+    if current[1].entered_by_id == current[2].entered_by_id and _two_keyers_required():
         raise ValidationError(
             _("Hai lần nhập do cùng một người nhập; cần một người khác nhập lại một lần.")
         )
-    rows = _paper_rows(current[0].data)
+    rows = _paper_rows(current[1].data)
     tallies = _record_tallies(actor, ballot, rows)
     ballot.status = BallotStatus.CLOSED
     ballot.closed_at = timezone.now()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -30,13 +31,16 @@ def _ballot(request: HttpRequest, pk: int) -> Ballot:
     return ballot
 
 
-def _subjects(ballot: Ballot) -> list[Evaluation]:
-    return [
-        s.evaluation
-        for s in ballot.subjects.select_related("evaluation__person", "evaluation__unit").order_by(
-            "position"
-        )
-    ]
+@dataclass(frozen=True)
+class Subject:
+    """A ballot's subject as its pages show it: the evaluation's id, the subject's name."""
+
+    pk: int
+    subject_name: str
+
+
+def _subjects(ballot: Ballot) -> list[Subject]:
+    return [Subject(pk, name) for pk, name in services.subject_names(ballot).items()]
 
 
 def _votable(unit: Any, period: Any) -> list[Evaluation]:
@@ -48,14 +52,46 @@ def _votable(unit: Any, period: Any) -> list[Evaluation]:
     )
 
 
-def _list_context(request: HttpRequest, unit: Any, period: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Candidate:
+    """A subject the ballots page offers to vote on, as the page shows it."""
+
+    pk: int
+    kind: str
+    reviewed: bool
+    subject_name: str
+
+
+def _candidates(unit: Any, period: Any) -> list[Candidate]:
+    """``_votable``'s subjects in its order, read as the values the page shows (not as
+    evaluations with their person and unit: the review's whole content came with each)."""
+    rows = (
+        Evaluation.objects.filter(period=period, unit=unit, not_rated_reason="")
+        .exclude(kind=SubjectKind.COMMITTEE)
+        .order_by("-kind", "person__name_folded")
+        .values_list("pk", "kind", "reviewed", "person__full_name")
+    )
+    return [
+        Candidate(pk, kind, reviewed, Evaluation.name_of(kind, person, unit.name))
+        for pk, kind, reviewed, person in rows
+    ]
+
+
+def _list_context(
+    request: HttpRequest,
+    unit: Any,
+    period: Any,
+    candidates: list[Evaluation] | list[Candidate] | None = None,
+) -> dict[str, Any]:
+    """The ballots page's context (``candidates``: the subjects that can be voted on, when
+    read already)."""
     members = services.full_members(unit)
     needed, _void = checks.quorum(period, members, members)
     return {
         "unit": unit,
         "period": period,
         "ballots": Ballot.objects.filter(unit=unit, period=period),
-        "candidates": _votable(unit, period),
+        "candidates": _candidates(unit, period) if candidates is None else candidates,
         "full_members": members,
         "needed": needed,
         "modes": BallotMode.choices,
@@ -81,15 +117,23 @@ def ballot_create(request: HttpRequest, code: str) -> HttpResponse:
     access.require_role(request.user, unit, ACTORS)
     period = open_period(unit, request.POST.get("period"))
     chosen = {int(i) for i in request.POST.getlist("subjects") if i.isdigit()}
-    evaluations = [e for e in _votable(unit, period) if e.pk in chosen]
+    candidates = _votable(unit, period)
+    evaluations = [e for e in candidates if e.pk in chosen]
     mode = request.POST.get("mode", "")
     present = request.POST.get("present", "")
     title = request.POST.get("title", "").strip()[:200]
-    context = _list_context(request, unit, period)
-    context["posted"] = {"mode": mode, "present": present, "title": title, "subjects": chosen}
+
+    def again(status: int = 200, **answer: Any) -> HttpResponse:
+        """The page once more, with what was posted and the errors or warnings (read only
+        when the ballot is not created: a created one redirects)."""
+        context = _list_context(request, unit, period, candidates)
+        context["posted"] = {"mode": mode, "present": present, "title": title, "subjects": chosen}
+        return render(request, "ballots/list.html", {**context, **answer}, status=status)
+
     if mode not in BallotMode.values or not present.isdigit() or len(present) > 6:
-        context["errors"] = [_("Chọn hình thức bỏ phiếu và nhập số đảng viên chính thức có mặt.")]
-        return render(request, "ballots/list.html", context, status=400)
+        return again(
+            400, errors=[_("Chọn hình thức bỏ phiếu và nhập số đảng viên chính thức có mặt.")]
+        )
     try:
         ballot = services.ballot_create(
             actor=request.user,
@@ -102,20 +146,23 @@ def ballot_create(request: HttpRequest, code: str) -> HttpResponse:
             confirmed=request.POST.get("confirmed") == "1",
         )
     except services.NeedsConfirmation as warning:
-        context["warnings"] = warning.warnings
-        return render(request, "ballots/list.html", context)
+        return again(warnings=warning.warnings)
     except ValidationError as error:
-        context["errors"] = error.messages
-        return render(request, "ballots/list.html", context, status=400)
+        return again(400, errors=error.messages)
     return redirect("ballot_detail", pk=ballot.pk)
 
 
 def _mismatch_rows(
-    ballot: Ballot, names: dict[int, str]
+    ballot: Ballot, names: dict[int, str], current: dict[int, services.PaperData] | None = None
 ) -> tuple[list[tuple[str, str, int, int]] | None, set[str]]:
     """The differing cells with the subject's name (the ballot's own counts named as such), and
-    the keys of the rows that differ (``counts`` or an evaluation id) for highlighting."""
-    mismatches = services.paper_mismatches(ballot) if ballot.mode == BallotMode.PAPER else None
+    the keys of the rows that differ (``counts`` or an evaluation id) for highlighting.
+    ``names``: every subject's, in their order; ``current``: the current keyings, when read."""
+    mismatches = (
+        services.paper_mismatches(ballot, current, list(names))
+        if ballot.mode == BallotMode.PAPER
+        else None
+    )
     if mismatches is None:
         return None, set()
     rows = [
@@ -149,7 +196,16 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reveal = request.GET.get("reveal") == "1" or not small
     subjects = _subjects(ballot)
     names = {e.pk: e.subject_name for e in subjects}
-    mismatches, offending = _mismatch_rows(ballot, names)
+    # the current keyings, with who keyed them: shown, and compared (read once for both)
+    current = {
+        entry.entry_no: entry
+        for entry in ballot.entries.filter(superseded=False)
+        .select_related("entered_by")
+        .order_by("entered_at", "pk")
+    }
+    mismatches, offending = _mismatch_rows(
+        ballot, names, {n: entry.data for n, entry in current.items()}
+    )
     return render(
         request,
         "ballots/detail.html",
@@ -161,10 +217,7 @@ def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "voted": voted,
             "reveal": reveal,
             "entries": ballot.entries.select_related("entered_by").order_by("entered_at"),
-            "current": {
-                e.entry_no: e
-                for e in ballot.entries.filter(superseded=False).select_related("entered_by")
-            },
+            "current": current,
             "entry_numbers": (1, 2),
             "mismatches": mismatches,
             "offending": offending,
@@ -219,6 +272,7 @@ def paper_entry(request: HttpRequest, pk: int, entry_no: int) -> HttpResponse:
         raise Http404
     data: services.PaperData = {}
     errors: list[str] = []
+    current: dict[int, services.PaperData] | None = None  # the current keyings, once read
     if request.method == "POST":
         data, errors = _read_paper_form(request, ballot)
         if not errors:
@@ -233,11 +287,11 @@ def paper_entry(request: HttpRequest, pk: int, entry_no: int) -> HttpResponse:
     else:
         # Keying this entry again (to correct a cell after a mismatch) starts from what it
         # holds; never from the other entry, which the double keying must not see.
-        current = ballot.entries.filter(entry_no=entry_no, superseded=False).order_by("-pk")
-        data = current.values_list("data", flat=True).first() or {}
+        current = services.current_keyings(ballot)
+        data = current.get(entry_no) or {}
     subjects = _subjects(ballot)
     # rows where the two keyings differ are marked — which rows, never the other's values
-    _rows, offending = _mismatch_rows(ballot, {e.pk: e.subject_name for e in subjects})
+    _rows, offending = _mismatch_rows(ballot, {e.pk: e.subject_name for e in subjects}, current)
     votes = data.get("votes", {})
     return render(
         request,

@@ -46,6 +46,8 @@ def unread(user: Any) -> list[Notice]:
 
 
 def notices(request: HttpRequest) -> dict[str, Any]:
+    """Read when a template shows them (base.html): a fragment answered to htmx (a search's
+    results, a board's row) never does, and asks nothing."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

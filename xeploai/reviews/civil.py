@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -54,8 +55,16 @@ class CivilRatingForm(forms.Form):
 class CivilRow:
     evaluation: Evaluation
     rating: CivilServiceRating | None
-    form: CivilRatingForm
+    bound: CivilRatingForm | None = None  # the form as posted (with its errors), else none
     saved: bool = False
+
+    @cached_property
+    def form(self) -> CivilRatingForm:
+        """The entry's form: as posted, else this year's rating in it — built only when a page
+        shows the entry (the round page of a secretary, who enters none, never builds it)."""
+        if self.bound is not None:
+            return self.bound
+        return rating_form(self.evaluation, self.rating)
 
     @property
     def declared(self) -> str:
@@ -112,18 +121,31 @@ def rating_form(evaluation: Evaluation, rating: CivilServiceRating | None) -> Ci
     return CivilRatingForm(initial=initial, prefix=f"c{evaluation.pk}")
 
 
-def civil_rows(unit: OrgUnit, period: Period) -> list[CivilRow]:
-    """The civil-servant members of ``unit``'s subtree in ``period``, with this year's rating."""
-    evaluations = list(
-        Evaluation.objects.filter(
-            period=period,
-            kind=SubjectKind.MEMBER,
-            person__is_civil_servant=True,
-            unit__path__startswith=unit.path,
+def civil_rows(
+    unit: OrgUnit, period: Period, in_hand: list[Evaluation] | None = None
+) -> list[CivilRow]:
+    """The civil-servant members of ``unit``'s subtree in ``period``, with this year's rating.
+
+    ``in_hand``: the evaluations of a cell's round page (the cell's every evaluation in the
+    period with its person, unit and period, ordered by kind, name and id): its civil servants
+    are taken from them, in the order the query gives, without reading them again."""
+    if in_hand is not None and unit.is_cell:
+        evaluations = [
+            e
+            for e in in_hand
+            if e.kind == SubjectKind.MEMBER and e.person is not None and e.person.is_civil_servant
+        ]
+    else:
+        evaluations = list(
+            Evaluation.objects.filter(
+                period=period,
+                kind=SubjectKind.MEMBER,
+                person__is_civil_servant=True,
+                unit__path__startswith=unit.path,
+            )
+            .select_related("person", "unit", "period")
+            .order_by("unit__path", "person__name_folded", "pk")
         )
-        .select_related("person", "unit", "period")
-        .order_by("unit__path", "person__name_folded", "pk")
-    )
     ratings = {
         r.person_id: r
         for r in CivilServiceRating.objects.filter(
@@ -133,7 +155,7 @@ def civil_rows(unit: OrgUnit, period: Period) -> list[CivilRow]:
     rows = []
     for evaluation in evaluations:
         rating = ratings.get(evaluation.person_id or 0)
-        rows.append(CivilRow(evaluation, rating, rating_form(evaluation, rating)))
+        rows.append(CivilRow(evaluation, rating))
     return rows
 
 

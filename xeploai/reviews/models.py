@@ -185,6 +185,14 @@ class Evaluation(models.Model):
             return _("Tập thể cấp ủy {name}").format(name=self.unit.name)
         return str(self.person if self.person_id else self.unit)
 
+    @staticmethod
+    def name_of(kind: str, person_name: str | None, unit_name: str) -> str:
+        """``subject_name`` from the three columns it reads (``person_name``: None without a
+        person), for pages that read them as values rather than as three model instances."""
+        if kind == SubjectKind.COMMITTEE:
+            return _("Tập thể cấp ủy {name}").format(name=unit_name)
+        return person_name if person_name is not None else unit_name
+
 
 class ImmutableError(Exception):
     """Raised when code tries to change a ledger row."""

@@ -198,17 +198,28 @@ def _rows(
 
 def round_rows(unit: OrgUnit, period: Period) -> list[Row]:
     """What the unit prepares: a cell its members and itself; a grassroots organization
-    itself and its committee collective (and its members, for a grassroots cell)."""
-    return round_page(unit, period)[0]
+    itself and its committee collective (and its members, for a grassroots cell) — with
+    their deciding bodies."""
+    rows = round_page(unit, period)[0]
+    evaluations = [row.evaluation for row in rows]
+    deciders = OrgUnit.objects.in_bulk({e.decider_id for e in evaluations})
+    for evaluation in evaluations:
+        evaluation.decider = deciders[evaluation.decider_id]
+    return rows
 
 
 def round_page(unit: OrgUnit, period: Period) -> tuple[list[Row], Facts]:
-    """``round_rows`` and the facts they were built from (the page's blockers reuse them)."""
+    """``round_rows`` and the facts they were built from (the page's blockers reuse them).
+    Their unit and period are the ones in hand, not joined to every row (the statement for
+    four joined tables cost more CPU than the page's rules); the deciding body is not read."""
     evaluations = list(
         Evaluation.objects.filter(period=period, unit=unit)
-        .select_related("person", "unit", "decider", "period")
+        .select_related("person")
         .order_by("kind", "person__name_folded", "pk")
     )
+    for evaluation in evaluations:
+        evaluation.unit = unit
+        evaluation.period = period
     facts = Facts.load(period, evaluations)
     return _rows(period, evaluations, with_ceiling=False, facts=facts), facts
 

@@ -420,6 +420,7 @@ def round_page(request: HttpRequest, code: str) -> HttpResponse:
             "unit": unit,
             "period": period,
             "rows": rows,
+            "evaluations": [r.evaluation for r in rows],  # the civil panel's, in hand
             "can_act": can_act,
             "submitted": submitted,
             "members": members,

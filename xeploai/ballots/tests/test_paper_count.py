@@ -143,6 +143,11 @@ def test_the_rows_that_differ_are_highlighted(
         (None, "returned", 12, 11),
         (odd.pk, "HTTNV", 8, 7),
     ]
+    # the pages' comparison, from the keyings and subjects they hold, is the same
+    in_order = list(paper.subjects.order_by("position").values_list("evaluation_id", flat=True))
+    assert in_order == [e.pk for e in seventeen.members]
+    held = services.current_keyings(paper)
+    assert services.paper_mismatches(paper, held, in_order) == services.paper_mismatches(paper)
     client.force_login(cast.secretary)
     detail = client.get(reverse("ballot_detail", args=[paper.pk])).content.decode()
     assert "Hai lần nhập chưa khớp ở 2 ô" in detail
@@ -187,3 +192,125 @@ def test_old_keyings_take_the_per_ballot_shape(cast: Cast, seventeen: Cell, pape
     assert entry.data == keying(seventeen)
     assert not services.validate_paper_data(paper, entry.data)
     assert Evaluation.objects.filter(pk__in=[int(k) for k in entry.data["votes"]]).count() == 17
+
+
+def _page_context(response: Any) -> dict[str, Any]:
+    """The context the page's own template was rendered with (the test client records it)."""
+    return dict(response.context[0].flatten())
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_pages_read_the_subjects_as_values_the_evaluations_give(
+    cast: Cast, seventeen: Cell, paper: Ballot, language: str
+) -> None:
+    """The ballots page's candidates and a ballot's subjects, read as values, are what the
+    evaluations with their person and unit say (hostile names, the cell's own file)."""
+    from django.utils import translation
+
+    from xeploai.ballots import views
+    from xeploai.org.models import Person
+
+    hostile = "<b>Lê \"Văn\" & 'Tý'</b>"
+    Person.objects.filter(evaluations=seventeen.members[3]).update(full_name=hostile)
+    cast.cell_a1.name = hostile + " chi bộ"
+    cast.cell_a1.save(update_fields=["name"])
+    period = seventeen.period
+    with translation.override(language):
+        votable = views._votable(cast.cell_a1, period)
+        assert [
+            (c.pk, c.kind, c.reviewed, c.subject_name)
+            for c in views._candidates(cast.cell_a1, period)
+        ] == [(e.pk, e.kind, e.reviewed, e.subject_name) for e in votable]
+        assert hostile in {e.subject_name for e in votable}
+        assert hostile + " chi bộ" in {e.subject_name for e in votable}
+        in_ballot = [
+            s.evaluation
+            for s in paper.subjects.select_related("evaluation__person", "evaluation__unit")
+        ]
+        assert services.subject_names(paper) == {e.pk: e.subject_name for e in in_ballot}
+
+
+# The results loop detail.html had before it wrote the level's badge with ``level_badge``.
+OLD_RESULTS_LOOP = (
+    "{% load i18n %}"
+    "<tbody>{% for e, t in subjects %}<tr><td>{{ e.subject_name }}</td>{% if reveal %}<td class"
+    '="num" data-label="HTXSNV">{{ t.votes.HTXSNV }}</td><td class="num" data-label="HTTNV">{{ '
+    't.votes.HTTNV }}</td><td class="num" data-label="HTNV">{{ t.votes.HTNV }}</td><td class="n'
+    'um" data-label="KHTNV">{{ t.votes.KHTNV }}</td><td class="num" data-label="{% translate \'H'
+    "ợp lệ' %}\">{{ t.valid }}</td>{% endif %}<td data-label=\"{% translate 'Mức đề xuất' %}\">{% "
+    'include "reviews/_level.html" with level=t.level %}<br><span class="muted">{{ t.explanatio'
+    "n }}</span></td></tr>{% endfor %}</tbody>"
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_results_table_is_what_its_loop_wrote(
+    client: Client, cast: Cast, seventeen: Cell, paper: Ballot, settings: Settings, language: str
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from xeploai.org.models import Person
+
+    settings.BALLOT_ONE_KEYER = True
+    Person.objects.filter(evaluations=seventeen.members[2]).update(full_name="<i>A & 'B'</i>")
+    for entry_no in (1, 2):
+        services.paper_entry_save(
+            actor=cast.secretary, ballot=paper, entry_no=entry_no, data=keying(seventeen)
+        )
+    services.paper_accept(actor=cast.secretary, ballot=paper)
+    client.force_login(cast.secretary)
+    client.cookies["django_language"] = language
+    response = client.get(reverse("ballot_detail", args=[paper.pk]))
+    html = response.content.decode()
+    start = html.index("<tbody>", html.index("ballot-results"))
+    shown = html[start : html.index("</tbody>", start) + len("</tbody>")]
+    with translation.override(language):
+        before = Template(OLD_RESULTS_LOOP).render(Context(_page_context(response)))
+    assert "&lt;i&gt;A &amp; &#x27;B&#x27;&lt;/i&gt;" in shown and 'class="level-' in shown
+    assert shown == before
+
+
+# The rows loop paper_entry.html had before the ``paper_rows`` tag wrote them.
+OLD_PAPER_LOOP = (
+    "{% load i18n %}"
+    '<tbody>{% for e, row, differs in rows %}<tr{% if differs %} class="mismatch" title="{% tra'
+    "nslate 'Dòng này khác lần nhập kia' %}\"{% endif %}><td>{{ e.subject_name }}{% if differs %"
+    '} <span class="badge bad">{% translate "khác lần nhập kia" %}</span>{% endif %}</td>\n{% fo'
+    'r l in levels %}<td data-label="{{ l }}"><input type="number" min="0" name="{{ e.pk }}-{{ '
+    'l }}" value="{{ row|get_item:l|default_if_none:\'\' }}" aria-label="{{ e.subject_name }} {{ '
+    'l }}" inputmode="numeric"></td>{% endfor %}\n</tr>{% endfor %}</tbody>'
+)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_tally_form_rows_are_what_their_loop_wrote(
+    client: Client, cast: Cast, seventeen: Cell, paper: Ballot, language: str
+) -> None:
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from xeploai.org.models import Person
+
+    Person.objects.filter(evaluations=seventeen.members[4]).update(full_name="<i>A & 'B\"</i>")
+    services.paper_entry_save(
+        actor=cast.secretary, ballot=paper, entry_no=1, data=keying(seventeen)
+    )
+    other = keying(seventeen)
+    other["votes"][str(seventeen.members[4].pk)].update(HTTNV=7)
+    del other["votes"][str(seventeen.members[6].pk)]["HTNV"]  # a level left blank
+    services.paper_entry_save(actor=cast.admin, ballot=paper, entry_no=2, data=other)
+    client.cookies["django_language"] = language
+    compared = 0
+    for user, entry_no in ((cast.secretary, 1), (cast.admin, 2)):
+        client.force_login(user)
+        response = client.get(reverse("paper_entry", args=[paper.pk, entry_no]))
+        html = response.content.decode()
+        start = html.index("<tbody>", html.index('class="data entry stack"'))
+        shown = html[start : html.index("</tbody>", start) + len("</tbody>")]
+        with translation.override(language):
+            before = Template(OLD_PAPER_LOOP).render(Context(_page_context(response)))
+        assert 'class="mismatch"' in shown and "&lt;i&gt;A &amp;" in shown
+        assert shown == before
+        compared += 1
+    assert compared == 2

@@ -145,3 +145,19 @@ def test_only_unread_notices_of_the_user_reach_the_page(cast: Cast, client: Clie
     mine.refresh_from_db()
     assert mine.read_at is not None
     assert notices(request) == {"notices": []}
+
+
+def test_the_notices_are_read_only_by_a_page_that_shows_them(cast: Cast, client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Notice.objects.create(user=cast.secretary, text="Nhắc <bí thư>", created_at=timezone.now())
+    client.force_login(cast.secretary)
+    address = reverse("person_search") + f"?q=a&unit={cast.cell_a1.code}"
+    for htmx, shown in ((False, True), (True, False)):
+        headers = {"HX-Request": "true"} if htmx else {}
+        with CaptureQueriesContext(connection) as read:
+            page = client.get(address, headers=headers).content.decode()
+        asked = any("cycles_notice" in q["sql"] for q in read.captured_queries)
+        assert asked is shown
+        assert ("Nhắc &lt;bí thư&gt;" in page) is shown

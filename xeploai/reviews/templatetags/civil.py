@@ -19,12 +19,18 @@ register = template.Library()
 
 
 @register.inclusion_tag("reviews/_civil_panel.html", takes_context=True)
-def civil_panel(context: template.Context, unit: OrgUnit, period: Period) -> dict[str, Any]:
+def civil_panel(
+    context: template.Context,
+    unit: OrgUnit,
+    period: Period,
+    in_hand: list[Evaluation] | None = None,
+) -> dict[str, Any]:
     """A cell's civil-servant members with their rating and, for the clerk, the entry; empty
     when it has none. A larger unit's round page shows nothing here: its board links to the
-    unit's own page (``civil_link``), which lists its whole subtree."""
+    unit's own page (``civil_link``), which lists its whole subtree. ``in_hand``: the round
+    page's evaluations of the cell (``civil.civil_rows``)."""
     request = context["request"]
-    rows = civil_rows(unit, period) if unit.is_cell else []
+    rows = civil_rows(unit, period, in_hand) if unit.is_cell else []
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
