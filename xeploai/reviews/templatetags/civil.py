@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from xeploai.cycles.models import Period
 from xeploai.org.models import OrgUnit
 from xeploai.reviews.civil import can_write, civil_counts, civil_rows, civil_rule, civil_scale
+from xeploai.reviews.models import Evaluation
 
 register = template.Library()
 
