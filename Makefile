@@ -30,10 +30,10 @@ demo: $(STAMP)  ## migrate a SQLite database, load the demo bloc, print the logi
 	$(BIN)/xeploai runserver 127.0.0.1:8000
 
 test: $(STAMP)  ## the whole suite except the browser tests (set DATABASE_URL for PostgreSQL)
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not e2e"
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not e2e" $(TESTS)
 
 test-e2e: $(STAMP)  ## end-to-end tests in Debian's Chromium (screenshots in test-artifacts/)
-	$(BIN)/pytest -q -m e2e
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m e2e
 
 lint: $(STAMP)  ## ruff lint and format check
 	$(BIN)/ruff check .
