@@ -1,9 +1,9 @@
-"""The offline checker given a million members (issue 7): refused quickly with a clear message
-(XEPLOAI_CHECK_MAX_ROWS, default 300,000), before the workbook is parsed."""
+"""The offline checker given a million members (issue 7): refused with a clear message
+(XEPLOAI_CHECK_MAX_ROWS, default 300,000), before the workbook is parsed
+(how long that takes is bench/bench_scan.py's to measure)."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,15 +48,12 @@ def test_a_million_members_are_refused_before_the_workbook_is_read(
 ) -> None:
     path = workbook(tmp_path / "de-xuat.xlsx", MILLION)
     monkeypatch.setattr(python_calamine, "CalamineWorkbook", NotParsed)
-    started = time.monotonic()
     assert main([str(path)]) == 2
-    elapsed = time.monotonic() - started
     out = capsys.readouterr().out
     assert "DangVien: có hơn 300.000 dòng — quá giới hạn của một tệp; hãy chia thành nhiều tệp" in (
         out
     ), out
     assert "Traceback" not in out
-    assert elapsed < 60  # a sanity bound only: the point is the refusal
 
 
 def test_the_row_limit_is_a_setting(

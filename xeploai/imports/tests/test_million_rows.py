@@ -1,10 +1,10 @@
 """A file of one million data rows (issue 7): every entry point that takes a file refuses it
-quickly with a clear message (the row limit XEPLOAI_IMPORT_MAX_ROWS, default 300,000), before
-the workbook is parsed, without holding the rows in memory and without touching the database."""
+with a clear message (the row limit XEPLOAI_IMPORT_MAX_ROWS, default 300,000), before
+the workbook is parsed, without holding the rows in memory and without touching the database. How
+long the refusal takes is bench/bench_scan.py's to measure, not a test's."""
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 from collections.abc import Iterator
 from io import StringIO
@@ -62,7 +62,6 @@ def test_a_million_rows_are_refused_before_anything_is_read_or_written(
     monkeypatch.setattr(python_calamine, "CalamineWorkbook", NotParsed)
     before = database_state()
     out = StringIO()
-    started = time.monotonic()
     tracemalloc.start()
     try:
         with CaptureQueriesContext(connection) as queries, pytest.raises(CommandError) as error:
@@ -70,7 +69,6 @@ def test_a_million_rows_are_refused_before_anything_is_read_or_written(
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    elapsed = time.monotonic() - started
     assert error.value.returncode == 2
     assert str(error.value) == (
         f'Sheet "DangVien" của tệp {million[fmt].name} có hơn 300.000 dòng, quá giới hạn một lần '
@@ -80,7 +78,6 @@ def test_a_million_rows_are_refused_before_anything_is_read_or_written(
     assert len(queries) == 0, "the database was not even asked"
     assert database_state() == before
     assert peak < 20 * 2**20, f"{peak / 2**20:.0f} MB held: the rows were read into memory"
-    assert elapsed < 60  # a sanity bound only: the point is the refusal
 
 
 def test_the_fast_writer_makes_real_workbooks(cast: Cast, tmp_path: Path) -> None:
