@@ -33,8 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 from profile_clerk import Timer, _Rollback, forms_of  # noqa: E402 — the same timing, parsing
-
-TEXT = "Chấp hành nghiêm chủ trương, đường lối của Đảng; hoàn thành nhiệm vụ được giao"
+from review import fill_review  # noqa: E402 — bench/load/review.py, as the load test types it
 
 
 def _options(html: str, form_action: str) -> dict[str, list[str]]:
@@ -47,31 +46,6 @@ def _options(html: str, form_action: str) -> dict[str, list[str]]:
     for match in re.finditer(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html[start:end], re.S):
         options[match.group(1)] = re.findall(r'<option value="([^"]*)"', match.group(2))
     return options
-
-
-def fill_review(fields: dict[str, str], options: dict[str, list[str]], round_no: int) -> dict:
-    """What a member types (the locust script's ``fill_review``, without importing locust,
-    which patches the standard library): every text, grade, score, the self-proposed level."""
-    data = dict(fields)
-    for name in list(data):
-        chosen = [o for o in options.get(name, []) if o]
-        if name.startswith("text_"):
-            data[name] = f"{TEXT} (lần {round_no})"
-        elif name in ("task_0", "product_0"):
-            data[name] = "Tham mưu xây dựng kế hoạch công tác năm"
-        elif name == "result_0" and chosen:
-            data[name] = chosen[0]
-        elif name == "self_level":
-            data[name] = "HTTNV"
-        elif name.startswith(("grade_", "prev_", "civil_level")) and chosen:
-            data[name] = chosen[0]
-        elif name == "score_common":
-            data[name] = "26"
-        elif name == "score_tasks":
-            data[name] = "62"
-        elif name.startswith("tasks_"):
-            data[name] = {"tasks_total": "10", "tasks_done": "10"}.get(name, "0")
-    return data
 
 
 def _filled(html: str, save: str, round_no: int) -> dict[str, Any]:

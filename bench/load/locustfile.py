@@ -39,6 +39,7 @@ from board import board_rows  # bench/load/board.py: locust puts this folder on 
 from gevent.event import Event
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
+from review import fill_review  # bench/load/review.py
 
 CAST = json.loads(Path(os.environ["LOAD_CAST"]).read_text(encoding="utf-8"))
 FORM = "application/x-www-form-urlencoded"
@@ -236,37 +237,6 @@ class _Base(FastHttpUser):
             return response
 
 
-TEXT = (
-    "Luôn giữ vững lập trường tư tưởng chính trị, chấp hành nghiêm chủ trương của Đảng, "
-    "hoàn thành tốt nhiệm vụ được giao; thực hiện đúng quy định về những điều đảng viên không "
-    "được làm."
-)
-
-
-def fill_review(form: dict[str, Any], round_no: int) -> dict[str, Any]:
-    """What a member types: every text, every grade, the scores, the self-proposed level."""
-    data = dict(form["fields"])
-    for name in list(data):
-        options = [o for o in form["options"].get(name, []) if o]
-        if name.startswith("text_"):
-            data[name] = f"{TEXT} (lần {round_no})"
-        elif name in ("task_0", "product_0"):
-            data[name] = "Tham mưu xây dựng kế hoạch công tác năm"
-        elif name == "result_0" and options:
-            data[name] = options[0]
-        elif name == "self_level":
-            data[name] = "HTTNV"
-        elif name.startswith(("grade_", "prev_", "civil_level")) and options:
-            data[name] = options[0]
-        elif name == "score_common":
-            data[name] = "26"
-        elif name == "score_tasks":
-            data[name] = "62"
-        elif name.startswith("tasks_"):
-            data[name] = {"tasks_total": "10", "tasks_done": "10"}.get(name, "0")
-    return data
-
-
 class Member(_Base):
     role = "members"
     weight = int(os.environ.get("LOAD_W_MEMBERS", "30"))
@@ -284,13 +254,13 @@ class Member(_Base):
         html = self.page("/review/", "member: my review (→ form)")
         for round_no in (1, 2):
             form, csrf = form_with(html, "/save/")
-            data = fill_review(form, round_no)
+            data = fill_review(form["fields"], form["options"], round_no)
             data["csrfmiddlewaretoken"] = csrf
             self.post(f"{detail}save/", data, "member: save draft")
             self.wait()
             html = self.page(detail, "member: review form")
         form, csrf = form_with(html, "/save/")
-        data = fill_review(form, 3)
+        data = fill_review(form["fields"], form["options"], 3)
         data["csrfmiddlewaretoken"] = csrf
         response = self.post(f"{detail}submit/", data, "member: submit")
         if response.status_code == 302:
