@@ -9,16 +9,17 @@ in the round that now decides its subjects. Closed rounds never move evaluations
 from __future__ import annotations
 
 from xeploai.ballots.models import Ballot, BallotSubject
+from xeploai.lib.bulk import in_batches
 from xeploai.reviews.rounds import Moved
 
 
 def ballots_follow(moved: Moved) -> None:
     for (old, new), evaluations in moved.items():
         ballots: set[int] = set()
-        for start in range(0, len(evaluations), 900):
+        for batch in in_batches(evaluations):
             ballots.update(
                 BallotSubject.objects.filter(
-                    ballot__period_id=old, evaluation_id__in=evaluations[start : start + 900]
+                    ballot__period_id=old, evaluation_id__in=batch
                 ).values_list("ballot_id", flat=True)
             )
         if ballots:

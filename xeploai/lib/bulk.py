@@ -41,7 +41,14 @@ from django.db.models import NOT_PROVIDED
 
 Values = Sequence[Any]
 BATCH = 5000
+IDS_PER_STATEMENT = 900  # an ORM IN list's ids per statement: SQLite binds at most 999
 SEPARATOR = "\x1f"  # ASCII unit separator: never inside a code, an ID or a card number
+
+
+def in_batches[T](ids: Sequence[T], size: int = IDS_PER_STATEMENT) -> Iterator[Sequence[T]]:
+    """``ids`` in slices an ORM ``__in`` filter can bind on both databases."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _is_postgresql() -> bool:

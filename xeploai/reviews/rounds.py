@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from xeploai.audit.services import audit_record
 from xeploai.cycles.models import Period, PeriodKind, PeriodStatus
-from xeploai.lib.bulk import insert_rows
+from xeploai.lib.bulk import in_batches, insert_rows
 from xeploai.org.models import SEGMENT, OrgUnit, UnitLineage
 from xeploai.reviews.models import Evaluation
 from xeploai.reviews.periods import EVALUATION_FIELDS, subject_rows
@@ -223,10 +223,8 @@ def _evaluations_follow(rounds: _Rounds, paths: list[str]) -> Moved:
         moves.by_pair[(period_id, target.pk)].append(pk)
         moves.deciders.add(decider)
     for (_old, new), pks in moves.by_pair.items():
-        for start in range(0, len(pks), 900):
-            Evaluation.objects.filter(pk__in=pks[start : start + 900]).update(
-                period_id=new, version=F("version") + 1
-            )
+        for batch in in_batches(pks):
+            Evaluation.objects.filter(pk__in=batch).update(period_id=new, version=F("version") + 1)
     if not moves.by_pair:
         return {}
     stats_add(moves.stats)

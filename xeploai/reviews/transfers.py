@@ -29,13 +29,12 @@ from collections.abc import Callable
 
 from django.db.models import F
 
+from xeploai.lib.bulk import in_batches
 from xeploai.org.models import OrgUnit
 from xeploai.org.tree import MembersTransferred
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
 from xeploai.reviews.rounds import open_rounds, round_key
 from xeploai.reviews.stats import bucket_of, pools_add, stats_add, subjects_moved_delta
-
-_BATCH = 900  # ids per statement (SQLite's bound-parameter limit)
 
 
 def transfers_follow(event: MembersTransferred, deciders_follow: Callable[[str], None]) -> None:
@@ -49,9 +48,9 @@ def transfers_follow(event: MembersTransferred, deciders_follow: Callable[[str],
     periods = {period.pk: period for period in rounds.open}
     people = sorted(moves)
     rows: list[tuple[int, int, int, int, int, str, str, str]] = []
-    for start in range(0, len(people), _BATCH):
+    for batch in in_batches(people):
         rows += Evaluation.objects.filter(
-            person_id__in=people[start : start + _BATCH],
+            person_id__in=batch,
             kind=SubjectKind.MEMBER,
             period_id__in=list(periods),
         ).exclude(stage=Stage.DECIDED).values_list(
@@ -67,10 +66,8 @@ def transfers_follow(event: MembersTransferred, deciders_follow: Callable[[str],
         return
     cells = sorted({cell for row in following for cell in (row[3], moves[row[1]][1])})
     paths: dict[int, str] = {}
-    for start in range(0, len(cells), _BATCH):
-        paths.update(
-            OrgUnit.objects.filter(pk__in=cells[start : start + _BATCH]).values_list("pk", "path")
-        )
+    for batch in in_batches(cells):
+        paths.update(OrgUnit.objects.filter(pk__in=batch).values_list("pk", "path"))
     stats: Counter[tuple[int, str, str, str]] = Counter()
     pools: Counter[tuple[int, int, str, str, str]] = Counter()
     deciders: set[int] = set()
@@ -98,8 +95,8 @@ def transfers_follow(event: MembersTransferred, deciders_follow: Callable[[str],
     if not by_target:
         return
     for (cell, period_id), pks in by_target.items():
-        for start in range(0, len(pks), _BATCH):
-            Evaluation.objects.filter(pk__in=pks[start : start + _BATCH]).update(
+        for batch in in_batches(pks):
+            Evaluation.objects.filter(pk__in=batch).update(
                 unit_id=cell, period_id=period_id, version=F("version") + 1
             )
     stats_add(stats)

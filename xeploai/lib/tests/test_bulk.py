@@ -235,3 +235,11 @@ def test_key_look_ups_are_never_prepared_statements(cast: Cast) -> None:
             "WHERE statement LIKE '%%string_to_array%%' OR statement LIKE '%%FOR KEY SHARE%%'"
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_ids_come_in_batches_sqlite_can_bind() -> None:
+    ids = list(range(1801))
+    batches = list(bulk.in_batches(ids))
+    assert [len(batch) for batch in batches] == [900, 900, 1]
+    assert [i for batch in batches for i in batch] == ids
+    assert list(bulk.in_batches([])) == []
