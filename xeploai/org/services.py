@@ -277,6 +277,8 @@ def person_transfer(*, actor: Actor, person: Person, to_unit: OrgUnit, on: dt.da
     person = Person.objects.select_for_update().get(pk=person.pk)
     if not to_unit.is_cell:
         raise ValidationError({"unit": _("Chỉ chuyển sinh hoạt đến một chi bộ.")})
+    if to_unit.dissolved is not None:
+        raise ValidationError({"unit": _("Chi bộ nhận đã thôi tồn tại.")})
     if to_unit.pk == person.unit_id:
         raise ValidationError({"unit": _("Đảng viên đã sinh hoạt ở chi bộ này.")})
     current = person.memberships.filter(kind=MembershipKind.OFFICIAL, end__isnull=True).first()

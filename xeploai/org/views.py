@@ -21,6 +21,7 @@ from xeploai.lib.numbers import vn_int
 from xeploai.org import access, services
 from xeploai.org.models import OrgUnit, Person, Role
 from xeploai.org.selectors import Counts, lineage_of, unit_overview
+from xeploai.org.transfer_views import may_transfer
 
 # codes that reverse() writes as they are (its quoting leaves these characters alone)
 _PLAIN_CODE = re.compile(r"[A-Za-z0-9._-]+")
@@ -142,6 +143,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "positions": person.positions.order_by("-appointed"),
         "disciplines": person.disciplines.order_by("-decision_date"),
         "ratings": person.civil_service_ratings.order_by("-year"),
+        "may_transfer": may_transfer(request.user, person),
     }
     return render(request, "org/person_detail.html", context)
 

@@ -101,6 +101,12 @@ RULES: dict[str, Rule] = {
     ),
     "person_search": Rule(),
     "person_detail": Rule(args=lambda c, r: [c.member_a1.pk], expect={"outsider": 404}),
+    # the committee over the member's cell, the upper board and the administrator transfer
+    "person_transfer": Rule(
+        args=lambda c, r: [c.member_a1.pk],
+        default=403,
+        expect={"outsider": 404, "committee": 200, "upper_board": 200, "admin": 200},
+    ),
     "password_change": Rule(),  # every logged-in user, their own password
     # the round
     "my_review": Rule(default=404, expect={"member": 302}),
