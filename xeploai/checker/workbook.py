@@ -9,14 +9,12 @@ traceback.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from xeploai.checker.cells import CellError, cell_text, parse_cell, shown
 from xeploai.checker.template import (
     INFO_ROWS,
     MEMBER_COLUMNS,
@@ -36,7 +34,6 @@ from xeploai.lib.sheets import (
     limits_from_settings,
     load_sheets,
 )
-from xeploai.lib.text import clean_text, odd_character, visible
 from xeploai.rules import (
     CheckReport,
     Decision,
@@ -44,8 +41,6 @@ from xeploai.rules import (
     DisciplineForm,
     DisciplineTarget,
     ExcellenceGroup,
-    Grade,
-    Level,
     MemberStatus,
     NotRatedReason,
     ResidenceExemption,
@@ -64,7 +59,6 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREADABLE = 0, 1, 2
 # Rows per sheet above which a workbook is refused before it is read (setting
 # XEPLOAI_CHECK_MAX_ROWS when Django's settings are loaded).
 DEFAULT_MAX_ROWS = 300_000
-OLDEST, NEWEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 FORMULA_MESSAGE = "ô chứa công thức — hãy đổi thành giá trị (Sao chép, rồi Dán đặc biệt → Giá trị)"
 
 
@@ -120,175 +114,6 @@ class Report:
         return EXIT_OK if self.check.ok else EXIT_VIOLATIONS
 
 
-class _CellError(Exception):
-    pass
-
-
-def _text(value: Any) -> str:
-    """A cell as text: numbers without a useless ".0", text in NFC with its spaces collapsed."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return clean_text(str(value))
-
-
-def _shown(value: Any, limit: int = 40) -> str:
-    """A cell's value quoted for a message, shortened when huge."""
-    text = visible(_text(value) if isinstance(value, float) else str(value))
-    return '"' + (text if len(text) <= limit else text[: limit - 1] + "…") + '"'
-
-
-_TYPE_NAMES = {
-    bool: "ô Đúng/Sai",
-    dt.datetime: "ô ngày giờ",
-    dt.date: "ô ngày",
-    dt.time: "ô giờ (hoặc ngày trước năm 1900)",
-    dt.timedelta: "ô khoảng thời gian",
-}
-_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
-
-
-def _not_text(value: Any) -> str | None:
-    """Why a cell that should hold text or a number does not, or None."""
-    for kind, name in _TYPE_NAMES.items():
-        if isinstance(value, kind):
-            return name
-    return None
-
-
-def _checked_text(value: Any) -> str:
-    odd = _not_text(value)
-    if odd:
-        raise _CellError(f"{odd} {_shown(value)} — cần văn bản")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _CellError(f"{_shown(value)} không phải giá trị hợp lệ — cần văn bản")
-    text = _text(value)
-    found = odd_character(text)
-    if found:
-        position, char, invisible = found
-        what = "ký tự ẩn" if invisible else "ký tự không thuộc chữ Latinh tiếng Việt"
-        raise _CellError(
-            f"{_shown(text)} chứa {what} U+{ord(char):04X} ở vị trí {position} — hãy gõ lại ô "
-            "này (có thể là ký tự trông giống nhưng khác mã)"
-        )
-    return text
-
-
-def _number(column: Column, value: Any) -> float:
-    odd = _not_text(value)
-    if odd:
-        raise _CellError(f"{odd} {_shown(value)} — cần một số")
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        text = unicodedata.normalize("NFKC", _text(value))
-        if not _NUMBER.fullmatch(text):
-            raise _CellError(f"cần một số, không phải {_shown(value)}")
-        number = float(text.replace(",", "."))
-    if not math.isfinite(number):
-        raise _CellError(f"cần một số, không phải {_shown(value)}")
-    if number < 0:
-        raise _CellError(f"số {_shown(value)} không được âm")
-    if column.header.startswith("%") and number > 100:
-        raise _CellError(f"tỉ lệ {_shown(value)} vượt quá 100")
-    return number
-
-
-def _flag(column: Column, value: Any) -> bool:
-    text = _text(value).lower()
-    if text in {"x", "có", "co", "1", "true", "yes"} or value is True:
-        return True
-    if text in {"không", "khong", "0", "false", "no"} or value is False:
-        return False
-    raise _CellError(f"giá trị {_shown(value)} không hợp lệ: ghi x hoặc để trống")
-
-
-def _date_text(value: str) -> dt.date:
-    text = unicodedata.normalize("NFKC", _text(value))
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise _CellError(f"ngày {_shown(value)} không hợp lệ (dd/mm/yyyy)")
-
-
-def _date(column: Column, value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        date = value
-    elif isinstance(value, str):
-        date = _date_text(value)
-    else:
-        what = _not_text(value) or "ô số"
-        raise _CellError(f"{what} {_shown(value)} không phải ngày (dd/mm/yyyy)")
-    if not OLDEST <= date <= NEWEST:
-        raise _CellError(f"ngày {date:%d/%m/%Y} ngoài khoảng 1900–2100")
-    return date
-
-
-def _int(column: Column, value: Any) -> int:
-    number = _number(column, value)
-    if not number.is_integer():
-        raise _CellError(f"cần số nguyên, không phải {_shown(value)}")
-    return int(number)
-
-
-def _level(column: Column, value: Any) -> Level:
-    try:
-        return Level.parse(_checked_text(value))
-    except RuleError:
-        raise _CellError(
-            f"mức xếp loại {_shown(value)} không hợp lệ (HTXSNV, HTTNV, HTNV, KHTNV)"
-        ) from None
-
-
-def _grade(column: Column, value: Any) -> Grade:
-    try:
-        return Grade.parse(_checked_text(value))
-    except RuleError:
-        raise _CellError(f"mức tiêu chí {_shown(value)} không hợp lệ (XS, TOT, TB, KEM)") from None
-
-
-def _list(column: Column, value: Any) -> frozenset[str]:
-    text = _checked_text(value)
-    return frozenset(part.strip().upper() for part in text.split(",") if part.strip())
-
-
-def _choice(column: Column, value: Any) -> str:
-    text = _checked_text(value)
-    choices = column.kind.split(":", 1)[1].split("|")
-    if text.upper() not in choices:
-        raise _CellError(
-            f"giá trị {_shown(value)} không hợp lệ; chọn một trong: {', '.join(choices)}"
-        )
-    return text.upper()
-
-
-# Column kind → how a non-blank cell of it is read ("choice:A|B" kinds go to _choice).
-_READERS: dict[str, Any] = {
-    "text": lambda column, value: _checked_text(value),
-    "flag": _flag,
-    "date": _date,
-    "int": _int,
-    "number": _number,
-    "level": _level,
-    "grade": _grade,
-    "list": _list,
-}
-
-
-def _parse(column: Column, value: Any) -> Any:
-    """Read one cell as ``column.kind``; raises _CellError with a Vietnamese message."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return False if column.kind == "flag" else None
-    kind = column.kind
-    read = _choice if kind.startswith("choice:") else _READERS.get(kind)
-    if read is None:  # pragma: no cover - template bug
-        raise _CellError(f"kiểu cột không rõ {kind}")
-    return read(column, value)
-
-
 HEADER_SEARCH_ROWS = 10
 
 
@@ -317,8 +142,8 @@ def _cell(column: Column, value: Any, formula: bool) -> tuple[Any, str | None]:
     if formula:
         return None, FORMULA_MESSAGE
     try:
-        parsed = _parse(column, value)
-    except _CellError as error:
+        parsed = parse_cell(column, value)
+    except CellError as error:
         return None, str(error)
     if column.required and parsed in (None, ""):
         return None, "ô bắt buộc"
@@ -340,7 +165,7 @@ def _record(
     for column in columns:
         pos = positions.get(column.header)
         if pos is None:
-            record[column.field] = _parse(column, None)
+            record[column.field] = parse_cell(column, None)
             continue
         value = raw[pos] if pos < len(raw) else None
         record[column.field], problem = _cell(column, value, (offset, pos) in formulas)
@@ -361,13 +186,14 @@ def _read_table(
     letter of each field; ``rows`` start at row 1, column A. The header is the first non-empty
     row among the first ten."""
     first = next(
-        (i for i, raw in enumerate(rows[:HEADER_SEARCH_ROWS]) if any(_text(c) for c in raw)), None
+        (i for i, raw in enumerate(rows[:HEADER_SEARCH_ROWS]) if any(cell_text(c) for c in raw)),
+        None,
     )
     if first is None:
         errors.append(InputError(sheet, 1, None, None, "thiếu dòng tiêu đề"))
         return [], {}
     header_row = first + 1
-    header = [_text(cell).rstrip(" *") for cell in rows[first]]
+    header = [cell_text(cell).rstrip(" *") for cell in rows[first]]
     positions = _header_positions(header, sheet, header_row, columns, errors)
     if positions is None:
         return [], {}
@@ -376,7 +202,7 @@ def _read_table(
     }
     out = []
     for offset, raw in enumerate(rows[first + 1 :], start=header_row + 1):
-        if not any(_text(cell) for cell in raw if cell is not None):
+        if not any(cell_text(cell) for cell in raw if cell is not None):
             continue
         record = _record(raw, offset, sheet, columns, positions, errors, formulas)
         if record is not None:
@@ -443,20 +269,20 @@ def _read_info(
     where: dict[str, int] = {}
     labels = {label: (name, hint) for label, name, hint in INFO_ROWS}
     for offset, raw in enumerate(rows, start=1):
-        if not raw or _text(raw[0]) not in labels:
+        if not raw or cell_text(raw[0]) not in labels:
             continue
-        label = _text(raw[0])
+        label = cell_text(raw[0])
         name, _hint = labels[label]
         where[name] = offset
         value = raw[1] if len(raw) > 1 else None
         kind = {"year": "int", "on": "date", "quarter_rules": "flag"}.get(name, "text")
         try:
             if (offset, 1) in formulas:
-                raise _CellError(FORMULA_MESSAGE)
-            info[name] = _parse(Column(label, name, kind), value)
+                raise CellError(FORMULA_MESSAGE)
+            info[name] = parse_cell(Column(label, name, kind), value)
             if name == "year" and info[name] is not None and not 1900 <= info[name] <= 2100:
-                raise _CellError(f"năm {_shown(value)} không hợp lệ — cần một năm như 2024")
-        except _CellError as error:
+                raise CellError(f"năm {shown(value)} không hợp lệ — cần một năm như 2024")
+        except CellError as error:
             info.pop(name, None)
             errors.append(InputError(SHEET_INFO, offset, "B", label, str(error)))
     return info, where
@@ -573,7 +399,7 @@ def _subject_rows(
                         row,
                         letters["id"],
                         columns[0].header,
-                        f"mã {_shown(record['id'])} trùng với {first_sheet} dòng {first_row}",
+                        f"mã {shown(record['id'])} trùng với {first_sheet} dòng {first_row}",
                     )
                 )
                 continue
