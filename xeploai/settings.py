@@ -6,14 +6,10 @@ value it cannot understand instead of guessing. The variables are documented in 
 
 from pathlib import Path
 
-import django_stubs_ext
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from xeploai.lib import env
-
-# Django's generic classes (ModelAdmin[M], Paginator[T]) subscriptable at run time, as typed
-django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env.string("XEPLOAI_DATA_DIR", "var")).resolve()

@@ -4,7 +4,10 @@ never take a read-ahead of another file (or of the same file since changed)."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from io import StringIO
 from pathlib import Path
@@ -41,6 +44,27 @@ def _seen(table: Table) -> tuple[Any, ...]:
         table.first_row,
         table.formula_cells,
     )
+
+
+def test_the_read_ahead_starts_before_the_orm_is_imported() -> None:
+    """What ``xeploai import`` loads before its read-ahead starts: the settings and
+    ``opening`` — not Django's ORM, forms or admin (django_stubs_ext imported them all from the
+    settings: a quarter of a second before the file's reading could start)."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from django.conf import settings; settings.INSTALLED_APPS; "
+            "import xeploai.imports.opening; "
+            "print(sorted({'django.db.models', 'django.forms', 'django.contrib.admin', "
+            "'django_stubs_ext'} & set(sys.modules)))",
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "xeploai.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_the_read_ahead_gives_the_table_of_the_plain_read(tmp_path: Path) -> None:
