@@ -387,16 +387,9 @@ def _quota_findings(
         if xs > allowed:
             if member:
                 exceeded.add(decider_path)
-            finding = QuotaFinding(
-                decider=refs[decider_path],
-                block=block,
-                group=group,
-                xs=xs,
-                tt=tt,
-                rated=xs + tt + ht + k,
-                base=base,
-                allowed=allowed,
-                small_unit=small,
+            finding = _new(
+                QuotaFinding,
+                (refs[decider_path], block, group, xs, tt, xs + tt + ht + k, base, allowed, small),
             )
             found.append(((decider_path, block, group), finding))
     found.sort(key=lambda pair: pair[0])
@@ -426,7 +419,7 @@ def compute_report(
     # children; query 3: this year's and the previous year's counts of the unit and its
     # children, and the predecessors' of the previous year, together
     own, links = fetch.children_and_predecessors(unit)
-    names = {path: UnitRef(code, name, kind) for path, code, name, kind in own}
+    names = {path: _new(UnitRef, (code, name, kind)) for path, code, name, kind in own}
     rows, bases = follow(
         fetch.unit_and_children_stats(period_ids, unit, previous_id if links else None),
         links,
