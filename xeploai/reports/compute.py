@@ -81,22 +81,24 @@ def _read_counts(rows: list[fetch.StatRow], this_year: int) -> tuple[UnitCounts,
     This runs for every row of the unit and its children, two years, on every page view (a
     unit with 300 children: ~2,000 rows): one ``Counts`` per row, straight from its columns,
     the not-rated reasons (one text "n1,…,n8", ``None`` where all are zero) read only in the
-    rows that have some (a quarter of them); a second row of the same unit and block (a
-    merged predecessor's) is added to the first."""
+    rows that have some (a quarter of them), and each text once per process (``_not_rated``);
+    a second row of the same unit and block (a merged predecessor's) is added to the first."""
     current: UnitCounts = {}
     before: UnitCounts = {}
+    parsed = _NOT_RATED
     for period_id, path, block, pending, xs, tt, ht, k, reasons in rows:
         target = current if period_id == this_year else before
         blocks = target.get(path)
         if blocks is None:
             target[path] = blocks = {}
-        total = pending + xs + tt + ht + k
         if reasons is None:
-            counts = _new(Counts, (total, pending, (), xs, tt, ht, k))
+            counts = _new(Counts, (pending + xs + tt + ht + k, pending, (), xs, tt, ht, k))
         else:
-            not_rated = _not_rated(reasons)
-            for _, n in not_rated:
-                total += n
+            found = parsed.get(reasons)
+            if found is None:
+                found = _not_rated(reasons)
+            not_rated, excused = found
+            total = pending + xs + tt + ht + k + excused
             counts = _new(Counts, (total, pending, not_rated, xs, tt, ht, k))
         if block in blocks:
             counts = _added(blocks[block], counts)
@@ -104,13 +106,25 @@ def _read_counts(rows: list[fetch.StatRow], this_year: int) -> tuple[UnitCounts,
     return current, before
 
 
-def _not_rated(reasons: str) -> tuple[tuple[str, int], ...]:
-    """(reason, n) of the non-zero counts of "n1,…,n8" (``fetch._counts``), reasons sorted."""
-    return tuple(
+NotRated = tuple[tuple[tuple[str, int], ...], int]  # (reason, n) of the non-zero ones, their sum
+# The reasons' texts read so far: the same few recur in every report (kept across reports,
+# emptied past ``_NOT_RATED_MAX``, so that a long-running worker stays bounded).
+_NOT_RATED: dict[str, NotRated] = {}
+_NOT_RATED_MAX = 20_000
+
+
+def _not_rated(reasons: str) -> NotRated:
+    """(reason, n) of the non-zero counts of "n1,…,n8" (``fetch._counts``), reasons sorted,
+    and their sum; remembered in ``_NOT_RATED``."""
+    if len(_NOT_RATED) >= _NOT_RATED_MAX:
+        _NOT_RATED.clear()
+    not_rated = tuple(
         (reason, int(n))
         for reason, n in zip(STAT_REASONS, reasons.split(","), strict=True)
         if n != "0"
     )
+    _NOT_RATED[reasons] = found = (not_rated, sum(n for _, n in not_rated))
+    return found
 
 
 def _added(a: Counts, b: Counts) -> Counts:
@@ -153,11 +167,12 @@ def _blocks(
     previous: dict[str, Counts] | None,
     basis: Basis | None = None,
 ) -> tuple[Block, ...]:
-    """The four blocks; a block the previous year did not have gets no comparison, nor one
-    whose results of last year cannot be followed after a split (``basis.unfollowed``).
+    """The four blocks; a block the previous year did not have (or had without subjects) gets
+    no comparison, nor one whose results of last year cannot be followed after a split
+    (``basis.unfollowed``).
 
     Runs for the unit and each child (300 times for a 300-child unit): the four blocks
-    written out, no loop, no list."""
+    written out, no loop, no list, no call but the dictionaries' ``get``."""
     get = current.get
     c0, c1, c2, c3 = (
         get(_B0, _NO_COUNTS),
@@ -173,18 +188,26 @@ def _blocks(
             _new(Block, (_B3, c3, None)),
         )
     before = previous.get
-    unfollowed = basis.unfollowed if basis is not None else ()
+    p0, p1, p2, p3 = before(_B0), before(_B1), before(_B2), before(_B3)
+    if p0 is not None and not p0.total:
+        p0 = None
+    if p1 is not None and not p1.total:
+        p1 = None
+    if p2 is not None and not p2.total:
+        p2 = None
+    if p3 is not None and not p3.total:
+        p3 = None
+    if basis is not None and basis.unfollowed:
+        p0, p1, p2, p3 = (
+            None if kind in basis.unfollowed else last
+            for kind, last in zip(BLOCKS, (p0, p1, p2, p3), strict=True)
+        )
     return (
-        _new(Block, (_B0, c0, _compared(before(_B0), _B0, unfollowed))),
-        _new(Block, (_B1, c1, _compared(before(_B1), _B1, unfollowed))),
-        _new(Block, (_B2, c2, _compared(before(_B2), _B2, unfollowed))),
-        _new(Block, (_B3, c3, _compared(before(_B3), _B3, unfollowed))),
+        _new(Block, (_B0, c0, p0)),
+        _new(Block, (_B1, c1, p1)),
+        _new(Block, (_B2, c2, p2)),
+        _new(Block, (_B3, c3, p3)),
     )
-
-
-def _compared(last: Counts | None, kind: str, unfollowed: tuple[str, ...]) -> Counts | None:
-    """Last year's counts of a block, when it had subjects and can be followed."""
-    return last if last is not None and last.total and kind not in unfollowed else None
 
 
 def _children(
@@ -203,6 +226,7 @@ def _children(
     unrated: list[UnratedUnit] = []
     no_blocks: dict[str, Counts] = {}
     bases_get = bases.get
+    own_blocks = _OWN_BLOCKS.get
     for path in ordered:
         ref = refs[path]
         own = current[path]
@@ -221,17 +245,25 @@ def _children(
                 ),
             )
         )
-        unrated += _unrated_of(ref, own)
+        if (kinds := own_blocks(ref.kind)) is not None:
+            unrated += _unrated_in(ref, kinds, own)
     return tuple(rows), tuple(progress), unrated
 
 
 def _unrated_of(ref: UnitRef, blocks_of: dict[str, Counts]) -> list[UnratedUnit]:
     """``ref``'s own evaluations without a level (its row in the blocks in which it is itself
     the subject: cells for the cell block, grassroots organizations for theirs)."""
+    return _unrated_in(ref, _own_blocks(ref.kind), blocks_of)
+
+
+def _unrated_in(
+    ref: UnitRef, kinds: tuple[str, ...], blocks_of: dict[str, Counts]
+) -> list[UnratedUnit]:
+    """``_unrated_of`` in the blocks ``kinds``."""
     found: list[UnratedUnit] = []
-    for block in _own_blocks(ref.kind):
-        counts = blocks_of.get(block, _NO_COUNTS)
-        if counts.pending or counts.not_rated:
+    for block in kinds:
+        counts = blocks_of.get(block)
+        if counts is not None and (counts.pending or counts.not_rated):
             found += (_new(UnratedUnit, (ref, block, b)) for b in _unrated_buckets(counts))
     return found
 
@@ -355,16 +387,9 @@ def _quota_findings(
         if xs > allowed:
             if member:
                 exceeded.add(decider_path)
-            finding = QuotaFinding(
-                decider=refs[decider_path],
-                block=block,
-                group=group,
-                xs=xs,
-                tt=tt,
-                rated=xs + tt + ht + k,
-                base=base,
-                allowed=allowed,
-                small_unit=small,
+            finding = _new(
+                QuotaFinding,
+                (refs[decider_path], block, group, xs, tt, xs + tt + ht + k, base, allowed, small),
             )
             found.append(((decider_path, block, group), finding))
     found.sort(key=lambda pair: pair[0])
@@ -394,7 +419,7 @@ def compute_report(
     # children; query 3: this year's and the previous year's counts of the unit and its
     # children, and the predecessors' of the previous year, together
     own, links = fetch.children_and_predecessors(unit)
-    names = {path: UnitRef(code, name, kind) for path, code, name, kind in own}
+    names = {path: _new(UnitRef, (code, name, kind)) for path, code, name, kind in own}
     rows, bases = follow(
         fetch.unit_and_children_stats(period_ids, unit, previous_id if links else None),
         links,

@@ -231,9 +231,9 @@ class ChildRow(NamedTuple):
         return next(b for b in self.blocks if b.kind == kind)
 
 
-@dataclass(frozen=True)
-class QuotaFinding:
-    """A deciding body's pool whose HTXSNV exceeds the cap (rules.md §4.1)."""
+class QuotaFinding(NamedTuple):
+    """A deciding body's pool whose HTXSNV exceeds the cap (rules.md §4.1). A named tuple,
+    like the per-child records: a wide unit's report finds hundreds."""
 
     decider: UnitRef
     block: str
@@ -250,8 +250,7 @@ class QuotaFinding:
         return percent(self.xs, self.base)
 
 
-@dataclass(frozen=True)
-class GroupFinding:
+class GroupFinding(NamedTuple):
     """A body that did not apply the three member groups (see ``_group_findings``)."""
 
     decider: UnitRef

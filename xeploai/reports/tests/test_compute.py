@@ -9,11 +9,19 @@ from django.test.utils import CaptureQueriesContext
 
 from xeploai.cycles.models import Period
 from xeploai.org.models import ExcellenceGroup, UnitKind
+from xeploai.reports import compute
 from xeploai.reports.compute import QUERIES, compute_report
 from xeploai.reports.records import Block, Counts, Denominator, Options, QuotaBase, change
 from xeploai.reports.tests.factories import evaluate, make_period
 from xeploai.reports.wording import change_text, count, pct
-from xeploai.reviews.models import PENDING, Evaluation, PoolStat, SubjectKind
+from xeploai.reviews.models import (
+    NOT_RATED_PREFIX,
+    PENDING,
+    STAT_REASONS,
+    Evaluation,
+    PoolStat,
+    SubjectKind,
+)
 from xeploai.reviews.stats import result_set, stats_differences, stats_rebuild
 from xeploai.testing import Cast, make_unit
 
@@ -319,3 +327,30 @@ def test_the_number_of_queries_does_not_grow_with_the_tree(
         report = compute_report(cast.root, now, as_of=AS_OF)
     assert len(report.children) == 6
     assert len(small) == len(large) == QUERIES
+
+
+def test_the_not_rated_reasons_are_read_once_per_text_and_the_same_every_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``_read_counts`` remembers each reasons text "n1,…,n8" across reports (a bounded cache):
+    a text seen before, in another row or after the cache was emptied, gives the same counts
+    as the buckets counted afresh."""
+    reasons = ",".join(str(i % 3) for i in range(len(STAT_REASONS)))
+    expected = Counts.from_buckets(
+        {
+            PENDING: 1,
+            "HTTNV": 2,
+            **{f"{NOT_RATED_PREFIX}{r}": i % 3 for i, r in enumerate(STAT_REASONS)},
+        }
+    )
+    rows = [
+        (1, "a/", "dang_vien", 1, 0, 2, 0, 0, reasons),
+        (1, "b/", "dang_vien", 1, 0, 2, 0, 0, reasons),
+    ]
+    monkeypatch.setattr(compute, "_NOT_RATED", {"0,0,0,0,0,0,0,9": ((("X", 9),), 9)})
+    monkeypatch.setattr(compute, "_NOT_RATED_MAX", 1)  # full: emptied at the first new text
+    for _ in range(2):  # the second time from the cache, emptied when full
+        current, before = compute._read_counts(rows, 1)
+        assert current == {"a/": {"dang_vien": expected}, "b/": {"dang_vien": expected}}
+        assert before == {}
+    assert list(compute._NOT_RATED) == [reasons]
