@@ -14,9 +14,12 @@ from __future__ import annotations
 import functools
 from typing import Any, Literal
 
+from django.db.models import Model
+
 from xeploai.cycles.models import Period
 from xeploai.lib.fixedsql import Columns, Statement
 from xeploai.org.models import OrgUnit, Person
+from xeploai.reviews.facts import POOL_FIELDS
 from xeploai.reviews.models import Evaluation, Stage
 
 Which = Literal["every", "needed", "one"]
@@ -111,3 +114,73 @@ def board_evaluation(decider: OrgUnit, period: Period, pk: int) -> list[Evaluati
     """The body's evaluation ``pk`` of ``period`` with its person (none: not the body's)."""
     rows: list[Evaluation] = _read()(decider, period, "one", pk)
     return rows
+
+
+class _PoolRead:
+    """``Evaluation.objects.filter(period=…, decider=…).order_by("pk").values(*POOL_FIELDS)``:
+    what a decision's check reads of every subject of the deciding body (``checks``), each
+    value converted as the ORM converts it (the backend's converters, then the field's)."""
+
+    def __init__(self) -> None:
+        self.columns: list[tuple[str, Any, str]] = []  # (name, field, table alias)
+        for name in POOL_FIELDS:
+            model: type[Model] = Evaluation
+            alias, attname = "e", name
+            if "__" in name:
+                relation, attname = name.split("__")
+                model, alias = (OrgUnit, "u") if relation == "unit" else (Person, "p")
+            field = model._meta.pk if attname == "pk" else model._meta.get_field(attname)
+            self.columns.append((name, field, alias))
+        self.statement = Statement(Evaluation, self._build)
+        self._converters: dict[str, list[tuple[Any, list[Any]]]] = {}
+
+    def _build(self, connection: Any) -> str:
+        quote = connection.ops.quote_name
+        select = ", ".join(f"{quote(a)}.{quote(f.column)}" for _n, f, a in self.columns)
+        e, u, p = Evaluation._meta, OrgUnit._meta, Person._meta
+        return (
+            f"SELECT {select} FROM {quote(e.db_table)} {quote('e')} "  # noqa: S608 — names
+            f"INNER JOIN {quote(u.db_table)} {quote('u')} "
+            f"ON {quote('e')}.{quote(e.get_field('unit').column)} = {quote('u')}.{quote('id')} "
+            f"LEFT OUTER JOIN {quote(p.db_table)} {quote('p')} "
+            f"ON {quote('e')}.{quote(e.get_field('person').column)} = {quote('p')}.{quote('id')} "
+            f"WHERE {quote('e')}.{quote(e.get_field('decider').column)} = %s "
+            f"AND {quote('e')}.{quote(e.get_field('period').column)} = %s "
+            f"ORDER BY {quote('e')}.{quote(e.pk.column)} ASC"
+        )
+
+    def converters(self, connection: Any) -> list[tuple[Any, list[Any]]]:
+        kept = self._converters.get(connection.alias)
+        if kept is None:
+            kept = self._converters[connection.alias] = []
+            for _name, field, alias in self.columns:
+                column = field.get_col(alias)
+                functions = [
+                    *connection.ops.get_db_converters(column),
+                    *column.get_db_converters(connection),
+                ]
+                kept.append((column, functions))
+        return kept
+
+    def __call__(self, decider_id: int, period_id: int) -> list[dict[str, Any]]:
+        connection, rows = self.statement.rows([decider_id, period_id])
+        converters = self.converters(connection)
+        names = [name for name, _f, _a in self.columns]
+        found = []
+        for row in rows:
+            values = list(row)
+            for i, (column, functions) in enumerate(converters):
+                for function in functions:
+                    values[i] = function(values[i], column, connection)
+            found.append(dict(zip(names, values, strict=True)))
+        return found
+
+
+@functools.cache
+def _pool() -> _PoolRead:
+    return _PoolRead()
+
+
+def pool_rows(decider_id: int, period_id: int) -> list[dict[str, Any]]:
+    """The ``POOL_FIELDS`` of every evaluation of the deciding body in the period, by id."""
+    return _pool()(decider_id, period_id)

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from xeploai import rules
 from xeploai.cycles.models import Period
 from xeploai.org.models import OrgUnit, Person
+from xeploai.reviews import boardread
 from xeploai.reviews.facts import (
-    POOL_FIELDS,
     Facts,
     decision_of,
     row_identity,
@@ -218,12 +218,9 @@ def _pool_rows(
     evaluation: Evaluation,
 ) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
     """The rows (``POOL_FIELDS``) of every subject of ``evaluation``'s deciding body in its
-    period, and each one's rule identity, by id."""
-    rows = list(
-        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
-        .order_by("pk")
-        .values(*POOL_FIELDS)
-    )
+    period (read in a statement written once per process: ``boardread``), and each one's
+    rule identity, by id."""
+    rows = boardread.pool_rows(evaluation.decider_id, evaluation.period_id)
     return rows, {row["pk"]: row_identity(row) for row in rows}
 
 

@@ -10,6 +10,7 @@ from django.db.models import Model, Q
 from xeploai.cycles.models import Period
 from xeploai.org.models import OrgUnit
 from xeploai.reviews import boardread
+from xeploai.reviews.facts import POOL_FIELDS
 from xeploai.reviews.models import Evaluation, Stage
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +82,25 @@ def test_one_evaluation_of_the_board_is_the_orms(uneven_period: Period) -> None:
         other = OrgUnit.objects.exclude(pk=evaluation.decider_id).first()
         assert other is not None
         assert boardread.board_evaluation(other, period, evaluation.pk) == []
+
+
+def test_the_pool_rows_are_the_orms_values(uneven_period: Period) -> None:
+    """What a decision's check reads of every subject of its deciding body: the ORM's
+    ``values(*POOL_FIELDS)`` — the same rows in the same order, each value of the same type
+    (a date, an aware time, a flag; none for a cell's person)."""
+    period = uneven_period
+    bodies = 0
+    for decider in set(Evaluation.objects.filter(period=period).values_list("decider", flat=True)):
+        orm = list(
+            Evaluation.objects.filter(period=period.pk, decider=decider)
+            .order_by("pk")
+            .values(*POOL_FIELDS)
+        )
+        fixed = boardread.pool_rows(decider, period.pk)
+        assert fixed == orm
+        assert [{k: type(v) for k, v in r.items()} for r in fixed] == [
+            {k: type(v) for k, v in r.items()} for r in orm
+        ]
+        bodies += 1
+    assert bodies > 1
+    assert boardread.pool_rows(-1, period.pk) == []
