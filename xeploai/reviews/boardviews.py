@@ -26,7 +26,7 @@ from xeploai.lib.htmx import is_htmx
 from xeploai.lib.redirects import local_next
 from xeploai.org import access as org_access
 from xeploai.org.models import OrgUnit, Role
-from xeploai.reviews import access, checks, quarters, selectors, services
+from xeploai.reviews import access, checks, meters, quarters, selectors, services
 from xeploai.reviews.documents import results_docx, results_pdf
 from xeploai.reviews.forms import DecideForm
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
@@ -120,7 +120,7 @@ def _board(
         "period": period,
         "rows": page_rows,
         "page": page,
-        "summaries": checks.pool_summaries(evaluations, period, facts),
+        "summaries": meters.pool_summaries(evaluations, period, facts, check),
         "violations": check.violations,
         "show": show,
         "cell": cell,

@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 
 from xeploai import rules
 from xeploai.cycles.models import Period
-from xeploai.lib.numbers import percent, vn_percent
 from xeploai.org.models import OrgUnit, Person
+from xeploai.reviews import boardread
 from xeploai.reviews.facts import (
-    POOL_FIELDS,
     Facts,
     decision_of,
     row_identity,
@@ -28,7 +27,7 @@ from xeploai.reviews.facts import (
     subject_id,
 )
 from xeploai.reviews.models import Evaluation, Stage, SubjectKind
-from xeploai.reviews.wording import message, meter_label, violation_message
+from xeploai.reviews.wording import message, violation_message
 from xeploai.rules.quota import quota_group
 
 
@@ -219,12 +218,9 @@ def _pool_rows(
     evaluation: Evaluation,
 ) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
     """The rows (``POOL_FIELDS``) of every subject of ``evaluation``'s deciding body in its
-    period, and each one's rule identity, by id."""
-    rows = list(
-        Evaluation.objects.filter(period=evaluation.period_id, decider=evaluation.decider_id)
-        .order_by("pk")
-        .values(*POOL_FIELDS)
-    )
+    period (read in a statement written once per process: ``boardread``), and each one's
+    rule identity, by id."""
+    rows = boardread.pool_rows(evaluation.decider_id, evaluation.period_id)
     return rows, {row["pk"]: row_identity(row) for row in rows}
 
 
@@ -353,57 +349,6 @@ def decision_problems(
     return problems
 
 
-@dataclass(frozen=True)
-class Meter:
-    """One quota group on the decision board: "HTXSNV 13 / (HTXSNV+HTTNV) 67 = 19,4% ≤ 20%"."""
-
-    label: str
-    n_xs: int
-    base: int
-    base_label: str
-    allowed: int
-    ratio_pct: int
-    ok: bool
-    small_unit: bool
-
-    @property
-    def share_text(self) -> str:
-        if not self.base:
-            return "—"
-        share = percent(self.n_xs, self.base)
-        return vn_percent(share, trim=True)
-
-
-def pool_summaries(
-    evaluations: list[Evaluation], period: Period, facts: Facts | None = None
-) -> list[Meter]:
-    """The live quota meter of a deciding body: decided levels, else proposals (``facts``:
-    already loaded for these evaluations)."""
-    ruleset = ruleset_of(period)
-    facts = facts or Facts.load(period, evaluations)
-    decisions = [
-        facts.decision(e, level=e.level or e.cell_level)
-        for e in evaluations
-        if (e.level or e.cell_level) and not e.not_rated_reason
-    ]
-    base_label = (
-        "HTTNV" if ruleset.settings.quota_base == rules.QuotaBase.TTNV_ONLY else "(HTXSNV+HTTNV)"
-    )
-    return [
-        Meter(
-            label=meter_label(s),
-            n_xs=s.n_xs,
-            base=s.base,
-            base_label=base_label,
-            allowed=s.allowed,
-            ratio_pct=s.ratio_pct,
-            ok=s.ok,
-            small_unit=s.small_unit,
-        )
-        for s in rules.quota_summaries(decisions, ruleset)
-    ]
-
-
 @dataclass
 class BoardViolation:
     """One rule problem and every subject it concerns (the board lists each problem once)."""
@@ -425,6 +370,19 @@ class BoardCheck:
     violations: list[BoardViolation]
     blockers: dict[int, list[Blocker]]
     blocked: frozenset[int]
+    # what was checked, by evaluation id: each row at its decided level, else its proposal
+    # (``meters.pool_summaries`` counts the same ones)
+    decisions: dict[int, rules.Decision] = field(default_factory=dict)
+
+
+def standing(evaluations: list[Evaluation], facts: Facts) -> dict[int, rules.Decision]:
+    """The deciding body's set as it stands: each row at its decided level, else at its
+    proposal (rows with neither, or marked not rated, are left out)."""
+    return {
+        e.pk: facts.decision(e, level=e.level or e.cell_level)
+        for e in evaluations
+        if (e.level or e.cell_level) and not e.not_rated_reason
+    }
 
 
 def board_violations(
@@ -452,11 +410,7 @@ def board_check(
     ruleset = ruleset_of(period)
     facts = facts or Facts.load(period, evaluations)
     by_subject = {subject_id(e): e for e in evaluations}
-    decisions = {
-        e.pk: facts.decision(e, level=e.level or e.cell_level)
-        for e in evaluations
-        if (e.level or e.cell_level) and not e.not_rated_reason
-    }
+    decisions = standing(evaluations, facts)
     report = rules.check_decisions(decisions.values(), ruleset, on, year=period.year)
     grouped: dict[str, BoardViolation] = {}
     english = get_language() == "en"
@@ -495,7 +449,8 @@ def board_check(
             blockers.setdefault(pk, []).append((text, True))
     violations = sorted(grouped.values(), key=lambda v: (not v.error, -len(v.subjects), v.message))
     sent = {e.pk for e in evaluations if e.stage == Stage.SENT}
-    return BoardCheck(violations, blockers, frozenset(pk for pk in blockers if pk in sent))
+    blocked = frozenset(pk for pk in blockers if pk in sent)
+    return BoardCheck(violations, blockers, blocked, decisions)
 
 
 def round_blockers(

@@ -21,7 +21,7 @@ from xeploai.audit.actor import Actor, actor_user
 from xeploai.audit.services import audit_event, audit_record, audit_record_all
 from xeploai.cycles.models import PeriodStatus
 from xeploai.org.models import Level, OrgUnit
-from xeploai.reviews import checks, subjects
+from xeploai.reviews import checks, lockread, subjects
 from xeploai.reviews.models import (
     Comment,
     Evaluation,
@@ -53,11 +53,7 @@ def _state(evaluation: Evaluation) -> dict[str, Any]:
 
 
 def _lock(evaluation: Evaluation, expected_version: int | None) -> Evaluation:
-    locked = (
-        Evaluation.objects.select_for_update(of=("self",))
-        .select_related("period", "unit", "decider", "person")
-        .get(pk=evaluation.pk)
-    )
+    locked = lockread.locked(evaluation.pk)  # its period, unit, deciding body and person
     if expected_version is not None and locked.version != expected_version:
         raise ConcurrentChange
     _refuse_if_closed(locked)
