@@ -75,7 +75,7 @@ def _unit_links(prefix: str, urlconf: Any, code: str) -> dict[str, str]:
     return {name: escape(reverse(name, urlconf=urlconf, args=[code])) for name in UNIT_LINKS}
 
 
-def _csrf_input(context: Context) -> str:
+def csrf_input(context: Context) -> str:
     """``{% csrf_token %}`` (``CsrfTokenNode``): the context's token, the same in every form."""
     token = context.get("csrf_token")
     if not token or token == "NOTPROVIDED":  # noqa: S105 — Django's marker, no secret
@@ -125,7 +125,7 @@ def topbar(context: Context, can_import: Callable[[Any], bool]) -> SafeString:
     links = _links(get_script_prefix(), get_urlconf())
     user: Any = context.get("user")
     signed_in = user is not None and user.is_authenticated
-    csrf = _csrf_input(context)
+    csrf = csrf_input(context)
     request = context.get("request")
     back = escape(request.get_full_path()) if request is not None else ""
     buttons = "".join(
