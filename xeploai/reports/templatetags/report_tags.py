@@ -195,3 +195,33 @@ def report_header(context: Context) -> SafeString:
         f"{_downloads(context, code, year, query)}"
     )
     return mark_safe(html)  # noqa: S308 — every text above is escaped
+
+
+@register.simple_tag
+def block_tabs(blocks: list[tuple[str, Any]], chosen: str, year: int, query: str) -> SafeString:
+    """The drill-down's tabs, one per kind of subject (test_report_header.py compares them with
+    the template's loop)."""
+    href = f"?year={_text(year)}&amp;{_text(query)}&amp;block="
+    return mark_safe(  # noqa: S308 — every text is escaped
+        "".join(
+            f'<a href="{href}{_text(value)}"{CURRENT if value == chosen else ""}>{_text(label)}</a>'
+            for value, label in blocks
+        )
+    )
+
+
+@register.simple_tag
+def drilldown_heads(headers: list[dict[str, Any]]) -> SafeString:
+    """The drill-down's column heads, each a link sorting by it (``views.report_drilldown``'s
+    ``headers``; test_report_header.py compares them with the template's loop)."""
+    heads = []
+    for h in headers:
+        sort = arrow = ""
+        if h["sorted"]:
+            sort = f' aria-sort="{"descending" if h["desc"] else "ascending"}"'
+            arrow = " ▼" if h["desc"] else " ▲"
+        heads.append(
+            f'<th scope="col"{"" if h["key"] == "name" else NUM}{sort}>'
+            f'<a href="{_text(h["query"])}">{_text(h["title"])}{arrow}</a></th>'
+        )
+    return mark_safe("".join(heads))  # noqa: S308 — every text is escaped

@@ -1,5 +1,6 @@
-"""The report pages' header written in Python (``{% report_header %}``) gives each page byte
-for byte what it was with ``{% include "reports/_header.html" %}``: the summary, the comparison
+"""The report pages' header written in Python (``{% report_header %}``) and the drill-down's
+tabs and column heads (``{% block_tabs %}``, ``{% drilldown_heads %}``) give each page byte
+for byte what it was with ``{% include "reports/_header.html" %}`` and the loops: the summary, the comparison
 and the drill-down, a year with and without a previous one, the options, an account that may
 send the report and one that may not, a hostile unit name, in both languages."""
 
@@ -30,11 +31,31 @@ PAGES = {
 }
 
 
+# the drill-down's loops as the template had them, in place of ``block_tabs`` and
+# ``drilldown_heads``
+OLD_LOOPS = {
+    "{% block_tabs blocks chosen_block period.year option_query %}": (
+        '{% for value, label in blocks %}<a href="?year={{ period.year }}&amp;{{ option_query }}'
+        '&amp;block={{ value }}"{% if value == chosen_block %} aria-current="page"{% endif %}>'
+        "{{ label }}</a>{% endfor %}"
+    ),
+    "{% drilldown_heads headers %}": (
+        '{% for h in headers %}<th scope="col"{% if h.key != "name" %} class="num"{% endif %}'
+        '{% if h.sorted %} aria-sort="{% if h.desc %}descending{% else %}ascending{% endif %}"'
+        '{% endif %}><a href="{{ h.query }}">{{ h.title }}{% if h.sorted %} {% if h.desc %}▼'
+        "{% else %}▲{% endif %}{% endif %}</a></th>{% endfor %}"
+    ),
+}
+
+
 def _by_old_template(response: Any, name: str) -> str:
-    """The page as the include gave it: the same context, the include back in the tag's place."""
+    """The page as the include and the loops gave it: the same context, the include and the
+    loops back in the tags' place."""
     source = (TEMPLATES / name).read_text(encoding="utf-8")
     old = source.replace("{% report_header %}", '{% include "reports/_header.html" %}')
-    assert old != source
+    for tag, loop in OLD_LOOPS.items():
+        old = old.replace(tag, loop)
+    assert old != source and "{% block_tabs" not in old and "{% drilldown_heads" not in old
     context = response.context[0].flatten()
     with translation.override(response.wsgi_request.LANGUAGE_CODE):
         return ENGINE.from_string(old).render(context, request=response.wsgi_request)
@@ -51,8 +72,10 @@ def test_the_pages_are_the_includes_pages(
         "?year=2025",
         "?year=2026&denominator=rated&quota_base=rated&block=to_chuc",
         "?sort=tt_plus&dir=desc&x=%3Cscript%3E",
+        "?sort=name&dir=desc&block=to_chuc&y=%22%27%26",
+        "?sort=k_rate",
     )
-    compared = sent = 0
+    compared = sent = sorted_down = 0
     for user, code in ((cast.upper_board, "A"), (cast.clerk, "A"), (cast.inspector, "ROOT")):
         client.force_login(user)
         for view, name in PAGES.items():
@@ -63,5 +86,7 @@ def test_the_pages_are_the_includes_pages(
                 assert html == _by_old_template(response, name), (user, view, query)
                 assert "<script>" not in html and "<b>Đảng" not in html
                 sent += 'action="/reports/' in html
+                sorted_down += 'aria-sort="descending"' in html and "▼" in html
                 compared += 1
-    assert compared == 36 and 0 < sent < compared  # some accounts may send, one may not
+    assert compared == 54 and 0 < sent < compared  # some accounts may send, one may not
+    assert sorted_down >= 3  # the drill-down's heads were written, sorted both ways
