@@ -225,3 +225,9 @@ def drilldown_heads(headers: list[dict[str, Any]]) -> SafeString:
             f'<a href="{_text(h["query"])}">{_text(h["title"])}{arrow}</a></th>'
         )
     return mark_safe("".join(heads))  # noqa: S308 — every text is escaped
+
+
+@register.simple_tag
+def report_url(name: str, *args: Any) -> SafeString:
+    """``{% url name *args %}``, reversed once per process (the summary's six export links)."""
+    return mark_safe(_url(name, *args))  # noqa: S308 — escaped as {% url %} escapes it

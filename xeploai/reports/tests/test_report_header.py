@@ -1,6 +1,7 @@
 """The report pages' header written in Python (``{% report_header %}``) and the drill-down's
-tabs and column heads (``{% block_tabs %}``, ``{% drilldown_heads %}``) give each page byte
-for byte what it was with ``{% include "reports/_header.html" %}`` and the loops: the summary, the comparison
+tabs and column heads (``{% block_tabs %}``, ``{% drilldown_heads %}``) and the summary's
+export links (``{% report_url %}``) give each page byte for byte what it was with
+``{% include "reports/_header.html" %}``, the loops and ``{% url %}``: the summary, the comparison
 and the drill-down, a year with and without a previous one, the options, an account that may
 send the report and one that may not, a hostile unit name, in both languages."""
 
@@ -55,6 +56,7 @@ def _by_old_template(response: Any, name: str) -> str:
     old = source.replace("{% report_header %}", '{% include "reports/_header.html" %}')
     for tag, loop in OLD_LOOPS.items():
         old = old.replace(tag, loop)
+    old = old.replace("{% report_url ", "{% url ")  # the summary's export links
     assert old != source and "{% block_tabs" not in old and "{% drilldown_heads" not in old
     context = response.context[0].flatten()
     with translation.override(response.wsgi_request.LANGUAGE_CODE):
@@ -75,7 +77,7 @@ def test_the_pages_are_the_includes_pages(
         "?sort=name&dir=desc&block=to_chuc&y=%22%27%26",
         "?sort=k_rate",
     )
-    compared = sent = sorted_down = 0
+    compared = sent = sorted_down = exports = 0
     for user, code in ((cast.upper_board, "A"), (cast.clerk, "A"), (cast.inspector, "ROOT")):
         client.force_login(user)
         for view, name in PAGES.items():
@@ -86,7 +88,9 @@ def test_the_pages_are_the_includes_pages(
                 assert html == _by_old_template(response, name), (user, view, query)
                 assert "<script>" not in html and "<b>Đảng" not in html
                 sent += 'action="/reports/' in html
+                exports += "/rewards.xlsx" in html
                 sorted_down += 'aria-sort="descending"' in html and "▼" in html
                 compared += 1
     assert compared == 54 and 0 < sent < compared  # some accounts may send, one may not
     assert sorted_down >= 3  # the drill-down's heads were written, sorted both ways
+    assert exports >= 6  # the summary's export links too
