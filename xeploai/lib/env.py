@@ -149,7 +149,19 @@ def database(name: str, default: str) -> dict[str, object]:
         threshold = options.pop("prepare_threshold", "5")
         if not threshold.isdigit():
             raise SettingError(f"{name}: prepare_threshold={threshold!r}: cần một số nguyên ≥ 0.")
+        # One request, one backend (docs/decisions/0016): a parallel plan takes two more
+        # processes for one page — both cores of a small server — and is chosen on estimates
+        # that miss (the board's civil-service counts: 32 ms parallel, 2.5 ms without).
+        # ``server``: send nothing, the role's or server's setting holds (behind pgbouncer).
+        workers = options.pop("parallel_workers", "0")
+        if not workers.isdigit() and workers != "server":
+            raise SettingError(
+                f"{name}: parallel_workers={workers!r}: cần một số nguyên ≥ 0 hoặc server."
+            )
         typed: dict[str, object] = dict(options)
+        if workers != "server":
+            given = options.get("options", "")
+            typed["options"] = f"{given} -c max_parallel_workers_per_gather={workers}".strip()
         if binding == "true":
             typed.update(server_side_binding=True, prepare_threshold=int(threshold))
         return {

@@ -57,6 +57,7 @@ def test_database_url_switches_to_postgresql(monkeypatch: pytest.MonkeyPatch) ->
     )
     assert config["OPTIONS"] == {
         "sslmode": "require",
+        "options": "-c max_parallel_workers_per_gather=0",
         "server_side_binding": True,
         "prepare_threshold": 5,
     }
@@ -69,11 +70,36 @@ def test_prepared_statements_are_typed_options_and_can_be_switched_off(
     # silently ignored or fail at the first query.
     monkeypatch.setenv("X_DB", "postgres://h/x?prepare_threshold=2")
     assert env.database("X_DB", "")["OPTIONS"] == {
+        "options": "-c max_parallel_workers_per_gather=0",
         "server_side_binding": True,
         "prepare_threshold": 2,
     }
     monkeypatch.setenv("X_DB", "postgres://h/x?server_side_binding=False")
-    assert env.database("X_DB", "")["OPTIONS"] == {}
+    assert env.database("X_DB", "")["OPTIONS"] == {
+        "options": "-c max_parallel_workers_per_gather=0"
+    }
+
+
+def test_parallel_workers_are_off_unless_asked_for_and_libpq_options_are_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("X_DB", "postgres://h/x?parallel_workers=2&options=-c%20work_mem%3D64MB")
+    options = env.database("X_DB", "")["OPTIONS"]
+    assert isinstance(options, dict)
+    assert options["options"] == "-c work_mem=64MB -c max_parallel_workers_per_gather=2"
+    monkeypatch.setenv("X_DB", "postgres://h/x?parallel_workers=server")
+    assert "options" not in env.database("X_DB", "")["OPTIONS"]  # type: ignore[operator]
+    monkeypatch.setenv("X_DB", "postgres://h/x?parallel_workers=two")
+    with pytest.raises(env.SettingError, match="parallel_workers='two'"):
+        env.database("X_DB", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's parallel plans")
+def test_the_applications_connection_plans_no_parallel_workers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
 
 
 def _start(**variables: str) -> subprocess.CompletedProcess[str]:
