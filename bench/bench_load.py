@@ -57,6 +57,9 @@ VAR = ROOT / "var" / "load" / f"run-{os.getpid()}"  # this run's files (kept: th
 BIN = Path(sys.executable).parent
 PG = "postgres://postgres@127.0.0.1:5432/"
 RUN_DB = f"xeploai_load_{os.getpid()}"  # this run's own copy, dropped at the end
+sys.path.append(str(ROOT))
+from bench.floors import interpreter  # noqa: E402
+
 SECRET = "load-test-secret-key-not-for-production-0123456789"  # noqa: S105 — a test key
 
 
@@ -513,7 +516,7 @@ def run_load(args: argparse.Namespace) -> None:
     result: dict[str, object] = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{nproc} cores (nproc), {mem_gb:.0f} GB RAM, {os.uname().sysname} "
-        f"{os.uname().release}, Python {sys.version.split()[0]}",
+        f"{os.uname().release}, Python {interpreter()}",
         "command": command,
         "members": args.members,
         "source": f"a copy of `{args.template}`"

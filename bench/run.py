@@ -31,6 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 PYTHON = sys.executable
+sys.path.append(str(ROOT))
+from bench.floors import interpreter  # noqa: E402
 
 HEADER = """# Benchmarks
 
@@ -66,7 +68,7 @@ def machine() -> dict[str, str]:
         "cores": str(os.cpu_count()),
         "ram": ram,
         "cpu": cpu,
-        "python": platform.python_version(),
+        "python": interpreter(),
         "load": load,
     }
 
