@@ -1,5 +1,5 @@
-"""Printed pages (issue 17 §4): the round page, the board, the report and the drill-down print
-on A4 with margins — landscape where the table is wide — with no top bar and no form control,
+"""Printed pages (issue 17 §4): the round page, the board, the report, the drill-down and the
+quarter report (issue 18) print on A4 with margins — landscape where the table is wide — with no top bar and no form control,
 no column clipped, and the table's heading row repeated on every page.
 
 Each page is printed to PDF by headless Chromium (Playwright's ``page.pdf``, the same printing
