@@ -1,5 +1,5 @@
-"""Printed pages (issue 17 §4): the round page, the board, the report and the drill-down print
-on A4 with margins — landscape where the table is wide — with no top bar and no form control,
+"""Printed pages (issue 17 §4): the round page, the board, the report, the drill-down and the
+quarter report (issue 18) print on A4 with margins — landscape where the table is wide — with no top bar and no form control,
 no column clipped, and the table's heading row repeated on every page.
 
 Each page is printed to PDF by headless Chromium (Playwright's ``page.pdf``, the same printing
@@ -23,7 +23,8 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page
 from pytest_django.fixtures import Settings
 
-from xeploai.reviews import services
+from xeploai.reports.tests.test_quarterly import leaders, run_quarter
+from xeploai.reviews import quarters, services
 from xeploai.reviews.models import CommentSource, Evaluation, SubjectKind
 from xeploai.testing import Cast, Round, make_cast, make_person, make_round
 
@@ -45,6 +46,7 @@ class Word:
     x_min: float
     x_max: float
     text: str
+    y_min: float = 0.0
 
 
 @dataclass
@@ -152,8 +154,10 @@ def _print(page: Page, base: str, path: str, name: str) -> tuple[Printed, dict[s
         size = _PAGE.search("<page " + chunk)
         assert size is not None
         pages.append((float(size.group(1)), float(size.group(2))))
-        for x_min, _y_min, x_max, _y_max, text in _WORD.findall(chunk):
-            words.append(Word(len(pages), float(x_min), float(x_max), _unescape(text)))
+        for x_min, y_min, x_max, _y_max, text in _WORD.findall(chunk):
+            words.append(
+                Word(len(pages), float(x_min), float(x_max), _unescape(text), float(y_min))
+            )
     return Printed(pages, words, " ".join(w.text for w in words)), shown
 
 
@@ -257,3 +261,33 @@ def test_the_drill_down_prints_landscape_with_every_column(
     _check(printed, shown, landscape=True, pages=range(1, 4), runs_over=False)
     for unit in ("Đảng bộ A", "Đảng bộ B", "Chi bộ cơ sở C"):
         assert unit in printed.text, unit
+
+
+def test_the_quarter_report_prints_landscape_its_notes_a_few_words_a_line(
+    tab: tuple[Page, str], settings: Settings, tmp_path: Path
+) -> None:
+    """The quarter report's two tables (18 and 19 columns) print on landscape A4 with every
+    column, and the comparison's note ("không có đợt đánh giá ...") a few words a line, not a
+    word a line in a column squeezed to ~35 pt."""
+    settings.MEDIA_ROOT = tmp_path
+    cast = make_cast()
+    leaders(cast, 4)
+    run_quarter(cast, 2025, 4, ["HTTNV", "HTTNV", "HTNV", "KHTNV"])
+    period = quarters.quarter_periods(cast.root, 2025)[0]
+    page, base = tab
+    _login(page, base, "committee")
+    path = reverse("quarter_report", args=[cast.org_a.code, period.pk])
+    printed, shown = _print(page, base, path, "quarter-report")
+    _check(printed, shown, landscape=True, pages=range(1, 3), runs_over=False)
+    heading = next(w for w in printed.words if w.text == "Ghi" and w.page == 1)
+    note = {"đợt", "đánh", "giá", "gồm", "đơn", "vị", "này"}
+    words = [
+        w
+        for w in printed.words
+        if w.page == 1 and w.y_min > heading.y_min and w.x_min >= heading.x_min - 1
+        if w.text in note
+    ]
+    assert len(words) == 2 * len(note), words  # the previous quarter's and a year before's
+    width = max(w.x_max for w in words) - min(w.x_min for w in words)
+    lines = {round(w.y_min) for w in words}
+    assert width >= 70 and len(lines) <= 6, (width, sorted(lines))

@@ -34,6 +34,36 @@ def fits(screen: Screen) -> None:
     assert screen.page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+def compare_reads(screen: Screen) -> None:
+    """The quarter report's comparison reads as rows, not a word a line (its eighteen columns
+    once squeezed the note to ~80 px and a row to ~210 px). On a desktop each row is at most
+    two lines, the note at least 250 px wide, the table scrolling inside its box and not the
+    page; on a phone each period is a card, its note across the card, each rate beside its
+    change."""
+    sizes = screen.page.evaluate(
+        """() => {
+          const t = document.querySelector('.quarter-compare table.data');
+          const box = e => e.getBoundingClientRect();
+          const rows = [...t.tBodies[0].rows];
+          return {line: parseFloat(getComputedStyle(rows[0].cells[0]).lineHeight),
+                  rows: rows.map(r => box(r).height),
+                  notes: rows.map(r => r.lastElementChild.innerText.trim() ? box(r.lastElementChild).width : null),
+                  width: rows.map(r => box(r).width),
+                  pairs: rows.map(r => [11, 13, 15].map(i => box(r.cells[i - 1]).top === box(r.cells[i]).top
+                    || r.cells[i].innerText.trim() === ''))};
+        }"""
+    )
+    assert any(sizes["notes"]), sizes  # the test round has a note to read
+    fits(screen)
+    if screen.device == "desktop":
+        assert max(sizes["rows"]) <= 2 * sizes["line"] + 16, sizes
+        assert all(w is None or w >= 250 for w in sizes["notes"]), sizes
+    else:
+        for note, width in zip(sizes["notes"], sizes["width"], strict=True):
+            assert note is None or note >= 0.9 * width - 24, sizes  # the card's padding
+        assert all(all(pair) for pair in sizes["pairs"]), sizes
+
+
 def test_a_quarterly_round(screen: Screen) -> None:
     cast = make_cast()
     leader_user = User.objects.create_user("truongphong", password="pw-for-tests-1")
@@ -123,4 +153,5 @@ def test_a_quarterly_round(screen: Screen) -> None:
     expect(compare).to_contain_text("so với quý trước")
     expect(compare).to_contain_text("không có đợt đánh giá Quý 4/2025 bao gồm đơn vị này")
     screen.shot("quarter-04-report", full_page=True)
+    compare_reads(screen)
     assert not screen.console_errors

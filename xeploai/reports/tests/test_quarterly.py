@@ -124,6 +124,10 @@ def test_the_page_and_the_comparison_files(three_quarters: Cast, client: Client)
     client.force_login(cast.committee)
     page = client.get(f"/reports/{cast.org_a.code}/quarter/{period.pk}/").content.decode()
     assert "Quý 4/2025" in page and "Quý 1/2025" in page
+    # the comparison's eighteen columns: marked for its own widths (app.css, print.css; held
+    # in Chromium by e2e/test_quarter.py), printed landscape like the other wide pages
+    assert '<main id="main" class="print-wide">' in page
+    assert '<div class="quarter-compare"><div class="tablewrap">' in page
     text = client.get(f"/reports/{cast.org_a.code}/quarter/{period.pk}/compare.csv")
     assert "Quý 4/2025" in text.content.decode("utf-8-sig")
     assert (
