@@ -48,6 +48,7 @@ class Columns:
         self.fields = list(model._meta.concrete_fields)
         self.names = [field.attname for field in self.fields]
         self._converters: dict[str, list[tuple[Any, list[Converter]]]] = {}
+        self._converting_of: dict[str, list[tuple[int, Any, list[Converter]]]] = {}
         self._plain = _plain_init(model)
         # ``from_db`` leaves an empty fields cache on an instance with a foreign key set (the
         # key's setter looks for a cached object)
@@ -84,9 +85,22 @@ class Columns:
             self._converters[connection.alias] = kept
         return kept
 
+    def _converting(
+        self, connection: BaseDatabaseWrapper
+    ) -> list[tuple[int, Any, list[Converter]]]:
+        """``converters`` of the columns that have any, with their index."""
+        kept = self._converting_of.get(connection.alias)
+        if kept is None:
+            kept = self._converting_of[connection.alias] = [
+                (i, column, functions)
+                for i, (column, functions) in enumerate(self.converters(connection))
+                if functions
+            ]
+        return kept
+
     def instance(self, connection: BaseDatabaseWrapper, values: Sequence[Any]) -> Any:
         converted = list(values)
-        for i, (column, functions) in enumerate(self.converters(connection)):
+        for i, column, functions in self._converting(connection):
             for function in functions:
                 converted[i] = function(converted[i], column, connection)
         model = self.model

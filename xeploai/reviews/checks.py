@@ -6,7 +6,7 @@ facts of ``facts``, worded by ``wording``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,12 +130,21 @@ def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.Rul
 
 
 def waiting_messages(
-    targets: list[Evaluation], period: Period, among: list[Evaluation] | None = None
+    targets: list[Evaluation],
+    period: Period,
+    among: list[Evaluation] | None = None,
+    only: Collection[int] | None = None,
 ) -> dict[int, str]:
     """Why each of ``targets`` that ``blockers`` would refuse now must wait, in words with the
     clause (366 Đ.12 k.2: the cell after its members; a grassroots organization after its
     committee collective, cells and members) — one query for them all, none for cells when
-    ``among`` (the rows in hand, with their units) holds every member of their cells."""
+    ``among`` (the rows in hand, with their units) holds every member of their cells.
+
+    ``only``: the ids of the targets whose messages are wanted (a board's page). The others
+    still decide which members are taken from ``among`` — and so the order an organization's
+    message names them in — so each message is the one written for every target; the query
+    reads only the cells and organizations wanted (its rows come in the order of their paths
+    and ids, whatever else it reads)."""
     targets = [
         e
         for e in targets
@@ -143,7 +152,8 @@ def waiting_messages(
         and e.stage != Stage.DECIDED
         and not e.not_rated_reason
     ]
-    if not targets:
+    wanted = targets if only is None else [e for e in targets if e.pk in only]
+    if not wanted:
         return {}
     cells = {e.unit_id for e in targets if e.kind == SubjectKind.CELL}
     candidates: list[Evaluation | _Undecided] = []
@@ -157,14 +167,16 @@ def waiting_messages(
             and not e.not_rated_reason
         ]
         cells = set()
-    paths = [t.unit.path for t in targets if t.kind == SubjectKind.GRASSROOTS]
+    elif only is not None:
+        cells = {e.unit_id for e in wanted if e.kind == SubjectKind.CELL}
+    paths = [t.unit.path for t in wanted if t.kind == SubjectKind.GRASSROOTS]
     if cells or paths:
         # a member both in ``among`` and in an organization's subtree is named once
         held = {e.pk for e in candidates}
         candidates += [e for e in _undecided(period, cells, paths) if e.pk not in held]
     ruleset = ruleset_of(period)
     found: dict[int, str] = {}
-    for target in targets:
+    for target in wanted:
         names = _waiting(target, candidates)
         violation = rules.undecided_first(subject_id(target), names, ruleset) if names else None
         if violation is not None:
@@ -442,15 +454,39 @@ def board_check(
             entry_over = over.get(quota_group(decisions[e.pk], ruleset).label)
             if entry_over is not None:
                 blockers.setdefault(e.pk, []).append((entry_over.message, True))
-    if waiting:
-        pending = [e for e in evaluations if e.stage == Stage.SENT]
-        among = evaluations if complete else None
-        for pk, text in waiting_messages(pending, period, among).items():
-            blockers.setdefault(pk, []).append((text, True))
     violations = sorted(grouped.values(), key=lambda v: (not v.error, -len(v.subjects), v.message))
+    check = BoardCheck(violations, blockers, frozenset(), decisions)
+    if waiting:
+        board_waiting(check, evaluations, period, complete=complete)
+    else:
+        check.blocked = _blocked(check, evaluations)
+    return check
+
+
+def board_waiting(
+    check: BoardCheck,
+    evaluations: list[Evaluation],
+    period: Period,
+    *,
+    complete: bool = False,
+    only: Collection[int] | None = None,
+) -> None:
+    """Add to ``check`` (``board_check`` of ``evaluations`` without ``waiting``) the subjects
+    to decide before each file sent, after its other blockers, and the files it blocks
+    (``only``: the ids of the rows a page shows, whose blockers alone are then complete — the
+    names of the subjects still waiting are the longest part of the check on a board of
+    hundreds of files, docs/benchmarks.md, h23a)."""
+    pending = [e for e in evaluations if e.stage == Stage.SENT]
+    among = evaluations if complete else None
+    for pk, text in waiting_messages(pending, period, among, only).items():
+        check.blockers.setdefault(pk, []).append((text, True))
+    check.blocked = _blocked(check, evaluations)
+
+
+def _blocked(check: BoardCheck, evaluations: list[Evaluation]) -> frozenset[int]:
+    """The files sent with a blocker: not ticked for "decide as proposed"."""
     sent = {e.pk for e in evaluations if e.stage == Stage.SENT}
-    blocked = frozenset(pk for pk in blockers if pk in sent)
-    return BoardCheck(violations, blockers, blocked, decisions)
+    return frozenset(pk for pk in check.blockers if pk in sent)
 
 
 def round_blockers(
