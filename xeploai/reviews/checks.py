@@ -242,19 +242,25 @@ def _row_decision(
     peer: Evaluation | None,
     facts: Facts,
     identities: dict[int, dict[str, Any]],
+    made: dict[tuple[int, str], rules.Decision],
 ) -> rules.Decision:
     """One subject of the deciding body at ``level``: from its full facts when it was read in
-    full (``peer``), else from its row."""
+    full (``peer``), else from its row (``made``: the decisions already built from rows, by id
+    and level — a refusal's answer asks again of most rows what its check asked)."""
     if peer is not None:
         return facts.decision(peer, level=level)
-    return decision_of(
-        rules.Subject(**identities[row["pk"]]),
-        level=level,
-        not_rated_reason=row["not_rated_reason"],
-        decider_id=row["decider_id"],
-        reviewed=row["reviewed"],
-        decided_at=row["decided_at"],
-    )
+    key = (row["pk"], level)
+    decision = made.get(key)
+    if decision is None:
+        decision = made[key] = decision_of(
+            rules.Subject(**identities[row["pk"]]),
+            level=level,
+            not_rated_reason=row["not_rated_reason"],
+            decider_id=row["decider_id"],
+            reviewed=row["reviewed"],
+            decided_at=row["decided_at"],
+        )
+    return decision
 
 
 @dataclass
@@ -268,6 +274,8 @@ class Pool:
     identities: dict[int, dict[str, Any]]
     full: dict[int, Evaluation]
     facts: Facts
+    # the other subjects' decisions built from their rows, by id and level (``_row_decision``)
+    made: dict[tuple[int, str], rules.Decision] = field(default_factory=dict)
 
 
 class Refused(ValidationError):
@@ -324,8 +332,9 @@ def decision_problems(
         )
     problems = blockers(evaluation, sorted(full.values(), key=lambda e: e.pk), ruleset)
     facts = Facts.load(period, list(full.values()))
+    made: dict[tuple[int, str], rules.Decision] = {}
     if keep is not None:
-        keep.append(Pool(evaluation, rows, identities, full, facts))
+        keep.append(Pool(evaluation, rows, identities, full, facts, made))
     decisions: list[rules.Decision] = []
     target_decision = None
     for row in rows:
@@ -343,7 +352,7 @@ def decision_problems(
         counted = _pool_level(row["level"], row["cell_level"], row["not_rated_reason"])
         if counted is None:
             continue
-        decisions.append(_row_decision(row, counted, peer, facts, identities))
+        decisions.append(_row_decision(row, counted, peer, facts, identities, made))
     report = rules.check_decision(target_id, decisions, ruleset, on, year=period.year)
     target_group = (
         quota_group(target_decision, ruleset).label if target_decision and level else None
@@ -542,15 +551,18 @@ def row_blocked(
     target_id = subject_id(evaluation)
     if pool is not None:  # the file and every child in full (a cell's members are its children)
         rows, identities, full, facts = pool.rows, pool.identities, pool.full, pool.facts
+        made = pool.made
     else:
         rows, identities = _pool_rows(evaluation)
         full, facts = _children(evaluation, rows, identities, facts)
+        made = {}
     decisions: list[rules.Decision] = []
     for row in rows:
         level = row["level"] or row["cell_level"]
         if not level or row["not_rated_reason"]:
             continue  # as ``board_check``: decided levels, else the proposals
-        decisions.append(_row_decision(row, level, full.get(row["pk"]), facts, identities))
+        peer = full.get(row["pk"])
+        decisions.append(_row_decision(row, level, peer, facts, identities, made))
     report = rules.check_decision(target_id, decisions, ruleset, on, year=period.year)
     for violation in report.violations:
         if violation.severity == rules.Severity.INFO:
