@@ -22,6 +22,10 @@ from typing import Any
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 Converter = Callable[[Any, Any, BaseDatabaseWrapper], Any]
 
@@ -44,6 +48,11 @@ class Columns:
         self.fields = list(model._meta.concrete_fields)
         self.names = [field.attname for field in self.fields]
         self._converters: dict[str, list[tuple[Any, list[Converter]]]] = {}
+        self._converting_of: dict[str, list[tuple[int, Any, list[Converter]]]] = {}
+        self._plain = _plain_init(model)
+        # ``from_db`` leaves an empty fields cache on an instance with a foreign key set (the
+        # key's setter looks for a cached object)
+        self._keys = [i for i, field in enumerate(self.fields) if field.is_relation]
 
     def __len__(self) -> int:
         return len(self.fields)
@@ -76,12 +85,58 @@ class Columns:
             self._converters[connection.alias] = kept
         return kept
 
+    def _converting(
+        self, connection: BaseDatabaseWrapper
+    ) -> list[tuple[int, Any, list[Converter]]]:
+        """``converters`` of the columns that have any, with their index."""
+        kept = self._converting_of.get(connection.alias)
+        if kept is None:
+            kept = self._converting_of[connection.alias] = [
+                (i, column, functions)
+                for i, (column, functions) in enumerate(self.converters(connection))
+                if functions
+            ]
+        return kept
+
     def instance(self, connection: BaseDatabaseWrapper, values: Sequence[Any]) -> Any:
         converted = list(values)
-        for i, (column, functions) in enumerate(self.converters(connection)):
+        for i, column, functions in self._converting(connection):
             for function in functions:
                 converted[i] = function(converted[i], column, connection)
-        return self.model.from_db(connection.alias, self.names, converted)
+        model = self.model
+        if not self._plain or pre_init.has_listeners(model) or post_init.has_listeners(model):
+            return model.from_db(connection.alias, self.names, converted)
+        # What ``from_db`` makes of a row with every concrete column, without
+        # ``Model.__init__``'s walk through the fields' descriptors (``_plain_init``): the
+        # largest part of reading a board's few hundred rows (docs/benchmarks.md, h23a).
+        new = model.__new__(model)
+        state = ModelState()
+        state.adding = False
+        state.db = connection.alias
+        if any(converted[i] is not None for i in self._keys):
+            state.fields_cache = {}
+        new._state = state
+        new.__dict__.update(zip(self.names, converted, strict=True))
+        return new
+
+
+def _plain_init(model: type[Model]) -> bool:
+    """Whether ``Model.from_db`` of a row with every concrete column only stores the values in
+    the instance's ``__dict__`` (by attname) and its state: the model keeps Django's
+    ``__init__`` and ``from_db``, and each field's class attribute is Django's deferred
+    attribute — a plain field's has no ``__set__``; a foreign key's ``__set__`` only drops a
+    cached related object, which a new instance has not."""
+    if model.__init__ is not Model.__init__:
+        return False
+    if getattr(model.from_db, "__func__", None) is not Model.from_db.__func__:  # type: ignore[attr-defined]
+        return False
+    for field in model._meta.concrete_fields:
+        attribute = model.__dict__.get(field.attname)
+        if attribute is None:  # inherited from a parent model: not looked into
+            return False
+        if type(attribute) not in (DeferredAttribute, ForeignKeyDeferredAttribute):
+            return False
+    return True
 
 
 class Statement:

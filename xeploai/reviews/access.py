@@ -10,6 +10,7 @@ from django.http import Http404
 from xeploai.cycles.models import Period, PeriodStatus
 from xeploai.org import access
 from xeploai.org.models import OrgUnit, Role
+from xeploai.reviews import lockread
 from xeploai.reviews.models import Evaluation, SubjectKind
 
 WRITERS_OF_CELL = (Role.CELL_SECRETARY, Role.CLERK, Role.COMMITTEE)
@@ -31,13 +32,13 @@ REVIEW_RELATED = ("period__scope_root", "unit", "person")
 def get_evaluation(user: Any, pk: int, related: tuple[str, ...] = EVALUATION_RELATED) -> Evaluation:
     """An evaluation the user may read (their own, or one in their subtree); else 404.
 
-    One row, read unordered: Django builds an ORDER BY (the Meta.ordering's joins, or ``pk``
-    for ``.first()``) by comparing it with every selected column of the five tables, a third
-    of the statement's CPU."""
-    found = list(Evaluation.objects.select_related(*related).filter(pk=pk).order_by()[:1])
-    if not found:
-        raise Http404
-    evaluation = found[0]
+    One row, in a statement written once per process (``lockread.with_related``; decision
+    0014): Django's compiler built the five tables' SELECT anew on every page and decision
+    (docs/benchmarks.md, h23a)."""
+    try:
+        evaluation = lockread.with_related(pk, related)
+    except Evaluation.DoesNotExist:
+        raise Http404 from None
     if is_own(user, evaluation) or access.can_read_unit(user, evaluation.unit):
         return evaluation
     raise Http404

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from django.db.models import Model
 
 from xeploai.cycles.models import Period
-from xeploai.lib.fixedsql import Columns, Statement
+from xeploai.lib.fixedsql import Columns, Statement, column_of
 from xeploai.org.models import OrgUnit, Person
 from xeploai.reviews.facts import POOL_FIELDS
 from xeploai.reviews.models import Evaluation, Stage
@@ -114,6 +114,45 @@ def board_evaluation(decider: OrgUnit, period: Period, pk: int) -> list[Evaluati
     """The body's evaluation ``pk`` of ``period`` with its person (none: not the body's)."""
     rows: list[Evaluation] = _read()(decider, period, "one", pk)
     return rows
+
+
+class _UnitsRead:
+    """``OrgUnit.objects.in_bulk(…)`` of the units of a deciding body's evaluations in a period
+    (every one of them, whichever rows the board shows: a few cells and organizations)."""
+
+    def __init__(self) -> None:
+        self.unit = Columns(OrgUnit, "u")
+        self.statement = Statement(OrgUnit, self._build)
+
+    def _build(self, connection: Any) -> str:
+        quote = connection.ops.quote_name
+        e = Evaluation._meta
+        return (
+            f"SELECT {self.unit.sql(connection)} FROM {self.unit.table(connection)} "  # noqa: S608 — names
+            f"WHERE {self.unit.column(connection, 'id')} IN (SELECT {quote(column_of(Evaluation, 'unit'))} "
+            f"FROM {quote(e.db_table)} WHERE {quote(e.get_field('decider').column)} = %s "
+            f"AND {quote(e.get_field('period').column)} = %s)"
+        )
+
+    def __call__(self, decider_id: int, period_id: int) -> dict[int, OrgUnit]:
+        connection, rows = self.statement.rows([decider_id, period_id])
+        found: dict[int, OrgUnit] = {}
+        for row in rows:
+            unit: OrgUnit = self.unit.instance(connection, row)
+            found[unit.pk] = unit
+        return found
+
+
+@functools.cache
+def _units() -> _UnitsRead:
+    return _UnitsRead()
+
+
+def board_units(decider: OrgUnit, period: Period) -> dict[int, OrgUnit]:
+    """The units of the deciding body's evaluations of ``period``, by id (the ORM's
+    ``in_bulk`` of them; the ORM's building of that statement cost the board more than the
+    rows' own related objects)."""
+    return _units()(decider.pk, period.pk)
 
 
 class _PoolRead:

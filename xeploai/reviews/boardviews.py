@@ -87,19 +87,29 @@ def _board(
     params: QueryDict,
     *,
     whole_page: bool = True,
+    also: int | None = None,
 ) -> dict[str, Any]:
     """Everything the board's page (or one of its rows) shows: the body's rows checked as a
     whole, then the chosen cell and status, then the page (``whole_page=False``: what a
     decision's answer swaps in — the rows, the meters, the problems — without the filters'
-    links and the quarters below the table)."""
+    links and the quarters below the table; ``also``: the id of a row it shows besides the
+    page's).
+
+    The subjects each file must wait for are named for the rows shown alone, unless the
+    filter itself asks which files are blocked ("ready", "blocked"): nothing else reads the
+    other rows' blockers."""
     show = params.get("show", "all")
     show = show if show in SHOWS else "all"
     rows, facts = selectors.board(unit, period, every_row=show == "all")
     evaluations = [r.evaluation for r in rows]
     on = timezone.localdate()
-    check = checks.board_check(evaluations, period, on, facts, complete=show == "all")
-    for row in rows:
-        row.blockers = check.blockers.get(row.evaluation.pk, [])
+    every_tick = show in ("ready", "blocked")
+    check = checks.board_check(
+        evaluations, period, on, facts, complete=show == "all", waiting=every_tick
+    )
+    if every_tick:
+        for row in rows:
+            row.blockers = check.blockers.get(row.evaluation.pk, [])
     units = sorted({e.unit for e in evaluations}, key=lambda u: u.path)
     by_code = {u.code: u for u in units}
     chosen = by_code.get(params.get("cell", ""))
@@ -115,6 +125,13 @@ def _board(
     # period of a unit is its yearly round
     period_pk = params.get("period") or ("" if period.kind == PeriodKind.YEAR else str(period.pk))
     page_rows: list[Row] = list(page.object_list)
+    if not every_tick:
+        shown_ids = {r.evaluation.pk for r in page_rows}
+        if also is not None:
+            shown_ids.add(also)
+        checks.board_waiting(check, evaluations, period, complete=show == "all", only=shown_ids)
+        for row in rows:
+            row.blockers = check.blockers.get(row.evaluation.pk, [])
     context = {
         "unit": unit,
         "period": period,
@@ -196,7 +213,7 @@ def _row_update(
     unit, period = evaluation.decider, evaluation.period
     back = local_next(request) or reverse("board", args=[unit.code])
     params = QueryDict(urlsplit(back).query)
-    context = _board(request, unit, period, params, whole_page=False)
+    context = _board(request, unit, period, params, whole_page=False, also=evaluation.pk)
     context["board_url"] = back.split("#", 1)[0]
     rows: list[Row] = context["rows"]
     own = [r for r in rows if r.evaluation.pk == evaluation.pk]

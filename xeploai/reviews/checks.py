@@ -6,7 +6,7 @@ facts of ``facts``, worded by ``wording``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,12 +130,21 @@ def blockers(evaluation: Evaluation, peers: list[Evaluation], ruleset: rules.Rul
 
 
 def waiting_messages(
-    targets: list[Evaluation], period: Period, among: list[Evaluation] | None = None
+    targets: list[Evaluation],
+    period: Period,
+    among: list[Evaluation] | None = None,
+    only: Collection[int] | None = None,
 ) -> dict[int, str]:
     """Why each of ``targets`` that ``blockers`` would refuse now must wait, in words with the
     clause (366 Đ.12 k.2: the cell after its members; a grassroots organization after its
     committee collective, cells and members) — one query for them all, none for cells when
-    ``among`` (the rows in hand, with their units) holds every member of their cells."""
+    ``among`` (the rows in hand, with their units) holds every member of their cells.
+
+    ``only``: the ids of the targets whose messages are wanted (a board's page). The others
+    still decide which members are taken from ``among`` — and so the order an organization's
+    message names them in — so each message is the one written for every target; the query
+    reads only the cells and organizations wanted (its rows come in the order of their paths
+    and ids, whatever else it reads)."""
     targets = [
         e
         for e in targets
@@ -143,7 +152,8 @@ def waiting_messages(
         and e.stage != Stage.DECIDED
         and not e.not_rated_reason
     ]
-    if not targets:
+    wanted = targets if only is None else [e for e in targets if e.pk in only]
+    if not wanted:
         return {}
     cells = {e.unit_id for e in targets if e.kind == SubjectKind.CELL}
     candidates: list[Evaluation | _Undecided] = []
@@ -157,14 +167,16 @@ def waiting_messages(
             and not e.not_rated_reason
         ]
         cells = set()
-    paths = [t.unit.path for t in targets if t.kind == SubjectKind.GRASSROOTS]
+    elif only is not None:
+        cells = {e.unit_id for e in wanted if e.kind == SubjectKind.CELL}
+    paths = [t.unit.path for t in wanted if t.kind == SubjectKind.GRASSROOTS]
     if cells or paths:
         # a member both in ``among`` and in an organization's subtree is named once
         held = {e.pk for e in candidates}
         candidates += [e for e in _undecided(period, cells, paths) if e.pk not in held]
     ruleset = ruleset_of(period)
     found: dict[int, str] = {}
-    for target in targets:
+    for target in wanted:
         names = _waiting(target, candidates)
         violation = rules.undecided_first(subject_id(target), names, ruleset) if names else None
         if violation is not None:
@@ -230,19 +242,25 @@ def _row_decision(
     peer: Evaluation | None,
     facts: Facts,
     identities: dict[int, dict[str, Any]],
+    made: dict[tuple[int, str], rules.Decision],
 ) -> rules.Decision:
     """One subject of the deciding body at ``level``: from its full facts when it was read in
-    full (``peer``), else from its row."""
+    full (``peer``), else from its row (``made``: the decisions already built from rows, by id
+    and level — a refusal's answer asks again of most rows what its check asked)."""
     if peer is not None:
         return facts.decision(peer, level=level)
-    return decision_of(
-        rules.Subject(**identities[row["pk"]]),
-        level=level,
-        not_rated_reason=row["not_rated_reason"],
-        decider_id=row["decider_id"],
-        reviewed=row["reviewed"],
-        decided_at=row["decided_at"],
-    )
+    key = (row["pk"], level)
+    decision = made.get(key)
+    if decision is None:
+        decision = made[key] = decision_of(
+            rules.Subject(**identities[row["pk"]]),
+            level=level,
+            not_rated_reason=row["not_rated_reason"],
+            decider_id=row["decider_id"],
+            reviewed=row["reviewed"],
+            decided_at=row["decided_at"],
+        )
+    return decision
 
 
 @dataclass
@@ -256,6 +274,8 @@ class Pool:
     identities: dict[int, dict[str, Any]]
     full: dict[int, Evaluation]
     facts: Facts
+    # the other subjects' decisions built from their rows, by id and level (``_row_decision``)
+    made: dict[tuple[int, str], rules.Decision] = field(default_factory=dict)
 
 
 class Refused(ValidationError):
@@ -312,8 +332,9 @@ def decision_problems(
         )
     problems = blockers(evaluation, sorted(full.values(), key=lambda e: e.pk), ruleset)
     facts = Facts.load(period, list(full.values()))
+    made: dict[tuple[int, str], rules.Decision] = {}
     if keep is not None:
-        keep.append(Pool(evaluation, rows, identities, full, facts))
+        keep.append(Pool(evaluation, rows, identities, full, facts, made))
     decisions: list[rules.Decision] = []
     target_decision = None
     for row in rows:
@@ -331,7 +352,7 @@ def decision_problems(
         counted = _pool_level(row["level"], row["cell_level"], row["not_rated_reason"])
         if counted is None:
             continue
-        decisions.append(_row_decision(row, counted, peer, facts, identities))
+        decisions.append(_row_decision(row, counted, peer, facts, identities, made))
     report = rules.check_decision(target_id, decisions, ruleset, on, year=period.year)
     target_group = (
         quota_group(target_decision, ruleset).label if target_decision and level else None
@@ -442,15 +463,39 @@ def board_check(
             entry_over = over.get(quota_group(decisions[e.pk], ruleset).label)
             if entry_over is not None:
                 blockers.setdefault(e.pk, []).append((entry_over.message, True))
-    if waiting:
-        pending = [e for e in evaluations if e.stage == Stage.SENT]
-        among = evaluations if complete else None
-        for pk, text in waiting_messages(pending, period, among).items():
-            blockers.setdefault(pk, []).append((text, True))
     violations = sorted(grouped.values(), key=lambda v: (not v.error, -len(v.subjects), v.message))
+    check = BoardCheck(violations, blockers, frozenset(), decisions)
+    if waiting:
+        board_waiting(check, evaluations, period, complete=complete)
+    else:
+        check.blocked = _blocked(check, evaluations)
+    return check
+
+
+def board_waiting(
+    check: BoardCheck,
+    evaluations: list[Evaluation],
+    period: Period,
+    *,
+    complete: bool = False,
+    only: Collection[int] | None = None,
+) -> None:
+    """Add to ``check`` (``board_check`` of ``evaluations`` without ``waiting``) the subjects
+    to decide before each file sent, after its other blockers, and the files it blocks
+    (``only``: the ids of the rows a page shows, whose blockers alone are then complete — the
+    names of the subjects still waiting are the longest part of the check on a board of
+    hundreds of files, docs/benchmarks.md, h23a)."""
+    pending = [e for e in evaluations if e.stage == Stage.SENT]
+    among = evaluations if complete else None
+    for pk, text in waiting_messages(pending, period, among, only).items():
+        check.blockers.setdefault(pk, []).append((text, True))
+    check.blocked = _blocked(check, evaluations)
+
+
+def _blocked(check: BoardCheck, evaluations: list[Evaluation]) -> frozenset[int]:
+    """The files sent with a blocker: not ticked for "decide as proposed"."""
     sent = {e.pk for e in evaluations if e.stage == Stage.SENT}
-    blocked = frozenset(pk for pk in blockers if pk in sent)
-    return BoardCheck(violations, blockers, blocked, decisions)
+    return frozenset(pk for pk in check.blockers if pk in sent)
 
 
 def round_blockers(
@@ -506,15 +551,18 @@ def row_blocked(
     target_id = subject_id(evaluation)
     if pool is not None:  # the file and every child in full (a cell's members are its children)
         rows, identities, full, facts = pool.rows, pool.identities, pool.full, pool.facts
+        made = pool.made
     else:
         rows, identities = _pool_rows(evaluation)
         full, facts = _children(evaluation, rows, identities, facts)
+        made = {}
     decisions: list[rules.Decision] = []
     for row in rows:
         level = row["level"] or row["cell_level"]
         if not level or row["not_rated_reason"]:
             continue  # as ``board_check``: decided levels, else the proposals
-        decisions.append(_row_decision(row, level, full.get(row["pk"]), facts, identities))
+        peer = full.get(row["pk"])
+        decisions.append(_row_decision(row, level, peer, facts, identities, made))
     report = rules.check_decision(target_id, decisions, ruleset, on, year=period.year)
     for violation in report.violations:
         if violation.severity == rules.Severity.INFO:

@@ -245,13 +245,14 @@ def board(decider: OrgUnit, period: Period, *, every_row: bool = True) -> tuple[
 
 def _in_hand(evaluations: list[Evaluation], decider: OrgUnit, period: Period) -> list[Evaluation]:
     """The board's evaluations with their period, deciding body and unit set from what is
-    already in hand (the body's few units read once rather than joined to every row).
+    already in hand (the body's few units read once, in a statement written once per process,
+    rather than joined to every row).
 
     Put in each row's field cache, as ``select_related`` puts them: the ids already match
     (the rows were read by period and deciding body, the units by their ids), and the
     descriptor's assignment checks and copies them again — three times a row, 2.4 ms on a
     board of 700 rows against 0.35 ms (docs/benchmarks.md, the sixth session, h22d)."""
-    units = OrgUnit.objects.in_bulk({e.unit_id for e in evaluations})
+    units = boardread.board_units(decider, period) if evaluations else {}
     for evaluation in evaluations:
         _PERIOD.set_cached_value(evaluation, period)
         _DECIDER.set_cached_value(evaluation, decider)

@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from xeploai import rules
 from xeploai.cycles.models import Period
@@ -174,7 +175,16 @@ def _decision_cell(row: str) -> int:
     return row.index('<td class="wide" data-label="') if 'class="wide"' in row else len(row)
 
 
-@pytest.mark.parametrize("show", ["pending", "all"])
+BOARDS = {  # the board a decision is made from: every row on one page, or the pages of 25
+    "pending": "?show=pending&page=all",
+    "all": "?page=all",
+    "pending, page 2": "?show=pending&page=2",
+    "all, page 1": "",
+    "blocked": "?show=blocked",
+}
+
+
+@pytest.mark.parametrize("show", list(BOARDS))
 def test_a_decisions_answer_swaps_in_what_the_board_shows_after_it(
     client: Client, uneven_period: Period, show: str
 ) -> None:
@@ -194,9 +204,10 @@ def test_a_decisions_answer_swaps_in_what_the_board_shows_after_it(
         unit = OrgUnit.objects.get(pk=decider)
         client.force_login(make_user(role=Role.ADMIN, unit=unit))
         whole = reverse("board", args=[unit.code])
-        # every row on one page: the row decided is on the page it is sent from
-        board = whole + ("?show=pending&page=all" if show == "pending" else "?page=all")
+        board = whole + BOARDS[show]
         waiting = Evaluation.objects.filter(period=period, decider=unit, stage=Stage.SENT)
+        if "page 2" in show and waiting.count() <= 25 + 6:  # a second page after the decisions
+            continue
         members = list(waiting.filter(kind=SubjectKind.MEMBER, reviewed=True).order_by("pk")[:4])
         for member in members[:2]:  # every comment on file: decided at the lowest level
             for source in (CommentSource.RESIDENCE, CommentSource.PREVIOUS_UNIT):
@@ -234,8 +245,10 @@ def test_a_decisions_answer_swaps_in_what_the_board_shows_after_it(
             for pk, row in answered.items():
                 if pk != evaluation.pk:  # the page's rows it may have changed: as shown
                     assert row == shown[pk]
-            if evaluation.pk not in shown:  # left the filter (decided): as every row shows it
-                shown = _rows(client.get(f"{whole}?page=all").content.decode())
+            if evaluation.pk not in shown:  # left the filter (decided), or on another page:
+                # as every row shows it, its form sending back to the board it came from
+                every = client.get(f"{whole}?page=all").content.decode()
+                shown = _rows(every.replace(f"{whole}?page=all#", f"{escape(board)}#"))
             if kind == "refused":  # why, and what was sent, in place of the blockers
                 assert "msg-error" in answer
                 cut = _decision_cell(own)
@@ -243,3 +256,47 @@ def test_a_decisions_answer_swaps_in_what_the_board_shows_after_it(
             else:
                 assert own == shown[evaluation.pk]
     assert all(kinds.values()), (kinds, why)
+
+
+def test_the_subjects_to_decide_first_named_for_some_rows_are_those_named_for_all(
+    uneven_period: Period,
+) -> None:
+    """``waiting_messages(only=…)`` (a board's page) gives each row wanted the message the
+    whole body's call gives it, whichever rows are wanted beside it — with the rows in hand
+    (``among``: the whole board) and without (the pending board)."""
+    period = uneven_period
+    named = 0
+    for decider in set(Evaluation.objects.filter(period=period).values_list("decider", flat=True)):
+        rows, _facts = selectors.board(OrgUnit.objects.get(pk=decider), period)
+        evaluations = [r.evaluation for r in rows]
+        sent = [e for e in evaluations if e.stage == Stage.SENT]
+        for among in (None, evaluations):
+            every = checks.waiting_messages(sent, period, among)
+            for size in (1, 3, 25):
+                for start in range(0, len(sent), size):
+                    only = {e.pk for e in sent[start : start + size]}
+                    found = checks.waiting_messages(sent, period, among, only)
+                    assert found == {pk: text for pk, text in every.items() if pk in only}
+            named += len(every)
+    assert named
+
+
+def test_an_organization_named_alone_names_its_cells_members_as_the_whole_board_does(
+    cast: Cast,
+) -> None:
+    """An upper body's board with an organization and its cells waiting: the organization's
+    message, asked for it alone, names the members in the order the whole board's does (the
+    cells' members taken from the rows in hand first, whether or not the cells are wanted)."""
+    period = open_year(cast.root, 2026)
+    Evaluation.objects.filter(period=period).exclude(kind=SubjectKind.MEMBER).update(
+        stage=Stage.SENT
+    )
+    every = list(
+        Evaluation.objects.filter(period=period)
+        .select_related("unit", "person")
+        .order_by("-kind", "-unit__path", "-pk")  # the members in another order than the query's
+    )
+    targets = [e for e in every if e.stage == Stage.SENT]
+    org = next(e for e in every if e.kind == SubjectKind.GRASSROOTS and e.unit_id == cast.org_a.pk)
+    whole = checks.waiting_messages(targets, period, every)
+    assert checks.waiting_messages(targets, period, every, {org.pk}) == {org.pk: whole[org.pk]}

@@ -104,3 +104,27 @@ def test_the_pool_rows_are_the_orms_values(uneven_period: Period) -> None:
         bodies += 1
     assert bodies > 1
     assert boardread.pool_rows(-1, period.pk) == []
+
+
+def test_the_units_of_a_board_are_the_orms(uneven_period: Period) -> None:
+    """The units of a deciding body's evaluations, read in a fixed statement: ``in_bulk`` of
+    them, every column of the same value and type."""
+    period = uneven_period
+    bodies = 0
+    for decider in OrgUnit.objects.filter(
+        pk__in=Evaluation.objects.filter(period=period).values("decider")
+    ):
+        ids = set(
+            Evaluation.objects.filter(period=period, decider=decider).values_list("unit", flat=True)
+        )
+        fixed = boardread.board_units(decider, period)
+        orm = OrgUnit.objects.in_bulk(ids)
+        assert sorted(fixed) == sorted(orm)
+        for pk, unit in fixed.items():
+            columns, theirs = _columns(unit), _columns(orm[pk])
+            assert columns == theirs
+            assert {k: type(v) for k, v in (columns or {}).items()} == {
+                k: type(v) for k, v in (theirs or {}).items()
+            }
+        bodies += len(fixed) > 1
+    assert bodies

@@ -14,14 +14,20 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from pytest_django.fixtures import Settings
 
 from xeploai.ballots import services as ballots
 from xeploai.ballots.models import BallotMode, PaperEntry, Tally
 from xeploai.reviews import services
-from xeploai.reviews.models import CommentSource, Evaluation, LedgerStage, SubjectKind
-from xeploai.reviews.stats import stats_differences
+from xeploai.reviews.models import (
+    CommentSource,
+    Evaluation,
+    LedgerStage,
+    SubjectKind,
+    UnitStat,
+)
+from xeploai.reviews.stats import result_set, stats_differences
 from xeploai.testing import Cast, Round, make_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -187,3 +193,36 @@ def test_two_phones_voting_with_the_same_code_count_once(
     assert sum(not isinstance(r, Exception) for r in results) == 1, results
     tallies = ballots.room_close(actor=cast.secretary, ballot=ballot)
     assert all(t.returned == 1 for t in tallies)
+
+
+@pytest.mark.parametrize("missing", [False, True], ids=["rows in place", "rows missing"])
+def test_decisions_under_the_same_ancestors_at_once_all_count(cast: Cast, missing: bool) -> None:
+    """Every member's result set at the same instant, each in its own transaction: none
+    deadlocks or is lost, whether the ancestors' statistics rows are there (one UPDATE each)
+    or must be made first (``stats_move``)."""
+    round_ = make_round(cast)
+    period = round_.period
+    members = list(
+        Evaluation.objects.filter(period=period, kind=SubjectKind.MEMBER, level="")
+        .exclude(not_rated_reason__gt="")
+        .values_list("pk", flat=True)
+    )
+    assert len(members) >= 2
+    if missing:  # the root's and the organizations' rows, shared by every member
+        UnitStat.objects.filter(period=period, block=SubjectKind.MEMBER, depth__lte=1).delete()
+
+    def decide(pk: int) -> Callable[[], None]:
+        def run() -> None:
+            with transaction.atomic():
+                evaluation = Evaluation.objects.select_for_update().get(pk=pk)
+                result_set(evaluation, level="HTNV", not_rated_reason="")
+                evaluation.save()
+
+        return run
+
+    results = race(*(decide(pk) for pk in members))
+    assert results == [None] * len(members), results
+    root = UnitStat.objects.get(period=period, path=cast.root.path, block=SubjectKind.MEMBER)
+    assert root.htnv == len(members)
+    if not missing:
+        assert stats_differences(period) == []

@@ -1,11 +1,12 @@
 """The statistics tables follow every move and always equal a full recount."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from xeploai.cycles.models import Period
-from xeploai.org.models import Level, OrgUnit
+from xeploai.org.models import SEGMENT, Level, OrgUnit
 from xeploai.reviews.models import (
     BUCKET_COLUMNS,
     PENDING,
@@ -93,3 +94,72 @@ def test_setting_a_result_moves_the_subject_out_of_its_old_bucket(
     assert n(period, cast.cell_a1, SubjectKind.MEMBER, Level.HTNV) == 0
     assert n(period, cast.root, SubjectKind.MEMBER, "NR:VANG_MAT_CHUA_XL") == 1
     assert stats_differences(period) == []
+
+
+def _member_evaluation(period: Period, cast: Cast) -> Evaluation:
+    return Evaluation.objects.select_related("unit", "decider").get(
+        period=period, person=cast.member_a1
+    )
+
+
+def test_a_move_with_every_row_in_place_is_two_updates(
+    period: Period, cast: Cast, django_assert_num_queries: Any
+) -> None:
+    evaluation = _member_evaluation(period, cast)
+    rows = UnitStat.objects.count()
+    with django_assert_num_queries(2):  # the ancestors' rows, the pool's row: no read, no insert
+        result_set(evaluation, level=Level.HTTNV, not_rated_reason="")
+    evaluation.save()
+    assert UnitStat.objects.count() == rows
+    assert stats_differences(period) == []
+
+
+@pytest.mark.parametrize("gone", [("cell_a1",), ("org_a",), ("root", "org_a", "cell_a1")])
+def test_a_move_makes_the_ancestors_rows_that_are_missing(
+    period: Period, cast: Cast, gone: tuple[str, ...]
+) -> None:
+    """A unit's row missing (made after the opening, say): made, and moved once — the rows
+    found moved once too, not again."""
+    evaluation = _member_evaluation(period, cast)
+    ancestors = (cast.root, cast.org_a, cast.cell_a1)
+    before = {u.path: n(period, u, SubjectKind.MEMBER, PENDING) for u in ancestors}
+    paths = [getattr(cast, name).path for name in gone]
+    UnitStat.objects.filter(period=period, path__in=paths, block=SubjectKind.MEMBER).delete()
+    result_set(evaluation, level=Level.HTXSNV, not_rated_reason="")
+    evaluation.save()
+    for unit in ancestors:
+        row = UnitStat.objects.get(period=period, path=unit.path, block=SubjectKind.MEMBER)
+        assert row.htxsnv == 1
+        assert row.unit_id == unit.pk and row.depth == len(unit.path) // SEGMENT - 1
+        # a row made now starts from nothing (its other subjects are a recount's to find)
+        assert row.pending == (-1 if unit.path in paths else before[unit.path] - 1)
+    assert n(period, cast.org_b, SubjectKind.MEMBER, Level.HTXSNV) == 0
+
+
+def test_a_move_makes_the_pool_row_when_missing(period: Period, cast: Cast) -> None:
+    evaluation = _member_evaluation(period, cast)
+    PoolStat.objects.filter(period=period, decider=cast.org_a).delete()
+    result_set(evaluation, level=Level.HTXSNV, not_rated_reason="")
+    evaluation.save()
+    pool = PoolStat.objects.get(
+        period=period, decider=cast.org_a, block=SubjectKind.MEMBER, group=evaluation.group
+    )
+    assert (pool.htxsnv, pool.pending, pool.decider_path) == (1, -1, cast.org_a.path)
+    result_set(evaluation, level=Level.HTNV, not_rated_reason="")
+    evaluation.save()
+    pool.refresh_from_db()
+    assert (pool.htxsnv, pool.htnv, pool.pending) == (0, 1, -1)
+
+
+def test_moves_with_every_row_in_place_equal_a_recount(period: Period, cast: Cast) -> None:
+    evaluation = _member_evaluation(period, cast)
+    for level, reason in (
+        (Level.HTXSNV, ""),
+        ("", "VANG_MAT_CHUA_XL"),
+        (Level.KHTNV, ""),
+        ("", ""),
+        (Level.HTTNV, ""),
+    ):
+        result_set(evaluation, level=level, not_rated_reason=reason)
+        evaluation.save()
+        assert stats_differences(period) == []
