@@ -71,26 +71,13 @@ def capture(run: Callable[[], Any]) -> list[Statement]:
 
 
 def replay(statements: list[Statement]) -> int:
-    """Run ``statements`` on the driver's own cursors and fetch every row; the row count.
-
-    On PostgreSQL they are sent together in psycopg's pipeline mode, then read (one round
-    trip, as the report sends them: ``reports.fetch.together``)."""
+    """Run ``statements`` on the driver's own cursor and fetch every row; the row count."""
     from django.db import connection
 
     connection.ensure_connection()
-    raw = connection.connection
-    if connection.vendor != "postgresql":
-        rows = 0
-        with raw.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                rows += len(cursor.fetchall())
-        return rows
-    with raw.pipeline():
-        cursors = [raw.cursor() for _ in statements]
-        for cursor, (sql, params) in zip(cursors, statements, strict=True):
+    rows = 0
+    with connection.connection.cursor() as cursor:
+        for sql, params in statements:
             cursor.execute(sql, params)
-        rows = sum(len(cursor.fetchall()) for cursor in cursors)
-        for cursor in cursors:
-            cursor.close()
+            rows += len(cursor.fetchall())
     return rows

@@ -409,43 +409,41 @@ def compute_report(
         options.quota_base,
         period.small_unit_exception,
     )
-    # The four statements are sent together (``fetch.together``: one round trip on
-    # PostgreSQL), their rows read in turn. Query 1: the previous period to compare with, and
-    # this period's decision deadlines; query 2: the children's codes and names, and the
-    # predecessors of the unit and of its children; query 3: this year's and the previous
-    # year's counts of the unit and its children, and the predecessors' of the previous year;
+    # query 1: the previous period to compare with, and this period's decision deadlines
+    previous, due = fetch.period_context(
+        period, unit, [Step.GRASSROOTS_DECISION, Step.UPPER_DECISION]
+    )
+    previous_id = previous[0] if previous is not None else None
+    period_ids = [period.pk] if previous_id is None else [period.pk, previous_id]
+    # query 2: the children's codes and names, and the predecessors of the unit and of its
+    # children; query 3: this year's and the previous year's counts of the unit and its
+    # children, and the predecessors' of the previous year, together
+    own, links = fetch.children_and_predecessors(unit)
+    names = {path: _new(UnitRef, (code, name, kind)) for path, code, name, kind in own}
+    rows, bases = follow(
+        fetch.unit_and_children_stats(period_ids, unit, previous_id if links else None),
+        links,
+        previous_id,
+    )
+    current, before = _read_counts(rows, period.pk)
+    child_refs = {path: names[path] for path in current if path != unit.path and path in names}
+    compare = previous is not None
+
+    basis = bases.get(unit.path)
+    blocks = _blocks(current.get(unit.path, {}), before.get(unit.path) if compare else None, basis)
+    ordered = sorted(child_refs, key=lambda p: (_sort_key(child_refs[p].name), child_refs[p].code))
+    # the children's rows, progress and own unrated evaluations, in one pass
+    children, child_progress, unrated_children = _children(
+        ordered, child_refs, current, before if compare else None, bases
+    )
+
     # query 4: the quota pools decided by the unit itself and by its children. Deeper bodies
     # are found by drilling down: an inspection reports on the bodies the unit oversees
     # directly, and the cost stays O(children).
-    with fetch.together():
-        context = fetch.send_period_context(
-            period, unit, [Step.GRASSROOTS_DECISION, Step.UPPER_DECISION]
-        )
-        kin = fetch.send_children_and_predecessors(unit)
-        stats = fetch.send_unit_and_children_stats(period, unit)
-        pools = fetch.send_unit_and_children_pools(period.pk, unit)
-        previous, due = fetch.read_period_context(context)
-        own, links = fetch.read_children_and_predecessors(kin)
-        previous_id = previous[0] if previous is not None else None
-        names = {path: _new(UnitRef, (code, name, kind)) for path, code, name, kind in own}
-        rows, bases = follow(stats.rows(), links, previous_id)
-        current, before = _read_counts(rows, period.pk)
-        child_refs = {path: names[path] for path in current if path != unit.path and path in names}
-        compare = previous is not None
-
-        basis = bases.get(unit.path)
-        blocks = _blocks(
-            current.get(unit.path, {}), before.get(unit.path) if compare else None, basis
-        )
-        ordered = sorted(
-            child_refs, key=lambda p: (_sort_key(child_refs[p].name), child_refs[p].code)
-        )
-        # the children's rows, progress and own unrated evaluations, in one pass
-        children, child_progress, unrated_children = _children(
-            ordered, child_refs, current, before if compare else None, bases
-        )
-        refs = {unit.path: UnitRef(unit.code, unit.name, unit.kind), **child_refs}
-        quota_findings, member_pools, exceeded = _quota_findings(pools.rows(), refs, quota)
+    refs = {unit.path: UnitRef(unit.code, unit.name, unit.kind), **child_refs}
+    quota_findings, member_pools, exceeded = _quota_findings(
+        fetch.unit_and_children_pools(period.pk, unit), refs, quota
+    )
 
     # Organization subjects without a level, named among the unit itself and its children;
     # deeper ones are counted in the blocks and named in their parent's report. No query: the

@@ -10,8 +10,6 @@ the models' metadata, so a rename cannot silently break them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -60,74 +58,22 @@ def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
         return rows
 
 
-class Pending:
-    """A statement sent, its rows read later with ``rows()`` (once)."""
-
-    def __init__(self, sql: str, params: list[Any]) -> None:
-        self.cursor = connection.cursor()
-        self.cursor.execute(sql, params)
-
-    def rows(self) -> list[tuple[Any, ...]]:
-        try:
-            rows: list[tuple[Any, ...]] = self.cursor.fetchall()
-            return rows
-        finally:
-            self.cursor.close()
-
-
-@contextmanager
-def together() -> Iterator[None]:
-    """The statements sent inside go to PostgreSQL one after the other without waiting for
-    each other's rows (psycopg's pipeline mode): the report's four statements cost one round
-    trip, and the server runs the later ones while Python reads the first ones' rows. A
-    statement's rows are read with ``Pending.rows()``, in any order, before the block ends.
-    SQLite runs each statement where it is sent."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    connection.ensure_connection()
-    with connection.connection.pipeline():
-        yield
-
-
-def _previous_sql(period: Period, unit: OrgUnit) -> tuple[str, list[Any]]:
-    """(id, year) of the period of the same kind one year earlier covering ``unit`` (the
-    nearest scope root wins): a subquery and its parameters."""
-    paths = [*unit.ancestor_paths(), unit.path]
-    marks = ", ".join(["%s"] * len(paths))
-    return (
-        f"SELECT p.id, p.year FROM {PERIOD} p JOIN {UNIT} r ON r.id = p.scope_root_id "  # noqa: S608
-        f"WHERE p.kind = %s AND p.quarter = %s AND p.year = %s AND r.path IN ({marks}) "
-        "ORDER BY r.depth DESC LIMIT 1",
-        [period.kind, period.quarter, period.year - 1, *paths],
-    )
-
-
-def send_period_context(period: Period, unit: OrgUnit, steps: list[str]) -> Pending:
-    """``period_context``'s statement, sent."""
-    previous, params = _previous_sql(period, unit)
-    step_marks = ", ".join(["%s"] * len(steps))
-    return Pending(
-        f"SELECT prev.id, prev.year, d.step, d.due FROM (SELECT 1 AS one) o "  # noqa: S608
-        f"LEFT JOIN ({previous}) prev ON 1 = 1 "
-        f"LEFT JOIN {DEADLINE} d ON d.period_id = %s AND d.step IN ({step_marks})",
-        [*params, period.pk, *steps],
-    )
-
-
 def period_context(
     period: Period, unit: OrgUnit, steps: list[str]
 ) -> tuple[tuple[int, int] | None, dict[str, dt.date]]:
     """In one statement: (id, year) of the period of the same kind one year earlier covering
     ``unit`` (the nearest scope root wins), and ``period``'s deadlines of ``steps``."""
-    return read_period_context(send_period_context(period, unit, steps))
-
-
-def read_period_context(
-    pending: Pending,
-) -> tuple[tuple[int, int] | None, dict[str, dt.date]]:
-    """``period_context``'s answer from its statement's rows."""
-    rows = pending.rows()
+    paths = [*unit.ancestor_paths(), unit.path]
+    marks = ", ".join(["%s"] * len(paths))
+    step_marks = ", ".join(["%s"] * len(steps))
+    rows = _rows(
+        f"SELECT prev.id, prev.year, d.step, d.due FROM (SELECT 1 AS one) o "  # noqa: S608
+        f"LEFT JOIN (SELECT p.id, p.year FROM {PERIOD} p JOIN {UNIT} r ON r.id = p.scope_root_id "
+        f"WHERE p.kind = %s AND p.quarter = %s AND p.year = %s AND r.path IN ({marks}) "
+        "ORDER BY r.depth DESC LIMIT 1) prev ON 1 = 1 "
+        f"LEFT JOIN {DEADLINE} d ON d.period_id = %s AND d.step IN ({step_marks})",
+        [period.kind, period.quarter, period.year - 1, *paths, period.pk, *steps],
+    )
     previous = (rows[0][0], rows[0][1]) if rows and rows[0][0] is not None else None
     # SQLite hands dates back as text.
     due = {
@@ -154,32 +100,18 @@ def children(unit: OrgUnit) -> list[tuple[str, str, str, str]]:
     )
 
 
-_FOLLOWED = (LineageKind.MERGE, LineageKind.SPLIT, LineageKind.DISSOLVE)
-
-
-def send_children_and_predecessors(unit: OrgUnit) -> Pending:
-    """``children_and_predecessors``'s statement, sent."""
-    return Pending(
-        f"SELECT path, code, name, kind, '', '' FROM {UNIT} WHERE parent_id = %s "  # noqa: S608
-        f"UNION ALL SELECT p.path, p.code, p.name, p.kind, s.path, l.kind {_SUCCESSORS} "
-        "AND l.kind IN (%s, %s, %s)",
-        [unit.pk, unit.pk, unit.pk, *_FOLLOWED],
-    )
-
-
 def children_and_predecessors(
     unit: OrgUnit,
 ) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str, str, str, str]]]:
     """``children(unit)``, and in the same statement (predecessor path, code, name, kind,
     successor path, link kind) of every merger, split or hand-over into ``unit`` or a child."""
-    return read_children_and_predecessors(send_children_and_predecessors(unit))
-
-
-def read_children_and_predecessors(
-    pending: Pending,
-) -> tuple[list[tuple[str, str, str, str]], list[tuple[str, str, str, str, str, str]]]:
-    """``children_and_predecessors``'s answer from its statement's rows."""
-    rows = pending.rows()
+    kinds = (LineageKind.MERGE, LineageKind.SPLIT, LineageKind.DISSOLVE)
+    rows = _rows(
+        f"SELECT path, code, name, kind, '', '' FROM {UNIT} WHERE parent_id = %s "  # noqa: S608
+        f"UNION ALL SELECT p.path, p.code, p.name, p.kind, s.path, l.kind {_SUCCESSORS} "
+        "AND l.kind IN (%s, %s, %s)",
+        [unit.pk, unit.pk, unit.pk, *kinds],
+    )
     own = [
         (path, code, name, kind) for path, code, name, kind, successor, _ in rows if not successor
     ]
@@ -187,42 +119,29 @@ def read_children_and_predecessors(
     return own, links
 
 
-def send_unit_and_children_stats(period: Period, unit: OrgUnit) -> Pending:
-    """``unit_and_children_stats``'s statement, sent: it finds the previous period itself
-    (``_previous_sql``, as ``period_context`` does), so that it need not wait for that
-    statement's answer."""
-    previous, previous_params = _previous_sql(period, unit)
-    return Pending(
+def unit_and_children_stats(
+    period_ids: list[int], unit: OrgUnit, previous_id: int | None = None
+) -> list[StatRow]:
+    """(period, path, block, *counts) of ``unit`` and of its children, the counts as
+    ``_counts`` reads them, in no order (sorting them by path in the database's collation
+    costs more than the rest of the statement).
+
+    With ``previous_id``, the same statement also returns the rows of that period at the paths
+    of the predecessors of ``unit`` and of its children (``children_and_predecessors``) — told
+    apart by a period id of ``-previous_id``."""
+    marks = ", ".join(["%s"] * len(period_ids))
+    sql = (
         f"SELECT period_id, path, block, {COUNTS} FROM {STAT} "  # noqa: S608
-        f"WHERE period_id IN (%s, (SELECT q.id FROM ({previous}) q)) "
-        "AND depth IN (%s, %s) AND path LIKE %s "
-        f"UNION ALL SELECT -t.period_id, t.path, t.block, {T_COUNTS} FROM {STAT} t "
-        f"WHERE t.period_id = (SELECT q.id FROM ({previous}) q) "
-        f"AND t.path IN (SELECT p.path {_SUCCESSORS} AND l.kind IN (%s, %s, %s))",
-        [
-            period.pk,
-            *previous_params,
-            unit.depth,
-            unit.depth + 1,
-            _like_prefix(unit.path),
-            *previous_params,
-            unit.pk,
-            unit.pk,
-            *_FOLLOWED,
-        ],
+        f"WHERE period_id IN ({marks}) AND depth IN (%s, %s) AND path LIKE %s"
     )
-
-
-def unit_and_children_stats(period: Period, unit: OrgUnit) -> list[StatRow]:
-    """(period, path, block, *counts) of ``unit`` and of its children in ``period`` and in the
-    period one year earlier (``period_context``'s), the counts as ``_counts`` reads them, in
-    no order (sorting them by path in the database's collation costs more than the rest of
-    the statement).
-
-    The same statement also returns the previous period's rows at the paths of the
-    predecessors of ``unit`` and of its children (``children_and_predecessors``'s links) —
-    told apart by a period id of ``-previous_id``."""
-    return send_unit_and_children_stats(period, unit).rows()
+    params: list[Any] = [*period_ids, unit.depth, unit.depth + 1, _like_prefix(unit.path)]
+    if previous_id is not None:
+        sql += (
+            f" UNION ALL SELECT -t.period_id, t.path, t.block, {T_COUNTS} FROM {STAT} t "  # noqa: S608
+            f"WHERE t.period_id = %s AND t.path IN (SELECT p.path {_SUCCESSORS})"
+        )
+        params += [previous_id, unit.pk, unit.pk]
+    return _rows(sql, params)
 
 
 def unit_stats(period_id: int, unit: OrgUnit) -> list[StatRow]:
@@ -242,11 +161,6 @@ _RATED = "t.htxsnv + t.httnv + t.htnv + t.khtnv > 0"
 
 
 def unit_and_children_pools(period_id: int, unit: OrgUnit) -> list[PoolRow]:
-    """``send_unit_and_children_pools``'s rows."""
-    return send_unit_and_children_pools(period_id, unit).rows()
-
-
-def send_unit_and_children_pools(period_id: int, unit: OrgUnit) -> Pending:
     """(decider path, block, group, HTXSNV, HTTNV, HTNV, KHTNV) of the quota pools of the
     bodies ``unit`` and its direct children — one row per pool, those with a rated subject
     only — in no order.
@@ -269,4 +183,4 @@ def send_unit_and_children_pools(period_id: int, unit: OrgUnit) -> Pending:
             f"ON t.period_id = %s AND t.decider_id = d.id AND {_RATED} "
             "WHERE d.parent_id = %s OR d.id = %s"
         )
-    return Pending(sql, [period_id, unit.pk, unit.pk])
+    return _rows(sql, [period_id, unit.pk, unit.pk])
