@@ -3,6 +3,7 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 from xeploai.lib.env import exit_on_bad_setting
+from xeploai.lib.settle import settle
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xeploai.settings")
 with exit_on_bad_setting():  # a mistyped variable: one line on stderr, exit status 4
@@ -17,7 +18,8 @@ def warm_up() -> None:
     project template (a page's base and partials too, which the cached loader would only
     compile at their first render) and load the translation catalogues and formats. Then, on the database, what ``reports.warm`` says: the
     worker's connection opened and kept, PostgreSQL's first plans made, the report's
-    statements prepared."""
+    statements prepared. Last, ``settle``: the objects start-up made kept out of the garbage
+    collector's full passes."""
     import contextlib
     import datetime as dt
     import re
@@ -61,6 +63,7 @@ def warm_up() -> None:
     for path in sorted(folder.rglob("*.html")):
         get_template(path.relative_to(folder).as_posix())
     warm_database()
+    settle()  # last: what start-up built, out of the collector's full passes
 
 
 def warm_database() -> None:

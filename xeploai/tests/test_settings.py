@@ -280,3 +280,29 @@ def test_a_public_url_without_its_scheme_is_refused() -> None:
     assert _start(XEPLOAI_PUBLIC_URL="https://xeploai.example.vn/").returncode == 0
     result = _start(XEPLOAI_BALLOT_ONE_KEYER="perhaps")
     assert result.returncode != 0 and "XEPLOAI_BALLOT_ONE_KEYER" in result.stderr
+
+
+def test_a_worker_freezes_what_its_start_up_built(tmp_path: Path) -> None:
+    """``xeploai.wsgi`` ends its warm-up with ``lib.settle``: the objects of start-up are
+    frozen (out of the garbage collector's full passes), and collected ones are not."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import gc, xeploai.wsgi; "
+            "print(gc.get_freeze_count(), sum(gc.get_count()), len(gc.get_objects(2)))",
+        ],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "xeploai.settings",
+            "XEPLOAI_DATA_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    frozen, young, old = (int(n) for n in done.stdout.split())
+    assert frozen > 20_000, done.stdout  # the modules, templates and URL tables
+    assert old < 1_000, done.stdout  # nothing left for a full collection to walk
+    assert young < 1_000, done.stdout
