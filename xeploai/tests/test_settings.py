@@ -284,13 +284,15 @@ def test_a_public_url_without_its_scheme_is_refused() -> None:
 
 def test_a_worker_freezes_what_its_start_up_built(tmp_path: Path) -> None:
     """``xeploai.wsgi`` ends its warm-up with ``lib.settle``: the objects of start-up are
-    frozen (out of the garbage collector's full passes), and collected ones are not."""
+    frozen (out of the garbage collector's full passes), none left for a full pass to walk,
+    and the youngest generation's threshold raised."""
     done = subprocess.run(
         [
             sys.executable,
             "-c",
             "import gc, xeploai.wsgi; "
-            "print(gc.get_freeze_count(), sum(gc.get_count()), len(gc.get_objects(2)))",
+            "print(gc.get_freeze_count(), sum(gc.get_count()), len(gc.get_objects(2)), "
+            "gc.get_threshold()[0])",
         ],
         env={
             **os.environ,
@@ -302,7 +304,8 @@ def test_a_worker_freezes_what_its_start_up_built(tmp_path: Path) -> None:
         check=True,
         timeout=120,
     )
-    frozen, young, old = (int(n) for n in done.stdout.split())
+    frozen, young, old, threshold = (int(n) for n in done.stdout.split())
     assert frozen > 20_000, done.stdout  # the modules, templates and URL tables
     assert old < 1_000, done.stdout  # nothing left for a full collection to walk
     assert young < 1_000, done.stdout
+    assert threshold == 20_000  # the youngest generation collected ten times less often
