@@ -144,16 +144,21 @@ def _column(model: type[UnitStat] | type[PoolStat], name: str) -> str:
     return str(connection.ops.quote_name(column_of(model, name)))
 
 
+def _shift(table: str, old_column: str, new_column: str) -> str:
+    """``table SET old = old - 1, new = new + 1``: one subject moved between two buckets."""
+    quote = connection.ops.quote_name
+    old, new = quote(old_column), quote(new_column)
+    return f"{quote(table)} SET {old} = {old} - 1, {new} = {new} + 1"
+
+
 def _move_rows(
     period_id: int, paths: list[str], block: str, old_column: str, new_column: str
 ) -> set[str]:
     """``UnitStat`` rows of ``paths`` moved from one bucket's column to another; the paths of
     those found (one plain statement: PostgreSQL and SQLite ≥ 3.35 both return rows)."""
-    quote = connection.ops.quote_name
-    old, new = quote(old_column), quote(new_column)
     marks = ", ".join(["%s"] * len(paths))
     sql = (
-        f"UPDATE {quote(STAT)} SET {old} = {old} - 1, {new} = {new} + 1 "  # noqa: S608 — names
+        f"UPDATE {_shift(STAT, old_column, new_column)} "
         f"WHERE {_column(UnitStat, 'period')} = %s AND {_column(UnitStat, 'path')} IN ({marks}) "
         f"AND {_column(UnitStat, 'block')} = %s RETURNING {_column(UnitStat, 'path')}"
     )
@@ -165,10 +170,8 @@ def _move_rows(
 def _move_pool(key: tuple[int, int, str, str], old_column: str, new_column: str) -> bool:
     """The ``PoolStat`` row of ``key`` (period, deciding body, block, group) moved from one
     bucket's column to another; False when there is none."""
-    quote = connection.ops.quote_name
-    old, new = quote(old_column), quote(new_column)
     sql = (
-        f"UPDATE {quote(POOL)} SET {old} = {old} - 1, {new} = {new} + 1 "  # noqa: S608 — names
+        f"UPDATE {_shift(POOL, old_column, new_column)} "
         f"WHERE {_column(PoolStat, 'period')} = %s AND {_column(PoolStat, 'decider')} = %s "
         f"AND {_column(PoolStat, 'block')} = %s AND {_column(PoolStat, 'group')} = %s"
     )
