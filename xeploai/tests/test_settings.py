@@ -102,14 +102,18 @@ def test_the_applications_connection_plans_no_parallel_workers() -> None:
         assert cursor.fetchone()[0] == "0"
 
 
-def _start(**variables: str) -> subprocess.CompletedProcess[str]:
+def _start(
+    code: str = "import django; django.setup()", **variables: str
+) -> subprocess.CompletedProcess[str]:
+    """``code`` run in a new Python with the project's settings and ``variables`` set."""
     environment = {**os.environ, **variables}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", code],
         env={**environment, "DJANGO_SETTINGS_MODULE": "xeploai.settings"},
         capture_output=True,
         text=True,
         check=False,
+        timeout=120,
     )
 
 
@@ -259,18 +263,11 @@ def test_a_bad_value_stops_with_one_line_naming_it_and_no_traceback(
 
 
 def test_ballot_settings_default_to_two_keyers_and_the_request_address() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings as s; "
-            "print(s.BALLOT_ONE_KEYER, repr(s.PUBLIC_URL))",
-        ],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "xeploai.settings"},
-        capture_output=True,
-        text=True,
-        check=True,
+    done = _start(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.BALLOT_ONE_KEYER, repr(s.PUBLIC_URL))"
     )
+    assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["False", "''"]
 
 
@@ -286,24 +283,13 @@ def test_a_worker_freezes_what_its_start_up_built(tmp_path: Path) -> None:
     """``xeploai.wsgi`` ends its warm-up with ``lib.settle``: the objects of start-up are
     frozen (out of the garbage collector's full passes), none left for a full pass to walk,
     and the youngest generation's threshold raised."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import gc, xeploai.wsgi; "
-            "print(gc.get_freeze_count(), sum(gc.get_count()), len(gc.get_objects(2)), "
-            "gc.get_threshold()[0])",
-        ],
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "xeploai.settings",
-            "XEPLOAI_DATA_DIR": str(tmp_path),
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
+    done = _start(
+        "import gc, xeploai.wsgi; "
+        "print(gc.get_freeze_count(), sum(gc.get_count()), len(gc.get_objects(2)), "
+        "gc.get_threshold()[0])",
+        XEPLOAI_DATA_DIR=str(tmp_path),
     )
+    assert done.returncode == 0, done.stderr
     frozen, young, old, threshold = (int(n) for n in done.stdout.split())
     assert frozen > 20_000, done.stdout  # the modules, templates and URL tables
     assert old < 1_000, done.stdout  # nothing left for a full collection to walk
