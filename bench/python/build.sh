@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build an optimized CPython (PGO + LTO, not a shared library) for benchmarks and production
 # (decision 0017). The interpreters of distributions and of the official container images are
-# built this way; pyenv's default build is not, and costs about a quarter more CPU per request.
+# built this way; pyenv's default build is not, and costs about a quarter more CPU (the report
+# function, the two alternated on the same machine: docs/benchmarks.md).
 #
 #   bench/python/build.sh [PREFIX]        # default /opt/xeploai-python; ≈ 20-30 min on 2 cores
 #   PREFIX/bin/python3.13 -m venv .venv-opt && .venv-opt/bin/pip install -e '.[bench]'

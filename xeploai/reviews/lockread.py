@@ -131,6 +131,6 @@ def _unlocked(related: tuple[str, ...]) -> _LockRead:
 def with_related(pk: int, related: tuple[str, ...]) -> Evaluation:
     """``Evaluation.objects.select_related(*related).get(pk=pk)``, not locked: the read of the
     evaluation pages and of a decision's permission check (``access.get_evaluation``).
-    ``related``: the evaluation's foreign keys and ``period__scope_root``, each with its
-    parent before it."""
+    ``related``: the evaluation's foreign keys and ``period__scope_root`` (whose period is
+    joined whether named or not)."""
     return _unlocked(related)(pk)
