@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -47,20 +48,6 @@ QUERIES = 4  # what compute_report costs, pinned by tests/test_compute.py
 _MEMBER_BLOCK = str(SubjectKind.MEMBER)
 
 
-_OWN_BLOCKS: dict[str, tuple[str, ...]] = {
-    **{
-        str(kind): (str(SubjectKind.GRASSROOTS), str(SubjectKind.COMMITTEE))
-        for kind in UnitKind.grassroots()
-    },
-    str(UnitKind.CELL): (str(SubjectKind.CELL),),
-}
-
-
-def _own_blocks(kind: str) -> tuple[str, ...]:
-    """The blocks in which a unit of ``kind`` is itself the subject."""
-    return _OWN_BLOCKS.get(kind, ())
-
-
 @lru_cache(maxsize=16384)
 def _sort_key(name: str) -> bytes:
     """Vietnamese alphabetical order, accents ignored ("Đ" with "D"), cheaply (and once per
@@ -69,28 +56,46 @@ def _sort_key(name: str) -> bytes:
 
 
 _NO_COUNTS = Counts()
-UnitCounts = dict[str, dict[str, Counts]]  # path → block → counts
+# path → the four blocks' counts in ``BLOCKS`` order (``_NO_COUNTS`` for a block without a row)
+UnitCounts = dict[str, list[Counts]]
 _new = tuple.__new__  # a named tuple made without its keyword-taking ``__new__``
+_SLOT = {str(block): i for i, block in enumerate(BLOCKS)}  # block → its place in ``BLOCKS``
+_SLOT_BLOCK = tuple(str(block) for block in BLOCKS)  # place → block, a plain string
+# The blocks in which a unit of a kind is itself the subject, as places in ``BLOCKS``: the
+# grassroots organizations' own and their committees', and the cells'.
+_OWN_SLOTS: dict[str, tuple[int, ...]] = {
+    **{
+        str(kind): (_SLOT[SubjectKind.GRASSROOTS], _SLOT[SubjectKind.COMMITTEE])
+        for kind in UnitKind.grassroots()
+    },
+    str(UnitKind.CELL): (_SLOT[SubjectKind.CELL],),
+}
 
 
 def _read_counts(rows: list[fetch.StatRow], this_year: int) -> tuple[UnitCounts, UnitCounts]:
-    """This year's and the previous year's counts per unit and block, from the statistics
-    rows (``fetch.unit_and_children_stats``: one per period, unit and block, the buckets as
-    columns) in any order.
+    """This year's and the previous year's counts per unit, the four blocks in ``BLOCKS``
+    order, from the statistics rows (``fetch.unit_and_children_stats``: one per period, unit
+    and block, the buckets as columns) in any order.
 
     This runs for every row of the unit and its children, two years, on every page view (a
     unit with 300 children: ~2,000 rows): one ``Counts`` per row, straight from its columns,
-    the not-rated reasons (one text "n1,…,n8", ``None`` where all are zero) read only in the
-    rows that have some (a quarter of them), and each text once per process (``_not_rated``);
-    a second row of the same unit and block (a merged predecessor's) is added to the first."""
+    into its block's place (a list, not a dictionary: the children's loop unpacks it), the
+    not-rated reasons (one text "n1,…,n8", ``None`` where all are zero) read only in the rows
+    that have some (a quarter of them), and each text once per process (``_not_rated``); a
+    second row of the same unit and block (a merged predecessor's) is added to the first."""
     current: UnitCounts = {}
     before: UnitCounts = {}
     parsed = _NOT_RATED
+    slot_of = _SLOT.get
+    none = _NO_COUNTS
     for period_id, path, block, pending, xs, tt, ht, k, reasons in rows:
+        slot = slot_of(block)
+        if slot is None:
+            continue  # not one of the report's blocks
         target = current if period_id == this_year else before
         blocks = target.get(path)
         if blocks is None:
-            target[path] = blocks = {}
+            target[path] = blocks = [none, none, none, none]
         if reasons is None:
             counts = _new(Counts, (pending + xs + tt + ht + k, pending, (), xs, tt, ht, k))
         else:
@@ -100,9 +105,9 @@ def _read_counts(rows: list[fetch.StatRow], this_year: int) -> tuple[UnitCounts,
             not_rated, excused = found
             total = pending + xs + tt + ht + k + excused
             counts = _new(Counts, (total, pending, not_rated, xs, tt, ht, k))
-        if block in blocks:
-            counts = _added(blocks[block], counts)
-        blocks[block] = counts
+        if blocks[slot] is not none:
+            counts = _added(blocks[slot], counts)
+        blocks[slot] = counts
     return current, before
 
 
@@ -155,16 +160,16 @@ def unit_counts(unit: OrgUnit, period: Period) -> tuple[Counts, ...]:
     """The four blocks' counts of ``unit``'s subtree in ``period``, in ``BLOCKS`` order, and
     nothing else (one statement): the previous quarter beside a quarter report."""
     current, _ = _read_counts(fetch.unit_stats(period.pk, unit), period.pk)
-    blocks = current.get(unit.path, {})
-    return tuple(blocks.get(kind, _NO_COUNTS) for kind in BLOCKS)
+    return tuple(current.get(unit.path, _NO_BLOCKS))
 
 
 _B0, _B1, _B2, _B3 = BLOCKS  # committee, grassroots, cell, member
+_NO_BLOCKS: tuple[Counts, ...] = (_NO_COUNTS,) * len(BLOCKS)
 
 
 def _blocks(
-    current: dict[str, Counts],
-    previous: dict[str, Counts] | None,
+    current: Sequence[Counts],
+    previous: Sequence[Counts] | None,
     basis: Basis | None = None,
 ) -> tuple[Block, ...]:
     """The four blocks; a block the previous year did not have (or had without subjects) gets
@@ -172,14 +177,8 @@ def _blocks(
     (``basis.unfollowed``).
 
     Runs for the unit and each child (300 times for a 300-child unit): the four blocks
-    written out, no loop, no list, no call but the dictionaries' ``get``."""
-    get = current.get
-    c0, c1, c2, c3 = (
-        get(_B0, _NO_COUNTS),
-        get(_B1, _NO_COUNTS),
-        get(_B2, _NO_COUNTS),
-        get(_B3, _NO_COUNTS),
-    )
+    written out, no loop, no list."""
+    c0, c1, c2, c3 = current
     if previous is None:
         return (
             _new(Block, (_B0, c0, None)),
@@ -187,16 +186,11 @@ def _blocks(
             _new(Block, (_B2, c2, None)),
             _new(Block, (_B3, c3, None)),
         )
-    before = previous.get
-    p0, p1, p2, p3 = before(_B0), before(_B1), before(_B2), before(_B3)
-    if p0 is not None and not p0.total:
-        p0 = None
-    if p1 is not None and not p1.total:
-        p1 = None
-    if p2 is not None and not p2.total:
-        p2 = None
-    if p3 is not None and not p3.total:
-        p3 = None
+    l0, l1, l2, l3 = previous
+    p0 = l0 if l0.total else None
+    p1 = l1 if l1.total else None
+    p2 = l2 if l2.total else None
+    p3 = l3 if l3.total else None
     if basis is not None and basis.unfollowed:
         p0, p1, p2, p3 = (
             None if kind in basis.unfollowed else last
@@ -211,61 +205,56 @@ def _blocks(
 
 
 def _children(
-    ordered: list[str],
-    refs: dict[str, UnitRef],
+    ordered: list[tuple[str, UnitRef]],
     current: UnitCounts,
     before: UnitCounts | None,
     bases: dict[str, Basis],
 ) -> tuple[tuple[ChildRow, ...], tuple[UnitProgress, ...], list[UnratedUnit]]:
-    """In one pass over the children, in ``ordered`` order: their rows (four blocks each,
-    compared with ``before`` unless it is ``None``), their progress (the pending members and
-    cells, decided by the grassroots committees; the pending grassroots organizations and
-    committees, decided above) and those of them unrated as subjects themselves."""
+    """In one pass over the children (path, reference), in ``ordered`` order: their rows (four
+    blocks each, compared with ``before`` unless it is ``None``), their progress (the pending
+    members and cells, decided by the grassroots committees; the pending grassroots
+    organizations and committees, decided above) and those of them unrated as subjects
+    themselves."""
     rows: list[ChildRow] = []
     progress: list[UnitProgress] = []
     unrated: list[UnratedUnit] = []
-    no_blocks: dict[str, Counts] = {}
     bases_get = bases.get
-    own_blocks = _OWN_BLOCKS.get
-    for path in ordered:
-        ref = refs[path]
+    before_get = None if before is None else before.get
+    own_slots = _OWN_SLOTS.get
+    for path, ref in ordered:
         own = current[path]
         basis = bases_get(path) if bases else None
-        last = None if before is None else before.get(path, no_blocks)
+        last = None if before_get is None else before_get(path, _NO_BLOCKS)
         blocks = _blocks(own, last, basis)
         rows.append(_new(ChildRow, (ref, blocks, basis)))
-        committee, grassroots, cell, member = blocks
+        committee, grassroots, cell, member = own
         progress.append(
             _new(
                 UnitProgress,
-                (
-                    ref,
-                    member.current.pending + cell.current.pending,
-                    grassroots.current.pending + committee.current.pending,
-                ),
+                (ref, member.pending + cell.pending, grassroots.pending + committee.pending),
             )
         )
-        if (kinds := own_blocks(ref.kind)) is not None:
-            unrated += _unrated_in(ref, kinds, own)
+        if (slots := own_slots(ref.kind)) is not None:
+            for slot in slots:
+                counts = own[slot]
+                if counts.pending or counts.not_rated:
+                    unrated += _unrated_in(ref, _SLOT_BLOCK[slot], counts)
     return tuple(rows), tuple(progress), unrated
 
 
-def _unrated_of(ref: UnitRef, blocks_of: dict[str, Counts]) -> list[UnratedUnit]:
+def _unrated_of(ref: UnitRef, blocks: Sequence[Counts]) -> list[UnratedUnit]:
     """``ref``'s own evaluations without a level (its row in the blocks in which it is itself
     the subject: cells for the cell block, grassroots organizations for theirs)."""
-    return _unrated_in(ref, _own_blocks(ref.kind), blocks_of)
-
-
-def _unrated_in(
-    ref: UnitRef, kinds: tuple[str, ...], blocks_of: dict[str, Counts]
-) -> list[UnratedUnit]:
-    """``_unrated_of`` in the blocks ``kinds``."""
     found: list[UnratedUnit] = []
-    for block in kinds:
-        counts = blocks_of.get(block)
-        if counts is not None and (counts.pending or counts.not_rated):
-            found += (_new(UnratedUnit, (ref, block, b)) for b in _unrated_buckets(counts))
+    for slot in _OWN_SLOTS.get(ref.kind, ()):
+        found += _unrated_in(ref, _SLOT_BLOCK[slot], blocks[slot])
     return found
+
+
+def _unrated_in(ref: UnitRef, block: str, counts: Counts) -> list[UnratedUnit]:
+    """``ref``'s evaluations of ``block`` without a level: one per not-rated reason, sorted,
+    then one for the pending ones."""
+    return [_new(UnratedUnit, (ref, block, b)) for b in _unrated_buckets(counts)]
 
 
 def _unrated_buckets(counts: Counts) -> list[str]:
@@ -338,24 +327,30 @@ def _group_findings(
     """
 
     def summary(groups: dict[str, Levels4]) -> tuple[tuple[str, int, int], ...]:
-        return tuple(sorted((group, b[0], sum(b)) for group, b in groups.items()))
+        return tuple(
+            sorted((group, b[0], b[0] + b[1] + b[2] + b[3]) for group, b in groups.items())
+        )
 
     findings: list[GroupFinding] = []
+    seen = quota.answers()
     for path, groups in member_pools.items():
         if len(groups) == 1:
-            if sum(next(iter(groups.values()))) >= SINGLE_GROUP_MIN:
-                findings.append(GroupFinding(refs[path], "single_group", summary(groups)))
+            ((group, (xs, tt, ht, k)),) = groups.items()
+            if xs + tt + ht + k >= SINGLE_GROUP_MIN:
+                found = ((group, xs, xs + tt + ht + k),)
+                findings.append(_new(GroupFinding, (refs[path], "single_group", found)))
             continue
         if path not in exceeded:
             continue
-        pooled: Levels4 = (
-            sum(b[0] for b in groups.values()),
-            sum(b[1] for b in groups.values()),
-            sum(b[2] for b in groups.values()),
-            sum(b[3] for b in groups.values()),
-        )
-        if pooled[0] <= quota.allowed(pooled)[1]:
-            findings.append(GroupFinding(refs[path], "pooled", summary(groups)))
+        xs = tt = ht = k = 0
+        for a, b, c, d in groups.values():
+            xs, tt, ht, k = xs + a, tt + b, ht + c, k + d
+        pooled = (xs, tt, ht, k)
+        answer = seen.get(pooled)
+        if answer is None:
+            seen[pooled] = answer = quota.allowed(pooled)
+        if xs <= answer[1]:
+            findings.append(_new(GroupFinding, (refs[path], "pooled", summary(groups))))
     findings.sort(key=lambda f: f.decider.code)
     return findings
 
@@ -374,12 +369,12 @@ def _quota_findings(
     for decider_path, block, group, xs, tt, ht, k in rows:
         if decider_path not in refs:
             continue
+        levels4 = (xs, tt, ht, k)
         member = block == _MEMBER_BLOCK
         if member:
-            member_pools[decider_path][group] = (xs, tt, ht, k)
+            member_pools[decider_path][group] = levels4
         if not xs:
             continue  # nothing can be over the cap (the cap is never negative)
-        levels4 = (xs, tt, ht, k)
         answer = seen.get(levels4)
         if answer is None:  # small bodies often have the same four numbers
             seen[levels4] = answer = quota.allowed(levels4)
@@ -426,15 +421,27 @@ def compute_report(
         previous_id,
     )
     current, before = _read_counts(rows, period.pk)
-    child_refs = {path: names[path] for path in current if path != unit.path and path in names}
     compare = previous is not None
 
     basis = bases.get(unit.path)
-    blocks = _blocks(current.get(unit.path, {}), before.get(unit.path) if compare else None, basis)
-    ordered = sorted(child_refs, key=lambda p: (_sort_key(child_refs[p].name), child_refs[p].code))
+    blocks = _blocks(
+        current.get(unit.path, _NO_BLOCKS),
+        before.get(unit.path, _NO_BLOCKS) if compare else None,
+        basis,
+    )
+    # the children with statistics this year, in Vietnamese alphabetical order (then by code)
+    ordered = [
+        (path, ref)
+        for _, _, path, ref in sorted(
+            (_sort_key(ref.name), ref.code, path, ref)
+            for path, ref in names.items()
+            if path in current
+        )
+    ]
+    child_refs = dict(ordered)
     # the children's rows, progress and own unrated evaluations, in one pass
     children, child_progress, unrated_children = _children(
-        ordered, child_refs, current, before if compare else None, bases
+        ordered, current, before if compare else None, bases
     )
 
     # query 4: the quota pools decided by the unit itself and by its children. Deeper bodies
@@ -448,7 +455,7 @@ def compute_report(
     # Organization subjects without a level, named among the unit itself and its children;
     # deeper ones are counted in the blocks and named in their parent's report. No query: the
     # rows are already here.
-    unrated = _unrated_of(refs[unit.path], current.get(unit.path, {})) + unrated_children
+    unrated = _unrated_of(refs[unit.path], current.get(unit.path, _NO_BLOCKS)) + unrated_children
 
     # progress is read from the children's rows, against the deadlines of query 1
     progress = Progress(

@@ -351,6 +351,7 @@ def test_the_not_rated_reasons_are_read_once_per_text_and_the_same_every_time(
     monkeypatch.setattr(compute, "_NOT_RATED_MAX", 1)  # full: emptied at the first new text
     for _ in range(2):  # the second time from the cache, emptied when full
         current, before = compute._read_counts(rows, 1)
-        assert current == {"a/": {"dang_vien": expected}, "b/": {"dang_vien": expected}}
+        member = [Counts(), Counts(), Counts(), expected]  # the member block is the fourth
+        assert current == {"a/": member, "b/": member}
         assert before == {}
     assert list(compute._NOT_RATED) == [reasons]
