@@ -55,6 +55,25 @@ def first_and_median(run: Callable[[], Any], runs: int) -> tuple[float, float, l
     return first, statistics.median(samples), samples
 
 
+def alternated(
+    one: Callable[[], Any], other: Callable[[], Any], runs: int
+) -> tuple[list[float], list[float]]:
+    """``runs`` calls of each of ``one`` and ``other`` in turn, which of the two goes first
+    changing at every turn; their times (ms). On a shared machine whose speed changes from one
+    second to the next, a product and its floor timed apart can land in different moments;
+    alternated, each pair meets the same one and their medians are comparable."""
+    first: list[float] = []
+    second: list[float] = []
+    for turn in range(runs):
+        if turn % 2:
+            second.append(timed_ms(other))
+            first.append(timed_ms(one))
+        else:
+            first.append(timed_ms(one))
+            second.append(timed_ms(other))
+    return first, second
+
+
 def capture(run: Callable[[], Any]) -> list[Statement]:
     """The statements ``run`` sends to the database, in order."""
     from django.db import connection

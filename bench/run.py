@@ -118,6 +118,8 @@ def national_section(result: dict[str, Any]) -> list[str]:
     lines += [
         f"First report in a fresh process (the nation): {result['first_in_process_ms']} ms.",
         "",
+        "The warm median and the PostgreSQL floor alternate call by call (`bench/floors.py`).",
+        "",
         "| level | unit | members | children | load | first ms | warm ms | of which SQL ms "
         "| PostgreSQL floor ms | warm / PostgreSQL | DuckDB ms | warm / DuckDB | same total |",
         "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -131,8 +133,8 @@ def national_section(result: dict[str, Any]) -> list[str]:
         )
     lines += [
         "",
-        "Every child of a unit (first call; warm median of a few calls; ratio to the PostgreSQL "
-        "floor of the same statements):",
+        "Every child of a unit (first call; warm median of ten or more calls, alternated call by "
+        "call with the PostgreSQL floor of the same statements; the ratio of the two medians):",
         "",
         "| children of | units | widest | load | first median / max ms | first > 15 ms | warm "
         "median / max ms | warm > 5 ms | × PostgreSQL median / max | > 1.5 × |",
