@@ -11,6 +11,7 @@ the models' metadata, so a rename cannot silently break them.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -27,23 +28,27 @@ PERIOD = Period._meta.db_table
 DEADLINE = Deadline._meta.db_table
 
 
-def _counts(prefix: str = "") -> str:
+@cache
+def _counts(prefix: str, vendor: str) -> str:
     """A statistics row's counts: the pending and the four levels, then the eight not-rated
     reasons in ``STAT_COLUMNS`` order as one text, "n1,…,n8", or NULL when all are zero
     (three rows in four): the driver hands a NULL back for less than it costs to read a
-    number, and one column costs less than eight (issue 19 §2). Portable: ``||`` of integers
-    and text is text on PostgreSQL and SQLite."""
+    number, and one column costs less than eight (issue 19 §2). The text is joined with
+    ``concat_ws`` on PostgreSQL (one call instead of fifteen ``||``: 0.08 ms of the 1.4 of a
+    211-child unit's rows) and with ``||`` on SQLite, which has no ``concat_ws`` before 3.44."""
     reasons = [f"{prefix}{c}" for c in STAT_COLUMNS[5:]]
+    if vendor == "postgresql":
+        text = f"concat_ws(',', {', '.join(reasons)})"
+    else:
+        text = " || ',' || ".join(reasons)
     return ", ".join(
         [
             *(f"{prefix}{c}" for c in STAT_COLUMNS[:5]),
-            f"CASE WHEN {' + '.join(reasons)} = 0 THEN NULL ELSE {" || ',' || ".join(reasons)} END",
+            f"CASE WHEN {' + '.join(reasons)} = 0 THEN NULL ELSE {text} END",
         ]
     )
 
 
-COUNTS = _counts()
-T_COUNTS = _counts("t.")
 StatRow = tuple[Any, ...]  # (period, path, block, *counts), the reasons "n1,…,n8" or None
 
 
@@ -165,13 +170,14 @@ def unit_and_children_stats(
     marks = ", ".join(["%s"] * len(period_ids))
     under, bounds = _under("path", unit.path)
     sql = (
-        f"SELECT period_id, path, block, {COUNTS} FROM {STAT} "  # noqa: S608
+        f"SELECT period_id, path, block, {_counts('', connection.vendor)} FROM {STAT} "  # noqa: S608
         f"WHERE period_id IN ({marks}) AND depth IN (%s, %s) AND {under}"
     )
     params: list[Any] = [*period_ids, unit.depth, unit.depth + 1, *bounds]
     if previous_id is not None:
         sql += (
-            f" UNION ALL SELECT -t.period_id, t.path, t.block, {T_COUNTS} FROM {STAT} t "  # noqa: S608
+            f" UNION ALL SELECT -t.period_id, t.path, t.block, {_counts('t.', connection.vendor)} "  # noqa: S608
+            f"FROM {STAT} t "
             f"WHERE t.period_id = %s AND t.path IN (SELECT p.path {_SUCCESSORS})"
         )
         params += [previous_id, unit.pk, unit.pk]
@@ -182,7 +188,7 @@ def unit_stats(period_id: int, unit: OrgUnit) -> list[StatRow]:
     """(period, path, block, *counts) of ``unit`` alone in ``period`` (its subtree's totals):
     what a quarter report needs of the previous quarter."""
     return _rows(
-        f"SELECT period_id, path, block, {COUNTS} FROM {STAT} "  # noqa: S608
+        f"SELECT period_id, path, block, {_counts('', connection.vendor)} FROM {STAT} "  # noqa: S608
         "WHERE period_id = %s AND path = %s",
         [period_id, unit.path],
     )
