@@ -106,48 +106,76 @@ def test_postgresql_reads_each_subtree_through_an_index(country: GenResult) -> N
             cursor.execute("SET LOCAL enable_seqscan = on")
 
 
+def _statements(unit: OrgUnit, period: Period) -> list[tuple[str, Any]]:
+    """The report's statements of ``unit`` as it sends them: SQL with ``%s``, parameters."""
+    seen: list[tuple[str, Any]] = []
+
+    def keep(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        compute_report(unit, period, as_of=dt.date(period.year, 12, 31))
+    return seen
+
+
+def _generic_plan_reads(sql: str, params: Any, table: str) -> tuple[int, int]:
+    """(rows read from ``table``, the statement's rows) in its generic plan — the plan the
+    server keeps once the driver has prepared a statement: one for every unit. The statement
+    is prepared with the types the driver sends (text, integers) and run with its parameters
+    as literals (paths: base-36 digits and "/")."""
+    numbered = sql
+    for n in range(1, len(params) + 1):
+        numbered = numbered.replace("%s", f"${n}", 1)
+    assert all(isinstance(p, int) or p.replace("/", "").isalnum() for p in params)
+    types = ", ".join("text" if isinstance(p, str) else "bigint" for p in params)
+    values = ", ".join(f"'{p}'" if isinstance(p, str) else str(int(p)) for p in params)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE generic ({types}) AS {numbered}")
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE generic({values})")
+        plan = cursor.fetchone()[0]
+        cursor.execute("DEALLOCATE generic")
+        cursor.execute("SET LOCAL plan_cache_mode = auto")
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    nodes = [n for n in _plan_nodes(plan[0]["Plan"]) if n.get("Relation Name") == table]
+    read = sum(
+        (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
+        for node in nodes
+    )
+    return read, plan[0]["Plan"]["Actual Rows"]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans of PostgreSQL")
 def test_postgresql_reads_only_the_pools_of_the_unit_and_its_children(country: GenResult) -> None:
     """The quota pools of the unit and its children are read as index ranges, not every pool
     of the period (the whole country's) filtered or hashed to keep those of a few hundred
-    bodies — in the plan the server keeps for the statement: the driver prepares it after a
-    few calls, and PostgreSQL then runs one generic plan for every unit (forced here; in a
-    country this small, a custom plan may read the period's few hundred pools instead)."""
+    bodies — in the generic plan (``_generic_plan_reads``; in a country this small, a custom
+    plan may read the period's few hundred pools instead, which costs nothing here)."""
     current = Period.objects.order_by("year").last()
     assert current is not None
     pool = PoolStat._meta.db_table
     for name, unit in levels(country.root).items():
-        seen: list[tuple[str, Any]] = []
-
-        def keep(
-            execute: Any, sql: str, params: Any, many: bool, context: Any, seen: Any = seen
-        ) -> Any:
-            seen.append((sql, params))
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(keep):
-            compute_report(unit, current, as_of=dt.date(current.year, 12, 31))
-        ((sql, params),) = [(q, p) for q, p in seen if pool in q]
-        numbered = sql
-        for n in range(1, len(params) + 1):
-            numbered = numbered.replace("%s", f"${n}", 1)
+        ((sql, params),) = [(q, p) for q, p in _statements(unit, current) if pool in q]
         bodies = [unit.pk, *OrgUnit.objects.filter(parent=unit).values_list("pk", flat=True)]
         theirs = PoolStat.objects.filter(period=current, decider__in=bodies).count()
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-            types = ", ".join("text" if isinstance(p, str) else "bigint" for p in params)
-            cursor.execute(f"PREPARE pools ({types}) AS {numbered}")  # as the driver sends them
-            values = ", ".join(f"'{p}'" if isinstance(p, str) else str(int(p)) for p in params)
-            assert all(isinstance(p, int) or p.replace("/", "").isalnum() for p in params)
-            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE pools({values})")
-            plan = cursor.fetchone()[0]
-            cursor.execute("DEALLOCATE pools")
-            cursor.execute("SET LOCAL plan_cache_mode = auto")
-        plan = json.loads(plan) if isinstance(plan, str) else plan
-        nodes = [n for n in _plan_nodes(plan[0]["Plan"]) if n.get("Relation Name") == pool]
-        read = sum(
-            (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node["Actual Loops"]
-            for node in nodes
-        )
-        assert read <= theirs, (name, read, theirs, nodes)
+        read, _ = _generic_plan_reads(sql, params, pool)
+        assert read <= theirs, (name, read, theirs)
         assert PoolStat.objects.filter(period=current).count() > 2 * theirs, name
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="query plans of PostgreSQL")
+def test_postgresql_reads_the_statistics_of_a_subtree_in_one_generic_plan(
+    country: GenResult,
+) -> None:
+    """The statistics of the unit and its children are read in the generic plan as they are
+    in a custom one: through the subtree index, no row read and thrown away (the subtree is a
+    range of parameters, which a generic plan can turn into an index range; ``LIKE`` could
+    not)."""
+    current = Period.objects.order_by("year").last()
+    assert current is not None
+    stat = UnitStat._meta.db_table
+    for name, unit in levels(country.root).items():
+        ((sql, params),) = [(q, p) for q, p in _statements(unit, current) if stat in q]
+        read, returned = _generic_plan_reads(sql, params, stat)
+        assert returned > 0 and read == returned, (name, read, returned)
