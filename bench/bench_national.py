@@ -262,7 +262,7 @@ def sweep(
     from xeploai.reports.compute import compute_report
 
     as_of = dt.date(current.year, 12, 31)
-    firsts, warms, ratios, widths = [], [], [], []
+    firsts, warms, ratios, widths, codes = [], [], [], [], []
     load = loadavg()
     if units is None:
         units = list(OrgUnit.objects.filter(parent=parent).order_by("code"))
@@ -279,6 +279,11 @@ def sweep(
         warms.append(warm)
         ratios.append(warm / pg)
         widths.append(len(report().children))
+        codes.append(unit.code)
+
+    def worst(values: list[float]) -> str:
+        return codes[values.index(max(values))] if values else ""
+
     return {
         "parent": label or parent.code,
         "units": len(warms),
@@ -293,6 +298,7 @@ def sweep(
         "pg_ratio_median": round(statistics.median(ratios), 2),
         "pg_ratio_max": round(max(ratios), 2),
         "over_ratio": sum(r > GOALS["unit_floor_ratio"] for r in ratios),
+        "worst": {"first": worst(firsts), "warm": worst(warms), "ratio": worst(ratios)},
     }
 
 

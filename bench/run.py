@@ -148,6 +148,13 @@ def national_section(result: dict[str, Any]) -> list[str]:
             f"{sw['warm_max_ms']} | {sw['warm_over_5']} | {sw['pg_ratio_median']} / "
             f"{sw['pg_ratio_max']} | {sw['over_ratio']} |"
         )
+    worst = [
+        f"{sw['parent']}: first {w['first']}, warm {w['warm']}, ratio {w['ratio']}"
+        for sw in result["sweeps"]
+        if (w := sw.get("worst"))
+    ]
+    if worst:
+        lines += ["", "The units of each sweep's maximum: " + "; ".join(worst) + "."]
     pages = result["pages"]
     lines += [
         "",
