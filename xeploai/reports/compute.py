@@ -15,7 +15,7 @@ import datetime as dt
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from xeploai import rules
@@ -220,7 +220,6 @@ def _children(
     unrated: list[UnratedUnit] = []
     bases_get = bases.get
     before_get = None if before is None else before.get
-    own_slots = _OWN_SLOTS.get
     for path, ref in ordered:
         own = current[path]
         basis = bases_get(path) if bases else None
@@ -234,27 +233,22 @@ def _children(
                 (ref, member.pending + cell.pending, grassroots.pending + committee.pending),
             )
         )
-        if (slots := own_slots(ref.kind)) is not None:
-            for slot in slots:
-                counts = own[slot]
-                if counts.pending or counts.not_rated:
-                    unrated += _unrated_in(ref, _SLOT_BLOCK[slot], counts)
+        if ref.kind in _OWN_SLOTS:
+            unrated += _unrated_of(ref, own)
     return tuple(rows), tuple(progress), unrated
 
 
 def _unrated_of(ref: UnitRef, blocks: Sequence[Counts]) -> list[UnratedUnit]:
     """``ref``'s own evaluations without a level (its row in the blocks in which it is itself
-    the subject: cells for the cell block, grassroots organizations for theirs)."""
+    the subject: cells for the cell block, grassroots organizations for theirs): one per
+    not-rated reason, sorted, then one for the pending ones, block by block."""
     found: list[UnratedUnit] = []
     for slot in _OWN_SLOTS.get(ref.kind, ()):
-        found += _unrated_in(ref, _SLOT_BLOCK[slot], blocks[slot])
+        counts = blocks[slot]
+        if counts.pending or counts.not_rated:
+            block = _SLOT_BLOCK[slot]
+            found += (_new(UnratedUnit, (ref, block, b)) for b in _unrated_buckets(counts))
     return found
-
-
-def _unrated_in(ref: UnitRef, block: str, counts: Counts) -> list[UnratedUnit]:
-    """``ref``'s evaluations of ``block`` without a level: one per not-rated reason, sorted,
-    then one for the pending ones."""
-    return [_new(UnratedUnit, (ref, block, b)) for b in _unrated_buckets(counts)]
 
 
 def _unrated_buckets(counts: Counts) -> list[str]:
@@ -285,27 +279,32 @@ _ANSWERS_MAX = 50_000
 @dataclass(frozen=True)
 class _Quota:
     """The period's rule set's quota, read with the report's base and the period's choice of
-    the small-unit exception (the quota itself lives in ``xeploai.rules.quota``)."""
+    the small-unit exception (the quota itself lives in ``xeploai.rules.quota``); ``seen``:
+    its answers so far (``_ANSWERS``, in no report's figures: a cache), found once per report.
+    """
 
     settings: rules.Settings
     quota_base: QuotaBase
     small_exception: bool
+    seen: dict[Levels4, Allowed] = field(init=False, repr=False, compare=False)
 
-    def allowed(self, levels: Levels4) -> Allowed:
-        """``(base, allowed, small_unit)`` of one pool."""
-        return rules.group_allowed(
-            levels,
-            self.settings,
-            quota_base=_RULES_BASE[self.quota_base],
-            small_unit_exception=self.small_exception,
-        )
-
-    def answers(self) -> dict[Levels4, Allowed]:
-        """``allowed``'s answers so far under this quota (in no report's figures: a cache)."""
+    def __post_init__(self) -> None:
         key = (self.settings, str(self.quota_base), self.small_exception)
         found = _ANSWERS.get(key)
         if found is None or len(found) > _ANSWERS_MAX:
             _ANSWERS[key] = found = {}
+        object.__setattr__(self, "seen", found)
+
+    def allowed(self, levels: Levels4) -> Allowed:
+        """``(base, allowed, small_unit)`` of one pool, remembered in ``seen``."""
+        found = self.seen.get(levels)
+        if found is None:
+            self.seen[levels] = found = rules.group_allowed(
+                levels,
+                self.settings,
+                quota_base=_RULES_BASE[self.quota_base],
+                small_unit_exception=self.small_exception,
+            )
         return found
 
 
@@ -332,24 +331,18 @@ def _group_findings(
         )
 
     findings: list[GroupFinding] = []
-    seen = quota.answers()
     for path, groups in member_pools.items():
         if len(groups) == 1:
-            ((group, (xs, tt, ht, k)),) = groups.items()
+            ((xs, tt, ht, k),) = groups.values()
             if xs + tt + ht + k >= SINGLE_GROUP_MIN:
-                found = ((group, xs, xs + tt + ht + k),)
-                findings.append(_new(GroupFinding, (refs[path], "single_group", found)))
+                findings.append(_new(GroupFinding, (refs[path], "single_group", summary(groups))))
             continue
         if path not in exceeded:
             continue
         xs = tt = ht = k = 0
         for a, b, c, d in groups.values():
             xs, tt, ht, k = xs + a, tt + b, ht + c, k + d
-        pooled = (xs, tt, ht, k)
-        answer = seen.get(pooled)
-        if answer is None:
-            seen[pooled] = answer = quota.allowed(pooled)
-        if xs <= answer[1]:
+        if xs <= quota.allowed((xs, tt, ht, k))[1]:
             findings.append(_new(GroupFinding, (refs[path], "pooled", summary(groups))))
     findings.sort(key=lambda f: f.decider.code)
     return findings
@@ -365,7 +358,7 @@ def _quota_findings(
     found: list[tuple[tuple[str, str, str], QuotaFinding]] = []
     member_pools: dict[str, dict[str, Levels4]] = defaultdict(dict)
     exceeded: set[str] = set()
-    seen = quota.answers()
+    seen = quota.seen
     for decider_path, block, group, xs, tt, ht, k in rows:
         if decider_path not in refs:
             continue
@@ -375,10 +368,8 @@ def _quota_findings(
             member_pools[decider_path][group] = levels4
         if not xs:
             continue  # nothing can be over the cap (the cap is never negative)
-        answer = seen.get(levels4)
-        if answer is None:  # small bodies often have the same four numbers
-            seen[levels4] = answer = quota.allowed(levels4)
-        base, allowed, small = answer
+        # small bodies often have the same four numbers: found in ``seen`` without a call
+        base, allowed, small = seen.get(levels4) or quota.allowed(levels4)
         if xs > allowed:
             if member:
                 exceeded.add(decider_path)

@@ -4,8 +4,8 @@ Plain SQL through the connection's cursor, because the report is read on every p
 the ORM's query building cost more than the queries themselves (see bench/bench_report.py).
 Every statement here is portable — ``IN``, ``SUM(CASE …)``, ``LIMIT``; a subtree as a range
 of paths, in PostgreSQL's pattern operators there (``_under``) — and the test suite runs them on
-SQLite and on PostgreSQL. Table and column names come from
-the models' metadata, so a rename cannot silently break them.
+SQLite and on PostgreSQL. Table and column names come from the models' metadata, so a rename
+cannot silently break them.
 """
 
 from __future__ import annotations
