@@ -100,3 +100,13 @@ def replay(statements: list[Statement]) -> int:
             cursor.execute(sql, params)
             rows += len(cursor.fetchall())
     return rows
+
+
+def replay_rows(statement: Statement) -> list[Any]:
+    """The rows of one statement, run on the driver's own cursor."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute(*statement)
+        return cursor.fetchall()
