@@ -47,7 +47,7 @@ def _table(document: Any, table: tables.Table) -> None:
             ]
             for row in table.rows
         ],
-        numeric=[column.kind != "text" for column in table.columns],
+        numeric=[column.numeric for column in table.columns],
         size=10,
         smallest=7,
     )

@@ -73,7 +73,7 @@ def _table(table: tables.Table, styles: dict[str, ParagraphStyle], width: float)
         [
             Paragraph(
                 escape(tables.cell_text(value, column.kind)),
-                styles["cell" if column.kind == "text" else "num"],
+                styles["num" if column.numeric else "cell"],
             )
             for value, column in zip(values, table.columns, strict=True)
         ]

@@ -39,10 +39,21 @@ from xeploai.reviews.models import SubjectKind
 Cell = int | Decimal | str | None
 
 
+# The kinds of a column whose cells are words, not figures: "text" wraps as it must, a "label"
+# (a subject, a period, a state: a few words) stays on one line on a wide screen, a "note" (the
+# not-rated reasons, a comparison's remark) reads as a sentence, not a word a line. The page's
+# style sheet sizes the columns by these classes, not by their places in the table.
+TEXT_KINDS = frozenset({"text", "label", "note"})
+
+
 @dataclass(frozen=True)
 class Column:
     title: str
-    kind: str = "int"  # "int" | "pct" | "points" | "text"
+    kind: str = "int"  # "int" | "pct" | "points", or one of ``TEXT_KINDS``
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind not in TEXT_KINDS
 
 
 @dataclass(frozen=True)
@@ -75,7 +86,7 @@ def _metric_columns(report: Report) -> tuple[Column, ...]:
         Column(_("Tổng số")),
         Column(_("Được xếp loại")),
         Column(_("Tỉ lệ được xếp loại"), "pct"),
-        Column(_("Chưa xếp loại"), "text"),
+        Column(_("Chưa xếp loại"), "note"),
         Column(_("Chưa quyết định")),
         Column(_("HTTNV trở lên")),
         Column(_("Tỉ lệ HTTNV trở lên"), "pct"),
@@ -91,8 +102,8 @@ def _metric_columns(report: Report) -> tuple[Column, ...]:
         Column(_("KHTNV")),
         Column(_("Tỉ lệ KHTNV"), "pct"),
         Column(_("Tăng/giảm (điểm %)"), "points"),
-        Column(_("Đã quyết định/tổng số"), "text"),
-        Column(_("Số liệu"), "text"),
+        Column(_("Đã quyết định/tổng số"), "label"),
+        Column(_("Số liệu"), "label"),
     )
 
 
@@ -136,7 +147,7 @@ def _summary_title(report: Report) -> str:
 def summary_table(report: Report) -> Table:
     return Table(
         title=_summary_title(report),
-        columns=(Column(_("Đối tượng"), "text"), *_metric_columns(report)),
+        columns=(Column(_("Đối tượng"), "label"), *_metric_columns(report)),
         rows=tuple((b.label, *_metric_cells(b, report)) for b in report.blocks),
     )
 
@@ -144,7 +155,7 @@ def summary_table(report: Report) -> Table:
 def children_table(report: Report, kind: str) -> Table:
     return Table(
         title=_("{block} — theo tổ chức trực thuộc").format(block=SubjectKind(kind).label),
-        columns=(Column(_("Mã"), "text"), Column(_("Tổ chức"), "text"), *_metric_columns(report)),
+        columns=(Column(_("Mã"), "label"), Column(_("Tổ chức"), "text"), *_metric_columns(report)),
         rows=tuple(
             (row.unit.code, row.unit.name, *_metric_cells(row.block(kind), report))
             for row in report.children
@@ -224,9 +235,9 @@ def quarter_table(report: Report) -> Table:
             previous=quarter.previous_name, same=quarter.same_name
         ),
         columns=(
-            Column(_("Đối tượng"), "text"),
-            Column(_("Kỳ"), "text"),
-            Column(_("So sánh"), "text"),
+            Column(_("Đối tượng"), "label"),
+            Column(_("Kỳ"), "label"),
+            Column(_("So sánh"), "label"),
             Column(_("Tổng số")),
             Column(_("Được xếp loại")),
             Column("HTXSNV"),
@@ -240,8 +251,8 @@ def quarter_table(report: Report) -> Table:
             Column(points, "points"),
             Column(_("Tỉ lệ KHTNV"), "pct"),
             Column(points, "points"),
-            Column(_("Số liệu"), "text"),
-            Column(_("Ghi chú"), "text"),
+            Column(_("Số liệu"), "label"),
+            Column(_("Ghi chú"), "note"),
         ),
         rows=tuple(rows),
     )
@@ -264,7 +275,7 @@ def alternative_shares_table(report: Report) -> Table:
     return Table(
         title=_("Tỉ lệ HTXSNV theo các cách tính"),
         columns=(
-            Column(_("Đối tượng"), "text"),
+            Column(_("Đối tượng"), "label"),
             *(Column(str(DENOMINATOR_LABELS[d]), "pct") for d in Denominator),
         ),
         rows=tuple((b.label, *(b.current.xs_share(d) for d in Denominator)) for b in report.blocks),

@@ -22,6 +22,8 @@ from xeploai.reports.wording import change_text
 
 register = template.Library()
 NUM = ' class="num"'
+# a cell's class by its column's kind (``formats.tables.TEXT_KINDS``; a figure's is ``NUM``)
+_CELL_CLASS = {"text": "", "label": ' class="label"', "note": ' class="note"'}
 CURRENT = ' aria-current="page"'
 
 
@@ -50,7 +52,7 @@ def report_table(t: dict[str, Any]) -> SafeString:
     page's rendering (test_report_table.py compares the two on real reports)."""
     columns = t["columns"]
     heads = "".join(
-        f'<th{"" if c.kind == "text" else NUM} scope="col">{_text(c.title)}</th>' for c in columns
+        f'<th{NUM if c.numeric else ""} scope="col">{_text(c.title)}</th>' for c in columns
     )
     labels = [f' data-label="{_text(c.title)}">' for c in columns]
     body: list[str] = []
@@ -61,7 +63,7 @@ def report_table(t: dict[str, Any]) -> SafeString:
                 label = ">"
             else:  # the template's ``t.columns|at:i`` gives "" past the last column
                 label = labels[index] if index < len(labels) else ' data-label="">'
-            body.append(f"<td{'' if kind == 'text' else NUM}{label}{_text(text)}</td>")
+            body.append(f"<td{_CELL_CLASS.get(kind, NUM)}{label}{_text(text)}</td>")
         body.append("</tr>")
     html = (
         '<div class="tablewrap">\n<table class="data stack">\n'

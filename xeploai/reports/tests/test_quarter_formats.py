@@ -164,7 +164,7 @@ def test_html_file_and_page_show_both_comparisons(q1: tuple[Cast, Period], clien
     cast, period = q1
     html = squash(render(q1_report(q1), "html").decode())
     assert PREVIOUS_SENTENCE in html and SAME_SENTENCE in html
-    assert '<td data-label="So sánh">so với quý trước</td>' in html
+    assert '<td class="label" data-label="So sánh">so với quý trước</td>' in html
     # the rate chart: the same quarter last year, the previous quarter, this quarter
     assert "Tỉ lệ HTTNV trở lên so với cùng kỳ năm trước và quý trước" in html
     assert ">Quý 1/2025: 75%<" in html and ">Quý 4/2025: 50%<" in html

@@ -84,6 +84,45 @@ def test_the_tag_escapes_as_the_template_does() -> None:
     assert "&#x27;x&#x27;" in html
 
 
+def test_words_are_sized_by_their_columns_kind_not_their_place() -> None:
+    """A label (a subject, a period) stays on a line, a note (the not-rated reasons) reads as a
+    sentence: the style sheet finds them by these classes; both renderers write them."""
+    columns = (
+        Column("Đối tượng", "label"),
+        Column("Tổng số"),
+        Column("Chưa xếp loại", "note"),
+        Column("Tên", "text"),
+    )
+    t = {
+        "title": "x",
+        "columns": columns,
+        "rows": [
+            [("label", "Đảng viên"), ("int", "5"), ("note", "Mới thành lập: 2"), ("text", "A")]
+        ],
+    }
+    html = by_tag(t)
+    assert html == by_template(t)
+    assert '<td class="label">Đảng viên</td>' in html
+    assert '<td class="num" data-label="Tổng số">5</td>' in html
+    assert '<td class="note" data-label="Chưa xếp loại">Mới thành lập: 2</td>' in html
+    assert '<td data-label="Tên">A</td>' in html
+    assert '<th scope="col">Chưa xếp loại</th>' in html
+    assert '<th class="num" scope="col">Tổng số</th>' in html
+    assert [c.numeric for c in columns] == [False, True, False, False]
+
+
+def test_the_summary_names_its_subjects_as_labels_and_its_reasons_as_notes(
+    periods: tuple[Period, Period], cast: Cast
+) -> None:
+    report = compute_report(cast.root, periods[1], as_of=timezone.localdate())
+    with translation.override("vi"):
+        kinds = {str(c.title): c.kind for c in tables.summary_table(report).columns}
+    assert kinds["Đối tượng"] == "label"
+    assert kinds["Chưa xếp loại"] == "note"
+    assert kinds["Số liệu"] == "label"
+    assert kinds["Tổng số"] == "int"
+
+
 def test_the_tag_returns_safe_html() -> None:
     t = {"title": "x", "columns": (Column("a", "text"),), "rows": [[("text", "<")]]}
     assert report_table(t).endswith("</div>\n")
