@@ -154,17 +154,19 @@ def digest() -> None:
 
 
 def _wide_sql(unit: Any, period_ids: list[int]) -> tuple[str, list[Any]]:
-    """The temporary table ``wide_stat`` (one row per period and unit, the four blocks' columns
-    side by side, NULL for a block without a row) and the report's statistics statement on it,
-    its counts read as ``fetch._counts`` reads them."""
+    """The temporary table ``pg_temp.wide_stat`` of ``period_ids`` (one row per period and unit,
+    the four blocks' columns side by side, NULL for a block without a row) and the report's
+    statistics statement on it (without the predecessors' part: the generated country has no
+    lineage), its counts read as ``fetch._counts`` reads them."""
     from django.db import connection
 
     from xeploai.reports import fetch
     from xeploai.reports.records import BLOCKS
     from xeploai.reviews.models import STAT_COLUMNS
 
+    marks = ", ".join(["%s"] * len(period_ids))
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS wide_stat")
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.wide_stat")
         columns = ", ".join(
             f"max({c}) FILTER (WHERE block = '{block}') AS b{i}_{c}"
             for i, block in enumerate(BLOCKS)
@@ -172,45 +174,53 @@ def _wide_sql(unit: Any, period_ids: list[int]) -> tuple[str, list[Any]]:
         )
         cursor.execute(
             f"CREATE TEMPORARY TABLE wide_stat AS SELECT period_id, path, max(depth) AS depth, "
-            f"{columns} FROM {fetch.STAT} GROUP BY period_id, path"
+            f"{columns} FROM {fetch.STAT} WHERE period_id IN ({marks}) GROUP BY period_id, path",
+            period_ids,
         )
-        cursor.execute("CREATE INDEX ON wide_stat (period_id, depth, path varchar_pattern_ops)")
-        cursor.execute("ANALYZE wide_stat")
+        cursor.execute(
+            "CREATE INDEX ON pg_temp.wide_stat (period_id, depth, path varchar_pattern_ops)"
+        )
+        cursor.execute("ANALYZE pg_temp.wide_stat")
     counts = ", ".join(fetch._counts(f"b{i}_", connection.vendor) for i in range(len(BLOCKS)))
     under, bounds = fetch._under("path", unit.path)
-    marks = ", ".join(["%s"] * len(period_ids))
     sql = (
-        f"SELECT period_id, path, {counts} FROM wide_stat "
+        f"SELECT period_id, path, {counts} FROM pg_temp.wide_stat "
         f"WHERE period_id IN ({marks}) AND depth IN (%s, %s) AND {under}"
     )
     return sql, [*period_ids, unit.depth, unit.depth + 1, *bounds]
 
 
 def _read_wide(rows: list[tuple[Any, ...]], this_year: int) -> tuple[dict, dict]:
-    """``compute._read_counts`` of the wide rows: four counts a row."""
+    """``compute._read_counts`` of the wide rows, written as tightly: four counts a row, each
+    made inline (a call only for the quarter of the blocks with not-rated reasons)."""
     from xeploai.reports import compute
     from xeploai.reports.records import Counts
 
     new = tuple.__new__
     none = compute._NO_COUNTS
+    parsed = compute._NOT_RATED
 
-    def counts(p: Any, xs: Any, tt: Any, ht: Any, k: Any, reasons: Any) -> Any:
-        if p is None:
-            return none
-        if reasons is None:
-            return new(Counts, (p + xs + tt + ht + k, p, (), xs, tt, ht, k))
-        not_rated, excused = compute._NOT_RATED.get(reasons) or compute._not_rated(reasons)
+    def with_reasons(p: int, xs: int, tt: int, ht: int, k: int, reasons: str) -> Any:
+        not_rated, excused = parsed.get(reasons) or compute._not_rated(reasons)
         return new(Counts, (p + xs + tt + ht + k + excused, p, not_rated, xs, tt, ht, k))
 
     current: dict = {}
     before: dict = {}
-    for period_id, path, *c in rows:
+    for (
+        period_id, path,
+        p0, x0, t0, h0, k0, r0, p1, x1, t1, h1, k1, r1,
+        p2, x2, t2, h2, k2, r2, p3, x3, t3, h3, k3, r3,
+    ) in rows:  # fmt: skip
         (current if period_id == this_year else before)[path] = [
-            counts(*c[0:6]),
-            counts(*c[6:12]),
-            counts(*c[12:18]),
-            counts(*c[18:24]),
-        ]
+            none if p0 is None else new(Counts, (p0 + x0 + t0 + h0 + k0, p0, (), x0, t0, h0, k0))
+            if r0 is None else with_reasons(p0, x0, t0, h0, k0, r0),
+            none if p1 is None else new(Counts, (p1 + x1 + t1 + h1 + k1, p1, (), x1, t1, h1, k1))
+            if r1 is None else with_reasons(p1, x1, t1, h1, k1, r1),
+            none if p2 is None else new(Counts, (p2 + x2 + t2 + h2 + k2, p2, (), x2, t2, h2, k2))
+            if r2 is None else with_reasons(p2, x2, t2, h2, k2, r2),
+            none if p3 is None else new(Counts, (p3 + x3 + t3 + h3 + k3, p3, (), x3, t3, h3, k3))
+            if r3 is None else with_reasons(p3, x3, t3, h3, k3, r3),
+        ]  # fmt: skip
     return current, before
 
 
