@@ -287,7 +287,7 @@ def _parts_of(unit: Any, periods: list[Any], runs: int) -> dict[str, Any]:
     fetch._rows = remembered
     try:
         report()
-        python, _ = alternated(report, lambda: None, runs)
+        python = [timed_ms(report) for _ in range(runs)]
         # the same with new copies of the rows before each call (new strings: hashed anew)
         kept = dict(answers)
         fresh = []
@@ -302,14 +302,14 @@ def _parts_of(unit: Any, periods: list[Any], runs: int) -> dict[str, Any]:
         no_gc, no_gc_floors = alternated(report, lambda: replay(statements), runs)
     finally:
         gc.enable()
-    stat_rows = fetch.unit_and_children_stats(period_ids, unit)
-    pool_rows = fetch.unit_and_children_pools(current.pk, unit)
-    built, _ = alternated(lambda: _built(stat_rows, pool_rows, n_children), lambda: None, runs)
     # the statistics statement as it is, and one row per unit and year
     (narrow,) = capture(lambda: fetch.unit_and_children_stats(period_ids, unit))
+    stat_rows = replay_rows(narrow)
+    pool_rows = fetch.unit_and_children_pools(current.pk, unit)
+    built = [timed_ms(lambda: _built(stat_rows, pool_rows, n_children)) for _ in range(runs)]
     wide = _wide_sql(unit, period_ids)
     wide_rows = replay_rows(wide)
-    if compute._read_counts(replay_rows(narrow), current.pk) != _read_wide(wide_rows, current.pk):
+    if compute._read_counts(stat_rows, current.pk) != _read_wide(wide_rows, current.pk):
         raise SystemExit(f"{unit.code}: the two shapes read differently")
     narrow_fetch, wide_fetch = alternated(
         lambda: replay_rows(narrow), lambda: replay_rows(wide), runs
